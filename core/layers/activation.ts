@@ -1,0 +1,65 @@
+/** Activation: `addActivation` with all 14 `ActivationType` values, and `addParametricReLU`. */
+import { broadcastDims } from '../shapes/dims.js';
+import type { PrimitiveSpec } from './types.js';
+
+/** TensorRT's ActivationType names, in enum order, with the formula each applies. */
+export const ACTIVATION_FORMULAS: Record<string, string> = {
+  RELU: 'max(0, x)',
+  SIGMOID: '1 / (1 + e^−x)',
+  TANH: 'tanh(x)',
+  LEAKY_RELU: 'x ≥ 0 ? x : α·x',
+  ELU: 'x ≥ 0 ? x : α·(eˣ − 1)',
+  SELU: 'x > 0 ? β·x : β·(α·eˣ − α)',
+  SOFTSIGN: 'x / (1 + |x|)',
+  SOFTPLUS: 'α·log(e^(β·x) + 1)',
+  CLIP: 'max(α, min(β, x))',
+  HARD_SIGMOID: 'max(0, min(1, α·x + β))',
+  SCALED_TANH: 'α·tanh(β·x)',
+  THRESHOLDED_RELU: 'x > α ? x : 0',
+  GELU_ERF: '0.5·x·(1 + erf(x/√2))',
+  GELU_TANH: '0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))',
+};
+export const ACTIVATION_TYPES = Object.keys(ACTIVATION_FORMULAS);
+
+export const addActivation: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addActivation',
+  category: 'Activation',
+  label: 'Activation',
+  doc: 'Elementwise activation function; alpha and beta are used only where the formula names them.',
+  params: [
+    { name: 'type', kind: 'enum', enumType: 'ActivationType', values: ACTIVATION_TYPES, default: 'RELU', doc: 'The activation function.' },
+    { name: 'alpha', kind: 'float', default: 0, doc: 'α in the formula (LEAKY_RELU slope, ELU, SELU, SOFTPLUS, CLIP low, HARD_SIGMOID, SCALED_TANH, THRESHOLDED_RELU).' },
+    { name: 'beta', kind: 'float', default: 0, doc: 'β in the formula (SELU, SOFTPLUS, CLIP high, HARD_SIGMOID, SCALED_TANH).' },
+  ],
+  inputs: [{ name: 'input', doc: 'Any tensor.' }],
+  outputs: [{ name: 'output', doc: 'Same shape as the input.' }],
+  infer: (ctx) => [{ ...ctx.inputs.input! }],
+  summary: (p) => {
+    const t = String(p.type);
+    if (t === 'LEAKY_RELU' || t === 'THRESHOLDED_RELU' || t === 'ELU') return `${t} α=${String(p.alpha)}`;
+    if (t === 'CLIP') return `CLIP [${String(p.alpha)}, ${String(p.beta)}]`;
+    return t;
+  },
+};
+
+export const addParametricReLU: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addParametricReLU',
+  category: 'Activation',
+  label: 'Parametric ReLU',
+  doc: 'x ≥ 0 ? x : slope·x, with a slope tensor that broadcasts to the input (same rank).',
+  params: [],
+  inputs: [
+    { name: 'input', doc: 'Any tensor.' },
+    { name: 'slope', doc: 'Slopes, same rank as the input, broadcast along size-1 dims (e.g. a Constant [1, C, 1, 1]).' },
+  ],
+  outputs: [{ name: 'output', doc: 'Same shape as the input.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    const dims = broadcastDims(input.dims, ctx.inputs.slope!.dims, 'input and slope');
+    return [{ dims, dtype: input.dtype }];
+  },
+};
+
+export const activationLayers = [addActivation, addParametricReLU];

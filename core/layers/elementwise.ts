@@ -1,0 +1,61 @@
+/** Elementwise binary operations: `addElementWise` with all 14 `ElementWiseOperation` values. */
+import { broadcastDims } from '../shapes/dims.js';
+import { fail, type PrimitiveSpec } from './types.js';
+
+export const ELEMENTWISE_OPERATIONS = [
+  'SUM',
+  'PROD',
+  'MAX',
+  'MIN',
+  'SUB',
+  'DIV',
+  'POW',
+  'FLOOR_DIV',
+  'AND',
+  'OR',
+  'XOR',
+  'EQUAL',
+  'GREATER',
+  'LESS',
+] as const;
+
+const LOGICAL = new Set(['AND', 'OR', 'XOR']);
+const COMPARISON = new Set(['EQUAL', 'GREATER', 'LESS']);
+
+const SYMBOLS: Record<string, string> = { SUM: '+', PROD: '×', SUB: '−', DIV: '÷', POW: '^', FLOOR_DIV: '//' };
+
+export const addElementWise: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addElementWise',
+  category: 'Elementwise',
+  label: 'ElementWise',
+  doc: 'Binary elementwise operation; both inputs have the same rank and broadcast along size-1 dims.',
+  params: [
+    {
+      name: 'operation',
+      kind: 'enum',
+      enumType: 'ElementWiseOperation',
+      values: ELEMENTWISE_OPERATIONS,
+      default: 'SUM',
+      doc: 'SUM, PROD, MAX, MIN, SUB, DIV, POW, FLOOR_DIV; AND, OR, XOR on Bool; EQUAL, GREATER, LESS give Bool.',
+    },
+  ],
+  inputs: [
+    { name: 'input1', doc: 'First operand.' },
+    { name: 'input2', doc: 'Second operand, same rank.' },
+  ],
+  outputs: [{ name: 'output', doc: 'Broadcast shape; Bool for comparisons.' }],
+  infer: (ctx) => {
+    const a = ctx.inputs.input1!;
+    const b = ctx.inputs.input2!;
+    const op = String(ctx.params.operation);
+    if (a.dtype !== b.dtype) fail(`inputs must have the same data type; got ${a.dtype} and ${b.dtype}`, 'input2');
+    if (LOGICAL.has(op) && a.dtype !== 'BOOL') fail(`${op} takes Bool inputs; got ${a.dtype}`, 'operation');
+    if (!LOGICAL.has(op) && a.dtype === 'BOOL') fail(`${op} does not take Bool inputs`, 'operation');
+    const dims = broadcastDims(a.dims, b.dims);
+    return [{ dims, dtype: COMPARISON.has(op) ? 'BOOL' : a.dtype }];
+  },
+  summary: (p) => SYMBOLS[String(p.operation)] ?? String(p.operation),
+};
+
+export const elementwiseLayers = [addElementWise];

@@ -1,0 +1,121 @@
+/** Linear algebra: `addMatrixMultiply`, and the Linear (fully connected) composite in its TensorRT 10 form. */
+import { broadcastDims, formatDims, volume } from '../shapes/dims.js';
+import { boolParam, intParam } from './params.js';
+import { fail, type CompositeSpec, type Expansion, type PrimitiveSpec, type TensorInfo } from './types.js';
+
+export const MATRIX_OPERATIONS = ['NONE', 'TRANSPOSE', 'VECTOR'] as const;
+
+/** Split a matmul operand into batch dims and its matrix (rows, cols) or vector (length) part. */
+function operand(t: TensorInfo, op: string, which: string): { batch: number[]; rows?: number; cols: number } {
+  const d = t.dims;
+  if (op === 'VECTOR') {
+    if (d.length < 1) fail(`${which} must have at least one dimension to be a VECTOR`, which);
+    return { batch: d.slice(0, -1), cols: d[d.length - 1]! };
+  }
+  if (d.length < 2) fail(`${which} must have at least two dimensions; got ${formatDims(d)} (use VECTOR for a vector)`, which);
+  const r = d[d.length - 2]!;
+  const c = d[d.length - 1]!;
+  return op === 'TRANSPOSE' ? { batch: d.slice(0, -2), rows: c, cols: r } : { batch: d.slice(0, -2), rows: r, cols: c };
+}
+
+export const addMatrixMultiply: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addMatrixMultiply',
+  category: 'Linear algebra',
+  label: 'MatrixMultiply',
+  doc: 'Batched matrix product op0(A)·op1(B); TRANSPOSE swaps the last two dims, VECTOR treats the last dim as a vector.',
+  params: [
+    { name: 'op0', kind: 'enum', enumType: 'MatrixOperation', values: MATRIX_OPERATIONS, default: 'NONE', doc: 'Operation applied to input0 (A).' },
+    { name: 'op1', kind: 'enum', enumType: 'MatrixOperation', values: MATRIX_OPERATIONS, default: 'NONE', doc: 'Operation applied to input1 (B).' },
+  ],
+  inputs: [
+    { name: 'input0', doc: 'A: [..., M, K] (or [..., K] as VECTOR).' },
+    { name: 'input1', doc: 'B: [..., K, N] (or [..., K] as VECTOR).' },
+  ],
+  outputs: [{ name: 'output', doc: '[..., M, N]; vector operands drop their dimension.' }],
+  infer: (ctx) => {
+    const a = ctx.inputs.input0!;
+    const b = ctx.inputs.input1!;
+    const opA = String(ctx.params.op0);
+    const opB = String(ctx.params.op1);
+    const A = operand(a, opA, 'input0');
+    // For B the contracted dimension is the row dimension: [K, N].
+    const Bm = operand(b, opB === 'TRANSPOSE' ? 'NONE' : opB === 'NONE' ? 'TRANSPOSE' : 'VECTOR', 'input1');
+    const k1 = A.cols;
+    const k2 = Bm.cols;
+    if (k1 >= 0 && k2 >= 0 && k1 !== k2)
+      fail(`inner dimensions differ: op0(input0) ${formatDims(a.dims)} has ${k1} columns but op1(input1) ${formatDims(b.dims)} has ${k2} rows`, 'input1');
+    if (a.dtype !== b.dtype) fail(`inputs must have the same data type; got ${a.dtype} and ${b.dtype}`, 'input1');
+    const batch = broadcastDims(A.batch, Bm.batch, 'the batch dimensions of input0 and input1');
+    const dims = [...batch];
+    if (A.rows !== undefined) dims.push(A.rows);
+    if (Bm.rows !== undefined) dims.push(Bm.rows);
+    return [{ dims, dtype: a.dtype }];
+  },
+  summary: (p) => `${p.op0 === 'NONE' ? 'A' : p.op0 === 'TRANSPOSE' ? 'Aᵀ' : 'a'}·${p.op1 === 'NONE' ? 'B' : p.op1 === 'TRANSPOSE' ? 'Bᵀ' : 'b'}`,
+};
+
+/**
+ * PyTorch's nn.Linear as TensorRT 10 builds it (addFullyConnected is gone): flatten to [N, in],
+ * multiply by the constant weights transposed, add a constant bias [1, out].
+ */
+export const Linear: CompositeSpec = {
+  kind: 'composite',
+  type: 'Linear',
+  category: 'Linear algebra',
+  label: 'Linear (FullyConnected)',
+  doc: 'y = x·Wᵀ + b on the input flattened to [N, inFeatures], as nn.Linear; W is [outFeatures, inFeatures].',
+  params: [
+    { name: 'inFeatures', kind: 'int', default: 512, min: 1, doc: 'Size of each flattened input sample.' },
+    { name: 'outFeatures', kind: 'int', default: 1000, min: 1, doc: 'Size of each output sample.' },
+    { name: 'bias', kind: 'bool', default: true, doc: 'Add a learned bias.' },
+  ],
+  inputs: [{ name: 'input', doc: '[N, ...] tensor whose non-batch dims multiply to inFeatures.' }],
+  outputs: [{ name: 'output', doc: '[N, outFeatures].' }],
+  weights: (ctx) => {
+    const inF = intParam(ctx.params, 'inFeatures');
+    const outF = intParam(ctx.params, 'outFeatures');
+    const slots = [{ name: 'weight', doc: 'W [outFeatures, inFeatures].', torchSuffix: 'weight', count: inF * outF, shape: [outF, inF] }];
+    if (boolParam(ctx.params, 'bias')) slots.push({ name: 'bias', doc: 'b [outFeatures].', torchSuffix: 'bias', count: outF, shape: [outF] });
+    return slots;
+  },
+  expand: (params): Expansion => {
+    const inF = intParam(params, 'inFeatures');
+    const outF = intParam(params, 'outFeatures');
+    const withBias = boolParam(params, 'bias');
+    const e: Expansion = {
+      nodes: [
+        { id: 'flatten', type: 'addShuffle', name: 'flatten', params: { reshapeDimensions: [0, inF] } },
+        { id: 'weight', type: 'addConstant', name: 'weight', params: { dimensions: [outF, inF] } },
+        { id: 'matmul', type: 'addMatrixMultiply', name: 'matmul', params: { op0: 'NONE', op1: 'TRANSPOSE' } },
+      ],
+      edges: [
+        { from: { input: 'input' }, to: { node: 'flatten', port: 'input' } },
+        { from: { node: 'flatten', port: 'output' }, to: { node: 'matmul', port: 'input0' } },
+        { from: { node: 'weight', port: 'output' }, to: { node: 'matmul', port: 'input1' } },
+      ],
+      outputs: { output: { node: 'matmul', port: 'output' } },
+      weights: [{ node: 'weight', slot: 'weights', source: { kind: 'slot', slot: 'weight' } }],
+    };
+    if (withBias) {
+      e.nodes.push(
+        { id: 'bias', type: 'addConstant', name: 'bias', params: { dimensions: [1, outF] } },
+        { id: 'add', type: 'addElementWise', name: 'add', params: { operation: 'SUM' } },
+      );
+      e.edges.push(
+        { from: { node: 'matmul', port: 'output' }, to: { node: 'add', port: 'input1' } },
+        { from: { node: 'bias', port: 'output' }, to: { node: 'add', port: 'input2' } },
+      );
+      e.outputs.output = { node: 'add', port: 'output' };
+      e.weights.push({ node: 'bias', slot: 'weights', source: { kind: 'slot', slot: 'bias' } });
+    }
+    return e;
+  },
+  summary: (p) => `${String(p.inFeatures)} → ${String(p.outFeatures)}`,
+};
+
+export function flattenedFeatures(dims: readonly number[]): number {
+  return volume(dims.slice(1));
+}
+
+export const matrixLayers = [addMatrixMultiply, Linear];

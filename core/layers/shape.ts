@@ -1,0 +1,109 @@
+/** Shape manipulation: `addShuffle` (transpose, reshape, transpose) and `addConcatenation`. */
+import { formatDims, normaliseAxis, volume } from '../shapes/dims.js';
+import { boolParam, intParam, intsParam } from './params.js';
+import { fail, type PrimitiveSpec, type TensorInfo } from './types.js';
+
+/** Apply a permutation with numpy/ONNX semantics: output dim i = input dim perm[i]. */
+export function permute(dims: readonly number[], perm: readonly number[], field: string): number[] {
+  if (perm.length === 0) return [...dims];
+  const sorted = [...perm].sort((a, b) => a - b);
+  if (perm.length !== dims.length || sorted.some((p, i) => p !== i))
+    fail(`${formatDims(perm)} is not a permutation of the ${dims.length} dimensions of ${formatDims(dims)}`, field);
+  return perm.map((p) => dims[p]!);
+}
+
+/** Reshape with TensorRT's placeholders: 0 copies the input dim (when zeroIsPlaceholder), −1 is inferred. */
+export function reshapeDims(input: readonly number[], target: readonly number[], zeroIsPlaceholder: boolean): number[] {
+  const out = target.map((t, i) => {
+    if (t === 0 && zeroIsPlaceholder) {
+      if (i >= input.length) fail(`reshape value 0 at position ${i} copies an input dimension that does not exist in ${formatDims(input)}`, 'reshapeDimensions');
+      return input[i]!;
+    }
+    if (t < -1) fail(`reshape value ${t} is invalid; use −1 to infer a dimension`, 'reshapeDimensions');
+    return t;
+  });
+  const inferred = target.map((t, i) => (t === -1 ? i : -1)).filter((i) => i >= 0);
+  if (inferred.length > 1) fail(`reshapeDimensions ${formatDims(target)} has more than one −1`, 'reshapeDimensions');
+  const inputKnown = input.every((d) => d >= 0);
+  const known = out.filter((_, i) => !inferred.includes(i));
+  if (inferred.length === 1) {
+    if (inputKnown && known.every((d) => d >= 0)) {
+      const rest = volume(known);
+      const total = volume(input);
+      if (rest === 0 || total % rest !== 0)
+        fail(`cannot reshape ${formatDims(input)} (${total} elements) to ${formatDims(target)}`, 'reshapeDimensions');
+      out[inferred[0]!] = total / rest;
+    } else {
+      out[inferred[0]!] = -1;
+    }
+  } else if (inputKnown && out.every((d) => d >= 0) && volume(out) !== volume(input)) {
+    fail(`cannot reshape ${formatDims(input)} (${volume(input)} elements) to ${formatDims(out)} (${volume(out)} elements)`, 'reshapeDimensions');
+  }
+  return out;
+}
+
+export const addShuffle: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addShuffle',
+  category: 'Shape',
+  label: 'Shuffle',
+  doc: 'First transpose, then reshape (0 copies a dim, −1 infers one), then second transpose.',
+  params: [
+    { name: 'firstTranspose', kind: 'ints', default: [], maxLength: 8, min: 0, doc: 'Permutation before the reshape (output dim i = input dim p[i]); empty for none.' },
+    { name: 'reshapeDimensions', kind: 'ints', default: [], maxLength: 8, min: -1, doc: 'New dims; 0 copies the input dim, −1 is inferred; empty for no reshape.' },
+    { name: 'secondTranspose', kind: 'ints', default: [], maxLength: 8, min: 0, doc: 'Permutation after the reshape; empty for none.' },
+    { name: 'zeroIsPlaceholder', kind: 'bool', default: true, doc: 'Whether 0 in reshapeDimensions copies the input dim (true) or means a zero-size dim.' },
+  ],
+  inputs: [{ name: 'input', doc: 'Any tensor.' }],
+  outputs: [{ name: 'output', doc: 'The shuffled tensor.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    let dims = permute(input.dims, intsParam(ctx.params, 'firstTranspose'), 'firstTranspose');
+    const target = intsParam(ctx.params, 'reshapeDimensions');
+    if (target.length > 0) dims = reshapeDims(dims, target, boolParam(ctx.params, 'zeroIsPlaceholder'));
+    dims = permute(dims, intsParam(ctx.params, 'secondTranspose'), 'secondTranspose');
+    return [{ dims, dtype: input.dtype }];
+  },
+  summary: (p) => {
+    const parts: string[] = [];
+    if ((p.firstTranspose as number[]).length) parts.push(`T(${(p.firstTranspose as number[]).join(',')})`);
+    if ((p.reshapeDimensions as number[]).length) parts.push(`[${(p.reshapeDimensions as number[]).join(',')}]`);
+    if ((p.secondTranspose as number[]).length) parts.push(`T(${(p.secondTranspose as number[]).join(',')})`);
+    return parts.join(' ') || 'identity';
+  },
+};
+
+export const addConcatenation: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addConcatenation',
+  category: 'Shape',
+  label: 'Concatenation',
+  doc: 'Joins tensors of equal rank along one axis; all other dims must match.',
+  params: [{ name: 'axis', kind: 'int', default: 1, doc: 'The axis to concatenate along (negative counts from the end).' }],
+  inputs: [{ name: 'inputs', doc: 'Two or more tensors.', variadic: true, minCount: 1 }],
+  outputs: [{ name: 'output', doc: 'The joined tensor.' }],
+  infer: (ctx) => {
+    const tensors: TensorInfo[] = Object.keys(ctx.inputs)
+      .filter((k) => k.startsWith('inputs.'))
+      .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))
+      .map((k) => ctx.inputs[k]!);
+    const first = tensors[0]!;
+    const rank = first.dims.length;
+    const axis = normaliseAxis(intParam(ctx.params, 'axis'), rank, 'axis');
+    const dims = [...first.dims];
+    for (const [i, t] of tensors.entries()) {
+      if (i === 0) continue;
+      if (t.dims.length !== rank) fail(`input ${i} ${formatDims(t.dims)} has rank ${t.dims.length}, but input 0 has rank ${rank}`, `inputs.${i}`);
+      if (t.dtype !== first.dtype) fail(`input ${i} is ${t.dtype} but input 0 is ${first.dtype}`, `inputs.${i}`);
+      t.dims.forEach((d, j) => {
+        if (j !== axis && d >= 0 && dims[j]! >= 0 && d !== dims[j])
+          fail(`input ${i} ${formatDims(t.dims)} differs from input 0 ${formatDims(first.dims)} in dimension ${j}, which is not the concatenation axis ${axis}`, `inputs.${i}`);
+      });
+      dims[axis] = dims[axis]! < 0 || t.dims[axis]! < 0 ? -1 : dims[axis]! + t.dims[axis]!;
+    }
+    return [{ dims, dtype: first.dtype }];
+  },
+  summary: (p) => `axis ${String(p.axis)}`,
+};
+
+export const shapeLayers = [addShuffle, addConcatenation];

@@ -1,0 +1,247 @@
+/**
+ * Graph-wide shape inference: topological order, every node's output dims, its weight slots, and
+ * every problem at once (cycles, unconnected inputs, invalid parameter combinations). Composite
+ * nodes are inferred by expanding them into primitives, so their shapes follow TensorRT's rules too.
+ *
+ * Runs on every edit: results are memoised per node object (documents are immutable, so an
+ * unchanged node with unchanged input tensors reuses its previous result).
+ */
+import { error, type Diagnostic } from '../diagnostics.js';
+import { getLayerSpec } from '../layers/catalog.js';
+import { completeParams } from '../layers/params.js';
+import { LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
+import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode, type Params } from '../network/types.js';
+import { formatDims } from './dims.js';
+
+export interface NodeShapes {
+  /** Output tensors by port name. Absent when the node could not be inferred. */
+  outputs: Record<string, TensorInfo>;
+  /** Weight slots with the counts they expect now. */
+  weights: WeightSlot[];
+}
+
+export interface ShapeReport {
+  /** Per node id (layers and input nodes). */
+  nodes: Record<string, NodeShapes>;
+  /** Node ids in topological order (nodes inside cycles are left out). */
+  order: string[];
+  diagnostics: Diagnostic[];
+}
+
+interface Evaluated {
+  outputs: Record<string, TensorInfo> | undefined;
+  weights: WeightSlot[];
+  errors: LayerError[];
+}
+
+/** What one node computes from its inputs; memoised on the node object and input identities. */
+const memo = new WeakMap<NetworkNode, { inputs: Record<string, TensorInfo>; result: Evaluated }>();
+
+function sameInputs(a: Record<string, TensorInfo>, b: Record<string, TensorInfo>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+export function inferShapes(doc: NetworkDocument): ShapeReport {
+  const diagnostics: Diagnostic[] = [];
+  const nodes: Record<string, NodeShapes> = {};
+  const byId = new Map<string, NetworkNode>(doc.nodes.map((n) => [n.id, n]));
+
+  for (const input of doc.inputs) {
+    nodes[input.id] = { outputs: { [INPUT_NODE_PORT]: { dims: [...input.dims], dtype: input.dtype } }, weights: [] };
+  }
+
+  // Incoming wires per node and the dependency graph between layer nodes.
+  const incoming = new Map<string, Map<string, { node: string; port: string }>>();
+  const indegree = new Map<string, number>(doc.nodes.map((n) => [n.id, 0]));
+  const dependents = new Map<string, string[]>();
+  for (const edge of doc.edges) {
+    if (!byId.has(edge.to.node)) continue;
+    let ports = incoming.get(edge.to.node);
+    if (!ports) incoming.set(edge.to.node, (ports = new Map()));
+    ports.set(edge.to.port, edge.from);
+    if (byId.has(edge.from.node)) {
+      indegree.set(edge.to.node, (indegree.get(edge.to.node) ?? 0) + 1);
+      const list = dependents.get(edge.from.node);
+      if (list) list.push(edge.to.node);
+      else dependents.set(edge.from.node, [edge.to.node]);
+    }
+  }
+
+  // Kahn's algorithm, stable in document order.
+  const order: string[] = [];
+  const ready = doc.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  for (let i = 0; i < ready.length; i++) {
+    const id = ready[i]!;
+    order.push(id);
+    for (const next of dependents.get(id) ?? []) {
+      const left = indegree.get(next)! - 1;
+      indegree.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+  }
+  if (order.length < doc.nodes.length) {
+    const inCycle = doc.nodes.filter((n) => indegree.get(n.id)! > 0);
+    const names = inCycle.map((n) => `'${n.name}'`).join(', ');
+    for (const n of inCycle)
+      diagnostics.push(error('shape.cycle', `Layer '${n.name}' is part of a cycle (${names}); TensorRT networks must be acyclic.`, { nodeId: n.id }));
+  }
+
+  for (const id of order) {
+    const node = byId.get(id)!;
+    const spec = getLayerSpec(node.type);
+    if (!spec) {
+      diagnostics.push(error('shape.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, { nodeId: id }));
+      continue;
+    }
+    const wires = incoming.get(id) ?? new Map<string, { node: string; port: string }>();
+    const inputs: Record<string, TensorInfo> = {};
+    let upstreamMissing = false;
+    for (const [port, from] of wires) {
+      const tensor = nodes[from.node]?.outputs[from.port];
+      if (tensor) inputs[port] = tensor;
+      else upstreamMissing = true;
+    }
+    const unconnected = missingInputs(spec, wires);
+    for (const port of unconnected)
+      diagnostics.push(
+        error('shape.input.unconnected', `Layer '${node.name}' (${spec.type}) needs its '${port}' input connected.`, { nodeId: id, field: port }),
+      );
+    if (unconnected.length > 0 || upstreamMissing) {
+      // Without all inputs there is nothing to infer; upstream problems are reported on their own nodes.
+      nodes[id] = { outputs: {}, weights: safeWeights(spec, node.params, inputs) };
+      continue;
+    }
+    const cached = memo.get(node);
+    const result = cached && sameInputs(cached.inputs, inputs) ? cached.result : evaluate(spec, node.params, inputs);
+    memo.set(node, { inputs, result });
+    nodes[id] = { outputs: result.outputs ?? {}, weights: result.weights };
+    for (const e of result.errors)
+      diagnostics.push(error('shape.invalid', `Layer '${node.name}' (${spec.type}): ${e.message}.`, { nodeId: id, ...(e.field ? { field: e.field } : {}) }));
+  }
+
+  return { nodes, order, diagnostics };
+}
+
+/** Required ports without a wire; a variadic port needs `minCount` wires. */
+export function missingInputs(spec: LayerSpec, wires: ReadonlyMap<string, unknown>): string[] {
+  const missing: string[] = [];
+  for (const port of spec.inputs) {
+    if (port.optional) continue;
+    if (port.variadic) {
+      let count = 0;
+      for (const key of wires.keys()) if (key.startsWith(`${port.name}.`)) count++;
+      if (count < (port.minCount ?? 1)) missing.push(`${port.name}.${count}`);
+    } else if (!wires.has(port.name)) {
+      missing.push(port.name);
+    }
+  }
+  return missing;
+}
+
+function safeWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
+  try {
+    return spec.weights ? spec.weights({ params, inputs }) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Infer one node: a primitive directly, a composite through its expansion. */
+export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): Evaluated {
+  try {
+    if (spec.kind === 'primitive') {
+      const tensors = spec.infer({ params, inputs });
+      const outputs: Record<string, TensorInfo> = {};
+      spec.outputs.forEach((port, i) => {
+        if (tensors[i]) outputs[port.name] = tensors[i];
+      });
+      return { outputs, weights: safeWeights(spec, params, inputs), errors: [] };
+    }
+    return evaluateComposite(spec, params, inputs);
+  } catch (e) {
+    if (e instanceof LayerError) return { outputs: undefined, weights: safeWeights(spec, params, inputs), errors: [e] };
+    throw e;
+  }
+}
+
+/** The result of inferring a composite's expansion, also used by lowering. */
+export interface ExpansionShapes {
+  expansion: Expansion;
+  /** Inner node id → its outputs and weight slots. */
+  nodes: Record<string, NodeShapes>;
+}
+
+/** Expand a composite and infer its inner nodes in order; inner errors are named after the inner node. */
+export function inferExpansion(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>): ExpansionShapes {
+  const expansion = spec.expand(params);
+  const inner: Record<string, NodeShapes> = {};
+  const pending = new Set(expansion.nodes.map((n) => n.id));
+  // Expansions are small and written in dependency order; loop until every node is placed.
+  while (pending.size > 0) {
+    let progressed = false;
+    for (const n of expansion.nodes) {
+      if (!pending.has(n.id)) continue;
+      const wires = expansion.edges.filter((e) => e.to.node === n.id);
+      const ready = wires.every((w) => 'input' in w.from || !pending.has(w.from.node));
+      if (!ready) continue;
+      pending.delete(n.id);
+      progressed = true;
+      const innerSpec = getLayerSpec(n.type);
+      if (!innerSpec) throw new Error(`Composite '${spec.type}' expands to the unknown type '${n.type}'.`);
+      const innerInputs: Record<string, TensorInfo> = {};
+      for (const w of wires) {
+        const t = 'input' in w.from ? inputs[w.from.input] : inner[w.from.node]?.outputs[w.from.port];
+        if (t) innerInputs[w.to.port] = t;
+      }
+      const result = evaluate(innerSpec, completeParams(innerSpec.params, n.params), innerInputs);
+      const firstError = result.errors[0];
+      if (firstError) throw new LayerError(`in '${n.name}' (${innerSpec.type}): ${firstError.message}`, firstError.field);
+      inner[n.id] = { outputs: result.outputs ?? {}, weights: result.weights };
+    }
+    if (!progressed) throw new Error(`Composite '${spec.type}' expands to a graph with a cycle.`);
+  }
+  return { expansion, nodes: inner };
+}
+
+function evaluateComposite(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>): Evaluated {
+  const { expansion, nodes: inner } = inferExpansion(spec, params, inputs);
+  const outputs: Record<string, TensorInfo> = {};
+  for (const [port, from] of Object.entries(expansion.outputs)) {
+    const t = 'input' in from ? inputs[from.input] : inner[from.node]?.outputs[from.port];
+    if (t) outputs[port] = t;
+  }
+  const weights = spec.weights ? spec.weights({ params, inputs }) : derivedCompositeSlots(expansion, inner);
+  return { outputs, weights, errors: [] };
+}
+
+/** A composite without its own slot list exposes the inner slots its expansion passes through. */
+function derivedCompositeSlots(expansion: Expansion, inner: Record<string, NodeShapes>): WeightSlot[] {
+  const slots = new Map<string, WeightSlot>();
+  for (const w of expansion.weights) {
+    const innerSlot = inner[w.node]?.weights.find((s) => s.name === w.slot);
+    const count = innerSlot?.count;
+    const add = (name: string, shape: number[] | undefined, optional: boolean) => {
+      if (!slots.has(name)) slots.set(name, { name, doc: innerSlot?.doc ?? name, torchSuffix: name, count, shape, ...(optional ? { optional } : {}) });
+    };
+    const src = w.source;
+    if (src.kind === 'slot') add(src.slot, innerSlot?.shape, innerSlot?.optional ?? false);
+    else {
+      const shape = count === undefined ? undefined : [count];
+      add(src.gamma, shape, false);
+      add(src.var, shape, false);
+      if (src.kind === 'batchNormShift') {
+        add(src.beta, shape, false);
+        add(src.mean, shape, false);
+      }
+    }
+  }
+  return [...slots.values()];
+}
+
+
+/** Dims of a tensor for a label, e.g. on a wire: `[1, 64, 112, 112]`. */
+export function describeTensor(t: TensorInfo | undefined): string {
+  return t ? formatDims(t.dims) : '?';
+}
