@@ -1,0 +1,330 @@
+/**
+ * The `.trtstudio` project file: versioned JSON. Loading validates everything and either returns a
+ * complete document or every problem found (with the node and field named) — never half a document.
+ */
+import { error, type Diagnostic, type Result } from '../diagnostics.js';
+import { findInputPort, findOutputPort, getLayerSpec } from '../layers/catalog.js';
+import { checkParam, completeParams, isParamValue } from '../layers/params.js';
+import {
+  DATA_TYPES,
+  INPUT_NODE_PORT,
+  type DataType,
+  type NetworkDocument,
+  type NetworkEdge,
+  type NetworkInput,
+  type NetworkNode,
+  type NetworkOutput,
+  type NodeGroup,
+  type Params,
+  type PortRef,
+  type ShapeProfile,
+  type UiState,
+  type WeightBindings,
+} from './types.js';
+
+export const PROJECT_FORMAT = 'trtstudio';
+export const PROJECT_VERSION = 1;
+export const PROJECT_EXTENSION = '.trtstudio';
+
+/** What a project file holds: the network document plus the project's saved settings. */
+export function serializeProject(doc: NetworkDocument): string {
+  return `${JSON.stringify({ format: PROJECT_FORMAT, version: PROJECT_VERSION, network: doc }, null, 2)}\n`;
+}
+
+type Json = unknown;
+
+function isObject(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Collects problems while walking the file; `at` builds the path used in messages. */
+class Checker {
+  readonly problems: Diagnostic[] = [];
+  constructor(readonly fileName: string) {}
+
+  fail(code: string, message: string, extra: Partial<Diagnostic> = {}): void {
+    this.problems.push(error(code, message, { detail: this.fileName, ...extra }));
+  }
+
+  string(v: Json, where: string, code: string, extra: Partial<Diagnostic> = {}): v is string {
+    if (typeof v === 'string' && v.length > 0) return true;
+    this.fail(code, `${where} must be a non-empty string; found ${JSON.stringify(v) ?? 'nothing'}.`, extra);
+    return false;
+  }
+
+  dims(v: Json, where: string, extra: Partial<Diagnostic>, allowDynamic: boolean): v is number[] {
+    const okValue = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && (d >= 1 || (allowDynamic && d === -1));
+    if (Array.isArray(v) && v.length <= 8 && v.every(okValue)) return true;
+    this.fail(
+      'project.dims',
+      `${where} must be a list of at most 8 positive integers${allowDynamic ? ' (−1 for a dynamic dimension)' : ''}; found ${JSON.stringify(v) ?? 'nothing'}.`,
+      extra,
+    );
+    return false;
+  }
+}
+
+/** Parse and validate a project file's text. `fileName` is used in messages only. */
+export function parseProject(text: string, fileName: string): Result<NetworkDocument> {
+  const c = new Checker(fileName);
+  let raw: Json;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    c.fail('project.json', `${fileName} is not valid JSON: ${(e as Error).message}.`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  if (!isObject(raw) || raw.format !== PROJECT_FORMAT) {
+    c.fail('project.format', `${fileName} is not a TRT Studio project: expected a JSON object with "format": "${PROJECT_FORMAT}".`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  const version = raw.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    c.fail('project.version', `${fileName} has an invalid format version ${JSON.stringify(version) ?? '(missing)'}; expected a positive integer.`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  if (version > PROJECT_VERSION) {
+    c.fail(
+      'project.version.future',
+      `${fileName} was saved by a newer TRT Studio (format version ${version}); this version reads format ${PROJECT_VERSION}. Update TRT Studio to open it.`,
+    );
+    return { ok: false, diagnostics: c.problems };
+  }
+  const net = raw.network;
+  if (!isObject(net)) {
+    c.fail('project.network', `${fileName} has no "network" object.`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  const doc = checkNetwork(net, c);
+  return c.problems.length > 0 || !doc ? { ok: false, diagnostics: c.problems } : { ok: true, value: doc };
+}
+
+function list(net: Record<string, Json>, key: string, c: Checker): Json[] {
+  const v = net[key];
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v;
+  c.fail('project.network', `"network.${key}" must be a list; found ${JSON.stringify(v)}.`);
+  return [];
+}
+
+function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | undefined {
+  const ids = new Set<string>();
+  const claimId = (id: string, where: string, extra: Partial<Diagnostic>) => {
+    if (ids.has(id)) c.fail('project.id.duplicate', `${where} reuses the id '${id}'; ids must be unique.`, extra);
+    ids.add(id);
+  };
+
+  const inputs: NetworkInput[] = [];
+  const inputNames = new Set<string>();
+  list(net, 'inputs', c).forEach((raw, i) => {
+    const where = `Input ${i + 1}`;
+    if (!isObject(raw)) return c.fail('project.input', `${where} must be an object; found ${JSON.stringify(raw)}.`);
+    const extra = typeof raw.id === 'string' ? { nodeId: raw.id } : {};
+    if (!c.string(raw.id, `${where} "id"`, 'project.input', extra)) return;
+    claimId(raw.id, `${where} '${String(raw.name)}'`, extra);
+    if (!c.string(raw.name, `Input '${raw.id}' "name"`, 'project.input', { ...extra, field: 'name' })) return;
+    if (inputNames.has(raw.name)) c.fail('project.name.duplicate', `Two inputs are named '${raw.name}'; input names must be unique.`, { ...extra, field: 'name' });
+    inputNames.add(raw.name);
+    if (typeof raw.dtype !== 'string' || !(DATA_TYPES as readonly string[]).includes(raw.dtype))
+      return c.fail('project.input.dtype', `Input '${raw.name}' has the data type ${JSON.stringify(raw.dtype)}; expected one of ${DATA_TYPES.join(', ')}.`, { ...extra, field: 'dtype' });
+    if (!c.dims(raw.dims, `Input '${raw.name}' "dims"`, { ...extra, field: 'dims' }, true)) return;
+    let profile: ShapeProfile | undefined;
+    if (raw.profile !== undefined) {
+      profile = checkProfile(raw.profile, raw.dims, `Input '${raw.name}'`, c, extra);
+      if (!profile) return;
+    } else if (raw.dims.includes(-1)) {
+      // A dynamic input without a profile is allowed while editing; building reports it.
+    }
+    inputs.push({ id: raw.id, name: raw.name, dtype: raw.dtype as DataType, dims: raw.dims, ...(profile ? { profile } : {}) });
+  });
+
+  const nodes: NetworkNode[] = [];
+  const nodeNames = new Set<string>();
+  list(net, 'nodes', c).forEach((raw, i) => {
+    const where = `Node ${i + 1}`;
+    if (!isObject(raw)) return c.fail('project.node', `${where} must be an object; found ${JSON.stringify(raw)}.`);
+    const extra = typeof raw.id === 'string' ? { nodeId: raw.id } : {};
+    if (!c.string(raw.id, `${where} "id"`, 'project.node', extra)) return;
+    claimId(raw.id, `Node '${String(raw.name ?? raw.id)}'`, extra);
+    if (!c.string(raw.name, `Node '${raw.id}' "name"`, 'project.node', { ...extra, field: 'name' })) return;
+    if (nodeNames.has(raw.name)) c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
+    nodeNames.add(raw.name);
+    if (typeof raw.type !== 'string') return c.fail('project.node.type', `Node '${raw.name}' has no layer type.`, { ...extra, field: 'type' });
+    const spec = getLayerSpec(raw.type);
+    if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${raw.type}'.`, { ...extra, field: 'type' });
+    const rawParams = raw.params ?? {};
+    if (!isObject(rawParams)) return c.fail('project.param', `Node '${raw.name}' "params" must be an object.`, { ...extra, field: 'params' });
+    const params: Params = {};
+    let paramsOk = true;
+    for (const [key, value] of Object.entries(rawParams)) {
+      const pspec = spec.params.find((p) => p.name === key);
+      if (!pspec) {
+        paramsOk = false;
+        c.fail('project.param.unknown', `Node '${raw.name}' (${spec.type}) has the unknown parameter '${key}'; ${spec.type} takes ${spec.params.map((p) => p.name).join(', ') || 'no parameters'}.`, { ...extra, field: key });
+        continue;
+      }
+      const why = isParamValue(value) ? checkParam(pspec, value) : `expected a ${pspec.kind} value, got ${JSON.stringify(value)}`;
+      if (why) {
+        paramsOk = false;
+        c.fail('project.param.invalid', `Node '${raw.name}' (${spec.type}) parameter '${key}': ${why}.`, { ...extra, field: key });
+        continue;
+      }
+      params[key] = value as Params[string];
+    }
+    if (!paramsOk) return;
+    // Parameters a file lacks (older files, hand-written ones) take their defaults.
+    nodes.push({ id: raw.id, type: raw.type, name: raw.name, params: completeParams(spec.params, params) });
+  });
+
+  const inputById = new Map(inputs.map((x) => [x.id, x]));
+  const nodeById = new Map(nodes.map((x) => [x.id, x]));
+  const checkSource = (ref: Json, where: string, extra: Partial<Diagnostic>): PortRef | undefined => {
+    if (!isObject(ref) || typeof ref.node !== 'string' || typeof ref.port !== 'string') {
+      c.fail('project.edge', `${where} must be {"node": ..., "port": ...}; found ${JSON.stringify(ref)}.`, extra);
+      return undefined;
+    }
+    if (inputById.has(ref.node)) {
+      if (ref.port === INPUT_NODE_PORT) return { node: ref.node, port: ref.port };
+      c.fail('project.edge.port', `${where} names the port '${ref.port}' of input '${inputById.get(ref.node)!.name}', which has only '${INPUT_NODE_PORT}'.`, { ...extra, nodeId: ref.node });
+      return undefined;
+    }
+    const node = nodeById.get(ref.node);
+    if (!node) {
+      c.fail('project.edge.dangling', `${where} starts at the node '${ref.node}', which does not exist.`, extra);
+      return undefined;
+    }
+    const spec = getLayerSpec(node.type)!;
+    if (!findOutputPort(spec, ref.port)) {
+      c.fail('project.edge.port', `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${spec.outputs.map((p) => p.name).join(', ')}.`, { ...extra, nodeId: node.id });
+      return undefined;
+    }
+    return { node: ref.node, port: ref.port };
+  };
+
+  const edges: NetworkEdge[] = [];
+  const fedPorts = new Set<string>();
+  list(net, 'edges', c).forEach((raw, i) => {
+    const where = `Edge ${i + 1}`;
+    if (!isObject(raw)) return c.fail('project.edge', `${where} must be an object; found ${JSON.stringify(raw)}.`);
+    if (!c.string(raw.id, `${where} "id"`, 'project.edge')) return;
+    claimId(raw.id, `Edge '${raw.id}'`, {});
+    const label = `Edge '${raw.id}'`;
+    const from = checkSource(raw.from, `${label} "from"`, {});
+    const to = raw.to;
+    if (!isObject(to) || typeof to.node !== 'string' || typeof to.port !== 'string')
+      return c.fail('project.edge', `${label} "to" must be {"node": ..., "port": ...}; found ${JSON.stringify(to)}.`);
+    const target = nodeById.get(to.node);
+    if (!target) {
+      const why = inputById.has(to.node) ? 'which is a network input and takes no wires' : 'which does not exist';
+      return c.fail('project.edge.dangling', `${label} ends at the node '${to.node}', ${why}.`);
+    }
+    const spec = getLayerSpec(target.type)!;
+    if (!findInputPort(spec, to.port))
+      return c.fail('project.edge.port', `${label} ends at the port '${to.port}' of '${target.name}' (${target.type}), which has the inputs ${spec.inputs.map((p) => (p.variadic ? `${p.name}.0, ${p.name}.1, ...` : p.name)).join(', ') || '(none)'}.`, { nodeId: target.id, field: to.port });
+    const key = `${to.node}\u0000${to.port}`;
+    if (fedPorts.has(key))
+      return c.fail('project.edge.duplicate', `${label} is a second wire into the input '${to.port}' of '${target.name}'; an input takes one wire.`, { nodeId: target.id, field: to.port });
+    fedPorts.add(key);
+    if (from) edges.push({ id: raw.id, from, to: { node: to.node, port: to.port } });
+  });
+
+  const outputs: NetworkOutput[] = [];
+  const outputNames = new Set<string>();
+  list(net, 'outputs', c).forEach((raw, i) => {
+    const where = `Output ${i + 1}`;
+    if (!isObject(raw)) return c.fail('project.output', `${where} must be an object; found ${JSON.stringify(raw)}.`);
+    if (!c.string(raw.name, `${where} "name"`, 'project.output')) return;
+    if (outputNames.has(raw.name)) c.fail('project.name.duplicate', `Two outputs are named '${raw.name}'; output names must be unique.`, { field: 'name' });
+    outputNames.add(raw.name);
+    const from = checkSource(raw.from, `Output '${raw.name}' "from"`, {});
+    if (from) outputs.push({ name: raw.name, from });
+  });
+
+  const bindings: WeightBindings = {};
+  const rawBindings = net.bindings ?? {};
+  if (!isObject(rawBindings)) c.fail('project.bindings', `"network.bindings" must be an object of node id → slot → tensor name.`);
+  else
+    for (const [nodeId, slots] of Object.entries(rawBindings)) {
+      const node = nodeById.get(nodeId);
+      if (!node) {
+        c.fail('project.bindings', `Weight bindings name the node '${nodeId}', which does not exist.`);
+        continue;
+      }
+      if (!isObject(slots) || !Object.values(slots).every((t) => typeof t === 'string' && t.length > 0)) {
+        c.fail('project.bindings', `Weight bindings of '${node.name}' must map slot names to tensor names; found ${JSON.stringify(slots)}.`, { nodeId });
+        continue;
+      }
+      bindings[nodeId] = { ...(slots as Record<string, string>) };
+    }
+
+  const ui = checkUi(net.ui, new Set([...nodeById.keys(), ...inputById.keys()]), c);
+  const name = typeof net.name === 'string' && net.name.length > 0 ? net.name : 'Untitled';
+  return ui ? { name, inputs, nodes, edges, outputs, bindings, ui } : undefined;
+}
+
+function checkProfile(raw: Json, dims: number[], where: string, c: Checker, extra: Partial<Diagnostic>): ShapeProfile | undefined {
+  if (!isObject(raw)) {
+    c.fail('project.input.profile', `${where} "profile" must be {"min", "opt", "max"}.`, { ...extra, field: 'profile' });
+    return undefined;
+  }
+  const parts: number[][] = [];
+  for (const key of ['min', 'opt', 'max'] as const) {
+    const v = raw[key];
+    if (!c.dims(v, `${where} profile "${key}"`, { ...extra, field: 'profile' }, false)) return undefined;
+    if (v.length !== dims.length) {
+      c.fail('project.input.profile', `${where} profile "${key}" has ${v.length} dims but the input has ${dims.length}.`, { ...extra, field: 'profile' });
+      return undefined;
+    }
+    parts.push(v);
+  }
+  const [min, opt, max] = parts as [number[], number[], number[]];
+  for (let i = 0; i < dims.length; i++) {
+    if (!(min[i]! <= opt[i]! && opt[i]! <= max[i]!)) {
+      c.fail('project.input.profile', `${where} profile needs min ≤ opt ≤ max in every dimension; dimension ${i} has ${min[i]}, ${opt[i]}, ${max[i]}.`, { ...extra, field: 'profile' });
+      return undefined;
+    }
+    if (dims[i] !== -1 && (min[i] !== dims[i] || max[i] !== dims[i])) {
+      c.fail('project.input.profile', `${where} profile must keep the static dimension ${i} at ${dims[i]}; found ${min[i]}..${max[i]}.`, { ...extra, field: 'profile' });
+      return undefined;
+    }
+  }
+  return { min, opt, max };
+}
+
+function checkUi(raw: Json, nodeIds: Set<string>, c: Checker): UiState | undefined {
+  const ui: UiState = { positions: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } };
+  if (raw === undefined) return ui;
+  if (!isObject(raw)) {
+    c.fail('project.ui', `"network.ui" must be an object.`);
+    return undefined;
+  }
+  const positions = raw.positions ?? {};
+  if (isObject(positions))
+    for (const [id, p] of Object.entries(positions)) {
+      // Positions of nodes that no longer exist are dropped quietly: they carry no meaning.
+      if (!nodeIds.has(id)) continue;
+      if (!isObject(p) || typeof p.x !== 'number' || typeof p.y !== 'number' || !Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+        c.fail('project.ui', `The position of node '${id}' must be {"x": number, "y": number}; found ${JSON.stringify(p)}.`, { nodeId: id });
+        continue;
+      }
+      ui.positions[id] = { x: p.x, y: p.y };
+    }
+  const groups = raw.groups ?? [];
+  if (Array.isArray(groups))
+    for (const g of groups) {
+      if (!isObject(g) || typeof g.id !== 'string' || typeof g.name !== 'string' || !Array.isArray(g.nodeIds)) {
+        c.fail('project.ui.group', `A group must be {"id", "name", "nodeIds", "collapsed"}; found ${JSON.stringify(g)}.`);
+        continue;
+      }
+      const missing = g.nodeIds.filter((id) => typeof id !== 'string' || !nodeIds.has(id));
+      if (missing.length > 0) {
+        c.fail('project.ui.group', `Group '${g.name}' lists nodes that do not exist: ${missing.map((m) => JSON.stringify(m)).join(', ')}.`);
+        continue;
+      }
+      const group: NodeGroup = { id: g.id, name: g.name, nodeIds: g.nodeIds as string[], collapsed: g.collapsed === true };
+      ui.groups.push(group);
+    }
+  const vp = raw.viewport;
+  if (isObject(vp) && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0) ui.viewport = { x: vp.x, y: vp.y, zoom: vp.zoom };
+  return ui;
+}

@@ -1,0 +1,25 @@
+// Bundles the host side (CLI, web host, Electron shell, workers) with esbuild. Dependencies stay
+// external: they are installed in node_modules, and native ones (onnxruntime-node, sharp) cannot be bundled.
+import { build } from 'esbuild';
+
+/** One line per entry point: source → dist file. */
+const ENTRIES = [
+  { in: 'electron/cli/entry.ts', out: 'cli', format: 'esm' },
+];
+
+await Promise.all(
+  ENTRIES.map((e) =>
+    build({
+      entryPoints: [e.in],
+      outfile: `dist/${e.out}.${e.format === 'esm' ? 'mjs' : 'cjs'}`,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: e.format,
+      packages: 'external',
+      external: ['electron'],
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
+  ),
+);

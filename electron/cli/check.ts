@@ -1,0 +1,53 @@
+/** `trt-studio check PROJECT.trtstudio [--json]`: load, validate and infer shapes; print dims and every Diagnostic. */
+import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
+import { inferShapes } from '../../core/shapes/infer.js';
+import { formatDims } from '../../core/shapes/dims.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
+import { formatDiagnostic, loadProjectFile } from './project-io.js';
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: "Validate a project and infer every layer's output dims; exit 1 when the network has errors.",
+  usage: 'check PROJECT.trtstudio [--json]',
+  async run(args, io) {
+    const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' } }, io);
+    if (!parsed) return EXIT_USAGE;
+    const [path] = parsed.positionals;
+    if (!path || parsed.positionals.length > 1) {
+      io.err(`Expected one project file.\nUsage: trt-studio ${this.usage}`);
+      return EXIT_USAGE;
+    }
+    const json = parsed.values.json === true;
+    const loaded = await loadProjectFile(path);
+    if (!loaded.ok) {
+      if (json) io.out(JSON.stringify({ file: path, ok: false, nodes: [], diagnostics: loaded.diagnostics }, null, 2));
+      else for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+      return loaded.exitCode;
+    }
+    const doc = loaded.doc;
+    const report = inferShapes(doc);
+    const diagnostics: Diagnostic[] = report.diagnostics;
+    const names = new Map<string, string>([...doc.nodes.map((n) => [n.id, n.name] as const), ...doc.inputs.map((i) => [i.id, i.name] as const)]);
+    const rows = [
+      ...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'input', outputs: report.nodes[i.id]?.outputs ?? {} })),
+      ...report.order.map((id) => {
+        const node = doc.nodes.find((n) => n.id === id)!;
+        return { id, name: node.name, type: node.type, outputs: report.nodes[id]?.outputs ?? {} };
+      }),
+    ];
+    const ok = !hasErrors(diagnostics);
+    if (json) {
+      io.out(JSON.stringify({ file: path, ok, nodes: rows, diagnostics }, null, 2));
+    } else {
+      io.out(`${doc.name}: ${doc.inputs.length} input(s), ${doc.nodes.length} layer(s), ${doc.outputs.length} output(s)`);
+      const width = Math.max(8, ...rows.map((r) => r.name.length));
+      for (const r of rows) {
+        const dims = Object.entries(r.outputs).map(([port, t]) => (Object.keys(r.outputs).length > 1 ? `${port}=` : '') + `${formatDims(t.dims)} ${t.dtype}`);
+        io.out(`  ${r.name.padEnd(width)}  ${r.type.padEnd(20)} ${dims.join('  ') || '(not inferred)'}`);
+      }
+      for (const d of diagnostics) io.out(formatDiagnostic(d, (id) => names.get(id)));
+      io.out(ok ? 'No errors.' : `${diagnostics.filter((d) => d.severity === 'error').length} error(s).`);
+    }
+    return ok ? EXIT_OK : EXIT_INVALID;
+  },
+};
