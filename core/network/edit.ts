@@ -276,3 +276,224 @@ function connectionSourceProblem(doc: NetworkDocument, from: PortRef): string | 
 export function moveNodes(doc: NetworkDocument, positions: Record<string, { x: number; y: number }>): EditResult {
   return done({ ...doc, ui: { ...doc.ui, positions: { ...doc.ui.positions, ...positions } } });
 }
+
+/** The first output port of a node: `output` for a network input, the first catalog output for a layer. */
+function firstOutputPort(doc: NetworkDocument, nodeId: string): string | undefined {
+  if (doc.inputs.some((i) => i.id === nodeId)) return INPUT_NODE_PORT;
+  const node = findNode(doc, nodeId);
+  return node ? getLayerSpec(node.type)?.outputs[0]?.name : undefined;
+}
+
+/**
+ * Insert a layer onto an existing wire: the wire `edgeId` is replaced by source → new layer's first
+ * input and new layer's first output → the old target. The whole change is one edit.
+ */
+export function insertOnEdge(doc: NetworkDocument, edgeId: string, node: NewNode): EditResult<{ doc: NetworkDocument; nodeId: string }> {
+  const edge = doc.edges.find((e) => e.id === edgeId);
+  if (!edge) return refuse('edit.edge.unknown', `There is no wire '${edgeId}'.`);
+  const spec = getLayerSpec(node.type);
+  if (!spec) return refuse('edit.type.unknown', `There is no layer type '${node.type}' in the catalog.`);
+  const inPort = spec.inputs[0];
+  const outPort = spec.outputs[0];
+  if (!inPort || !outPort) return refuse('edit.insert.ports', `A ${spec.type} has no input or no output, so it cannot be inserted onto a wire.`);
+  const added = addNode({ ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) }, node);
+  if (!added.ok) return added;
+  const inName = inPort.variadic ? `${inPort.name}.0` : inPort.name;
+  const first = connect(added.value.doc, edge.from, { node: added.value.nodeId, port: inName });
+  if (!first.ok) return first;
+  const second = connect(first.value.doc, { node: added.value.nodeId, port: outPort.name }, edge.to);
+  if (!second.ok) return second;
+  return done({ doc: second.value.doc, nodeId: added.value.nodeId });
+}
+
+/**
+ * Bypass a layer: remove it and wire whatever fed its first input straight to everything its first
+ * output fed. Refused when the layer's first input is unconnected or when it has other outputs in use.
+ */
+export function bypassNode(doc: NetworkDocument, nodeId: string): EditResult {
+  const node = findNode(doc, nodeId);
+  if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
+  const spec = getLayerSpec(node.type)!;
+  const inPort = spec.inputs[0];
+  const outPort = spec.outputs[0];
+  if (!inPort || !outPort) return refuse('edit.bypass.ports', `Layer '${node.name}' has no input or no output to bypass.`, nodeId);
+  const inName = inPort.variadic ? `${inPort.name}.0` : inPort.name;
+  const feed = doc.edges.find((e) => e.to.node === nodeId && e.to.port === inName);
+  if (!feed) return refuse('edit.bypass.unconnected', `Layer '${node.name}' cannot be bypassed: its input '${inName}' has no wire.`, nodeId);
+  const others = doc.edges.filter((e) => e.from.node === nodeId && e.from.port !== outPort.name);
+  if (others.length > 0)
+    return refuse('edit.bypass.outputs', `Layer '${node.name}' cannot be bypassed: its output '${others[0]!.from.port}' is in use.`, nodeId);
+  const consumers = doc.edges.filter((e) => e.from.node === nodeId);
+  const removed = removeNodes(doc, [nodeId]);
+  if (!removed.ok) return removed;
+  let next = removed.value;
+  for (const c of consumers) {
+    const wired = connect(next, feed.from, c.to);
+    if (!wired.ok) return wired;
+    next = wired.value.doc;
+  }
+  const outputs = doc.outputs.filter((o) => o.from.node === nodeId).map((o) => ({ name: o.name, from: { ...feed.from } }));
+  return done(outputs.length > 0 ? { ...next, outputs: [...next.outputs, ...outputs] } : next);
+}
+
+/** The marker a copied fragment carries, so that paste can tell it from other clipboard text. */
+export const FRAGMENT_FORMAT = 'trtstudio-fragment';
+
+/** A piece of a network as put on the clipboard: layers, inputs, the wires among them and their positions. */
+export interface NetworkFragment {
+  format: typeof FRAGMENT_FORMAT;
+  version: 1;
+  inputs: NetworkInput[];
+  nodes: NetworkNode[];
+  edges: NetworkEdge[];
+  positions: Record<string, { x: number; y: number }>;
+}
+
+/** Copy the given layers and inputs with the wires among them as a fragment (JSON-compatible). */
+export function copyFragment(doc: NetworkDocument, ids: readonly string[]): NetworkFragment {
+  const keep = new Set(ids);
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const id of ids) {
+    const p = doc.ui.positions[id];
+    if (p) positions[id] = { ...p };
+  }
+  return {
+    format: FRAGMENT_FORMAT,
+    version: 1,
+    inputs: doc.inputs.filter((i) => keep.has(i.id)).map((i) => ({ ...i, dims: [...i.dims] })),
+    nodes: doc.nodes.filter((n) => keep.has(n.id)).map((n) => ({ ...n, params: cloneParams(n.params) })),
+    edges: doc.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node)).map((e) => ({ id: e.id, from: { ...e.from }, to: { ...e.to } })),
+    positions,
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Paste a fragment given as clipboard text: every layer, input and wire gets a fresh id, names are
+ * made unique, positions are shifted by `offset`. Invalid text changes nothing and says why.
+ */
+export function pasteFragment(
+  doc: NetworkDocument,
+  text: string,
+  offset = { x: 40, y: 40 },
+): EditResult<{ doc: NetworkDocument; idMap: Record<string, string> }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return refuse('edit.paste.json', `The clipboard does not hold a TRT Studio fragment: '${text.slice(0, 40)}' is not JSON.`);
+  }
+  if (!isRecord(raw) || raw.format !== FRAGMENT_FORMAT || !Array.isArray(raw.nodes) || !Array.isArray(raw.edges))
+    return refuse('edit.paste.format', `The clipboard holds JSON but not a TRT Studio fragment: expected "format": "${FRAGMENT_FORMAT}" with nodes and edges.`);
+  const rawInputs = Array.isArray(raw.inputs) ? raw.inputs : [];
+  const positions = isRecord(raw.positions) ? raw.positions : {};
+  const taken = usedIds(doc);
+  const layerNames = new Set(doc.nodes.map((n) => n.name));
+  const inputNames = new Set(doc.inputs.map((i) => i.name));
+  const idMap: Record<string, string> = {};
+  const inputs: NetworkInput[] = [];
+  for (const item of rawInputs) {
+    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.name !== 'string' || !Array.isArray(item.dims))
+      return refuse('edit.paste.input', `A pasted input is malformed: ${JSON.stringify(item)?.slice(0, 80)}; expected {id, name, dtype, dims}.`);
+    const dims = item.dims as number[];
+    const why = dimsProblem(dims);
+    if (why) return refuse('edit.paste.input', `Pasted input '${item.name}' dims ${JSON.stringify(dims)}: ${why}.`);
+    const dtype = typeof item.dtype === 'string' && (DATA_TYPES as readonly string[]).includes(item.dtype) ? (item.dtype as DataType) : 'FLOAT';
+    const id = freshId(taken, 'in');
+    idMap[item.id] = id;
+    inputs.push({ id, name: freshName(inputNames, item.name), dtype, dims: [...dims] });
+  }
+  const nodes: NetworkNode[] = [];
+  for (const item of raw.nodes as unknown[]) {
+    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.type !== 'string' || typeof item.name !== 'string' || !isRecord(item.params))
+      return refuse('edit.paste.node', `A pasted layer is malformed: ${JSON.stringify(item)?.slice(0, 80)}; expected {id, type, name, params}.`);
+    const spec = getLayerSpec(item.type);
+    if (!spec) return refuse('edit.type.unknown', `Pasted layer '${item.name}' has the type '${item.type}', which is not in the catalog.`);
+    const params = completeParams(spec.params, item.params as NetworkNode['params']);
+    for (const p of spec.params) {
+      const why = checkParam(p, params[p.name]);
+      if (why) return refuse('edit.param.invalid', `Pasted layer '${item.name}' parameter '${p.name}': ${why}.`);
+    }
+    const id = freshId(taken, 'n');
+    idMap[item.id] = id;
+    nodes.push({ id, type: spec.type, name: freshName(layerNames, item.name), params: cloneParams(params) });
+  }
+  let next: NetworkDocument = { ...doc, inputs: [...doc.inputs, ...inputs], nodes: [...doc.nodes, ...nodes] };
+  for (const item of raw.edges as unknown[]) {
+    if (!isRecord(item) || !isRecord(item.from) || !isRecord(item.to))
+      return refuse('edit.paste.edge', `A pasted wire is malformed: ${JSON.stringify(item)?.slice(0, 80)}; expected {from, to}.`);
+    const from = { node: idMap[String(item.from.node)] ?? '', port: String(item.from.port) };
+    const to = { node: idMap[String(item.to.node)] ?? '', port: String(item.to.port) };
+    if (!from.node || !to.node) continue; // a wire to something not in the fragment stays behind
+    const wired = connect(next, from, to);
+    if (!wired.ok) return wired;
+    next = wired.value.doc;
+  }
+  const moved = { ...next.ui.positions };
+  for (const [oldId, newId] of Object.entries(idMap)) {
+    const p = positions[oldId];
+    if (isRecord(p) && typeof p.x === 'number' && typeof p.y === 'number') moved[newId] = { x: p.x + offset.x, y: p.y + offset.y };
+  }
+  return done({ doc: { ...next, ui: { ...next.ui, positions: moved } }, idMap });
+}
+
+/**
+ * Expand a composite layer in place into the nodes of its expansion (one level), named
+ * `<composite>.<inner>` like PyTorch module paths, with its wires, outputs and weight bindings
+ * carried over. Refused for composites whose weights are derived (BatchNorm folding), since the
+ * derived values have no slot to live in on the canvas.
+ */
+export function expandComposite(doc: NetworkDocument, nodeId: string): EditResult<{ doc: NetworkDocument; nodeIds: string[] }> {
+  const node = findNode(doc, nodeId);
+  if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
+  const spec = getLayerSpec(node.type);
+  if (!spec || spec.kind !== 'composite') return refuse('edit.expand.primitive', `Layer '${node.name}' is a TensorRT primitive (${node.type}); only composite layers expand.`, nodeId);
+  const expansion = spec.expand(completeParams(spec.params, node.params));
+  const derived = expansion.weights.find((w) => w.source.kind !== 'slot');
+  if (derived)
+    return refuse('edit.expand.derived', `Layer '${node.name}' (${spec.type}) cannot be expanded in place: its weights are folded (${derived.source.kind}) when the network is lowered.`, nodeId);
+  const taken = usedIds(doc);
+  const names = new Set(doc.nodes.filter((n) => n.id !== nodeId).map((n) => n.name));
+  const local: Record<string, string> = {};
+  const base = doc.ui.positions[nodeId] ?? { x: 0, y: 0 };
+  const inner: NetworkNode[] = expansion.nodes.map((n) => {
+    const id = freshId(taken, 'n');
+    local[n.id] = id;
+    const innerSpec = getLayerSpec(n.type);
+    const params = innerSpec ? completeParams(innerSpec.params, n.params) : { ...n.params };
+    return { id, type: n.type, name: freshName(names, `${node.name}.${n.name}`), params };
+  });
+  const feeds = new Map(doc.edges.filter((e) => e.to.node === nodeId).map((e) => [e.to.port, e.from]));
+  const edges: NetworkEdge[] = doc.edges.filter((e) => e.to.node !== nodeId && e.from.node !== nodeId);
+  const resolve = (p: { node: string; port: string } | { input: string }): PortRef | undefined =>
+    'input' in p ? feeds.get(p.input) : { node: local[p.node]!, port: p.port };
+  for (const e of expansion.edges) {
+    const from = resolve(e.from);
+    if (from) edges.push({ id: freshId(taken, 'e'), from: { ...from }, to: { node: local[e.to.node]!, port: e.to.port } });
+  }
+  for (const e of doc.edges.filter((x) => x.from.node === nodeId)) {
+    const source = expansion.outputs[e.from.port];
+    const from = source ? resolve(source) : undefined;
+    if (from) edges.push({ id: e.id, from: { ...from }, to: { ...e.to } });
+  }
+  const outputs = doc.outputs.flatMap((o) => {
+    if (o.from.node !== nodeId) return [o];
+    const source = expansion.outputs[o.from.port];
+    const from = source ? resolve(source) : undefined;
+    return from ? [{ name: o.name, from }] : [];
+  });
+  const bindings = Object.fromEntries(Object.entries(doc.bindings).filter(([id]) => id !== nodeId));
+  const own = doc.bindings[nodeId] ?? {};
+  for (const w of expansion.weights) {
+    const tensor = w.source.kind === 'slot' ? own[w.source.slot] : undefined;
+    if (tensor) bindings[local[w.node]!] = { ...bindings[local[w.node]!], [w.slot]: tensor };
+  }
+  const positions = Object.fromEntries(Object.entries(doc.ui.positions).filter(([id]) => id !== nodeId));
+  inner.forEach((n, i) => (positions[n.id] = { x: base.x + i * 220, y: base.y }));
+  const groups = doc.ui.groups.map((g) => (g.nodeIds.includes(nodeId) ? { ...g, nodeIds: [...g.nodeIds.filter((id) => id !== nodeId), ...inner.map((n) => n.id)] } : g));
+  const nodes = doc.nodes.flatMap((n) => (n.id === nodeId ? inner : [n]));
+  return done({ doc: { ...doc, nodes, edges, outputs, bindings, ui: { ...doc.ui, positions, groups } }, nodeIds: inner.map((n) => n.id) });
+}

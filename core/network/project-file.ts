@@ -71,7 +71,7 @@ export function parseProject(text: string, fileName: string): Result<NetworkDocu
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    c.fail('project.json', `${fileName} is not valid JSON: ${(e as Error).message}.`);
+    c.fail('project.json', jsonErrorMessage(text, fileName, e as Error));
     return { ok: false, diagnostics: c.problems };
   }
   if (!isObject(raw) || raw.format !== PROJECT_FORMAT) {
@@ -99,6 +99,18 @@ export function parseProject(text: string, fileName: string): Result<NetworkDocu
   return c.problems.length > 0 || !doc ? { ok: false, diagnostics: c.problems } : { ok: true, value: doc };
 }
 
+/** A JSON syntax error as a sentence with a line and column, independent of the JS engine's wording. */
+function jsonErrorMessage(text: string, fileName: string, e: Error): string {
+  if (text.trim().length === 0) return `${fileName} is empty; expected a TRT Studio project (JSON).`;
+  const position = /position (\d+)/.exec(e.message);
+  const offset = position ? Number(position[1]) : text.length;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  const where = offset >= text.trimEnd().length ? 'ends too early' : `has a syntax error at line ${line}, column ${column}`;
+  return `${fileName} is not valid JSON: it ${where}.`;
+}
+
 function list(net: Record<string, Json>, key: string, c: Checker): Json[] {
   const v = net[key];
   if (v === undefined) return [];
@@ -114,6 +126,9 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     ids.add(id);
   };
 
+  // Nodes and inputs that exist in the file but were rejected: what refers to them is not reported again.
+  const rejected = new Set<string>();
+
   const inputs: NetworkInput[] = [];
   const inputNames = new Set<string>();
   list(net, 'inputs', c).forEach((raw, i) => {
@@ -122,6 +137,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     const extra = typeof raw.id === 'string' ? { nodeId: raw.id } : {};
     if (!c.string(raw.id, `${where} "id"`, 'project.input', extra)) return;
     claimId(raw.id, `${where} '${String(raw.name)}'`, extra);
+    rejected.add(raw.id);
     if (!c.string(raw.name, `Input '${raw.id}' "name"`, 'project.input', { ...extra, field: 'name' })) return;
     if (inputNames.has(raw.name)) c.fail('project.name.duplicate', `Two inputs are named '${raw.name}'; input names must be unique.`, { ...extra, field: 'name' });
     inputNames.add(raw.name);
@@ -135,11 +151,13 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     } else if (raw.dims.includes(-1)) {
       // A dynamic input without a profile is allowed while editing; building reports it.
     }
+    rejected.delete(raw.id);
     inputs.push({ id: raw.id, name: raw.name, dtype: raw.dtype as DataType, dims: raw.dims, ...(profile ? { profile } : {}) });
   });
 
   const nodes: NetworkNode[] = [];
   const nodeNames = new Set<string>();
+
   list(net, 'nodes', c).forEach((raw, i) => {
     const where = `Node ${i + 1}`;
     if (!isObject(raw)) return c.fail('project.node', `${where} must be an object; found ${JSON.stringify(raw)}.`);
@@ -149,6 +167,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     if (!c.string(raw.name, `Node '${raw.id}' "name"`, 'project.node', { ...extra, field: 'name' })) return;
     if (nodeNames.has(raw.name)) c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
     nodeNames.add(raw.name);
+    rejected.add(raw.id);
     if (typeof raw.type !== 'string') return c.fail('project.node.type', `Node '${raw.name}' has no layer type.`, { ...extra, field: 'type' });
     const spec = getLayerSpec(raw.type);
     if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${raw.type}'.`, { ...extra, field: 'type' });
@@ -173,6 +192,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     }
     if (!paramsOk) return;
     // Parameters a file lacks (older files, hand-written ones) take their defaults.
+    rejected.delete(raw.id);
     nodes.push({ id: raw.id, type: raw.type, name: raw.name, params: completeParams(spec.params, params) });
   });
 
@@ -183,6 +203,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       c.fail('project.edge', `${where} must be {"node": ..., "port": ...}; found ${JSON.stringify(ref)}.`, extra);
       return undefined;
     }
+    if (rejected.has(ref.node) && !inputById.has(ref.node) && !nodeById.has(ref.node)) return undefined;
     if (inputById.has(ref.node)) {
       if (ref.port === INPUT_NODE_PORT) return { node: ref.node, port: ref.port };
       c.fail('project.edge.port', `${where} names the port '${ref.port}' of input '${inputById.get(ref.node)!.name}', which has only '${INPUT_NODE_PORT}'.`, { ...extra, nodeId: ref.node });
@@ -215,6 +236,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       return c.fail('project.edge', `${label} "to" must be {"node": ..., "port": ...}; found ${JSON.stringify(to)}.`);
     const target = nodeById.get(to.node);
     if (!target) {
+      if (rejected.has(to.node)) return;
       const why = inputById.has(to.node) ? 'which is a network input and takes no wires' : 'which does not exist';
       return c.fail('project.edge.dangling', `${label} ends at the node '${to.node}', ${why}.`);
     }
@@ -247,6 +269,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     for (const [nodeId, slots] of Object.entries(rawBindings)) {
       const node = nodeById.get(nodeId);
       if (!node) {
+        if (rejected.has(nodeId)) continue;
         c.fail('project.bindings', `Weight bindings name the node '${nodeId}', which does not exist.`);
         continue;
       }
@@ -257,7 +280,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       bindings[nodeId] = { ...(slots as Record<string, string>) };
     }
 
-  const ui = checkUi(net.ui, new Set([...nodeById.keys(), ...inputById.keys()]), c);
+  const ui = checkUi(net.ui, new Set([...nodeById.keys(), ...inputById.keys()]), rejected, c);
   const name = typeof net.name === 'string' && net.name.length > 0 ? net.name : 'Untitled';
   return ui ? { name, inputs, nodes, edges, outputs, bindings, ui } : undefined;
 }
@@ -291,7 +314,7 @@ function checkProfile(raw: Json, dims: number[], where: string, c: Checker, extr
   return { min, opt, max };
 }
 
-function checkUi(raw: Json, nodeIds: Set<string>, c: Checker): UiState | undefined {
+function checkUi(raw: Json, nodeIds: Set<string>, rejected: Set<string>, c: Checker): UiState | undefined {
   const ui: UiState = { positions: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } };
   if (raw === undefined) return ui;
   if (!isObject(raw)) {
@@ -316,12 +339,12 @@ function checkUi(raw: Json, nodeIds: Set<string>, c: Checker): UiState | undefin
         c.fail('project.ui.group', `A group must be {"id", "name", "nodeIds", "collapsed"}; found ${JSON.stringify(g)}.`);
         continue;
       }
-      const missing = g.nodeIds.filter((id) => typeof id !== 'string' || !nodeIds.has(id));
+      const missing = g.nodeIds.filter((id) => typeof id !== 'string' || (!nodeIds.has(id) && !rejected.has(id)));
       if (missing.length > 0) {
         c.fail('project.ui.group', `Group '${g.name}' lists nodes that do not exist: ${missing.map((m) => JSON.stringify(m)).join(', ')}.`);
         continue;
       }
-      const group: NodeGroup = { id: g.id, name: g.name, nodeIds: g.nodeIds as string[], collapsed: g.collapsed === true };
+      const group: NodeGroup = { id: g.id, name: g.name, nodeIds: (g.nodeIds as string[]).filter((id) => nodeIds.has(id)), collapsed: g.collapsed === true };
       ui.groups.push(group);
     }
   const vp = raw.viewport;
