@@ -277,13 +277,6 @@ export function moveNodes(doc: NetworkDocument, positions: Record<string, { x: n
   return done({ ...doc, ui: { ...doc.ui, positions: { ...doc.ui.positions, ...positions } } });
 }
 
-/** The first output port of a node: `output` for a network input, the first catalog output for a layer. */
-function firstOutputPort(doc: NetworkDocument, nodeId: string): string | undefined {
-  if (doc.inputs.some((i) => i.id === nodeId)) return INPUT_NODE_PORT;
-  const node = findNode(doc, nodeId);
-  return node ? getLayerSpec(node.type)?.outputs[0]?.name : undefined;
-}
-
 /**
  * Insert a layer onto an existing wire: the wire `edgeId` is replaced by source → new layer's first
  * input and new layer's first output → the old target. The whole change is one edit.
