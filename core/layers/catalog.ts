@@ -3,13 +3,19 @@
  * one file in this folder and one line in FAMILIES.
  */
 import { activationLayers } from './activation.js';
+import { blockLayers } from './blocks.js';
 import { constantLayers } from './constant.js';
 import { convolutionLayers } from './convolution.js';
 import { elementwiseLayers } from './elementwise.js';
+import { indexingLayers } from './indexing.js';
 import { matrixLayers } from './matrix.js';
 import { normalizationLayers } from './normalization.js';
 import { poolingLayers } from './pooling.js';
+import { reductionLayers } from './reduction.js';
+import { resamplingLayers } from './resampling.js';
 import { shapeLayers } from './shape.js';
+import { typeLayers } from './type.js';
+import { unaryLayers } from './unary.js';
 import type { LayerSpec, PortSpec } from './types.js';
 
 const FAMILIES: readonly (readonly LayerSpec[])[] = [
@@ -21,6 +27,12 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   matrixLayers,
   shapeLayers,
   constantLayers,
+  unaryLayers,
+  reductionLayers,
+  resamplingLayers,
+  indexingLayers,
+  typeLayers,
+  blockLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {

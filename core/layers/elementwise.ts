@@ -58,4 +58,28 @@ export const addElementWise: PrimitiveSpec = {
   summary: (p) => SYMBOLS[String(p.operation)] ?? String(p.operation),
 };
 
-export const elementwiseLayers = [addElementWise];
+export const addSelect: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addSelect',
+  category: 'Elementwise',
+  label: 'Select',
+  doc: 'condition ? thenInput : elseInput, elementwise; all three have the same rank and broadcast along size-1 dims.',
+  params: [],
+  inputs: [
+    { name: 'condition', doc: 'BOOL tensor.' },
+    { name: 'thenInput', doc: 'Values where the condition is true.' },
+    { name: 'elseInput', doc: 'Values where it is false; the type of thenInput.' },
+  ],
+  outputs: [{ name: 'output', doc: 'The broadcast shape, the type of thenInput.' }],
+  infer: (ctx) => {
+    const condition = ctx.inputs.condition!;
+    const a = ctx.inputs.thenInput!;
+    const b = ctx.inputs.elseInput!;
+    if (condition.dtype !== 'BOOL') fail(`condition must be BOOL; got ${condition.dtype}`, 'condition');
+    if (a.dtype !== b.dtype) fail(`thenInput is ${a.dtype} but elseInput is ${b.dtype}`, 'elseInput');
+    const dims = broadcastDims(broadcastDims(condition.dims, a.dims, 'condition and thenInput'), b.dims, 'condition, thenInput and elseInput');
+    return [{ dims, dtype: a.dtype }];
+  },
+};
+
+export const elementwiseLayers = [addElementWise, addSelect];

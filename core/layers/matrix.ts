@@ -1,6 +1,6 @@
 /** Linear algebra: `addMatrixMultiply`, and the Linear (fully connected) composite in its TensorRT 10 form. */
 import { broadcastDims, formatDims, volume } from '../shapes/dims.js';
-import { boolParam, intParam } from './params.js';
+import { boolParam, intParam, stringParam } from './params.js';
 import { fail, type CompositeSpec, type Expansion, type PrimitiveSpec, type TensorInfo } from './types.js';
 
 export const MATRIX_OPERATIONS = ['NONE', 'TRANSPOSE', 'VECTOR'] as const;
@@ -118,4 +118,122 @@ export function flattenedFeatures(dims: readonly number[]): number {
   return volume(dims.slice(1));
 }
 
-export const matrixLayers = [addMatrixMultiply, Linear];
+/** The inputs of a variadic port in index order (`inputs.0`, `inputs.1`, ...). */
+export function variadicInputs(inputs: Record<string, TensorInfo>, port: string): TensorInfo[] {
+  const prefix = `${port}.`;
+  return Object.keys(inputs)
+    .filter((k) => k.startsWith(prefix))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)))
+    .map((k) => inputs[k]!);
+}
+
+/** Two sizes for one einsum label: equal, or one of them 1 (broadcast); dynamic sizes defer to the known one. */
+function joinLabelSize(label: string, a: number | undefined, b: number): number {
+  if (a === undefined || a === b || b === 1) return a ?? b;
+  if (a === 1) return b;
+  if (a < 0 || b < 0) return a < 0 ? b : a;
+  return fail(`label '${label}' has sizes ${a} and ${b}, which neither match nor broadcast`, 'equation');
+}
+
+const LABEL = /^[a-z]$/;
+
+/** Split an einsum term into labels, with `...` kept as one element. */
+function einsumTerm(term: string, where: string): string[] {
+  const parts = term.split('...');
+  if (parts.length > 2) fail(`${where} '${term}' has more than one ellipsis`, 'equation');
+  const labels: string[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) labels.push('...');
+    for (const ch of part) {
+      if (!LABEL.test(ch)) fail(`${where} '${term}' has the character '${ch}'; subscripts are lower-case letters a–z and '...'`, 'equation');
+      labels.push(ch);
+    }
+  });
+  return labels;
+}
+
+/** Output dims of an einsum equation for the given input dims (TensorRT/numpy rules: diagonals, size-1 broadcast, ellipsis). */
+export function einsumShape(equation: string, inputs: readonly (readonly number[])[]): number[] {
+  const eq = equation.replace(/\s+/g, '');
+  const arrow = eq.split('->');
+  if (arrow.length > 2) fail(`equation '${equation}' has more than one '->'`, 'equation');
+  const terms = arrow[0]!.split(',');
+  if (terms.length !== inputs.length)
+    fail(`equation '${equation}' has ${terms.length} input term${terms.length === 1 ? '' : 's'} but ${inputs.length} input${inputs.length === 1 ? ' is' : 's are'} connected`, 'equation');
+  const sizes = new Map<string, number>();
+  const counts = new Map<string, number>();
+  let ellipsis: number[] = [];
+  let anyEllipsis = false;
+  terms.forEach((term, t) => {
+    const labels = einsumTerm(term, `input term ${t}`);
+    const dims = inputs[t]!;
+    const named = labels.filter((l) => l !== '...').length;
+    const hasEllipsis = labels.includes('...');
+    if (hasEllipsis ? named > dims.length : named !== dims.length)
+      fail(`input term ${t} '${term}' names ${named} dimension${named === 1 ? '' : 's'} but input ${t} ${formatDims(dims)} has rank ${dims.length}`, 'equation');
+    let d = 0;
+    for (const label of labels) {
+      if (label === '...') {
+        anyEllipsis = true;
+        const span = dims.slice(d, d + dims.length - named);
+        d += span.length;
+        // Ellipsis dims broadcast right-aligned, as in numpy.
+        const rank = Math.max(span.length, ellipsis.length);
+        const a = [...Array<number>(rank - ellipsis.length).fill(1), ...ellipsis];
+        const b = [...Array<number>(rank - span.length).fill(1), ...span];
+        ellipsis = a.map((x, i) => joinLabelSize('...', x, b[i]!));
+        continue;
+      }
+      sizes.set(label, joinLabelSize(label, sizes.get(label), dims[d]!));
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+      d++;
+    }
+  });
+  if (arrow.length === 1) {
+    const once = [...counts.entries()].filter(([, n]) => n === 1).map(([l]) => l).sort();
+    return [...ellipsis, ...once.map((l) => sizes.get(l)!)];
+  }
+  const outLabels = einsumTerm(arrow[1]!, 'the output term');
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (const label of outLabels) {
+    if (seen.has(label)) fail(`the output term '${arrow[1]!}' repeats '${label}'`, 'equation');
+    seen.add(label);
+    if (label === '...') out.push(...ellipsis);
+    else if (!sizes.has(label)) fail(`the output term '${arrow[1]!}' has the label '${label}', which no input term has`, 'equation');
+    else out.push(sizes.get(label)!);
+  }
+  if (anyEllipsis && ellipsis.length > 0 && !seen.has('...'))
+    fail(`the inputs have ellipsis dimensions ${formatDims(ellipsis)} but the output term '${arrow[1]!}' has no '...'`, 'equation');
+  return out;
+}
+
+export const addEinsum: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addEinsum',
+  category: 'Linear algebra',
+  label: 'Einsum',
+  doc: "Einstein summation: 'ij,jk->ik' multiplies matrices; labels left out of the output are summed.",
+  params: [
+    {
+      name: 'equation',
+      kind: 'string',
+      default: 'ij,jk->ik',
+      doc: "Comma-separated subscripts (a–z, '...') per input, optionally '->' and the output subscripts.",
+    },
+  ],
+  inputs: [{ name: 'inputs', doc: 'One tensor per input term, all of one type (not BOOL).', variadic: true, minCount: 1 }],
+  outputs: [{ name: 'output', doc: 'Dims named by the output subscripts.' }],
+  infer: (ctx) => {
+    const tensors = variadicInputs(ctx.inputs, 'inputs');
+    const first = tensors[0]!;
+    tensors.forEach((t, i) => {
+      if (t.dtype === 'BOOL') fail(`input ${i} is BOOL, which addEinsum does not take`, `inputs.${i}`);
+      if (t.dtype !== first.dtype) fail(`input ${i} is ${t.dtype} but input 0 is ${first.dtype}`, `inputs.${i}`);
+    });
+    return [{ dims: einsumShape(stringParam(ctx.params, 'equation'), tensors.map((t) => t.dims)), dtype: first.dtype }];
+  },
+  summary: (p) => String(p.equation),
+};
+
+export const matrixLayers = [addMatrixMultiply, addEinsum, Linear];

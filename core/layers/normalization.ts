@@ -1,5 +1,5 @@
 /** Normalization: `addScale`, `addSoftMax`, and the BatchNorm2d composite (folded into a CHANNEL scale). */
-import { formatDims, normaliseAxis, volume } from '../shapes/dims.js';
+import { formatDims, formatList, normaliseAxes, normaliseAxis, volume } from '../shapes/dims.js';
 import { enumParam, floatParam, intParam, intsParam } from './params.js';
 import { fail, type CompositeSpec, type LayerContext, type PrimitiveSpec, type WeightSlot } from './types.js';
 
@@ -114,4 +114,76 @@ export const BatchNorm2d: CompositeSpec = {
   summary: (p) => `ε=${String(p.eps)}`,
 };
 
-export const normalizationLayers = [addScale, addSoftMax, BatchNorm2d];
+export const addLRN: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addLRN',
+  category: 'Normalization',
+  label: 'LRN',
+  doc: 'Local response normalization across channels: x / (k + α·Σx²/window)^β over `window` neighbouring channels.',
+  params: [
+    { name: 'window', kind: 'int', default: 5, min: 1, max: 15, doc: 'Number of channels summed; odd, 1 to 15.' },
+    { name: 'alpha', kind: 'float', default: 1e-4, min: -1e20, max: 1e20, doc: 'α, the scale of the squared sum.' },
+    { name: 'beta', kind: 'float', default: 0.75, min: 0.01, max: 1e5, doc: 'β, the exponent.' },
+    { name: 'k', kind: 'float', default: 1, min: 1e-5, max: 1e10, doc: 'k, the additive bias (PyTorch LocalResponseNorm k).' },
+  ],
+  inputs: [{ name: 'input', doc: 'A tensor of rank ≥ 3 ([N, C, ...]).' }],
+  outputs: [{ name: 'output', doc: 'Same shape as the input.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    if (input.dims.length < 3) fail(`addLRN needs an input of rank ≥ 3; got ${formatDims(input.dims)}`, 'input');
+    const window = intParam(ctx.params, 'window');
+    if (window % 2 === 0) fail(`window ${window} must be odd`, 'window');
+    return [{ ...input }];
+  },
+  summary: (p) => `window ${String(p.window)}`,
+};
+
+/**
+ * INormalizationLayer (V2): mean/variance over `axes`, then per-channel scale and bias tensors of
+ * shape [1, C, 1, ...] for instance and group norm, or broadcastable to the input for layer norm.
+ */
+export const addNormalizationV2: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addNormalizationV2',
+  category: 'Normalization',
+  label: 'Normalization',
+  doc: 'Y = (X − mean) / √(var + ε) · scale + bias over the given axes: instance, group (nbGroups) or layer norm.',
+  params: [
+    { name: 'axes', kind: 'ints', default: [2, 3], minLength: 1, maxLength: 8, doc: 'Axes to normalise over: [2, 3] instance/group norm on NCHW, [-1] layer norm.' },
+    { name: 'epsilon', kind: 'float', default: 1e-5, min: 0, doc: 'ε added to the variance.' },
+    { name: 'nbGroups', kind: 'int', default: 1, min: 1, doc: 'Channel groups for group norm (C must divide by it); 1 otherwise.' },
+  ],
+  inputs: [
+    { name: 'input', doc: 'The tensor to normalise.' },
+    { name: 'scale', doc: 'Scale, same rank as the input: [1, C, 1, 1] for instance/group norm.' },
+    { name: 'bias', doc: 'Bias, the shape of scale.' },
+  ],
+  outputs: [{ name: 'output', doc: 'Same shape as the input.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    const rank = input.dims.length;
+    const axes = normaliseAxes(intsParam(ctx.params, 'axes'), rank, 'axes');
+    const groups = intParam(ctx.params, 'nbGroups');
+    for (const port of ['scale', 'bias'] as const) {
+      const t = ctx.inputs[port]!;
+      if (t.dtype !== input.dtype) fail(`${port} is ${t.dtype} but the input is ${input.dtype}`, port);
+      if (t.dims.length !== rank) fail(`${port} ${formatDims(t.dims)} must have the input's rank ${rank}`, port);
+      t.dims.forEach((d, i) => {
+        if (d !== 1 && d >= 0 && input.dims[i]! >= 0 && d !== input.dims[i])
+          fail(`${port} ${formatDims(t.dims)} does not broadcast to the input ${formatDims(input.dims)} in dimension ${i}`, port);
+      });
+    }
+    if (groups > 1) {
+      const c = input.dims[1];
+      if (rank < 3) fail(`group normalization needs an input of rank ≥ 3; got ${formatDims(input.dims)}`, 'nbGroups');
+      if (c !== undefined && c >= 0 && c % groups !== 0) fail(`input channels ${c} are not divisible by nbGroups ${groups}`, 'nbGroups');
+      const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
+      if (axes.length !== spatial.length || [...axes].sort((a, b) => a - b).some((a, i) => a !== spatial[i]))
+        fail(`group normalization normalises over the spatial axes ${formatList(spatial)}; got axes ${formatList(intsParam(ctx.params, 'axes'))}`, 'axes');
+    }
+    return [{ ...input }];
+  },
+  summary: (p) => (Number(p.nbGroups) > 1 ? `groups ${String(p.nbGroups)}` : `axes ${formatList(p.axes as number[])}`),
+};
+
+export const normalizationLayers = [addScale, addSoftMax, addLRN, addNormalizationV2, BatchNorm2d];

@@ -81,3 +81,6 @@ export function isParamValue(value: unknown): value is ParamValue {
     (Array.isArray(value) && value.every((v) => typeof v === 'number'))
   );
 }
+export function floatsParam(params: Params, name: string): number[] {
+  return params[name] as number[];
+}

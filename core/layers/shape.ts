@@ -1,5 +1,5 @@
 /** Shape manipulation: `addShuffle` (transpose, reshape, transpose) and `addConcatenation`. */
-import { formatDims, normaliseAxis, volume } from '../shapes/dims.js';
+import { formatDims, formatList, normaliseAxes, normaliseAxis, volume } from '../shapes/dims.js';
 import { boolParam, intParam, intsParam } from './params.js';
 import { fail, type PrimitiveSpec, type TensorInfo } from './types.js';
 
@@ -80,7 +80,7 @@ export const addConcatenation: PrimitiveSpec = {
   label: 'Concatenation',
   doc: 'Joins tensors of equal rank along one axis; all other dims must match.',
   params: [{ name: 'axis', kind: 'int', default: 1, doc: 'The axis to concatenate along (negative counts from the end).' }],
-  inputs: [{ name: 'inputs', doc: 'Two or more tensors.', variadic: true, minCount: 1 }],
+  inputs: [{ name: 'inputs', doc: 'One or more tensors of equal rank and type.', variadic: true, minCount: 1 }],
   outputs: [{ name: 'output', doc: 'The joined tensor.' }],
   infer: (ctx) => {
     const tensors: TensorInfo[] = Object.keys(ctx.inputs)
@@ -106,4 +106,92 @@ export const addConcatenation: PrimitiveSpec = {
   summary: (p) => `axis ${String(p.axis)}`,
 };
 
-export const shapeLayers = [addShuffle, addConcatenation];
+export const addPaddingNd: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addPaddingNd',
+  category: 'Shape',
+  label: 'Padding',
+  doc: 'Zero-pads (or, with negative values, crops) the last two dimensions.',
+  params: [
+    { name: 'prePadding', kind: 'ints', default: [1, 1], minLength: 2, maxLength: 2, doc: 'Padding before the last two dims (negative crops).' },
+    { name: 'postPadding', kind: 'ints', default: [1, 1], minLength: 2, maxLength: 2, doc: 'Padding after the last two dims (negative crops).' },
+  ],
+  inputs: [{ name: 'input', doc: 'A tensor of rank ≥ 4 (NCHW).' }],
+  outputs: [{ name: 'output', doc: 'The last two dims grown by pre + post.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    const rank = input.dims.length;
+    if (rank < 4) fail(`addPaddingNd needs an input of rank ≥ 4; got ${formatDims(input.dims)}`, 'input');
+    const pre = intsParam(ctx.params, 'prePadding');
+    const post = intsParam(ctx.params, 'postPadding');
+    const dims = [...input.dims];
+    for (let i = 0; i < 2; i++) {
+      const axis = rank - 2 + i;
+      const d = input.dims[axis]!;
+      if (d < 0) continue;
+      const out = d + pre[i]! + post[i]!;
+      if (out <= 0) fail(`padding ${formatList(pre)}/${formatList(post)} crops dimension ${axis} (${d}) to ${out}`, 'prePadding');
+      dims[axis] = out;
+    }
+    return [{ dims, dtype: input.dtype }];
+  },
+  summary: (p) => `pad ${formatList(p.prePadding as number[])}/${formatList(p.postPadding as number[])}`,
+};
+
+export const addShape: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addShape',
+  category: 'Shape',
+  label: 'Shape',
+  doc: "The input's dims as a 1-D INT64 shape tensor.",
+  params: [],
+  inputs: [{ name: 'input', doc: 'Any tensor.' }],
+  outputs: [{ name: 'output', doc: '[rank], INT64.' }],
+  infer: (ctx) => [{ dims: [ctx.inputs.input!.dims.length], dtype: 'INT64' }],
+};
+
+/** The axes tensor addSqueeze/addUnsqueeze take is a build-time constant; here it is a parameter that lowering turns into an INT64 constant. */
+export const addSqueeze: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addSqueeze',
+  category: 'Shape',
+  label: 'Squeeze',
+  doc: 'Removes the given size-1 axes.',
+  params: [{ name: 'axes', kind: 'ints', default: [0], minLength: 1, maxLength: 8, doc: 'Axes to remove, each of size 1 (negative counts from the end).' }],
+  inputs: [{ name: 'input', doc: 'Any tensor.' }],
+  outputs: [{ name: 'output', doc: 'The input without those axes.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    const axes = new Set(normaliseAxes(intsParam(ctx.params, 'axes'), input.dims.length, 'axes'));
+    for (const a of axes)
+      if (input.dims[a]! > 1 || input.dims[a] === 0) fail(`axis ${a} of ${formatDims(input.dims)} has size ${input.dims[a]!}; only size-1 axes can be squeezed`, 'axes');
+    return [{ dims: input.dims.filter((_, i) => !axes.has(i)), dtype: input.dtype }];
+  },
+  summary: (p) => `axes ${formatList(p.axes as number[])}`,
+};
+
+export const addUnsqueeze: PrimitiveSpec = {
+  kind: 'primitive',
+  type: 'addUnsqueeze',
+  category: 'Shape',
+  label: 'Unsqueeze',
+  doc: 'Inserts size-1 axes at the given positions of the output.',
+  params: [
+    { name: 'axes', kind: 'ints', default: [0], minLength: 1, maxLength: 8, doc: 'Output positions of the new axes (negative counts from the end of the output).' },
+  ],
+  inputs: [{ name: 'input', doc: 'Any tensor.' }],
+  outputs: [{ name: 'output', doc: 'The input with size-1 axes inserted.' }],
+  infer: (ctx) => {
+    const input = ctx.inputs.input!;
+    const list = intsParam(ctx.params, 'axes');
+    const rank = input.dims.length + list.length;
+    if (rank > 8) fail(`the output would have rank ${rank}; TensorRT allows at most 8`, 'axes');
+    const axes = new Set(normaliseAxes(list, rank, 'axes'));
+    const rest = [...input.dims];
+    const dims = Array.from({ length: rank }, (_, i) => (axes.has(i) ? 1 : rest.shift()!));
+    return [{ dims, dtype: input.dtype }];
+  },
+  summary: (p) => `axes ${formatList(p.axes as number[])}`,
+};
+
+export const shapeLayers = [addShuffle, addConcatenation, addPaddingNd, addShape, addSqueeze, addUnsqueeze];

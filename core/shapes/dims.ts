@@ -45,3 +45,26 @@ export function broadcastDims(a: readonly number[], b: readonly number[], what =
     return fail(`${what} ${formatDims(a)} and ${formatDims(b)} cannot be broadcast: dimension ${i} is ${x} and ${y}`);
   });
 }
+
+/** Normalise a list of axes against a rank; duplicates (after normalising) fail naming the parameter. */
+export function normaliseAxes(axes: readonly number[], rank: number, field: string): number[] {
+  const out = axes.map((a) => normaliseAxis(a, rank, field));
+  const seen = new Set<number>();
+  for (const [i, a] of out.entries()) {
+    if (seen.has(a)) fail(`${field} ${formatList(axes)} names axis ${axes[i]!} twice`, field);
+    seen.add(a);
+  }
+  return out;
+}
+
+/** The `uint32` bitmask TensorRT's setAxes/setReduceAxes take, from normalised axis indices. */
+export function axesMask(axes: readonly number[]): number {
+  let mask = 0;
+  for (const a of axes) mask |= 1 << a;
+  return mask >>> 0;
+}
+
+/** A parameter list as written, negatives kept (formatDims would show −1 as a dynamic `?`). */
+export function formatList(values: readonly number[]): string {
+  return `[${values.join(', ')}]`;
+}

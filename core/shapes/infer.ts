@@ -35,7 +35,29 @@ interface Evaluated {
 }
 
 /** What one node computes from its inputs; memoised on the node object and input identities. */
-const memo = new WeakMap<NetworkNode, { inputs: Record<string, TensorInfo>; result: Evaluated }>();
+const memo = new WeakMap<NetworkNode, { node: NetworkNode; inputs: Record<string, TensorInfo>; result: Evaluated }>();
+
+/**
+ * The node object last seen under each id, so an edited node (a new object) can compare its new
+ * outputs with its old ones: equal outputs keep their old identity and everything downstream stays
+ * memoised, which is what keeps a one-parameter edit cheap on a large graph.
+ */
+const lastNodeById = new Map<string, NetworkNode>();
+
+function sameTensor(a: TensorInfo, b: TensorInfo): boolean {
+  return a.dtype === b.dtype && a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]);
+}
+
+/** `fresh` with each output that equals the previous result's replaced by the previous object. */
+function reuseOutputs(fresh: Evaluated, old: Evaluated | undefined): Evaluated {
+  if (!old?.outputs || !fresh.outputs) return fresh;
+  const outputs: Record<string, TensorInfo> = {};
+  for (const [port, t] of Object.entries(fresh.outputs)) {
+    const before = old.outputs[port];
+    outputs[port] = before && sameTensor(before, t) ? before : t;
+  }
+  return { ...fresh, outputs };
+}
 
 function sameInputs(a: Record<string, TensorInfo>, b: Record<string, TensorInfo>): boolean {
   const ka = Object.keys(a);
@@ -90,6 +112,8 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
 
   for (const id of order) {
     const node = byId.get(id)!;
+    const previous = lastNodeById.get(id);
+    lastNodeById.set(id, node);
     const spec = getLayerSpec(node.type);
     if (!spec) {
       diagnostics.push(error('shape.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, { nodeId: id }));
@@ -110,12 +134,12 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       );
     if (unconnected.length > 0 || upstreamMissing) {
       // Without all inputs there is nothing to infer; upstream problems are reported on their own nodes.
-      nodes[id] = { outputs: {}, weights: safeWeights(spec, node.params, inputs) };
+      nodes[id] = { outputs: {}, weights: safeWeights(spec, completeParams(spec.params, node.params), inputs) };
       continue;
     }
-    const cached = memo.get(node);
-    const result = cached && sameInputs(cached.inputs, inputs) ? cached.result : evaluate(spec, node.params, inputs);
-    memo.set(node, { inputs, result });
+    const cached = memo.get(node) ?? (previous ? memo.get(previous) : undefined);
+    const result = cached && cached.node === node && sameInputs(cached.inputs, inputs) ? cached.result : reuseOutputs(evaluate(spec, completeParams(spec.params, node.params), inputs), cached?.result);
+    memo.set(node, { node, inputs, result });
     nodes[id] = { outputs: result.outputs ?? {}, weights: result.weights };
     for (const e of result.errors)
       diagnostics.push(error('shape.invalid', `Layer '${node.name}' (${spec.type}): ${e.message}.`, { nodeId: id, ...(e.field ? { field: e.field } : {}) }));
