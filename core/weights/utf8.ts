@@ -19,8 +19,8 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    let need = 0;
-    let code = 0;
+    let need: number;
+    let code: number;
     if (b < 0x80) {
       out += String.fromCharCode(b);
       i++;

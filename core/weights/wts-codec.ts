@@ -93,6 +93,48 @@ const HEX_VALUE = (() => {
   return table;
 })();
 
+/** Byte value of each pair of hex digits (`(first << 8) | second`), 0xffff for anything else: 4 lookups per float32. */
+const HEX_PAIR = (() => {
+  const table = new Uint16Array(65536).fill(0xffff);
+  for (let a = 0; a < 256; a++) {
+    const high = HEX_VALUE[a]!;
+    if (high > 15) continue;
+    for (let b = 0; b < 256; b++) {
+      const low = HEX_VALUE[b]!;
+      if (low <= 15) table[(a << 8) | b] = (high << 4) | low;
+    }
+  }
+  return table;
+})();
+
+/**
+ * The hot loop, kept small and separate so V8 optimises it early: from `i`, parse values of the form
+ * optional space, 8 hex digits, separator (left for the next value) straight into the record's bits.
+ * Stops at anything else (the slow path takes over) and returns the new position.
+ */
+function decodeHexRun(chunk: Uint8Array, start: number, record: { count: number; bits: Uint32Array; filled: number }): number {
+  const n = chunk.length;
+  const view = new DataView(chunk.buffer, chunk.byteOffset, n);
+  const bits = record.bits;
+  const end = record.count;
+  let filled = record.filled;
+  let i = start;
+  while (filled < end && i + 9 < n) {
+    const j = chunk[i] === SPACE ? i + 1 : i;
+    const p0 = HEX_PAIR[view.getUint16(j)]!;
+    const p1 = HEX_PAIR[view.getUint16(j + 2)]!;
+    const p2 = HEX_PAIR[view.getUint16(j + 4)]!;
+    const p3 = HEX_PAIR[view.getUint16(j + 6)]!;
+    if ((p0 | p1 | p2 | p3) > 255) break;
+    const t = chunk[j + 8]!;
+    if (t !== SPACE && t !== LF && t !== CR && t !== TAB) break;
+    bits[filled++] = (p0 << 24) | (p1 << 16) | (p2 << 8) | p3;
+    i = j + 8;
+  }
+  record.filled = filled;
+  return i;
+}
+
 /** Bytes that can only come from a binary file: control characters other than tab, LF and CR, and DEL. */
 function isBinaryByte(b: number): boolean {
   return (b < 32 && b !== TAB && b !== LF && b !== CR) || b === 127;
@@ -148,11 +190,12 @@ export class WtsDecoder {
 
   private name = '';
   private recordLine = 0;
-  private count = 0;
+  /** Read by `decodeHexRun`: the record's count, its values' bits and how many are filled. */
+  count = 0;
+  bits: Uint32Array = new Uint32Array(0);
+  filled = 0;
   private half = false;
   private values: Float32Array = new Float32Array(0);
-  private bits: Uint32Array = new Uint32Array(0);
-  private filled = 0;
 
   /** A hex value token in progress in the slow path. */
   private tokenValue = 0;
@@ -235,25 +278,7 @@ export class WtsDecoder {
     }
     while (i < n) {
       if (this.state === State.Values && !this.half) {
-        const bits = this.bits;
-        let filled = this.filled;
-        const end = this.count;
-        while (filled < end && i + 9 < n && chunk[i] === SPACE) {
-          const h0 = HEX_VALUE[chunk[i + 1]!]!;
-          const h1 = HEX_VALUE[chunk[i + 2]!]!;
-          const h2 = HEX_VALUE[chunk[i + 3]!]!;
-          const h3 = HEX_VALUE[chunk[i + 4]!]!;
-          const h4 = HEX_VALUE[chunk[i + 5]!]!;
-          const h5 = HEX_VALUE[chunk[i + 6]!]!;
-          const h6 = HEX_VALUE[chunk[i + 7]!]!;
-          const h7 = HEX_VALUE[chunk[i + 8]!]!;
-          if ((h0 | h1 | h2 | h3 | h4 | h5 | h6 | h7) > 15) break;
-          const t = chunk[i + 9]!;
-          if (t !== SPACE && t !== LF && t !== CR && t !== TAB) break;
-          bits[filled++] = (h0 << 28) | (h1 << 24) | (h2 << 20) | (h3 << 16) | (h4 << 12) | (h5 << 8) | (h6 << 4) | h7;
-          i += 9;
-        }
-        this.filled = filled;
+        i = decodeHexRun(chunk, i, this);
         if (i >= n) break;
       }
       this.step(chunk[i]!, out);
