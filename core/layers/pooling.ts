@@ -50,8 +50,10 @@ export const addPoolingNd: PrimitiveSpec = {
     const pre = intsParam(ctx.params, 'prePadding');
     const post = intsParam(ctx.params, 'postPadding');
     const mode = enumParam(ctx.params, 'paddingMode');
+    // The SAME modes pad automatically and ignore the explicit padding, so only EXPLICIT_* checks it.
+    const explicit = mode === 'EXPLICIT_ROUND_DOWN' || mode === 'EXPLICIT_ROUND_UP';
     window.forEach((w, i) => {
-      if (pre[i]! >= w || post[i]! >= w)
+      if (explicit && (pre[i]! >= w || post[i]! >= w))
         fail(`padding ${formatDims(pre)}/${formatDims(post)} must be smaller than the window ${formatDims(window)}`, 'prePadding');
     });
     const spatial = input.dims.slice(2).map((d, i) => windowOutputSize(d, window[i]!, stride[i]!, pre[i]!, post[i]!, 1, mode));

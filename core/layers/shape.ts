@@ -8,7 +8,7 @@ export function permute(dims: readonly number[], perm: readonly number[], field:
   if (perm.length === 0) return [...dims];
   const sorted = [...perm].sort((a, b) => a - b);
   if (perm.length !== dims.length || sorted.some((p, i) => p !== i))
-    fail(`${formatDims(perm)} is not a permutation of the ${dims.length} dimensions of ${formatDims(dims)}`, field);
+    fail(`${formatList(perm)} is not a permutation of the ${dims.length} dimensions of ${formatDims(dims)}`, field);
   return perm.map((p) => dims[p]!);
 }
 
@@ -23,7 +23,7 @@ export function reshapeDims(input: readonly number[], target: readonly number[],
     return t;
   });
   const inferred = target.map((t, i) => (t === -1 ? i : -1)).filter((i) => i >= 0);
-  if (inferred.length > 1) fail(`reshapeDimensions ${formatDims(target)} has more than one −1`, 'reshapeDimensions');
+  if (inferred.length > 1) fail(`reshapeDimensions ${formatList(target)} has more than one −1`, 'reshapeDimensions');
   const inputKnown = input.every((d) => d >= 0);
   const known = out.filter((_, i) => !inferred.includes(i));
   if (inferred.length === 1) {
@@ -31,7 +31,7 @@ export function reshapeDims(input: readonly number[], target: readonly number[],
       const rest = volume(known);
       const total = volume(input);
       if (rest === 0 || total % rest !== 0)
-        fail(`cannot reshape ${formatDims(input)} (${total} elements) to ${formatDims(target)}`, 'reshapeDimensions');
+        fail(`cannot reshape ${formatDims(input)} (${total} elements) to ${formatList(target)}`, 'reshapeDimensions');
       out[inferred[0]!] = total / rest;
     } else {
       out[inferred[0]!] = -1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyDocument, type NetworkDocument } from '../network/types.js';
-import { inferShapes } from './infer.js';
+import type { CompositeSpec } from '../layers/types.js';
+import { evaluate, inferShapes } from './infer.js';
 
 function lenetLike(): NetworkDocument {
   const doc = emptyDocument('lenet');
@@ -38,5 +39,98 @@ describe('inferShapes', () => {
     doc.nodes.push({ id: 'a', type: 'addActivation', name: 'relu', params: { type: 'RELU', alpha: 0, beta: 0 } });
     const codes = inferShapes(doc).diagnostics.map((d) => `${d.code}:${d.nodeId}`);
     expect(codes).toEqual(['shape.cycle:c1', 'shape.cycle:p1', 'shape.cycle:fc', 'shape.input.unconnected:a']);
+  });
+});
+
+describe('inferShapes diagnostics and incrementality', () => {
+  it('names the node, type and field of an invalid combination', () => {
+    const doc = lenetLike();
+    doc.nodes[0] = { ...doc.nodes[0]!, params: { ...doc.nodes[0]!.params, nbGroups: 4 } };
+    const report = inferShapes(doc);
+    expect(report.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'shape.invalid',
+        message: "Layer 'conv1' (addConvolutionNd): input channels 1 are not divisible by nbGroups 4.",
+        nodeId: 'c1',
+        field: 'nbGroups',
+      },
+    ]);
+    // Downstream nodes are left without outputs rather than reported again.
+    expect(report.nodes.p1!.outputs).toEqual({});
+  });
+
+  it('reports an error inside a composite under the composite, naming the inner layer', () => {
+    const doc = lenetLike();
+    doc.nodes[2] = { ...doc.nodes[2]!, params: { inFeatures: 100, outFeatures: 120, bias: true } };
+    expect(inferShapes(doc).diagnostics.map((d) => d.message)).toEqual([
+      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 6, 14, 14] (1176 elements) to [1, 100] (100 elements).",
+    ]);
+  });
+
+  it('fills parameters a document leaves out with their defaults', () => {
+    const doc = lenetLike();
+    doc.nodes[1] = { ...doc.nodes[1]!, params: { type: 'MAX', windowSize: [2, 2] } };
+    expect(inferShapes(doc).nodes.p1!.outputs.output!.dims).toEqual([1, 6, 14, 14]);
+  });
+
+  it('keeps downstream results when an edit leaves a node output unchanged', () => {
+    const doc = lenetLike();
+    const first = inferShapes(doc);
+    // Switching pooling from AVERAGE to MAX changes no shape: fc1's result must be reused as is.
+    const edited = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'p1' ? { ...n, params: { ...n.params, type: 'MAX' } } : n)) };
+    const second = inferShapes(edited);
+    expect(second.nodes.p1!.outputs.output).toBe(first.nodes.p1!.outputs.output);
+    expect(second.nodes.fc!.outputs.output).toBe(first.nodes.fc!.outputs.output);
+    // A shape-changing edit propagates.
+    const widened = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'c1' ? { ...n, params: { ...n.params, nbOutputMaps: 8 } } : n)) };
+    const third = inferShapes(widened);
+    expect(third.nodes.p1!.outputs.output!.dims).toEqual([1, 8, 14, 14]);
+    expect(third.diagnostics.map((d) => d.message)).toEqual([
+      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 8, 14, 14] (1568 elements) to [1, 1176] (1176 elements).",
+    ]);
+  });
+});
+
+describe('derived composite slots', () => {
+  it('pass nested slots through and keep optional inner slots optional', () => {
+    const doc = emptyDocument('nested');
+    doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 16, 8, 8] });
+    doc.nodes.push({ id: 'b', type: 'InvertedResidual', name: 'features.2', params: { inp: 16, oup: 24, stride: 2, expandRatio: 6 } });
+    doc.edges.push({ id: 'e', from: { node: 'in', port: 'output' }, to: { node: 'b', port: 'input' } });
+    const slots = inferShapes(doc).nodes.b!.weights;
+    expect(slots.slice(0, 2).map((s) => [s.name, s.torchSuffix, s.count, s.shape])).toEqual([
+      ['conv.0.0.weight', 'conv.0.0.weight', 96 * 16, [96, 16, 1, 1]],
+      ['conv.0.1.weight', 'conv.0.1.weight', 96, [96]],
+    ]);
+    expect(slots.every((s) => s.optional === undefined)).toBe(true);
+  });
+
+  it('marks a passed-through optional slot optional', () => {
+    // A composite written for this test: a convolution whose optional bias is passed through.
+    const convWithBias: CompositeSpec = {
+      kind: 'composite',
+      type: 'ConvWithBias',
+      category: 'Blocks',
+      label: 'test',
+      doc: 'test composite',
+      params: [],
+      inputs: [{ name: 'input', doc: 'input' }],
+      outputs: [{ name: 'output', doc: 'output' }],
+      expand: () => ({
+        nodes: [{ id: 'c', type: 'addConvolutionNd', name: 'conv', params: { nbOutputMaps: 4 } }],
+        edges: [{ from: { input: 'input' }, to: { node: 'c', port: 'input' } }],
+        outputs: { output: { node: 'c', port: 'output' } },
+        weights: [
+          { node: 'c', slot: 'kernel', source: { kind: 'slot', slot: 'conv.weight' } },
+          { node: 'c', slot: 'bias', source: { kind: 'slot', slot: 'conv.bias' } },
+        ],
+      }),
+    };
+    const result = evaluate(convWithBias, {}, { input: { dims: [1, 3, 8, 8], dtype: 'FLOAT' } });
+    expect(result.weights.map((s) => [s.name, s.count, s.optional ?? false])).toEqual([
+      ['conv.weight', 4 * 3 * 9, false],
+      ['conv.bias', 4, true],
+    ]);
   });
 });

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { DATA_TYPES, type DataType } from '../network/types.js';
+import { getLayerSpec, listLayerSpecs } from './catalog.js';
+import { checkParam, defaultParams } from './params.js';
+import { runLayer, tensor } from './testing.js';
+import type { TensorInfo } from './types.js';
+
+const image = (channels = 3): TensorInfo => tensor([1, channels, 8, 8]);
+
+/** A sensible input for every catalog entry at its default parameters; a new entry must add one. */
+const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
+  addConvolutionNd: { input: image() },
+  addDeconvolutionNd: { input: image() },
+  addPoolingNd: { input: image() },
+  addActivation: { input: image() },
+  addParametricReLU: { input: image(), slope: tensor([1, 3, 1, 1]) },
+  addScale: { input: image() },
+  addSoftMax: { input: image() },
+  addLRN: { input: image() },
+  addNormalizationV2: { input: image(), scale: tensor([1, 3, 1, 1]), bias: tensor([1, 3, 1, 1]) },
+  BatchNorm2d: { input: image() },
+  addElementWise: { input1: image(), input2: tensor([1, 3, 1, 1]) },
+  addSelect: { condition: tensor([1, 3, 8, 8], 'BOOL'), thenInput: image(), elseInput: image() },
+  addMatrixMultiply: { input0: tensor([2, 3]), input1: tensor([3, 4]) },
+  addEinsum: { 'inputs.0': tensor([2, 3]), 'inputs.1': tensor([3, 4]) },
+  Linear: { input: tensor([1, 512]) },
+  addShuffle: { input: image() },
+  addConcatenation: { 'inputs.0': image(), 'inputs.1': image() },
+  addPaddingNd: { input: image() },
+  addShape: { input: image() },
+  addSqueeze: { input: image() },
+  addUnsqueeze: { input: image() },
+  addConstant: {},
+  addUnary: { input: image() },
+  addReduce: { input: image() },
+  addTopK: { input: image() },
+  addResize: { input: image() },
+  addSlice: { input: image() },
+  addGatherV2: { data: tensor([5, 4]), indices: tensor([2], 'INT32') },
+  addIdentity: { input: image() },
+  addCast: { input: image() },
+  ConvBnAct: { input: image() },
+  BasicBlock: { input: image(64) },
+  Bottleneck: { input: image(256) },
+  InvertedResidual: { input: image(32) },
+};
+
+/** Every type issue 2 names, by its INetworkDefinition method (or composite name). */
+const REQUIRED_TYPES = [
+  'addConvolutionNd',
+  'addDeconvolutionNd',
+  'addActivation',
+  'addPoolingNd',
+  'addScale',
+  'addElementWise',
+  'addMatrixMultiply',
+  'addShuffle',
+  'addConcatenation',
+  'addSoftMax',
+  'addConstant',
+  'addPaddingNd',
+  'addUnary',
+  'addReduce',
+  'addResize',
+  'addSlice',
+  'addTopK',
+  'addGatherV2',
+  'addIdentity',
+  'addCast',
+  'addLRN',
+  'addNormalizationV2',
+  'addParametricReLU',
+  'addSelect',
+  'addShape',
+  'addSqueeze',
+  'addUnsqueeze',
+  'addEinsum',
+  'BatchNorm2d',
+  'Linear',
+  'ConvBnAct',
+  'BasicBlock',
+  'Bottleneck',
+  'InvertedResidual',
+];
+
+describe('the layer catalog', () => {
+  const specs = listLayerSpecs();
+
+  it('has every type the issue lists, each once', () => {
+    const types = specs.map((s) => s.type);
+    expect(new Set(types).size).toBe(types.length);
+    expect([...types].sort()).toEqual([...REQUIRED_TYPES].sort());
+  });
+
+  it('names primitives after INetworkDefinition methods and documents every parameter and port', () => {
+    for (const spec of specs) {
+      if (spec.kind === 'primitive') expect(spec.type, spec.type).toMatch(/^add[A-Z]/);
+      else expect(spec.type, spec.type).toMatch(/^[A-Z]/);
+      expect(spec.doc.length, spec.type).toBeGreaterThan(10);
+      for (const p of spec.params) expect(p.doc.length, `${spec.type}.${p.name}`).toBeGreaterThan(5);
+      for (const p of [...spec.inputs, ...spec.outputs]) expect(p.doc.length, `${spec.type} port ${p.name}`).toBeGreaterThan(3);
+      expect(new Set(spec.params.map((p) => p.name)).size, spec.type).toBe(spec.params.length);
+    }
+  });
+
+  it('has defaults that pass their own schema, and enum values that are TensorRT names', () => {
+    for (const spec of specs)
+      for (const p of spec.params) {
+        expect(checkParam(p, p.default), `${spec.type}.${p.name}`).toBeUndefined();
+        if (p.kind === 'enum') {
+          expect(new Set(p.values).size, `${spec.type}.${p.name}`).toBe(p.values.length);
+          for (const v of p.values) expect(v, `${spec.type}.${p.name}`).toMatch(/^[A-Z][A-Z0-9_]*$/);
+          if (p.enumType === 'DataType') for (const v of p.values) expect(DATA_TYPES, `${spec.type}.${p.name}`).toContain(v as DataType);
+        }
+      }
+  });
+
+  it('infers every entry at its defaults on a sensible input, filling every output port', () => {
+    for (const spec of specs) {
+      const inputs = DEFAULT_INPUTS[spec.type];
+      expect(inputs, `no default input for ${spec.type}`).toBeDefined();
+      const run = runLayer(spec.type, {}, inputs!);
+      expect(run.error, spec.type).toBeUndefined();
+      expect(Object.keys(run.outputs), spec.type).toEqual(spec.outputs.map((p) => p.name));
+      for (const slot of run.weights) expect(slot.count, `${spec.type} slot ${slot.name}`).toBeGreaterThan(0);
+      expect(() => spec.summary?.(defaultParams(spec.params))).not.toThrow();
+    }
+  });
+
+  it('reports a parameter that is out of range in words', () => {
+    const k = getLayerSpec('addTopK')!.params.find((p) => p.name === 'k')!;
+    expect(checkParam(k, 4000)).toBe('4000 is above the maximum 3840');
+    const mode = getLayerSpec('addResize')!.params.find((p) => p.name === 'resizeMode')!;
+    expect(checkParam(mode, 'BILINEAR')).toBe("'BILINEAR' is not a InterpolationMode; expected one of NEAREST, LINEAR, CUBIC");
+  });
+});
