@@ -68,6 +68,7 @@ export interface TranslateContext {
   /** A constant initializer of this layer. */
   floats(suffix: string, values: readonly number[], dims?: readonly number[]): string;
   int64s(suffix: string, values: readonly number[], dims?: readonly number[]): string;
+  bools(suffix: string, values: Uint8Array, dims: readonly number[]): string;
   /** Report that the layer cannot be expressed exactly in ONNX. */
   fail(message: string, field?: string): never;
 }
@@ -392,10 +393,231 @@ function shuffle(ctx: TranslateContext): void {
 }
 
 function concatenation(ctx: TranslateContext): void {
-  const ports = Object.keys(ctx.op.inputs)
-    .filter((k) => k.startsWith('inputs.'))
-    .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
-  ctx.node('Concat', ports.map((port) => ctx.input(port)), [ctx.output('output')], [attr.int('axis', num(ctx.op.params, 'axis'))]);
+  ctx.node('Concat', variadic(ctx, 'inputs'), [ctx.output('output')], [attr.int('axis', num(ctx.op.params, 'axis'))]);
+}
+
+const UNARY_OPS: Record<string, string> = {
+  EXP: 'Exp',
+  LOG: 'Log',
+  SQRT: 'Sqrt',
+  RECIP: 'Reciprocal',
+  ABS: 'Abs',
+  NEG: 'Neg',
+  SIN: 'Sin',
+  COS: 'Cos',
+  TAN: 'Tan',
+  SINH: 'Sinh',
+  COSH: 'Cosh',
+  ASIN: 'Asin',
+  ACOS: 'Acos',
+  ATAN: 'Atan',
+  ASINH: 'Asinh',
+  ACOSH: 'Acosh',
+  ATANH: 'Atanh',
+  CEIL: 'Ceil',
+  FLOOR: 'Floor',
+  ERF: 'Erf',
+  NOT: 'Not',
+  SIGN: 'Sign',
+  // Both round half to even.
+  ROUND: 'Round',
+  ISINF: 'IsInf',
+  ISNAN: 'IsNaN',
+};
+
+function unary(ctx: TranslateContext): void {
+  const operation = str(ctx.op.params, 'operation');
+  const opType = UNARY_OPS[operation];
+  if (!opType) ctx.fail(`unary operation '${operation}' has no ONNX translation`, 'operation');
+  ctx.node(opType, [ctx.input('input')], [ctx.output('output')]);
+}
+
+const REDUCE_OPS: Record<string, string> = { SUM: 'ReduceSum', PROD: 'ReduceProd', MAX: 'ReduceMax', MIN: 'ReduceMin', AVG: 'ReduceMean' };
+
+function reduce(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const opType = REDUCE_OPS[str(p, 'operation')];
+  if (!opType) ctx.fail(`reduce operation '${str(p, 'operation')}' has no ONNX translation`, 'operation');
+  ctx.node(opType, [ctx.input('input'), ctx.int64s('axes', ints(p, 'axes'))], [ctx.output('output')], [attr.int('keepdims', bool(p, 'keepDimensions') ? 1 : 0)]);
+}
+
+function topK(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const axis = ints(p, 'axes')[0]!;
+  const int32 = str(p, 'indicesType') === 'INT32';
+  const indices = int32 ? ctx.temp('indices_int64') : ctx.output('indices');
+  ctx.node('TopK', [ctx.input('input'), ctx.int64s('k', [num(p, 'k')])], [ctx.output('values'), indices], [
+    attr.int('axis', axis),
+    attr.int('largest', str(p, 'operation') === 'MAX' ? 1 : 0),
+    attr.int('sorted', 1),
+  ]);
+  if (int32) ctx.node('Cast', [indices], [ctx.output('indices')], [attr.int('to', ONNX_INT32)]);
+}
+
+const COORDINATE_MODES: Record<string, string> = { ALIGN_CORNERS: 'align_corners', ASYMMETRIC: 'asymmetric', HALF_PIXEL: 'half_pixel' };
+const NEAREST_MODES: Record<string, string> = { HALF_UP: 'round_prefer_ceil', HALF_DOWN: 'round_prefer_floor', FLOOR: 'floor', CEIL: 'ceil' };
+
+function resize(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const scales = p.scales as number[];
+  const output = ctx.op.outputInfo.output!.dims;
+  const input = ctx.inputInfo('input').dims;
+  if (str(p, 'selectorForSinglePixel') === 'UPPER' && output.some((d, i) => d === 1 && input[i] !== 1))
+    ctx.fail('selectorForSinglePixel UPPER on a one-pixel output has no ONNX equivalent', 'selectorForSinglePixel');
+  const mode = str(p, 'resizeMode');
+  const attributes = [
+    attr.string('mode', mode.toLowerCase()),
+    attr.string('coordinate_transformation_mode', COORDINATE_MODES[str(p, 'coordinateTransformation')]!),
+    attr.string('nearest_mode', NEAREST_MODES[str(p, 'nearestRounding')]!),
+    attr.float('cubic_coeff_a', num(p, 'cubicCoeff')),
+    attr.int('exclude_outside', bool(p, 'excludeOutside') ? 1 : 0),
+  ];
+  // TensorRT maps coordinates with the given scales when they are set, as ONNX does with a scales input.
+  const inputs = scales.length > 0 ? [ctx.input('input'), '', ctx.floats('scales', scales)] : [ctx.input('input'), '', '', ctx.int64s('sizes', ints(p, 'outputDimensions'))];
+  ctx.node('Resize', inputs, [ctx.output('output')], attributes);
+}
+
+/** Per axis, the input index each output position reads and whether it lies inside the input (FILL). */
+function sliceIndices(extent: number, start: number, size: number, stride: number, mode: string): { index: number[]; inside: boolean[] } | string {
+  const index: number[] = [];
+  const inside: boolean[] = [];
+  for (let i = 0; i < size; i++) {
+    const raw = start + i * stride;
+    const valid = raw >= 0 && raw < extent;
+    inside.push(valid);
+    if (mode === 'WRAP') index.push(((raw % extent) + extent) % extent);
+    else if (mode === 'CLAMP' || mode === 'FILL' || mode === 'STRICT_BOUNDS') index.push(Math.min(Math.max(raw, 0), extent - 1));
+    else return `sample mode ${mode} is not translated: TensorRT does not document its reflection convention`;
+  }
+  return { index, inside };
+}
+
+function slice(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const dims = ctx.inputInfo('input').dims;
+  const start = ints(p, 'start');
+  const size = ints(p, 'size');
+  const stride = ints(p, 'stride');
+  const mode = str(p, 'mode');
+  if (dims.some((d) => d < 0)) ctx.fail('slicing a tensor with dynamic dimensions is not translated yet', 'input');
+  // Static shapes: each axis becomes a Gather with the exact indices TensorRT reads (covers zero and negative strides, WRAP, CLAMP, FILL).
+  const axes: { axis: number; index: number[]; inside: boolean[] }[] = [];
+  dims.forEach((extent, axis) => {
+    const result = sliceIndices(extent, start[axis]!, size[axis]!, stride[axis]!, mode);
+    if (typeof result === 'string') ctx.fail(result, 'mode');
+    const identity = result.index.length === extent && result.index.every((v, i) => v === i) && result.inside.every(Boolean);
+    if (!identity) axes.push({ axis, ...result });
+  });
+  const needsMask = mode === 'FILL' && axes.some((a) => a.inside.some((v) => !v));
+  let x = ctx.input('input');
+  axes.forEach((a, i) => {
+    const y = i === axes.length - 1 && !needsMask ? ctx.output('output') : ctx.temp(`axis${a.axis}`);
+    ctx.node('Gather', [x, ctx.int64s(`indices_axis${a.axis}`, a.index)], [y], [attr.int('axis', a.axis)]);
+    x = y;
+  });
+  if (axes.length === 0) return ctx.node('Identity', [x], [ctx.output('output')]);
+  if (!needsMask) return;
+  const total = size.reduce((acc, d) => acc * d, 1);
+  const mask = new Uint8Array(total);
+  for (let flat = 0; flat < total; flat++) {
+    let rest = flat;
+    let inside = true;
+    for (let axis = size.length - 1; axis >= 0; axis--) {
+      const position = rest % size[axis]!;
+      rest = Math.floor(rest / size[axis]!);
+      const entry = axes.find((a) => a.axis === axis);
+      if (entry && !entry.inside[position]) inside = false;
+    }
+    mask[flat] = inside ? 1 : 0;
+  }
+  const fill = ctx.optionalInput('fillValue') ?? ctx.floats('fill_zero', [0], []);
+  ctx.node('Where', [ctx.bools('inside', mask, size), x, fill], [ctx.output('output')]);
+}
+
+function gather(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const mode = str(p, 'mode');
+  const batch = num(p, 'nbElementWiseDims');
+  const data = ctx.input('data');
+  const indices = ctx.input('indices');
+  if (mode === 'DEFAULT') {
+    if (batch !== 0) ctx.fail('DEFAULT gather with nbElementWiseDims 1 has no ONNX equivalent', 'nbElementWiseDims');
+    return ctx.node('Gather', [data, indices], [ctx.output('output')], [attr.int('axis', num(p, 'axis'))]);
+  }
+  if (mode === 'ELEMENT') return ctx.node('GatherElements', [data, indices], [ctx.output('output')], [attr.int('axis', num(p, 'axis'))]);
+  let ndIndices = indices;
+  if (ctx.inputInfo('indices').dtype !== 'INT64') {
+    ndIndices = ctx.temp('indices_int64');
+    ctx.node('Cast', [indices], [ndIndices], [attr.int('to', ONNX_INT64)]);
+  }
+  ctx.node('GatherND', [data, ndIndices], [ctx.output('output')], [attr.int('batch_dims', batch)]);
+}
+
+function normalization(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const input = ctx.inputInfo('input').dims;
+  const groups = num(p, 'nbGroups');
+  const rank = input.length;
+  let axes = ints(p, 'axes').map((a) => (a < 0 ? a + rank : a));
+  let x = ctx.input('input');
+  if (groups > 1) {
+    // Group norm: statistics over each group's channels and the normalised axes, from [N, G, C/G, ...].
+    if (input.some((d) => d < 0)) ctx.fail('group normalization with dynamic dimensions is not translated yet', 'input');
+    const grouped = ctx.temp('grouped');
+    ctx.node('Reshape', [x, ctx.int64s('group_shape', [input[0]!, groups, input[1]! / groups, ...input.slice(2)])], [grouped]);
+    x = grouped;
+    axes = [2, ...axes.map((a) => a + 1)];
+  }
+  const mean = ctx.temp('mean');
+  const centred = ctx.temp('centred');
+  const squared = ctx.temp('squared');
+  const variance = ctx.temp('variance');
+  const shifted = ctx.temp('variance_eps');
+  const deviation = ctx.temp('deviation');
+  const normalised = ctx.temp('normalised');
+  const axesName = ctx.int64s('axes', axes);
+  ctx.node('ReduceMean', [x, axesName], [mean], [attr.int('keepdims', 1)]);
+  ctx.node('Sub', [x, mean], [centred]);
+  ctx.node('Mul', [centred, centred], [squared]);
+  ctx.node('ReduceMean', [squared, axesName], [variance], [attr.int('keepdims', 1)]);
+  ctx.node('Add', [variance, ctx.floats('epsilon', [num(p, 'epsilon')], [])], [shifted]);
+  ctx.node('Sqrt', [shifted], [deviation]);
+  ctx.node('Div', [centred, deviation], [normalised]);
+  let y = normalised;
+  if (groups > 1) {
+    y = ctx.temp('ungrouped');
+    ctx.node('Reshape', [normalised, ctx.int64s('input_shape', input)], [y]);
+  }
+  const scaled = ctx.temp('scaled');
+  ctx.node('Mul', [y, ctx.input('scale')], [scaled]);
+  ctx.node('Add', [scaled, ctx.input('bias')], [ctx.output('output')]);
+}
+
+function padding(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const rank = ctx.inputInfo('input').dims.length;
+  const zeros = Array<number>(rank - 2).fill(0);
+  // Negative pads crop, as in TensorRT.
+  const pads = [...zeros, ...ints(p, 'prePadding'), ...zeros, ...ints(p, 'postPadding')];
+  ctx.node('Pad', [ctx.input('input'), ctx.int64s('pads', pads)], [ctx.output('output')], [attr.string('mode', 'constant')]);
+}
+
+const CAST_TARGETS: Record<string, number> = {
+  FLOAT: ONNX_FLOAT,
+  HALF: ONNX_FLOAT16,
+  BF16: ONNX_BFLOAT16,
+  INT8: ONNX_INT8,
+  INT32: ONNX_INT32,
+  INT64: ONNX_INT64,
+  UINT8: ONNX_UINT8,
+  BOOL: ONNX_BOOL,
+};
+
+function variadic(ctx: TranslateContext, base: string): string[] {
+  return Object.keys(ctx.op.inputs)
+    .filter((k) => k.startsWith(`${base}.`))
+    .sort((a, b) => Number(a.slice(base.length + 1)) - Number(b.slice(base.length + 1)))
+    .map((port) => ctx.input(port));
 }
 
 /** One translator per TensorRT op; adding a layer type to the ONNX translation is one line here. */
@@ -411,6 +633,28 @@ export const TRANSLATORS: Record<string, OpTranslator> = {
   addMatrixMultiply: matrixMultiply,
   addShuffle: shuffle,
   addConcatenation: concatenation,
+  addUnary: unary,
+  addReduce: reduce,
+  addTopK: topK,
+  addResize: resize,
+  addSlice: slice,
+  addGatherV2: gather,
+  addIdentity: (ctx) => ctx.node('Identity', [ctx.input('input')], [ctx.output('output')]),
+  addCast: (ctx) => ctx.node('Cast', [ctx.input('input')], [ctx.output('output')], [attr.int('to', CAST_TARGETS[str(ctx.op.params, 'toType')]!)]),
+  addLRN: (ctx) =>
+    ctx.node('LRN', [ctx.input('input')], [ctx.output('output')], [
+      attr.int('size', num(ctx.op.params, 'window')),
+      attr.float('alpha', num(ctx.op.params, 'alpha')),
+      attr.float('beta', num(ctx.op.params, 'beta')),
+      attr.float('bias', num(ctx.op.params, 'k')),
+    ]),
+  addNormalizationV2: normalization,
+  addSelect: (ctx) => ctx.node('Where', [ctx.input('condition'), ctx.input('thenInput'), ctx.input('elseInput')], [ctx.output('output')]),
+  addShape: (ctx) => ctx.node('Shape', [ctx.input('input')], [ctx.output('output')]),
+  addSqueeze: (ctx) => ctx.node('Squeeze', [ctx.input('input'), ctx.int64s('axes', ints(ctx.op.params, 'axes'))], [ctx.output('output')]),
+  addUnsqueeze: (ctx) => ctx.node('Unsqueeze', [ctx.input('input'), ctx.int64s('axes', ints(ctx.op.params, 'axes'))], [ctx.output('output')]),
+  addPaddingNd: padding,
+  addEinsum: (ctx) => ctx.node('Einsum', variadic(ctx, 'inputs'), [ctx.output('output')], [attr.string('equation', str(ctx.op.params, 'equation'))]),
   // addConstant is an initializer, written by translateProgram itself.
   addConstant: () => undefined,
 };
@@ -523,6 +767,11 @@ export function translateProgram(program: TrtProgram, weights: ProgramWeightData
       int64s: (suffix, values, dims) => {
         const name = unique(`${op.layerName}/${suffix}`);
         pendingInitializers.push({ name, dataType: ONNX_INT64, dims: dims ?? [values.length], data: BigInt64Array.from(values.map((v) => BigInt(v))) });
+        return name;
+      },
+      bools: (suffix, values, dims) => {
+        const name = unique(`${op.layerName}/${suffix}`);
+        pendingInitializers.push({ name, dataType: ONNX_BOOL, dims, data: values });
         return name;
       },
       fail: (message, field) => {
