@@ -10,7 +10,7 @@ import { error, type Diagnostic } from '../diagnostics.js';
 import { getLayerSpec } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
-import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode, type Params } from '../network/types.js';
+import { INPUT_NODE_PORT, type NetworkDocument, type NetworkEdge, type NetworkInput, type NetworkNode, type Params, type PortRef } from '../network/types.js';
 import { formatDims } from './dims.js';
 
 export interface NodeShapes {
@@ -35,7 +35,29 @@ interface Evaluated {
 }
 
 /** What one node computes from its inputs; memoised on the node object and input identities. */
-const memo = new WeakMap<NetworkNode, { node: NetworkNode; inputs: Record<string, TensorInfo>; result: Evaluated }>();
+const memo = new WeakMap<NetworkNode, MemoEntry>();
+
+interface MemoEntry {
+  inputs: Record<string, TensorInfo>;
+  result: Evaluated;
+  /** The report entry, shared between reports while nothing changes. */
+  shapes: NodeShapes;
+}
+
+function memoOf(node: NetworkNode | undefined): MemoEntry | undefined {
+  return node ? memo.get(node) : undefined;
+}
+
+/** Unconnected required ports per wiring and layer type; wirings are reused while the edges do not change. */
+const unconnectedMemo = new WeakMap<ReadonlyMap<string, PortRef>, { spec: LayerSpec; ports: string[] }>();
+
+function unconnectedInputs(spec: LayerSpec, wires: ReadonlyMap<string, PortRef>): string[] {
+  const cached = unconnectedMemo.get(wires);
+  if (cached?.spec === spec) return cached.ports;
+  const ports = missingInputs(spec, wires);
+  if (wires !== NO_WIRES) unconnectedMemo.set(wires, { spec, ports });
+  return ports;
+}
 
 /**
  * The node object last seen under each id, so an edited node (a new object) can compare its new
@@ -65,35 +87,48 @@ function sameInputs(a: Record<string, TensorInfo>, b: Record<string, TensorInfo>
   return ka.every((k) => a[k] === b[k]);
 }
 
-export function inferShapes(doc: NetworkDocument): ShapeReport {
-  const diagnostics: Diagnostic[] = [];
-  const nodes: Record<string, NodeShapes> = {};
-  const byId = new Map<string, NetworkNode>(doc.nodes.map((n) => [n.id, n]));
+/** The wiring of a document: recomputed only when its edge list or its node ids change. */
+interface GraphStructure {
+  /** Node ids in document order and the edge count, to check that a cached structure still fits. */
+  ids: string[];
+  edgeCount: number;
+  /** Layer node ids in topological order (nodes inside cycles are left out). */
+  order: string[];
+  /** Incoming wire per input port, per node id. */
+  incoming: Map<string, Map<string, PortRef>>;
+  /** Ids of nodes that sit on or behind a cycle. */
+  inCycle: string[];
+}
 
-  for (const input of doc.inputs) {
-    nodes[input.id] = { outputs: { [INPUT_NODE_PORT]: { dims: [...input.dims], dtype: input.dtype } }, weights: [] };
-  }
+/** Parameter edits share the edge list, so the topological sort is reused for them (the benchmark's common case). */
+const structures = new WeakMap<readonly NetworkEdge[], GraphStructure>();
 
-  // Incoming wires per node and the dependency graph between layer nodes.
-  const incoming = new Map<string, Map<string, { node: string; port: string }>>();
-  const indegree = new Map<string, number>(doc.nodes.map((n) => [n.id, 0]));
+/** Input tensors per network input, so an unchanged input keeps its identity and its consumers stay memoised. */
+const inputTensors = new WeakMap<NetworkInput, TensorInfo>();
+
+function graphStructure(doc: NetworkDocument): GraphStructure {
+  const cached = structures.get(doc.edges);
+  if (cached && cached.edgeCount === doc.edges.length && cached.ids.length === doc.nodes.length && doc.nodes.every((n, i) => n.id === cached.ids[i])) return cached;
+  const ids = doc.nodes.map((n) => n.id);
+  const known = new Set(ids);
+  const incoming = new Map<string, Map<string, PortRef>>();
+  const indegree = new Map<string, number>(ids.map((id) => [id, 0]));
   const dependents = new Map<string, string[]>();
   for (const edge of doc.edges) {
-    if (!byId.has(edge.to.node)) continue;
+    if (!known.has(edge.to.node)) continue;
     let ports = incoming.get(edge.to.node);
     if (!ports) incoming.set(edge.to.node, (ports = new Map()));
     ports.set(edge.to.port, edge.from);
-    if (byId.has(edge.from.node)) {
+    if (known.has(edge.from.node)) {
       indegree.set(edge.to.node, (indegree.get(edge.to.node) ?? 0) + 1);
       const list = dependents.get(edge.from.node);
       if (list) list.push(edge.to.node);
       else dependents.set(edge.from.node, [edge.to.node]);
     }
   }
-
   // Kahn's algorithm, stable in document order.
   const order: string[] = [];
-  const ready = doc.nodes.filter((n) => indegree.get(n.id) === 0).map((n) => n.id);
+  const ready = ids.filter((id) => indegree.get(id) === 0);
   for (let i = 0; i < ready.length; i++) {
     const id = ready[i]!;
     order.push(id);
@@ -103,23 +138,39 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       if (left === 0) ready.push(next);
     }
   }
-  if (order.length < doc.nodes.length) {
-    const inCycle = doc.nodes.filter((n) => indegree.get(n.id)! > 0);
-    const names = inCycle.map((n) => `'${n.name}'`).join(', ');
-    for (const n of inCycle)
+  const inCycle = order.length < ids.length ? ids.filter((id) => indegree.get(id)! > 0) : [];
+  const structure = { ids, edgeCount: doc.edges.length, order, incoming, inCycle };
+  structures.set(doc.edges, structure);
+  return structure;
+}
+
+export function inferShapes(doc: NetworkDocument): ShapeReport {
+  const diagnostics: Diagnostic[] = [];
+  const nodes: Record<string, NodeShapes> = {};
+  const byId = new Map<string, NetworkNode>(doc.nodes.map((n) => [n.id, n]));
+
+  for (const input of doc.inputs) {
+    let t = inputTensors.get(input);
+    if (!t) inputTensors.set(input, (t = { dims: [...input.dims], dtype: input.dtype }));
+    nodes[input.id] = { outputs: { [INPUT_NODE_PORT]: t }, weights: [] };
+  }
+
+  const { order, incoming, inCycle } = graphStructure(doc);
+  if (inCycle.length > 0) {
+    const cycle = inCycle.map((id) => byId.get(id)!);
+    const names = cycle.map((n) => `'${n.name}'`).join(', ');
+    for (const n of cycle)
       diagnostics.push(error('shape.cycle', `Layer '${n.name}' is part of a cycle (${names}); TensorRT networks must be acyclic.`, { nodeId: n.id }));
   }
 
   for (const id of order) {
     const node = byId.get(id)!;
-    const previous = lastNodeById.get(id);
-    lastNodeById.set(id, node);
     const spec = getLayerSpec(node.type);
     if (!spec) {
       diagnostics.push(error('shape.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, { nodeId: id }));
       continue;
     }
-    const wires = incoming.get(id) ?? new Map<string, { node: string; port: string }>();
+    const wires = incoming.get(id) ?? NO_WIRES;
     const inputs: Record<string, TensorInfo> = {};
     let upstreamMissing = false;
     for (const [port, from] of wires) {
@@ -127,7 +178,7 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       if (tensor) inputs[port] = tensor;
       else upstreamMissing = true;
     }
-    const unconnected = missingInputs(spec, wires);
+    const unconnected = unconnectedInputs(spec, wires);
     for (const port of unconnected)
       diagnostics.push(
         error('shape.input.unconnected', `Layer '${node.name}' (${spec.type}) needs its '${port}' input connected.`, { nodeId: id, field: port }),
@@ -137,16 +188,24 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       nodes[id] = { outputs: {}, weights: safeWeights(spec, completeParams(spec.params, node.params), inputs) };
       continue;
     }
-    const cached = memo.get(node) ?? (previous ? memo.get(previous) : undefined);
-    const result = cached && cached.node === node && sameInputs(cached.inputs, inputs) ? cached.result : reuseOutputs(evaluate(spec, completeParams(spec.params, node.params), inputs), cached?.result);
-    memo.set(node, { node, inputs, result });
-    nodes[id] = { outputs: result.outputs ?? {}, weights: result.weights };
-    for (const e of result.errors)
+    let entry = memo.get(node);
+    if (!entry || !sameInputs(entry.inputs, inputs)) {
+      // A new node object (an edit) is compared with the one it replaced, so equal outputs keep their identity.
+      const previous = entry ?? memoOf(lastNodeById.get(id));
+      lastNodeById.set(id, node);
+      const result = reuseOutputs(evaluate(spec, completeParams(spec.params, node.params), inputs), previous?.result);
+      entry = { inputs, result, shapes: { outputs: result.outputs ?? {}, weights: result.weights } };
+      memo.set(node, entry);
+    }
+    nodes[id] = entry.shapes;
+    for (const e of entry.result.errors)
       diagnostics.push(error('shape.invalid', `Layer '${node.name}' (${spec.type}): ${e.message}.`, { nodeId: id, ...(e.field ? { field: e.field } : {}) }));
   }
 
-  return { nodes, order, diagnostics };
+  return { nodes, order: [...order], diagnostics };
 }
+
+const NO_WIRES: ReadonlyMap<string, PortRef> = new Map();
 
 /** Required ports without a wire; a variadic port needs `minCount` wires. */
 export function missingInputs(spec: LayerSpec, wires: ReadonlyMap<string, unknown>): string[] {
