@@ -1,0 +1,150 @@
+/**
+ * File access for the UI: which folders it may browse, read and write. In browser mode every path a
+ * request names must lie inside an allowed root — a folder from the settings or `--root`, the folder
+ * of a file opened from the command line or a native dialog, or the upload folder. Paths are
+ * compared after resolving symbolic links, so a link cannot lead outside.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api.js';
+import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
+import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+
+/** Most entries one listing returns; a folder with more is cut with a warning. */
+export const MAX_LISTING = 5000;
+
+export type AccessMode = 'read' | 'write';
+
+/** True when `child` is `root` or inside it (both already resolved). */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function denied(path: string, roots: readonly string[]): Diagnostic {
+  const where = roots.length > 0 ? `the folders opened in this session (${roots.join(', ')})` : 'a folder opened in this session, and none is open yet';
+  return {
+    severity: 'error',
+    code: 'files.outsideRoots',
+    message: `The path ${JSON.stringify(path)} is outside the folders TRT Studio may access; expected a path inside ${where}. Start the host with --root FOLDER or add the folder to allowedRoots in the settings file.`,
+  };
+}
+
+export class FileAccess {
+  /** Resolved roots and the label each one shows. */
+  private readonly roots = new Map<string, string>();
+
+  constructor(
+    /** False in Electron, where paths come from the user's own dialogs and drops. */
+    readonly enforce: boolean,
+  ) {}
+
+  /** Adds a folder (resolved through symbolic links) to the allowed roots; missing folders are skipped. */
+  async addRoot(folder: string, label?: string): Promise<void> {
+    try {
+      const real = await realpath(resolve(folder));
+      if (!(await stat(real)).isDirectory()) return;
+      if (!this.roots.has(real)) this.roots.set(real, label ?? basename(real) ?? real);
+    } catch {
+      // A configured root that does not exist (any more) is simply not offered.
+    }
+  }
+
+  /** Adds the folder a file lives in. */
+  async addFolderOf(file: string): Promise<void> {
+    await this.addRoot(dirname(resolve(file)));
+  }
+
+  listRoots(): FileRoot[] {
+    return [...this.roots].map(([path, label]) => ({ path, label }));
+  }
+
+  /**
+   * Resolves a path a request named and checks it against the roots. For `write`, the file may not
+   * exist yet: its folder must. Returns the resolved path to use.
+   */
+  async check(path: string, mode: AccessMode): Promise<Result<string>> {
+    if (!isAbsolute(path)) {
+      return fail({ severity: 'error', code: 'files.relative', message: `The path ${JSON.stringify(path)} is relative; expected an absolute path.` });
+    }
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (mode === 'read' || code !== 'ENOENT') return fail(this.missing(path, e));
+      try {
+        real = join(await realpath(dirname(path)), basename(path));
+      } catch (inner) {
+        return fail(this.missing(dirname(path), inner));
+      }
+    }
+    if (!this.enforce) return ok(real);
+    const roots = [...this.roots.keys()];
+    return roots.some((root) => isInside(root, real)) ? ok(real) : fail(denied(path, roots));
+  }
+
+  private missing(path: string, e: unknown): Diagnostic {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    return { severity: 'error', code: 'files.missing', message: `Cannot open ${JSON.stringify(path)}: ${reason}.` };
+  }
+
+  /** One folder's entries: folders first, then files (filtered by purpose), each sorted by name; hidden files left out. */
+  async list(path: string, purpose?: FilePurpose): Promise<Result<FolderListing>> {
+    const checked = await this.check(path, 'read');
+    if (!checked.ok) return checked;
+    const folder = checked.value;
+    let names: string[];
+    try {
+      names = (await readdir(folder)).filter((n) => !n.startsWith('.') && !n.endsWith(TEMP_SUFFIX));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return fail({ severity: 'error', code: 'files.notFolder', message: `${JSON.stringify(path)} is a file; expected a folder.` });
+      return fail(this.missing(path, e));
+    }
+    const extensions = purpose ? FILE_PURPOSE_EXTENSIONS[purpose] : [];
+    const entries: FileEntry[] = [];
+    for (const name of names.sort((a, b) => a.localeCompare(b))) {
+      const full = join(folder, name);
+      let info;
+      try {
+        info = await stat(full);
+      } catch {
+        continue; // A dangling link or a file removed meanwhile.
+      }
+      const kind = info.isDirectory() ? 'directory' : 'file';
+      if (kind === 'file' && purpose === 'folder') continue;
+      if (kind === 'file' && extensions.length > 0 && !extensions.includes(extname(name).toLowerCase())) continue;
+      entries.push({ name, path: full, kind, size: kind === 'file' ? info.size : 0, modifiedAt: info.mtime.toISOString() });
+    }
+    entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'directory' ? -1 : 1));
+    const atRoot = this.enforce && this.roots.has(folder);
+    const parent = atRoot || dirname(folder) === folder ? null : dirname(folder);
+    const listing: FolderListing = { path: folder, parent: parent && (!this.enforce || [...this.roots.keys()].some((r) => isInside(r, parent))) ? parent : null, entries: entries.slice(0, MAX_LISTING) };
+    if (entries.length > MAX_LISTING) {
+      return ok(listing, [{ severity: 'warning', code: 'files.listingCut', message: `${JSON.stringify(folder)} holds ${entries.length} entries; only the first ${MAX_LISTING} are shown.` }]);
+    }
+    return ok(listing);
+  }
+}
+
+/** The file-browsing methods of the contract. */
+export const filesModule: import('./service-types.js').ServiceModule = {
+  name: 'files',
+  handlers: (ctx) => ({
+    'files.roots': () => ok({ roots: ctx.files.listRoots() }),
+    'files.list': ({ path, purpose }) => ctx.files.list(path, purpose),
+    'files.write': async ({ path, data, encoding }) => {
+      const checked = await ctx.files.check(path, 'write');
+      if (!checked.ok) return checked;
+      const bytes = Buffer.from(data, encoding);
+      try {
+        await writeFileAtomic(checked.value, bytes);
+      } catch (e) {
+        return fail({ severity: 'error', code: 'files.write', message: `Cannot write ${checked.value}: ${(e as Error).message}.` });
+      }
+      return ok({ path: checked.value, bytes: bytes.length });
+    },
+  }),
+};

@@ -1,0 +1,77 @@
+/**
+ * How services plug into the host: each service module returns handlers for some contract methods;
+ * the host joins them into one table (every method not handled answers "not available yet").
+ */
+import type { BackendInfo, HandlerParams, MethodName, MethodResult, TemplateInfo } from '../../core/api.js';
+import type { Result } from '../../core/diagnostics.js';
+import type { WeightLookup } from '../../core/lower/lower.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import type { EventBus } from './events.js';
+import type { FileAccess } from './files.js';
+import type { JobService } from './jobs.js';
+import type { HostLog } from './log.js';
+import type { ProjectService } from './projects.js';
+import type { SettingsService } from './settings.js';
+
+/** Who is calling: the transport and one id per window or WebSocket connection. */
+export interface CallContext {
+  transport: 'electron' | 'web';
+  clientId: string;
+}
+
+/** One method's handler: gets validated params (defaults filled in), answers a Result. */
+export type Handler<M extends MethodName> = (params: HandlerParams<M>, call: CallContext) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
+
+/** The one table from method name to handler. */
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+
+/** Reports one backend (called for every `host.capabilities`, so it should cache what it probes). */
+export type BackendProbe = () => Promise<BackendInfo>;
+
+/** The model zoo, when a templates module is plugged in. */
+export interface TemplateProvider {
+  list(): TemplateInfo[];
+  create(id: string): NetworkDocument | undefined;
+}
+
+/**
+ * Things services offer to each other. A service fills its slot in `handlers()`; services listed
+ * later in SERVICE_MODULES can use it (e.g. lowering reads weights through `weightLookup`).
+ */
+export interface ProvidedServices {
+  backends: BackendProbe[];
+  templates?: TemplateProvider;
+  /** The loaded tensors of one weight set, by tensor name; undefined for an unknown set id. */
+  weightLookup?: (setId: string) => WeightLookup | undefined;
+}
+
+/** What the command line asked to open at start (filled by the launcher, read by host.startup). */
+export interface StartupState {
+  projectPath?: string;
+  weightsPath?: string;
+}
+
+/** Everything a service module may use. The same objects serve both transports. */
+export interface ServiceContext {
+  hostKind: 'electron' | 'web';
+  appVersion: string;
+  configDir: string;
+  /** A per-launch folder, removed at shutdown (uploads live here). */
+  tempDir: string;
+  log: HostLog;
+  events: EventBus;
+  jobs: JobService;
+  settings: SettingsService;
+  files: FileAccess;
+  projects: ProjectService;
+  provided: ProvidedServices;
+  startup: StartupState;
+  /** Called at shutdown in reverse registration order. */
+  onShutdown(task: () => Promise<void> | void): void;
+}
+
+/** A service: a name (for logs) and the handlers it contributes. */
+export interface ServiceModule {
+  name: string;
+  handlers(ctx: ServiceContext): Partial<HandlerTable> | Promise<Partial<HandlerTable>>;
+}
