@@ -134,3 +134,30 @@ describe('derived composite slots', () => {
     ]);
   });
 });
+
+describe('a composite that fails', () => {
+  it('still lists its derived slots, with unknown counts', () => {
+    const doc = emptyDocument('broken');
+    doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 32, 8, 8] });
+    doc.nodes.push({ id: 'b', type: 'BasicBlock', name: 'layer1.0', params: { inplanes: 64, planes: 64, stride: 1 } });
+    doc.edges.push({ id: 'e', from: { node: 'in', port: 'output' }, to: { node: 'b', port: 'input' } });
+    const report = inferShapes(doc);
+    expect(report.diagnostics.map((d) => d.message)).toEqual([
+      "Layer 'layer1.0' (BasicBlock): in 'add' (addElementWise): inputs [1, 64, 8, 8] and [1, 32, 8, 8] cannot be broadcast: dimension 1 is 64 and 32.",
+    ]);
+    const slots = report.nodes.b!.weights;
+    expect(slots.map((s) => s.name)).toEqual([
+      'conv1.weight',
+      'bn1.weight',
+      'bn1.bias',
+      'bn1.running_mean',
+      'bn1.running_var',
+      'conv2.weight',
+      'bn2.weight',
+      'bn2.bias',
+      'bn2.running_mean',
+      'bn2.running_var',
+    ]);
+    expect(slots.every((s) => s.count === undefined)).toBe(true);
+  });
+});

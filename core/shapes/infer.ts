@@ -185,7 +185,7 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       );
     if (unconnected.length > 0 || upstreamMissing) {
       // Without all inputs there is nothing to infer; upstream problems are reported on their own nodes.
-      nodes[id] = { outputs: {}, weights: safeWeights(spec, completeParams(spec.params, node.params), inputs) };
+      nodes[id] = { outputs: {}, weights: fallbackWeights(spec, completeParams(spec.params, node.params), inputs) };
       continue;
     }
     let entry = memo.get(node);
@@ -244,8 +244,21 @@ export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string,
     }
     return evaluateComposite(spec, params, inputs);
   } catch (e) {
-    if (e instanceof LayerError) return { outputs: undefined, weights: safeWeights(spec, params, inputs), errors: [e] };
+    if (e instanceof LayerError) return { outputs: undefined, weights: fallbackWeights(spec, params, inputs), errors: [e] };
     throw e;
+  }
+}
+
+/**
+ * Slots of a node whose inference failed: a composite that derives its slots still lists them (with
+ * unknown counts), so the weights panel keeps showing what the node needs while the error is fixed.
+ */
+function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
+  if (spec.kind === 'primitive' || spec.weights) return safeWeights(spec, params, inputs);
+  try {
+    return derivedCompositeSlots(spec.expand(params), {});
+  } catch {
+    return [];
   }
 }
 
