@@ -4,7 +4,10 @@ import { inferShapes } from '../shapes/infer.js';
 import { getLayerSpec } from './catalog.js';
 import { outDims, runLayer, tensor } from './testing.js';
 import { TORCHVISION_STATE_DICTS } from './torchvision-fixtures.js';
+import { defaultParams } from './params.js';
 import type { CompositeSpec } from './types.js';
+
+const ConvBnActDefaults = defaultParams(getLayerSpec('ConvBnAct')!.params);
 
 /** A straight chain of layers after one input, as a document. */
 function chain(inputDims: number[], layers: [name: string, type: string, params: Params][]): NetworkDocument {
@@ -218,5 +221,14 @@ describe('InvertedResidual and ConvBnAct', () => {
       ['1.running_var', [16], false],
     ]);
     expect(outDims('ConvBnAct', { outChannels: 16, kernelSize: 3, stride: 2, padding: 1 }, { input: tensor([1, 8, 10, 10]) })).toEqual([1, 16, 5, 5]);
+  });
+
+  it("pads like torchvision's default when padding is −1", () => {
+    const padding = (params: Params) =>
+      (getLayerSpec('ConvBnAct') as CompositeSpec).expand({ ...ConvBnActDefaults, ...params }).nodes[0]!.params.prePadding;
+    expect(padding({ kernelSize: 3 })).toEqual([1, 1]);
+    expect(padding({ kernelSize: 5, dilation: 2 })).toEqual([4, 4]);
+    expect(padding({ kernelSize: 1 })).toEqual([0, 0]);
+    expect(padding({ kernelSize: 3, padding: 0 })).toEqual([0, 0]);
   });
 });

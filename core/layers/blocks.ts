@@ -117,7 +117,7 @@ export const ConvBnAct: CompositeSpec = {
     { name: 'outChannels', kind: 'int', default: 64, min: 1, doc: 'Output channels; the input channels come from the input tensor.' },
     { name: 'kernelSize', kind: 'int', default: 3, min: 1, doc: 'Square kernel size.' },
     { name: 'stride', kind: 'int', default: 1, min: 1, doc: 'Stride in both spatial dimensions.' },
-    { name: 'padding', kind: 'int', default: 1, min: 0, doc: 'Symmetric padding; torchvision uses (kernelSize − 1) / 2 · dilation.' },
+    { name: 'padding', kind: 'int', default: -1, min: -1, doc: 'Symmetric padding; −1 is torchvision\'s default ⌊(kernelSize − 1)/2⌋ · dilation.' },
     { name: 'dilation', kind: 'int', default: 1, min: 1, doc: 'Dilation in both spatial dimensions.' },
     { name: 'groups', kind: 'int', default: 1, min: 1, doc: 'Convolution groups; the input channels for depthwise.' },
     {
@@ -135,6 +135,9 @@ export const ConvBnAct: CompositeSpec = {
   outputs: [{ name: 'output', doc: 'N × outChannels × H′ × W′.' }],
   expand: (params) => {
     const d = draftExpansion();
+    const kernel = intParam(params, 'kernelSize');
+    const dilation = intParam(params, 'dilation');
+    const padding = intParam(params, 'padding');
     const conv = addConv(
       d,
       'conv',
@@ -142,10 +145,10 @@ export const ConvBnAct: CompositeSpec = {
       { input: 'input' },
       {
         outChannels: intParam(params, 'outChannels'),
-        kernel: intParam(params, 'kernelSize'),
+        kernel,
         stride: intParam(params, 'stride'),
-        padding: intParam(params, 'padding'),
-        dilation: intParam(params, 'dilation'),
+        padding: padding < 0 ? Math.floor((kernel - 1) / 2) * dilation : padding,
+        dilation,
         groups: intParam(params, 'groups'),
       },
       '0.weight',

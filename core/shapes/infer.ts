@@ -20,6 +20,7 @@ export interface NodeShapes {
   weights: WeightSlot[];
 }
 
+/** Read-only: unchanged nodes share their entries and tensors with earlier reports (that is what makes edits cheap). */
 export interface ShapeReport {
   /** Per node id (layers and input nodes). */
   nodes: Record<string, NodeShapes>;
