@@ -1,0 +1,73 @@
+/**
+ * What the engine host process does with each request: the TensorRT addon's jobs, loaded through
+ * native/lib's loader once per process. Runs only inside the engine host (electron/engine-host/host-main.ts).
+ */
+import { error, fail, ok, type Diagnostic, type Result } from '../../../core/diagnostics.js';
+import type { HostRequest } from '../../engine-host/protocol.js';
+import { loadTensorRT, type LoadResult } from '../../../native/lib/loader.js';
+import type { NativeCapabilities } from '../../../native/lib/types.js';
+
+/** The capabilities request's answer: whether TensorRT jobs can run here, and if not why. */
+export interface HostCapabilities {
+  available: boolean;
+  /** The loader's one-message explanation with possible solutions, when unavailable. */
+  explanation?: string;
+  cause?: string;
+  /** The addon's own report, when it loaded. */
+  native?: NativeCapabilities;
+  supportedOps: string[];
+}
+
+export type JobRequest = Exclude<HostRequest, { type: 'crash' } | { type: 'cancel' }>;
+
+export interface TensorRTHandlers {
+  handle(request: JobRequest, emit: (event: unknown) => void): Promise<Result<unknown>>;
+  cancel(id: number): void;
+}
+
+/** Turn an addon rejection (an Error with `diagnostics`) into Diagnostics. */
+export function diagnosticsOf(e: unknown, code: string): Diagnostic[] {
+  if (e instanceof Error && 'diagnostics' in e && Array.isArray(e.diagnostics) && e.diagnostics.length > 0) return e.diagnostics as Diagnostic[];
+  return [error(code, `The TensorRT addon failed: ${e instanceof Error ? e.message : String(e)}`)];
+}
+
+export function createTensorRTHandlers(load: () => LoadResult = () => loadTensorRT()): TensorRTHandlers {
+  let loaded: LoadResult | undefined;
+  const cancels = new Map<number, () => void>();
+  const addon = (): LoadResult => (loaded ??= load());
+
+  return {
+    cancel(id) {
+      cancels.get(id)?.();
+    },
+    async handle(request, emit) {
+      const state = addon();
+      if (request.type === 'capabilities') {
+        const value: HostCapabilities = state.ok
+          ? { available: true, native: state.capabilities, supportedOps: state.addon.supportedOps() }
+          : { available: false, explanation: state.explanation, cause: state.cause, native: state.capabilities, supportedOps: state.addon?.supportedOps() ?? [] };
+        return ok(value);
+      }
+      if (!state.ok) return fail(error('tensorrt.unavailable', state.explanation, { detail: state.cause }));
+      try {
+        switch (request.type) {
+          case 'build': {
+            const handle = state.addon.buildEngine(request.request, emit);
+            cancels.set(request.id, () => handle.cancel());
+            try {
+              return ok(await handle.promise);
+            } finally {
+              cancels.delete(request.id);
+            }
+          }
+          case 'run':
+            return ok(await state.addon.runEngine(request.request));
+          case 'inspect':
+            return ok(await state.addon.inspectEngine(request.engine));
+        }
+      } catch (e) {
+        return fail(...diagnosticsOf(e, `tensorrt.${request.type}`));
+      }
+    },
+  };
+}
