@@ -38,11 +38,13 @@ describe('windowOutputSize (TensorRT PaddingMode formulas)', () => {
   it('keeps a dynamic dimension dynamic', () => {
     expect(windowOutputSize(-1, 3, 2, 1, 1, 1, 'EXPLICIT_ROUND_DOWN')).toBe(-1);
   });
-  it('deconvolution is (I − 1)·S + DK − (pre + post), SAME modes I·S', () => {
+  it('deconvolution is (I − 1)·S + DK − (pre + post), SAME modes min(I·S, (I − 1)·S + DK)', () => {
     expect(deconvolutionOutputSize(4, 4, 2, 1, 1, 1, 'EXPLICIT_ROUND_DOWN')).toBe(8);
     expect(deconvolutionOutputSize(7, 3, 2, 0, 0, 1, 'EXPLICIT_ROUND_DOWN')).toBe(15);
     expect(deconvolutionOutputSize(5, 3, 1, 0, 0, 2, 'EXPLICIT_ROUND_DOWN')).toBe(9);
     expect(deconvolutionOutputSize(7, 3, 2, 0, 0, 1, 'SAME_UPPER')).toBe(14);
+    // A kernel smaller than the stride cannot reach I·S: (7 − 1)·2 + 1 = 13.
+    expect(deconvolutionOutputSize(7, 1, 2, 0, 0, 1, 'SAME_LOWER')).toBe(13);
   });
 });
 

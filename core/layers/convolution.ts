@@ -66,7 +66,7 @@ export function windowOutputSize(
   });
 }
 
-/** Output size of a deconvolution along one dimension: (I − 1)·S + DK − (pre + post); SAME modes give I·S. */
+/** Output size of a deconvolution along one dimension: (I − 1)·S + DK − (pre + post); SAME modes give min(I·S, (I − 1)·S + DK) (NvInfer.h PaddingMode). */
 export function deconvolutionOutputSize(
   size: number,
   kernel: number,
@@ -77,8 +77,9 @@ export function deconvolutionOutputSize(
   mode: string,
 ): number {
   return mapDim(size, (i) => {
-    if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') return i * stride;
-    return (i - 1) * stride + 1 + dilation * (kernel - 1) - (pre + post);
+    const dk = 1 + dilation * (kernel - 1);
+    if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') return Math.min(i * stride, (i - 1) * stride + dk);
+    return (i - 1) * stride + dk - (pre + post);
   });
 }
 
