@@ -1,0 +1,85 @@
+/** Drives the editor in Debian's Chromium the way a user does: mouse, keyboard, clipboard. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { NetworkDocument } from '../core/network/types.js';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const ARTIFACTS = 'e2e/artifacts';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface Editor {
+  page: Page;
+  /** Problems the page reported (uncaught errors, console errors). */
+  pageErrors: string[];
+}
+
+/** Open the editor in a fresh page and wait until the canvas is up. */
+export async function openEditor(browser: Browser, url: string): Promise<Editor> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 950 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('favicon')) pageErrors.push(m.text());
+  });
+  await page.goto(url);
+  await page.waitForSelector('.react-flow__renderer');
+  return { page, pageErrors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+}
+
+/** The document as the store holds it (read-only view for assertions). */
+export async function documentOf(page: Page): Promise<NetworkDocument> {
+  return page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { doc: NetworkDocument } } } }).__trtStudio.store.getState().doc);
+}
+
+/** Drag a palette entry onto the canvas at a point relative to the canvas's top-left corner. */
+export async function dragFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<void> {
+  await page.dragAndDrop(`[data-testid="palette-${type}"]`, '[data-testid=canvas] .react-flow__pane', { targetPosition: at });
+}
+
+export function nodeLocator(page: Page, name: string) {
+  return page.locator(`.react-flow__node:has([data-name="${name}"])`);
+}
+
+/** Drag a wire from an output port to an input port with the mouse. */
+export async function dragWire(page: Page, from: { node: string; port: string }, to: { node: string; port: string }): Promise<void> {
+  const source = nodeLocator(page, from.node).locator(`.react-flow__handle.source[data-handleid="${from.port}"]`);
+  const target = nodeLocator(page, to.node).locator(`.react-flow__handle.target[data-handleid="${to.port}"]`);
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 10, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Drag a wire from an output port and drop it on empty canvas at `to` (page coordinates). */
+export async function dragWireToEmpty(page: Page, from: { node: string; port: string }, to: { x: number; y: number }): Promise<void> {
+  const source = nodeLocator(page, from.node).locator(`.react-flow__handle.source[data-handleid="${from.port}"]`);
+  const a = (await source.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Type a value into an inspector field and commit it with Enter. */
+export async function setField(page: Page, param: string, value: string): Promise<void> {
+  const field = page.locator(`[data-testid="param-${param}"]`);
+  await field.fill(value);
+  await field.press('Enter');
+}
+
+/** The label text of the wire leaving a node's port. */
+export async function wireLabel(page: Page, edgeId: string): Promise<string> {
+  return (await page.locator(`[data-testid=wire-label][data-edge="${edgeId}"]`).textContent()) ?? '';
+}

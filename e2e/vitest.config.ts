@@ -1,0 +1,14 @@
+// End-to-end tests: a real Chromium (Debian's /usr/bin/chromium) driving the built editor.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.e2e.test.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    fileParallelism: false,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/e2e.json' },
+  },
+});

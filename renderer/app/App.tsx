@@ -1,0 +1,316 @@
+/** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { FolderListing, HostApi, TemplateInfo } from '../../core/api.js';
+import { Canvas } from '../canvas/Canvas.js';
+import { Palette } from '../panels/Palette.js';
+import { Inspector } from '../panels/Inspector.js';
+import { Problems } from '../panels/Problems.js';
+import { SearchMenu } from '../panels/SearchMenu.js';
+import { FindDialog } from '../panels/FindDialog.js';
+import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
+import { isDirty, type EditorStore } from '../store/editor-store.js';
+import { SHORTCUTS, useShortcuts } from './shortcuts.js';
+import { autoLayout, expandSelection, groupSelection, ungroupSelection } from './commands.js';
+import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs } from './project.js';
+
+type Modal =
+  | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
+  | { kind: 'path'; mode: 'open' | 'save'; defaultName: string; resolve: (path: string | undefined) => void }
+  | { kind: 'templates'; templates: TemplateInfo[] };
+
+const HelpOverlay = memo(function HelpOverlay() {
+  const open = useEditor((s) => s.helpOpen);
+  const store = useEditorStore();
+  if (!open) return null;
+  return (
+    <div className="modal-backdrop" onMouseDown={() => store.getState().setHelpOpen(false)}>
+      <div className="modal help" onMouseDown={(e) => e.stopPropagation()} data-testid="help">
+        <div className="modal-title">Keyboard shortcuts</div>
+        <table>
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.keys}>
+                <td className="keys">{s.keys}</td>
+                <td>{s.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+});
+
+const Notices = memo(function Notices() {
+  const notices = useEditor((s) => s.notices);
+  const store = useEditorStore();
+  useEffect(() => {
+    if (notices.length === 0) return;
+    const first = notices[0]!;
+    const timer = setTimeout(() => store.getState().dismiss(first.id), first.kind === 'error' ? 6000 : 2500);
+    return () => clearTimeout(timer);
+  }, [notices, store]);
+  return (
+    <div className="notices">
+      {notices.map((n) => (
+        <div key={n.id} className={`notice notice-${n.kind}`} onClick={() => store.getState().dismiss(n.id)} data-testid="notice">
+          {n.message}
+        </div>
+      ))}
+    </div>
+  );
+});
+
+const StatusBar = memo(function StatusBar() {
+  const layers = useEditor((s) => s.doc.nodes.length);
+  const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
+  const warnings = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'warning').length);
+  const backends = useEditor((s) => s.backends);
+  const path = useEditor((s) => s.filePath);
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span>{layers} layers</span>
+      <span className={errors ? 'status-error' : ''}>● {errors} errors</span>
+      <span className={warnings ? 'status-warning' : ''}>▲ {warnings} warnings</span>
+      <span className="status-path">{path ?? 'not saved yet'}</span>
+      <span className="status-spacer" />
+      {backends === undefined && <span className="muted">No host: files open and save through the browser</span>}
+      {backends?.map((b) => (
+        <span key={b.name} className={`backend ${b.available ? 'on' : 'off'}`} title={b.detail} data-testid={`backend-${b.name}`}>
+          {b.available ? '●' : '○'} {b.name}
+          {b.available ? '' : ` — ${b.detail}`}
+        </span>
+      ))}
+    </footer>
+  );
+});
+
+function Toolbar({ onNew, onTemplates, onOpen, onSave }: { onNew: () => void; onTemplates: () => void; onOpen: () => void; onSave: (saveAs: boolean) => void }) {
+  const store = useEditorStore();
+  const name = useEditor((s) => s.doc.name);
+  const dirty = useEditor((s) => isDirty(s));
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const s = () => store.getState();
+  return (
+    <header className="toolbar">
+      <span className="brand">TRT Studio</span>
+      <div className="toolbar-group">
+        <button onClick={onNew} title="New project (Ctrl+N)">New</button>
+        <button onClick={onTemplates} title="New from a model template" data-testid="btn-templates">Templates</button>
+        <button onClick={onOpen} title="Open (Ctrl+O)">Open</button>
+        <button onClick={() => onSave(false)} title="Save (Ctrl+S)" data-testid="btn-save">Save</button>
+        <button onClick={() => onSave(true)} title="Save as (Ctrl+Shift+S)">Save as</button>
+      </div>
+      <div className="toolbar-group">
+        <button onClick={() => s().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="btn-undo">↶</button>
+        <button onClick={() => s().redo()} disabled={!canRedo} title="Redo (Ctrl+Y)" data-testid="btn-redo">↷</button>
+      </div>
+      <div className="toolbar-group">
+        <button onClick={() => void autoLayout(store, 'LR', s().selected.length > 1 ? s().selected : [])} title="Auto-layout left to right (L)" data-testid="btn-layout-lr">Layout →</button>
+        <button onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])} title="Auto-layout top to bottom (Shift+L)">Layout ↓</button>
+        <button onClick={() => s().requestFit()} title="Fit view (F)">Fit</button>
+        <button onClick={() => groupSelection(store)} title="Group the selection (Ctrl+G)" data-testid="btn-group">Group</button>
+        <button onClick={() => ungroupSelection(store)} title="Ungroup (Ctrl+Shift+G)">Ungroup</button>
+        <button onClick={() => expandSelection(store)} title="Expand composite (E)">Expand</button>
+        <button onClick={() => s().setFindOpen(true)} title="Find (Ctrl+F)">Find</button>
+        <button onClick={() => s().setHelpOpen(true)} title="Keyboard shortcuts (?)">?</button>
+      </div>
+      <span className="doc-title" data-testid="doc-title">
+        {name}
+        {dirty ? ' •' : ''}
+      </span>
+    </header>
+  );
+}
+
+function PathDialog({ host, modal, close }: { host: HostApi; modal: Extract<Modal, { kind: 'path' }>; close: () => void }) {
+  const [listing, setListing] = useState<FolderListing | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [name, setName] = useState(modal.defaultName);
+  const load = useCallback(
+    async (path?: string) => {
+      let target = path;
+      if (!target) {
+        const roots = await host.call('files.roots', {});
+        target = roots.ok ? roots.value.roots[0]?.path : undefined;
+      }
+      if (!target) return setError('The host offers no folder to browse.');
+      const r = await host.call('files.list', { path: target, purpose: 'project' });
+      if (r.ok) {
+        setListing(r.value);
+        setError(undefined);
+      } else setError(r.diagnostics[0]?.message);
+    },
+    [host],
+  );
+  useEffect(() => void load(), [load]);
+  const finish = (path: string | undefined) => {
+    modal.resolve(path);
+    close();
+  };
+  const join = (folder: string, file: string) => `${folder.replace(/\/$/, '')}/${file}`;
+  return (
+    <div className="modal-backdrop">
+      <div className="modal file-dialog" data-testid="path-dialog">
+        <div className="modal-title">{modal.mode === 'open' ? 'Open project' : 'Save project as'}</div>
+        <div className="mono muted">{listing?.path ?? '…'}</div>
+        <div className="file-list">
+          {listing?.parent && (
+            <div className="file-entry dir" onClick={() => void load(listing.parent ?? undefined)}>
+              ↑ ..
+            </div>
+          )}
+          {listing?.entries.map((e) => (
+            <div
+              key={e.path}
+              className={`file-entry ${e.kind === 'directory' ? 'dir' : ''}`}
+              onClick={() => (e.kind === 'directory' ? void load(e.path) : modal.mode === 'open' ? finish(e.path) : setName(e.name))}
+              data-testid="file-entry"
+            >
+              {e.kind === 'directory' ? '▸ ' : ''}
+              {e.name}
+            </div>
+          ))}
+        </div>
+        {error && <div className="field-error">{error}</div>}
+        {modal.mode === 'save' && (
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="path-name" onKeyDown={(e) => e.key === 'Enter' && listing && finish(join(listing.path, name))} />
+        )}
+        <div className="modal-actions">
+          <button onClick={() => finish(undefined)}>Cancel</button>
+          {modal.mode === 'save' && (
+            <button className="primary" disabled={!listing || !name.trim()} onClick={() => listing && finish(join(listing.path, name.trim()))} data-testid="path-ok">
+              Save
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EditorShell({ host }: { host: HostApi | undefined }) {
+  const store = useEditorStore();
+  const [modal, setModal] = useState<Modal | undefined>();
+  const dialogs = useMemo<ProjectDialogs>(
+    () => ({
+      confirmDiscard: (name) => new Promise((resolve) => setModal({ kind: 'confirm', name, resolve })),
+      pickPath: (mode, defaultName) => new Promise((resolve) => setModal({ kind: 'path', mode, defaultName, resolve })),
+    }),
+    [],
+  );
+  const actions = useMemo(
+    () => ({
+      save: (saveAs: boolean) => void saveProject(store, host, dialogs, saveAs),
+      open: () => void openProject(store, host, dialogs),
+      newProject: () => void newProject(store, dialogs),
+    }),
+    [store, host, dialogs],
+  );
+  useShortcuts(store, actions);
+
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (isDirty(store.getState())) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [store]);
+
+  const startedRef = useRef(false);
+  useEffect(() => {
+    if (!host || startedRef.current) return;
+    startedRef.current = true;
+    void host.call('host.capabilities', {}).then((r) => {
+      if (r.ok) store.getState().setBackends(r.value.backends.map((b) => ({ name: b.id, available: b.available, detail: b.available ? [b.version, b.device].filter(Boolean).join(', ') || 'available' : (b.reason ?? 'not available') })));
+      else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
+    });
+    void host.call('host.startup', {}).then((r) => {
+      if (r.ok && r.value.project) store.getState().load(r.value.project.document, r.value.project.path ?? undefined);
+    });
+    const params = new URLSearchParams(window.location.search);
+    const open = params.get('open');
+    if (open) void openPath(store, host, open);
+  }, [host, store]);
+
+  // Unsaved work goes to the host's recovery file (it throttles the writes).
+  useEffect(() => {
+    if (!host) return;
+    return store.subscribe((s, prev) => {
+      if (s.doc !== prev.doc && isDirty(s)) void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null });
+    });
+  }, [host, store]);
+
+  const showTemplates = async () => setModal({ kind: 'templates', templates: await listTemplates(host) });
+  const chooseTemplate = async (id: string) => {
+    setModal(undefined);
+    if (await newFromTemplate(store, host, dialogs, id)) {
+      // Templates carry positions only when their author gave them; lay out the rest.
+      await autoLayout(store, 'LR');
+      // The laid-out template is the starting point: nothing to undo, nothing unsaved yet.
+      store.setState({ savedDoc: store.getState().doc, past: [], future: [] });
+    }
+  };
+
+  return (
+    <div className="app">
+      <Toolbar onNew={actions.newProject} onTemplates={() => void showTemplates()} onOpen={actions.open} onSave={actions.save} />
+      <div className="workspace">
+        <Palette />
+        <div className="center">
+          <ReactFlowProvider>
+            <Canvas />
+          </ReactFlowProvider>
+          <Problems />
+        </div>
+        <Inspector />
+      </div>
+      <StatusBar />
+      <SearchMenu />
+      <FindDialog />
+      <HelpOverlay />
+      <Notices />
+      {modal?.kind === 'confirm' && (
+        <div className="modal-backdrop">
+          <div className="modal" data-testid="confirm-dialog">
+            <div className="modal-title">Unsaved changes</div>
+            <p>“{modal.name}” has changes that are not saved. Discard them?</p>
+            <div className="modal-actions">
+              <button onClick={() => { modal.resolve(false); setModal(undefined); }}>Cancel</button>
+              <button className="danger" onClick={() => { modal.resolve(true); setModal(undefined); }} data-testid="confirm-discard">Discard changes</button>
+            </div>
+          </div>
+        </div>
+      )}
+      {modal?.kind === 'path' && host && <PathDialog host={host} modal={modal} close={() => setModal(undefined)} />}
+      {modal?.kind === 'templates' && (
+        <div className="modal-backdrop" onMouseDown={() => setModal(undefined)}>
+          <div className="modal templates" onMouseDown={(e) => e.stopPropagation()} data-testid="templates-dialog">
+            <div className="modal-title">New from template</div>
+            {modal.templates.length === 0 && <p className="muted">{host ? 'The host lists no templates.' : 'Templates come from the host; this page was opened without one.'}</p>}
+            <div className="template-grid">
+              {modal.templates.map((t) => (
+                <div key={t.id} className="template-card" onClick={() => void chooseTemplate(t.id)} data-testid={`template-${t.id}`}>
+                  <div className="template-name">{t.name}</div>
+                  <div className="template-desc">{t.description}</div>
+                  {t.category && <div className="template-category">{t.category}</div>}
+                </div>
+              ))}
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The whole editor for one store and one host connection. */
+export function App({ store, host }: { store: EditorStore; host: HostApi | undefined }) {
+  return (
+    <EditorProvider store={store}>
+      <EditorShell host={host} />
+    </EditorProvider>
+  );
+}

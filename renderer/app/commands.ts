@@ -1,0 +1,183 @@
+/**
+ * Editor commands: what a toolbar button, a menu entry and a keyboard shortcut do. Each is one
+ * user gesture, applied through core/network/edit as one undo step.
+ */
+import {
+  addInput,
+  addNode,
+  bypassNode,
+  connect,
+  copyFragment,
+  duplicate,
+  expandComposite,
+  group,
+  insertOnEdge,
+  moveNodes,
+  pasteFragment,
+  removeNodes,
+  disconnect,
+  ungroup,
+} from '../../core/network/edit.js';
+import { getLayerSpec } from '../../core/layers/catalog.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import { ok, type Result } from '../../core/diagnostics.js';
+import type { EditorStore, SearchMenuState } from '../store/editor-store.js';
+import { computeLayout } from '../layout/auto-layout.js';
+
+/** Node ids in the selection that are layers or inputs (not groups). */
+function selectedNodes(store: EditorStore): string[] {
+  const s = store.getState();
+  const ids = new Set([...s.doc.nodes.map((n) => n.id), ...s.doc.inputs.map((i) => i.id)]);
+  const out = s.selected.filter((id) => ids.has(id));
+  // A selected collapsed group stands for its members.
+  for (const g of s.doc.ui.groups) if (s.selected.includes(g.id)) out.push(...g.nodeIds);
+  return [...new Set(out)];
+}
+
+export function deleteSelection(store: EditorStore): void {
+  const s = store.getState();
+  const nodes = selectedNodes(store);
+  const edges = s.selectedEdges;
+  if (nodes.length === 0 && edges.length === 0) return;
+  s.apply((doc) => {
+    let next = doc;
+    if (edges.length > 0) {
+      const r = disconnect(next, edges.filter((id) => next.edges.some((e) => e.id === id)));
+      if (!r.ok) return r;
+      next = r.value;
+    }
+    return nodes.length > 0 ? removeNodes(next, nodes) : ok(next);
+  });
+}
+
+export function duplicateSelection(store: EditorStore): void {
+  const s = store.getState();
+  const ids = selectedNodes(store).filter((id) => s.doc.nodes.some((n) => n.id === id));
+  if (ids.length === 0) return;
+  const result = s.apply((doc) => duplicate(doc, ids));
+  if (result) store.getState().select(Object.values(result.idMap));
+}
+
+/** The selection as fragment text for the clipboard, or undefined when nothing is selected. */
+export function copySelectionText(store: EditorStore): string | undefined {
+  const ids = selectedNodes(store);
+  if (ids.length === 0) return undefined;
+  return JSON.stringify(copyFragment(store.getState().doc, ids), null, 1);
+}
+
+export function pasteText(store: EditorStore, text: string): void {
+  const s = store.getState();
+  const result = s.apply((doc) => pasteFragment(doc, text));
+  if (result) {
+    store.getState().select(Object.values(result.idMap));
+    store.getState().notify('info', `Pasted ${Object.keys(result.idMap).length} nodes.`);
+  }
+}
+
+export function groupSelection(store: EditorStore, name?: string): void {
+  const s = store.getState();
+  const ids = selectedNodes(store);
+  if (ids.length === 0) {
+    s.notify('error', 'Select the layers to group first.');
+    return;
+  }
+  const result = s.apply((doc) => group(doc, ids, name ?? `block${doc.ui.groups.length + 1}`));
+  if (result) store.getState().select([]);
+}
+
+export function ungroupSelection(store: EditorStore): void {
+  const s = store.getState();
+  const g = s.doc.ui.groups.find((x) => s.selected.includes(x.id) || x.nodeIds.some((id) => s.selected.includes(id)));
+  if (g) s.apply((doc) => ungroup(doc, g.id));
+}
+
+export function expandSelection(store: EditorStore): void {
+  const s = store.getState();
+  const ids = selectedNodes(store).filter((id) => getLayerSpec(s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
+  if (ids.length === 0) {
+    s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, Bottleneck, ...) to expand.');
+    return;
+  }
+  const result = s.apply((doc) => {
+    let next = doc;
+    const inner: string[] = [];
+    for (const id of ids) {
+      const r = expandComposite(next, id);
+      if (!r.ok) return r;
+      next = r.value.doc;
+      inner.push(...r.value.nodeIds);
+    }
+    return ok({ doc: next, inner });
+  });
+  if (result) {
+    store.getState().select(result.inner);
+    void autoLayout(store, 'LR', result.inner);
+  }
+}
+
+export function bypassSelection(store: EditorStore): void {
+  const s = store.getState();
+  const ids = selectedNodes(store).filter((id) => s.doc.nodes.some((n) => n.id === id));
+  if (ids.length !== 1) {
+    s.notify('error', 'Select one layer to bypass.');
+    return;
+  }
+  s.apply((doc) => bypassNode(doc, ids[0]!));
+}
+
+export function selectAll(store: EditorStore): void {
+  const s = store.getState();
+  s.select([...s.doc.inputs.map((i) => i.id), ...s.doc.nodes.map((n) => n.id)]);
+}
+
+export function nudgeSelection(store: EditorStore, dx: number, dy: number): void {
+  const s = store.getState();
+  const ids = selectedNodes(store);
+  if (ids.length === 0) return;
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const id of ids) {
+    const p = s.doc.ui.positions[id] ?? { x: 0, y: 0 };
+    positions[id] = { x: p.x + dx, y: p.y + dy };
+  }
+  s.apply((doc) => moveNodes(doc, positions));
+}
+
+/** Lay out the whole network (or `ids`) with elkjs; the new positions are one undo step. */
+export async function autoLayout(store: EditorStore, direction: 'LR' | 'TB', ids: readonly string[] = []): Promise<void> {
+  const s = store.getState();
+  const sizes = new Map<string, { width: number; height: number }>();
+  for (const n of s.flowNodes) if (n.measured?.width && n.measured.height) sizes.set(n.id, { width: n.measured.width, height: n.measured.height });
+  try {
+    const doc = s.doc;
+    const positions = await computeLayout(doc, direction, ids, sizes);
+    // The document may have changed while the worker ran; positions of removed nodes are dropped.
+    store.getState().apply((current) => moveNodes(current, Object.fromEntries(Object.entries(positions).filter(([id]) => current.ui.positions[id] !== undefined || current.nodes.some((n) => n.id === id) || current.inputs.some((i) => i.id === id)))));
+    if (ids.length === 0) store.getState().requestFit();
+  } catch (e) {
+    store.getState().notify('error', (e as Error).message);
+  }
+}
+
+/** Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it onto a wire. */
+export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState): void {
+  const s = store.getState();
+  const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {
+    if (menu?.edge) return insertOnEdge(doc, menu.edge, { type, position });
+    if (type === 'Input') return addInput(doc, { dims: [1, 3, 224, 224], position });
+    const added = addNode(doc, { type, position });
+    if (!added.ok || !menu?.pending) return added;
+    const spec = getLayerSpec(type)!;
+    const pending = menu.pending;
+    if (pending.side === 'source') {
+      const port = spec.inputs[0];
+      if (!port) return added;
+      const wired = connect(added.value.doc, pending, { node: added.value.nodeId, port: port.variadic ? `${port.name}.0` : port.name });
+      return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
+    }
+    const out = spec.outputs[0];
+    if (!out) return added;
+    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out.name }, pending);
+    return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
+  });
+  if (result) store.getState().select([result.nodeId]);
+}

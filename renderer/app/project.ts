@@ -1,0 +1,126 @@
+/**
+ * Project commands: new, new from template, open, save, save as, with the unsaved-changes prompt.
+ * They go through the host (core/api.ts) when there is one, else through the browser (file picker
+ * and download), so the editor is usable from a plain static server too.
+ */
+import type { HostApi, TemplateInfo } from '../../core/api.js';
+import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
+import { emptyDocument } from '../../core/network/types.js';
+import { isDirty, type EditorStore } from '../store/editor-store.js';
+
+/** The dialogs project commands need from the UI. */
+export interface ProjectDialogs {
+  /** Ask whether to discard unsaved changes; true to go on. */
+  confirmDiscard(name: string): Promise<boolean>;
+  /** A path to open or save (the web host's file browser); undefined when cancelled. */
+  pickPath(mode: 'open' | 'save', defaultName: string): Promise<string | undefined>;
+}
+
+function report(store: EditorStore, diagnostics: readonly { message: string }[]): void {
+  for (const d of diagnostics) store.getState().notify('error', d.message);
+}
+
+async function okToReplace(store: EditorStore, dialogs: ProjectDialogs): Promise<boolean> {
+  const s = store.getState();
+  return !isDirty(s) || dialogs.confirmDiscard(s.doc.name);
+}
+
+export async function newProject(store: EditorStore, dialogs: ProjectDialogs): Promise<void> {
+  if (!(await okToReplace(store, dialogs))) return;
+  store.getState().load(emptyDocument());
+}
+
+export async function listTemplates(host: HostApi | undefined): Promise<TemplateInfo[]> {
+  if (!host) return [];
+  const r = await host.call('project.templates', {});
+  return r.ok ? r.value.templates : [];
+}
+
+export async function newFromTemplate(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, templateId: string): Promise<boolean> {
+  if (!host) {
+    store.getState().notify('error', 'Templates come from the host; this page was opened without one.');
+    return false;
+  }
+  if (!(await okToReplace(store, dialogs))) return false;
+  const r = await host.call('project.newFromTemplate', { templateId });
+  if (!r.ok) {
+    report(store, r.diagnostics);
+    return false;
+  }
+  store.getState().load(r.value.document);
+  return true;
+}
+
+/** Pick a file in the browser and read it as text (no host). */
+function browserPickFile(): Promise<{ name: string; text: string } | undefined> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = `${PROJECT_EXTENSION},.json`;
+    input.onchange = async () => {
+      const file = input.files?.[0];
+      resolve(file ? { name: file.name, text: await file.text() } : undefined);
+    };
+    input.click();
+  });
+}
+
+export async function openProject(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs): Promise<void> {
+  if (!(await okToReplace(store, dialogs))) return;
+  if (!host) {
+    const picked = await browserPickFile();
+    if (!picked) return;
+    const parsed = parseProject(picked.text, picked.name);
+    if (!parsed.ok) return report(store, parsed.diagnostics);
+    store.getState().load(parsed.value, picked.name);
+    return;
+  }
+  await openPath(store, host, await pickPath(host, dialogs, 'open', ''));
+}
+
+export async function openPath(store: EditorStore, host: HostApi, path: string | undefined): Promise<void> {
+  if (!path) return;
+  const r = await host.call('project.open', { path });
+  if (!r.ok) return report(store, r.diagnostics);
+  store.getState().load(r.value.document, r.value.path ?? undefined);
+}
+
+async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
+  if (host.kind === 'electron') {
+    if (mode === 'open') {
+      const r = await host.call('dialog.open', { purpose: 'project', multiple: false });
+      return r.ok ? r.value.paths[0] : undefined;
+    }
+    const r = await host.call('dialog.save', { purpose: 'project', defaultName });
+    return r.ok ? (r.value.path ?? undefined) : undefined;
+  }
+  return dialogs.pickPath(mode, defaultName);
+}
+
+/** Save (or save as); returns whether the project was written. */
+export async function saveProject(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, saveAs: boolean): Promise<boolean> {
+  const s = store.getState();
+  const defaultName = `${s.doc.name.replace(/[^\w.-]+/g, '_') || 'network'}${PROJECT_EXTENSION}`;
+  if (!host) {
+    const blob = new Blob([serializeProject(s.doc)], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = s.filePath && !saveAs ? s.filePath : defaultName;
+    link.click();
+    URL.revokeObjectURL(link.href);
+    s.markSaved(link.download);
+    return true;
+  }
+  const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
+  if (!path) return false;
+  const doc = store.getState().doc;
+  const r = await host.call('project.save', { path, document: doc });
+  if (!r.ok) {
+    report(store, r.diagnostics);
+    return false;
+  }
+  // Marks the document that was written, even if an edit landed while the host wrote it.
+  store.setState({ savedDoc: doc, filePath: r.value.path });
+  store.getState().notify('info', `Saved ${r.value.path}.`);
+  return true;
+}

@@ -1,0 +1,178 @@
+/** The node canvas: React Flow bound to the editor store, with drop, connect and search-menu wiring. */
+import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type Node,
+} from '@xyflow/react';
+import { connect, connectionProblem } from '../../core/network/edit.js';
+import { getLayerSpec } from '../../core/layers/catalog.js';
+import { useEditor, useEditorStore } from '../store/context.js';
+import { addLayerAt } from '../app/commands.js';
+import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
+import { EDGE_TYPES } from './wire.js';
+
+/** The drag payload a palette entry carries. */
+export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
+
+/** Above this many nodes React Flow renders only what is on screen. */
+const VISIBLE_ONLY_THRESHOLD = 300;
+
+function minimapColor(node: Node): string {
+  if (node.type === 'tensorInput') return CATEGORY_COLORS['Input / Output'];
+  if (node.type === 'layer') {
+    const spec = getLayerSpec((node.data as { node: { type: string } }).node.type);
+    return spec ? CATEGORY_COLORS[spec.category] : '#777';
+  }
+  return '#555';
+}
+
+function portRefs(c: Connection | Edge): { from: { node: string; port: string }; to: { node: string; port: string } } {
+  return { from: { node: c.source, port: c.sourceHandle ?? 'output' }, to: { node: c.target, port: c.targetHandle ?? 'input' } };
+}
+
+export function Canvas() {
+  const store = useEditorStore();
+  const nodes = useEditor((s) => s.flowNodes);
+  const edges = useEditor((s) => s.flowEdges);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+  const focusRequest = useEditor((s) => s.focusRequest);
+  const fitSerial = useEditor((s) => s.fitSerial);
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!focusRequest) return;
+    const node = flow.getNode(focusRequest.nodeId);
+    if (!node) return;
+    const w = node.measured?.width ?? 190;
+    const h = node.measured?.height ?? 74;
+    void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
+  }, [focusRequest, flow]);
+
+  useEffect(() => {
+    if (fitSerial === 0) return;
+    // Wait a frame so React Flow has measured freshly loaded nodes.
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 }));
+    return () => cancelAnimationFrame(id);
+  }, [fitSerial, flow]);
+
+  const isValidConnection: IsValidConnection = useCallback(
+    (c) => {
+      const { from, to } = portRefs(c as Connection);
+      return connectionProblem(store.getState().doc, from, to) === undefined;
+    },
+    [store],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const { from, to } = portRefs(c);
+      store.getState().apply((doc) => connect(doc, from, to));
+    },
+    [store],
+  );
+
+  const onConnectEnd = useCallback(
+    (event: globalThis.MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const s = store.getState();
+      if (state.isValid) return;
+      const fromNode = state.fromNode?.id;
+      const fromHandle = state.fromHandle;
+      if (!fromNode || !fromHandle) return;
+      if (state.toNode && state.toHandle) {
+        // Dropped on a port that refused: say why.
+        const source = fromHandle.type === 'source' ? { node: fromNode, port: fromHandle.id ?? 'output' } : { node: state.toNode.id, port: state.toHandle.id ?? 'output' };
+        const target = fromHandle.type === 'source' ? { node: state.toNode.id, port: state.toHandle.id ?? 'input' } : { node: fromNode, port: fromHandle.id ?? 'input' };
+        const why = connectionProblem(s.doc, source, target);
+        if (why) s.notify('error', `Cannot connect these ports: ${why}.`);
+        return;
+      }
+      if (state.toNode) return;
+      const point = 'changedTouches' in event ? event.changedTouches[0]! : event;
+      const position = flow.screenToFlowPosition({ x: point.clientX, y: point.clientY });
+      s.openSearch({
+        screen: { x: point.clientX, y: point.clientY },
+        flow: position,
+        pending: { node: fromNode, port: fromHandle.id ?? (fromHandle.type === 'source' ? 'output' : 'input'), side: fromHandle.type === 'source' ? 'source' : 'target' },
+      });
+    },
+    [store, flow],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(LAYER_DRAG_TYPE)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(LAYER_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addLayerAt(store, type, { x: Math.round(position.x - 95), y: Math.round(position.y - 20) });
+    },
+    [flow, store],
+  );
+
+  const onDoubleClick = useCallback(
+    (event: MouseEvent) => {
+      const target = event.target as HTMLElement;
+      if (!target.classList.contains('react-flow__pane')) return;
+      store.getState().openSearch({ screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    },
+    [flow, store],
+  );
+
+  const onEdgeDoubleClick = useCallback(
+    (event: MouseEvent, edge: Edge) => {
+      store.getState().openSearch({ screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), edge: edge.id });
+    },
+    [flow, store],
+  );
+
+  return (
+    <div className="canvas" ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDrop={onDrop}
+        onDragOver={onDragOver}
+        onEdgeDoubleClick={onEdgeDoubleClick}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control']}
+        zoomOnDoubleClick={false}
+        minZoom={0.05}
+        maxZoom={2.5}
+        colorMode="dark"
+        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'wire' }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
+        <MiniMap pannable zoomable nodeColor={minimapColor} maskColor="rgba(10, 12, 16, 0.7)" bgColor="#15181d" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

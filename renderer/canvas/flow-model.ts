@@ -1,0 +1,175 @@
+/**
+ * The network document seen as React Flow nodes and edges. Objects are reused between edits when
+ * nothing they show changed, so React Flow and the memoised node components skip them (the
+ * "performance" advice of the React Flow docs: stable node objects, narrow data).
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { NetworkDocument, NetworkEdge, NetworkInput, NetworkNode, NodeGroup } from '../../core/network/types.js';
+
+/** Approximate size of a layer node, used for group frames and auto-layout before React Flow measures. */
+export const NODE_WIDTH = 190;
+export const NODE_HEIGHT = 74;
+
+export interface LayerNodeData extends Record<string, unknown> {
+  node: NetworkNode;
+}
+export interface InputNodeData extends Record<string, unknown> {
+  input: NetworkInput;
+}
+export interface GroupNodeData extends Record<string, unknown> {
+  group: NodeGroup;
+}
+export interface FrameNodeData extends Record<string, unknown> {
+  group: NodeGroup;
+  width: number;
+  height: number;
+}
+export interface WireData extends Record<string, unknown> {
+  /** The producing port: the wire's label is that tensor's dims. */
+  fromNode: string;
+  fromPort: string;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+export type InputFlowNode = Node<InputNodeData, 'tensorInput'>;
+export type GroupFlowNode = Node<GroupNodeData, 'block'>;
+export type FrameFlowNode = Node<FrameNodeData, 'groupFrame'>;
+export type WireEdge = Edge<WireData, 'wire'>;
+
+interface CachedNode {
+  source: unknown;
+  x: number;
+  y: number;
+  selected: boolean;
+  hidden: boolean;
+  flow: Node;
+}
+interface CachedEdge {
+  source: NetworkEdge;
+  key: string;
+  flow: Edge;
+}
+
+export interface FlowCache {
+  nodes: Map<string, CachedNode>;
+  edges: Map<string, CachedEdge>;
+  /** Where each collapsed group's node was drawn, so that dragging it can move its members. */
+  groupAnchors: Map<string, { x: number; y: number }>;
+}
+
+export function emptyFlowCache(): FlowCache {
+  return { nodes: new Map(), edges: new Map(), groupAnchors: new Map() };
+}
+
+function reuse(cache: FlowCache, id: string, source: unknown, pos: { x: number; y: number }, selected: boolean, hidden: boolean, make: () => Node): Node {
+  const c = cache.nodes.get(id);
+  if (c && c.source === source && c.x === pos.x && c.y === pos.y && c.selected === selected && c.hidden === hidden) return c.flow;
+  const flow = make();
+  cache.nodes.set(id, { source, x: pos.x, y: pos.y, selected, hidden, flow });
+  return flow;
+}
+
+/** Where a node without a saved position goes: a simple column so nothing overlaps. */
+function fallbackPosition(index: number): { x: number; y: number } {
+  return { x: 40 + (index % 8) * (NODE_WIDTH + 60), y: 40 + Math.floor(index / 8) * (NODE_HEIGHT + 60) };
+}
+
+/** The group each node belongs to (a node is in at most one). */
+export function groupOf(doc: NetworkDocument): Map<string, NodeGroup> {
+  const map = new Map<string, NodeGroup>();
+  for (const g of doc.ui.groups) for (const id of g.nodeIds) map.set(id, g);
+  return map;
+}
+
+function bounds(doc: NetworkDocument, ids: readonly string[]): { x: number; y: number; width: number; height: number } | undefined {
+  const ps = ids.map((id) => doc.ui.positions[id]).filter((p): p is { x: number; y: number } => p !== undefined);
+  if (ps.length === 0) return undefined;
+  const x = Math.min(...ps.map((p) => p.x));
+  const y = Math.min(...ps.map((p) => p.y));
+  const right = Math.max(...ps.map((p) => p.x + NODE_WIDTH));
+  const bottom = Math.max(...ps.map((p) => p.y + NODE_HEIGHT));
+  return { x, y, width: right - x, height: bottom - y };
+}
+
+const FRAME_PAD = 24;
+const FRAME_HEADER = 30;
+
+export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<string>, cache: FlowCache): Node[] {
+  const groups = groupOf(doc);
+  const out: Node[] = [];
+  const live = new Set<string>();
+  // Group frames first so they are drawn behind their members.
+  for (const g of doc.ui.groups) {
+    const b = bounds(doc, g.nodeIds);
+    if (!b) continue;
+    if (g.collapsed) {
+      const pos = { x: b.x, y: b.y };
+      cache.groupAnchors.set(g.id, pos);
+      live.add(g.id);
+      out.push(reuse(cache, g.id, g, pos, selected.has(g.id), false, () => ({ id: g.id, type: 'block', position: pos, data: { group: g }, selected: selected.has(g.id) }) satisfies GroupFlowNode));
+    } else {
+      const id = `frame:${g.id}`;
+      const pos = { x: b.x - FRAME_PAD, y: b.y - FRAME_PAD - FRAME_HEADER };
+      const width = b.width + 2 * FRAME_PAD;
+      const height = b.height + 2 * FRAME_PAD + FRAME_HEADER;
+      const key = `${width}x${height}`;
+      live.add(id);
+      const c = cache.nodes.get(id);
+      if (c && c.source === g && c.x === pos.x && c.y === pos.y && (c.flow.data as FrameNodeData | undefined)?.width === width && c.flow.height === height) out.push(c.flow);
+      else {
+        const flow: FrameFlowNode = { id, type: 'groupFrame', position: pos, data: { group: g, width, height }, width, height, draggable: false, selectable: false, className: key };
+        cache.nodes.set(id, { source: g, x: pos.x, y: pos.y, selected: false, hidden: false, flow });
+        out.push(flow);
+      }
+    }
+  }
+  let index = 0;
+  for (const input of doc.inputs) {
+    const pos = doc.ui.positions[input.id] ?? fallbackPosition(index);
+    index++;
+    const hidden = groups.get(input.id)?.collapsed === true;
+    const sel = selected.has(input.id);
+    live.add(input.id);
+    out.push(reuse(cache, input.id, input, pos, sel, hidden, () => ({ id: input.id, type: 'tensorInput', position: pos, data: { input }, selected: sel, hidden }) satisfies InputFlowNode));
+  }
+  for (const node of doc.nodes) {
+    const pos = doc.ui.positions[node.id] ?? fallbackPosition(index);
+    index++;
+    const hidden = groups.get(node.id)?.collapsed === true;
+    const sel = selected.has(node.id);
+    live.add(node.id);
+    out.push(reuse(cache, node.id, node, pos, sel, hidden, () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode));
+  }
+  for (const id of cache.nodes.keys()) if (!live.has(id)) cache.nodes.delete(id);
+  return out;
+}
+
+export function buildFlowEdges(doc: NetworkDocument, selected: ReadonlySet<string>, cache: FlowCache): Edge[] {
+  const groups = groupOf(doc);
+  const out: Edge[] = [];
+  const live = new Set<string>();
+  for (const e of doc.edges) {
+    const gFrom = groups.get(e.from.node);
+    const gTo = groups.get(e.to.node);
+    const fromCollapsed = gFrom?.collapsed === true;
+    const toCollapsed = gTo?.collapsed === true;
+    const inside = fromCollapsed && toCollapsed && gFrom === gTo;
+    const source = fromCollapsed ? gFrom!.id : e.from.node;
+    const target = toCollapsed ? gTo!.id : e.to.node;
+    const sourceHandle = fromCollapsed ? 'out' : e.from.port;
+    const targetHandle = toCollapsed ? 'in' : e.to.port;
+    const sel = selected.has(e.id);
+    const key = `${source}|${sourceHandle}|${target}|${targetHandle}|${inside}|${sel}`;
+    live.add(e.id);
+    const c = cache.edges.get(e.id);
+    if (c && c.source === e && c.key === key) {
+      out.push(c.flow);
+      continue;
+    }
+    const flow: WireEdge = { id: e.id, type: 'wire', source, target, sourceHandle, targetHandle, hidden: inside, selected: sel, data: { fromNode: e.from.node, fromPort: e.from.port } };
+    cache.edges.set(e.id, { source: e, key, flow });
+    out.push(flow);
+  }
+  for (const id of cache.edges.keys()) if (!live.has(id)) cache.edges.delete(id);
+  return out;
+}

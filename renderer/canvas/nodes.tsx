@@ -1,0 +1,180 @@
+/**
+ * The canvas node components: a layer, a network input, a collapsed group and an expanded group's
+ * frame. Each is memoised and selects only the primitives it shows (its output dims as a string,
+ * its problem badge), so an edit re-renders just the nodes whose face changed.
+ */
+import { memo, type CSSProperties } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { getLayerSpec } from '../../core/layers/catalog.js';
+import type { LayerCategory, PortSpec } from '../../core/layers/types.js';
+import { INPUT_NODE_PORT } from '../../core/network/types.js';
+import { formatDims } from '../../core/shapes/dims.js';
+import { useEditor, useEditorStore } from '../store/context.js';
+import { setGroupCollapsed } from '../../core/network/edit.js';
+import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
+
+/** One accent colour per catalog category, shared by the palette and the node header. */
+export const CATEGORY_COLORS: Record<LayerCategory, string> = {
+  'Input / Output': '#4fb477',
+  Convolution: '#4c8dff',
+  Pooling: '#36b3c9',
+  Activation: '#f0a541',
+  Normalization: '#b07cff',
+  Elementwise: '#e66f8a',
+  'Linear algebra': '#5d9cec',
+  Shape: '#8ea3b8',
+  Reduction: '#d98b5f',
+  Resampling: '#4fc1a6',
+  Indexing: '#a0a86a',
+  Constant: '#9a8f80',
+  Type: '#7f8fa6',
+  Blocks: '#e0c341',
+};
+
+/** A layer's dims per output port, as one string (`[1, 64, 112, 112]`), so selectors compare by value. */
+function useOutputDims(nodeId: string, port: string): string {
+  return useEditor((s) => {
+    const t = s.shapes.nodes[nodeId]?.outputs[port];
+    return t ? formatDims(t.dims) : '';
+  });
+}
+
+function ProblemBadge({ nodeId }: { nodeId: string }) {
+  const severity = useEditor((s) => s.nodeProblems[nodeId]?.severity);
+  const count = useEditor((s) => s.nodeProblems[nodeId]?.count ?? 0);
+  const first = useEditor((s) => s.nodeProblems[nodeId]?.first ?? '');
+  if (!severity) return null;
+  return (
+    <span className={`badge badge-${severity}`} title={first} data-testid="problem-badge">
+      {severity === 'error' ? '!' : '⚠'}
+      {count > 1 ? count : ''}
+    </span>
+  );
+}
+
+/** Port names of a variadic input: the wired ones plus one free slot to connect the next. */
+function useInputPorts(nodeId: string, ports: readonly PortSpec[]): string[] {
+  const variadicCounts = useEditor((s) => {
+    if (!ports.some((p) => p.variadic)) return '';
+    return ports
+      .filter((p) => p.variadic)
+      .map((p) => s.doc.edges.filter((e) => e.to.node === nodeId && e.to.port.startsWith(`${p.name}.`)).length)
+      .join(',');
+  });
+  const counts = variadicCounts.split(',').map(Number);
+  let v = 0;
+  return ports.flatMap((p) => {
+    if (!p.variadic) return [p.name];
+    const n = Math.max((counts[v++] ?? 0) + 1, p.minCount ?? 1);
+    return Array.from({ length: n }, (_, i) => `${p.name}.${i}`);
+  });
+}
+
+const PORT_TOP = 44;
+const PORT_STEP = 18;
+
+function handleStyle(index: number): CSSProperties {
+  return { top: PORT_TOP + index * PORT_STEP };
+}
+
+function OutputDims({ nodeId, port }: { nodeId: string; port: string }) {
+  const dims = useOutputDims(nodeId, port);
+  return <span className="node-dims">{dims || '—'}</span>;
+}
+
+export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  const node = data.node;
+  const spec = getLayerSpec(node.type);
+  const inputs = useInputPorts(id, spec?.inputs ?? []);
+  const outputs = spec?.outputs ?? [];
+  const summary = spec?.summary ? spec.summary(node.params) : '';
+  const color = spec ? CATEGORY_COLORS[spec.category] : '#888';
+  const rows = Math.max(inputs.length, outputs.length, 1);
+  return (
+    <div
+      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}`}
+      style={{ '--accent': color, minHeight: PORT_TOP + rows * PORT_STEP } as CSSProperties}
+      data-testid="layer-node"
+      data-name={node.name}
+    >
+      <div className="node-header">
+        <span className="node-type">{spec?.label ?? node.type}</span>
+        <ProblemBadge nodeId={id} />
+      </div>
+      <div className="node-body">
+        <div className="node-name" title={node.name}>{node.name}</div>
+        {summary && <div className="node-summary">{summary}</div>}
+        {outputs.map((p) => (
+          <OutputDims key={p.name} nodeId={id} port={p.name} />
+        ))}
+      </div>
+      {inputs.map((port, i) => (
+        <Handle key={port} id={port} type="target" position={Position.Left} style={handleStyle(i)} className="port port-in" title={port}>
+          {inputs.length > 1 && <span className="port-label port-label-in">{port}</span>}
+        </Handle>
+      ))}
+      {outputs.map((p, i) => (
+        <Handle key={p.name} id={p.name} type="source" position={Position.Right} style={handleStyle(i)} className="port port-out" title={p.name}>
+          {outputs.length > 1 && <span className="port-label port-label-out">{p.name}</span>}
+        </Handle>
+      ))}
+    </div>
+  );
+});
+
+export const InputNode = memo(function InputNode({ id, data, selected }: NodeProps<InputFlowNode>) {
+  const input = data.input;
+  return (
+    <div className={`layer-node input-node${selected ? ' selected' : ''}`} style={{ '--accent': CATEGORY_COLORS['Input / Output'] } as CSSProperties} data-testid="input-node" data-name={input.name}>
+      <div className="node-header">
+        <span className="node-type">Input</span>
+        <ProblemBadge nodeId={id} />
+      </div>
+      <div className="node-body">
+        <div className="node-name">{input.name}</div>
+        <div className="node-summary">{input.dtype}</div>
+        <span className="node-dims">{formatDims(input.dims)}</span>
+      </div>
+      <Handle id={INPUT_NODE_PORT} type="source" position={Position.Right} style={handleStyle(0)} className="port port-out" />
+    </div>
+  );
+});
+
+export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<GroupFlowNode>) {
+  const store = useEditorStore();
+  const g = data.group;
+  return (
+    <div className={`layer-node group-node${selected ? ' selected' : ''}`} data-testid="group-node" data-name={g.name}>
+      <div className="node-header">
+        <span className="node-type">Block</span>
+        <button className="frame-toggle nodrag" title="Expand the block" onClick={() => store.getState().apply((doc) => setGroupCollapsed(doc, g.id, false))}>
+          ▸
+        </button>
+      </div>
+      <div className="node-body">
+        <div className="node-name">{g.name}</div>
+        <div className="node-summary">{g.nodeIds.length} layers</div>
+      </div>
+      <Handle id="in" type="target" position={Position.Left} style={handleStyle(0)} className="port port-in" isConnectable={false} />
+      <Handle id="out" type="source" position={Position.Right} style={handleStyle(0)} className="port port-out" isConnectable={false} />
+    </div>
+  );
+});
+
+export const GroupFrame = memo(function GroupFrame({ data }: NodeProps<FrameFlowNode>) {
+  const store = useEditorStore();
+  const g = data.group;
+  return (
+    <div className="group-frame" style={{ width: data.width, height: data.height }} data-testid="group-frame" data-name={g.name}>
+      <div className="group-frame-header">
+        <button className="frame-toggle nodrag" title="Collapse the block" onClick={() => store.getState().apply((doc) => setGroupCollapsed(doc, g.id, true))}>
+          ▾
+        </button>
+        <span>{g.name}</span>
+      </div>
+    </div>
+  );
+});
+
+/** Declared once at module scope, as React Flow requires for stable rendering. */
+export const NODE_TYPES = { layer: LayerNode, tensorInput: InputNode, block: GroupNode, groupFrame: GroupFrame };

@@ -1,0 +1,35 @@
+/** A wire between ports, labelled live with the dims of the tensor it carries. */
+import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { formatDims } from '../../core/shapes/dims.js';
+import { useEditor } from '../store/context.js';
+import type { WireEdge } from './flow-model.js';
+
+export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected }: EdgeProps<WireEdge>) {
+  const fromNode = data?.fromNode ?? '';
+  const fromPort = data?.fromPort ?? '';
+  // A string, so the label re-renders only when these dims change.
+  const label = useEditor((s) => {
+    const t = s.shapes.nodes[fromNode]?.outputs[fromPort];
+    return t ? formatDims(t.dims) : '?';
+  });
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
+      <EdgeLabelRenderer>
+        <div
+          className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          data-testid="wire-label"
+          data-edge={id}
+        >
+          {label}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+});
+
+/** Declared once at module scope, as React Flow requires. */
+export const EDGE_TYPES = { wire: Wire };

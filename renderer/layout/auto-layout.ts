@@ -1,0 +1,51 @@
+/** Auto-layout of the whole network or a selection, computed by elkjs in a Web Worker. */
+import type { NetworkDocument } from '../../core/network/types.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../canvas/flow-model.js';
+import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
+
+let worker: Worker | undefined;
+let serial = 0;
+const waiting = new Map<number, (response: LayoutResponse) => void>();
+
+function layoutWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<LayoutResponse>) => {
+      waiting.get(event.data.serial)?.(event.data);
+      waiting.delete(event.data.serial);
+    };
+  }
+  return worker;
+}
+
+/**
+ * New positions for `ids` (all layers and inputs when empty). A laid-out selection keeps its
+ * top-left corner where it was, so it does not jump across the canvas.
+ */
+export async function computeLayout(
+  doc: NetworkDocument,
+  direction: 'LR' | 'TB',
+  ids: readonly string[] = [],
+  sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
+): Promise<Record<string, { x: number; y: number }>> {
+  const all = [...doc.inputs.map((i) => i.id), ...doc.nodes.map((n) => n.id)];
+  const chosen = new Set(ids.length > 0 ? ids : all);
+  const request: LayoutRequest = {
+    serial: ++serial,
+    direction,
+    nodes: all.filter((id) => chosen.has(id)).map((id) => ({ id, width: sizes.get(id)?.width ?? NODE_WIDTH, height: sizes.get(id)?.height ?? NODE_HEIGHT })),
+    edges: doc.edges.filter((e) => chosen.has(e.from.node) && chosen.has(e.to.node)).map((e) => ({ source: e.from.node, target: e.to.node })),
+  };
+  const response = await new Promise<LayoutResponse>((resolve) => {
+    waiting.set(request.serial, resolve);
+    layoutWorker().postMessage(request);
+  });
+  if (response.error) throw new Error(response.error);
+  if (ids.length === 0) return response.positions;
+  const before = ids.map((id) => doc.ui.positions[id]).filter((p): p is { x: number; y: number } => p !== undefined);
+  const originX = before.length ? Math.min(...before.map((p) => p.x)) : 0;
+  const originY = before.length ? Math.min(...before.map((p) => p.y)) : 0;
+  const shifted: Record<string, { x: number; y: number }> = {};
+  for (const [id, p] of Object.entries(response.positions)) shifted[id] = { x: p.x + originX, y: p.y + originY };
+  return shifted;
+}

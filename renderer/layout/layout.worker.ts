@@ -1,0 +1,32 @@
+/// <reference lib="webworker" />
+// Runs elkjs's layered layout off the UI thread; large networks take long enough to drop frames.
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
+
+const elk = new ELK();
+
+self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
+  const request = event.data;
+  try {
+    const graph = await elk.layout({
+      id: 'root',
+      layoutOptions: {
+        'elk.algorithm': 'layered',
+        'elk.direction': request.direction === 'LR' ? 'RIGHT' : 'DOWN',
+        'elk.spacing.nodeNode': '40',
+        'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+        'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+        'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      },
+      children: request.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
+      edges: request.edges.map((e, i) => ({ id: `l${i}`, sources: [e.source], targets: [e.target] })),
+    });
+    const positions: LayoutResponse['positions'] = {};
+    for (const child of graph.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
+    const response: LayoutResponse = { serial: request.serial, positions };
+    self.postMessage(response);
+  } catch (e) {
+    const response: LayoutResponse = { serial: request.serial, positions: {}, error: `Auto-layout failed: ${(e as Error).message}.` };
+    self.postMessage(response);
+  }
+};

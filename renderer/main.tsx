@@ -1,0 +1,19 @@
+/** Renderer entry: connect to the host (if any), create the editor store, mount the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './app/App.js';
+import { connectToHost } from './api/host-connection.js';
+import { createEditorStore } from './store/editor-store.js';
+
+const host = connectToHost();
+const store = createEditorStore();
+// Exposed for the end-to-end tests and benchmarks, which read the document the way a user cannot.
+(window as unknown as { __trtStudio?: unknown }).__trtStudio = { store };
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App store={store} host={host} />
+  </StrictMode>,
+);

@@ -1,0 +1,313 @@
+/**
+ * The editor's state: one Zustand store per open editor, created by a factory (so tests and
+ * several windows get their own) and provided through React context. Slices: document with
+ * undo/redo history, selection, view (the React Flow node/edge arrays and overlays),
+ * diagnostics (shape inference, re-run on every edit) and jobs.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Edge, Node, NodeChange, EdgeChange } from '@xyflow/react';
+import { applyNodeChanges, applyEdgeChanges } from '@xyflow/react';
+import type { Diagnostic, Result } from '../../core/diagnostics.js';
+import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
+import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
+import { moveNodes } from '../../core/network/edit.js';
+import { buildFlowEdges, buildFlowNodes, emptyFlowCache, type FlowCache } from '../canvas/flow-model.js';
+
+/** The most undo steps kept; older ones are dropped. */
+const HISTORY_LIMIT = 200;
+
+/** Per-node problem summary for badges; primitives so node components can select them cheaply. */
+export interface NodeProblem {
+  severity: 'error' | 'warning';
+  count: number;
+  first: string;
+}
+
+export interface SearchMenuState {
+  /** Screen position of the menu. */
+  screen: { x: number; y: number };
+  /** Canvas position where the new layer goes. */
+  flow: { x: number; y: number };
+  /** A wire dragged into empty space: the new layer connects to it. */
+  pending?: { node: string; port: string; side: 'source' | 'target' };
+  /** A wire the new layer is inserted onto. */
+  edge?: string;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+export interface BackendInfo {
+  name: string;
+  available: boolean;
+  detail: string;
+}
+
+export interface Job {
+  id: string;
+  label: string;
+  progress: number | undefined;
+}
+
+export interface DocumentSlice {
+  doc: NetworkDocument;
+  past: NetworkDocument[];
+  future: NetworkDocument[];
+  /** The document as last saved or opened, to tell whether there are unsaved changes. */
+  savedDoc: NetworkDocument;
+  /** Where the project was opened from or saved to; undefined for a new project. */
+  filePath: string | undefined;
+  /**
+   * Apply one user gesture as one undo step. `edit` returns a Result from core/network/edit; a
+   * refusal changes nothing and its message is shown. Returns the value on success.
+   */
+  apply: <T extends { doc: NetworkDocument } | NetworkDocument>(edit: (doc: NetworkDocument) => Result<T>) => T | undefined;
+  undo: () => void;
+  redo: () => void;
+  /** Replace the whole document (open, new from template); clears history. */
+  load: (doc: NetworkDocument, filePath?: string) => void;
+  markSaved: (filePath: string) => void;
+}
+
+export interface SelectionSlice {
+  selected: string[];
+  selectedEdges: string[];
+  select: (ids: string[]) => void;
+}
+
+export interface ViewSlice {
+  flowNodes: Node[];
+  flowEdges: Edge[];
+  searchMenu: SearchMenuState | undefined;
+  findOpen: boolean;
+  helpOpen: boolean;
+  notices: Notice[];
+  /** Asked of the canvas: centre on this node (set by the Problems panel and find). */
+  focusRequest: { nodeId: string; serial: number } | undefined;
+  /** Bumped to ask the canvas to fit the whole network in view. */
+  fitSerial: number;
+  requestFit: () => void;
+  onNodesChange: (changes: NodeChange[]) => void;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  commitDrag: (ids: string[]) => void;
+  openSearch: (menu: SearchMenuState | undefined) => void;
+  setFindOpen: (open: boolean) => void;
+  setHelpOpen: (open: boolean) => void;
+  notify: (kind: Notice['kind'], message: string) => void;
+  dismiss: (id: number) => void;
+  focusNode: (nodeId: string) => void;
+}
+
+export interface DiagnosticsSlice {
+  shapes: ShapeReport;
+  /** Shape diagnostics plus those the host reported (weights, builds). */
+  diagnostics: Diagnostic[];
+  hostDiagnostics: Diagnostic[];
+  nodeProblems: Record<string, NodeProblem>;
+  setHostDiagnostics: (diagnostics: Diagnostic[]) => void;
+}
+
+export interface JobsSlice {
+  jobs: Job[];
+  backends: BackendInfo[] | undefined;
+  setBackends: (backends: BackendInfo[]) => void;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice;
+export type EditorStore = StoreApi<EditorState>;
+
+function summariseProblems(diagnostics: readonly Diagnostic[]): Record<string, NodeProblem> {
+  const map: Record<string, NodeProblem> = {};
+  for (const d of diagnostics) {
+    if (!d.nodeId || d.severity === 'info') continue;
+    const seen = map[d.nodeId];
+    if (!seen) map[d.nodeId] = { severity: d.severity, count: 1, first: d.message };
+    else {
+      seen.count++;
+      if (d.severity === 'error' && seen.severity === 'warning') {
+        seen.severity = 'error';
+        seen.first = d.message;
+      }
+    }
+  }
+  return map;
+}
+
+function isDocument(v: unknown): v is NetworkDocument {
+  return typeof v === 'object' && v !== null && 'nodes' in v && 'edges' in v && 'inputs' in v && 'ui' in v;
+}
+
+let noticeSerial = 0;
+
+/** Create an editor store holding `initial` (an empty network by default). */
+export function createEditorStore(initial: NetworkDocument = emptyDocument()): EditorStore {
+  const cache: FlowCache = emptyFlowCache();
+
+  /** Everything derived from the document: shapes, problems and the React Flow arrays. */
+  function derive(doc: NetworkDocument, selected: readonly string[], selectedEdges: readonly string[], hostDiagnostics: readonly Diagnostic[]) {
+    const shapes = inferShapes(doc);
+    const diagnostics = [...shapes.diagnostics, ...hostDiagnostics];
+    const selectedSet = new Set(selected);
+    const live = new Set([...doc.nodes.map((n) => n.id), ...doc.inputs.map((i) => i.id), ...doc.ui.groups.map((g) => g.id)]);
+    const keptSelection = selected.filter((id) => live.has(id));
+    const edgeIds = new Set(doc.edges.map((e) => e.id));
+    const keptEdges = selectedEdges.filter((id) => edgeIds.has(id));
+    return {
+      shapes,
+      diagnostics,
+      nodeProblems: summariseProblems(diagnostics),
+      flowNodes: buildFlowNodes(doc, selectedSet, cache),
+      flowEdges: buildFlowEdges(doc, new Set(keptEdges), cache),
+      selected: keptSelection.length === selected.length ? (selected as string[]) : keptSelection,
+      selectedEdges: keptEdges,
+    };
+  }
+
+  return createStore<EditorState>()((set, get) => {
+    const setDoc = (doc: NetworkDocument, history: Pick<DocumentSlice, 'past' | 'future'>) => {
+      const s = get();
+      set({ doc, ...history, ...derive(doc, s.selected, s.selectedEdges, s.hostDiagnostics) });
+    };
+    return {
+      doc: initial,
+      past: [],
+      future: [],
+      savedDoc: initial,
+      filePath: undefined,
+      ...derive(initial, [], [], []),
+      hostDiagnostics: [],
+      searchMenu: undefined,
+      findOpen: false,
+      helpOpen: false,
+      notices: [],
+      focusRequest: undefined,
+      fitSerial: 0,
+      jobs: [],
+      backends: undefined,
+
+      apply(edit) {
+        const s = get();
+        const result = edit(s.doc);
+        if (!result.ok) {
+          for (const d of result.diagnostics) get().notify('error', d.message);
+          return undefined;
+        }
+        const value = result.value;
+        const doc = isDocument(value) ? value : value.doc;
+        if (doc !== s.doc) setDoc(doc, { past: [...s.past, s.doc].slice(-HISTORY_LIMIT), future: [] });
+        return value;
+      },
+      undo() {
+        const s = get();
+        const previous = s.past.at(-1);
+        if (!previous) return;
+        setDoc(previous, { past: s.past.slice(0, -1), future: [s.doc, ...s.future] });
+      },
+      redo() {
+        const s = get();
+        const next = s.future[0];
+        if (!next) return;
+        setDoc(next, { past: [...s.past, s.doc], future: s.future.slice(1) });
+      },
+      load(doc, filePath) {
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined });
+        setDoc(doc, { past: [], future: [] });
+        get().requestFit();
+      },
+      markSaved(filePath) {
+        set({ savedDoc: get().doc, filePath });
+      },
+
+      select(ids) {
+        const s = get();
+        set(derive(s.doc, ids, [], s.hostDiagnostics));
+      },
+
+      onNodesChange(changes) {
+        // Drags and selection only touch the React Flow array; the document changes when a drag ends.
+        const s = get();
+        const flowNodes = applyNodeChanges(changes, s.flowNodes);
+        const update: Partial<EditorState> = { flowNodes };
+        if (changes.some((c) => c.type === 'select')) update.selected = flowNodes.filter((n) => n.selected && n.type !== 'groupFrame').map((n) => n.id);
+        if (changes.some((c) => c.type === 'position' && c.dragging === false)) {
+          set(update);
+          get().commitDrag(changes.filter((c) => c.type === 'position').map((c) => (c as { id: string }).id));
+          return;
+        }
+        set(update);
+      },
+      onEdgesChange(changes) {
+        const s = get();
+        const flowEdges = applyEdgeChanges(
+          changes.filter((c) => c.type === 'select'),
+          s.flowEdges,
+        );
+        set({ flowEdges, selectedEdges: flowEdges.filter((e) => e.selected).map((e) => e.id) });
+      },
+      commitDrag(ids) {
+        const s = get();
+        const positions: Record<string, { x: number; y: number }> = {};
+        const byId = new Map(s.flowNodes.map((n) => [n.id, n]));
+        for (const n of s.flowNodes) if (n.dragging || ids.includes(n.id)) positions[n.id] = { ...n.position };
+        // A dragged collapsed group moves its members with it.
+        for (const g of s.doc.ui.groups) {
+          const moved = positions[g.id];
+          if (!moved || !g.collapsed) continue;
+          const old = cache.groupAnchors.get(g.id);
+          if (!old) continue;
+          for (const id of g.nodeIds) {
+            const p = s.doc.ui.positions[id];
+            if (p) positions[id] = { x: p.x + moved.x - old.x, y: p.y + moved.y - old.y };
+          }
+          delete positions[g.id];
+        }
+        for (const id of Object.keys(positions)) if (!byId.has(id) || byId.get(id)!.type === 'groupFrame') delete positions[id];
+        const changed = Object.entries(positions).some(([id, p]) => {
+          const old = s.doc.ui.positions[id];
+          return !old || old.x !== p.x || old.y !== p.y;
+        });
+        if (changed) get().apply((doc) => moveNodes(doc, positions));
+      },
+      requestFit() {
+        set({ fitSerial: get().fitSerial + 1 });
+      },
+      openSearch(menu) {
+        set({ searchMenu: menu });
+      },
+      setFindOpen(open) {
+        set({ findOpen: open });
+      },
+      setHelpOpen(open) {
+        set({ helpOpen: open });
+      },
+      notify(kind, message) {
+        const id = ++noticeSerial;
+        set({ notices: [...get().notices.slice(-3), { id, kind, message }] });
+      },
+      dismiss(id) {
+        set({ notices: get().notices.filter((n) => n.id !== id) });
+      },
+      focusNode(nodeId) {
+        const s = get();
+        set({ focusRequest: { nodeId, serial: (s.focusRequest?.serial ?? 0) + 1 } });
+        s.select([nodeId]);
+      },
+
+      setHostDiagnostics(hostDiagnostics) {
+        const s = get();
+        set({ hostDiagnostics, ...derive(s.doc, s.selected, s.selectedEdges, hostDiagnostics) });
+      },
+      setBackends(backends) {
+        set({ backends });
+      },
+    };
+  });
+}
+
+/** Whether the document differs from the last saved or opened one. */
+export function isDirty(state: Pick<EditorState, 'doc' | 'savedDoc'>): boolean {
+  return state.doc !== state.savedDoc;
+}
