@@ -161,3 +161,18 @@ describe('a composite that fails', () => {
     expect(slots.every((s) => s.count === undefined)).toBe(true);
   });
 });
+
+describe('the cached wiring', () => {
+  it('is rebuilt when an edit changes the edges', () => {
+    const doc = lenetLike();
+    expect(inferShapes(doc).diagnostics).toEqual([]);
+    const disconnected = { ...doc, edges: doc.edges.filter((e) => e.id !== 'e3') };
+    expect(inferShapes(disconnected).diagnostics.map((d) => d.message)).toEqual(["Layer 'fc1' (Linear) needs its 'input' input connected."]);
+    const rewired = { ...disconnected, edges: [...disconnected.edges, { id: 'e9', from: { node: 'c1', port: 'output' }, to: { node: 'fc', port: 'input' } }] };
+    const report = inferShapes(rewired);
+    expect(report.diagnostics.map((d) => d.message)).toEqual([
+      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 6, 28, 28] (4704 elements) to [1, 1176] (1176 elements).",
+    ]);
+    expect(report.order).toEqual(['c1', 'p1', 'fc']);
+  });
+});
