@@ -1,0 +1,91 @@
+/**
+ * What every backend (ARCHITECTURE.md "Backends": `onnxruntime`, `tensorrt`) offers the services
+ * and the CLI: turn a lowered program into something runnable, run it on named inputs, measure it,
+ * and export it. Every failure is a Diagnostic; long calls take an AbortSignal.
+ */
+import type { Result } from '../../core/diagnostics.js';
+import type { DataType } from '../../core/network/types.js';
+import type { ProgramWeightData, TrtProgram } from '../../core/program/types.js';
+
+export type BackendName = 'onnxruntime' | 'tensorrt';
+
+export interface BackendCapabilities {
+  build: boolean;
+  run: boolean;
+  profile: boolean;
+  /** File extension of what `export` writes, e.g. `.onnx` or `.engine`. */
+  exportExtension: string;
+}
+
+/** A lowered program with its weight values: what backends consume. */
+export interface BackendModel {
+  program: TrtProgram;
+  weights: ProgramWeightData;
+}
+
+/** A tensor passed in or out of a backend, by its network input or output name. */
+export interface NamedTensor {
+  name: string;
+  dtype: DataType;
+  dims: number[];
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+}
+
+/** Latency over timed runs after warm-up, in milliseconds; throughput in inferences per second. */
+export interface LatencyStats {
+  iterations: number;
+  warmup: number;
+  minMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  /** Batch items per second: batch size × 1000 / mean. */
+  throughput: number;
+}
+
+/** Time spent in one layer of the program, per inference. */
+export interface LayerTime {
+  layerName: string;
+  /** The canvas node the layer belongs to (the composite for expanded layers). */
+  nodeId?: string;
+  /** Mean milliseconds per inference. */
+  meanMs: number;
+  /** Share of the summed layer time, 0 to 1. */
+  share: number;
+  /** Layers the runtime fused into this one kernel (e.g. a convolution and its ReLU), in order. */
+  fusedFrom?: string[];
+}
+
+export interface ProfileResult {
+  latency: LatencyStats;
+  /** Slowest first. */
+  layers: LayerTime[];
+}
+
+export interface ProfileOptions {
+  iterations: number;
+  warmup: number;
+  signal?: AbortSignal;
+}
+
+/** A built model ready to run; `dispose` frees it (and its worker or engine host context). */
+export interface BackendSession {
+  readonly inputs: readonly { name: string; dims: number[]; dtype: DataType }[];
+  readonly outputs: readonly string[];
+  run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>>;
+  profile(inputs: NamedTensor[], options: ProfileOptions): Promise<Result<ProfileResult>>;
+  dispose(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: BackendName;
+  readonly capabilities: BackendCapabilities;
+  /** Whether the backend can work on this machine, and if not, why (a Diagnostic naming the cause). */
+  available(): Promise<Result<true>>;
+  build(model: BackendModel, signal?: AbortSignal): Promise<Result<BackendSession>>;
+  /** The file the user can keep: an `.onnx` model or a serialised engine. */
+  export(model: BackendModel, signal?: AbortSignal): Promise<Result<Uint8Array>>;
+}
