@@ -5,9 +5,11 @@
  */
 import { checkCommand } from './check.js';
 import { layersCommand } from './layers.js';
+import { templateCommand } from './template.js';
+import { weightsCommand } from './weights.js';
 import { EXIT_USAGE, type CliCommand, type CliIo } from './command.js';
 
-const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand];
+const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
