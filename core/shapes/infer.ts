@@ -95,6 +95,8 @@ interface GraphStructure {
   edgeCount: number;
   /** Layer node ids in topological order (nodes inside cycles are left out). */
   order: string[];
+  /** The same order as indices into the document's node list (valid while `ids` matches). */
+  orderIndex: number[];
   /** Incoming wire per input port, per node id. */
   incoming: Map<string, Map<string, PortRef>>;
   /** Ids of nodes that sit on or behind a cycle. */
@@ -140,7 +142,9 @@ function graphStructure(doc: NetworkDocument): GraphStructure {
     }
   }
   const inCycle = order.length < ids.length ? ids.filter((id) => indegree.get(id)! > 0) : [];
-  const structure = { ids, edgeCount: doc.edges.length, order, incoming, inCycle };
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const orderIndex = order.map((id) => position.get(id)!);
+  const structure = { ids, edgeCount: doc.edges.length, order, orderIndex, incoming, inCycle };
   structures.set(doc.edges, structure);
   return structure;
 }
@@ -148,7 +152,6 @@ function graphStructure(doc: NetworkDocument): GraphStructure {
 export function inferShapes(doc: NetworkDocument): ShapeReport {
   const diagnostics: Diagnostic[] = [];
   const nodes: Record<string, NodeShapes> = {};
-  const byId = new Map<string, NetworkNode>(doc.nodes.map((n) => [n.id, n]));
 
   for (const input of doc.inputs) {
     let t = inputTensors.get(input);
@@ -156,16 +159,18 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
     nodes[input.id] = { outputs: { [INPUT_NODE_PORT]: t }, weights: [] };
   }
 
-  const { order, incoming, inCycle } = graphStructure(doc);
+  const { order, orderIndex, incoming, inCycle } = graphStructure(doc);
   if (inCycle.length > 0) {
-    const cycle = inCycle.map((id) => byId.get(id)!);
+    const cycleIds = new Set(inCycle);
+    const cycle = doc.nodes.filter((n) => cycleIds.has(n.id));
     const names = cycle.map((n) => `'${n.name}'`).join(', ');
     for (const n of cycle)
       diagnostics.push(error('shape.cycle', `Layer '${n.name}' is part of a cycle (${names}); TensorRT networks must be acyclic.`, { nodeId: n.id }));
   }
 
-  for (const id of order) {
-    const node = byId.get(id)!;
+  for (const index of orderIndex) {
+    const node = doc.nodes[index]!;
+    const id = node.id;
     const spec = getLayerSpec(node.type);
     if (!spec) {
       diagnostics.push(error('shape.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, { nodeId: id }));
