@@ -38,7 +38,7 @@ function hasServeCommand(): boolean {
 /** Start `trt-studio serve --port 0` and read the URL it prints. */
 function startHost(workDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir, '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     host = child;
     let out = '';
     const timer = setTimeout(() => reject(new Error(`The web host printed no URL within 30 s; it said: ${out}`)), 30_000);

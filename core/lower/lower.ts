@@ -27,8 +27,8 @@ interface ResolvedWeight {
   data: Float32Array;
 }
 
-/** Resolves a slot name of the node being lowered; `undefined` means unbound. */
-type SlotResolver = (slot: string) => ResolvedWeight | undefined;
+/** Resolves a slot name of the node being lowered; `undefined` means unbound, `null` bound but already reported as unusable. */
+type SlotResolver = (slot: string) => ResolvedWeight | undefined | null;
 
 class Lowering {
   readonly ops: ProgramOp[] = [];
@@ -76,6 +76,10 @@ class Lowering {
     let complete = true;
     for (const slot of slots) {
       const resolved = resolve(slot.name);
+      if (resolved === null) {
+        complete = false;
+        continue;
+      }
       if (!resolved) {
         if (!slot.optional) {
           this.diagnostics.push(
@@ -130,6 +134,10 @@ class Lowering {
     let slotsOk = true;
     for (const slot of slots) {
       const resolved = resolve(slot.name);
+      if (resolved === null) {
+        slotsOk = false;
+        continue;
+      }
       if (!resolved) {
         if (slot.optional) continue;
         slotsOk = false;
@@ -202,8 +210,10 @@ function describeRecipe(recipe: WeightRecipe): string {
 }
 
 /** A composite's inner slot: its own slot passed through, or BatchNorm folded from four plain tensors. */
-function resolveSource(source: WeightSource, outer: SlotResolver): ResolvedWeight | undefined {
+function resolveSource(source: WeightSource, outer: SlotResolver): ResolvedWeight | undefined | null {
   if (source.kind === 'slot') return outer(source.slot);
+  const slots = source.kind === 'batchNormScale' ? [source.gamma, source.var] : [source.gamma, source.var, source.beta, source.mean];
+  if (slots.some((slot) => outer(slot) === null)) return null;
   const plain = (slot: string): { name: string; data: Float32Array } | undefined => {
     const r = outer(slot);
     return r && r.recipe.kind === 'tensor' ? { name: r.recipe.tensor, data: r.data } : undefined;
@@ -274,12 +284,12 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
             field: slot,
           }),
         );
-        return undefined;
+        return null;
       }
       return { recipe: { kind: 'tensor', tensor }, data };
     };
     // Report an unknown bound tensor once, not once per use inside an expansion.
-    const seen = new Map<string, ResolvedWeight | undefined>();
+    const seen = new Map<string, ResolvedWeight | undefined | null>();
     const once: SlotResolver = (slot) => {
       if (!seen.has(slot)) seen.set(slot, resolve(slot));
       return seen.get(slot);

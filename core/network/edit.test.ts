@@ -41,7 +41,9 @@ describe('edit operations', () => {
   });
 
   it('refuse a wire that closes a cycle', () => {
-    let { doc, conv, relu } = chain();
+    const chained = chain();
+    const { conv, relu } = chained;
+    let { doc } = chained;
     doc = must(disconnect(doc, [doc.edges[0]!.id]));
     const r = connect(doc, { node: relu, port: 'output' }, { node: conv, port: 'input' });
     expect(r.ok).toBe(false);
@@ -69,7 +71,9 @@ describe('edit operations', () => {
   });
 
   it('remove a node with everything that refers to it', () => {
-    let { doc, conv, relu } = chain();
+    const chained = chain();
+    const { conv, relu } = chained;
+    let { doc } = chained;
     doc = must(markOutput(doc, { node: relu, port: 'output' }, 'prob'));
     doc = must(group(doc, [conv, relu], 'stem')).doc;
     doc = { ...doc, bindings: { [conv]: { kernel: 'conv1.weight' } } };

@@ -5,11 +5,12 @@
  */
 import { checkCommand } from './check.js';
 import { layersCommand } from './layers.js';
+import { serveCommand } from './serve.js';
 import { templateCommand } from './template.js';
 import { weightsCommand } from './weights.js';
 import { EXIT_USAGE, type CliCommand, type CliIo } from './command.js';
 
-const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand];
+const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

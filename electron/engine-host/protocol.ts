@@ -16,8 +16,9 @@ const diagnosticSchema = z.object({
   detail: z.string().optional(),
 });
 
-const float32Array = z.instanceof(Float32Array);
-const uint8Array = z.instanceof(Uint8Array);
+// z.custom keeps the plain Float32Array/Uint8Array types (any ArrayBuffer), which z.instanceof narrows.
+const float32Array = z.custom<Float32Array>((value) => value instanceof Float32Array, 'expected a Float32Array');
+const uint8Array = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected a Uint8Array');
 
 /** The lowered program, checked for the fields the bridge reads (core/program/types.ts). */
 const programSchema = z.object({

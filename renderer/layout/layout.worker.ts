@@ -1,9 +1,14 @@
 /// <reference lib="webworker" />
 // Runs elkjs's layered layout off the UI thread; large networks take long enough to drop frames.
-import ELK from 'elkjs/lib/elk.bundled.js';
+import * as elkBundle from 'elkjs/lib/elk.bundled.js';
+import type { ELK } from 'elkjs/lib/elk-api.js';
 import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
 
-const elk = new ELK();
+// elkjs is CommonJS: the class is the namespace's default, or that default's default under Node's resolution.
+type ElkConstructor = new () => ELK;
+const candidate = (elkBundle as unknown as { default: unknown }).default;
+const Elk = (typeof candidate === 'function' ? candidate : (candidate as { default: unknown }).default) as ElkConstructor;
+const elk = new Elk();
 
 self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
   const request = event.data;

@@ -1,0 +1,196 @@
+/**
+ * The `tensorrt` backend: builds engines, runs and profiles them in the engine host process
+ * (electron/engine-host), never in this one. With no TensorRT it reports itself unavailable with the
+ * loader's explanation, and every job fails with that explanation and the onnxruntime alternative.
+ */
+import { error, fail, ok, type Diagnostic, type Result } from '../../../core/diagnostics.js';
+import { DATA_TYPES, type DataType } from '../../../core/network/types.js';
+import type { TrtProgram } from '../../../core/program/types.js';
+import { EngineHostClient } from '../../engine-host/client.js';
+import type {
+  Backend,
+  BackendCapabilities,
+  BackendModel,
+  BackendSession,
+  LatencyStats,
+  LayerTime,
+  NamedTensor,
+  ProfileOptions,
+  ProfileResult,
+} from '../backend.js';
+import type { NativeBuildEvent, NativeBuildOptions, NativeBuildResult, NativeRunResult } from '../../../native/lib/types.js';
+import type { HostCapabilities } from './host-handlers.js';
+
+export type { HostCapabilities } from './host-handlers.js';
+export type { NativeBuildEvent, NativeBuildOptions } from '../../../native/lib/types.js';
+
+export interface TensorRTBuildOutput {
+  engine: Uint8Array;
+  timingCache: Uint8Array;
+  /** Warnings TensorRT logged, linked to nodes where a message names a layer. */
+  diagnostics: Diagnostic[];
+}
+
+export interface TensorRTBackendOptions {
+  /** Builder settings for every build (precision, workspace, timing cache, ...). */
+  buildOptions?: NativeBuildOptions;
+  /** Progress and log events of builds. */
+  onBuildEvent?: (event: NativeBuildEvent) => void;
+  /** The engine host to use; default: a forked Node process, started on first use. */
+  host?: EngineHostClient;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+/** Latency statistics of the timed runs the engine host measured with CUDA events. */
+export function latencyFromRuns(timesMs: readonly number[], warmup: number, batch: number): LatencyStats {
+  const sorted = [...timesMs].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return {
+    iterations: sorted.length,
+    warmup,
+    minMs: sorted[0] ?? NaN,
+    p50Ms: percentile(sorted, 50),
+    p90Ms: percentile(sorted, 90),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1] ?? NaN,
+    meanMs: mean,
+    throughput: (batch * 1000) / mean,
+  };
+}
+
+/**
+ * Map engine layer times back to canvas nodes. Engine layers carry fused names (`conv1 + relu1`,
+ * `Reformatting CopyNode for Input Tensor 0 to conv1`); the first program layer a name mentions wins.
+ */
+export function layerTimesToNodes(program: TrtProgram, times: NativeRunResult['layerTimes'], runs: number): LayerTime[] {
+  const total = times.reduce((sum, t) => sum + t.totalMs, 0);
+  // Longest names first, so `layer1.0.conv1` is not taken for `layer1.0.conv`.
+  const layers = [...program.ops].sort((a, b) => b.layerName.length - a.layerName.length);
+  return times
+    .map((t) => {
+      const parts = t.name.split(/ \+ | \|\| /);
+      const op = parts.map((part) => layers.find((l) => part === l.layerName) ?? layers.find((l) => part.includes(l.layerName))).find((o) => o !== undefined);
+      const time: LayerTime = { layerName: t.name, meanMs: t.totalMs / Math.max(1, runs), share: total > 0 ? t.totalMs / total : 0 };
+      if (op) time.nodeId = op.nodeId;
+      return time;
+    })
+    .sort((a, b) => b.meanMs - a.meanMs);
+}
+
+function toDataType(name: string): DataType {
+  return (DATA_TYPES as readonly string[]).includes(name) ? (name as DataType) : 'FLOAT';
+}
+
+/** Float32 inputs by name for the engine host; other types are refused with a Diagnostic. */
+function engineInputs(inputs: NamedTensor[]): Result<Record<string, { dims: number[]; data: Float32Array }>> {
+  const result: Record<string, { dims: number[]; data: Float32Array }> = {};
+  for (const input of inputs) {
+    if (!(input.data instanceof Float32Array))
+      return fail(error('tensorrt.run.input-type', `Input '${input.name}' is ${input.dtype}; the tensorrt backend runs engines on FLOAT inputs only.`));
+    result[input.name] = { dims: input.dims, data: input.data };
+  }
+  return ok(result);
+}
+
+/** A built engine, run in the engine host. */
+export class TensorRTSession implements BackendSession {
+  readonly inputs: readonly { name: string; dims: number[]; dtype: DataType }[];
+  readonly outputs: readonly string[];
+
+  constructor(
+    private readonly host: EngineHostClient,
+    readonly engine: Uint8Array,
+    private readonly program: TrtProgram | undefined,
+  ) {
+    this.inputs = program?.inputs.map((i) => ({ name: i.name, dims: i.dims, dtype: i.dtype })) ?? [];
+    this.outputs = program?.outputs.map((o) => o.name) ?? [];
+  }
+
+  async run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>> {
+    const feeds = engineInputs(inputs);
+    if (!feeds.ok) return feeds;
+    const result = await this.host.request({ type: 'run', request: { engine: this.engine, inputs: feeds.value } }, { signal });
+    if (!result.ok) return result;
+    const value = result.value as NativeRunResult;
+    return ok(value.outputs.map((o) => ({ name: o.name, dtype: toDataType(o.dtype), dims: o.dims, data: o.data })));
+  }
+
+  async profile(inputs: NamedTensor[], options: ProfileOptions): Promise<Result<ProfileResult>> {
+    const feeds = engineInputs(inputs);
+    if (!feeds.ok) return feeds;
+    const request = { engine: this.engine, inputs: feeds.value, iterations: options.iterations, warmup: options.warmup, profileLayers: true };
+    const result = await this.host.request({ type: 'run', request }, { signal: options.signal });
+    if (!result.ok) return result;
+    const value = result.value as NativeRunResult;
+    const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
+    const program = this.program ?? { formatVersion: 1, name: '', inputs: [], ops: [], outputs: [], weights: [] };
+    return ok({ latency: latencyFromRuns(value.latenciesMs, options.warmup, batch), layers: layerTimesToNodes(program, value.layerTimes, options.iterations) });
+  }
+
+  async dispose(): Promise<void> {
+    // The engine lives in the host only for the duration of a job; nothing to free here.
+  }
+}
+
+export class TensorRTBackend implements Backend {
+  readonly name = 'tensorrt' as const;
+  readonly capabilities: BackendCapabilities = { build: true, run: true, profile: true, exportExtension: '.engine' };
+  private readonly host: EngineHostClient;
+
+  constructor(private readonly options: TensorRTBackendOptions = {}) {
+    this.host = options.host ?? new EngineHostClient();
+  }
+
+  /** What the engine host found: the addon's capabilities and, when unavailable, the loader's explanation. */
+  async hostCapabilities(): Promise<Result<HostCapabilities>> {
+    const result = await this.host.request({ type: 'capabilities' });
+    return result.ok ? ok(result.value as HostCapabilities) : result;
+  }
+
+  async available(): Promise<Result<true>> {
+    const caps = await this.hostCapabilities();
+    if (!caps.ok) return caps;
+    if (caps.value.available) return ok(true);
+    return fail(error('tensorrt.unavailable', caps.value.explanation ?? 'TensorRT is not available.', { detail: caps.value.cause }));
+  }
+
+  /** Build a serialized engine (with the timing cache to save) from a lowered program. */
+  async buildEngine(model: BackendModel, options: { buildOptions?: NativeBuildOptions; signal?: AbortSignal } = {}): Promise<Result<TensorRTBuildOutput>> {
+    const weights = Object.fromEntries(model.weights);
+    const buildOptions = { ...this.options.buildOptions, ...options.buildOptions };
+    const result = await this.host.request(
+      { type: 'build', request: { program: model.program, weights, options: buildOptions } },
+      { signal: options.signal, onEvent: (event) => this.options.onBuildEvent?.(event as NativeBuildEvent) },
+    );
+    if (!result.ok) return result;
+    const value = result.value as NativeBuildResult;
+    return ok({ engine: value.engine, timingCache: value.timingCache, diagnostics: value.diagnostics });
+  }
+
+  async build(model: BackendModel, signal?: AbortSignal): Promise<Result<BackendSession>> {
+    const built = await this.buildEngine(model, { signal });
+    if (!built.ok) return built;
+    return ok(new TensorRTSession(this.host, built.value.engine, model.program), built.value.diagnostics);
+  }
+
+  /** A session for an engine built earlier (`--engine FILE.engine`); the program, if given, maps layers to nodes. */
+  openEngine(engine: Uint8Array, program?: TrtProgram): TensorRTSession {
+    return new TensorRTSession(this.host, engine, program);
+  }
+
+  async export(model: BackendModel, signal?: AbortSignal): Promise<Result<Uint8Array>> {
+    const built = await this.buildEngine(model, { signal });
+    return built.ok ? ok(built.value.engine, built.value.diagnostics) : built;
+  }
+
+  /** Stop the engine host (the CLI calls this before exiting). */
+  dispose(): void {
+    this.host.dispose();
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * The web host (browser mode, ARCHITECTURE.md rule 5): serves the built renderer and carries the
+ * contract over a WebSocket at /api/ws, plus a few HTTP endpoints under /api/. Listens on 127.0.0.1
+ * by default. Everything under /api/ needs the per-launch token (`?token=` or `Authorization:
+ * Bearer`); the WebSocket also needs a same-origin Origin; the Host header must name this machine
+ * (a DNS-rebinding page cannot reach the API even if it guessed the token).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { MAX_MESSAGE_BYTES, parseClientMessage, type HostMessage, type UploadResult } from '../../core/api.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import type { HostServices } from '../services/host-services.js';
+import { contentSecurityPolicy, rendererMissingPage, resolveStaticFile } from './static-files.js';
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface WebHostOptions {
+  services: HostServices;
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** Random per launch when not given. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** The URL to open, with the token: `http://127.0.0.1:8765/?token=...`. */
+  url: string;
+  port: number;
+  token: string;
+  /** Where uploads are stored (inside the per-launch temp folder, removed at shutdown). */
+  uploadDir: string;
+  close(): Promise<void>;
+}
+
+/** A fresh token: 192 random bits, URL-safe. */
+export function createToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Constant-time comparison, so the token cannot be guessed byte by byte from timings. */
+export function tokenMatches(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token a request carries, from `Authorization: Bearer` or the `token` query parameter. */
+export function requestToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+  const query = (req.url ?? '').split('?')[1];
+  return query ? (new URLSearchParams(query).get('token') ?? undefined) : undefined;
+}
+
+/** Host names that may appear in the Host header: loopback names, IP literals, and the name we listen on. */
+export function hostHeaderAllowed(hostHeader: string | undefined, listenHost: string): boolean {
+  if (!hostHeader) return false;
+  let name: string;
+  try {
+    name = new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return name === 'localhost' || isIP(name) !== 0 || name === listenHost;
+}
+
+/** A browser's Origin must be this very page: `http://` plus the Host header it sent. Non-browser clients send none. */
+export function originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean {
+  if (origin === undefined) return true;
+  return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
+}
+
+/** Keeps an uploaded file's name readable but harmless: no folders, no odd characters. */
+export function safeUploadName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  return cleaned === '' ? 'upload' : cleaned;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function problem(code: string, message: string): { diagnostics: Diagnostic[] } {
+  return { diagnostics: [{ severity: 'error', code, message }] };
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { services } = options;
+  const { log } = services.context;
+  const token = options.token ?? createToken();
+  const uploadDir = join(services.context.tempDir, 'uploads');
+  await mkdir(uploadDir, { recursive: true });
+  await services.context.files.addRoot(uploadDir, 'Uploads');
+  let uploadCounter = 0;
+  let clientCounter = 0;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new Set<WebSocket>();
+  const unsubscribe = services.context.events.subscribe((event, payload) => {
+    const text = JSON.stringify({ type: 'event', event, payload } satisfies HostMessage);
+    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
+  });
+
+  const securityHeaders = (extra: Record<string, string | number> = {}): Record<string, string | number> => ({
+    'Content-Security-Policy': contentSecurityPolicy(),
+    'X-Content-Type-Options': 'nosniff',
+    // The token travels in the page's URL; no Referer may carry it anywhere.
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...extra,
+  });
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, securityHeaders({ Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }));
+      res.end('Only GET and HEAD are served here.\n');
+      return;
+    }
+    const found = await resolveStaticFile(options.rendererDir, path);
+    if (found.kind === 'refused') {
+      log.warn(`Refused static path ${JSON.stringify(path)}: ${found.reason}`);
+      res.writeHead(403, securityHeaders({ 'Content-Type': 'text/plain; charset=utf-8' }));
+      res.end(`${found.reason}\n`);
+      return;
+    }
+    if (found.kind === 'missing') {
+      const isPage = path === '/' || path === '/index.html';
+      const body = isPage ? rendererMissingPage(options.rendererDir) : `Not found: ${path}\n`;
+      res.writeHead(isPage ? 503 : 404, securityHeaders({ 'Content-Type': isPage ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8' }));
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    const isHtml = found.contentType.startsWith('text/html');
+    res.writeHead(200, securityHeaders({ 'Content-Type': found.contentType, 'Content-Length': found.size, 'Cache-Control': isHtml ? 'no-store' : 'no-cache' }));
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(found.path), res).catch(() => res.destroy());
+  }
+
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const limit = services.context.settings.get().uploadLimitMiB * 1024 * 1024;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      res.setHeader('Connection', 'close');
+      sendJson(res, 413, problem('upload.tooLarge', `The upload of ${declared} bytes was refused; the limit is ${limit} bytes (uploadLimitMiB in the settings).`));
+      req.resume();
+      return;
+    }
+    const name = safeUploadName(query.get('name') ?? 'upload');
+    const folder = join(uploadDir, String(++uploadCounter));
+    await mkdir(folder);
+    const target = join(folder, name);
+    let bytes = 0;
+    let tooLarge = false;
+    // Counting in a transform stops the copy at the limit without trusting Content-Length.
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        if (bytes > limit) {
+          tooLarge = true;
+          callback(new Error(`more than ${limit} bytes`));
+        } else callback(null, chunk);
+      },
+    });
+    req.on('close', () => {
+      if (!req.complete) counter.destroy(new Error('the connection closed before the upload finished'));
+    });
+    req.pipe(counter);
+    try {
+      await pipeline(counter, createWriteStream(target, { flags: 'wx' }));
+    } catch (e) {
+      req.unpipe(counter);
+      await unlink(target).catch(() => undefined);
+      // Close the connection once answered instead of reading the rest of an oversized body.
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => req.destroy());
+      if (tooLarge) sendJson(res, 413, problem('upload.tooLarge', `The upload was refused after ${limit} bytes; the limit is ${limit} bytes (uploadLimitMiB in the settings).`));
+      else sendJson(res, 400, problem('upload.failed', `The upload of ${name} failed: ${(e as Error).message}.`));
+      return;
+    }
+    log.info(`Stored upload ${target} (${bytes} bytes)`);
+    sendJson(res, 200, { path: target, name, bytes } satisfies UploadResult);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    if (!tokenMatches(token, requestToken(req))) {
+      sendJson(res, 401, problem('host.unauthorized', 'This request needs the token printed when the host started (?token=... or Authorization: Bearer ...).'));
+      return;
+    }
+    const call = { transport: 'web' as const, clientId: 'http' };
+    if (path === '/api/capabilities' && req.method === 'GET') {
+      const r = await services.dispatch('host.capabilities', {}, call);
+      sendJson(res, r.ok ? 200 : 500, r.ok ? r.value : { diagnostics: r.diagnostics });
+      return;
+    }
+    if (path === '/api/upload' && req.method === 'POST') return handleUpload(req, res, query);
+    sendJson(res, 404, problem('host.notFound', `There is no endpoint ${req.method ?? ''} ${path}; the contract is served over the WebSocket at /api/ws.`));
+  }
+
+  const server: Server = createServer((req, res) => {
+    const raw = req.url ?? '/';
+    const [path = '/', queryText = ''] = raw.split('?', 2);
+    const query = new URLSearchParams(queryText);
+    if (!hostHeaderAllowed(req.headers.host, options.host)) {
+      sendJson(res, 421, problem('host.badHost', `The Host header ${JSON.stringify(req.headers.host ?? '')} does not name this machine.`));
+      return;
+    }
+    const work = path === '/api' || path.startsWith('/api/') ? handleApi(req, res, path, query) : serveStatic(req, res, path);
+    work.catch((e: unknown) => {
+      log.error(`HTTP ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!res.headersSent) sendJson(res, 500, problem('host.internal', `The request failed: ${e instanceof Error ? e.message : String(e)}.`));
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    const refuse = (status: number, text: string) => {
+      log.warn(`Refused a WebSocket from ${socket.remoteAddress}: ${text}`);
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (path !== '/api/ws') return refuse(404, 'Not Found');
+    if (!hostHeaderAllowed(req.headers.host, options.host)) return refuse(421, 'Misdirected Request');
+    if (!tokenMatches(token, requestToken(req))) return refuse(401, 'Unauthorized');
+    if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  });
+
+  function connect(ws: WebSocket): void {
+    const clientId = `ws-${++clientCounter}`;
+    sockets.add(ws);
+    log.info(`WebSocket client ${clientId} connected`);
+    const send = (message: HostMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'api.message.binary', message: 'A binary message was refused; the contract is JSON text.' }];
+        log.warn(`Refused a message from ${clientId}: ${diagnostics[0]!.message}`);
+        send({ type: 'event', event: 'host.protocolError', payload: { diagnostics } });
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const parsed = parseClientMessage(text);
+      if (!parsed.ok) {
+        log.warn(`Refused a message from ${clientId}: ${parsed.diagnostics.map((d) => d.message).join(' ')}`);
+        if (parsed.id !== undefined) send({ type: 'response', id: parsed.id, ok: false, diagnostics: parsed.diagnostics });
+        else send({ type: 'event', event: 'host.protocolError', payload: { diagnostics: parsed.diagnostics } });
+        return;
+      }
+      void services.dispatch(parsed.method, parsed.params, { transport: 'web', clientId }).then((result) => {
+        send(result.ok ? { type: 'response', id: parsed.id, ok: true, value: result.value, ...(result.diagnostics ? { diagnostics: result.diagnostics } : {}) } : { type: 'response', id: parsed.id, ok: false, diagnostics: result.diagnostics });
+      });
+    });
+    ws.on('close', () => {
+      sockets.delete(ws);
+      log.info(`WebSocket client ${clientId} disconnected`);
+    });
+    ws.on('error', (e) => log.warn(`WebSocket client ${clientId}: ${e.message}`));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const urlHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : isIP(options.host) === 6 ? `[${options.host}]` : options.host;
+
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    port,
+    token,
+    uploadDir,
+    close: async () => {
+      unsubscribe();
+      for (const socket of sockets) socket.close(1001, 'The host is shutting down.');
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
