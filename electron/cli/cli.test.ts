@@ -30,8 +30,14 @@ describe('trt-studio layers', () => {
     expect(conv.category).toBe('Convolution');
     expect(conv.params.map((p) => p.name)).toContain('paddingMode');
     expect(conv.weights).toEqual(['kernel', 'bias']);
-    for (const type of ['addActivation', 'addPoolingNd', 'addScale', 'addElementWise', 'addMatrixMultiply', 'addShuffle', 'addConcatenation', 'addSoftMax', 'addConstant', 'BatchNorm2d', 'Linear'])
-      expect(layers.map((l) => l.type)).toContain(type);
+    // Every primitive and composite the foundation issue names, as INetworkDefinition methods.
+    const named = [
+      'addConvolutionNd', 'addDeconvolutionNd', 'addActivation', 'addPoolingNd', 'addScale', 'addElementWise', 'addMatrixMultiply',
+      'addShuffle', 'addConcatenation', 'addSoftMax', 'addConstant', 'addPaddingNd', 'addUnary', 'addReduce', 'addResize', 'addSlice',
+      'addTopK', 'addGatherV2', 'addIdentity', 'addCast', 'addLRN', 'addNormalizationV2', 'addParametricReLU', 'addSelect', 'addShape',
+      'addSqueeze', 'addUnsqueeze', 'addEinsum', 'BatchNorm2d', 'Linear', 'ConvBnAct', 'BasicBlock', 'Bottleneck', 'InvertedResidual',
+    ];
+    expect(named.filter((type) => !layers.some((l) => l.type === type))).toEqual([]);
   });
 });
 
