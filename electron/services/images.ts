@@ -83,6 +83,19 @@ export function decodeBmp(bytes: Uint8Array, fileName: string): Result<DecodedIm
     const max = mask >>> shift;
     return Math.round((((value & mask) >>> shift) * 255) / max);
   };
+  // A palette of grays only (what PIL writes for mode "L") is a grayscale image: one channel.
+  if (bits <= 8 && palette.every(([r, g, b]) => r === g && g === b)) {
+    const gray = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      const row = pixelOffset + (bottomUp ? height - 1 - y : y) * rowBytes;
+      for (let x = 0; x < width; x++) {
+        const bitOffset = x * bits;
+        const index = (bytes[row + (bitOffset >> 3)]! >> (8 - bits - (bitOffset & 7))) & ((1 << bits) - 1);
+        gray[y * width + x] = palette[index]?.[0] ?? 0;
+      }
+    }
+    return { ok: true, value: { width, height, channels: 1, data: gray } };
+  }
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     const row = pixelOffset + (bottomUp ? height - 1 - y : y) * rowBytes;
@@ -159,10 +172,16 @@ function toRgb(image: DecodedImage): DecodedImage {
 /** Resize to the target: `stretch` fills it exactly; `center-crop` scales the shorter side to fit, then crops the centre. */
 export async function resizeImage(image: DecodedImage, width: number, height: number, mode: Preprocessing['resize']): Promise<DecodedImage> {
   if (image.width === width && image.height === height) return image;
-  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-    .resize(width, height, { fit: mode === 'stretch' ? 'fill' : 'cover', position: 'centre', kernel: 'linear' })
+  const resized = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(width, height, {
+    fit: mode === 'stretch' ? 'fill' : 'cover',
+    position: 'centre',
+    kernel: 'linear',
+  });
+  // sharp writes one-channel raw input back out as sRGB (three equal channels) unless told to keep it grayscale.
+  const { data, info } = await (image.channels === 1 ? resized.toColourspace('b-w') : resized)
     .raw()
     .toBuffer({ resolveWithObject: true });
+  if (info.channels !== image.channels) throw new Error(`Resizing a ${image.channels}-channel image gave ${info.channels} channels.`);
   return { width: info.width, height: info.height, channels: image.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
