@@ -9,6 +9,10 @@ const ENTRIES = [
   { in: 'electron/workers/wts-decode.ts', out: 'wts-decode-worker', format: 'esm' },
   { in: 'electron/engine-host/host-main.ts', out: 'engine-host', format: 'esm' },
   { in: 'electron/backends/onnxruntime/worker.ts', out: 'onnxruntime-worker', format: 'esm' },
+  // The Electron shell sits in dist/ beside the workers and dist/renderer, which the services find
+  // relative to their own bundle. Sandboxed preloads must be CommonJS that requires only 'electron'.
+  { in: 'electron/main.ts', out: 'electron-main', format: 'esm' },
+  { in: 'electron/preload.ts', out: 'electron-preload', format: 'cjs' },
 ];
 
 await Promise.all(

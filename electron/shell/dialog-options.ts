@@ -1,0 +1,84 @@
+/**
+ * The native open and save dialogs' options for each purpose of the contract (`dialog.open`,
+ * `dialog.save`), as plain data the shell hands to Electron's dialog module.
+ */
+import { FILE_PURPOSE_EXTENSIONS, type FilePurpose } from '../../core/api.js';
+
+export interface FileFilter {
+  name: string;
+  /** Without the dot; '*' for all files. */
+  extensions: string[];
+}
+
+export type OpenProperty = 'openFile' | 'openDirectory' | 'multiSelections' | 'showHiddenFiles';
+
+export interface OpenDialogSettings {
+  title: string;
+  filters: FileFilter[];
+  properties: OpenProperty[];
+}
+
+export interface SaveDialogSettings {
+  title: string;
+  filters: FileFilter[];
+  defaultPath?: string;
+}
+
+const PURPOSE_NAMES: Record<FilePurpose, string> = {
+  project: 'TRT Studio projects',
+  weights: 'Weights (.wts)',
+  images: 'Images',
+  folder: 'Folders',
+  onnx: 'ONNX models',
+  engine: 'TensorRT engines',
+  export: 'Exported files',
+};
+
+const OPEN_TITLES: Record<FilePurpose, string> = {
+  project: 'Open a project',
+  weights: 'Import weights',
+  images: 'Choose test images',
+  folder: 'Choose a folder',
+  onnx: 'Open an ONNX model',
+  engine: 'Open a TensorRT engine',
+  export: 'Choose a file',
+};
+
+const ALL_FILES: FileFilter = { name: 'All files', extensions: ['*'] };
+
+/** The filter list for a purpose: its own extensions first, then all files. */
+export function purposeFilters(purpose: FilePurpose): FileFilter[] {
+  const extensions = FILE_PURPOSE_EXTENSIONS[purpose].map((e) => e.slice(1));
+  return extensions.length > 0 ? [{ name: PURPOSE_NAMES[purpose], extensions }, ALL_FILES] : [ALL_FILES];
+}
+
+export function openDialogSettings(purpose: FilePurpose, multiple: boolean, title?: string): OpenDialogSettings {
+  if (purpose === 'folder') return { title: title ?? OPEN_TITLES.folder, filters: [], properties: ['openDirectory'] };
+  return { title: title ?? OPEN_TITLES[purpose], filters: purposeFilters(purpose), properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'] };
+}
+
+/**
+ * A save dialog. For exports the suggested name's extension sets the filter (`resnet18.onnx` offers
+ * ONNX models), since one purpose covers several formats.
+ */
+export function saveDialogSettings(purpose: FilePurpose, defaultName?: string, title?: string): SaveDialogSettings {
+  const dot = defaultName ? defaultName.lastIndexOf('.') : -1;
+  const extension = defaultName && dot > 0 ? defaultName.slice(dot + 1).toLowerCase() : '';
+  const filters = purpose === 'export' || purpose === 'folder' ? (extension ? [{ name: `.${extension} files`, extensions: [extension] }, ALL_FILES] : [ALL_FILES]) : purposeFilters(purpose);
+  return {
+    title: title ?? (purpose === 'project' ? 'Save the project' : purpose === 'export' ? 'Export' : 'Save'),
+    filters,
+    ...(defaultName ? { defaultPath: defaultName } : {}),
+  };
+}
+
+/**
+ * A path the save dialog returned, with the purpose's extension added when the user typed none
+ * (GTK's dialog does not add it), so that a project is always saved as `.trtstudio`.
+ */
+export function withDefaultExtension(path: string, purpose: FilePurpose): string {
+  const first = FILE_PURPOSE_EXTENSIONS[purpose][0];
+  if (!first) return path;
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return name.includes('.') ? path : `${path}${first}`;
+}
