@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { TrtProgram } from '../program/types.js';
+import { generateCpp, generateCppCMake, generatePython } from './index.js';
+import { templateProgram } from './testing.js';
+
+const GOLDEN = join(__dirname, 'golden');
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+const TRT_INCLUDE_DIR = process.env['TRT_INCLUDE_DIR'];
+
+/** Compare with the committed golden file, or rewrite it under UPDATE_GOLDEN=1. */
+function expectGolden(file: string, text: string): void {
+  const path = join(GOLDEN, file);
+  if (UPDATE) writeFileSync(path, text);
+  expect(existsSync(path), `${path} is missing; run UPDATE_GOLDEN=1 npx vitest run core/codegen`).toBe(true);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+}
+
+function unwrap(result: ReturnType<typeof generatePython>): string {
+  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  return result.value;
+}
+
+describe.each(['lenet5', 'resnet18'])('%s', (name) => {
+  const program = templateProgram(name);
+
+  test('Python matches the golden file and compiles', () => {
+    const text = unwrap(generatePython(program));
+    expectGolden(`${name}.py`, text);
+    expect(unwrap(generatePython(templateProgram(name)))).toBe(text);
+    execFileSync('python3', ['-m', 'py_compile', join(GOLDEN, `${name}.py`)], { env: { ...process.env, PYTHONPYCACHEPREFIX: mkdtempSync(join(tmpdir(), 'pyc-')) } });
+  });
+
+  test('C++ and CMakeLists match the golden files', () => {
+    expectGolden(`${name}.cpp`, unwrap(generateCpp(program)));
+    expectGolden(`${name}.CMakeLists.txt`, generateCppCMake(program));
+  });
+
+  // TensorRT headers are never in the repository or CI; native/README.md says how to fetch them.
+  test.skipIf(!TRT_INCLUDE_DIR)('C++ compiles against the TensorRT headers in TRT_INCLUDE_DIR (skipped when unset: no headers in the repo or CI)', () => {
+    const cuda = ['/usr/local/cuda/include', '/usr/include'].find((dir) => existsSync(join(dir, 'cuda_runtime_api.h')));
+    expect(cuda, 'cuda_runtime_api.h not found in /usr/local/cuda/include or /usr/include').toBeDefined();
+    execFileSync('g++', ['-std=c++17', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda!, join(GOLDEN, `${name}.cpp`)], {
+      stdio: 'pipe',
+    });
+  });
+});
+
+describe('generated code', () => {
+  test('lenet5 Python names every layer after its canvas node and reads the .wts tensors by PyTorch name', () => {
+    const text = unwrap(generatePython(templateProgram('lenet5')));
+    expect(text).toContain('conv1 = network.add_convolution_nd(data, 6, (5, 5), W["w0"], W["w1"])');
+    expect(text).toContain('name_layer(conv1, "conv1", "n1")');
+    expect(text).toContain('"w0": tensor(wts, "conv1.weight", 150),  # shape [6, 1, 5, 5]');
+    expect(text).toContain('softmax.axes = 2');
+    expect(text).toContain('mark_output(network, prob, "prob", dtype)');
+  });
+
+  test('resnet18 recomputes the BatchNorm folds from the four .wts tensors', () => {
+    const py = unwrap(generatePython(templateProgram('resnet18')));
+    expect(py).toContain('bn_scale(wts, "bn1.weight", "bn1.running_var", 0.00001, 64)');
+    expect(py).toContain('bn_shift(wts, "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", 0.00001, 64)');
+    const cpp = unwrap(generateCpp(templateProgram('resnet18')));
+    expect(cpp).toContain('weights.bnScale("bn1.weight", "bn1.running_var", 0.00001, 64)');
+    expect(cpp).toContain('auto* conv1 = added(network.addConvolutionNd(*data, 64, dims({7, 7}), weights.get("w0"), weights.empty()), "conv1");');
+  });
+
+  test('an op code generation does not know is a Diagnostic naming the layer and node', () => {
+    const program: TrtProgram = { ...templateProgram('lenet5') };
+    program.ops = program.ops.map((op, i) => (i === 1 ? { ...op, op: 'addFullyConnected' } : op));
+    const py = generatePython(program);
+    expect(py.ok).toBe(false);
+    if (!py.ok) {
+      expect(py.diagnostics[0]!.code).toBe('codegen.op.unknown');
+      expect(py.diagnostics[0]!.nodeId).toBe('n2');
+      expect(py.diagnostics[0]!.message).toMatch(/^Layer 'relu1' uses 'addFullyConnected', which code generation does not implement; supported: addActivation, /);
+    }
+    expect(generateCpp(program).ok).toBe(false);
+  });
+
+  test('a dynamic input gets an optimization profile in both languages', () => {
+    const base = templateProgram('lenet5');
+    const program: TrtProgram = { ...base, inputs: [{ ...base.inputs[0]!, dims: [-1, 1, 32, 32], profile: { min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [8, 1, 32, 32] } }] };
+    expect(unwrap(generatePython(program))).toContain('profile.set_shape("data", (1, 1, 32, 32), (4, 1, 32, 32), (8, 1, 32, 32))');
+    const cpp = unwrap(generateCpp(program));
+    expect(cpp).toContain('profile->setDimensions("data", OptProfileSelector::kMAX, dims({8, 1, 32, 32}));');
+    expect(cpp).toContain('context.setInputShape("data", dims({4, 1, 32, 32}));');
+  });
+});
