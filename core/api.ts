@@ -412,6 +412,8 @@ export const BuildResultSchema = z.object({
   buildMs: z.number().min(0),
   builtAt: Timestamp,
   options: BuildOptionsSchema,
+  /** What was built, in plain words (e.g. that ONNX Runtime, the reference runtime, loaded the translated model and no TensorRT engine exists). */
+  note: z.string().optional(),
 });
 export type BuildResult = z.infer<typeof BuildResultSchema>;
 
@@ -447,19 +449,23 @@ export const OutputTensorSchema = z.object({
   /** The first values (at most 65,536); `truncated` says whether there were more. */
   values: z.array(z.number()),
   truncated: z.boolean(),
+  /** Where the whole tensor was saved as float32 `.npy`, when `run.start` was given `outputNpyDir`. */
+  npyPath: z.string().optional(),
+});
+
+const RunImageResultSchema = z.object({
+  path: z.string(),
+  top: z.array(z.object({ index: Count, label: z.string().optional(), probability: z.number() })),
+  outputs: z.array(OutputTensorSchema),
+  elapsedMs: z.number().min(0),
 });
 
 export const RunResultSchema = z.object({
   engineId: IdSchema,
   backend: BackendIdSchema,
-  images: z.array(
-    z.object({
-      path: z.string(),
-      top: z.array(z.object({ index: Count, label: z.string().optional(), probability: z.number() })),
-      outputs: z.array(OutputTensorSchema),
-      elapsedMs: z.number().min(0),
-    }),
-  ),
+  images: z.array(RunImageResultSchema),
+  /** The same images through the other engines of `engineIds`, in order (present when more than one ran). */
+  others: z.array(z.object({ engineId: IdSchema, backend: BackendIdSchema, images: z.array(RunImageResultSchema) })).optional(),
   /** When more than one engine ran: agreement between each pair. */
   comparisons: z
     .array(z.object({ a: IdSchema, b: IdSchema, maxAbsDifference: z.number(), cosineSimilarity: z.number(), topKAgreement: z.number().min(0).max(1) }))
@@ -635,11 +641,14 @@ export const METHODS = {
   'run.start': method(
     z.strictObject({
       engineIds: z.array(IdSchema).min(1).max(8),
+      /** Images, or NumPy `.npy` files (used as the input tensor as they are; preprocessing is ignored for them). */
       images: z.array(z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema })).min(1).max(10_000),
       topK: z.number().int().min(1).max(100).default(5),
+      /** When given, every output of every image is also written there as float32 `.npy` (see OutputTensor.npyPath). */
+      outputNpyDir: PathSchema.nullable().default(null),
     }),
     JobStartedSchema,
-    'Run test images through one or more engines (job kind run); several engines are compared.',
+    'Run test images (or .npy inputs) through one or more engines (job kind run); several engines are compared.',
   ),
   'profile.start': method(
     z.strictObject({ engineId: IdSchema, iterations: z.number().int().min(1).max(1_000_000).default(100), warmupIterations: z.number().int().min(0).max(100_000).default(10) }),

@@ -75,6 +75,8 @@ export interface ProfileOptions {
 export interface BackendSession {
   readonly inputs: readonly { name: string; dims: number[]; dtype: DataType }[];
   readonly outputs: readonly string[];
+  /** Size of what was built: the serialised engine, or the translated ONNX model. */
+  readonly sizeBytes: number;
   run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>>;
   profile(inputs: NamedTensor[], options: ProfileOptions): Promise<Result<ProfileResult>>;
   dispose(): Promise<void>;

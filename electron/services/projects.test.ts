@@ -178,7 +178,8 @@ describe('settings', () => {
 
 describe('services not plugged in yet', () => {
   it('answer with a clear Diagnostic', async () => {
-    const h = await host();
+    // No modules at all: every method keeps the default answer.
+    const h = await host({ modules: [] });
     const r = await h.dispatch('build.history', {}, call);
     expect(r).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'host.notAvailable', message: "'build.history' cannot be used: its service is not available in this build yet." }] });
   });

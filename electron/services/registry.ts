@@ -3,13 +3,16 @@
  * answering "not available yet"; plugging one in is adding its line here. A module may fill a slot
  * of `ctx.provided` for the modules after it (weights before network, backends before build).
  */
+import { backendsModule } from './backends-service.js';
 import { filesModule } from './files.js';
 import { hostModule } from './host-info.js';
+import { imagesModule } from './images-service.js';
 import { jobsModule } from './jobs.js';
 import { networkModule } from './network.js';
 import { projectsModule } from './projects.js';
 import type { ServiceModule } from './service-types.js';
 import { settingsModule } from './settings.js';
+import { weightsModule } from './weights-service.js';
 
 export const SERVICE_MODULES: readonly ServiceModule[] = [
   hostModule,
@@ -17,8 +20,11 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   filesModule,
   projectsModule,
   jobsModule,
-  // weights (electron/services/weight-store.ts): weights.import/list/tensors/stats/unload/bind, provides weightLookup
-  // images (electron/services/images.ts): images.preview
-  // backends (electron/backends/*): build.start/history, run.start, profile.start, export.start, provide backends
+  // weights.import/list/tensors/stats/unload/bind over the weight store; provides weightLookup.
+  weightsModule,
+  // images.preview.
+  imagesModule,
+  // build.start/history, run.start, profile.start, export.start over onnxruntime and tensorrt; provides backends.
+  backendsModule,
   networkModule,
 ];

@@ -140,6 +140,10 @@ class OnnxRuntimeSession implements BackendSession {
     readonly outputs: readonly string[],
   ) {}
 
+  get sizeBytes(): number {
+    return this.translation.bytes.length;
+  }
+
   get inputs() {
     return this.program.inputs.map((i) => ({ name: i.name, dims: i.dims, dtype: i.dtype }));
   }

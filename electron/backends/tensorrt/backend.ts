@@ -112,6 +112,10 @@ export class TensorRTSession implements BackendSession {
     this.outputs = program?.outputs.map((o) => o.name) ?? [];
   }
 
+  get sizeBytes(): number {
+    return this.engine.length;
+  }
+
   async run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>> {
     const feeds = engineInputs(inputs);
     if (!feeds.ok) return feeds;

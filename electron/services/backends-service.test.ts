@@ -1,0 +1,240 @@
+/**
+ * The whole story through the host's one entrance (`dispatch`), with real files and real
+ * components: import the trained LeNet-5 `.wts`, bind it onto the template, build with ONNX Runtime,
+ * run the handwritten digits (PNG and .npy) against PyTorch's numbers, profile, export, cancel.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BindResult, BuildResult, Capabilities, ExportResult, ImagePreview, JobFinished, ProfileResult, RunResult, WeightSet } from '../../core/api.js';
+import type { Result } from '../../core/diagnostics.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import { buildTemplate } from '../../core/templates/index.js';
+import { ONNXRUNTIME_NOTE } from './backends-service.js';
+import { createHostServices, type HostServices } from './host-services.js';
+import { imageToTensor, loadImage, PREPROCESSING_PRESETS } from './images.js';
+import { memoryLog } from './log.js';
+import { readNpy, writeNpy } from './npy.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const DIGITS = JSON.parse(await readFile(join(FIXTURES, 'digits.json'), 'utf8')) as { cases: { file: string; label: number; softmax: number[] }[] };
+const MNIST = PREPROCESSING_PRESETS.mnist;
+const call = { transport: 'web', clientId: 'test' } as const;
+
+let dir: string;
+let host: HostServices;
+let doc: NetworkDocument;
+let setId: string;
+let engineId: string;
+
+async function value<T>(method: string, params: unknown): Promise<T> {
+  const r = (await host.dispatch(method, params, call)) as Result<T>;
+  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
+  return r.value;
+}
+
+/** Start a job and wait for its job.finished. */
+async function job(method: string, params: unknown): Promise<JobFinished> {
+  const { jobId } = await value<{ jobId: string }>(method, params);
+  return host.context.jobs.finished(jobId)!;
+}
+
+function succeeded<T>(finished: JobFinished): T {
+  if (finished.status !== 'succeeded') throw new Error(`${finished.status}: ${finished.diagnostics.map((d) => d.message).join('\n')}`);
+  return finished.result as T;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trt-backends-service-'));
+  host = await createHostServices({ hostKind: 'web', configDir: join(dir, 'config'), log: memoryLog(), roots: [dir, FIXTURES] });
+  const set = succeeded<WeightSet>(await job('weights.import', { path: join(FIXTURES, 'lenet5_digits.wts') }));
+  setId = set.id;
+  const template = buildTemplate('lenet5')!;
+  const bound = await value<BindResult>('weights.bind', { setId, document: template });
+  doc = { ...template, bindings: bound.bindings };
+});
+afterAll(async () => {
+  await host.shutdown();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('capabilities', () => {
+  it('lists ONNX Runtime as available and TensorRT with the reason it is missing', async () => {
+    const caps = await value<Capabilities>('host.capabilities', {});
+    const onnx = caps.backends.find((b) => b.id === 'onnxruntime')!;
+    expect(onnx).toEqual({ id: 'onnxruntime', available: true, version: ort.env.versions.node, device: 'CPU', features: { build: true, run: true, profile: true, export: true } });
+    const trt = caps.backends.find((b) => b.id === 'tensorrt')!;
+    expect(trt.available).toBe(false);
+    expect(trt.reason).toMatch(/^TensorRT is not available: /);
+  });
+});
+
+describe('build, run, profile and export with ONNX Runtime', () => {
+  it('builds the bound LeNet-5 and says plainly that it is the reference runtime', async () => {
+    const finished = await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'onnxruntime' } });
+    const built = succeeded<BuildResult>(finished);
+    engineId = built.engineId;
+    expect(built).toMatchObject({ backend: 'onnxruntime', networkName: doc.name, note: ONNXRUNTIME_NOTE, options: { backend: 'onnxruntime', precision: 'fp32' } });
+    expect(built.sizeBytes).toBeGreaterThan(61706 * 4);
+    expect(finished.diagnostics).toEqual([]);
+    expect((await value<{ builds: BuildResult[] }>('build.history', {})).builds[0]).toEqual(built);
+  });
+
+  it('classifies every handwritten digit PNG as its label, with PyTorch softmax to 1e-5', async () => {
+    const images = DIGITS.cases.map((c) => ({ path: join(FIXTURES, 'digits', c.file), preprocessing: MNIST }));
+    const result = succeeded<RunResult>(await job('run.start', { engineIds: [engineId], images, topK: 3 }));
+    expect(result.images).toHaveLength(20);
+    DIGITS.cases.forEach((c, i) => {
+      const image = result.images[i]!;
+      expect(image.top[0]!.index, c.file).toBe(c.label);
+      expect(image.top).toHaveLength(3);
+      expect(Math.abs(image.top[0]!.probability - c.softmax[c.label]!)).toBeLessThan(1e-5);
+      const prob = image.outputs[0]!;
+      expect([prob.name, prob.dims, prob.truncated]).toEqual(['prob', [1, 10], false]);
+      expect(Math.max(...c.softmax.map((v, k) => Math.abs(v - prob.values[k]!)))).toBeLessThan(1e-5);
+    });
+  });
+
+  it('runs a .npy input and saves the outputs as .npy', async () => {
+    const c = DIGITS.cases[1]!;
+    const image = await loadImage(join(FIXTURES, 'digits', c.file));
+    if (!image.ok) throw new Error(image.diagnostics[0]!.message);
+    const npyIn = join(dir, 'sample.npy');
+    // Without the batch dimension: the run adds it.
+    await writeFile(npyIn, writeNpy([1, 32, 32], await imageToTensor(image.value, MNIST)));
+    const result = succeeded<RunResult>(await job('run.start', { engineIds: [engineId], images: [{ path: npyIn, preprocessing: MNIST }], outputNpyDir: dir }));
+    const out = result.images[0]!.outputs[0]!;
+    expect(result.images[0]!.top[0]!.index).toBe(c.label);
+    expect(out.npyPath).toBe(join(dir, 'sample.prob.npy'));
+    const saved = readNpy(await readFile(out.npyPath!), 'sample.prob.npy');
+    if (!saved.ok) throw new Error(saved.diagnostics[0]!.message);
+    expect(saved.value.shape).toEqual([1, 10]);
+    expect(Array.from(saved.value.data)).toEqual(out.values.map((v) => Math.fround(v)));
+  });
+
+  it('compares two engines built from the same network', async () => {
+    const second = succeeded<BuildResult>(await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'onnxruntime' } }));
+    const images = DIGITS.cases.slice(0, 3).map((c) => ({ path: join(FIXTURES, 'digits', c.file), preprocessing: MNIST }));
+    const result = succeeded<RunResult>(await job('run.start', { engineIds: [engineId, second.engineId], images }));
+    expect(result.others?.map((o) => [o.engineId, o.images.length])).toEqual([[second.engineId, 3]]);
+    expect(result.comparisons).toEqual([{ a: engineId, b: second.engineId, maxAbsDifference: 0, cosineSimilarity: expect.closeTo(1, 12) as unknown as number, topKAgreement: 1 }]);
+  });
+
+  it('profiles with latency statistics and per-layer times mapped to canvas nodes', async () => {
+    const result = succeeded<ProfileResult>(await job('profile.start', { engineId, iterations: 20, warmupIterations: 2 }));
+    expect(result.iterations).toBe(20);
+    const l = result.latencyMs;
+    expect(0 < l.min && l.min <= l.median && l.median <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max).toBe(true);
+    expect(result.throughputPerSecond).toBeCloseTo(1000 / l.mean, 6);
+    const conv1 = result.layers.find((x) => x.name === 'conv1')!;
+    expect(conv1.nodeId).toBe(doc.nodes.find((n) => n.name === 'conv1')!.id);
+    expect(conv1.ms).toBeGreaterThan(0);
+    expect(result.layers.reduce((sum, x) => sum + x.percent, 0)).toBeCloseTo(100, 6);
+    // Every layer of the program maps to its canvas node; what does not is ONNX Runtime's own layout conversion.
+    for (const layer of result.layers) {
+      if (layer.nodeId === undefined) expect(layer.name).toMatch(/^Reorder/);
+      else expect(doc.nodes.some((n) => n.id === layer.nodeId), layer.name).toBe(true);
+    }
+    for (const name of ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']) expect(result.layers.some((x) => x.nodeId === doc.nodes.find((n) => n.name === name)!.id), name).toBe(true);
+  });
+
+  it('exports an .onnx that ONNX Runtime loads and that computes the same output', async () => {
+    const path = join(dir, 'lenet.onnx');
+    const exported = succeeded<ExportResult>(await job('export.start', { format: 'onnx', path, document: doc, weightSetId: setId, engineId: null }));
+    expect(exported).toEqual({ format: 'onnx', path, bytes: (await readFile(path)).length });
+    const session = await ort.InferenceSession.create(path);
+    const c = DIGITS.cases[0]!;
+    const image = await loadImage(join(FIXTURES, 'digits', c.file));
+    if (!image.ok) throw new Error(image.diagnostics[0]!.message);
+    const out = await session.run({ data: new ort.Tensor('float32', await imageToTensor(image.value, MNIST), [1, 1, 32, 32]) });
+    const prob = out.prob!.data as Float32Array;
+    expect(Math.max(...c.softmax.map((v, k) => Math.abs(v - prob[k]!)))).toBeLessThan(1e-5);
+    await session.release();
+  });
+
+  it('exports the bound weights as a .wts byte-identical to the file imported', async () => {
+    const path = join(dir, 'again.wts');
+    const exported = succeeded<ExportResult>(await job('export.start', { format: 'wts', path, document: doc, weightSetId: setId, engineId: null }));
+    expect(exported.bytes).toBe((await readFile(join(FIXTURES, 'lenet5_digits.wts'))).length);
+    expect((await readFile(path)).equals(await readFile(join(FIXTURES, 'lenet5_digits.wts')))).toBe(true);
+  });
+
+  it('explains the formats this build cannot export', async () => {
+    const engine = await job('export.start', { format: 'engine', path: join(dir, 'x.engine'), document: null, weightSetId: null, engineId });
+    expect(engine.status).toBe('failed');
+    expect(engine.diagnostics[0]!.message).toBe(
+      `The engine "${engineId}" was built with ONNX Runtime, the reference runtime, which makes no TensorRT engine; export .onnx instead, or build with the tensorrt backend.`,
+    );
+    const python = await job('export.start', { format: 'python', path: join(dir, 'x.py'), document: doc, weightSetId: setId, engineId: null });
+    expect(python.status).toBe('failed');
+    expect(python.diagnostics[0]!.code).toBe('export.codegen.unavailable');
+  });
+
+  it('cancels a long run', async () => {
+    const images = Array.from({ length: 5000 }, () => ({ path: join(FIXTURES, 'digits', DIGITS.cases[0]!.file), preprocessing: MNIST }));
+    const { jobId } = await value<{ jobId: string }>('run.start', { engineIds: [engineId], images });
+    const finished = host.context.jobs.finished(jobId)!;
+    await new Promise<void>((resolve) => {
+      const off = host.context.events.subscribe((event, payload) => {
+        const p = payload as { jobId: string; progress?: { step?: { index: number } } };
+        if (event === 'job.progress' && p.jobId === jobId && (p.progress?.step?.index ?? 0) > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(await host.dispatch('jobs.cancel', { jobId }, call)).toEqual({ ok: true, value: { status: 'running' } });
+    const done = await finished;
+    expect([done.status, done.diagnostics[0]!.message]).toEqual(['cancelled', 'The run was cancelled.']);
+  });
+});
+
+describe('failures are Diagnostics', () => {
+  it('a TensorRT build on this machine fails with the reason', async () => {
+    const finished = await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'tensorrt' } });
+    expect(finished.status).toBe('failed');
+    expect(finished.diagnostics[0]!.code).toBe('tensorrt.unavailable');
+    expect(finished.diagnostics[0]!.message).toMatch(/^TensorRT is not available: /);
+  });
+
+  it('a build without weights names the missing weights; an unknown engine is refused at once', async () => {
+    const finished = await job('build.start', { document: doc, weightSetId: null, options: { backend: 'onnxruntime' } });
+    expect(finished.status).toBe('failed');
+    expect(finished.diagnostics.length).toBeGreaterThan(0);
+    const conv1 = doc.nodes.find((n) => n.name === 'conv1')!;
+    expect(finished.diagnostics.some((d) => d.nodeId === conv1.id)).toBe(true);
+    expect(await host.dispatch('profile.start', { engineId: 'engine-99' }, call)).toEqual({
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'engine.unknown', message: 'There is no engine "engine-99"; build the network first.' }],
+    });
+  });
+
+  it('a run of a missing image names the file', async () => {
+    const missing = join(dir, 'nope.png');
+    const finished = await job('run.start', { engineIds: [engineId], images: [{ path: missing, preprocessing: MNIST }] });
+    expect(finished.status).toBe('failed');
+    expect(finished.diagnostics[0]!.message).toBe(`Cannot open ${JSON.stringify(missing)}: it does not exist.`);
+  });
+});
+
+describe('images.preview', () => {
+  it('shows the digit as the network sees it', async () => {
+    const path = join(FIXTURES, 'digits', DIGITS.cases[0]!.file);
+    const preview = await value<ImagePreview>('images.preview', { path, preprocessing: MNIST });
+    expect([preview.path, preview.width, preview.height]).toEqual([path, 32, 32]);
+    const png = Buffer.from(preview.previewDataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
+    expect((await sharp(png).metadata()).channels).toBe(1);
+    const shown = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    expect([shown.info.width, shown.info.height, shown.info.channels]).toEqual([32, 32, 1]);
+    const original = await loadImage(path);
+    if (!original.ok) throw new Error(original.diagnostics[0]!.message);
+    expect(Buffer.from(shown.data).equals(Buffer.from(original.value.data))).toBe(true);
+    const small = await value<ImagePreview>('images.preview', { path, preprocessing: { ...MNIST, width: 16, height: 16, channels: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } });
+    const info = (await sharp(Buffer.from(small.previewDataUrl.split(',')[1]!, 'base64')).metadata());
+    expect([info.width, info.height, info.channels]).toEqual([16, 16, 3]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The weights methods of the contract over the weight store (ARCHITECTURE.md rule 4): `weights.import`
+ * decodes a `.wts` file as a job (byte progress, cancel, a Diagnostic naming file and line when the
+ * file is bad, nothing loaded then); list, tensors, statistics and unload answer metadata only;
+ * `weights.bind` auto-maps by PyTorch names. It provides `weightLookup` for lowering, builds and exports.
+ */
+import { basename } from 'node:path';
+import type { BindResult, TensorStats, WeightSet } from '../../core/api.js';
+import { error, fail, ok, type Result } from '../../core/diagnostics.js';
+import { bindWeights } from '../../core/weights/binding.js';
+import { HISTOGRAM_BINS } from '../../core/weights/statistics.js';
+import { checkDocument } from './network.js';
+import type { ServiceContext, ServiceModule } from './service-types.js';
+import { WeightStore, type WeightFileSummary } from './weight-store.js';
+
+/** BatchNorm's training counter, which inference never reads. */
+function isTrainingCounter(name: string): boolean {
+  return name === 'num_batches_tracked' || name.endsWith('.num_batches_tracked');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The one-line summary of an auto-map: `318 of 320 tensors bound; 53 num_batches_tracked ignored`. */
+export function bindSummary(bound: number, total: number, ignored: number, unused: number, missingSlots: number): string {
+  const parts = [`${bound} of ${plural(total, 'tensor')} bound`];
+  if (ignored > 0) parts.push(`${ignored} num_batches_tracked ignored`);
+  if (unused > 0) parts.push(`${unused} unused`);
+  if (missingSlots > 0) parts.push(`${plural(missingSlots, 'weight slot')} without a tensor`);
+  return parts.join('; ');
+}
+
+/** Equal-width bins between min and max over the finite values (the last bin includes max). */
+function histogram(values: Float32Array, min: number, max: number, bins: number): number[] {
+  const out = new Array<number>(bins).fill(0);
+  const width = max - min;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    const bin = width > 0 ? Math.min(bins - 1, Math.floor(((v - min) / width) * bins)) : 0;
+    out[bin]!++;
+  }
+  return out;
+}
+
+function countZeros(values: Float32Array): number {
+  let zeros = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+  return zeros;
+}
+
+export function createWeightsModule(makeStore: () => WeightStore = () => new WeightStore()): ServiceModule {
+  return {
+    name: 'weights',
+    handlers: (ctx: ServiceContext) => {
+      const store = makeStore();
+      const loadedAt = new Map<string, string>();
+      /** Zero counts, computed on the first statistics request per tensor. */
+      const zeros = new Map<string, number>();
+      ctx.onShutdown(() => store.dispose());
+
+      const toSet = (file: WeightFileSummary): WeightSet => ({
+        id: file.id,
+        fileName: file.fileName,
+        path: file.path,
+        tensorCount: file.tensors.length,
+        elementCount: file.valueCount,
+        fileBytes: file.bytes,
+        loadedAt: loadedAt.get(file.id) ?? new Date().toISOString(),
+      });
+      const sets = (): WeightSet[] => store.list().map(toSet);
+      const changed = (): void => ctx.events.emit('weights.changed', { sets: sets() });
+      const unknownSet = (setId: string): Result<never> =>
+        fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(setId)}; import the .wts file first.`));
+
+      ctx.provided.weightLookup = (setId) => (store.summary(setId) ? (name: string) => store.tensor(setId, name) : undefined);
+
+      return {
+        'weights.import': async ({ path }) => {
+          const checked = await ctx.files.check(path, 'read');
+          if (!checked.ok) return checked;
+          const real = checked.value;
+          const fileName = basename(real);
+          const job = ctx.jobs.start({ kind: 'weights.import', title: `Importing ${fileName}` }, async (handle) => {
+            handle.progress({ phase: 'Decoding', fraction: 0, message: fileName });
+            const loaded = await store.load(real, {
+              signal: handle.signal,
+              onProgress: (p) => handle.progress({ phase: 'Decoding', fraction: p.fraction, message: fileName, bytes: { done: p.bytes, total: p.totalBytes } }),
+            });
+            if (!loaded.ok) return fail(loaded.diagnostic);
+            if (handle.signal.aborted) {
+              // Cancelled after the worker finished: the job reports cancelled, so nothing may stay loaded.
+              store.unload(loaded.file.id);
+              return fail(error('wts.cancelled', `Importing '${fileName}' was cancelled; nothing was loaded.`));
+            }
+            loadedAt.set(loaded.file.id, new Date().toISOString());
+            const file = loaded.file;
+            handle.log('info', `Decoded ${file.tensors.length} tensors (${file.valueCount} values) from ${fileName} in ${file.decodeSeconds.toFixed(3)} s.`);
+            changed();
+            return ok(toSet(file));
+          });
+          return ok({ jobId: job.id });
+        },
+
+        'weights.list': () => ok({ sets: sets() }),
+
+        'weights.tensors': ({ setId }) => {
+          const file = store.summary(setId);
+          if (!file) return unknownSet(setId);
+          return ok({ tensors: file.tensors.map((t) => ({ name: t.name, count: t.count })) });
+        },
+
+        'weights.stats': ({ setId, names, bins }) => {
+          const file = store.summary(setId);
+          if (!file) return unknownSet(setId);
+          const byName = new Map(file.tensors.map((t) => [t.name, t]));
+          const missing = names.filter((n) => !byName.has(n));
+          if (missing.length > 0)
+            return fail(
+              error(
+                'weights.unknownTensor',
+                `'${file.fileName}' has no tensor ${missing
+                  .slice(0, 5)
+                  .map((n) => `'${n}'`)
+                  .join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}.`,
+              ),
+            );
+          const stats: TensorStats[] = names.map((name) => {
+            const tensor = byName.get(name)!;
+            const values = store.tensor(setId, name) ?? new Float32Array(0);
+            const s = tensor.statistics;
+            const key = `${setId}\u0000${name}`;
+            let zeroCount = zeros.get(key);
+            if (zeroCount === undefined) zeros.set(key, (zeroCount = countZeros(values)));
+            return {
+              name,
+              count: tensor.count,
+              min: s.min,
+              max: s.max,
+              mean: s.mean,
+              std: s.std,
+              zeros: zeroCount,
+              nonFinite: s.nanCount + s.infCount,
+              histogram: bins === HISTOGRAM_BINS ? [...s.histogram] : histogram(values, s.min, s.max, bins),
+            };
+          });
+          return ok({ stats });
+        },
+
+        'weights.unload': ({ setId }) => {
+          if (!store.unload(setId)) return unknownSet(setId);
+          loadedAt.delete(setId);
+          for (const key of [...zeros.keys()]) if (key.startsWith(`${setId}\u0000`)) zeros.delete(key);
+          changed();
+          return ok({});
+        },
+
+        'weights.bind': ({ setId, document }) => {
+          const file = store.summary(setId);
+          if (!file) return unknownSet(setId);
+          const checked = checkDocument(document);
+          if (!checked.ok) return checked;
+          const tensors = store.tensorInfos(setId);
+          const { doc, report } = bindWeights(checked.value, tensors);
+          const present = new Set(tensors.map((t) => t.name));
+          const bound = new Set(report.slots.filter((s) => s.status === 'bound' && s.tensor !== undefined && present.has(s.tensor)).map((s) => s.tensor!));
+          const ignored = report.unused.filter(isTrainingCounter);
+          const unused = report.unused.filter((n) => !isTrainingCounter(n));
+          const missingSlots = report.slots.filter((s) => s.status === 'missing').length;
+          const result: BindResult = {
+            bindings: doc.bindings,
+            tensorCount: tensors.length,
+            boundCount: bound.size,
+            ignored,
+            unused,
+            summary: bindSummary(bound.size, tensors.length, ignored.length, unused.length, missingSlots),
+          };
+          return ok(result, report.diagnostics);
+        },
+      };
+    },
+  };
+}
+
+export const weightsModule: ServiceModule = createWeightsModule();
