@@ -14,8 +14,12 @@ import type { BindResult, BuildResult, Capabilities, ExportResult, ImagePreview,
 import type { Result } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { ONNXRUNTIME_NOTE } from './backends-service.js';
+import { EngineHostClient } from '../engine-host/client.js';
+import type { EngineHostTransport } from '../engine-host/spawn.js';
+import { TensorRTBackend } from '../backends/tensorrt/backend.js';
+import { createBackendsModule, ONNXRUNTIME_NOTE } from './backends-service.js';
 import { createHostServices, type HostServices } from './host-services.js';
+import { SERVICE_MODULES } from './registry.js';
 import { imageToTensor, loadImage, PREPROCESSING_PRESETS } from './images.js';
 import { memoryLog } from './log.js';
 import { readNpy, writeNpy } from './npy.js';
@@ -236,5 +240,119 @@ describe('images.preview', () => {
     const small = await value<ImagePreview>('images.preview', { path, preprocessing: { ...MNIST, width: 16, height: 16, channels: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } });
     const info = (await sharp(Buffer.from(small.previewDataUrl.split(',')[1]!, 'base64')).metadata());
     expect([info.width, info.height, info.channels]).toEqual([16, 16, 3]);
+  });
+});
+
+/** TensorRT as the engine host would answer with it installed: what the services send, and replies like the addon's. */
+function tensorRTStandIn(received: { type: string; request?: unknown }[]): () => EngineHostTransport {
+  return () => {
+    let listener: (message: unknown) => void = () => undefined;
+    const reply = (message: unknown): void => void Promise.resolve().then(() => listener(message));
+    const prob = Float32Array.from([0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.9, 0.02, 0.01]);
+    return {
+      pid: 4242,
+      onMessage: (l) => (listener = l),
+      onExit: () => undefined,
+      kill: () => undefined,
+      send: (message) => {
+        const m = message as { type: string; id: number; request?: { iterations?: number } };
+        received.push({ type: m.type, request: m.request });
+        if (m.type === 'capabilities')
+          reply({
+            type: 'result',
+            id: m.id,
+            value: { available: true, supportedOps: [], native: { runtimeVersion: '10.13.0', gpus: [{ name: 'NVIDIA H200', computeCapability: '9.0', totalMemoryBytes: 1 }] } },
+          });
+        if (m.type === 'build') {
+          reply({ type: 'event', id: m.id, event: { kind: 'phaseStart', phase: 'Building engine', nbSteps: 2 } });
+          reply({ type: 'event', id: m.id, event: { kind: 'step', phase: 'Building engine', step: 0 } });
+          reply({ type: 'event', id: m.id, event: { kind: 'step', phase: 'Building engine', step: 1 } });
+          reply({ type: 'event', id: m.id, event: { kind: 'phaseFinish', phase: 'Building engine' } });
+          reply({ type: 'result', id: m.id, value: { engine: new Uint8Array([1, 2, 3, 4]), timingCache: new Uint8Array([7, 7]), diagnostics: [] } });
+        }
+        if (m.type === 'run') {
+          const iterations = m.request?.iterations ?? 1;
+          reply({
+            type: 'result',
+            id: m.id,
+            value: {
+              outputs: [{ name: 'prob', dtype: 'FLOAT', dims: [1, 10], data: prob }],
+              latenciesMs: Array.from({ length: iterations }, (_, i) => 1 + i / iterations),
+              layerTimes: [
+                { name: 'conv1 + relu1', totalMs: 3 * iterations, count: iterations },
+                { name: 'fc1', totalMs: iterations, count: iterations },
+              ],
+              diagnostics: [],
+            },
+          });
+        }
+        if (m.type === 'inspect') reply({ type: 'result', id: m.id, value: { engine: '{"Layers":["conv1 + relu1","fc1"]}', layers: [], diagnostics: [] } });
+      },
+    };
+  };
+}
+
+describe('with TensorRT (an engine host stand-in)', () => {
+  it('builds with the panel settings and progress, runs, compares with ONNX Runtime, profiles with the inspector, exports the .engine', async () => {
+    const received: { type: string; request?: unknown }[] = [];
+    const module = createBackendsModule({ tensorrt: (onBuildEvent) => new TensorRTBackend({ host: new EngineHostClient(tensorRTStandIn(received)), onBuildEvent }) });
+    const trtHost = await createHostServices({
+      hostKind: 'web',
+      configDir: join(dir, 'config-trt'),
+      log: memoryLog(),
+      roots: [dir, FIXTURES],
+      modules: SERVICE_MODULES.map((m) => (m.name === 'backends' ? module : m)),
+    });
+    const progress: { phase: string; step?: { index: number; total: number } }[] = [];
+    trtHost.context.events.subscribe((event, payload) => {
+      if (event === 'job.progress') progress.push((payload as { progress: { phase: string; step?: { index: number; total: number } } }).progress);
+    });
+    const start = async (method: string, params: unknown): Promise<JobFinished> => {
+      const r = await trtHost.dispatch(method, params, call);
+      if (!r.ok) throw new Error(r.diagnostics[0]!.message);
+      return trtHost.context.jobs.finished((r.value as { jobId: string }).jobId)!;
+    };
+    try {
+      const caps = (await trtHost.dispatch('host.capabilities', {}, call)) as Result<Capabilities>;
+      expect(caps.ok && caps.value.backends.find((b) => b.id === 'tensorrt')).toEqual({
+        id: 'tensorrt',
+        available: true,
+        version: '10.13.0',
+        device: 'NVIDIA H200',
+        features: { build: true, run: true, profile: true, export: true },
+      });
+      const set = succeeded<WeightSet>(await start('weights.import', { path: join(FIXTURES, 'lenet5_digits.wts') }));
+      const cache = join(dir, 'timing.cache');
+      const options = { backend: 'tensorrt', precision: 'fp16', workspaceMiB: 256, optimizationLevel: 4, timingCachePath: cache };
+      const built = succeeded<BuildResult>(await start('build.start', { document: doc, weightSetId: set.id, options }));
+      expect(built).toMatchObject({ backend: 'tensorrt', sizeBytes: 4, note: 'Built a TensorRT engine of 4 bytes.' });
+      const sent = received.find((r) => r.type === 'build')!.request as { options: unknown; program: { ops: unknown[] } };
+      expect(sent.options).toEqual({ precision: 'FP16', workspaceBytes: 256 * 1024 * 1024, optimizationLevel: 4 });
+      expect(sent.program.ops.length).toBeGreaterThan(5);
+      expect(progress).toContainEqual({ phase: 'Building engine', step: { index: 2, total: 2 }, fraction: 1 });
+      expect([...(await readFile(cache))]).toEqual([7, 7]);
+
+      const onnx = succeeded<BuildResult>(await start('build.start', { document: doc, weightSetId: set.id, options: { backend: 'onnxruntime' } }));
+      const images = [{ path: join(FIXTURES, 'digits', DIGITS.cases[0]!.file), preprocessing: MNIST }];
+      const run = succeeded<RunResult>(await start('run.start', { engineIds: [built.engineId, onnx.engineId], images }));
+      expect(run.backend).toBe('tensorrt');
+      expect(run.images[0]!.top[0]).toEqual({ index: 7, probability: expect.closeTo(0.9, 6) as unknown as number });
+      expect(run.others?.[0]?.images[0]?.top[0]?.index).toBe(DIGITS.cases[0]!.label);
+      expect(run.comparisons[0]).toMatchObject({ a: built.engineId, b: onnx.engineId, topKAgreement: 0 });
+      expect(run.comparisons[0]!.maxAbsDifference).toBeGreaterThan(0.5);
+
+      const profile = succeeded<ProfileResult>(await start('profile.start', { engineId: built.engineId, iterations: 10, warmupIterations: 1 }));
+      const conv1 = doc.nodes.find((n) => n.name === 'conv1')!;
+      expect(profile.layers[0]).toEqual({ name: 'conv1 + relu1', nodeId: conv1.id, ms: 3, percent: 75, fusedFrom: ['conv1', 'relu1'] });
+      expect(profile.engineInspector).toBe('{"Layers":["conv1 + relu1","fc1"]}');
+      expect(profile.latencyMs.min).toBe(1);
+
+      const path = join(dir, 'lenet.engine');
+      const exported = succeeded<ExportResult>(await start('export.start', { format: 'engine', path, document: null, weightSetId: null, engineId: built.engineId }));
+      expect(exported).toEqual({ format: 'engine', path, bytes: 4 });
+      expect([...(await readFile(path))]).toEqual([1, 2, 3, 4]);
+    } finally {
+      await trtHost.shutdown();
+    }
   });
 });

@@ -53,8 +53,8 @@ interface Engine {
 export interface BackendsModuleOptions {
   /** The reference backend (default: onnxruntime-node in a worker). */
   onnxruntime?: Backend;
-  /** Makes the TensorRT backend on first use (default: one over a forked engine host). */
-  tensorrt?: () => TensorRTBackend;
+  /** Makes the TensorRT backend on first use, given where its build events go (default: one over a forked engine host). */
+  tensorrt?: (onBuildEvent: (event: NativeBuildEvent) => void) => TensorRTBackend;
 }
 
 const PRECISIONS: Record<BuildOptions['precision'], NativeBuildOptions['precision'] | undefined> = { fp32: 'FP32', fp16: 'FP16', bf16: 'BF16', int8: 'INT8', fp8: undefined };
@@ -133,7 +133,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
       /** Build events of the TensorRT build in flight (builds of the engine host run one at a time). */
       let onTrtEvent: ((event: NativeBuildEvent) => void) | undefined;
       const tensorrt = (): TensorRTBackend => {
-        trt ??= options.tensorrt ? options.tensorrt() : new TensorRTBackend({ onBuildEvent: (event) => onTrtEvent?.(event) });
+        const onBuildEvent = (event: NativeBuildEvent): void => onTrtEvent?.(event);
+        trt ??= options.tensorrt ? options.tensorrt(onBuildEvent) : new TensorRTBackend({ onBuildEvent });
         return trt;
       };
       const engines = new Map<string, Engine>();
@@ -483,6 +484,14 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               const profiled = await engine.session.profile(inputs, { iterations, warmup: warmupIterations, signal: handle.signal });
               if (!profiled.ok) return profiled;
               const { latency, layers } = profiled.value;
+              const diagnostics: Diagnostic[] = [...(profiled.diagnostics ?? [])];
+              let engineInspector: string | undefined;
+              if (engine.session instanceof TensorRTSession) {
+                handle.progress({ phase: 'Inspecting the engine', fraction: 0.9 });
+                const inspected = await engine.session.inspect(handle.signal);
+                if (inspected.ok) engineInspector = inspected.value;
+                else diagnostics.push(...inspected.diagnostics.map((d) => ({ ...d, severity: 'warning' as const, message: `The engine inspector gave no view of the fused layers: ${d.message}` })));
+              }
               handle.progress({ phase: 'Profiled', fraction: 1 });
               const result: ProfileResultMessage = {
                 engineId,
@@ -491,8 +500,9 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 latencyMs: { min: latency.minMs, mean: latency.meanMs, median: latency.p50Ms, p90: latency.p90Ms, p95: latency.p95Ms, p99: latency.p99Ms, max: latency.maxMs },
                 throughputPerSecond: latency.throughput,
                 layers: layers.map((l) => ({ name: l.layerName, ...(l.nodeId ? { nodeId: l.nodeId } : {}), ms: l.meanMs, percent: l.share * 100, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}) })),
+                ...(engineInspector !== undefined ? { engineInspector } : {}),
               };
-              return ok(result);
+              return ok(result, diagnostics);
             },
           );
           return ok({ jobId: job.id });

@@ -87,7 +87,7 @@ describe('the tensorrt backend against a TensorRT stand-in', () => {
     if (!profile.ok) return;
     expect(profile.value.latency).toMatchObject({ iterations: 4, warmup: 1, minMs: 1, p50Ms: 2, maxMs: 4, meanMs: 2.5, throughput: 800 });
     expect(profile.value.layers).toEqual([
-      { layerName: 'layer1.0.conv + layer1.0.conv1', nodeId: 'n1', meanMs: 1.5, share: 0.75 },
+      { layerName: 'layer1.0.conv + layer1.0.conv1', nodeId: 'n1', meanMs: 1.5, share: 0.75, fusedFrom: ['layer1.0.conv', 'layer1.0.conv1'] },
       { layerName: 'Reformatting CopyNode for Input Tensor 0 to layer1.0.conv1', nodeId: 'n2', meanMs: 0.5, share: 0.25 },
     ]);
   });

@@ -18,7 +18,7 @@ import type {
   ProfileOptions,
   ProfileResult,
 } from '../backend.js';
-import type { NativeBuildEvent, NativeBuildOptions, NativeBuildResult, NativeRunResult } from '../../../native/lib/types.js';
+import type { NativeBuildEvent, NativeBuildOptions, NativeBuildResult, NativeInspectResult, NativeRunResult } from '../../../native/lib/types.js';
 import type { HostCapabilities } from './host-handlers.js';
 
 export type { HostCapabilities } from './host-handlers.js';
@@ -78,6 +78,9 @@ export function layerTimesToNodes(program: TrtProgram, times: NativeRunResult['l
       const op = parts.map((part) => layers.find((l) => part === l.layerName) ?? layers.find((l) => part.includes(l.layerName))).find((o) => o !== undefined);
       const time: LayerTime = { layerName: t.name, meanMs: t.totalMs / Math.max(1, runs), share: total > 0 ? t.totalMs / total : 0 };
       if (op) time.nodeId = op.nodeId;
+      // A kernel TensorRT fused from several program layers (`conv1 + relu1`) lists them, in order.
+      const fused = parts.filter((part) => layers.some((l) => l.layerName === part));
+      if (parts.length > 1 && fused.length > 1) time.fusedFrom = fused;
       return time;
     })
     .sort((a, b) => b.meanMs - a.meanMs);
@@ -135,6 +138,14 @@ export class TensorRTSession implements BackendSession {
     const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
     const program = this.program ?? { formatVersion: 1, name: '', inputs: [], ops: [], outputs: [], weights: [] };
     return ok({ latency: latencyFromRuns(value.latenciesMs, options.warmup, batch), layers: layerTimesToNodes(program, value.layerTimes, options.iterations) });
+  }
+
+  /** TensorRT's engine inspector output for this engine (IEngineInspector, JSON text). */
+  async inspect(signal?: AbortSignal): Promise<Result<string>> {
+    const result = await this.host.request({ type: 'inspect', engine: this.engine }, { signal });
+    if (!result.ok) return result;
+    const value = result.value as NativeInspectResult;
+    return ok(value.engine, value.diagnostics);
   }
 
   async dispose(): Promise<void> {
