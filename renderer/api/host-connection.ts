@@ -27,6 +27,11 @@ function launchToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/** The launch token for the web host's HTTP endpoints (`POST /api/upload`); undefined in Electron or without a host. */
+export function webHostToken(): string | undefined {
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
 /** The typed host client, or undefined when the page is served without a host. */
 export function connectToHost(): HostApi | undefined {
   const bridge = preloadBridge();

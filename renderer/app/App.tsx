@@ -6,6 +6,7 @@ import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../panels/Palette.js';
 import { Inspector } from '../panels/Inspector.js';
 import { Problems } from '../panels/Problems.js';
+import { WorkflowDock } from '../workflows/WorkflowDock.js';
 import { SearchMenu } from '../panels/SearchMenu.js';
 import { FindDialog } from '../panels/FindDialog.js';
 import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
@@ -263,7 +264,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
           <ReactFlowProvider>
             <Canvas />
           </ReactFlowProvider>
-          <Problems />
+          <WorkflowDock host={host} problems={<Problems />} />
         </div>
         <Inspector />
       </div>

@@ -11,6 +11,7 @@ import { INPUT_NODE_PORT } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
+import { heatColor } from '../workflows/heat.js';
 import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
 
 /** One accent colour per catalog category, shared by the palette and the node header. */
@@ -82,6 +83,11 @@ function OutputDims({ nodeId, port }: { nodeId: string; port: string }) {
   return <span className="node-dims">{dims || '—'}</span>;
 }
 
+/** The profile's heat overlay: this node's share of the slowest layer's time (the store rounds it, so it rarely changes). */
+function useHeat(nodeId: string): number | undefined {
+  return useEditor((s) => s.heat[nodeId]);
+}
+
 export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const node = data.node;
   const spec = getLayerSpec(node.type);
@@ -90,10 +96,13 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
   const summary = spec?.summary ? spec.summary(node.params) : '';
   const color = spec ? CATEGORY_COLORS[spec.category] : '#888';
   const rows = Math.max(inputs.length, outputs.length, 1);
+  const heat = useHeat(id);
+  const heatFill = heat === undefined ? undefined : heatColor(heat);
   return (
     <div
-      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}`}
-      style={{ '--accent': color, minHeight: PORT_TOP + rows * PORT_STEP } as CSSProperties}
+      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}`}
+      style={{ '--accent': color, minHeight: PORT_TOP + rows * PORT_STEP, ...(heatFill ? { '--heat-color': heatFill } : {}) } as CSSProperties}
+      data-heat={heat}
       data-testid="layer-node"
       data-name={node.name}
     >
@@ -101,6 +110,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
         <span className="node-type">{spec?.label ?? node.type}</span>
         <ProblemBadge nodeId={id} />
       </div>
+      {heatFill && <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={`${Math.round(heat! * 100)}% of the slowest layer's time`} />}
       <div className="node-body">
         <div className="node-name" title={node.name}>{node.name}</div>
         {summary && <div className="node-summary">{summary}</div>}

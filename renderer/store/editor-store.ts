@@ -12,6 +12,8 @@ import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
 import { buildFlowEdges, buildFlowNodes, emptyFlowCache, type FlowCache } from '../canvas/flow-model.js';
+import { checkBindings } from '../../core/weights/binding.js';
+import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -114,9 +116,33 @@ export interface JobsSlice {
   jobs: Job[];
   backends: BackendInfo[] | undefined;
   setBackends: (backends: BackendInfo[]) => void;
+  /** Add or update a running job (the workflow panels report theirs here). */
+  trackJob: (job: Job) => void;
+  endJob: (id: string) => void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice;
+/** A loaded weights file as the renderer knows it: names and counts, never the values. */
+export interface LoadedWeights {
+  set: WeightSet;
+  tensors: WeightTensor[];
+}
+
+/** What the workflow panels (weights, build, run, profile) share with each other and the canvas. */
+export interface WorkflowSlice {
+  weights: LoadedWeights | undefined;
+  /** Engines built in this session, newest first. */
+  engines: BuildResult[];
+  /** The engine the run and profile panels use. */
+  engineId: string | undefined;
+  /** Per node id, its layer time from the last profile relative to the slowest layer (0..1); nodes are coloured by it. */
+  heat: Record<string, number>;
+  /** Setting weights re-checks the bindings: their Diagnostics join the Problems and the node badges. */
+  setWeights: (weights: LoadedWeights | undefined) => void;
+  setEngines: (engines: BuildResult[], engineId?: string) => void;
+  setHeat: (heat: Record<string, number>) => void;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 function summariseProblems(diagnostics: readonly Diagnostic[]): Record<string, NodeProblem> {
@@ -145,11 +171,14 @@ let noticeSerial = 0;
 /** Create an editor store holding `initial` (an empty network by default). */
 export function createEditorStore(initial: NetworkDocument = emptyDocument()): EditorStore {
   const cache: FlowCache = emptyFlowCache();
+  /** The loaded tensors' names and counts; bindings are checked against them on every edit. */
+  let loadedTensors: WeightTensor[] | undefined;
 
   /** Everything derived from the document: shapes, problems and the React Flow arrays. */
   function derive(doc: NetworkDocument, selected: readonly string[], selectedEdges: readonly string[], hostDiagnostics: readonly Diagnostic[]) {
     const shapes = inferShapes(doc);
-    const diagnostics = [...shapes.diagnostics, ...hostDiagnostics];
+    const binding = loadedTensors ? checkBindings(doc, loadedTensors, shapes).diagnostics : [];
+    const diagnostics = [...shapes.diagnostics, ...binding, ...hostDiagnostics];
     const selectedSet = new Set(selected);
     const live = new Set([...doc.nodes.map((n) => n.id), ...doc.inputs.map((i) => i.id), ...doc.ui.groups.map((g) => g.id)]);
     const keptSelection = selected.filter((id) => live.has(id));
@@ -187,6 +216,10 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       fitSerial: 0,
       jobs: [],
       backends: undefined,
+      weights: undefined,
+      engines: [],
+      engineId: undefined,
+      heat: {},
 
       apply(edit) {
         const s = get();
@@ -302,6 +335,25 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       setBackends(backends) {
         set({ backends });
+      },
+      trackJob(job) {
+        const jobs = get().jobs;
+        set({ jobs: jobs.some((j) => j.id === job.id) ? jobs.map((j) => (j.id === job.id ? job : j)) : [...jobs, job] });
+      },
+      endJob(id) {
+        set({ jobs: get().jobs.filter((j) => j.id !== id) });
+      },
+      setWeights(weights) {
+        loadedTensors = weights?.tensors;
+        const s = get();
+        set({ weights, ...derive(s.doc, s.selected, s.selectedEdges, s.hostDiagnostics) });
+      },
+      setEngines(engines, engineId) {
+        const keep = get().engineId;
+        set({ engines, engineId: engineId ?? (engines.some((e) => e.engineId === keep) ? keep : engines[0]?.engineId) });
+      },
+      setHeat(heat) {
+        set({ heat });
       },
     };
   });

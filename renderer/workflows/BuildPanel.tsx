@@ -1,0 +1,210 @@
+/**
+ * The build panel: the backend (TensorRT when the host found it; otherwise the reference runtime,
+ * said plainly), precision, workspace, optimisation level, timing cache and shape profiles of
+ * dynamic inputs; live progress with phases, steps, elapsed time and log lines; cancel; the result
+ * and the history of this session's builds with their settings.
+ */
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import type { BackendId, BuildOptions, BuildResult, HostApi } from '../../core/api.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { useEditor, useEditorStore } from '../store/context.js';
+import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
+import { formatBytes, formatDimsList, formatMs } from './format.js';
+import { cancelJob, describeEnd, runJob } from './jobs.js';
+
+const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
+type Precision = (typeof PRECISIONS)[number];
+const MAX_LOG_LINES = 500;
+
+/** Plain words for a backend. */
+export function backendLabel(id: string): string {
+  return id === 'tensorrt' ? 'TensorRT' : id === 'onnxruntime' ? 'Reference runtime (ONNX Runtime)' : id;
+}
+
+function parseDims(text: string): number[] | undefined {
+  const parts = text.split(/[\s,×x]+/).filter(Boolean).map(Number);
+  return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
+}
+
+export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | undefined }) {
+  const store = useEditorStore();
+  const backends = useEditor((s) => s.backends);
+  const engines = useEditor((s) => s.engines);
+  const weightSetId = useEditor((s) => s.weights?.set.id ?? null);
+  const inputs = useEditor((s) => s.doc.inputs);
+  const dynamicInputs = useMemo(() => inputs.filter((i) => i.dims.includes(-1)), [inputs]);
+  const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
+  const tensorrt = backends?.find((b) => b.name === 'tensorrt');
+  const [backend, setBackend] = useState<BackendId>(tensorrt?.available ? 'tensorrt' : 'onnxruntime');
+  const [precision, setPrecision] = useState<Precision>('fp32');
+  const [workspaceMiB, setWorkspace] = useState(1024);
+  const [optimizationLevel, setLevel] = useState(3);
+  const [timingCache, setTimingCache] = useState('');
+  const [profiles, setProfiles] = useState<Record<string, { min: string; opt: string; max: string }>>({});
+  const [job, setJob] = useState<RunningJob | undefined>();
+  const [log, setLog] = useState<{ line: string; severity: string }[]>([]);
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [last, setLast] = useState<BuildResult | undefined>();
+  useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
+
+  useEffect(() => {
+    if (tensorrt?.available) setBackend('tensorrt');
+  }, [tensorrt?.available]);
+
+  const refreshHistory = useCallback(async () => {
+    if (!host) return;
+    const r = await host.call('build.history', {});
+    if (r.ok) store.getState().setEngines(r.value.builds);
+  }, [host, store]);
+  useEffect(() => void refreshHistory(), [refreshHistory]);
+
+  const build = async () => {
+    if (!host) return;
+    const shapeProfiles: BuildOptions['profiles'] = {};
+    for (const input of dynamicInputs) {
+      const p = profiles[input.name];
+      const min = p && parseDims(p.min);
+      const opt = p && parseDims(p.opt);
+      const max = p && parseDims(p.max);
+      if (!min || !opt || !max) {
+        return setDiagnostics([{ severity: 'error', code: 'build.profile', message: `The input '${input.name}' has dynamic dims ${formatDimsList(input.dims)}; give its min, opt and max shapes as lists of positive integers, e.g. 1, 3, 224, 224.` }]);
+      }
+      shapeProfiles[input.name] = { min, opt, max };
+    }
+    const options: BuildOptions = { backend, precision, workspaceMiB, optimizationLevel, timingCachePath: timingCache.trim() || null, profiles: shapeProfiles };
+    setDiagnostics([]);
+    setLog([]);
+    setLast(undefined);
+    setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt: Date.now(), now: Date.now() });
+    const outcome = await runJob(host, store, 'build', `Build (${backendLabel(backend)})`, () => host.call('build.start', { document: store.getState().doc, weightSetId, options }), {
+      onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
+      onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
+      onLog: (line, severity) => setLog((l) => [...l.slice(-(MAX_LOG_LINES - 1)), { line, severity }]),
+    });
+    setJob(undefined);
+    if (!outcome.started) return setDiagnostics(outcome.diagnostics);
+    const { finished } = outcome;
+    if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd('The build', finished));
+    setLast(finished.result);
+    setDiagnostics(finished.diagnostics);
+    const engines = store.getState().engines.filter((e) => e.engineId !== finished.result!.engineId);
+    store.getState().setEngines([finished.result, ...engines], finished.result.engineId);
+    void refreshHistory();
+  };
+
+  const strongTyped = tensorrt?.available && /^11\./.test(tensorrt.detail);
+  return (
+    <div className="wf-panel" data-testid="build-panel">
+      <div className="wf-form">
+        <label>
+          Backend
+          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendId)} data-testid="build-backend">
+            <option value="tensorrt" disabled={!tensorrt?.available}>
+              TensorRT{tensorrt?.available ? '' : ' (not available)'}
+            </option>
+            <option value="onnxruntime">Reference runtime (ONNX Runtime)</option>
+          </select>
+        </label>
+        <label>
+          Precision
+          <select value={precision} onChange={(e) => setPrecision(e.target.value as Precision)} disabled={backend !== 'tensorrt' || strongTyped} data-testid="build-precision">
+            {PRECISIONS.map((p) => (
+              <option key={p} value={p}>
+                {p.toUpperCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Workspace (MiB)
+          <input type="number" min={1} value={workspaceMiB} onChange={(e) => setWorkspace(Math.max(1, Math.round(Number(e.target.value) || 1)))} disabled={backend !== 'tensorrt'} data-testid="build-workspace" />
+        </label>
+        <label>
+          Optimisation level
+          <select value={optimizationLevel} onChange={(e) => setLevel(Number(e.target.value))} disabled={backend !== 'tensorrt'} data-testid="build-level">
+            {[0, 1, 2, 3, 4, 5].map((l) => (
+              <option key={l} value={l}>
+                {l}
+                {l === 3 ? ' (default)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Timing cache
+          <input value={timingCache} onChange={(e) => setTimingCache(e.target.value)} placeholder="path (optional)" disabled={backend !== 'tensorrt'} />
+        </label>
+        <button className="primary" onClick={() => void build()} disabled={!host || job !== undefined} data-testid="build-start" title={errors ? `${errors} problems: the build will report them` : 'Build the engine'}>
+          Build
+        </button>
+      </div>
+      <div className="wf-note" data-testid="build-backend-note">
+        {backends === undefined
+          ? 'Builds run in the host; this page was opened without one.'
+          : tensorrt?.available
+            ? `TensorRT ${tensorrt.detail}.${strongTyped ? ' TensorRT 11 networks are strongly typed: precision comes from tensor types, not a builder flag.' : ''}`
+            : `TensorRT is not available here (${tensorrt?.detail ?? 'not found'}). Builds use the reference runtime: the network as ONNX, run by ONNX Runtime on the CPU, so results are checked without a GPU. Precision, workspace and optimisation level apply to TensorRT only.`}
+      </div>
+      {dynamicInputs.length > 0 && (
+        <div className="wf-profiles">
+          {dynamicInputs.map((input) => (
+            <div key={input.id} className="wf-row">
+              <span className="mono">
+                {input.name} {formatDimsList(input.dims)}
+              </span>
+              {(['min', 'opt', 'max'] as const).map((k) => (
+                <label key={k}>
+                  {k}
+                  <input
+                    value={profiles[input.name]?.[k] ?? input.dims.map((d) => (d === -1 ? 1 : d)).join(', ')}
+                    onChange={(e) => setProfiles((p) => ({ ...p, [input.name]: { min: '', opt: '', max: '', ...p[input.name], [k]: e.target.value } }))}
+                  />
+                </label>
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="build-progress" />}
+      <JobLog lines={log} testId="build-log" />
+      <DiagnosticList diagnostics={diagnostics} />
+      {last && (
+        <div className="wf-summary" data-testid="build-result">
+          Built {last.networkName} with {backendLabel(last.backend)} in {formatMs(last.buildMs)}: engine {last.engineId}, {formatBytes(last.sizeBytes)}.
+        </div>
+      )}
+      {engines.length > 0 && (
+        <table className="wf-table" data-testid="build-history">
+          <thead>
+            <tr>
+              <th>built</th>
+              <th>network</th>
+              <th>backend</th>
+              <th>precision</th>
+              <th>workspace</th>
+              <th>level</th>
+              <th>size</th>
+              <th>time</th>
+              <th>engine</th>
+            </tr>
+          </thead>
+          <tbody>
+            {engines.map((e) => (
+              <tr key={e.engineId}>
+                <td>{new Date(e.builtAt).toLocaleTimeString()}</td>
+                <td>{e.networkName}</td>
+                <td>{backendLabel(e.backend)}</td>
+                <td>{e.backend === 'tensorrt' ? e.options.precision.toUpperCase() : '—'}</td>
+                <td>{e.backend === 'tensorrt' ? `${e.options.workspaceMiB} MiB` : '—'}</td>
+                <td>{e.backend === 'tensorrt' ? e.options.optimizationLevel : '—'}</td>
+                <td className="num">{formatBytes(e.sizeBytes)}</td>
+                <td className="num">{formatMs(e.buildMs)}</td>
+                <td className="mono">{e.engineId}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+});

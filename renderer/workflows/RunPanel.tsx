@@ -1,0 +1,331 @@
+/**
+ * The run panel: pick test images (file browser, upload or drop), set the preprocessing (ImageNet
+ * and MNIST presets, every field editable) and see each image as the network will; run them through
+ * the built engines and see the top-5 classes with probabilities per image, the agreement between
+ * backends when more than one engine ran, and any output tensor.
+ */
+import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
+import type { HostApi, Preprocessing, RunResult } from '../../core/api.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { useEditor, useEditorStore } from '../store/context.js';
+import { backendLabel } from './BuildPanel.js';
+import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
+import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
+import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
+import { uploadFile } from './upload.js';
+import type { PickFiles } from './WorkflowDock.js';
+
+/** Previews fetched at most for this many images (the rest run without one). */
+const MAX_PREVIEWS = 24;
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+type RunImage = RunResult['images'][number];
+
+const OutputInspector = memo(function OutputInspector({ image }: { image: RunImage }) {
+  const [index, setIndex] = useState(0);
+  const out = image.outputs[Math.min(index, image.outputs.length - 1)];
+  if (!out) return null;
+  return (
+    <div className="wf-output" data-testid="output-inspector">
+      <div className="wf-row">
+        <select value={index} onChange={(e) => setIndex(Number(e.target.value))}>
+          {image.outputs.map((o, i) => (
+            <option key={o.name} value={i}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        <span className="mono">{formatDimsList(out.dims)}</span>
+        <span className="muted">
+          min {formatNumber(out.min)} · max {formatNumber(out.max)} · mean {formatNumber(out.mean)}
+        </span>
+      </div>
+      <div className="wf-values mono">
+        {out.values.slice(0, 256).map((v, i) => (
+          <span key={i} title={`[${i}]`}>
+            {formatNumber(v)}
+          </span>
+        ))}
+        {(out.truncated || out.values.length > 256) && <span className="muted">… ({out.values.length > 256 ? `${out.values.length} values sent` : 'more values in the host'})</span>}
+      </div>
+    </div>
+  );
+});
+
+const ImageResult = memo(function ImageResult({ image, preview }: { image: RunImage; preview: string | undefined }) {
+  const [inspect, setInspect] = useState(false);
+  return (
+    <div className="wf-image-result" data-testid="run-result" data-file={fileName(image.path)}>
+      <div className="wf-image-head">
+        {preview && <img src={preview} alt={fileName(image.path)} className="wf-thumb" />}
+        <div>
+          <div className="mono">{fileName(image.path)}</div>
+          <div className="muted">{formatMs(image.elapsedMs)}</div>
+          <button className="small" onClick={() => setInspect((v) => !v)}>
+            {inspect ? 'Hide outputs' : 'Outputs'}
+          </button>
+        </div>
+        <ol className="wf-top" data-testid="run-top">
+          {image.top.map((t, rank) => (
+            <li key={t.index} className={rank === 0 ? 'top1' : ''} data-testid={rank === 0 ? 'run-top1' : undefined}>
+              <span className="wf-top-label">{t.label ?? `class ${t.index}`}</span>
+              <span className="wf-top-bar">
+                <span style={{ width: `${Math.max(0, Math.min(1, t.probability)) * 100}%` }} />
+              </span>
+              <span className="num">{formatPercent(t.probability)}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
+      {inspect && <OutputInspector image={image} />}
+    </div>
+  );
+});
+
+export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: HostApi | undefined; pickFiles: PickFiles }) {
+  const store = useEditorStore();
+  const engines = useEditor((s) => s.engines);
+  const engineId = useEditor((s) => s.engineId);
+  const inputDims = useEditor((s) => s.doc.inputs[0]?.dims);
+  const [images, setImages] = useState<string[]>([]);
+  const [pre, setPre] = useState<Preprocessing>(() => presetForInput(inputDims));
+  const [presetTouched, setPresetTouched] = useState(false);
+  const [meanText, setMeanText] = useState(pre.mean.join(', '));
+  const [stdText, setStdText] = useState(pre.std.join(', '));
+  const [compare, setCompare] = useState<string[]>([]);
+  const [previews, setPreviews] = useState<Record<string, string>>({});
+  const [job, setJob] = useState<RunningJob | undefined>();
+  const [result, setResult] = useState<RunResult | undefined>();
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
+
+  const choosePreset = (p: Preprocessing) => {
+    setPre(p);
+    setMeanText(p.mean.join(', '));
+    setStdText(p.std.join(', '));
+  };
+  // Until the user picks preprocessing, follow the network's input (1 channel: MNIST; 3: ImageNet).
+  const inputKey = inputDims?.join(',');
+  useEffect(() => {
+    if (!presetTouched) choosePreset(presetForInput(inputKey?.split(',').map(Number)));
+  }, [inputKey, presetTouched]);
+
+  const meanParsed = parseChannelList(meanText, pre.channels, 'mean');
+  const stdParsed = parseChannelList(stdText, pre.channels, 'std');
+  const fieldProblems = [meanParsed, stdParsed].flatMap((p) => (p.ok ? [] : [p.message]));
+  const effective = useMemo<Preprocessing | undefined>(
+    () => (meanParsed.ok && stdParsed.ok ? { ...pre, mean: meanParsed.value, std: stdParsed.value } : undefined),
+    [pre, meanText, stdText],
+  );
+
+  const setField = <K extends keyof Preprocessing>(key: K, value: Preprocessing[K]) => {
+    setPresetTouched(true);
+    setPre((p) => ({ ...p, preset: 'custom', [key]: value }));
+  };
+
+  // The images as the network will see them, refreshed when the preprocessing changes.
+  const previewKey = effective ? JSON.stringify(effective) : '';
+  useEffect(() => {
+    if (!host || !effective) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      for (const path of images.slice(0, MAX_PREVIEWS)) {
+        void host.call('images.preview', { path, preprocessing: effective }).then((r) => {
+          if (!live) return;
+          if (r.ok) setPreviews((p) => ({ ...p, [path]: r.value.previewDataUrl }));
+          else setDiagnostics((d) => [...d.filter((x) => x.detail !== path), ...r.diagnostics.map((x) => ({ ...x, detail: path }))]);
+        });
+      }
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [host, images, previewKey]);
+
+  const addImages = (paths: string[]) => {
+    if (paths.length === 0) return;
+    setImages((list) => [...list, ...paths.filter((p) => !list.includes(p))]);
+    setResult(undefined);
+  };
+  const choose = async () => addImages(await pickFiles({ purpose: 'images', title: 'Test images', mode: 'open', multiple: true }));
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    const paths: string[] = [];
+    for (const file of Array.from(e.dataTransfer.files)) {
+      const r = await uploadFile(file);
+      if (r.ok) paths.push(r.value.path);
+      else setDiagnostics((d) => [...d, ...r.diagnostics]);
+    }
+    addImages(paths);
+  };
+
+  const engineIds = engineId ? [engineId, ...compare.filter((id) => id !== engineId)] : [];
+  const run = async () => {
+    if (!host || !effective || engineIds.length === 0 || images.length === 0) return;
+    setDiagnostics([]);
+    setResult(undefined);
+    setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt: Date.now(), now: Date.now() });
+    const outcome = await runJob(
+      host,
+      store,
+      'run',
+      `Run ${images.length} image${images.length === 1 ? '' : 's'}`,
+      () => host.call('run.start', { engineIds, images: images.map((path) => ({ path, preprocessing: effective })), topK: 5 }),
+      {
+        onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
+        onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
+      },
+    );
+    setJob(undefined);
+    if (!outcome.started) return setDiagnostics(outcome.diagnostics);
+    const { finished } = outcome;
+    if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd('The run', finished));
+    setResult(finished.result);
+    setDiagnostics(finished.diagnostics);
+  };
+
+  const reason = !host ? 'Runs need the host.' : engines.length === 0 ? 'Build an engine first (Build tab).' : images.length === 0 ? 'Choose test images first.' : !effective ? 'Fix the preprocessing first.' : undefined;
+
+  return (
+    <div className="wf-panel" data-testid="run-panel" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void onDrop(e)}>
+      <div className="wf-toolbar">
+        <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
+          Choose images…
+        </button>
+        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0}>
+          Clear
+        </button>
+        <label>
+          Engine
+          <select value={engineId ?? ''} onChange={(e) => store.getState().setEngines(store.getState().engines, e.target.value)} data-testid="run-engine">
+            {engines.length === 0 && <option value="">none built yet</option>}
+            {engines.map((e) => (
+              <option key={e.engineId} value={e.engineId}>
+                {backendLabel(e.backend)} · {e.engineId}
+              </option>
+            ))}
+          </select>
+        </label>
+        {engines.length > 1 && (
+          <label title="Run the same images through another engine and compare the outputs">
+            compare with
+            <select multiple value={compare} onChange={(e) => setCompare(Array.from(e.target.selectedOptions).map((o) => o.value))} className="wf-multi">
+              {engines
+                .filter((e) => e.engineId !== engineId)
+                .map((e) => (
+                  <option key={e.engineId} value={e.engineId}>
+                    {backendLabel(e.backend)} · {e.engineId}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        <button className="primary" onClick={() => void run()} disabled={reason !== undefined || job !== undefined} title={reason} data-testid="run-start">
+          Run {images.length > 0 ? images.length : ''}
+        </button>
+        {reason && <span className="muted">{reason}</span>}
+      </div>
+      <div className="wf-form" data-testid="run-preprocessing">
+        <label>
+          Preset
+          <select
+            value={pre.preset}
+            onChange={(e) => {
+              setPresetTouched(true);
+              if (e.target.value === 'imagenet' || e.target.value === 'mnist') choosePreset(PREPROCESSING_PRESETS[e.target.value]);
+              else setPre((p) => ({ ...p, preset: 'custom' }));
+            }}
+            data-testid="run-preset"
+          >
+            <option value="imagenet">ImageNet</option>
+            <option value="mnist">MNIST (digits)</option>
+            <option value="custom">Custom</option>
+          </select>
+        </label>
+        <label>
+          Size
+          <span className="wf-pair">
+            <input type="number" min={1} value={pre.width} onChange={(e) => setField('width', Math.max(1, Math.round(Number(e.target.value) || 1)))} />×
+            <input type="number" min={1} value={pre.height} onChange={(e) => setField('height', Math.max(1, Math.round(Number(e.target.value) || 1)))} />
+          </span>
+        </label>
+        <label>
+          Channels
+          <select value={pre.channels} onChange={(e) => setField('channels', Number(e.target.value) === 1 ? 1 : 3)}>
+            <option value={1}>1 (gray)</option>
+            <option value={3}>3 (colour)</option>
+          </select>
+        </label>
+        <label>
+          Order
+          <select value={pre.colorOrder} onChange={(e) => setField('colorOrder', e.target.value === 'BGR' ? 'BGR' : 'RGB')} disabled={pre.channels === 1}>
+            <option>RGB</option>
+            <option>BGR</option>
+          </select>
+        </label>
+        <label>
+          Resize
+          <select value={pre.resize} onChange={(e) => setField('resize', e.target.value === 'center-crop' ? 'center-crop' : 'stretch')}>
+            <option value="stretch">stretch</option>
+            <option value="center-crop">centre crop</option>
+          </select>
+        </label>
+        <label>
+          mean
+          <input value={meanText} onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setMeanText(e.target.value))} className={meanParsed.ok ? '' : 'invalid'} />
+        </label>
+        <label>
+          std
+          <input value={stdText} onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setStdText(e.target.value))} className={stdParsed.ok ? '' : 'invalid'} />
+        </label>
+      </div>
+      {fieldProblems.map((m) => (
+        <div key={m} className="field-error">
+          {m}
+        </div>
+      ))}
+      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="run-progress" />}
+      <DiagnosticList diagnostics={diagnostics} />
+      {result && result.comparisons.length > 0 && (
+        <table className="wf-table" data-testid="run-comparisons">
+          <thead>
+            <tr>
+              <th>engines</th>
+              <th>max abs difference</th>
+              <th>cosine similarity</th>
+              <th>top-k agreement</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.comparisons.map((c) => (
+              <tr key={`${c.a}-${c.b}`}>
+                <td className="mono">
+                  {c.a} vs {c.b}
+                </td>
+                <td className="num">{formatNumber(c.maxAbsDifference)}</td>
+                <td className="num">{c.cosineSimilarity.toFixed(6)}</td>
+                <td className="num">{formatPercent(c.topKAgreement)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="wf-results">
+        {result
+          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
+          : images.map((path) => (
+              <div key={path} className="wf-image-pending" data-testid="run-image">
+                {previews[path] ? <img src={previews[path]} alt={fileName(path)} className="wf-thumb" /> : <div className="wf-thumb" />}
+                <span className="mono">{fileName(path)}</span>
+              </div>
+            ))}
+        {images.length === 0 && !result && <div className="muted wf-hint">Choose test images, or drop them here. Each is shown as the network sees it after preprocessing.</div>}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,133 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { WeightSet } from '../../core/api.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import { buildTemplate } from '../../core/templates/index.js';
+import { autoBindWeights } from '../../core/weights/binding.js';
+import { createEditorStore } from '../store/editor-store.js';
+import { EditorProvider } from '../store/context.js';
+import { fakeHost, type FakeHost } from './fake-host.js';
+import { WorkflowDock } from './WorkflowDock.js';
+
+afterEach(cleanup);
+
+const LENET_TENSORS = [
+  { name: 'conv1.weight', count: 150 },
+  { name: 'conv1.bias', count: 6 },
+  { name: 'conv2.weight', count: 2400 },
+  { name: 'conv2.bias', count: 16 },
+  { name: 'fc1.weight', count: 48000 },
+  { name: 'fc1.bias', count: 120 },
+  { name: 'fc2.weight', count: 10080 },
+  { name: 'fc2.bias', count: 84 },
+  { name: 'fc3.weight', count: 840 },
+  { name: 'fc3.bias', count: 10 },
+];
+
+const SET: WeightSet = { id: 'w1', fileName: 'lenet5.wts', path: '/data/lenet5.wts', tensorCount: 10, elementCount: 61706, fileBytes: 555_000, loadedAt: '2026-01-01T00:00:00Z' };
+
+function setup(tensors = LENET_TENSORS): { host: FakeHost; store: ReturnType<typeof createEditorStore> } {
+  const store = createEditorStore(buildTemplate('lenet5')!);
+  const host = fakeHost({
+    'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+    'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'lenet5.wts', path: '/data/lenet5.wts', kind: 'file', size: 555_000, modifiedAt: '2026-01-01T00:00:00Z' }] }),
+    'weights.list': () => ({ sets: [] }),
+    'weights.import': () => ({ jobId: 'job-1' }),
+    'weights.tensors': () => ({ tensors }),
+    'weights.stats': ({ names }) => ({ stats: names.map((name) => ({ name, count: 6, min: -0.5, max: 0.25, mean: 0.01, std: 0.2, zeros: 0, nonFinite: 0, histogram: [1, 0, 3, 2] })) }),
+    'weights.bind': ({ document }) => ({ bindings: autoBindWeights(document as NetworkDocument, tensors).bindings, tensorCount: 10, boundCount: 10, ignored: [], unused: [], summary: '10 of 10 tensors bound' }),
+    'jobs.cancel': () => ({ status: 'running' }),
+  });
+  render(
+    <EditorProvider store={store}>
+      <WorkflowDock host={host} problems={<div>problems</div>} />
+    </EditorProvider>,
+  );
+  return { host, store };
+}
+
+/** Open the weights tab, pick lenet5.wts in the file browser and wait until the job is followed. */
+async function startImport(host: FakeHost): Promise<void> {
+  fireEvent.click(screen.getByTestId('dock-tab-weights'));
+  fireEvent.click(screen.getByTestId('weights-import'));
+  fireEvent.click(await screen.findByText('lenet5.wts'));
+  await waitFor(() => expect((screen.getByTestId('weights-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+  expect(host.calls.find((c) => c.method === 'weights.import')?.params).toEqual({ path: '/data/lenet5.wts' });
+}
+
+describe('Weights panel', () => {
+  it('imports through the file browser with size, speed and cancel, then lists every tensor with its shape, stats and binding', async () => {
+    const { host, store } = setup();
+    await startImport(host);
+    act(() => host.emit('job.progress', { jobId: 'job-1', kind: 'weights.import', progress: { phase: 'Decoding', bytes: { done: 277_500, total: 555_000 } } }));
+    const text = screen.getByTestId('weights-progress-text').textContent!;
+    expect(text).toMatch(/^Decoding · 278 KB of 555 KB · [\d.]+ (KB|MB|GB)\/s · [\d.]+ m?s elapsed$/);
+    fireEvent.click(screen.getByTestId('weights-progress-cancel'));
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'jobs.cancel')).toBe(true));
+    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: SET, diagnostics: [], elapsedMs: 40 }));
+
+    const rows = await screen.findAllByTestId('weights-row');
+    expect(rows.map((r) => r.getAttribute('data-tensor'))).toEqual(LENET_TENSORS.map((t) => t.name));
+    expect(screen.getByTestId('weights-file').textContent).toBe('lenet5.wts · 10 tensors · 555 KB · 0 bound');
+    // Before mapping nothing is bound; every slot is a missing-weights problem on its node.
+    expect(rows.every((r) => within(r).getByTestId('weights-bound-to').textContent === 'unused')).toBe(true);
+    expect(store.getState().nodeProblems.n1?.severity).toBe('error');
+    await waitFor(() => expect(within(rows[0]!).getAllByRole('cell')[3]!.textContent).toBe('-0.5'));
+    expect(rows[0]!.querySelectorAll('.wf-histogram rect')).toHaveLength(4);
+
+    fireEvent.click(screen.getByTestId('weights-automap'));
+    expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
+    expect(store.getState().doc.bindings.n1).toEqual({ kernel: 'conv1.weight', bias: 'conv1.bias' });
+    expect(store.getState().past).toHaveLength(1);
+    const conv1 = screen.getAllByTestId('weights-row')[0]!;
+    expect(within(conv1).getByTestId('weights-bound-to').textContent).toBe('conv1.kernel');
+    expect(within(conv1).getAllByRole('cell')[2]!.textContent).toBe('[6, 1, 5, 5]');
+    expect(store.getState().diagnostics.filter((d) => d.code.startsWith('weights.'))).toEqual([]);
+    expect(screen.getByTestId('weights-file').textContent).toContain('10 bound');
+  });
+
+  it('explains a mismatched count with the expected count and a hint, and binds a slot by hand from a list filtered by count', async () => {
+    const tensors = LENET_TENSORS.map((t) => (t.name === 'fc3.weight' ? { name: t.name, count: 8400 } : t)).concat({ name: 'spare.weight', count: 840 });
+    const { host, store } = setup(tensors);
+    await startImport(host);
+    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: { ...SET, tensorCount: 11 }, diagnostics: [], elapsedMs: 40 }));
+    fireEvent.click(await screen.findByTestId('weights-automap'));
+    await screen.findByTestId('weights-summary');
+    const problems = await screen.findByTestId('mapping-problems');
+    expect(problems.textContent).toContain(
+      "Layer 'fc3' (Linear) slot 'weight' expects 840 values [10, 84], but the tensor 'fc3.weight' has 8400. It would fit [100, 84]: 100 output features (classes) instead of 10.",
+    );
+    act(() => store.getState().select(['n11']));
+    const select = (await screen.findByTestId('bind-weight')) as HTMLSelectElement;
+    // Only tensors of 840 values are offered (plus the one bound now).
+    expect(Array.from(select.options).map((o) => o.value)).toEqual(['', 'fc3.weight', 'spare.weight']);
+    fireEvent.change(select, { target: { value: 'spare.weight' } });
+    expect(store.getState().doc.bindings.n11?.weight).toBe('spare.weight');
+    await waitFor(() => expect(screen.queryByTestId('mapping-problems')).toBeNull());
+  });
+
+  it('shows a failed import with its Diagnostic and changes nothing', async () => {
+    const { host, store } = setup();
+    await startImport(host);
+    const message = "lenet5.wts line 3: the tensor 'conv1.bias' declares 6 values but the line has 5; expected 6 hex words.";
+    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'failed', diagnostics: [{ severity: 'error', code: 'wts.count', message }], elapsedMs: 5 }));
+    expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain(message);
+    expect(store.getState().weights).toBeUndefined();
+    expect(screen.queryByTestId('weights-table')).toBeNull();
+  });
+
+  it('shows a host without the weights service plainly', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    const host = fakeHost({ 'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }), 'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'a.wts', path: '/data/a.wts', kind: 'file', size: 10, modifiedAt: '' }] }) });
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={host} problems={null} />
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-weights'));
+    fireEvent.click(screen.getByTestId('weights-import'));
+    fireEvent.click(await screen.findByText('a.wts'));
+    expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain("'weights.import' cannot be used: its service is not available in this build yet.");
+  });
+});

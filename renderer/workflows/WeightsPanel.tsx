@@ -1,0 +1,294 @@
+/**
+ * The weights panel: import a `.wts` (file browser, upload or drop) with a progress bar, size, speed
+ * and cancel; every tensor with its count, the shape its slot gives it, statistics and a small
+ * histogram, and where it is bound; auto-map with one click; bind a selected layer's slots by hand
+ * from a list filtered to tensors of the right count. The values stay in the host (rule 4).
+ */
+import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
+import { ok, type Diagnostic } from '../../core/diagnostics.js';
+import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
+import { useEditor, useEditorStore } from '../store/context.js';
+import type { EditorStore } from '../store/editor-store.js';
+import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
+import { formatBytes, formatDimsList, formatNumber } from './format.js';
+import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { uploadFile } from './upload.js';
+import type { PickFiles } from './WorkflowDock.js';
+
+/** Bins of the small histogram in each row. */
+const HISTOGRAM_BINS = 16;
+
+/** Load a weight set's tensor list into the store (replacing the one shown). */
+export async function showWeightSet(host: HostApi, store: EditorStore, set: WeightSet): Promise<Diagnostic[]> {
+  const r = await host.call('weights.tensors', { setId: set.id });
+  if (!r.ok) return r.diagnostics;
+  store.getState().setWeights({ set, tensors: r.value.tensors });
+  return [];
+}
+
+export const Histogram = memo(function Histogram({ bins }: { bins: readonly number[] }) {
+  const max = Math.max(1, ...bins);
+  const w = 64;
+  const h = 16;
+  const bw = w / Math.max(1, bins.length);
+  return (
+    <svg className="wf-histogram" width={w} height={h} viewBox={`0 0 ${w} ${h}`} aria-label="histogram">
+      {bins.map((b, i) => {
+        const bh = b === 0 ? 0 : Math.max(1, (b / max) * h);
+        return <rect key={i} x={i * bw} y={h - bh} width={Math.max(1, bw - 0.5)} height={bh} />;
+      })}
+    </svg>
+  );
+});
+
+/** The selected layer's weight slots, each with a list of the loaded tensors that fit it. */
+const SlotBinder = memo(function SlotBinder({ slots, tensors }: { slots: SlotStatus[]; tensors: { name: string; count: number }[] }) {
+  const store = useEditorStore();
+  const nodeId = useEditor((s) => (s.selected.length === 1 ? s.selected[0] : undefined));
+  const nodeName = useEditor((s) => s.doc.nodes.find((n) => n.id === nodeId)?.name);
+  const [showAll, setShowAll] = useState(false);
+  if (!nodeId || !nodeName) return <div className="muted">Select a layer on the canvas to bind its weight slots by hand.</div>;
+  const mine = slots.filter((s) => s.nodeId === nodeId);
+  if (mine.length === 0) return <div className="muted">Layer ‘{nodeName}’ has no weight slots.</div>;
+  const bind = (slot: string, tensor: string) =>
+    store.getState().apply((doc) => (tensor === '' ? ok(unbindSlot(doc, nodeId, slot)) : bindSlot(doc, nodeId, slot, tensor, store.getState().shapes)));
+  return (
+    <div className="wf-slots" data-testid="slot-binder">
+      <div className="wf-row">
+        <b>{nodeName}</b>
+        <label className="wf-check">
+          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} /> list tensors of any count
+        </label>
+      </div>
+      {mine.map((s) => {
+        const fits = tensors.filter((t) => showAll || s.expected === undefined || t.count === s.expected || t.name === s.tensor);
+        return (
+          <div key={s.slot} className={`wf-slot wf-slot-${s.status}`}>
+            <span className="mono">{s.slot}</span>
+            <span className="muted">{s.expected !== undefined ? `${s.expected} values${s.shape ? ` ${formatDimsList(s.shape)}` : ''}` : 'count unknown'}</span>
+            <select value={s.tensor ?? ''} onChange={(e) => bind(s.slot, e.target.value)} data-testid={`bind-${s.slot}`}>
+              <option value="">— not bound —</option>
+              {fits.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.name} ({t.count})
+                </option>
+              ))}
+            </select>
+            <span className="wf-slot-status">{s.status.replace('-', ' ')}</span>
+          </div>
+        );
+      })}
+    </div>
+  );
+});
+
+export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { host: HostApi | undefined; pickFiles: PickFiles }) {
+  const store = useEditorStore();
+  const weights = useEditor((s) => s.weights);
+  const doc = useEditor((s) => s.doc);
+  const shapes = useEditor((s) => s.shapes);
+  const [job, setJob] = useState<RunningJob | undefined>();
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [stats, setStats] = useState<Record<string, TensorStats>>({});
+  const [summary, setSummary] = useState<string | undefined>();
+  const [filter, setFilter] = useState('');
+  const [dropping, setDropping] = useState(false);
+  useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
+
+  const report = useMemo(() => (weights ? checkBindings(doc, weights.tensors, shapes) : undefined), [doc, weights, shapes]);
+  const boundTo = useMemo(() => {
+    const names = new Map(doc.nodes.map((n) => [n.id, n.name]));
+    const map = new Map<string, string[]>();
+    for (const s of report?.slots ?? []) if (s.tensor) map.set(s.tensor, [...(map.get(s.tensor) ?? []), `${names.get(s.nodeId) ?? s.nodeId}.${s.slot}`]);
+    return map;
+  }, [report, doc.nodes]);
+  const mappingProblems = useMemo(() => (report?.diagnostics ?? []).filter((d) => d.code === 'weights.count' || d.code === 'weights.missing' || d.code === 'weights.binding.unknown'), [report]);
+
+  // Weights the host already holds (opened from the command line, or before a reload).
+  useEffect(() => {
+    if (!host) return;
+    void host.call('weights.list', {}).then((r) => {
+      const last = r.ok ? r.value.sets.at(-1) : undefined;
+      if (last && !store.getState().weights) void showWeightSet(host, store, last);
+    });
+    return host.on('weights.changed', ({ sets }) => {
+      const current = store.getState().weights;
+      if (current && !sets.some((s) => s.id === current.set.id)) store.getState().setWeights(undefined);
+    });
+  }, [host, store]);
+
+  // Statistics for the tensors of the set shown, fetched once per set.
+  const setId = weights?.set.id;
+  useEffect(() => {
+    if (!host || !setId) return setStats({});
+    const names = store.getState().weights?.tensors.map((t) => t.name) ?? [];
+    let live = true;
+    void host.call('weights.stats', { setId, names, bins: HISTOGRAM_BINS }).then((r) => {
+      if (!live) return;
+      if (r.ok) setStats(Object.fromEntries(r.value.stats.map((s) => [s.name, s])));
+      else setDiagnostics(r.diagnostics);
+    });
+    return () => {
+      live = false;
+    };
+  }, [host, setId, store]);
+
+  const importPath = useCallback(
+    async (path: string, startedAt = Date.now()) => {
+      if (!host) return;
+      setDiagnostics([]);
+      setSummary(undefined);
+      setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt, now: Date.now() });
+      const previous = store.getState().weights?.set.id;
+      const outcome = await runJob(host, store, 'weights.import', `Import ${path.split('/').pop() ?? path}`, () => host.call('weights.import', { path }), {
+        onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
+        onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
+      });
+      setJob(undefined);
+      if (!outcome.started) return setDiagnostics(outcome.diagnostics);
+      const { finished } = outcome;
+      if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd(`The import of ${path}`, finished));
+      const problems = await showWeightSet(host, store, finished.result);
+      setDiagnostics([...finished.diagnostics, ...problems]);
+      if (problems.length === 0 && previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+    },
+    [host, store],
+  );
+
+  const chooseFile = async () => {
+    const [path] = await pickFiles({ purpose: 'weights', title: 'Import weights (.wts)', mode: 'open' });
+    if (path) await importPath(path);
+  };
+
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setDropping(false);
+    const file = e.dataTransfer.files[0];
+    if (!file || !host) return;
+    const startedAt = Date.now();
+    setJob({ jobId: undefined, progress: { phase: `Uploading ${file.name}`, bytes: { done: 0, total: file.size } }, startedAt, now: startedAt });
+    const r = await uploadFile(file, (done, total) => setJob((j) => (j ? { ...j, progress: { phase: `Uploading ${file.name}`, bytes: { done, total } }, now: Date.now() } : j)));
+    if (!r.ok) {
+      setJob(undefined);
+      return setDiagnostics(r.diagnostics);
+    }
+    await importPath(r.value.path, startedAt);
+  };
+
+  const autoMap = async () => {
+    if (!host || !weights) return;
+    const r = await host.call('weights.bind', { setId: weights.set.id, document: store.getState().doc });
+    if (!r.ok) return setDiagnostics(r.diagnostics);
+    store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
+    setSummary(r.value.summary);
+    setDiagnostics(r.diagnostics ?? []);
+  };
+
+  const unload = async () => {
+    if (!host || !weights) return;
+    const r = await host.call('weights.unload', { setId: weights.set.id });
+    if (!r.ok) return setDiagnostics(r.diagnostics);
+    store.getState().setWeights(undefined);
+    setSummary(undefined);
+  };
+
+  const needle = filter.trim().toLowerCase();
+  const rows = (weights?.tensors ?? []).filter((t) => !needle || t.name.toLowerCase().includes(needle) || (boundTo.get(t.name) ?? []).some((b) => b.toLowerCase().includes(needle)));
+  const boundCount = weights ? weights.tensors.filter((t) => boundTo.has(t.name)).length : 0;
+
+  return (
+    <div
+      className={`wf-panel${dropping ? ' wf-dropping' : ''}`}
+      data-testid="weights-panel"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('Files')) {
+          e.preventDefault();
+          setDropping(true);
+        }
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(e) => void onDrop(e)}
+    >
+      <div className="wf-toolbar">
+        <button className="primary" onClick={() => void chooseFile()} disabled={!host || job !== undefined} data-testid="weights-import">
+          Import .wts…
+        </button>
+        <button onClick={() => void autoMap()} disabled={!weights || job !== undefined} data-testid="weights-automap" title="Bind every slot whose PyTorch name (layer name + suffix) is in the file">
+          Auto-map
+        </button>
+        <button onClick={() => void unload()} disabled={!weights || job !== undefined}>
+          Unload
+        </button>
+        <input className="wf-filter" placeholder="Filter tensors or layers" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="weights-filter" />
+        {weights && (
+          <span className="muted" data-testid="weights-file">
+            {weights.set.fileName} · {weights.set.tensorCount} tensors · {formatBytes(weights.set.fileBytes)} · {boundCount} bound
+          </span>
+        )}
+      </div>
+      {!host && <div className="muted">Weights are decoded by the host; this page was opened without one.</div>}
+      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="weights-progress" />}
+      {summary && (
+        <div className="wf-summary" data-testid="weights-summary">
+          {summary}
+        </div>
+      )}
+      <DiagnosticList diagnostics={diagnostics} />
+      {!weights && !job && host && <div className="muted wf-hint">Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names.</div>}
+      {weights && (
+        <div className="wf-split">
+          <div className="wf-table-wrap">
+            <table className="wf-table" data-testid="weights-table">
+              <thead>
+                <tr>
+                  <th>tensor</th>
+                  <th>count</th>
+                  <th>shape</th>
+                  <th>min</th>
+                  <th>max</th>
+                  <th>mean</th>
+                  <th>std</th>
+                  <th>histogram</th>
+                  <th>bound to</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((t) => {
+                  const st = stats[t.name];
+                  const bound = boundTo.get(t.name);
+                  const shape = report?.shapes[t.name];
+                  return (
+                    <tr key={t.name} className={bound ? 'bound' : 'unused'} data-testid="weights-row" data-tensor={t.name}>
+                      <td className="mono">{t.name}</td>
+                      <td className="num">{t.count}</td>
+                      <td className="mono">{shape ? formatDimsList(shape) : '—'}</td>
+                      <td className="num">{st ? formatNumber(st.min) : ''}</td>
+                      <td className="num">{st ? formatNumber(st.max) : ''}</td>
+                      <td className="num">{st ? formatNumber(st.mean) : ''}</td>
+                      <td className="num">{st ? formatNumber(st.std) : ''}</td>
+                      <td>{st && <Histogram bins={st.histogram} />}</td>
+                      <td className={bound ? 'mono' : 'muted'} data-testid="weights-bound-to">
+                        {bound ? bound.join(', ') : 'unused'}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <div className="wf-side">
+            <div className="inspector-section">Bind by hand</div>
+            <SlotBinder slots={report?.slots ?? []} tensors={weights.tensors} />
+            {mappingProblems.length > 0 && (
+              <>
+                <div className="inspector-section">Mapping problems ({mappingProblems.length})</div>
+                <DiagnosticList diagnostics={mappingProblems.slice(0, 50)} testId="mapping-problems" />
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,96 @@
+/**
+ * The bottom dock: Problems and the workflow panels (weights, build, run, profile) as tabs, with the
+ * export menu. Every panel stays mounted when hidden, so a running job and its results survive a tab
+ * switch. The dock owns the file browser the panels ask for files through.
+ */
+import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { HostApi } from '../../core/api.js';
+import { useEditor } from '../store/context.js';
+import { BuildPanel } from './BuildPanel.js';
+import { ExportMenu } from './ExportMenu.js';
+import { FileBrowser, nativePick, type FileBrowserRequest } from './FileBrowser.js';
+import { ProfilePanel } from './ProfilePanel.js';
+import { RunPanel } from './RunPanel.js';
+import { WeightsPanel } from './WeightsPanel.js';
+import './workflows.css';
+
+/** How a panel asks for files: resolves with the chosen paths (none when cancelled). */
+export type PickFiles = (request: Omit<FileBrowserRequest, 'resolve'>) => Promise<string[]>;
+
+export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile';
+
+const TABS: { id: DockTab; label: string }[] = [
+  { id: 'problems', label: 'Problems' },
+  { id: 'weights', label: 'Weights' },
+  { id: 'build', label: 'Build' },
+  { id: 'run', label: 'Run' },
+  { id: 'profile', label: 'Profile' },
+];
+
+const JOB_TABS: Record<string, DockTab> = { Import: 'weights', Build: 'build', Run: 'run', Profile: 'profile' };
+
+const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
+  const problems = useEditor((s) => (tab === 'problems' ? s.diagnostics.filter((d) => d.severity === 'error').length : 0));
+  const busy = useEditor((s) => s.jobs.find((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab)?.progress ?? (s.jobs.some((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab) ? -1 : undefined));
+  if (busy !== undefined) return <span className="wf-tab-busy">{busy >= 0 ? `${Math.round(busy * 100)}%` : '…'}</span>;
+  if (problems > 0) return <span className="count error">{problems}</span>;
+  return null;
+});
+
+export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { host: HostApi | undefined; problems: ReactNode }) {
+  const [tab, setTab] = useState<DockTab>('problems');
+  const [request, setRequest] = useState<FileBrowserRequest | undefined>();
+
+  const pickFiles = useCallback<PickFiles>(
+    async (req) => {
+      if (!host) return [];
+      const native = await nativePick(host, req);
+      if (native) return native;
+      return new Promise((resolve) => setRequest({ ...req, resolve }));
+    },
+    [host],
+  );
+
+  useEffect(() => {
+    if (!host) return;
+    return host.on('menu.command', ({ command }) => {
+      if (command === 'file.importWeights') setTab('weights');
+      else if (command === 'network.build') setTab('build');
+      else if (command === 'network.run') setTab('run');
+      else if (command === 'network.profile') setTab('profile');
+    });
+  }, [host]);
+
+  return (
+    <section className={`wf-dock${tab === 'problems' ? '' : ' expanded'}`} data-testid="workflow-dock">
+      <div className="wf-tabs" role="tablist">
+        {TABS.map((t) => (
+          <button key={t.id} role="tab" aria-selected={tab === t.id} className={`wf-tab${tab === t.id ? ' active' : ''}`} onClick={() => setTab(t.id)} data-testid={`dock-tab-${t.id}`}>
+            {t.label}
+            <TabBadge tab={t.id} />
+          </button>
+        ))}
+        <span className="status-spacer" />
+        <ExportMenu host={host} pickFiles={pickFiles} />
+      </div>
+      <div className="wf-dock-body">
+        <div className="wf-tab-panel" hidden={tab !== 'problems'}>
+          {problems}
+        </div>
+        <div className="wf-tab-panel" hidden={tab !== 'weights'}>
+          <WeightsPanel host={host} pickFiles={pickFiles} />
+        </div>
+        <div className="wf-tab-panel" hidden={tab !== 'build'}>
+          <BuildPanel host={host} />
+        </div>
+        <div className="wf-tab-panel" hidden={tab !== 'run'}>
+          <RunPanel host={host} pickFiles={pickFiles} />
+        </div>
+        <div className="wf-tab-panel" hidden={tab !== 'profile'}>
+          <ProfilePanel host={host} />
+        </div>
+      </div>
+      {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
+    </section>
+  );
+});

@@ -1,0 +1,64 @@
+/**
+ * Running a host job from a panel: start it, follow its progress and log lines, keep the store's job
+ * list current, and hand back how it ended. Every path resolves; a refused start or a host that is
+ * not there comes back as Diagnostics, shown as they are.
+ */
+import { followJob, type HostApi, type JobFinished, type JobKind, type JobProgress } from '../../core/api.js';
+import type { Diagnostic, Result } from '../../core/diagnostics.js';
+import type { EditorStore } from '../store/editor-store.js';
+
+export interface JobCallbacks {
+  /** Called once the host accepted the job, with its id (for cancel). */
+  onStarted?: (jobId: string) => void;
+  onProgress?: (progress: JobProgress) => void;
+  onLog?: (line: string, severity: string) => void;
+}
+
+/** The job's end, or the Diagnostics that stopped it from starting. */
+export type JobOutcome<K extends JobKind> = { started: false; diagnostics: Diagnostic[] } | { started: true; finished: Extract<JobFinished, { kind: K }> };
+
+/**
+ * Start a job with `start` (a host call returning `{ jobId }`) and follow it to its end. The store's
+ * `jobs` list shows it while it runs.
+ */
+export async function runJob<K extends JobKind>(
+  host: HostApi,
+  store: EditorStore,
+  kind: K,
+  label: string,
+  start: () => Promise<Result<{ jobId: string }>>,
+  callbacks: JobCallbacks = {},
+): Promise<JobOutcome<K>> {
+  const started = await start();
+  if (!started.ok) return { started: false, diagnostics: started.diagnostics };
+  const { jobId } = started.value;
+  store.getState().trackJob({ id: jobId, label, progress: undefined });
+  callbacks.onStarted?.(jobId);
+  const finished = await followJob(
+    host,
+    jobId,
+    (progress) => {
+      store.getState().trackJob({ id: jobId, label, progress: progress.fraction });
+      callbacks.onProgress?.(progress);
+    },
+    callbacks.onLog,
+  );
+  store.getState().endJob(jobId);
+  if (finished.kind !== kind) {
+    return { started: false, diagnostics: [{ severity: 'error', code: 'job.kind', message: `The host finished job ${jobId} as a '${finished.kind}' job; expected '${kind}'.` }] };
+  }
+  return { started: true, finished: finished as Extract<JobFinished, { kind: K }> };
+}
+
+/** Ask the host to cancel a job; its job.finished event (status 'cancelled') ends the panel's wait. */
+export async function cancelJob(host: HostApi, jobId: string): Promise<Diagnostic[]> {
+  const r = await host.call('jobs.cancel', { jobId });
+  return r.ok ? [] : r.diagnostics;
+}
+
+/** A sentence for a job that did not succeed, when the host sent no Diagnostics. */
+export function describeEnd(what: string, finished: { status: string; diagnostics: Diagnostic[] }): Diagnostic[] {
+  if (finished.status === 'cancelled') return [{ severity: 'info', code: 'job.cancelled', message: `${what} was cancelled; nothing changed.` }];
+  if (finished.diagnostics.length > 0) return finished.diagnostics;
+  return [{ severity: 'error', code: 'job.failed', message: `${what} failed without an explanation from the host.` }];
+}
