@@ -1,16 +1,20 @@
-/** `trt-studio check PROJECT.trtstudio [--json]`: load, validate and infer shapes; print dims and every Diagnostic. */
+/**
+ * `trt-studio check PROJECT.trtstudio [--weights FILE.wts] [--json]`: load, validate and infer shapes; print dims and
+ * every Diagnostic. With `--weights`, also bind the file onto the network and report the binding.
+ */
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
 import { inferShapes } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
+import { checkWeights } from './check-weights.js';
 import { formatDiagnostic, loadProjectFile } from './project-io.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: "Validate a project and infer every layer's output dims; exit 1 when the network has errors.",
-  usage: 'check PROJECT.trtstudio [--json]',
+  usage: 'check PROJECT.trtstudio [--weights FILE.wts] [--json]',
   async run(args, io) {
-    const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' } }, io);
+    const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' }, weights: { type: 'string' } }, io);
     if (!parsed) return EXIT_USAGE;
     const [path] = parsed.positionals;
     if (!path || parsed.positionals.length > 1) {
@@ -26,7 +30,15 @@ export const checkCommand: CliCommand = {
     }
     const doc = loaded.doc;
     const report = inferShapes(doc);
-    const diagnostics: Diagnostic[] = report.diagnostics;
+    const diagnostics: Diagnostic[] = [...report.diagnostics];
+    const weightsPath = parsed.values.weights;
+    const weights = typeof weightsPath === 'string' ? await checkWeights(doc, report, weightsPath) : undefined;
+    if (weights && !weights.ok) {
+      if (json) io.out(JSON.stringify({ file: path, ok: false, nodes: [], diagnostics: weights.diagnostics }, null, 2));
+      else for (const d of weights.diagnostics) io.err(formatDiagnostic(d));
+      return weights.exitCode;
+    }
+    if (weights) diagnostics.push(...weights.diagnostics);
     const names = new Map<string, string>([...doc.nodes.map((n) => [n.id, n.name] as const), ...doc.inputs.map((i) => [i.id, i.name] as const)]);
     const rows = [
       ...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'input', outputs: report.nodes[i.id]?.outputs ?? {} })),
@@ -37,7 +49,7 @@ export const checkCommand: CliCommand = {
     ];
     const ok = !hasErrors(diagnostics);
     if (json) {
-      io.out(JSON.stringify({ file: path, ok, nodes: rows, diagnostics }, null, 2));
+      io.out(JSON.stringify({ file: path, ok, nodes: rows, ...(weights ? { weights: weights.json } : {}), diagnostics }, null, 2));
     } else {
       io.out(`${doc.name}: ${doc.inputs.length} input(s), ${doc.nodes.length} layer(s), ${doc.outputs.length} output(s)`);
       const width = Math.max(8, ...rows.map((r) => r.name.length));
@@ -45,6 +57,7 @@ export const checkCommand: CliCommand = {
         const dims = Object.entries(r.outputs).map(([port, t]) => (Object.keys(r.outputs).length > 1 ? `${port}=` : '') + `${formatDims(t.dims)} ${t.dtype}`);
         io.out(`  ${r.name.padEnd(width)}  ${r.type.padEnd(20)} ${dims.join('  ') || '(not inferred)'}`);
       }
+      if (weights) io.out(weights.line);
       for (const d of diagnostics) io.out(formatDiagnostic(d, (id) => names.get(id)));
       io.out(ok ? 'No errors.' : `${diagnostics.filter((d) => d.severity === 'error').length} error(s).`);
     }

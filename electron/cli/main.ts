@@ -4,13 +4,16 @@
  * cannot be read or the command line is wrong.
  */
 import { checkCommand } from './check.js';
+import { exportCommand } from './export.js';
 import { layersCommand } from './layers.js';
+import { profileCommand } from './profile.js';
+import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { templateCommand } from './template.js';
 import { weightsCommand } from './weights.js';
 import { EXIT_USAGE, type CliCommand, type CliIo } from './command.js';
 
-const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand];
+const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand, runCommand, profileCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
