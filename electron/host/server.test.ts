@@ -117,6 +117,16 @@ describe('the token', () => {
     expect((await openSocket('?token=wrong')).status).toBe(401);
   });
 
+  it('opens the WebSocket as a Bearer header too (for clients that are not browsers)', async () => {
+    const { socket } = await openSocket('', { Authorization: `Bearer ${host.token}` });
+    expect(socket?.readyState).toBe(WebSocket.OPEN);
+    const api = createHostApi(webSocketTransport(socket as unknown as TextSocket), 'web');
+    const caps = await api.call('host.capabilities', {});
+    expect(caps.ok && caps.value.host).toBe('web');
+    socket?.close();
+    expect((await openSocket('', { Authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
   it('is printed in the URL', () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
     expect(host.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
