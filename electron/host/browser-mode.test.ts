@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodResult } from '../../core/api.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { createHostServices } from '../services/host-services.js';
 import { memoryLog } from '../services/log.js';
@@ -52,8 +53,9 @@ describe('browser mode', () => {
       expect(printed[0]).toBe(`TRT Studio is running at http://127.0.0.1:${mode.host.port}/?token=${mode.host.token}`);
       expect(printed[1]).toBe('note: the user interface is not built yet; run npm run build:renderer.');
       const startup = await mode.services.dispatch('host.startup', {}, { transport: 'web', clientId: 'test' });
-      expect(startup.ok && startup.value.project?.document.name).toBe('Tiny');
-      expect(startup.ok && startup.value.project?.path).toBe(projectPath);
+      const project = startup.ok ? (startup.value as MethodResult<'host.startup'>).project : null;
+      expect(project?.document.name).toBe('Tiny');
+      expect(project?.path).toBe(projectPath);
       // The project's folder became browsable.
       const roots = await mode.services.dispatch('files.roots', {}, { transport: 'web', clientId: 'test' });
       expect(roots.ok && (roots.value as { roots: { path: string }[] }).roots.map((r) => r.path)).toContain(dir);
