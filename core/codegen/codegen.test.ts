@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { TrtProgram } from '../program/types.js';
-import { generateCpp, generateCppCMake, generatePython } from './index.js';
+import { buildTemplate } from '../templates/index.js';
+import { generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
 import { templateProgram } from './testing.js';
 
 const GOLDEN = join(__dirname, 'golden');
@@ -88,5 +89,26 @@ describe('generated code', () => {
     const cpp = unwrap(generateCpp(program));
     expect(cpp).toContain('profile->setDimensions("data", OptProfileSelector::kMAX, dims({8, 1, 32, 32}));');
     expect(cpp).toContain('context.setInputShape("data", dims({4, 1, 32, 32}));');
+  });
+});
+
+describe('programForCodegen', () => {
+  test('with the .wts names it prints the golden program; without, required slots read their PyTorch names and optional convolution biases stay empty', () => {
+    const doc = buildTemplate('lenet5')!;
+    const names = templateProgram('lenet5').weights.map((w) => (w.recipe.kind === 'tensor' ? { name: w.recipe.tensor, count: w.count } : undefined));
+    const withFile = programForCodegen(doc, names.filter((n) => n !== undefined));
+    if (!withFile.ok) throw new Error(withFile.diagnostics[0]!.message);
+    expect(unwrap(generatePython(withFile.value))).toBe(readFileSync(join(GOLDEN, 'lenet5.py'), 'utf8'));
+    const alone = programForCodegen(doc);
+    if (!alone.ok) throw new Error(alone.diagnostics[0]!.message);
+    expect(alone.value.weights.map((w) => (w.recipe.kind === 'tensor' ? w.recipe.tensor : w.recipe.kind))).toEqual([
+      'conv1.weight', 'conv2.weight', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias',
+    ]);
+  });
+
+  test('a .wts whose tensor has the wrong size fails with the binding Diagnostic', () => {
+    const result = programForCodegen(buildTemplate('lenet5')!, [{ name: 'conv1.weight', count: 149 }]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toContain('weights.count');
   });
 });

@@ -5,4 +5,5 @@
  */
 export { CODEGEN_OPS, type CodegenOptions } from './common.js';
 export { cppTargetName, generateCpp, generateCppCMake } from './cpp.js';
+export { programForCodegen } from './program.js';
 export { generatePython } from './python.js';

@@ -3,7 +3,10 @@
  * COMMANDS. Exit codes: 0 success, 1 the input has errors (the network, the weights), 2 a file
  * cannot be read or the command line is wrong.
  */
+import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { codegenCommand } from './codegen.js';
+import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
 import { layersCommand } from './layers.js';
 import { profileCommand } from './profile.js';
@@ -13,7 +16,7 @@ import { templateCommand } from './template.js';
 import { weightsCommand } from './weights.js';
 import { EXIT_USAGE, type CliCommand, type CliIo } from './command.js';
 
-const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand, runCommand, profileCommand, exportCommand];
+const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand, runCommand, profileCommand, exportCommand, doctorCommand, buildCommand, codegenCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

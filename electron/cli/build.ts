@@ -1,0 +1,166 @@
+/**
+ * `trt-studio build PROJECT --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]`:
+ * bind the weights, lower the network and build a serialized TensorRT engine in the engine host.
+ * Without TensorRT it exits 2 with the loader's reason and where to read about building the addon.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { error, hasErrors, type Diagnostic } from '../../core/diagnostics.js';
+import { lowerToProgram } from '../../core/lower/lower.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import { inferShapes } from '../../core/shapes/infer.js';
+import { bindWeights } from '../../core/weights/binding.js';
+import type { NativeBuildEvent, NativeBuildOptions } from '../../native/lib/types.js';
+import { TensorRTBackend, type TensorRTBackendOptions } from '../backends/tensorrt/backend.js';
+import { WeightStore } from '../services/weight-store.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
+import { formatDiagnostic, loadProjectFile } from './project-io.js';
+
+/** Where a user reads how to build the addon with TensorRT. */
+export const NATIVE_README_HINT = 'See native/README.md for building the addon against TensorRT; `trt-studio doctor` shows what this machine has.';
+
+function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], doc?: NetworkDocument): void {
+  const names = new Map<string, string>(doc ? [...doc.nodes.map((n) => [n.id, n.name] as const), ...doc.inputs.map((i) => [i.id, i.name] as const)] : []);
+  for (const d of diagnostics) io.err(formatDiagnostic(d, (id) => names.get(id)));
+}
+
+/** A positive whole number of MiB, or undefined. */
+function parseMiB(text: string): number | undefined {
+  return /^[1-9][0-9]{0,6}$/.test(text) ? Number(text) : undefined;
+}
+
+/** The build command over a given TensorRT backend factory (tests pass one over the TensorRT test double). */
+export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions) => TensorRTBackend = (options) => new TensorRTBackend(options)): CliCommand {
+  return {
+    name: 'build',
+    summary: 'Build a TensorRT engine from a project and its .wts weights (needs TensorRT; see `doctor`).',
+    usage: 'build PROJECT.trtstudio --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]',
+    async run(args, io) {
+      const parsed = parseCommandArgs(
+        this,
+        args,
+        {
+          weights: { type: 'string' },
+          output: { type: 'string', short: 'o' },
+          fp16: { type: 'boolean' },
+          workspace: { type: 'string' },
+          'timing-cache': { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        io,
+      );
+      if (!parsed) return EXIT_USAGE;
+      const v = parsed.values;
+      const [projectPath] = parsed.positionals;
+      if (!projectPath || parsed.positionals.length > 1) {
+        io.err(`Expected one project file.\nUsage: trt-studio ${this.usage}`);
+        return EXIT_USAGE;
+      }
+      if (typeof v.weights !== 'string' || typeof v.output !== 'string') {
+        io.err(`${typeof v.weights !== 'string' ? '--weights FILE.wts' : '-o OUT.engine'} is required.\nUsage: trt-studio ${this.usage}`);
+        return EXIT_USAGE;
+      }
+      const workspaceMiB = typeof v.workspace === 'string' ? parseMiB(v.workspace) : 1024;
+      if (workspaceMiB === undefined) {
+        io.err(`--workspace must be a whole number of MiB from 1 to 9999999; got '${String(v.workspace)}'.`);
+        return EXIT_USAGE;
+      }
+      const json = v.json === true;
+      const cachePath = typeof v['timing-cache'] === 'string' ? v['timing-cache'] : undefined;
+
+      const loaded = await loadProjectFile(projectPath);
+      if (!loaded.ok) {
+        printDiagnostics(io, loaded.diagnostics);
+        return loaded.exitCode;
+      }
+      const shapes = inferShapes(loaded.doc);
+      const shapeErrors = shapes.diagnostics.filter((d) => d.severity === 'error');
+      if (shapeErrors.length > 0) {
+        printDiagnostics(io, shapeErrors, loaded.doc);
+        return EXIT_INVALID;
+      }
+
+      const store = new WeightStore();
+      let backend: TensorRTBackend | undefined;
+      try {
+        const file = await store.load(v.weights);
+        if (!file.ok) {
+          printDiagnostics(io, [file.diagnostic]);
+          return file.unreadable ? EXIT_USAGE : EXIT_INVALID;
+        }
+        const { doc, report } = bindWeights(loaded.doc, file.file.tensors.map((t) => ({ name: t.name, count: t.count })), shapes);
+        if (hasErrors(report.diagnostics)) {
+          printDiagnostics(io, report.diagnostics.filter((d) => d.severity === 'error'), doc);
+          return EXIT_INVALID;
+        }
+        const lowered = lowerToProgram(doc, (name) => store.tensor(file.file.id, name));
+        if (!lowered.ok) {
+          printDiagnostics(io, lowered.diagnostics, doc);
+          return EXIT_INVALID;
+        }
+
+        const onBuildEvent = (event: NativeBuildEvent) => {
+          if (json) return;
+          if (event.kind === 'phaseStart' && event.parentPhase === undefined) io.err(`  ${event.phase}`);
+          if (event.kind === 'diagnostic') printDiagnostics(io, [event.diagnostic], doc);
+        };
+        backend = makeBackend({ onBuildEvent });
+        const capabilities = await backend.hostCapabilities();
+        if (!capabilities.ok) {
+          printDiagnostics(io, capabilities.diagnostics, doc);
+          return EXIT_USAGE;
+        }
+        if (!capabilities.value.available) {
+          io.err(capabilities.value.explanation ?? 'TensorRT is not available.');
+          io.err(NATIVE_README_HINT);
+          return EXIT_USAGE;
+        }
+        let timingCache: Uint8Array | undefined;
+        if (cachePath) {
+          try {
+            timingCache = new Uint8Array(await readFile(cachePath));
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+              printDiagnostics(io, [error('file.read', `Cannot read the timing cache ${cachePath}: ${(e as Error).message}.`)]);
+              return EXIT_USAGE;
+            }
+          }
+        }
+        const buildOptions: NativeBuildOptions = { precision: v.fp16 === true ? 'FP16' : 'FP32', workspaceBytes: workspaceMiB * 2 ** 20, ...(timingCache ? { timingCache } : {}) };
+        const version = capabilities.value.native?.buildTensorRTVersion ?? '?';
+        const program = lowered.value.program;
+        if (!json)
+          io.out(`Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision}, workspace ${workspaceMiB} MiB.`);
+        const built = await backend.buildEngine(lowered.value, { buildOptions });
+        if (!built.ok) {
+          printDiagnostics(io, built.diagnostics, doc);
+          return EXIT_INVALID;
+        }
+        try {
+          await writeFile(v.output, built.value.engine);
+          if (cachePath) await writeFile(cachePath, built.value.timingCache);
+        } catch (e) {
+          printDiagnostics(io, [error('file.write', `Cannot write ${(e as NodeJS.ErrnoException).path ?? v.output}: ${(e as Error).message}.`)]);
+          return EXIT_USAGE;
+        }
+        if (json) {
+          io.out(
+            JSON.stringify(
+              { engine: v.output, bytes: built.value.engine.length, tensorrt: version, precision: buildOptions.precision, workspaceMiB, timingCache: cachePath ?? null, diagnostics: built.value.diagnostics },
+              null,
+              2,
+            ),
+          );
+        } else {
+          printDiagnostics(io, built.value.diagnostics, doc);
+          io.out(`Wrote ${v.output} (${built.value.engine.length} bytes).${cachePath ? ` Timing cache saved to ${cachePath}.` : ''}`);
+        }
+        return EXIT_OK;
+      } finally {
+        backend?.dispose();
+        await store.dispose();
+      }
+    },
+  };
+}
+
+export const buildCommand: CliCommand = createBuildCommand();
