@@ -18,11 +18,12 @@ export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
 
-/** `0.42 ms`, `12.5 ms`, `3.2 s`. */
+/** `0.042 ms`, `4.20 ms`, `12.5 ms`, `3.2 s`. */
 export function formatMs(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(3)} ms`;
 }
 
 /** A statistic in a table cell: 4 significant digits, exponent for very small or large values. */
@@ -34,9 +35,11 @@ export function formatNumber(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
 
-/** `87.3%`. */
+/** `87.3%`, `99.99%`, `100%`. */
 export function formatPercent(fraction: number): string {
-  return `${(fraction * 100).toFixed(fraction >= 0.9995 || fraction === 0 ? 0 : 1)}%`;
+  if (fraction === 0 || fraction === 1) return `${fraction * 100}%`;
+  // Near-certain classes keep two decimals, so 99.99% is not shown as 100%.
+  return `${(fraction * 100).toFixed(fraction > 0.999 && fraction < 1 ? 2 : 1)}%`;
 }
 
 /** `[1, 10]`. */

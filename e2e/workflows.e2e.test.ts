@@ -1,0 +1,126 @@
+/**
+ * The main story of TRT Studio end to end, in Debian's Chromium against the real web host: LeNet-5
+ * from the template, the trained digits weights imported through the file browser and auto-mapped,
+ * a build with the reference runtime (TensorRT is absent here), handwritten digits run through it
+ * with PyTorch's classes on screen, and a profile with its chart, table and heat overlay.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
+
+const url = inject('editorUrl');
+const workDir = inject('workDir');
+const withHost = inject('serverKind') === 'host';
+
+/** The digits this story runs, with PyTorch's softmax for each (fixtures/digits.json). */
+const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
+const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file));
+
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  copyFileSync('fixtures/lenet5_digits.wts', join(workDir, 'lenet5_digits.wts'));
+  for (const file of DIGITS) copyFileSync(join('fixtures/digits', file), join(workDir, file));
+  browser = await launchBrowser();
+  ({ page, pageErrors } = await openEditor(browser, url));
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
+async function browseWorkDir(): Promise<void> {
+  await page.waitForSelector('[data-testid=file-browser]');
+  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
+  if ((await root.count()) > 0) await root.click();
+  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+}
+
+// Steps run in order on one page: each continues the story of the one before.
+describe.runIf(withHost)('the whole story in the UI', () => {
+  it('creates LeNet-5 from the template', async () => {
+    // Earlier e2e files may have left autosaves in the shared work folder; this story does not need them.
+    await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
+    const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
+    for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
+      await discard.click();
+      await page.waitForTimeout(150);
+    }
+    await page.click('[data-testid=btn-templates]');
+    await page.click('[data-testid=template-lenet5]');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
+  });
+
+  it('imports the trained weights through the file browser and auto-maps every tensor', async () => {
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
+    await page.click('[data-testid=weights-automap]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
+    const doc = await documentOf(page);
+    expect(doc.bindings[doc.nodes.find((n) => n.name === 'fc3')!.id]).toEqual({ weight: 'fc3.weight', bias: 'fc3.bias' });
+    expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] [data-testid=weights-bound-to]').textContent()).toBe('conv1.kernel');
+    expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] td').nth(2).textContent()).toBe('[6, 1, 5, 5]');
+    await screenshot(page, 'workflow-01-weights');
+  });
+
+  it('builds with the reference runtime, said plainly', async () => {
+    await page.click('[data-testid=dock-tab-build]');
+    expect(await page.locator('[data-testid=build-backend-note]').textContent()).toContain('Builds use the reference runtime');
+    expect(await page.locator('[data-testid=build-backend]').inputValue()).toBe('onnxruntime');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(/^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/);
+    await expect.poll(() => page.locator('[data-testid=build-history] tbody tr').count()).toBe(1);
+    await screenshot(page, 'workflow-02-build');
+  });
+
+  it('runs handwritten digits with the MNIST preset and shows PyTorch’s top-1 class with its probability', async () => {
+    await page.click('[data-testid=dock-tab-run]');
+    expect(await page.locator('[data-testid=run-preset]').inputValue()).toBe('mnist');
+    await page.click('[data-testid=run-choose]');
+    await browseWorkDir();
+    for (const file of DIGITS) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
+    await page.click('[data-testid=file-browser-ok]');
+    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length);
+    await page.click('[data-testid=run-start]');
+    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length);
+    for (const c of expected) {
+      const top = c.softmax.indexOf(Math.max(...c.softmax));
+      const result = page.locator(`[data-testid=run-result][data-file="${c.file}"]`);
+      const top1 = result.locator('[data-testid=run-top1]');
+      expect(await top1.locator('.wf-top-label').textContent()).toMatch(new RegExp(`^(class )?${top}$`));
+      const shown = Number(/^([\d.]+)%$/.exec((await top1.locator('.num').textContent()) ?? '')?.[1]);
+      expect(Math.abs(shown - c.softmax[top]! * 100)).toBeLessThan(0.1);
+      expect(await result.locator('[data-testid=run-top] li').count()).toBe(5);
+    }
+    await screenshot(page, 'workflow-03-run');
+  });
+
+  it('profiles the engine: latency statistics, a per-layer chart and table, a heat overlay, and a row centres its node', async () => {
+    await page.click('[data-testid=dock-tab-profile]');
+    await page.fill('[data-testid=profile-iterations]', '50');
+    await page.click('[data-testid=profile-start]');
+    await page.waitForSelector('[data-testid=profile-table]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid=profile-latency]').textContent()).toMatch(/median[\d.]+ m?s/);
+    expect(await page.locator('[data-testid=profile-row]').count()).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('[data-testid=profile-chart] svg rect, [data-testid=profile-chart] svg path').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
+    // Sorting by time puts the slowest layer first; clicking it selects its node.
+    const first = page.locator('[data-testid=profile-row].clickable').first();
+    const nodeName = (await first.locator('td').nth(1).textContent()) ?? '';
+    await first.click();
+    const doc = await documentOf(page);
+    const selected = await page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected);
+    expect(selected.map((id) => doc.nodes.find((n) => n.id === id)?.name)).toEqual([nodeName]);
+    await screenshot(page, 'workflow-04-profile');
+    expect(pageErrors).toEqual([]);
+  });
+});
