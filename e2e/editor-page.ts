@@ -83,3 +83,28 @@ export async function setField(page: Page, param: string, value: string): Promis
 export async function wireLabel(page: Page, edgeId: string): Promise<string> {
   return (await page.locator(`[data-testid=wire-label][data-edge="${edgeId}"]`).textContent()) ?? '';
 }
+
+/** Double-click the middle of a wire (where its dims label sits). */
+export async function doubleClickWire(page: Page, edgeId: string): Promise<void> {
+  const box = (await page.locator(`[data-testid=wire-label][data-edge="${edgeId}"]`).boundingBox())!;
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** A node's centre in page coordinates. */
+export async function nodeCentre(page: Page, name: string): Promise<{ x: number; y: number }> {
+  const box = (await nodeLocator(page, name).boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** The canvas's centre in page coordinates. */
+export async function canvasCentre(page: Page): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('[data-testid=canvas]').boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Whether every node drawn on the canvas lies inside the visible canvas. */
+export async function allNodesVisible(page: Page): Promise<boolean> {
+  const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  return boxes.length > 0 && boxes.every((b) => b.x >= canvas.x - 1 && b.y >= canvas.y - 1 && b.x + b.w <= canvas.x + canvas.width + 1 && b.y + b.h <= canvas.y + canvas.height + 1);
+}

@@ -1,7 +1,22 @@
 /** The editor, end to end: a real Chromium driving the built renderer as a user would. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { documentOf, dragFromPalette, dragWire, dragWireToEmpty, launchBrowser, nodeLocator, openEditor, screenshot, setField, wireLabel } from './editor-page.js';
+import {
+  allNodesVisible,
+  canvasCentre,
+  documentOf,
+  doubleClickWire,
+  dragFromPalette,
+  dragWire,
+  dragWireToEmpty,
+  launchBrowser,
+  nodeCentre,
+  nodeLocator,
+  openEditor,
+  screenshot,
+  setField,
+  wireLabel,
+} from './editor-page.js';
 
 let browser: Browser;
 const url = inject('editorUrl');
@@ -130,5 +145,174 @@ describe('building a network by hand', () => {
     await expect.poll(() => page.locator('[data-testid=group-node]').count()).toBe(1);
     expect((await documentOf(page)).ui.groups[0]!.collapsed).toBe(true);
     await screenshot(page, '07-group-collapsed');
+  });
+});
+
+describe('editing comforts', () => {
+  it('drops a wire on empty canvas, lists only the layers that accept its tensor, and connects the chosen one', async () => {
+    const { page, pageErrors } = await openEditor(browser, url);
+    await dragFromPalette(page, 'Input', { x: 180, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).inputs.length).toBe(1);
+    await dragWireToEmpty(page, { node: 'data', port: 'output' }, { x: 800, y: 400 });
+    const input = page.locator('[data-testid=search-input]');
+    await expect(input.getAttribute('placeholder')).resolves.toBe('Layers that accept [1, 3, 224, 224]…');
+    const types = await page.locator('[data-testid=search-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
+    // A BasicBlock with its default 64 channels cannot add its shortcut to a 3-channel tensor; a constant takes no input.
+    expect(types).toContain('addConvolutionNd');
+    expect(types).not.toContain('BasicBlock');
+    expect(types).not.toContain('addConstant');
+    await screenshot(page, '08-wire-dropped-menu');
+    await input.fill('convolution');
+    await page.keyboard.press('Enter');
+    const doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.type)).toEqual(['addConvolutionNd']);
+    expect(doc.edges.map((e) => [e.from.node, e.to.node, e.to.port])).toEqual([[doc.inputs[0]!.id, doc.nodes[0]!.id, 'input']]);
+    // The default 3×3 kernel without padding.
+    await expect.poll(() => nodeLocator(page, 'convolution').locator('.node-dims').textContent()).toBe('[1, 64, 222, 222]');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('inserts a layer onto a wire by double-clicking it, and bypasses it again', async () => {
+    const { page } = await inputAndConvolution();
+    const wire = (await documentOf(page)).edges[0]!;
+    await doubleClickWire(page, wire.id);
+    const input = page.locator('[data-testid=search-input]');
+    await expect(input.getAttribute('placeholder')).resolves.toBe('Insert a layer onto the wire…');
+    await input.fill('activation');
+    await page.keyboard.press('Enter');
+    let doc = await documentOf(page);
+    const names = (id: string) => doc.nodes.find((n) => n.id === id)?.name ?? doc.inputs.find((i) => i.id === id)?.name;
+    expect(doc.edges.map((e) => `${names(e.from.node)} → ${names(e.to.node)}`).sort()).toEqual(['activation → convolution', 'data → activation']);
+    await screenshot(page, '09-inserted-on-wire');
+    // The inserted layer is selected; the inspector's Bypass takes it out and rewires around it.
+    await page.locator('[data-testid=inspector] button', { hasText: 'Bypass' }).click();
+    doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.name)).toEqual(['convolution']);
+    expect(doc.edges.map((e) => `${names(e.from.node)} → ${names(e.to.node)}`)).toEqual(['data → convolution']);
+    // One undo brings the activation back with both wires; B bypasses it from the keyboard.
+    await page.keyboard.press('Control+z');
+    expect((await documentOf(page)).nodes).toHaveLength(2);
+    await nodeLocator(page, 'activation').click();
+    await page.keyboard.press('b');
+    expect((await documentOf(page)).nodes.map((n) => n.name)).toEqual(['convolution']);
+  });
+
+  it('expands a composite into its primitives in place, keeping the dims on the wires', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'Input', { x: 150, y: 220 });
+    await dragFromPalette(page, 'ConvBnAct', { x: 480, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    const block = (await documentOf(page)).nodes[0]!;
+    await dragWire(page, { node: 'data', port: 'output' }, { node: block.name, port: 'input' });
+    await expect.poll(async () => (await documentOf(page)).edges.length).toBe(1);
+    await nodeLocator(page, block.name).click();
+    await page.locator('[data-testid=expand-composite]').click();
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.type)).toEqual(['addConvolutionNd', 'BatchNorm2d', 'addActivation']);
+    const doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.name)).toEqual([`${block.name}.0`, `${block.name}.1`, `${block.name}.2`]);
+    const last = doc.nodes[2]!;
+    await expect.poll(() => nodeLocator(page, last.name).locator('.node-dims').textContent()).toBe('[1, 64, 224, 224]');
+    await expect.poll(() => page.locator('[data-testid=wire-label]').allTextContents()).toEqual(['[1, 3, 224, 224]', '[1, 64, 224, 224]', '[1, 64, 224, 224]']);
+    await screenshot(page, '10-composite-expanded');
+    // The expansion is one step.
+    await page.keyboard.press('Control+z');
+    expect((await documentOf(page)).nodes.map((n) => n.type)).toEqual(['ConvBnAct']);
+  });
+
+  it('marks a layer with a problem badge and centres it when its problem is clicked', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'addPoolingNd', { x: 150, y: 120 });
+    await expect.poll(() => nodeLocator(page, 'pooling').locator('[data-testid=problem-badge]').textContent()).toBe('!');
+    // Pan the pooling layer out of the middle of the view.
+    const pane = page.locator('.react-flow__pane');
+    const box = (await pane.boundingBox())!;
+    await page.mouse.move(box.x + 600, box.y + 400);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 900, box.y + 500, { steps: 6 });
+    await page.mouse.up();
+    const problem = page.locator('[data-testid=problem]').first();
+    await expect(problem.locator('.problem-node').textContent()).resolves.toBe('pooling');
+    await problem.click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length && (await page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected.length))).toBe(1);
+    await expect
+      .poll(async () => {
+        const [a, b] = [await nodeCentre(page, 'pooling'), await canvasCentre(page)];
+        return Math.hypot(a.x - b.x, a.y - b.y) < 4;
+      })
+      .toBe(true);
+    await expect(nodeLocator(page, 'pooling').getAttribute('class')).resolves.toContain('selected');
+    await screenshot(page, '11-problem-centred');
+  });
+
+  it('lists the shortcuts on ?, nudges with the arrows, duplicates with Ctrl+D and fits with F', async () => {
+    const { page } = await inputAndConvolution();
+    await page.keyboard.press('?');
+    const help = page.locator('[data-testid=help]');
+    await expect(help.textContent()).resolves.toContain('Nudge the selection');
+    const rows = await help.locator('td.keys').allTextContents();
+    expect(rows).toEqual(expect.arrayContaining(['Ctrl+Z', 'Ctrl+D', 'Ctrl+A', 'Ctrl+F', 'F', 'Arrows (Shift: ×10)', 'Ctrl+S / Ctrl+Shift+S', '?']));
+    await screenshot(page, '12-help');
+    await page.keyboard.press('Escape');
+    await expect(help.count()).resolves.toBe(0);
+
+    await nodeLocator(page, 'convolution').click();
+    const before = (await documentOf(page)).ui.positions[(await documentOf(page)).nodes[0]!.id]!;
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    let doc = await documentOf(page);
+    expect(doc.ui.positions[doc.nodes[0]!.id]).toEqual({ x: before.x + 10, y: before.y + 100 });
+    await page.keyboard.press('Control+d');
+    doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.name)).toEqual(['convolution', 'convolution_2']);
+    // Ctrl+A then Ctrl+D duplicates everything, the input included.
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+d');
+    doc = await documentOf(page);
+    expect([doc.inputs.length, doc.nodes.length]).toEqual([2, 4]);
+    // Zoomed far in, F brings every node back into view.
+    for (let i = 0; i < 6; i++) await page.locator('.react-flow__controls-zoomin').click();
+    expect(await allNodesVisible(page)).toBe(false);
+    await page.keyboard.press('f');
+    await expect.poll(() => allNodesVisible(page)).toBe(true);
+  });
+
+  it('lays out the selection top to bottom (Shift+L) and keeps the rest in place', async () => {
+    const { page } = await inputAndConvolution();
+    await dragFromPalette(page, 'addActivation', { x: 760, y: 500 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(2);
+    const before = await documentOf(page);
+    const act = before.nodes[1]!;
+    const input = before.inputs[0]!;
+    const conv = before.nodes[0]!;
+    // Select the input and the convolution (Ctrl+click adds to the selection).
+    await nodeLocator(page, 'data').click();
+    await nodeLocator(page, 'convolution').click({ modifiers: ['Control'] });
+    await page.keyboard.press('Shift+L');
+    await expect.poll(async () => (await documentOf(page)).ui.positions[conv.id]).not.toEqual(before.ui.positions[conv.id]);
+    const after = await documentOf(page);
+    // Stacked: one column (centres within a few pixels; the two nodes differ in width), the input on top.
+    expect(Math.abs(after.ui.positions[conv.id]!.x - after.ui.positions[input.id]!.x)).toBeLessThan(30);
+    expect(after.ui.positions[conv.id]!.y).toBeGreaterThan(after.ui.positions[input.id]!.y + 60);
+    expect(after.ui.positions[act.id]).toEqual(before.ui.positions[act.id]);
+    await page.keyboard.press('Control+z');
+    expect((await documentOf(page)).ui.positions).toEqual(before.ui.positions);
+  });
+
+  it('undoes a paste of many nodes as one step', async () => {
+    const { page } = await inputAndConvolution();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Control+a');
+      await page.keyboard.press('Control+d');
+    }
+    expect((await documentOf(page)).nodes.length + (await documentOf(page)).inputs.length).toBe(16);
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(16);
+    expect((await documentOf(page)).inputs).toHaveLength(16);
+    await page.keyboard.press('Control+z');
+    const doc = await documentOf(page);
+    expect([doc.inputs.length, doc.nodes.length]).toEqual([8, 8]);
   });
 });

@@ -14,6 +14,7 @@ import { isDirty, type EditorStore } from '../store/editor-store.js';
 import { SHORTCUTS, useShortcuts } from './shortcuts.js';
 import { autoLayout, expandSelection, groupSelection, ungroupSelection } from './commands.js';
 import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs } from './project.js';
+import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
@@ -87,7 +88,7 @@ const StatusBar = memo(function StatusBar() {
   );
 });
 
-function Toolbar({ onNew, onTemplates, onOpen, onSave }: { onNew: () => void; onTemplates: () => void; onOpen: () => void; onSave: (saveAs: boolean) => void }) {
+function Toolbar({ onNew, onTemplates, onOpen, onSave, recent }: { onNew: () => void; onTemplates: () => void; onOpen: () => void; onSave: (saveAs: boolean) => void; recent?: React.ReactNode }) {
   const store = useEditorStore();
   const name = useEditor((s) => s.doc.name);
   const dirty = useEditor((s) => isDirty(s));
@@ -101,6 +102,7 @@ function Toolbar({ onNew, onTemplates, onOpen, onSave }: { onNew: () => void; on
         <button onClick={onNew} title="New project (Ctrl+N)">New</button>
         <button onClick={onTemplates} title="New from a model template" data-testid="btn-templates">Templates</button>
         <button onClick={onOpen} title="Open (Ctrl+O)">Open</button>
+        {recent}
         <button onClick={() => onSave(false)} title="Save (Ctrl+S)" data-testid="btn-save">Save</button>
         <button onClick={() => onSave(true)} title="Save as (Ctrl+Shift+S)">Save as</button>
       </div>
@@ -257,7 +259,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
 
   return (
     <div className="app">
-      <Toolbar onNew={actions.newProject} onTemplates={() => void showTemplates()} onOpen={actions.open} onSave={actions.save} />
+      <Toolbar onNew={actions.newProject} onTemplates={() => void showTemplates()} onOpen={actions.open} onSave={actions.save} recent={<RecentProjects host={host} dialogs={dialogs} />} />
       <div className="workspace">
         <Palette />
         <div className="center">
@@ -272,6 +274,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
       <SearchMenu />
       <FindDialog />
       <HelpOverlay />
+      <RecoveryOffer host={host} dialogs={dialogs} />
       <Notices />
       {modal?.kind === 'confirm' && (
         <div className="modal-backdrop">

@@ -52,9 +52,11 @@ export function deleteSelection(store: EditorStore): void {
 
 export function duplicateSelection(store: EditorStore): void {
   const s = store.getState();
-  const ids = selectedNodes(store).filter((id) => s.doc.nodes.some((n) => n.id === id));
+  const ids = selectedNodes(store);
   if (ids.length === 0) return;
-  const result = s.apply((doc) => duplicate(doc, ids));
+  // Inputs are not layers: a selection with inputs is duplicated the way paste copies them.
+  const withInputs = ids.some((id) => s.doc.inputs.some((i) => i.id === id));
+  const result = s.apply((doc) => (withInputs ? pasteFragment(doc, JSON.stringify(copyFragment(doc, ids))) : duplicate(doc, ids)));
   if (result) store.getState().select(Object.values(result.idMap));
 }
 
@@ -149,7 +151,9 @@ export async function autoLayout(store: EditorStore, direction: 'LR' | 'TB', ids
   for (const n of s.flowNodes) if (n.measured?.width && n.measured.height) sizes.set(n.id, { width: n.measured.width, height: n.measured.height });
   try {
     const doc = s.doc;
-    const positions = await computeLayout(doc, direction, ids, sizes);
+    const canvas = typeof document === 'undefined' ? undefined : document.querySelector('.canvas')?.getBoundingClientRect();
+    const aspect = ids.length === 0 && canvas && canvas.height > 0 ? canvas.width / canvas.height : undefined;
+    const positions = await computeLayout(doc, direction, ids, sizes, aspect);
     // The document may have changed while the worker ran; positions of removed nodes are dropped.
     store.getState().apply((current) => moveNodes(current, Object.fromEntries(Object.entries(positions).filter(([id]) => current.ui.positions[id] !== undefined || current.nodes.some((n) => n.id === id) || current.inputs.some((i) => i.id === id)))));
     if (ids.length === 0) store.getState().requestFit();

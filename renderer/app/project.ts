@@ -5,7 +5,8 @@
  */
 import type { HostApi, TemplateInfo } from '../../core/api.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
-import { emptyDocument } from '../../core/network/types.js';
+import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
+import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../store/editor-store.js';
 
 /** The dialogs project commands need from the UI. */
@@ -30,24 +31,40 @@ export async function newProject(store: EditorStore, dialogs: ProjectDialogs): P
   store.getState().load(emptyDocument());
 }
 
-export async function listTemplates(host: HostApi | undefined): Promise<TemplateInfo[]> {
-  if (!host) return [];
+/** The model zoo built into core/templates: used when the host offers none (or there is no host). */
+function builtInTemplates(): TemplateInfo[] {
+  return coreTemplates().map((t) => ({ id: t.name, name: t.name, description: t.summary, category: /^resnet|^vgg|^mobilenet|^squeezenet/.test(t.name) ? 'ImageNet' : 'Digits' }));
+}
+
+/** Whether the host has a templates service (it answers 'host.notAvailable' when it does not). */
+async function hostTemplates(host: HostApi | undefined): Promise<TemplateInfo[] | undefined> {
+  if (!host) return undefined;
   const r = await host.call('project.templates', {});
-  return r.ok ? r.value.templates : [];
+  return r.ok ? r.value.templates : undefined;
+}
+
+export async function listTemplates(host: HostApi | undefined): Promise<TemplateInfo[]> {
+  return (await hostTemplates(host)) ?? builtInTemplates();
 }
 
 export async function newFromTemplate(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, templateId: string): Promise<boolean> {
-  if (!host) {
-    store.getState().notify('error', 'Templates come from the host; this page was opened without one.');
-    return false;
-  }
   if (!(await okToReplace(store, dialogs))) return false;
-  const r = await host.call('project.newFromTemplate', { templateId });
-  if (!r.ok) {
-    report(store, r.diagnostics);
-    return false;
+  let doc: NetworkDocument | undefined;
+  if (host && (await hostTemplates(host))) {
+    const r = await host.call('project.newFromTemplate', { templateId });
+    if (!r.ok) {
+      report(store, r.diagnostics);
+      return false;
+    }
+    doc = r.value.document;
+  } else {
+    doc = buildTemplate(templateId);
+    if (!doc) {
+      store.getState().notify('error', `There is no template named ${JSON.stringify(templateId)}; expected one of ${builtInTemplates().map((t) => t.id).join(', ')}.`);
+      return false;
+    }
   }
-  store.getState().load(r.value.document);
+  store.getState().load(doc);
   return true;
 }
 
@@ -76,6 +93,27 @@ export async function openProject(store: EditorStore, host: HostApi | undefined,
     return;
   }
   await openPath(store, host, await pickPath(host, dialogs, 'open', ''));
+}
+
+/** Open a recent project, asking first about unsaved changes; a missing file leaves the list. */
+export async function openRecent(store: EditorStore, host: HostApi, dialogs: ProjectDialogs, path: string): Promise<void> {
+  if (!(await okToReplace(store, dialogs))) return;
+  await openPath(store, host, path);
+}
+
+/** Bring back the document of a recovery file: it opens as unsaved work, with its project path. */
+export async function restoreRecovery(store: EditorStore, host: HostApi, dialogs: ProjectDialogs, id: string): Promise<boolean> {
+  if (!(await okToReplace(store, dialogs))) return false;
+  const r = await host.call('project.restore', { id });
+  if (!r.ok) {
+    report(store, r.diagnostics);
+    return false;
+  }
+  store.getState().load(r.value.document, r.value.path ?? undefined);
+  // Not what is on disk: marked unsaved, so Save writes it and closing asks first.
+  store.setState({ savedDoc: emptyDocument() });
+  store.getState().notify('info', `Restored “${r.value.document.name}” (${r.value.document.nodes.length} layers); save it to keep it.`);
+  return true;
 }
 
 export async function openPath(store: EditorStore, host: HostApi, path: string | undefined): Promise<void> {

@@ -52,11 +52,13 @@ export function Canvas() {
 
   useEffect(() => {
     if (!focusRequest) return;
-    const node = flow.getNode(focusRequest.nodeId);
+    // The internal node carries the measured size (the document's node does not).
+    const node = flow.getInternalNode(focusRequest.nodeId);
     if (!node) return;
-    const w = node.measured?.width ?? 190;
-    const h = node.measured?.height ?? 74;
-    void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
+    const w = node.measured.width ?? 190;
+    const h = node.measured.height ?? 74;
+    const p = node.internals.positionAbsolute;
+    void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
   }, [focusRequest, flow]);
 
   useEffect(() => {
@@ -159,6 +161,8 @@ export function Canvas() {
         onDragOver={onDragOver}
         onEdgeDoubleClick={onEdgeDoubleClick}
         deleteKeyCode={null}
+        // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
+        disableKeyboardA11y
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
         zoomOnDoubleClick={false}
@@ -170,7 +174,7 @@ export function Canvas() {
         defaultEdgeOptions={{ type: 'wire' }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} maskColor="rgba(10, 12, 16, 0.7)" bgColor="#15181d" />
+        <MiniMap pannable zoomable nodeColor={minimapColor} style={{ width: 170, height: 110 }} maskColor="rgba(10, 12, 16, 0.7)" bgColor="#15181d" />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -65,8 +65,25 @@ function reuse(cache: FlowCache, id: string, source: unknown, pos: { x: number; 
   const c = cache.nodes.get(id);
   if (c && c.source === source && c.x === pos.x && c.y === pos.y && c.selected === selected && c.hidden === hidden) return c.flow;
   const flow = make();
+  // A node object without `measured` makes React Flow forget the size and measure the node again.
+  if (c?.flow.measured) flow.measured = c.flow.measured;
   cache.nodes.set(id, { source, x: pos.x, y: pos.y, selected, hidden, flow });
   return flow;
+}
+
+/**
+ * Take over the node objects React Flow's changes produced (measured sizes, drag positions,
+ * selection), so the next rebuild reuses them instead of handing React Flow stale, unmeasured
+ * copies. `before` and `after` are the arrays around `applyNodeChanges`, in the same order.
+ */
+export function syncFlowCache(cache: FlowCache, before: readonly Node[], after: readonly Node[]): void {
+  if (before.length !== after.length) return;
+  for (let i = 0; i < after.length; i++) {
+    const n = after[i]!;
+    if (n === before[i]) continue;
+    const c = cache.nodes.get(n.id);
+    if (c) c.flow = n;
+  }
 }
 
 /** Where a node without a saved position goes: a simple column so nothing overlaps. */

@@ -20,19 +20,22 @@ function layoutWorker(): Worker {
 
 /**
  * New positions for `ids` (all layers and inputs when empty). A laid-out selection keeps its
- * top-left corner where it was, so it does not jump across the canvas.
+ * top-left corner where it was, so it does not jump across the canvas. With `aspectRatio`, long
+ * chains wrap so the whole drawing fits a view of that shape.
  */
 export async function computeLayout(
   doc: NetworkDocument,
   direction: 'LR' | 'TB',
   ids: readonly string[] = [],
   sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
+  aspectRatio?: number,
 ): Promise<Record<string, { x: number; y: number }>> {
   const all = [...doc.inputs.map((i) => i.id), ...doc.nodes.map((n) => n.id)];
   const chosen = new Set(ids.length > 0 ? ids : all);
   const request: LayoutRequest = {
     serial: ++serial,
     direction,
+    ...(aspectRatio ? { aspectRatio } : {}),
     nodes: all.filter((id) => chosen.has(id)).map((id) => ({ id, width: sizes.get(id)?.width ?? NODE_WIDTH, height: sizes.get(id)?.height ?? NODE_HEIGHT })),
     edges: doc.edges.filter((e) => chosen.has(e.from.node) && chosen.has(e.to.node)).map((e) => ({ source: e.from.node, target: e.to.node })),
   };

@@ -2,6 +2,8 @@
 export interface LayoutRequest {
   serial: number;
   direction: 'LR' | 'TB';
+  /** Wrap long chains into rows (or columns) so the drawing comes near this width/height ratio. */
+  aspectRatio?: number;
   nodes: { id: string; width: number; height: number }[];
   edges: { source: string; target: string }[];
 }

@@ -19,9 +19,12 @@ self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
         'elk.algorithm': 'layered',
         'elk.direction': request.direction === 'LR' ? 'RIGHT' : 'DOWN',
         'elk.spacing.nodeNode': '40',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+        // Left to right, the gap between layers holds the wire's dims label ([1, 64, 112, 112]).
+        'elk.layered.spacing.nodeNodeBetweenLayers': request.direction === 'LR' ? '130' : '70',
         'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+        // A 20-layer chain in one row is unreadable once fitted; wrapping folds it to the canvas's shape.
+        ...(request.aspectRatio ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': String(request.aspectRatio), 'elk.layered.wrapping.additionalEdgeSpacing': '24' } : {}),
       },
       children: request.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
       edges: request.edges.map((e, i) => ({ id: `l${i}`, sources: [e.source], targets: [e.target] })),

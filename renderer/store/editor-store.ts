@@ -11,7 +11,7 @@ import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
-import { buildFlowEdges, buildFlowNodes, emptyFlowCache, type FlowCache } from '../canvas/flow-model.js';
+import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
 import { checkBindings } from '../../core/weights/binding.js';
 import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
 
@@ -263,6 +263,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         // Drags and selection only touch the React Flow array; the document changes when a drag ends.
         const s = get();
         const flowNodes = applyNodeChanges(changes, s.flowNodes);
+        syncFlowCache(cache, s.flowNodes, flowNodes);
         const update: Partial<EditorState> = { flowNodes };
         if (changes.some((c) => c.type === 'select')) update.selected = flowNodes.filter((n) => n.selected && n.type !== 'groupFrame').map((n) => n.id);
         if (changes.some((c) => c.type === 'position' && c.dragging === false)) {
