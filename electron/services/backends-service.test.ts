@@ -167,15 +167,25 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     expect((await readFile(path)).equals(await readFile(join(FIXTURES, 'lenet5_digits.wts')))).toBe(true);
   });
 
-  it('explains the formats this build cannot export', async () => {
+  it('explains why an ONNX Runtime build has no .engine to export', async () => {
     const engine = await job('export.start', { format: 'engine', path: join(dir, 'x.engine'), document: null, weightSetId: null, engineId });
     expect(engine.status).toBe('failed');
     expect(engine.diagnostics[0]!.message).toBe(
       `The engine "${engineId}" was built with ONNX Runtime, the reference runtime, which makes no TensorRT engine; export .onnx instead, or build with the tensorrt backend.`,
     );
-    const python = await job('export.start', { format: 'python', path: join(dir, 'x.py'), document: doc, weightSetId: setId, engineId: null });
-    expect(python.status).toBe('failed');
-    expect(python.diagnostics[0]!.code).toBe('export.codegen.unavailable');
+  });
+
+  it('exports the generated Python script, and the C++ program with a CMakeLists.txt beside it', async () => {
+    const py = join(dir, 'build_lenet.py');
+    const python = succeeded<ExportResult>(await job('export.start', { format: 'python', path: py, document: doc, weightSetId: setId, engineId: null }));
+    const script = await readFile(py, 'utf8');
+    expect(python).toEqual({ format: 'python', path: py, bytes: Buffer.byteLength(script) });
+    expect(script.startsWith('#!/usr/bin/env python3\n')).toBe(true);
+    expect(script).toContain('tensor(wts, "conv1.weight", 150)');
+    const cppDir = await mkdtemp(join(dir, 'cpp-'));
+    const cpp = succeeded<ExportResult>(await job('export.start', { format: 'cpp', path: join(cppDir, 'lenet.cpp'), document: null, weightSetId: null, engineId }));
+    expect(cpp.bytes).toBe((await readFile(join(cppDir, 'lenet.cpp'))).length);
+    expect(await readFile(join(cppDir, 'CMakeLists.txt'), 'utf8')).toContain('add_executable(lenet5 lenet.cpp)');
   });
 
   it('cancels a long run', async () => {

@@ -6,7 +6,8 @@
  * in this process (the session and the lowered model) under an engine id until the host stops.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type {
   BackendId,
   BackendInfo,
@@ -18,6 +19,7 @@ import type {
   RunResult,
 } from '../../core/api.js';
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../../core/diagnostics.js';
+import { cppTargetName, generateCpp, generateCppCMake, generatePython } from '../../core/codegen/index.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { boundWeightsForExport } from '../../core/weights/binding.js';
@@ -41,6 +43,11 @@ const MAX_VALUES_PER_OUTPUT = 65_536;
 
 export const ONNXRUNTIME_NOTE =
   'Built with ONNX Runtime, the reference runtime on the CPU: the network was lowered, translated to ONNX and loaded into an ONNX Runtime session. No TensorRT engine was built; precision, workspace, optimization level and timing cache apply to TensorRT builds only.';
+
+interface ExportFiles {
+  bytes: Uint8Array;
+  beside?: { name: string; bytes: Uint8Array };
+}
 
 interface Engine {
   result: BuildResult;
@@ -519,20 +526,38 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           if (format !== 'engine' && document === null && !engine) return fail(error('export.nothing', `Exporting ${format} needs the network (document) or a built engine.`));
           const job = ctx.jobs.start({ kind: 'export', title: `Exporting ${basename(path)}` }, async (handle) => {
             handle.progress({ phase: 'Preparing', fraction: 0 });
-            const bytes = await exportBytes(handle, format, document, weightSetId, engine);
-            if (!bytes.ok) return bytes;
+            const files = await exportBytes(handle, format, basename(path), document, weightSetId, engine);
+            if (!files.ok) return files;
             if (handle.signal.aborted) return fail(error('export.cancelled', 'The export was cancelled.'));
             handle.progress({ phase: 'Writing', fraction: 0.9 });
-            const written = await writeOutput(path, bytes.value);
+            const written = await writeOutput(path, files.value.bytes);
             if (!written.ok) return written;
+            const beside = files.value.beside;
+            if (beside) {
+              const target = join(dirname(written.value), beside.name);
+              if (existsSync(target)) handle.log('info', `${target} exists already; it was left as it is.`);
+              else {
+                const extra = await writeOutput(target, beside.bytes);
+                if (!extra.ok) return extra;
+                handle.log('info', `Wrote ${extra.value} beside it.`);
+              }
+            }
             handle.progress({ phase: 'Written', fraction: 1 });
-            return ok({ format, path: written.value, bytes: bytes.value.length }, bytes.diagnostics);
+            return ok({ format, path: written.value, bytes: files.value.bytes.length }, files.diagnostics);
           });
           return ok({ jobId: job.id });
         },
       };
 
-      async function exportBytes(job: JobHandle, format: ExportFormat, document: NetworkDocument | null, weightSetId: string | null, engine: Engine | undefined): Promise<Result<Uint8Array>> {
+      /** What an export writes: the file, and for C++ the CMakeLists.txt that builds it (written beside it unless one is there). */
+      async function exportBytes(
+        job: JobHandle,
+        format: ExportFormat,
+        fileName: string,
+        document: NetworkDocument | null,
+        weightSetId: string | null,
+        engine: Engine | undefined,
+      ): Promise<Result<ExportFiles>> {
         if (format === 'engine') {
           if (!engine || !(engine.session instanceof TensorRTSession))
             return fail(
@@ -541,18 +566,31 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 `The engine ${JSON.stringify(engine?.result.engineId ?? '')} was built with ONNX Runtime, the reference runtime, which makes no TensorRT engine; export .onnx instead, or build with the tensorrt backend.`,
               ),
             );
-          return ok(engine.session.engine);
+          return ok({ bytes: engine.session.engine });
         }
-        if (format === 'python' || format === 'cpp')
-          return fail(
-            error(
-              'export.codegen.unavailable',
-              `Exporting ${format === 'python' ? 'Python' : 'C++'} code is not available in this build yet: the code generators (core/codegen) are not part of it. Export .onnx or .wts instead.`,
-            ),
-          );
-        // onnx and wts work from the document sent (the canvas now), else from the engine's.
+        // onnx, wts and code work from the document sent (the canvas now), else from the engine's.
         const doc = document ?? engine!.document;
         const setId = document !== null ? weightSetId : (weightSetId ?? engine!.weightSetId);
+        if (format === 'python' || format === 'cpp') {
+          // The generated program reads the .wts at run time; the lowered program names its tensors.
+          let program = engine?.model.program;
+          let diagnostics: Diagnostic[] = [];
+          if (document !== null) {
+            job.progress({ phase: 'Lowering the network', fraction: 0.2 });
+            const lowered = lower(doc, setId);
+            if (!lowered.ok) return lowered;
+            program = lowered.value.model.program;
+            diagnostics = lowered.diagnostics ?? [];
+          }
+          job.progress({ phase: format === 'python' ? 'Generating Python' : 'Generating C++', fraction: 0.5 });
+          const code = format === 'python' ? generatePython(program!) : generateCpp(program!);
+          if (!code.ok) return code;
+          const bytes = new TextEncoder().encode(code.value);
+          // The CMakeLists.txt names the source after the network; point it at the file written.
+          const cmake = () => generateCppCMake(program!).split(`${cppTargetName(program!)}.cpp`).join(fileName);
+          const beside = format === 'cpp' ? { name: 'CMakeLists.txt', bytes: new TextEncoder().encode(cmake()) } : undefined;
+          return ok({ bytes, ...(beside ? { beside } : {}) }, [...diagnostics, ...(code.diagnostics ?? [])]);
+        }
         if (format === 'onnx') {
           let model: BackendModel;
           let diagnostics: Diagnostic[] = [];
@@ -566,7 +604,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           }
           job.progress({ phase: 'Translating to ONNX', fraction: 0.5 });
           const bytes = await ort.export(model, job.signal);
-          return bytes.ok ? ok(bytes.value, [...diagnostics, ...(bytes.diagnostics ?? [])]) : bytes;
+          return bytes.ok ? ok({ bytes: bytes.value }, [...diagnostics, ...(bytes.diagnostics ?? [])]) : bytes;
         }
         // wts: the bound tensors, named after the layers they are bound to.
         if (setId === null) return fail(error('export.wts.noWeights', 'Exporting .wts needs a loaded weight file (weightSetId): import one and bind it first.'));
@@ -578,7 +616,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
         if (tensors.length === 0)
           return fail(error('export.wts.empty', `No weight slot of '${checked.value.name}' is bound to a loaded tensor, so there is nothing to write; bind the weights first (auto-map).`));
         job.progress({ phase: 'Encoding .wts', fraction: 0.5 });
-        return ok(encodeWtsBytes(tensors));
+        return ok({ bytes: encodeWtsBytes(tensors) });
       }
     },
   };
