@@ -207,6 +207,21 @@ describe('build, run, profile and export with ONNX Runtime', () => {
   });
 });
 
+describe('cancel', () => {
+  it('stops a long profile', async () => {
+    const { jobId } = await value<{ jobId: string }>('profile.start', { engineId, iterations: 1_000_000, warmupIterations: 0 });
+    const finished = host.context.jobs.finished(jobId)!;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await host.dispatch('jobs.cancel', { jobId }, call)).toEqual({ ok: true, value: { status: 'running' } });
+    const done = await finished;
+    expect([done.status, done.diagnostics[0]!.code]).toEqual(['cancelled', 'job.cancelled']);
+    // The engine still runs afterwards.
+    const images = [{ path: join(FIXTURES, 'digits', DIGITS.cases[2]!.file), preprocessing: MNIST }];
+    const result = succeeded<RunResult>(await job('run.start', { engineIds: [engineId], images }));
+    expect(result.images[0]!.top[0]!.index).toBe(DIGITS.cases[2]!.label);
+  });
+});
+
 describe('failures are Diagnostics', () => {
   it('a TensorRT build on this machine fails with the reason', async () => {
     const finished = await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'tensorrt' } });
