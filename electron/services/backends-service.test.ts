@@ -14,6 +14,7 @@ import type { BindResult, BuildResult, Capabilities, ExportResult, ImagePreview,
 import type { Result } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate } from '../../core/templates/index.js';
+import { templateBuilder } from '../../core/templates/builder.js';
 import { EngineHostClient } from '../engine-host/client.js';
 import type { EngineHostTransport } from '../engine-host/spawn.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
@@ -118,6 +119,26 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     if (!saved.ok) throw new Error(saved.diagnostics[0]!.message);
     expect(saved.value.shape).toEqual([1, 10]);
     expect(Array.from(saved.value.data)).toEqual(out.values.map((v) => Math.fround(v)));
+  });
+
+  it('names ImageNet classes for a 1,000-class output', async () => {
+    const b = templateBuilder('classes');
+    b.output('prob', b.chain('addSoftMax', 'softmax', { axes: [1] }, b.input('data', [1, 1000])));
+    const built = succeeded<BuildResult>(await job('build.start', { document: b.finish(), weightSetId: null, options: { backend: 'onnxruntime' } }));
+    const logits = new Float32Array(1000);
+    logits[281] = 5;
+    logits[282] = 4;
+    await writeFile(join(dir, 'logits.npy'), writeNpy([1000], logits));
+    const result = succeeded<RunResult>(await job('run.start', { engineIds: [built.engineId], images: [{ path: join(dir, 'logits.npy'), preprocessing: MNIST }], topK: 2 }));
+    expect(result.images[0]!.top.map((t) => t.label)).toEqual(['tabby, tabby cat', 'tiger cat']);
+  });
+
+  it('says which image a failed run was given', async () => {
+    const path = join(FIXTURES, 'digits', DIGITS.cases[0]!.file);
+    const finished = await job('run.start', { engineIds: [engineId], images: [{ path, preprocessing: { ...MNIST, width: 28, height: 28 } }] });
+    expect(finished.diagnostics).toEqual([
+      { severity: 'error', code: 'run.input.shape', message: "The data for input 'data' has dims [1, 1, 28, 28], but the network expects [1, 1, 32, 32].", nodeId: doc.inputs[0]!.id, detail: `${path} (engine ${engineId})` },
+    ]);
   });
 
   it('compares two engines built from the same network', async () => {

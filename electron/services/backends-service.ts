@@ -425,7 +425,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 const t0 = performance.now();
                 const ran = await engine.session.run([input.value], handle.signal);
                 const elapsedMs = performance.now() - t0;
-                if (!ran.ok) return ran;
+                // Say which image a failed run was given (the backend's message names the input and dims).
+                if (!ran.ok) return fail(...ran.diagnostics.map((d) => ({ ...d, detail: d.detail ?? `${entry.path} (engine ${engine.result.engineId})` })));
                 const outputs: RunResult['images'][number]['outputs'] = [];
                 const data: Float32Array[] = [];
                 for (const out of ran.value) {
