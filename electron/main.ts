@@ -81,6 +81,8 @@ if (!launch.ok) {
         app.quit();
       });
   });
+  // Ctrl+C in the terminal or a SIGTERM from `npm start`: quit properly, so shutdown runs.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
   app.whenReady().then(
     () => start(launch.value),
     (e: unknown) => fatal(e),

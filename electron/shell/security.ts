@@ -36,7 +36,7 @@ export function secureWebPreferences(preload: string): SecureWebPreferences {
 }
 
 /** The page's own scheme plus what Chromium uses inside a page (data:, blob: for workers and images) and its developer tools. */
-const INTERNAL_SCHEMES = ['data:', 'blob:', 'devtools:', 'chrome-extension:'];
+const INTERNAL_SCHEMES = ['data:', 'blob:', 'devtools:'];
 
 /**
  * True when the window may make this request. Everything else (http, https, file, ws) is cancelled:
