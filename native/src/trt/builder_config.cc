@@ -81,7 +81,14 @@ void configureBuilder(IBuilder& builder, IBuilderConfig& config, Program const& 
   if (options.hardwareCompatibility == "AMPERE_PLUS")
     config.setHardwareCompatibilityLevel(HardwareCompatibilityLevel::kAMPERE_PLUS);
   else if (options.hardwareCompatibility == "SAME_COMPUTE_CAPABILITY")
+#if TRT_STUDIO_TRT_AT_LEAST(10, 9)
     config.setHardwareCompatibilityLevel(HardwareCompatibilityLevel::kSAME_COMPUTE_CAPABILITY);
+#else
+    throw BridgeError("build.hardware-compatibility",
+                      "The hardware compatibility SAME_COMPUTE_CAPABILITY needs TensorRT 10.9 or newer; this addon was built against " +
+                          std::to_string(NV_TENSORRT_MAJOR) + "." + std::to_string(NV_TENSORRT_MINOR) + ".",
+                      "", "hardwareCompatibility");
+#endif
   else if (options.hardwareCompatibility != "NONE")
     throw BridgeError("build.hardware-compatibility",
                       "The hardware compatibility '" + options.hardwareCompatibility + "' is not one of NONE, AMPERE_PLUS or SAME_COMPUTE_CAPABILITY.",

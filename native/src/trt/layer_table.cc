@@ -91,7 +91,9 @@ constexpr EnumName<UnaryOperation> kUnaryOperations[] = {
     {"ACOSH", UnaryOperation::kACOSH}, {"ATANH", UnaryOperation::kATANH}, {"CEIL", UnaryOperation::kCEIL},
     {"FLOOR", UnaryOperation::kFLOOR}, {"ERF", UnaryOperation::kERF},     {"NOT", UnaryOperation::kNOT},
     {"SIGN", UnaryOperation::kSIGN},   {"ROUND", UnaryOperation::kROUND}, {"ISINF", UnaryOperation::kISINF},
+#if TRT_STUDIO_TRT_AT_LEAST(10, 1)
     {"ISNAN", UnaryOperation::kISNAN},
+#endif
 };
 
 constexpr EnumName<ReduceOperation> kReduceOperations[] = {
@@ -329,8 +331,8 @@ ILayer* addConcatenation(LayerContext const& c) {
 ILayer* addShape(LayerContext const& c) { return c.network().addShape(c.input("input")); }
 
 ILayer* addSqueeze(LayerContext const& c) {
-  ITensor& input = c.input("input");
 #if TRT_STUDIO_TRT_AT_LEAST(10, 7)
+  ITensor& input = c.input("input");
   return c.network().addSqueeze(input, axesConstant(c, c.intsParam("axes")));
 #else
   c.fail("addSqueeze needs TensorRT 10.7 or newer; use a Shuffle with reshapeDimensions instead");
@@ -338,8 +340,8 @@ ILayer* addSqueeze(LayerContext const& c) {
 }
 
 ILayer* addUnsqueeze(LayerContext const& c) {
-  ITensor& input = c.input("input");
 #if TRT_STUDIO_TRT_AT_LEAST(10, 7)
+  ITensor& input = c.input("input");
   return c.network().addUnsqueeze(input, axesConstant(c, c.intsParam("axes")));
 #else
   c.fail("addUnsqueeze needs TensorRT 10.7 or newer; use a Shuffle with reshapeDimensions instead");
