@@ -176,7 +176,11 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           (trtInfo ??= (async (): Promise<BackendInfo> => {
             const caps = await tensorrt().hostCapabilities();
             const none = { build: false, run: false, profile: false, export: false };
-            if (!caps.ok) return { id: 'tensorrt', available: false, reason: caps.diagnostics.map((d) => d.message).join(' '), features: none };
+            if (!caps.ok) {
+              // The engine host itself failed (not TensorRT missing): ask again next time.
+              trtInfo = undefined;
+              return { id: 'tensorrt', available: false, reason: caps.diagnostics.map((d) => d.message).join(' '), features: none };
+            }
             const native = caps.value.native;
             if (!caps.value.available) return { id: 'tensorrt', available: false, reason: caps.value.explanation ?? 'TensorRT is not available on this machine.', features: none };
             return {
