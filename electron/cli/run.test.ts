@@ -235,7 +235,7 @@ describe('trt-studio export', () => {
     await session.release();
   });
 
-  it("exports resnet18's weights byte-identical to gen_wts (num_batches_tracked kept in place)", async () => {
+  it("exports resnet18's weights byte-identical to gen_wts (num_batches_tracked kept in place); run gives PyTorch's top-5 with ImageNet names", async () => {
     const facts = MODELS.resnet18!;
     const source = tmp('resnet18.wts');
     const fd = openSync(source, 'w');
@@ -250,9 +250,28 @@ describe('trt-studio export', () => {
     expect(result.code).toBe(0);
     expect(result.out.split('\n')[0]).toBe(`Wrote ${out}: 122 tensors, ${facts.state_dict.reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0)} values, ${facts.wts_bytes} bytes.`);
     expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(facts.wts_sha256);
-    await rm(source);
     await rm(out);
-  }, 60_000);
+
+    // The same file runs: PyTorch's top-5 for the formula input, with ImageNet names and softmax probabilities.
+    const model = PARITY.resnet18!;
+    const input = tmp('resnet18-input.npy');
+    await writeFile(input, writeNpy(model.input_shape, formulaInput(model.input_shape)));
+    const run = await cli('run', project, '--weights', source, '--input', input);
+    expect(run.code).toBe(0);
+    const names = await loadImagenetLabels();
+    const max = Math.max(...model.logits);
+    const exp = model.logits.map((v) => Math.exp(v - max));
+    const sum = exp.reduce((a, b) => a + b, 0);
+    const rows = run.out.split('\n');
+    expect(rows[0]).toBe('resnet18-input.npy: logits, top 5');
+    rows.slice(1, 6).forEach((row, i) => {
+      const k = model.top5[i]!;
+      const [, index, probability, label] = /^ +(\d+) {2}(\d\.\d{6}) {2}(.+)$/.exec(row)!;
+      expect([Number(index), label]).toEqual([k, names[k]]);
+      expect(Math.abs(Number(probability) - exp[k]! / sum)).toBeLessThan(2e-6);
+    });
+    await rm(source);
+  }, 90_000);
 
   it('exit 2 without an output, and 1 for a network that does not bind', async () => {
     expect((await cli('export', lenetProject, '--weights', LENET_WTS)).code).toBe(2);
