@@ -47,7 +47,7 @@ export const LayerChart = memo(function LayerChart({ layers, onPick }: { layers:
     chart.setOption(
       {
         animation: false,
-        grid: { left: 8, right: 56, top: 6, bottom: 6, containLabel: true },
+        grid: { left: 8, right: 56, top: 6, bottom: 6, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
         tooltip: { trigger: 'item', valueFormatter: (v: unknown) => `${Number(v).toFixed(3)} ms` },
         xAxis: { type: 'value', axisLabel: { color: '#8b93a1', formatter: '{value} ms' }, splitLine: { lineStyle: { color: '#2c313b' } } },
         yAxis: { type: 'category', data: top.map((l) => l.name), axisLabel: { color: '#c5cbd5', fontSize: 11, width: 160, overflow: 'truncate' } },

@@ -1,0 +1,92 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { BuildResult } from '../../core/api.js';
+import { buildTemplate } from '../../core/templates/index.js';
+import { createEditorStore } from '../store/editor-store.js';
+import { EditorProvider } from '../store/context.js';
+import { fakeHost, type FakeHost } from './fake-host.js';
+import { WorkflowDock } from './WorkflowDock.js';
+
+afterEach(cleanup);
+
+const BUILT: BuildResult = {
+  engineId: 'engine-1',
+  backend: 'onnxruntime',
+  networkName: 'lenet5',
+  sizeBytes: 247_000,
+  buildMs: 84.2,
+  builtAt: '2026-01-01T10:00:00Z',
+  options: { backend: 'onnxruntime', precision: 'fp32', workspaceMiB: 1024, optimizationLevel: 3, timingCachePath: null, profiles: {} },
+};
+
+function setup(tensorrt: { available: boolean; detail: string }) {
+  const store = createEditorStore(buildTemplate('lenet5')!);
+  store.getState().setBackends([
+    { name: 'tensorrt', ...tensorrt },
+    { name: 'onnxruntime', available: true, detail: '1.23.0, CPU' },
+  ]);
+  const history: BuildResult[] = [];
+  const host: FakeHost = fakeHost({ 'build.start': () => ({ jobId: 'b1' }), 'build.history': () => ({ builds: [...history] }), 'jobs.cancel': () => ({ status: 'running' }) });
+  render(
+    <EditorProvider store={store}>
+      <WorkflowDock host={host} problems={null} />
+    </EditorProvider>,
+  );
+  fireEvent.click(screen.getByTestId('dock-tab-build'));
+  return { store, host, history };
+}
+
+describe('Build panel', () => {
+  it('says plainly that builds use the reference runtime when TensorRT is missing, and why', () => {
+    setup({ available: false, detail: 'the native addon was built without TensorRT' });
+    expect((screen.getByTestId('build-backend') as HTMLSelectElement).value).toBe('onnxruntime');
+    expect((screen.getByRole('option', { name: 'TensorRT (not available)' }) as HTMLOptionElement).disabled).toBe(true);
+    expect(screen.getByTestId('build-backend-note').textContent).toBe(
+      'TensorRT is not available here (the native addon was built without TensorRT). Builds use the reference runtime: the network as ONNX, run by ONNX Runtime on the CPU, so results are checked without a GPU. Precision, workspace and optimisation level apply to TensorRT only.',
+    );
+    expect((screen.getByTestId('build-precision') as HTMLSelectElement).disabled).toBe(true);
+  });
+
+  it('offers TensorRT with its settings when the host has it, and sends them', async () => {
+    const { host } = setup({ available: true, detail: '10.13.0, NVIDIA H100' });
+    await waitFor(() => expect((screen.getByTestId('build-backend') as HTMLSelectElement).value).toBe('tensorrt'));
+    fireEvent.change(screen.getByTestId('build-precision'), { target: { value: 'fp16' } });
+    fireEvent.change(screen.getByTestId('build-workspace'), { target: { value: '2048' } });
+    fireEvent.change(screen.getByTestId('build-level'), { target: { value: '5' } });
+    fireEvent.click(screen.getByTestId('build-start'));
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'build.start')).toBe(true));
+    const params = host.calls.find((c) => c.method === 'build.start')!.params as { weightSetId: unknown; options: unknown };
+    expect(params.options).toEqual({ backend: 'tensorrt', precision: 'fp16', workspaceMiB: 2048, optimizationLevel: 5, timingCachePath: null, profiles: {} });
+    expect(params.weightSetId).toBeNull();
+  });
+
+  it('shows live progress and log lines, then the result and the history; the engine becomes the one to run', async () => {
+    const { store, host, history } = setup({ available: false, detail: 'no libnvinfer' });
+    fireEvent.click(screen.getByTestId('build-start'));
+    await waitFor(() => expect((screen.getByTestId('build-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+    act(() => {
+      host.emit('job.progress', { jobId: 'b1', kind: 'build', progress: { phase: 'Creating the session', step: { index: 2, total: 3 }, fraction: 0.66 } });
+      host.emit('job.log', { jobId: 'b1', severity: 'info', line: 'Lowered 12 layers to 16 ops' });
+    });
+    expect(screen.getByTestId('build-progress-text').textContent).toMatch(/^Creating the session · step 2 of 3 · [\d.]+ m?s elapsed$/);
+    expect(screen.getByTestId('build-log').textContent).toBe('Lowered 12 layers to 16 ops');
+    history.push(BUILT);
+    act(() => host.emit('job.finished', { jobId: 'b1', kind: 'build', status: 'succeeded', result: BUILT, diagnostics: [], elapsedMs: 90 }));
+    expect((await screen.findByTestId('build-result')).textContent).toBe('Built lenet5 with Reference runtime (ONNX Runtime) in 84.2 ms: engine engine-1, 247 KB.');
+    expect(screen.getByTestId('build-history').querySelectorAll('tbody tr')).toHaveLength(1);
+    expect(store.getState().engineId).toBe('engine-1');
+    expect(store.getState().jobs).toEqual([]);
+  });
+
+  it('cancels a running build and says nothing changed', async () => {
+    const { host } = setup({ available: false, detail: 'no libnvinfer' });
+    fireEvent.click(screen.getByTestId('build-start'));
+    await waitFor(() => expect((screen.getByTestId('build-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('build-progress-cancel'));
+    await waitFor(() => expect(host.calls.find((c) => c.method === 'jobs.cancel')?.params).toEqual({ jobId: 'b1' }));
+    act(() => host.emit('job.finished', { jobId: 'b1', kind: 'build', status: 'cancelled', diagnostics: [], elapsedMs: 10 }));
+    expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain('The build was cancelled; nothing changed.');
+    expect(screen.queryByTestId('build-progress')).toBeNull();
+  });
+});

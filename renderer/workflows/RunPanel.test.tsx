@@ -1,0 +1,112 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { BuildResult, RunResult } from '../../core/api.js';
+import { buildTemplate } from '../../core/templates/index.js';
+import { createEditorStore } from '../store/editor-store.js';
+import { EditorProvider } from '../store/context.js';
+import { fakeHost } from './fake-host.js';
+import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
+import { WorkflowDock } from './WorkflowDock.js';
+
+afterEach(cleanup);
+
+const ENGINE: BuildResult = {
+  engineId: 'engine-1',
+  backend: 'onnxruntime',
+  networkName: 'lenet5',
+  sizeBytes: 1000,
+  buildMs: 5,
+  builtAt: '2026-01-01T10:00:00Z',
+  options: { backend: 'onnxruntime', precision: 'fp32', workspaceMiB: 1024, optimizationLevel: 3, timingCachePath: null, profiles: {} },
+};
+
+const softmax = [0.001, 0, 0, 0.002, 0, 0.0005, 0, 0.9925, 0.004, 0];
+const RESULT: RunResult = {
+  engineId: 'engine-1',
+  backend: 'onnxruntime',
+  comparisons: [],
+  images: [
+    {
+      path: '/data/digit_05_label7.png',
+      elapsedMs: 0.8,
+      top: [
+        { index: 7, probability: 0.9925 },
+        { index: 8, probability: 0.004 },
+        { index: 3, probability: 0.002 },
+        { index: 0, probability: 0.001 },
+        { index: 5, probability: 0.0005 },
+      ],
+      outputs: [{ name: 'prob', dims: [1, 10], min: 0, max: 0.9925, mean: 0.1, values: softmax, truncated: false }],
+    },
+  ],
+};
+
+describe('preprocessing presets', () => {
+  it('picks MNIST for a one-channel input and ImageNet otherwise, sized to the input', () => {
+    expect(presetForInput([1, 1, 32, 32])).toEqual(PREPROCESSING_PRESETS.mnist);
+    expect(presetForInput([1, 1, 28, 28])).toMatchObject({ preset: 'mnist', width: 28, height: 28 });
+    expect(presetForInput([1, 3, 224, 224])).toEqual(PREPROCESSING_PRESETS.imagenet);
+    expect(parseChannelList('0.485, 0.456', 3, 'mean')).toEqual({ ok: false, message: 'mean needs 3 numbers (one per channel), got "0.485, 0.456".' });
+    expect(parseChannelList('0.5 0', 2, 'std')).toEqual({ ok: false, message: 'std must not contain 0 (it divides), got "0.5 0".' });
+  });
+});
+
+describe('Run panel', () => {
+  it('picks images, previews them with the MNIST preset, runs them and shows the top-5 with probabilities and the output tensor', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+      'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'digit_05_label7.png', path: '/data/digit_05_label7.png', kind: 'file', size: 300, modifiedAt: '' }] }),
+      'images.preview': ({ path }) => ({ path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' }),
+      'run.start': () => ({ jobId: 'r1' }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={host} problems={null} />
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    expect((screen.getByTestId('run-preset') as HTMLSelectElement).value).toBe('mnist');
+    fireEvent.click(screen.getByTestId('run-choose'));
+    const entry = (await screen.findAllByTestId('file-browser-entry')).find((e) => e.getAttribute('data-name') === 'digit_05_label7.png')!;
+    expect(entry.textContent).toBe('☐ digit_05_label7.png300 B');
+    fireEvent.click(entry);
+    fireEvent.click(screen.getByTestId('file-browser-ok'));
+    await waitFor(() => expect(screen.getByTestId('run-image').querySelector('img')?.getAttribute('src')).toBe('data:image/png;base64,AAAA'));
+    expect(host.calls.find((c) => c.method === 'images.preview')?.params).toEqual({ path: '/data/digit_05_label7.png', preprocessing: PREPROCESSING_PRESETS.mnist });
+
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'run.start')).toBe(true));
+    expect(host.calls.find((c) => c.method === 'run.start')?.params).toEqual({ engineIds: ['engine-1'], images: [{ path: '/data/digit_05_label7.png', preprocessing: PREPROCESSING_PRESETS.mnist }], topK: 5 });
+    await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+    act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: RESULT, diagnostics: [], elapsedMs: 12 }));
+
+    const result = await screen.findByTestId('run-result');
+    const rows = within(result).getAllByRole('listitem').map((li) => li.textContent);
+    expect(rows).toEqual(['class 799.3%', 'class 80.4%', 'class 30.2%', 'class 00.1%', 'class 50.1%']);
+    expect(within(result).getByTestId('run-top1').textContent).toBe('class 799.3%');
+    fireEvent.click(within(result).getByText('Outputs'));
+    const inspector = screen.getByTestId('output-inspector');
+    expect(inspector.textContent).toContain('[1, 10]');
+    expect(inspector.textContent).toContain('min 0 · max 0.9925 · mean 0.1');
+  });
+
+  it('refuses a mean with the wrong number of channels inline and does not run', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={fakeHost({ 'build.history': () => ({ builds: [ENGINE] }) })} problems={null} />
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    fireEvent.change(screen.getByTestId('run-preset'), { target: { value: 'imagenet' } });
+    const mean = screen.getByDisplayValue('0.485, 0.456, 0.406');
+    fireEvent.change(mean, { target: { value: '0.5, 0.5' } });
+    expect(screen.getByText('mean needs 3 numbers (one per channel), got "0.5, 0.5".')).toBeTruthy();
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
