@@ -55,6 +55,7 @@ describe('weights.import', () => {
     expect({ ...set, id: 'x', loadedAt: 'x' }).toEqual({ id: 'x', fileName: 'lenet5.wts', path: LENET, tensorCount: 10, elementCount: 61706, fileBytes: 555505, loadedAt: 'x' });
 
     const progress = events.filter((e) => e.event === 'job.progress').map((e) => (e.payload as { progress: { bytes?: { done: number; total: number } } }).progress);
+    expect(progress[0]?.bytes).toEqual({ done: 0, total: 555505 });
     expect(progress.at(-1)?.bytes).toEqual({ done: 555505, total: 555505 });
     const changed = events.filter((e) => e.event === 'weights.changed');
     expect(changed).toHaveLength(1);

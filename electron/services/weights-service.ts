@@ -4,6 +4,7 @@
  * file is bad, nothing loaded then); list, tensors, statistics and unload answer metadata only;
  * `weights.bind` auto-maps by PyTorch names. It provides `weightLookup` for lowering, builds and exports.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BindResult, TensorStats, WeightSet } from '../../core/api.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
@@ -83,7 +84,9 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
           const real = checked.value;
           const fileName = basename(real);
           const job = ctx.jobs.start({ kind: 'weights.import', title: `Importing ${fileName}` }, async (handle) => {
-            handle.progress({ phase: 'Decoding', fraction: 0, message: fileName });
+            // The size at once, so the progress bar can show it before the first chunk is decoded.
+            const size = await stat(real).then((s) => s.size, () => undefined);
+            handle.progress({ phase: 'Decoding', fraction: 0, message: fileName, ...(size !== undefined ? { bytes: { done: 0, total: size } } : {}) });
             const loaded = await store.load(real, {
               signal: handle.signal,
               onProgress: (p) => handle.progress({ phase: 'Decoding', fraction: p.fraction, message: fileName, bytes: { done: p.bytes, total: p.totalBytes } }),
