@@ -52,7 +52,8 @@ std::vector<Diagnostic> DiagnosticLogger::diagnostics() const {
 
 std::string DiagnosticLogger::lastError() const {
   std::lock_guard<std::mutex> lock(mMutex);
-  return mLastError;
+  // Callers append this after "...: ", so an empty log still reads as a sentence.
+  return mLastError.empty() ? "TensorRT logged no reason (check that libnvinfer matches the headers the addon was built with)." : mLastError;
 }
 
 }  // namespace trtstudio

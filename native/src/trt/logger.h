@@ -26,7 +26,7 @@ class DiagnosticLogger : public nvinfer1::ILogger {
   void setLayerNodes(std::map<std::string, std::string> layerNodes);
 
   std::vector<Diagnostic> diagnostics() const;
-  /** The last error-level message, for a failure summary. */
+  /** The last error-level message, for a failure summary; a sentence saying none was logged when empty. */
   std::string lastError() const;
 
  private:
