@@ -5,7 +5,7 @@
  * with PyTorch's classes on screen, and a profile with its chart, table and heat overlay.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
@@ -24,6 +24,8 @@ let pageErrors: string[];
 
 beforeAll(async () => {
   copyFileSync('fixtures/lenet5_digits.wts', join(workDir, 'lenet5_digits.wts'));
+  // A .wts whose second tensor is one value short.
+  writeFileSync(join(workDir, 'broken.wts'), '2\nconv1.bias 2 3f800000 40000000\nconv2.bias 3 3f800000 40000000\n');
   for (const file of DIGITS) copyFileSync(join('fixtures/digits', file), join(workDir, file));
   browser = await launchBrowser();
   ({ page, pageErrors } = await openEditor(browser, url));
@@ -121,6 +123,41 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     const selected = await page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected);
     expect(selected.map((id) => doc.nodes.find((n) => n.id === id)?.name)).toEqual([nodeName]);
     await screenshot(page, 'workflow-04-profile');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a bad .wts file’s Diagnostic and keeps the weights and bindings it had', async () => {
+    const before = (await documentOf(page)).bindings;
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-entry][data-name="broken.wts"]');
+    await page.waitForSelector('[data-testid=weights-panel] [data-testid=workflow-diagnostics] .wf-error', { timeout: 20_000 });
+    expect(await page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent()).toContain('broken.wts');
+    expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors/);
+    expect((await documentOf(page)).bindings).toEqual(before);
+    await screenshot(page, 'workflow-05-bad-wts');
+  });
+
+  it('exports the network as ONNX and its picture as SVG and PNG into the work folder', async () => {
+    for (const [item, file, signature] of [
+      ['onnx', 'lenet5.onnx', undefined],
+      ['svg', 'lenet5.svg', '<svg'],
+      ['png', 'lenet5.png', '\x89PNG'],
+    ] as const) {
+      await page.click('[data-testid=export-menu]');
+      await page.click(`[data-testid=export-${item}]`);
+      await browseWorkDir();
+      expect(await page.locator('[data-testid=file-browser-name]').inputValue()).toBe(file);
+      await page.click('[data-testid=file-browser-ok]');
+      await expect.poll(() => existsSync(join(workDir, file)), { timeout: 20_000 }).toBe(true);
+      if (signature) expect(readFileSync(join(workDir, file), 'latin1').startsWith(signature)).toBe(true);
+      await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toContain(`Wrote ${join(workDir, file)}`);
+    }
+    expect(await page.locator('[data-testid=export-engine]').count()).toBe(0);
+    await page.click('[data-testid=export-menu]');
+    expect(await page.locator('[data-testid=export-engine]').getAttribute('title')).toMatch(/^TensorRT is not available here \([^.\n]+\); an \.engine can only be built by TensorRT\.$/);
+    await screenshot(page, 'workflow-06-export-menu');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import type { BackendId, BuildOptions, BuildResult, HostApi } from '../../core/a
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
-import { formatBytes, formatDimsList, formatMs } from './format.js';
+import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
 import { cancelJob, describeEnd, runJob } from './jobs.js';
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
@@ -138,12 +138,12 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
           Build
         </button>
       </div>
-      <div className="wf-note" data-testid="build-backend-note">
+      <div className="wf-note" data-testid="build-backend-note" title={tensorrt?.available ? undefined : tensorrt?.detail}>
         {backends === undefined
           ? 'Builds run in the host; this page was opened without one.'
           : tensorrt?.available
             ? `TensorRT ${tensorrt.detail}.${strongTyped ? ' TensorRT 11 networks are strongly typed: precision comes from tensor types, not a builder flag.' : ''}`
-            : `TensorRT is not available here (${tensorrt?.detail ?? 'not found'}). Builds use the reference runtime: the network as ONNX, run by ONNX Runtime on the CPU, so results are checked without a GPU. Precision, workspace and optimisation level apply to TensorRT only.`}
+            : `TensorRT is not available here (${shortReason(tensorrt?.detail ?? 'not found')}). Builds use the reference runtime: the network as ONNX, run by ONNX Runtime on the CPU, so results are checked without a GPU. Precision, workspace and optimisation level apply to TensorRT only.`}
       </div>
       {dynamicInputs.length > 0 && (
         <div className="wf-profiles">

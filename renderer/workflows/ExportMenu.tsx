@@ -7,7 +7,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { ExportFormat, HostApi } from '../../core/api.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import type { EditorStore } from '../store/editor-store.js';
-import { formatBytes } from './format.js';
+import { formatBytes, shortReason } from './format.js';
 import { describeEnd, runJob } from './jobs.js';
 import { networkToSvg, svgToPngDataUrl, type NodeSizes } from './graph-svg.js';
 import type { PickFiles } from './WorkflowDock.js';
@@ -63,7 +63,7 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
       disabled:
         noHost ??
         (!tensorrt?.available
-          ? `TensorRT is not available here (${tensorrt?.detail ?? 'not found'}); an .engine can only be built by TensorRT.`
+          ? `TensorRT is not available here (${shortReason(tensorrt?.detail ?? 'not found')}); an .engine can only be built by TensorRT.`
           : engine?.backend !== 'tensorrt'
             ? 'Build with the TensorRT backend first (Build tab).'
             : undefined),

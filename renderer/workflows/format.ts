@@ -46,3 +46,13 @@ export function formatPercent(fraction: number): string {
 export function formatDimsList(dims: readonly number[]): string {
   return `[${dims.join(', ')}]`;
 }
+
+/**
+ * The first sentence of a backend's reason for being missing, without a repeated "TensorRT is not
+ * available:" (the full text, with its possible solutions, goes in a tooltip).
+ */
+export function shortReason(detail: string): string {
+  const first = detail.split('\n')[0]!.replace(/^TensorRT is not available:\s*/i, '');
+  const end = first.search(/\.(\s|$)/);
+  return end >= 0 ? first.slice(0, end) : first;
+}
