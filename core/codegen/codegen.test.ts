@@ -1,10 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { TORCHVISION_STATE_DICTS } from '../layers/torchvision-fixtures.js';
+import { lowerToProgram } from '../lower/lower.js';
 import type { TrtProgram } from '../program/types.js';
 import { buildTemplate } from '../templates/index.js';
+import { autoBindWeights } from '../weights/binding.js';
+import { formulaTensor } from '../weights/formula.js';
+import { encodeWtsBytes } from '../weights/wts-codec.js';
 import { generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
 import { templateProgram } from './testing.js';
 
@@ -110,5 +116,46 @@ describe('programForCodegen', () => {
     const result = programForCodegen(buildTemplate('lenet5')!, [{ name: 'conv1.weight', count: 149 }]);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toContain('weights.count');
+  });
+});
+
+const HAS_NUMPY = (() => {
+  try {
+    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('generated Python weights', () => {
+  // Runs the generated script's .wts loader and BatchNorm folds with numpy; a stand-in `tensorrt` module
+  // (a test double with only __version__ and DataType) lets it import where TensorRT is not installed.
+  test.skipIf(!HAS_NUMPY)('resnet18: the script recomputes every weight bit for bit as the lowering did (skipped without numpy)', () => {
+    const entries = TORCHVISION_STATE_DICTS['resnet18']!;
+    const values = new Map(entries.map(([name, shape]) => [name, formulaTensor(name, shape)]));
+    const doc = autoBindWeights(buildTemplate('resnet18')!, entries.map(([name, shape]) => ({ name, count: shape.reduce((a, b) => a * b, 1) })));
+    const lowered = lowerToProgram(doc, (name) => values.get(name));
+    if (!lowered.ok) throw new Error(lowered.diagnostics[0]!.message);
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-py-'));
+    writeFileSync(join(dir, 'resnet18.wts'), encodeWtsBytes(entries.map(([name]) => ({ name, values: values.get(name)! }))));
+    writeFileSync(join(dir, 'build_resnet18.py'), unwrap(generatePython(lowered.value.program)));
+    mkdirSync(join(dir, 'tensorrt'));
+    writeFileSync(join(dir, 'tensorrt', '__init__.py'), '"""TEST DOUBLE of the tensorrt module: only what the weight code reads."""\n__version__ = "10.16.0"\n\n\nclass DataType:\n    FLOAT = "FLOAT"\n    HALF = "HALF"\n');
+    const script = [
+      'import hashlib, importlib.util, sys',
+      `sys.path.insert(0, ${JSON.stringify(dir)})`,
+      `spec = importlib.util.spec_from_file_location("generated", ${JSON.stringify(join(dir, 'build_resnet18.py'))})`,
+      'module = importlib.util.module_from_spec(spec)',
+      'spec.loader.exec_module(module)',
+      `weights = module.program_weights(module.load_wts(${JSON.stringify(join(dir, 'resnet18.wts'))}), module.trt.DataType.FLOAT)`,
+      'for key in sorted(weights): print(key, hashlib.sha256(weights[key].astype("<f4").tobytes()).hexdigest())',
+    ].join('\n');
+    const printed = execFileSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    const expected = [...lowered.value.weights]
+      .map(([id, data]) => `${id} ${createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex')}`)
+      .sort();
+    expect(printed.trim().split('\n')).toEqual(expected);
+    expect(lowered.value.program.weights.some((w) => w.recipe.kind === 'batchNormShift')).toBe(true);
   });
 });
