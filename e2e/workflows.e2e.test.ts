@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
+import { documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -71,6 +71,19 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] [data-testid=weights-bound-to]').textContent()).toBe('conv1.kernel');
     expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] td').nth(2).textContent()).toBe('[6, 1, 5, 5]');
     await screenshot(page, 'workflow-01-weights');
+  });
+
+  it('unbinds a slot from the filtered list and binds it again by dragging the tensor onto the layer', async () => {
+    const fc3 = (await documentOf(page)).nodes.find((n) => n.name === 'fc3')!;
+    await nodeLocator(page, 'fc3').click();
+    const select = page.locator('[data-testid=slot-binder] [data-testid=bind-weight]');
+    expect(await select.locator('option').allTextContents()).toEqual(['— not bound —', 'fc3.weight (840)']);
+    await select.selectOption('');
+    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias' });
+    expect(await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"] [data-testid=weights-bound-to]').textContent()).toBe('unused');
+    await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"]').dragTo(nodeLocator(page, 'fc3'));
+    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias', weight: 'fc3.weight' });
+    await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe("Bound 'fc3.weight' to fc3.weight.");
   });
 
   it('builds with the reference runtime, said plainly', async () => {

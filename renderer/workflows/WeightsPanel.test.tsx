@@ -8,7 +8,9 @@ import { autoBindWeights } from '../../core/weights/binding.js';
 import { createEditorStore } from '../store/editor-store.js';
 import { EditorProvider } from '../store/context.js';
 import { fakeHost, type FakeHost } from './fake-host.js';
+import { slotForTensor, TENSOR_DRAG_TYPE } from './tensor-drop.js';
 import { WorkflowDock } from './WorkflowDock.js';
+import { inferShapes } from '../../core/shapes/infer.js';
 
 afterEach(cleanup);
 
@@ -129,5 +131,34 @@ describe('Weights panel', () => {
     fireEvent.click(screen.getByTestId('weights-import'));
     fireEvent.click(await screen.findByText('a.wts'));
     expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain("'weights.import' cannot be used: its service is not available in this build yet.");
+  });
+
+  it('binds a tensor dragged onto a layer to its slot of the same count, and explains a refusal', async () => {
+    const { host, store } = setup();
+    await startImport(host);
+    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: SET, diagnostics: [], elapsedMs: 40 }));
+    await screen.findAllByTestId('weights-row');
+    const node = document.createElement('div');
+    node.className = 'react-flow__node';
+    node.setAttribute('data-id', 'n11');
+    document.body.appendChild(node);
+    const drop = (name: string) => fireEvent.drop(node, { dataTransfer: { types: [TENSOR_DRAG_TYPE], getData: (type: string) => (type === TENSOR_DRAG_TYPE ? name : '') } });
+    act(() => void drop('fc3.bias'));
+    expect(store.getState().doc.bindings.n11).toEqual({ bias: 'fc3.bias' });
+    expect(store.getState().notices.at(-1)?.message).toBe("Bound 'fc3.bias' to fc3.bias.");
+    act(() => void drop('conv1.bias'));
+    expect(store.getState().notices.at(-1)?.message).toBe("The tensor 'conv1.bias' has 6 values; no slot of layer 'fc3' takes that many ('weight' 840 values, 'bias' 10 values).");
+    expect(store.getState().doc.bindings.n11).toEqual({ bias: 'fc3.bias' });
+    node.remove();
+  });
+});
+
+describe('slotForTensor', () => {
+  it('prefers an unbound slot of the same count and refuses layers without slots', () => {
+    const doc = buildTemplate('lenet5')!;
+    const shapes = inferShapes(doc);
+    expect(slotForTensor(doc, shapes, 'n1', { name: 'x', count: 150 })).toEqual({ ok: true, value: 'kernel' });
+    const refused = slotForTensor(doc, shapes, 'n2', { name: 'x', count: 150 });
+    expect(refused.ok ? '' : refused.diagnostics[0]!.message).toBe("Layer 'relu1' (addActivation) has no weight slots to bind 'x' to.");
   });
 });

@@ -13,6 +13,7 @@ import type { EditorStore } from '../store/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
 import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
 import { uploadFile } from './upload.js';
 import type { PickFiles } from './WorkflowDock.js';
 
@@ -95,6 +96,7 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
   const [filter, setFilter] = useState('');
   const [dropping, setDropping] = useState(false);
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
+  useTensorDropOnNodes(store);
 
   const report = useMemo(() => (weights ? checkBindings(doc, weights.tensors, shapes) : undefined), [doc, weights, shapes]);
   const boundTo = useMemo(() => {
@@ -235,7 +237,7 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
         </div>
       )}
       <DiagnosticList diagnostics={diagnostics} />
-      {!weights && !job && host && <div className="muted wf-hint">Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names.</div>}
+      {!weights && !job && host && <div className="muted wf-hint">Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a tensor onto a layer to bind it by hand.</div>}
       {weights && (
         <div className="wf-split">
           <div className="wf-table-wrap">
@@ -259,7 +261,18 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
                   const bound = boundTo.get(t.name);
                   const shape = report?.shapes[t.name];
                   return (
-                    <tr key={t.name} className={bound ? 'bound' : 'unused'} data-testid="weights-row" data-tensor={t.name}>
+                    <tr
+                      key={t.name}
+                      className={bound ? 'bound' : 'unused'}
+                      data-testid="weights-row"
+                      data-tensor={t.name}
+                      draggable
+                      title="Drag onto a layer on the canvas to bind it"
+                      onDragStart={(e) => {
+                        e.dataTransfer.setData(TENSOR_DRAG_TYPE, t.name);
+                        e.dataTransfer.effectAllowed = 'link';
+                      }}
+                    >
                       <td className="mono">{t.name}</td>
                       <td className="num">{t.count}</td>
                       <td className="mono">{shape ? formatDimsList(shape) : '—'}</td>
