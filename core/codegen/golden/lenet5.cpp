@@ -178,7 +178,7 @@ class WeightStore {
   std::list<std::vector<int64_t>> mInt64;
 };
 
-Dims dims(std::initializer_list<int64_t> values) {
+[[maybe_unused]] Dims dims(std::initializer_list<int64_t> values) {
   Dims result{};
   result.nbDims = static_cast<int32_t>(values.size());
   int32_t i = 0;
@@ -186,7 +186,7 @@ Dims dims(std::initializer_list<int64_t> values) {
   return result;
 }
 
-Permutation permutation(std::initializer_list<int32_t> order) {
+[[maybe_unused]] Permutation permutation(std::initializer_list<int32_t> order) {
   Permutation result{};
   for (int32_t i = 0; i < Dims::MAX_DIMS; ++i) result.order[i] = i;
   int32_t i = 0;
@@ -210,13 +210,13 @@ void nameLayer(ILayer& layer, char const* name, char const* nodeId) {
   layer.setMetadata(nodeId);
 }
 
-ITensor* nameOutput(ILayer& layer, int32_t index, char const* name) {
+[[maybe_unused]] ITensor* nameOutput(ILayer& layer, int32_t index, char const* name) {
   ITensor* tensor = layer.getOutput(index);
   tensor->setName(name);
   return tensor;
 }
 
-ITensor& axesConstant(INetworkDefinition& network, WeightStore& weights, std::initializer_list<int64_t> axes, std::string const& layerName,
+[[maybe_unused]] ITensor& axesConstant(INetworkDefinition& network, WeightStore& weights, std::initializer_list<int64_t> axes, std::string const& layerName,
                       char const* nodeId) {
   auto* constant = added(network.addConstant(dims({static_cast<int64_t>(axes.size())}), weights.int64(axes)), "axes");
   nameLayer(*constant, (layerName + ".axes").c_str(), nodeId);
@@ -461,7 +461,15 @@ struct Options {
 };
 
 int buildEngine(Options const& options) {
+  // The weights first: a wrong .wts fails before TensorRT starts.
+  DataType const type = options.fp16 ? DataType::kHALF : DataType::kFLOAT;
+  WeightStore weights(loadWeights(options.weights), type);
+  loadProgramWeights(weights);
   std::unique_ptr<IBuilder> builder{createInferBuilder(gLogger)};
+  if (!builder) {
+    std::cerr << "TensorRT could not create a builder; check that libnvinfer matches the headers this program was compiled with." << std::endl;
+    return 1;
+  }
 #if NV_TENSORRT_MAJOR >= 11
   // TensorRT 11 networks are always strongly typed.
   NetworkDefinitionCreationFlags const flags = 0;
@@ -473,9 +481,6 @@ int buildEngine(Options const& options) {
   std::unique_ptr<IBuilderConfig> config{builder->createBuilderConfig()};
   config->setMemoryPoolLimit(MemoryPoolType::kWORKSPACE, options.workspaceMiB << 20);
   config->setProfilingVerbosity(ProfilingVerbosity::kDETAILED);
-  DataType const type = options.fp16 ? DataType::kHALF : DataType::kFLOAT;
-  WeightStore weights(loadWeights(options.weights), type);
-  loadProgramWeights(weights);
   populateNetwork(*network, weights, type);
   addOptimizationProfile(*builder, *config);
   std::unique_ptr<IHostMemory> plan{builder->buildSerializedNetwork(*network, *config)};
@@ -502,6 +507,10 @@ int runEngine(Options const& options) {
   }
   std::vector<char> blob((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   std::unique_ptr<IRuntime> runtime{createInferRuntime(gLogger)};
+  if (!runtime) {
+    std::cerr << "TensorRT could not create a runtime; check that libnvinfer matches the headers this program was compiled with." << std::endl;
+    return 1;
+  }
   std::unique_ptr<ICudaEngine> engine{runtime->deserializeCudaEngine(blob.data(), blob.size())};
   if (!engine) {
     std::cerr << options.engine << " could not be deserialized: it was built by another TensorRT version or for another GPU; rebuild it with -s."
