@@ -5,9 +5,12 @@
  * with PyTorch's classes on screen, and a profile with its chart, table and heat overlay.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
+import { encodeWts } from '../core/weights/wts-codec.js';
 import { documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
@@ -34,6 +37,16 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Earlier pages leave autosaves in the shared host; these stories do not need them. */
+async function dismissRecoveryOffers(): Promise<void> {
+  await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
+  const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
+  for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
+    await discard.click();
+    await page.waitForTimeout(150);
+  }
+}
+
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
 async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
@@ -45,13 +58,7 @@ async function browseWorkDir(): Promise<void> {
 // Steps run in order on one page: each continues the story of the one before.
 describe.runIf(withHost)('the whole story in the UI', () => {
   it('creates LeNet-5 from the template', async () => {
-    // Earlier e2e files may have left autosaves in the shared work folder; this story does not need them.
-    await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
-    const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
-    for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
-      await discard.click();
-      await page.waitForTimeout(150);
-    }
+    await dismissRecoveryOffers();
     await page.click('[data-testid=btn-templates]');
     await page.click('[data-testid=template-lenet5]');
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
@@ -152,6 +159,24 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await screenshot(page, 'workflow-05-bad-wts');
   });
 
+  it('cancels an import midway: the job ends as cancelled and the weights it had stay', async () => {
+    // 300 MB of one tensor: long enough to decode that the cancel lands midway.
+    const path = join(workDir, 'big.wts');
+    const count = 1 << 25;
+    const fd = openSync(path, 'w');
+    writeSync(fd, `1\nbig.weight ${count}`);
+    const chunk = Buffer.from(' 3f800000'.repeat(1 << 20));
+    for (let i = 0; i < count >> 20; i++) writeSync(fd, chunk);
+    writeSync(fd, '\n');
+    closeSync(fd);
+    await page.click('[data-testid=weights-import]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-entry][data-name="big.wts"]');
+    await page.locator('[data-testid=weights-progress-cancel]:enabled').click();
+    await expect.poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
+    expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors/);
+  });
+
   it('exports the network as ONNX and its picture as SVG and PNG into the work folder', async () => {
     for (const [item, file, signature] of [
       ['onnx', 'lenet5.onnx', undefined],
@@ -173,4 +198,71 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await screenshot(page, 'workflow-06-export-menu');
     expect(pageErrors).toEqual([]);
   });
+});
+
+/** A colour picture (a smooth gradient with a bright disc), written as PNG. */
+async function colourPhoto(path: string): Promise<void> {
+  const w = 320;
+  const h = 240;
+  const rgb = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 3;
+      const inDisc = (x - 200) ** 2 + (y - 110) ** 2 < 60 ** 2;
+      rgb[i] = inDisc ? 240 : Math.round((x / w) * 255);
+      rgb[i + 1] = inDisc ? 200 : Math.round((y / h) * 255);
+      rgb[i + 2] = inDisc ? 40 : 128;
+    }
+  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
+}
+
+describe.runIf(withHost)('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
+  it('imports the regenerated ResNet-18 weights, auto-maps them, builds and shows five ImageNet classes', async () => {
+    const models = JSON.parse(readFileSync('fixtures/models.json', 'utf8')) as Record<string, { state_dict: StateDictEntry[] }>;
+    const entries = models.resnet18!.state_dict;
+    const fd = openSync(join(workDir, 'resnet18.wts'), 'w');
+    const tensors = (function* () {
+      for (const [name, shape, dtype] of entries) yield { name, values: formulaTensor(name, shape, dtype) };
+    })();
+    for (const chunk of encodeWts(entries.length, tensors, 4 << 20)) writeSync(fd, chunk);
+    closeSync(fd);
+    await colourPhoto(join(workDir, 'photo.png'));
+
+    const { page: p, pageErrors: errors } = await openEditor(browser, url);
+    page = p;
+    await dismissRecoveryOffers();
+    await page.click('[data-testid=btn-templates]');
+    await page.click('[data-testid=template-resnet18]');
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-entry][data-name="resnet18.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
+    await page.click('[data-testid=weights-automap]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
+    expect(await page.locator('[data-testid=mapping-problems]').count()).toBe(0);
+
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 80_000 });
+
+    await page.click('[data-testid=dock-tab-run]');
+    expect(await page.locator('[data-testid=run-preset]').inputValue()).toBe('imagenet');
+    await page.click('[data-testid=run-choose]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-entry][data-name="photo.png"]');
+    await page.click('[data-testid=file-browser-ok]');
+    await page.waitForSelector('[data-testid=run-image] img', { timeout: 20_000 });
+    await page.click('[data-testid=run-start]');
+    await page.waitForSelector('[data-testid=run-result]', { timeout: 60_000 });
+    const labels = await page.locator('[data-testid=run-result] .wf-top-label').allTextContents();
+    expect(labels).toHaveLength(5);
+    const classNames = readFileSync('assets/imagenet_classes.txt', 'utf8').split('\n').map((l) => l.trim());
+    for (const label of labels) expect(classNames).toContain(label);
+    const shares = (await page.locator('[data-testid=run-result] .wf-top .num').allTextContents()).map((t) => Number(t.replace('%', '')));
+    expect([...shares].sort((a, b) => b - a)).toEqual(shares);
+    await screenshot(page, 'workflow-07-resnet18-photo');
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

@@ -72,7 +72,9 @@ const ImageResult = memo(function ImageResult({ image, preview }: { image: RunIm
         <ol className="wf-top" data-testid="run-top">
           {image.top.map((t, rank) => (
             <li key={t.index} className={rank === 0 ? 'top1' : ''} data-testid={rank === 0 ? 'run-top1' : undefined}>
-              <span className="wf-top-label">{t.label ?? `class ${t.index}`}</span>
+              <span className="wf-top-label" title={`${t.label ?? `class ${t.index}`} (index ${t.index})`}>
+                {t.label ?? `class ${t.index}`}
+              </span>
               <span className="wf-top-bar">
                 <span style={{ width: `${Math.max(0, Math.min(1, t.probability)) * 100}%` }} />
               </span>
@@ -164,7 +166,11 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
     addImages(paths);
   };
 
-  const engineIds = engineId ? [engineId, ...compare.filter((id) => id !== engineId)] : [];
+  const engine = engines.find((e) => e.engineId === engineId);
+  // Only engines built from the same network can be compared output for output.
+  const comparable = engines.filter((e) => e.engineId !== engineId && e.networkName === engine?.networkName);
+  const engineIds = engineId ? [engineId, ...compare.filter((id) => id !== engineId && comparable.some((e) => e.engineId === id))] : [];
+  const docName = useEditor((s) => s.doc.name);
   const run = async () => {
     if (!host || !effective || engineIds.length === 0 || images.length === 0) return;
     setDiagnostics([]);
@@ -211,13 +217,11 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
             ))}
           </select>
         </label>
-        {engines.length > 1 && (
-          <label title="Run the same images through another engine and compare the outputs">
+        {comparable.length > 0 && (
+          <label title="Run the same images through another engine of this network and compare the outputs">
             compare with
             <select multiple value={compare} onChange={(e) => setCompare(Array.from(e.target.selectedOptions).map((o) => o.value))} className="wf-multi">
-              {engines
-                .filter((e) => e.engineId !== engineId)
-                .map((e) => (
+              {comparable.map((e) => (
                   <option key={e.engineId} value={e.engineId}>
                     {backendLabel(e.backend)} · {e.engineId}
                   </option>
@@ -229,6 +233,11 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
           Run {images.length > 0 ? images.length : ''}
         </button>
         {reason && <span className="muted">{reason}</span>}
+        {engine && engine.networkName !== docName && (
+          <span className="field-error" data-testid="run-engine-other">
+            This engine was built from ‘{engine.networkName}’, not ‘{docName}’ on the canvas; build again to run this network.
+          </span>
+        )}
       </div>
       <div className="wf-form" data-testid="run-preprocessing">
         <label>
