@@ -11,7 +11,9 @@ import { buildTemplate } from '../templates/index.js';
 import { autoBindWeights } from '../weights/binding.js';
 import { formulaTensor } from '../weights/formula.js';
 import { encodeWtsBytes } from '../weights/wts-codec.js';
-import { generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
+import { getLayerSpec } from '../layers/catalog.js';
+import { completeParams } from '../layers/params.js';
+import { CODEGEN_OPS, generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
 import { templateProgram } from './testing.js';
 
 const GOLDEN = join(__dirname, 'golden');
@@ -158,5 +160,81 @@ describe('generated Python weights', () => {
       .sort();
     expect(printed.trim().split('\n')).toEqual(expected);
     expect(lowered.value.program.weights.some((w) => w.recipe.kind === 'batchNormShift')).toBe(true);
+  });
+});
+
+/** Weight slots of the ops that take weights, as the emitters read them. */
+const WEIGHT_SLOTS: Record<string, string[]> = {
+  addConvolutionNd: ['kernel', 'bias'],
+  addDeconvolutionNd: ['kernel', 'bias'],
+  addScale: ['shift', 'scale', 'power'],
+  addConstant: ['weights'],
+};
+
+/** One op of every type code generation knows, each with the catalog's default parameters, all reading `data`. */
+function everyOpProgram(): TrtProgram {
+  // addGather (the bridge's legacy form) has no catalog entry; it is described here.
+  const legacyGather = { params: [], inputs: [{ name: 'data' }, { name: 'indices' }], outputs: [{ name: 'output' }] };
+  const ops = CODEGEN_OPS.map((type, i) => {
+    const spec: { params: Parameters<typeof completeParams>[0]; inputs: { name: string; variadic?: boolean }[]; outputs: { name: string }[] } = getLayerSpec(type) ?? legacyGather;
+    const inputs: Record<string, string> = {};
+    for (const port of spec.inputs) {
+      if (port.variadic) for (const k of [0, 1]) inputs[`${port.name}.${k}`] = 'data';
+      else inputs[port.name] = 'data';
+    }
+    return {
+      op: type,
+      layerName: `${type}.layer`,
+      nodeId: `n${i}`,
+      params: type === 'addGather' ? { axis: 1 } : completeParams(spec.params, {}),
+      inputs,
+      outputs: Object.fromEntries(spec.outputs.map((p) => [p.name, `${type}:${p.name}`])),
+      outputInfo: Object.fromEntries(spec.outputs.map((p) => [p.name, { dims: [1, 3, 8, 8], dtype: 'FLOAT' as const }])),
+      weights: Object.fromEntries((WEIGHT_SLOTS[type] ?? []).map((slot) => [slot, 'w0'])),
+    };
+  });
+  return {
+    formatVersion: 1,
+    name: 'every_op',
+    inputs: [{ name: 'data', dtype: 'FLOAT', dims: [1, 3, 8, 8], nodeId: 'in' }],
+    ops,
+    outputs: [{ name: 'out', tensor: 'addUnsqueeze:output' }],
+    weights: [{ id: 'w0', recipe: { kind: 'tensor', tensor: 'w' }, count: 1, shape: [1] }],
+  };
+}
+
+/** major·100 + minor of the headers in TRT_INCLUDE_DIR (both NvInferVersion.h spellings). */
+function headerVersion(dir: string): number {
+  const header = readFileSync(join(dir, 'NvInferVersion.h'), 'utf8');
+  const part = (name: string) => Number(new RegExp(`#define (?:TRT_${name}_ENTERPRISE|NV_TENSORRT_${name})\\s+(\\d+)`).exec(header)![1]);
+  return part('MAJOR') * 100 + part('MINOR');
+}
+
+describe('every op', () => {
+  const program = everyOpProgram();
+
+  test('both generators print every catalog primitive the bridge implements; the Python compiles', () => {
+    const py = unwrap(generatePython(program));
+    const cpp = unwrap(generateCpp(program));
+    for (const op of CODEGEN_OPS) {
+      const snake = op.replace(/^add/, 'add_').replace(/Nd$/, '_nd').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+      expect(cpp, op).toMatch(new RegExp(`network\\.${op}(Nd)?\\(`));
+      expect(py, op).toMatch(new RegExp(`network\\.(${snake}|add_\\w+)\\(`));
+    }
+    expect(py).toContain('MINIMUM_TRT_VERSION = (10, 15)');
+    expect(cpp).toContain('#error "This network uses addNormalizationV2, which needs TensorRT 10.15 or newer."');
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-every-'));
+    writeFileSync(join(dir, 'every_op.py'), py);
+    execFileSync('python3', ['-m', 'py_compile', join(dir, 'every_op.py')], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir } });
+  });
+
+  test.skipIf(!TRT_INCLUDE_DIR)('the C++ compiles against TRT_INCLUDE_DIR, or stops at the #error naming the newest op the headers lack (skipped when unset)', () => {
+    const cuda = ['/usr/local/cuda/include', '/usr/include'].find((d) => existsSync(join(d, 'cuda_runtime_api.h')))!;
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-every-'));
+    writeFileSync(join(dir, 'every_op.cpp'), unwrap(generateCpp(program)));
+    const compile = () =>
+      execFileSync('g++', ['-std=c++17', '-c', '-o', '/dev/null', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda, join(dir, 'every_op.cpp')], { stdio: 'pipe' });
+    if (headerVersion(TRT_INCLUDE_DIR!) >= 1015) compile();
+    else expect(compile).toThrow(/needs TensorRT 10\.15 or newer/);
   });
 });

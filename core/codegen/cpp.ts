@@ -190,20 +190,19 @@ const EMITTERS: Record<string, (c: CppOp) => string[]> = {
   addSqueeze: (c) => [
     `auto* ${c.layer} = added(network.addSqueeze(${c.input('input')}, axesConstant(network, weights, {${c.p.ints('axes').join(', ')}}, ${stringLiteral(c.op.layerName)}, ${stringLiteral(c.op.nodeId)})), ${stringLiteral(c.op.layerName)});`,
   ],
-  addTopK: (c) => [
-    `auto* ${c.layer} = added(network.addTopK(${c.input('input')}, TopKOperation::k${c.p.enumName('operation')}, ${c.p.int('k')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')}U${topKIndices(c)}), ${stringLiteral(c.op.layerName)});`,
-  ],
+  addTopK: (c) => {
+    const call = (indices: string) =>
+      `auto* ${c.layer} = added(network.addTopK(${c.input('input')}, TopKOperation::k${c.p.enumName('operation')}, ${c.p.int('k')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')}U${indices}), ${stringLiteral(c.op.layerName)});`;
+    const type = c.p.enumName('indicesType');
+    // The overload without indicesType is deprecated from 10.14 on; before 10.14 it is the only one (INT32 indices).
+    if (type !== 'INT32') return [call(`, DataType::k${type}`)];
+    return ['#if NV_TENSORRT_VERSION >= NV_TENSORRT_VERSION_INT(10, 14, 0)', call(', DataType::kINT32'), '#else', call(''), '#endif'];
+  },
   addUnary: (c) => [`auto* ${c.layer} = added(network.addUnary(${c.input('input')}, UnaryOperation::k${c.p.enumName('operation')}), ${stringLiteral(c.op.layerName)});`],
   addUnsqueeze: (c) => [
     `auto* ${c.layer} = added(network.addUnsqueeze(${c.input('input')}, axesConstant(network, weights, {${c.p.ints('axes').join(', ')}}, ${stringLiteral(c.op.layerName)}, ${stringLiteral(c.op.nodeId)})), ${stringLiteral(c.op.layerName)});`,
   ],
 };
-
-/** INT32 indices use the overload every 10.x has; other types need the 10.14 one. */
-function topKIndices(c: CppOp): string {
-  const type = c.p.enumName('indicesType');
-  return type === 'INT32' ? '' : `, DataType::k${type}`;
-}
 
 function weightStatement(weight: ProgramWeight): string {
   const r = weight.recipe;
@@ -754,7 +753,7 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
     };
     emit('');
     emit(`  // ${commentText(op.layerName)} (${op.op}, canvas node ${commentText(op.nodeId)})`);
-    for (const line of EMITTERS[op.op]!(context)) emit(`  ${line}`);
+    for (const line of EMITTERS[op.op]!(context)) emit(line.startsWith('#') ? line : `  ${line}`);
     emit(`  nameLayer(*${layer}, ${stringLiteral(op.layerName)}, ${stringLiteral(op.nodeId)});`);
     outputPorts(op.op).forEach((port, index) => {
       const tensor = op.outputs[port];

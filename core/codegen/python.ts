@@ -168,9 +168,14 @@ const EMITTERS: Record<string, (c: PyOp) => string[]> = {
   addSqueeze: (c) => [
     `${c.layer} = network.add_squeeze(${c.input('input')}, axes_constant(network, ${tuple(c.p.ints('axes'))}, ${stringLiteral(c.op.layerName)}, ${stringLiteral(c.op.nodeId)}))`,
   ],
-  addTopK: (c) => [
-    `${c.layer} = network.add_topk(${c.input('input')}, trt.TopKOperation.${c.p.enumName('operation')}, ${c.p.int('k')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')}, trt.DataType.${c.p.enumName('indicesType')})`,
-  ],
+  addTopK: (c) => {
+    // INT32 indices: the form every 10.x has (deprecated, still present, in 11); other types need 10.14's indices_type.
+    const type = c.p.enumName('indicesType');
+    const indices = type === 'INT32' ? '' : `, trt.DataType.${type}`;
+    return [
+      `${c.layer} = network.add_topk(${c.input('input')}, trt.TopKOperation.${c.p.enumName('operation')}, ${c.p.int('k')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')}${indices})`,
+    ];
+  },
   addUnary: (c) => [`${c.layer} = network.add_unary(${c.input('input')}, trt.UnaryOperation.${c.p.enumName('operation')})`],
   addUnsqueeze: (c) => [
     `${c.layer} = network.add_unsqueeze(${c.input('input')}, axes_constant(network, ${tuple(c.p.ints('axes'))}, ${stringLiteral(c.op.layerName)}, ${stringLiteral(c.op.nodeId)}))`,
@@ -306,7 +311,7 @@ function printPython(program: TrtProgram, options: CodegenOptions): string {
 
   const minimum = program.ops.reduce<[number, number]>(
     (acc, op) => {
-      const v = OP_MIN_VERSION[op.op];
+      const v = op.op === 'addTopK' && op.params['indicesType'] !== 'INT32' ? ([10, 14] as const) : OP_MIN_VERSION[op.op];
       return v && (v[0] > acc[0] || (v[0] === acc[0] && v[1] > acc[1])) ? [v[0], v[1]] : acc;
     },
     [10, 0],
