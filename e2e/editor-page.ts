@@ -1,5 +1,6 @@
 /** Drives the editor in Debian's Chromium the way a user does: mouse, keyboard, clipboard. */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { NetworkDocument } from '../core/network/types.js';
 
@@ -107,4 +108,56 @@ export async function allNodesVisible(page: Page): Promise<boolean> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
   const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
   return boxes.length > 0 && boxes.every((b) => b.x >= canvas.x - 1 && b.y >= canvas.y - 1 && b.x + b.w <= canvas.x + canvas.width + 1 && b.y + b.h <= canvas.y + canvas.height + 1);
+}
+
+export interface WebHost {
+  url: string;
+  /** Stop the host: SIGTERM shuts it down cleanly, SIGKILL is a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+/**
+ * Start a web host of its own (`dist/cli.mjs serve`) with its own config folder, so recent files
+ * and recovery files of one test neither leak into nor come from anything else.
+ */
+export function startWebHost(options: { configDir: string; root: string }): Promise<WebHost> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', options.root], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TRT_STUDIO_CONFIG_DIR: options.configDir },
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`The web host printed no URL within 30 s; it said: ${out}`)), 30_000);
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*token=\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: m[1]!,
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`The web host exited with code ${code} before it was ready: ${out}`)));
+  });
+}
+
+/** The store's state as plain data, for assertions on what the editor holds. */
+export async function editorState(page: Page): Promise<{ dirty: boolean; filePath: string | undefined; past: number }> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { __trtStudio: { store: { getState(): { doc: unknown; savedDoc: unknown; filePath: string | undefined; past: unknown[] } } } }).__trtStudio.store.getState();
+    return { dirty: s.doc !== s.savedDoc, filePath: s.filePath, past: s.past.length };
+  });
+}
+
+/** Whether any two drawn layer nodes overlap. */
+export async function nodesOverlap(page: Page): Promise<boolean> {
+  const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  return boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h));
 }

@@ -249,12 +249,8 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
   const showTemplates = async () => setModal({ kind: 'templates', templates: await listTemplates(host) });
   const chooseTemplate = async (id: string) => {
     setModal(undefined);
-    if (await newFromTemplate(store, host, dialogs, id)) {
-      // Templates carry positions only when their author gave them; lay out the rest.
-      await autoLayout(store, 'LR');
-      // The laid-out template is the starting point: nothing to undo, nothing unsaved yet.
-      store.setState({ savedDoc: store.getState().doc, past: [], future: [] });
-    }
+    // newFromTemplate lays the network out before showing it.
+    await newFromTemplate(store, host, dialogs, id);
   };
 
   return (

@@ -8,6 +8,7 @@ import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/ne
 import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../store/editor-store.js';
+import { laidOut } from './commands.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -63,6 +64,12 @@ export async function newFromTemplate(store: EditorStore, host: HostApi | undefi
       store.getState().notify('error', `There is no template named ${JSON.stringify(templateId)}; expected one of ${builtInTemplates().map((t) => t.id).join(', ')}.`);
       return false;
     }
+  }
+  // Laid out before it is shown: one document, nothing to undo, nothing unsaved yet.
+  try {
+    doc = await laidOut(doc, 'LR');
+  } catch (e) {
+    store.getState().notify('error', (e as Error).message);
   }
   store.getState().load(doc);
   return true;

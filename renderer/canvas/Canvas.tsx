@@ -6,6 +6,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type Edge,
@@ -19,12 +20,14 @@ import { useEditor, useEditorStore } from '../store/context.js';
 import { addLayerAt } from '../app/commands.js';
 import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
 import { EDGE_TYPES } from './wire.js';
+import { useFarView } from './detail.js';
 
 /** The drag payload a palette entry carries. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
 
 /** Above this many nodes React Flow renders only what is on screen. */
 const VISIBLE_ONLY_THRESHOLD = 300;
+
 
 function minimapColor(node: Node): string {
   if (node.type === 'tensorInput') return CATEGORY_COLORS['Input / Output'];
@@ -49,6 +52,8 @@ export function Canvas() {
   const fitSerial = useEditor((s) => s.fitSerial);
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+  // A boolean, so the canvas re-renders only when the zoom crosses the threshold.
+  const far = useFarView();
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -61,12 +66,18 @@ export function Canvas() {
     void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
   }, [focusRequest, flow]);
 
+  // A fit asked for while freshly loaded nodes are not measured yet waits until they are.
+  const nodesMeasured = useNodesInitialized();
+  const fittedSerial = useRef(0);
   useEffect(() => {
-    if (fitSerial === 0) return;
-    // Wait a frame so React Flow has measured freshly loaded nodes.
-    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 }));
+    if (fitSerial === fittedSerial.current || !nodesMeasured) return;
+    const id = requestAnimationFrame(() => {
+      fittedSerial.current = fitSerial;
+      // Room for the zoom controls (left) and the minimap (bottom right).
+      void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration: 200, maxZoom: 1.2 });
+    });
     return () => cancelAnimationFrame(id);
-  }, [fitSerial, flow]);
+  }, [fitSerial, nodesMeasured, flow]);
 
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {
@@ -146,7 +157,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
+    <div className={far ? 'canvas far' : 'canvas'} ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
       <ReactFlow
         nodes={nodes}
         edges={edges}

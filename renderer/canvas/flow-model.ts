@@ -55,10 +55,13 @@ export interface FlowCache {
   edges: Map<string, CachedEdge>;
   /** Where each collapsed group's node was drawn, so that dragging it can move its members. */
   groupAnchors: Map<string, { x: number; y: number }>;
+  /** The arrays last built, returned again when nothing in them changed. */
+  lastNodes: Node[];
+  lastEdges: Edge[];
 }
 
 export function emptyFlowCache(): FlowCache {
-  return { nodes: new Map(), edges: new Map(), groupAnchors: new Map() };
+  return { nodes: new Map(), edges: new Map(), groupAnchors: new Map(), lastNodes: [], lastEdges: [] };
 }
 
 function reuse(cache: FlowCache, id: string, source: unknown, pos: { x: number; y: number }, selected: boolean, hidden: boolean, make: () => Node): Node {
@@ -76,7 +79,8 @@ function reuse(cache: FlowCache, id: string, source: unknown, pos: { x: number; 
  * selection), so the next rebuild reuses them instead of handing React Flow stale, unmeasured
  * copies. `before` and `after` are the arrays around `applyNodeChanges`, in the same order.
  */
-export function syncFlowCache(cache: FlowCache, before: readonly Node[], after: readonly Node[]): void {
+export function syncFlowCache(cache: FlowCache, before: readonly Node[], after: Node[]): void {
+  cache.lastNodes = after;
   if (before.length !== after.length) return;
   for (let i = 0; i < after.length; i++) {
     const n = after[i]!;
@@ -158,7 +162,8 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
     out.push(reuse(cache, node.id, node, pos, sel, hidden, () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode));
   }
   for (const id of cache.nodes.keys()) if (!live.has(id)) cache.nodes.delete(id);
-  return out;
+  // An unchanged array spares React Flow its O(n) pass over the nodes (a selection of wires, host diagnostics).
+  return sameItems(cache.lastNodes, out) ? cache.lastNodes : (cache.lastNodes = out);
 }
 
 export function buildFlowEdges(doc: NetworkDocument, selected: ReadonlySet<string>, cache: FlowCache): Edge[] {
@@ -188,5 +193,12 @@ export function buildFlowEdges(doc: NetworkDocument, selected: ReadonlySet<strin
     out.push(flow);
   }
   for (const id of cache.edges.keys()) if (!live.has(id)) cache.edges.delete(id);
-  return out;
+  return sameItems(cache.lastEdges, out) ? cache.lastEdges : (cache.lastEdges = out);
+}
+
+/** Whether two arrays hold the same objects in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -13,6 +13,7 @@ import { useEditor, useEditorStore } from '../store/context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
 import { heatColor } from '../workflows/heat.js';
 import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
+import { useFarView } from './detail.js';
 
 /** One accent colour per catalog category, shared by the palette and the node header. */
 export const CATEGORY_COLORS: Record<LayerCategory, string> = {
@@ -32,19 +33,19 @@ export const CATEGORY_COLORS: Record<LayerCategory, string> = {
   Blocks: '#e0c341',
 };
 
-/** A layer's dims per output port, as one string (`[1, 64, 112, 112]`), so selectors compare by value. */
+/** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {
-  return useEditor((s) => {
-    const t = s.shapes.nodes[nodeId]?.outputs[port];
-    return t ? formatDims(t.dims) : '';
-  });
+  // Zoomed out the dims are not drawn, so they are not watched either (the line keeps its height).
+  const far = useFarView();
+  const tensor = useEditor((s) => (far ? undefined : s.shapes.nodes[nodeId]?.outputs[port]));
+  return far ? '…' : tensor ? formatDims(tensor.dims) : '';
 }
 
 function ProblemBadge({ nodeId }: { nodeId: string }) {
-  const severity = useEditor((s) => s.nodeProblems[nodeId]?.severity);
-  const count = useEditor((s) => s.nodeProblems[nodeId]?.count ?? 0);
-  const first = useEditor((s) => s.nodeProblems[nodeId]?.first ?? '');
-  if (!severity) return null;
+  // One subscription per node (there may be thousands); the summary object is new only when problems were re-summarised.
+  const problem = useEditor((s) => s.nodeProblems[nodeId]);
+  if (!problem) return null;
+  const { severity, count, first } = problem;
   return (
     <span className={`badge badge-${severity}`} title={first} data-testid="problem-badge">
       {severity === 'error' ? '!' : '⚠'}
@@ -98,9 +99,11 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
   const rows = Math.max(inputs.length, outputs.length, 1);
   const heat = useHeat(id);
   const heatFill = heat === undefined ? undefined : heatColor(heat);
+  // Zoomed out, where the badge is too small to see, the whole node shows its problem's colour.
+  const severity = useEditor((s) => s.nodeProblems[id]?.severity);
   return (
     <div
-      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}`}
+      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}${severity ? ` has-${severity}` : ''}`}
       style={{ '--accent': color, minHeight: PORT_TOP + rows * PORT_STEP, ...(heatFill ? { '--heat-color': heatFill } : {}) } as CSSProperties}
       data-heat={heat}
       data-testid="layer-node"

@@ -4,29 +4,32 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyf
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor } from '../store/context.js';
 import type { WireEdge } from './flow-model.js';
+import { useFarView } from './detail.js';
 
 export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected }: EdgeProps<WireEdge>) {
   const fromNode = data?.fromNode ?? '';
   const fromPort = data?.fromPort ?? '';
-  // A string, so the label re-renders only when these dims change.
-  const label = useEditor((s) => {
-    const t = s.shapes.nodes[fromNode]?.outputs[fromPort];
-    return t ? formatDims(t.dims) : '?';
-  });
+  // The tensor object: inference keeps it while its dims do not change, so this wire re-renders
+  // only when they do. Zoomed out the label is not drawn, so nothing is watched.
+  const far = useFarView();
+  const tensor = useEditor((s) => (far ? undefined : s.shapes.nodes[fromNode]?.outputs[fromPort]));
+  const label = tensor ? formatDims(tensor.dims) : '?';
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
       <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
-      <EdgeLabelRenderer>
-        <div
-          className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          data-testid="wire-label"
-          data-edge={id}
-        >
-          {label}
-        </div>
-      </EdgeLabelRenderer>
+      {!far && (
+        <EdgeLabelRenderer>
+          <div
+            className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            data-testid="wire-label"
+            data-edge={id}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 });

@@ -1,0 +1,161 @@
+/**
+ * The editor's project comforts end to end: a template opened and laid out, save / save as, open,
+ * recent projects, the unsaved-changes prompt and recovery after the host crashed. Each test runs
+ * its own web host with its own config folder, so recent and recovery files are the test's alone.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  allNodesVisible,
+  documentOf,
+  dragFromPalette,
+  editorState,
+  launchBrowser,
+  nodeLocator,
+  nodesOverlap,
+  openEditor,
+  screenshot,
+  startWebHost,
+  type WebHost,
+} from './editor-page.js';
+
+let browser: Browser;
+const hosts: WebHost[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+/** A fresh host over a fresh folder; returns its URL and the folders. */
+async function freshHost(configDir = mkdtempSync(join(tmpdir(), 'trt-studio-config-'))): Promise<{ host: WebHost; configDir: string; root: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'trt-studio-projects-'));
+  const host = await startWebHost({ configDir, root });
+  hosts.push(host);
+  return { host, configDir, root };
+}
+
+describe('projects', () => {
+  it('opens ResNet-18 from the templates laid out and fitted, saves it as a file, and opens it again after a reload', async () => {
+    const { host, root } = await freshHost();
+    const { page, pageErrors } = await openEditor(browser, host.url);
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-resnet18]').click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
+    await expect.poll(() => page.locator('[data-testid=doc-title]').textContent()).toBe('resnet18');
+    // Laid out and fitted: nothing overlaps, everything is in view, every wire has its dims.
+    await expect.poll(() => allNodesVisible(page)).toBe(true);
+    expect(await nodesOverlap(page)).toBe(false);
+    const labels = await page.locator('[data-testid=wire-label]').allTextContents();
+    expect(labels).toHaveLength(14);
+    expect(labels).not.toContain('?');
+    expect(labels).toContain('[1, 512, 7, 7]');
+    await expect(nodeLocator(page, 'conv1').locator('.node-summary').textContent()).resolves.toBe('7×7 /2 64');
+    await expect(nodeLocator(page, 'fc').locator('.node-dims').textContent()).resolves.toBe('[1, 1000]');
+    expect(await editorState(page)).toEqual({ dirty: false, filePath: undefined, past: 0 });
+    await screenshot(page, '20-template-resnet18');
+
+    // Ctrl+S on a project never saved asks where: the host's file browser.
+    await page.keyboard.press('Control+s');
+    await page.locator('[data-testid=path-name]').fill('my-resnet.trtstudio');
+    await page.locator('[data-testid=path-ok]').click();
+    const path = join(root, 'my-resnet.trtstudio');
+    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: path, past: 0 });
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; network: { name: string; nodes: unknown[] } };
+    expect([file.format, file.network.name, file.network.nodes.length]).toEqual(['trtstudio', 'resnet18', 14]);
+    const saved = await documentOf(page);
+
+    // Save as: a second file; the editor now works on it.
+    await page.keyboard.press('Control+Shift+s');
+    await page.locator('[data-testid=path-name]').fill('copy.trtstudio');
+    await page.locator('[data-testid=path-ok]').click();
+    await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
+
+    // A reload starts empty; Open through the file browser brings the network back as it was.
+    await page.reload();
+    await page.waitForSelector('.react-flow__renderer');
+    expect((await documentOf(page)).nodes).toHaveLength(0);
+    await page.locator('button', { hasText: /^Open$/ }).click();
+    await page.locator('[data-testid=file-entry]', { hasText: 'my-resnet.trtstudio' }).click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
+    const opened = await documentOf(page);
+    expect({ nodes: opened.nodes, edges: opened.edges, inputs: opened.inputs, outputs: opened.outputs, positions: opened.ui.positions }).toEqual({
+      nodes: saved.nodes,
+      edges: saved.edges,
+      inputs: saved.inputs,
+      outputs: saved.outputs,
+      positions: saved.ui.positions,
+    });
+    expect(await editorState(page)).toEqual({ dirty: false, filePath: path, past: 0 });
+
+    // Recent lists both files, newest first; choosing one opens it.
+    await page.locator('[data-testid=btn-recent]').click();
+    const entries = page.locator('[data-testid=recent-entry]');
+    await expect.poll(() => entries.locator('.dropdown-detail').allTextContents()).toEqual([path, join(root, 'copy.trtstudio')]);
+    await screenshot(page, '21-recent-projects');
+    await entries.nth(1).locator('.dropdown-main').click();
+    await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
+    expect((await documentOf(page)).nodes).toHaveLength(14);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks before unsaved changes are thrown away, and keeps them on Cancel', async () => {
+    const { host } = await freshHost();
+    const { page } = await openEditor(browser, host.url);
+    await dragFromPalette(page, 'Input', { x: 200, y: 200 });
+    await expect.poll(async () => (await editorState(page)).dirty).toBe(true);
+    await expect(page.locator('[data-testid=doc-title]').textContent()).resolves.toBe('Untitled •');
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-lenet5]').click();
+    const dialog = page.locator('[data-testid=confirm-dialog]');
+    await expect(dialog.locator('p').textContent()).resolves.toBe('“Untitled” has changes that are not saved. Discard them?');
+    await screenshot(page, '22-unsaved-changes');
+    await dialog.locator('button', { hasText: 'Cancel' }).click();
+    expect((await documentOf(page)).inputs).toHaveLength(1);
+    expect((await documentOf(page)).name).toBe('Untitled');
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-lenet5]').click();
+    await page.locator('[data-testid=confirm-discard]').click();
+    await expect.poll(async () => (await documentOf(page)).name).toBe('lenet5');
+    expect(await editorState(page)).toEqual({ dirty: false, filePath: undefined, past: 0 });
+  });
+
+  it('offers back the unsaved work of a host that crashed, and restores it as unsaved', async () => {
+    const first = await freshHost();
+    const { page } = await openEditor(browser, first.host.url);
+    await dragFromPalette(page, 'Input', { x: 200, y: 220 });
+    await dragFromPalette(page, 'addConvolutionNd', { x: 520, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    const before = await documentOf(page);
+    // The host writes the recovery file at once for the first change, then at most every 5 s.
+    const recovery = join(first.configDir, 'recovery');
+    await expect.poll(() => existsSync(recovery) && readdirSync(recovery).some((f) => JSON.parse(readFileSync(join(recovery, f), 'utf8')).document?.nodes?.length === 1), { timeout: 15_000 }).toBe(true);
+    await page.close();
+    await first.host.stop('SIGKILL');
+
+    const second = await freshHost(first.configDir);
+    const next = await openEditor(browser, second.host.url);
+    const offer = next.page.locator('[data-testid=recovery-offer]');
+    await expect.poll(() => offer.textContent()).toMatch(/^Recover unsaved work\?“Untitled”, 1 layers, autosaved (just now|\d+ min ago) \(never saved\), was left by a session that ended without saving\./);
+    await screenshot(next.page, '23-recovery-offer');
+    await offer.locator('[data-testid=recovery-restore]').click();
+    await expect.poll(async () => (await documentOf(next.page)).nodes.length).toBe(1);
+    const restored = await documentOf(next.page);
+    expect({ nodes: restored.nodes, inputs: restored.inputs, edges: restored.edges }).toEqual({ nodes: before.nodes, inputs: before.inputs, edges: before.edges });
+    expect((await editorState(next.page)).dirty).toBe(true);
+    await expect(next.page.locator('[data-testid=doc-title]').textContent()).resolves.toBe('Untitled •');
+    await expect(offer.count()).resolves.toBe(0);
+    // Restored once: a third session has nothing more to offer.
+    const third = await openEditor(browser, second.host.url);
+    await third.page.waitForTimeout(500);
+    await expect(third.page.locator('[data-testid=recovery-offer]').count()).resolves.toBe(0);
+  });
+});
