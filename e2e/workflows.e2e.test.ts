@@ -21,6 +21,11 @@ const withHost = inject('serverKind') === 'host';
 const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
 const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file));
 
+/** Polls with room for a loaded machine (the default second is too short for a layout or a host job). */
+function poll<T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) {
+  return expect.poll(read, { timeout: 15_000, ...options });
+}
+
 let browser: Browser;
 let page: Page;
 let pageErrors: string[];
@@ -52,7 +57,7 @@ async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
   const root = page.locator(`.wf-roots button[title="${workDir}"]`);
   if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
 }
 
 // Steps run in order on one page: each continues the story of the one before.
@@ -61,7 +66,7 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await dismissRecoveryOffers();
     await page.click('[data-testid=btn-templates]');
     await page.click('[data-testid=template-lenet5]');
-    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
+    await poll(async () => (await documentOf(page)).nodes.length).toBe(12);
   });
 
   it('imports the trained weights through the file browser and auto-maps every tensor', async () => {
@@ -69,10 +74,10 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
-    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
-    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
+    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
+    await poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
     await page.click('[data-testid=weights-automap]');
-    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
+    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
     const doc = await documentOf(page);
     expect(doc.bindings[doc.nodes.find((n) => n.name === 'fc3')!.id]).toEqual({ weight: 'fc3.weight', bias: 'fc3.bias' });
     expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] [data-testid=weights-bound-to]').textContent()).toBe('conv1.kernel');
@@ -86,11 +91,11 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     const select = page.locator('[data-testid=slot-binder] [data-testid=bind-weight]');
     expect(await select.locator('option').allTextContents()).toEqual(['— not bound —', 'fc3.weight (840)']);
     await select.selectOption('');
-    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias' });
+    await poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias' });
     expect(await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"] [data-testid=weights-bound-to]').textContent()).toBe('unused');
     await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"]').dragTo(nodeLocator(page, 'fc3'));
-    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias', weight: 'fc3.weight' });
-    await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe("Bound 'fc3.weight' to fc3.weight.");
+    await poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias', weight: 'fc3.weight' });
+    await poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe("Bound 'fc3.weight' to fc3.weight.");
   });
 
   it('builds with the reference runtime, said plainly', async () => {
@@ -100,7 +105,7 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(/^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/);
-    await expect.poll(() => page.locator('[data-testid=build-history] tbody tr').count()).toBe(1);
+    await poll(() => page.locator('[data-testid=build-history] tbody tr').count()).toBe(1);
     await screenshot(page, 'workflow-02-build');
   });
 
@@ -111,9 +116,9 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await browseWorkDir();
     for (const file of DIGITS) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
     await page.click('[data-testid=file-browser-ok]');
-    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length);
+    await poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length);
     await page.click('[data-testid=run-start]');
-    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length);
+    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length);
     for (const c of expected) {
       const top = c.softmax.indexOf(Math.max(...c.softmax));
       const result = page.locator(`[data-testid=run-result][data-file="${c.file}"]`);
@@ -134,7 +139,7 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     expect(await page.locator('[data-testid=profile-latency]').textContent()).toMatch(/median[\d.]+ m?s/);
     expect(await page.locator('[data-testid=profile-row]').count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid=profile-chart] svg rect, [data-testid=profile-chart] svg path').count()).toBeGreaterThan(5);
-    await expect.poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
+    await poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
     // Sorting by time puts the slowest layer first; clicking it selects its node.
     const first = page.locator('[data-testid=profile-row].clickable').first();
     const nodeName = (await first.locator('td').nth(1).textContent()) ?? '';
@@ -172,8 +177,10 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="big.wts"]');
+    await page.locator('[data-testid=weights-progress-cancel]:enabled').waitFor();
+    await screenshot(page, 'workflow-05b-import-progress');
     await page.locator('[data-testid=weights-progress-cancel]:enabled').click();
-    await expect.poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
+    await poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
     expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors/);
   });
 
@@ -188,9 +195,9 @@ describe.runIf(withHost)('the whole story in the UI', () => {
       await browseWorkDir();
       expect(await page.locator('[data-testid=file-browser-name]').inputValue()).toBe(file);
       await page.click('[data-testid=file-browser-ok]');
-      await expect.poll(() => existsSync(join(workDir, file)), { timeout: 20_000 }).toBe(true);
+      await poll(() => existsSync(join(workDir, file)), { timeout: 20_000 }).toBe(true);
       if (signature) expect(readFileSync(join(workDir, file), 'latin1').startsWith(signature)).toBe(true);
-      await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toContain(`Wrote ${join(workDir, file)}`);
+      await poll(() => page.locator('[data-testid=notice]').last().textContent()).toContain(`Wrote ${join(workDir, file)}`);
     }
     expect(await page.locator('[data-testid=export-engine]').count()).toBe(0);
     await page.click('[data-testid=export-menu]');
@@ -233,14 +240,14 @@ describe.runIf(withHost)('a colour photo through ResNet-18 with ImageNet preproc
     await dismissRecoveryOffers();
     await page.click('[data-testid=btn-templates]');
     await page.click('[data-testid=template-resnet18]');
-    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
+    await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="resnet18.wts"]');
-    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
+    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
     await page.click('[data-testid=weights-automap]');
-    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
+    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
     expect(await page.locator('[data-testid=mapping-problems]').count()).toBe(0);
 
     await page.click('[data-testid=dock-tab-build]');

@@ -148,6 +148,12 @@ export const ProfilePanel = memo(function ProfilePanel({ host }: { host: HostApi
               </table>
             </div>
           </div>
+          {result.engineInspector && (
+            <details className="wf-inspector" data-testid="profile-engine-inspector">
+              <summary>Engine inspector (TensorRT’s layer information, fused layers included)</summary>
+              <pre className="mono">{result.engineInspector}</pre>
+            </details>
+          )}
         </>
       )}
     </div>
