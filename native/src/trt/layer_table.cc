@@ -165,8 +165,8 @@ Permutation permutationParam(LayerContext const& c, std::string const& name, int
 
 int32_t rankOf(ITensor const& tensor) { return tensor.getDimensions().nbDims; }
 
-/** A 1-D INT64 constant for the axes inputs of squeeze/unsqueeze, named `<layer>.axes`. */
-ITensor& axesConstant(LayerContext const& c, std::vector<int64_t> const& axes) {
+/** A 1-D INT64 constant for the axes inputs of squeeze/unsqueeze, named `<layer>.axes` (unused before 10.7, which refuses both). */
+[[maybe_unused]] ITensor& axesConstant(LayerContext const& c, std::vector<int64_t> const& axes) {
   Weights values = c.arena().int64Weights(axes);
   Dims dims{};
   dims.nbDims = 1;
