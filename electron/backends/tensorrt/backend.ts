@@ -20,6 +20,7 @@ import type {
 } from '../backend.js';
 import type { NativeBuildEvent, NativeBuildOptions, NativeBuildResult, NativeInspectResult, NativeRunResult } from '../../../native/lib/types.js';
 import type { HostCapabilities } from './host-handlers.js';
+import { parseEngineInspection, type EngineInspection } from './inspector.js';
 
 export type { HostCapabilities } from './host-handlers.js';
 export type { NativeBuildEvent, NativeBuildOptions } from '../../../native/lib/types.js';
@@ -146,6 +147,16 @@ export class TensorRTSession implements BackendSession {
     if (!result.ok) return result;
     const value = result.value as NativeInspectResult;
     return ok(value.engine, value.diagnostics);
+  }
+
+  /** The engine inspector's view read from either TensorRT layout, engine layers mapped to program layers and canvas nodes. */
+  async inspectLayers(signal?: AbortSignal): Promise<Result<EngineInspection>> {
+    const result = await this.host.request({ type: 'inspect', engine: this.engine }, { signal });
+    if (!result.ok) return result;
+    const value = result.value as NativeInspectResult;
+    const parsed = parseEngineInspection(value, this.program);
+    if (!parsed.ok) return fail(...value.diagnostics, ...parsed.diagnostics);
+    return ok(parsed.value, [...value.diagnostics, ...parsed.value.diagnostics]);
   }
 
   async dispose(): Promise<void> {

@@ -70,7 +70,14 @@ export function createTensorRTTestDouble(): NativeAddon {
       return { promise, cancel: () => (cancelled = true) };
     },
     runEngine: () => Promise.reject(Object.assign(new Error('not simulated'), { diagnostics: [{ severity: 'error', code: 'test-double', message: 'The TensorRT test double does not run engines.' }] })),
-    inspectEngine: () => Promise.resolve({ engine: '{}', layers: [], diagnostics: [] }),
+    // An 11.x-layout inspector answer with one engine layer per program layer (nothing fused).
+    inspectEngine: (bytes) => {
+      const engine = readTestDoubleEngine(bytes);
+      if (!engine)
+        return Promise.reject(Object.assign(new Error('not a test double engine'), { diagnostics: [{ severity: 'error', code: 'engine.deserialize', message: 'The TensorRT test double reads only engines it built.' }] }));
+      const layers = engine.layers.map((name) => ({ Name: name, LayerType: 'TestDouble', Inputs: [], Outputs: [] }));
+      return Promise.resolve({ engine: JSON.stringify({ Layers: layers, 'I/O Tensors': [] }), layers: layers.map((l) => JSON.stringify(l)), diagnostics: [] });
+    },
   };
 }
 
