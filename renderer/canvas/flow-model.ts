@@ -11,6 +11,7 @@ export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 74;
 
 export interface LayerNodeData extends Record<string, unknown> {
+  /** The layer when this object was made; it may be older than the document's (read `nodeById`). */
   node: NetworkNode;
 }
 export interface InputNodeData extends Record<string, unknown> {
@@ -151,7 +152,8 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
     const hidden = groups.get(input.id)?.collapsed === true;
     const sel = selected.has(input.id);
     live.add(input.id);
-    out.push(reuse(cache, input.id, input, pos, sel, hidden, () => ({ id: input.id, type: 'tensorInput', position: pos, data: { input }, selected: sel, hidden }) satisfies InputFlowNode));
+    // Keyed by id: editing an input's dims leaves the React Flow arrays as they were.
+    out.push(reuse(cache, input.id, 'input', pos, sel, hidden, () => ({ id: input.id, type: 'tensorInput', position: pos, data: { input }, selected: sel, hidden }) satisfies InputFlowNode));
   }
   for (const node of doc.nodes) {
     const pos = doc.ui.positions[node.id] ?? fallbackPosition(index);
@@ -159,7 +161,9 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
     const hidden = groups.get(node.id)?.collapsed === true;
     const sel = selected.has(node.id);
     live.add(node.id);
-    out.push(reuse(cache, node.id, node, pos, sel, hidden, () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode));
+    // Keyed by type, not by the node object: a parameter edit leaves the React Flow object (and
+    // array) as it was, and the node component reads the edited layer from the store.
+    out.push(reuse(cache, node.id, node.type, pos, sel, hidden, () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode));
   }
   for (const id of cache.nodes.keys()) if (!live.has(id)) cache.nodes.delete(id);
   // An unchanged array spares React Flow its O(n) pass over the nodes (a selection of wires, host diagnostics).

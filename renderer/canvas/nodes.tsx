@@ -90,7 +90,7 @@ function useHeat(nodeId: string): number | undefined {
 }
 
 export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
-  const node = data.node;
+  const node = useEditor((s) => s.nodeById.get(id)) ?? data.node;
   const spec = getLayerSpec(node.type);
   const inputs = useInputPorts(id, spec?.inputs ?? []);
   const outputs = spec?.outputs ?? [];
@@ -136,7 +136,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
 });
 
 export const InputNode = memo(function InputNode({ id, data, selected }: NodeProps<InputFlowNode>) {
-  const input = data.input;
+  const input = useEditor((s) => s.doc.inputs.find((i) => i.id === id)) ?? data.input;
   return (
     <div className={`layer-node input-node${selected ? ' selected' : ''}`} style={{ '--accent': CATEGORY_COLORS['Input / Output'] } as CSSProperties} data-testid="input-node" data-name={input.name}>
       <div className="node-header">

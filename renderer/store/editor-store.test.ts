@@ -54,8 +54,10 @@ describe('editor store', () => {
     const after = new Map(store.getState().flowNodes.map((n) => [n.id, n]));
     expect(after.get(input)).toBe(before.get(input));
     expect(after.get(relu)).toBe(before.get(relu));
-    expect(after.get(conv)).not.toBe(before.get(conv));
-    expect(store.getState().flowEdges[0]).toBe(edgesBefore[0]);
+    // A parameter edit leaves even the edited layer's object alone; its component reads the layer from nodeById.
+    expect(after.get(conv)).toBe(before.get(conv));
+    expect(store.getState().nodeById.get(conv)!.params.nbOutputMaps).toBe(16);
+    expect(store.getState().flowEdges).toBe(edgesBefore);
   });
 
   it('commits a drag as one undo step when it ends', () => {

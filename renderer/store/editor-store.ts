@@ -9,7 +9,7 @@ import type { Edge, Node, NodeChange, EdgeChange } from '@xyflow/react';
 import { applyNodeChanges, applyEdgeChanges } from '@xyflow/react';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
-import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
+import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
 import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
 import { checkBindings } from '../../core/weights/binding.js';
@@ -83,6 +83,11 @@ export interface SelectionSlice {
 export interface ViewSlice {
   flowNodes: Node[];
   flowEdges: Edge[];
+  /**
+   * The layers by id. A layer's React Flow object stays the same across parameter edits (so React
+   * Flow has nothing to redo on a 2,000-node canvas); the node component reads its layer here.
+   */
+  nodeById: ReadonlyMap<string, NetworkNode>;
   searchMenu: SearchMenuState | undefined;
   findOpen: boolean;
   helpOpen: boolean;
@@ -101,6 +106,14 @@ export interface ViewSlice {
   notify: (kind: Notice['kind'], message: string) => void;
   dismiss: (id: number) => void;
   focusNode: (nodeId: string) => void;
+}
+
+/** The layers by id, rebuilt only when the node array changes; node components read their layer here. */
+const nodeIndexes = new WeakMap<readonly NetworkNode[], ReadonlyMap<string, NetworkNode>>();
+function nodeIndex(nodes: readonly NetworkNode[]): ReadonlyMap<string, NetworkNode> {
+  let index = nodeIndexes.get(nodes);
+  if (!index) nodeIndexes.set(nodes, (index = new Map(nodes.map((n) => [n.id, n]))));
+  return index;
 }
 
 export interface DiagnosticsSlice {
@@ -189,6 +202,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       diagnostics,
       nodeProblems: summariseProblems(diagnostics),
       flowNodes: buildFlowNodes(doc, selectedSet, cache),
+      nodeById: nodeIndex(doc.nodes),
       flowEdges: buildFlowEdges(doc, new Set(keptEdges), cache),
       selected: keptSelection.length === selected.length ? (selected as string[]) : keptSelection,
       selectedEdges: keptEdges,
