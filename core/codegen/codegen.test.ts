@@ -11,9 +11,8 @@ import { buildTemplate } from '../templates/index.js';
 import { autoBindWeights } from '../weights/binding.js';
 import { formulaTensor } from '../weights/formula.js';
 import { encodeWtsBytes } from '../weights/wts-codec.js';
-import { getLayerSpec } from '../layers/catalog.js';
-import { completeParams } from '../layers/params.js';
 import { CODEGEN_OPS, generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
+import { everyOpProgram } from './every-op.js';
 import { templateProgram } from './testing.js';
 
 const GOLDEN = join(__dirname, 'golden');
@@ -162,46 +161,6 @@ describe('generated Python weights', () => {
     expect(lowered.value.program.weights.some((w) => w.recipe.kind === 'batchNormShift')).toBe(true);
   });
 });
-
-/** Weight slots of the ops that take weights, as the emitters read them. */
-const WEIGHT_SLOTS: Record<string, string[]> = {
-  addConvolutionNd: ['kernel', 'bias'],
-  addDeconvolutionNd: ['kernel', 'bias'],
-  addScale: ['shift', 'scale', 'power'],
-  addConstant: ['weights'],
-};
-
-/** One op of every type code generation knows, each with the catalog's default parameters, all reading `data`. */
-function everyOpProgram(): TrtProgram {
-  // addGather (the bridge's legacy form) has no catalog entry; it is described here.
-  const legacyGather = { params: [], inputs: [{ name: 'data' }, { name: 'indices' }], outputs: [{ name: 'output' }] };
-  const ops = CODEGEN_OPS.map((type, i) => {
-    const spec: { params: Parameters<typeof completeParams>[0]; inputs: { name: string; variadic?: boolean }[]; outputs: { name: string }[] } = getLayerSpec(type) ?? legacyGather;
-    const inputs: Record<string, string> = {};
-    for (const port of spec.inputs) {
-      if (port.variadic) for (const k of [0, 1]) inputs[`${port.name}.${k}`] = 'data';
-      else inputs[port.name] = 'data';
-    }
-    return {
-      op: type,
-      layerName: `${type}.layer`,
-      nodeId: `n${i}`,
-      params: type === 'addGather' ? { axis: 1 } : completeParams(spec.params, {}),
-      inputs,
-      outputs: Object.fromEntries(spec.outputs.map((p) => [p.name, `${type}:${p.name}`])),
-      outputInfo: Object.fromEntries(spec.outputs.map((p) => [p.name, { dims: [1, 3, 8, 8], dtype: 'FLOAT' as const }])),
-      weights: Object.fromEntries((WEIGHT_SLOTS[type] ?? []).map((slot) => [slot, 'w0'])),
-    };
-  });
-  return {
-    formatVersion: 1,
-    name: 'every_op',
-    inputs: [{ name: 'data', dtype: 'FLOAT', dims: [1, 3, 8, 8], nodeId: 'in' }],
-    ops,
-    outputs: [{ name: 'out', tensor: 'addUnsqueeze:output' }],
-    weights: [{ id: 'w0', recipe: { kind: 'tensor', tensor: 'w' }, count: 1, shape: [1] }],
-  };
-}
 
 /** major·100 + minor of the headers in TRT_INCLUDE_DIR (both NvInferVersion.h spellings). */
 function headerVersion(dir: string): number {
