@@ -52,6 +52,14 @@ async function dismissRecoveryOffers(): Promise<void> {
   }
 }
 
+/** New project from a template; a page that came up with unsaved work (restored by the host) asks first. */
+async function newFromTemplate(id: string): Promise<void> {
+  await page.click('[data-testid=btn-templates]');
+  await page.click(`[data-testid=template-${id}]`);
+  const discard = page.locator('[data-testid=confirm-discard]');
+  await discard.waitFor({ timeout: 1_500 }).then(() => discard.click(), () => undefined);
+}
+
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
 async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
@@ -64,8 +72,7 @@ async function browseWorkDir(): Promise<void> {
 describe.runIf(withHost)('the whole story in the UI', () => {
   it('creates LeNet-5 from the template', async () => {
     await dismissRecoveryOffers();
-    await page.click('[data-testid=btn-templates]');
-    await page.click('[data-testid=template-lenet5]');
+    await newFromTemplate('lenet5');
     await poll(async () => (await documentOf(page)).nodes.length).toBe(12);
   });
 
@@ -238,8 +245,7 @@ describe.runIf(withHost)('a colour photo through ResNet-18 with ImageNet preproc
     const { page: p, pageErrors: errors } = await openEditor(browser, url);
     page = p;
     await dismissRecoveryOffers();
-    await page.click('[data-testid=btn-templates]');
-    await page.click('[data-testid=template-resnet18]');
+    await newFromTemplate('resnet18');
     await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');

@@ -234,7 +234,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
         </button>
         {reason && <span className="muted">{reason}</span>}
         {engine && engine.networkName !== docName && (
-          <span className="field-error" data-testid="run-engine-other">
+          <span className="wf-field-error" data-testid="run-engine-other">
             This engine was built from ‘{engine.networkName}’, not ‘{docName}’ on the canvas; build again to run this network.
           </span>
         )}
@@ -294,7 +294,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
         </label>
       </div>
       {fieldProblems.map((m) => (
-        <div key={m} className="field-error">
+        <div key={m} className="wf-field-error">
           {m}
         </div>
       ))}
