@@ -146,6 +146,23 @@ describe('trt-studio build', () => {
     expect(await readFile(cache, 'utf8')).toBe('test double timing cache (0 bytes given)');
   });
 
+  it('--json over the TensorRT test double: one JSON object on stdout, progress left out', async () => {
+    const dir = await tempDir();
+    const engine = join(dir, 'lenet5.engine');
+    const { code, out, err } = await run(createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })), await lenetProject(dir), '--weights', LENET_WTS, '-o', engine, '--json');
+    expect(code).toBe(0);
+    expect(err).toEqual([]);
+    expect(JSON.parse(out.join('\n'))).toEqual({
+      engine,
+      bytes: (await readFile(engine)).length,
+      tensorrt: '10.16.0',
+      precision: 'FP32',
+      workspaceMiB: 1024,
+      timingCache: null,
+      diagnostics: [],
+    });
+  });
+
   it('exit 2 for a missing --weights or a bad --workspace; exit 1 when the .wts does not fit the network', async () => {
     const dir = await tempDir();
     const project = await lenetProject(dir);
