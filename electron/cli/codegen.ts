@@ -1,12 +1,12 @@
 /**
- * `trt-studio codegen PROJECT --lang python|cpp -o FILE [--weights FILE.wts]`: print the project's
+ * `trt-studio codegen PROJECT --lang python|cpp -o FILE|DIR/ [--weights FILE.wts]`: print the project's
  * network as a TensorRT Python script or a tensorrtx-style C++ program (core/codegen). The C++
  * program gets a CMakeLists.txt beside it. Generated code reads the `.wts` when it runs.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
-import { generateCpp, generateCppCMake, generatePython, programForCodegen } from '../../core/codegen/index.js';
+import { cppTargetName, generateCpp, generateCppCMake, generatePython, programForCodegen } from '../../core/codegen/index.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { WeightStore } from '../services/weight-store.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
@@ -31,6 +31,14 @@ async function readTensorNames(path: string): Promise<{ ok: true; tensors: { nam
   }
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function writeText(path: string, text: string): Promise<Diagnostic | undefined> {
   try {
     await writeFile(path, text);
@@ -43,12 +51,12 @@ async function writeText(path: string, text: string): Promise<Diagnostic | undef
 export const codegenCommand: CliCommand = {
   name: 'codegen',
   summary: 'Generate a TensorRT Python script or a tensorrtx-style C++ program (with CMakeLists.txt) that builds the engine.',
-  usage: 'codegen PROJECT.trtstudio --lang python|cpp -o FILE [--weights FILE.wts]',
+  usage: 'codegen PROJECT.trtstudio --lang python|cpp -o FILE|DIR/ [--weights FILE.wts]',
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { lang: { type: 'string' }, output: { type: 'string', short: 'o' }, weights: { type: 'string' } }, io);
     if (!parsed) return EXIT_USAGE;
     const [projectPath] = parsed.positionals;
-    const { lang, output, weights } = parsed.values;
+    const { lang, weights } = parsed.values;
     if (!projectPath || parsed.positionals.length > 1) {
       io.err(`Expected one project file.\nUsage: trt-studio ${this.usage}`);
       return EXIT_USAGE;
@@ -57,6 +65,7 @@ export const codegenCommand: CliCommand = {
       io.err(`--lang must be 'python' or 'cpp'; got ${typeof lang === 'string' ? `'${lang}'` : 'nothing'}.\nUsage: trt-studio ${this.usage}`);
       return EXIT_USAGE;
     }
+    let output = parsed.values.output;
     if (typeof output !== 'string') {
       io.err(`-o FILE is required: where to write the ${lang === 'python' ? 'Python script' : 'C++ program'}.\nUsage: trt-studio ${this.usage}`);
       return EXIT_USAGE;
@@ -85,6 +94,17 @@ export const codegenCommand: CliCommand = {
     if (!text.ok) {
       report(io, text.diagnostics, loaded.doc);
       return EXIT_INVALID;
+    }
+    // `-o DIR` (an existing folder, or a path ending in '/') writes the default file name into it.
+    if (output.endsWith('/') || (await isDirectory(output))) {
+      try {
+        await mkdir(output, { recursive: true });
+      } catch (e) {
+        report(io, [error('file.write', `Cannot create the folder ${output}: ${(e as Error).message}.`)]);
+        return EXIT_USAGE;
+      }
+      const stem = cppTargetName(program.value);
+      output = join(output, lang === 'python' ? `build_${stem}.py` : `${stem}.cpp`);
     }
     const problem = await writeText(output, text.value);
     if (problem) {

@@ -210,6 +210,18 @@ describe('trt-studio codegen', () => {
     expect(await readFile(join(dir, 'CMakeLists.txt'), 'utf8')).toBe('project(mine)\n');
   });
 
+  it('-o DIR/ writes the default file names into the folder, creating it', async () => {
+    const dir = await tempDir();
+    const project = await lenetProject(dir);
+    const cpp = await run(codegenCommand, project, '--lang', 'cpp', '-o', join(dir, 'out') + '/');
+    expect(cpp.code).toBe(0);
+    expect(cpp.out[0]).toBe(`Wrote ${join(dir, 'out', 'lenet5.cpp')}: a tensorrtx-style C++ program for 'lenet5' (24 layers from 12 nodes).`);
+    expect(existsSync(join(dir, 'out', 'CMakeLists.txt'))).toBe(true);
+    const py = await run(codegenCommand, project, '--lang', 'python', '-o', join(dir, 'out'));
+    expect(py.code).toBe(0);
+    expect(existsSync(join(dir, 'out', 'build_lenet5.py'))).toBe(true);
+  });
+
   it('exit 2 for a missing or unknown --lang', async () => {
     const dir = await tempDir();
     const { code, err } = await run(codegenCommand, await lenetProject(dir), '--lang', 'rust', '-o', join(dir, 'x'));
