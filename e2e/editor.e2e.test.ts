@@ -12,6 +12,7 @@ import {
   launchBrowser,
   nodeCentre,
   nodeLocator,
+  nodesOverlap,
   openEditor,
   screenshot,
   setField,
@@ -183,6 +184,8 @@ describe('editing comforts', () => {
     let doc = await documentOf(page);
     const names = (id: string) => doc.nodes.find((n) => n.id === id)?.name ?? doc.inputs.find((i) => i.id === id)?.name;
     expect(doc.edges.map((e) => `${names(e.from.node)} → ${names(e.to.node)}`).sort()).toEqual(['activation → convolution', 'data → activation']);
+    // Placed after its source, with the consumer pushed right to make room: nothing overlaps.
+    await expect.poll(() => nodesOverlap(page)).toBe(false);
     await screenshot(page, '09-inserted-on-wire');
     // The inserted layer is selected; the inspector's Bypass takes it out and rewires around it.
     await page.locator('[data-testid=inspector] button', { hasText: 'Bypass' }).click();
@@ -296,6 +299,48 @@ describe('editing comforts', () => {
     expect(after.ui.positions[act.id]).toEqual(before.ui.positions[act.id]);
     await page.keyboard.press('Control+z');
     expect((await documentOf(page)).ui.positions).toEqual(before.ui.positions);
+  });
+
+  it('offers what can be done to a wire, a layer and the canvas on right-click', async () => {
+    const { page } = await inputAndConvolution();
+    const wire = (await documentOf(page)).edges[0]!;
+    const label = (await page.locator(`[data-testid=wire-label][data-edge="${wire.id}"]`).boundingBox())!;
+    await page.mouse.click(label.x + label.width / 2, label.y + label.height / 2, { button: 'right' });
+    const menu = page.locator('[data-testid=context-menu]');
+    await expect(menu.locator('.context-item > span:first-child').allTextContents()).resolves.toEqual(['Insert a layer…', 'Delete the wire']);
+    await menu.locator('.context-item', { hasText: 'Insert a layer…' }).click();
+    await page.locator('[data-testid=search-input]').fill('pooling');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name)).toEqual(['convolution', 'pooling']);
+    await nodeLocator(page, 'pooling').click({ button: 'right' });
+    await expect(menu.locator('.context-item > span:first-child').allTextContents()).resolves.toEqual(['Duplicate', 'Bypass (rewire around it)', 'Delete']);
+    await screenshot(page, '13-context-menu');
+    await menu.locator('.context-item', { hasText: 'Bypass' }).click();
+    const doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.name)).toEqual(['convolution']);
+    expect(doc.edges.map((e) => [e.from.node, e.to.node])).toEqual([[doc.inputs[0]!.id, doc.nodes[0]!.id]]);
+    await page.locator('.react-flow__pane').click({ position: { x: 600, y: 500 }, button: 'right' });
+    await expect(menu.locator('.context-item > span:first-child').first().textContent()).resolves.toBe('Add a layer…');
+    await page.keyboard.press('Escape');
+    await expect(menu.count()).resolves.toBe(0);
+  });
+
+  it('finds a layer by name with Ctrl+F and centres it', async () => {
+    const { page } = await openEditor(browser, url);
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-resnet18]').click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+f');
+    await page.locator('[data-testid=find-input]').fill('layer3.1');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => {
+        const [a, b] = [await nodeCentre(page, 'layer3.1'), await canvasCentre(page)];
+        return Math.hypot(a.x - b.x, a.y - b.y) < 4;
+      })
+      .toBe(true);
+    await expect(nodeLocator(page, 'layer3.1').getAttribute('class')).resolves.toContain('selected');
   });
 
   it('undoes a paste of many nodes as one step', async () => {

@@ -23,6 +23,7 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from '../store/editor-store.js';
 import { computeLayout } from '../layout/auto-layout.js';
+import { NODE_WIDTH } from '../canvas/flow-model.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {
@@ -172,11 +173,50 @@ export async function autoLayout(store: EditorStore, direction: 'LR' | 'TB', ids
   }
 }
 
+/** The horizontal gap that leaves a wire room for its dims label. */
+const WIRE_GAP = 130;
+
+/**
+ * Place a layer inserted onto the wire `from` → `to` right after `from`, and push `to` and
+ * everything downstream of it to the right when there is no room, so nothing overlaps.
+ */
+function makeRoomOnWire(doc: NetworkDocument, from: string, to: string, inserted: string): NetworkDocument {
+  const source = doc.ui.positions[from];
+  const target = doc.ui.positions[to];
+  if (!source || !target) return doc;
+  const placed = { x: source.x + NODE_WIDTH + WIRE_GAP, y: source.y };
+  const positions: Record<string, { x: number; y: number }> = { [inserted]: placed };
+  const shift = placed.x + NODE_WIDTH + WIRE_GAP - target.x;
+  if (shift > 0) {
+    const downstream = new Set([to]);
+    const queue = [to];
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      for (const e of doc.edges) {
+        if (e.from.node !== id || downstream.has(e.to.node) || e.to.node === inserted) continue;
+        downstream.add(e.to.node);
+        queue.push(e.to.node);
+      }
+    }
+    for (const id of downstream) {
+      const p = doc.ui.positions[id];
+      if (p) positions[id] = { x: p.x + shift, y: p.y };
+    }
+  }
+  const moved = moveNodes(doc, positions);
+  return moved.ok ? moved.value : doc;
+}
+
 /** Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it onto a wire. */
 export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState): void {
   const s = store.getState();
   const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {
-    if (menu?.edge) return insertOnEdge(doc, menu.edge, { type, position });
+    if (menu?.edge) {
+      const edge = doc.edges.find((e) => e.id === menu.edge);
+      const inserted = insertOnEdge(doc, menu.edge, { type, position });
+      if (!inserted.ok || !edge) return inserted;
+      return ok({ doc: makeRoomOnWire(inserted.value.doc, edge.from.node, edge.to.node, inserted.value.nodeId), nodeId: inserted.value.nodeId });
+    }
     if (type === 'Input') return addInput(doc, { dims: [1, 3, 224, 224], position });
     const added = addNode(doc, { type, position });
     if (!added.ok || !menu?.pending) return added;

@@ -1,5 +1,5 @@
 /** The node canvas: React Flow bound to the editor store, with drop, connect and search-menu wiring. */
-import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -21,6 +21,7 @@ import { addLayerAt } from '../app/commands.js';
 import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
 import { EDGE_TYPES } from './wire.js';
 import { useFarView } from './detail.js';
+import { ContextMenu, type ContextTarget } from './ContextMenu.js';
 
 /** The drag payload a palette entry carries. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
@@ -149,6 +150,33 @@ export function Canvas() {
     [flow, store],
   );
 
+  const [contextMenu, setContextMenu] = useState<ContextTarget | undefined>();
+  const closeContextMenu = useCallback(() => setContextMenu(undefined), []);
+  const onNodeContextMenu = useCallback(
+    (event: MouseEvent, node: Node) => {
+      event.preventDefault();
+      if (node.type === 'groupFrame') return;
+      // Right-clicking outside the selection acts on that node alone, as in file managers.
+      if (!store.getState().selected.includes(node.id)) store.getState().select([node.id]);
+      setContextMenu({ kind: 'node', id: node.id, screen: { x: event.clientX, y: event.clientY } });
+    },
+    [store],
+  );
+  const onEdgeContextMenu = useCallback(
+    (event: MouseEvent, edge: Edge) => {
+      event.preventDefault();
+      setContextMenu({ kind: 'edge', id: edge.id, screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    },
+    [flow],
+  );
+  const onPaneContextMenu = useCallback(
+    (event: MouseEvent | globalThis.MouseEvent) => {
+      event.preventDefault();
+      setContextMenu({ kind: 'pane', screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    },
+    [flow],
+  );
+
   const onEdgeDoubleClick = useCallback(
     (event: MouseEvent, edge: Edge) => {
       store.getState().openSearch({ screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), edge: edge.id });
@@ -171,6 +199,9 @@ export function Canvas() {
         onDrop={onDrop}
         onDragOver={onDragOver}
         onEdgeDoubleClick={onEdgeDoubleClick}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         deleteKeyCode={null}
         // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
         disableKeyboardA11y
@@ -188,6 +219,7 @@ export function Canvas() {
         <MiniMap pannable zoomable nodeColor={minimapColor} style={{ width: 170, height: 110 }} maskColor="rgba(10, 12, 16, 0.7)" bgColor="#15181d" />
         <Controls showInteractive={false} />
       </ReactFlow>
+      {contextMenu && <ContextMenu target={contextMenu} close={closeContextMenu} />}
     </div>
   );
 }
