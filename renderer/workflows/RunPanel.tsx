@@ -5,7 +5,7 @@
  * backends when more than one engine ran, and any output tensor.
  */
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
-import type { HostApi, Preprocessing, RunResult } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS, type HostApi, type Preprocessing, type RunResult } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { backendLabel } from './BuildPanel.js';
@@ -154,8 +154,21 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
     setImages((list) => [...list, ...paths.filter((p) => !list.includes(p))]);
     setResult(undefined);
   };
+  // Images opened from the menu, dropped on the Electron window or given on a second launch.
+  useEffect(() => {
+    if (!host) return;
+    return host.on('host.openFiles', ({ paths }) => {
+      const pictures = paths.filter((p) => FILE_PURPOSE_EXTENSIONS.images.some((ext) => p.toLowerCase().endsWith(ext)));
+      if (pictures.length > 0) {
+        setImages((list) => [...list, ...pictures.filter((p) => !list.includes(p))]);
+        setResult(undefined);
+      }
+    });
+  }, [host]);
   const choose = async () => addImages(await pickFiles({ purpose: 'images', title: 'Test images', mode: 'open', multiple: true }));
   const onDrop = async (e: DragEvent) => {
+    // In Electron the window hands dropped files to the host, which sends them back as host.openFiles.
+    if (host?.kind !== 'web') return;
     e.preventDefault();
     const paths: string[] = [];
     for (const file of Array.from(e.dataTransfer.files)) {
@@ -198,7 +211,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
   const reason = !host ? 'Runs need the host.' : engines.length === 0 ? 'Build an engine first (Build tab).' : images.length === 0 ? 'Choose test images first.' : !effective ? 'Fix the preprocessing first.' : undefined;
 
   return (
-    <div className="wf-panel" data-testid="run-panel" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void onDrop(e)}>
+    <div className="wf-panel" data-testid="run-panel" onDragOver={(e) => host?.kind === 'web' && e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void onDrop(e)}>
       <div className="wf-toolbar">
         <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
           Choose images…

@@ -153,6 +153,21 @@ describe('Weights panel', () => {
   });
 });
 
+describe('files opened by the Electron window', () => {
+  it('imports a dropped .wts (host.openFiles) and shows the weights tab', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={host} problems={null} />
+      </EditorProvider>,
+    );
+    act(() => host.emit('host.openFiles', { paths: ['/home/me/lenet5.wts'], source: 'drop' }));
+    await waitFor(() => expect(host.calls.find((c) => c.method === 'weights.import')?.params).toEqual({ path: '/home/me/lenet5.wts' }));
+    expect(screen.getByTestId('dock-tab-weights').getAttribute('aria-selected')).toBe('true');
+  });
+});
+
 describe('slotForTensor', () => {
   it('prefers an unbound slot of the same count and refuses layers without slots', () => {
     const doc = buildTemplate('lenet5')!;

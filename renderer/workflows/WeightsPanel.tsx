@@ -117,10 +117,13 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
     return host.on('weights.changed', ({ sets }) => {
       const current = store.getState().weights;
       if (current && !sets.some((s) => s.id === current.set.id)) store.getState().setWeights(undefined);
+      // A set loaded without this panel (the command line's --weights) is shown when none is.
+      const last = sets.at(-1);
+      if (!store.getState().weights && last) void showWeightSet(host, store, last);
     });
   }, [host, store]);
 
-  // Statistics for the tensors of the set shown, fetched once per set.
+    // Statistics for the tensors of the set shown, fetched once per set.
   const setId = weights?.set.id;
   useEffect(() => {
     if (!host || !setId) return setStats({});
@@ -158,12 +161,23 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
     [host, store],
   );
 
+  // A .wts opened from the menu, dropped on the Electron window or given on a second launch.
+  useEffect(() => {
+    if (!host) return;
+    return host.on('host.openFiles', ({ paths }) => {
+      const wts = paths.find((p) => p.toLowerCase().endsWith('.wts'));
+      if (wts) void importPath(wts);
+    });
+  }, [host, importPath]);
+
   const chooseFile = async () => {
     const [path] = await pickFiles({ purpose: 'weights', title: 'Import weights (.wts)', mode: 'open' });
     if (path) await importPath(path);
   };
 
   const onDrop = async (e: DragEvent) => {
+    // In Electron the window hands dropped files to the host, which sends them back as host.openFiles.
+    if (host?.kind !== 'web') return;
     e.preventDefault();
     setDropping(false);
     const file = e.dataTransfer.files[0];
@@ -204,7 +218,7 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
       className={`wf-panel${dropping ? ' wf-dropping' : ''}`}
       data-testid="weights-panel"
       onDragOver={(e) => {
-        if (e.dataTransfer.types.includes('Files')) {
+        if (host?.kind === 'web' && e.dataTransfer.types.includes('Files')) {
           e.preventDefault();
           setDropping(true);
         }

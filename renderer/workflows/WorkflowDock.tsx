@@ -4,7 +4,7 @@
  * switch. The dock owns the file browser the panels ask for files through.
  */
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { HostApi } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS, type HostApi } from '../../core/api.js';
 import { useEditor } from '../store/context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ExportMenu } from './ExportMenu.js';
@@ -58,6 +58,14 @@ export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { hos
       else if (command === 'network.build') setTab('build');
       else if (command === 'network.run') setTab('run');
       else if (command === 'network.profile') setTab('profile');
+    });
+  }, [host]);
+  useEffect(() => {
+    if (!host) return;
+    return host.on('host.openFiles', ({ paths }) => {
+      const lower = paths.map((p) => p.toLowerCase());
+      if (lower.some((p) => p.endsWith('.wts'))) setTab('weights');
+      else if (lower.some((p) => FILE_PURPOSE_EXTENSIONS.images.some((ext) => p.endsWith(ext)))) setTab('run');
     });
   }, [host]);
 
