@@ -19,7 +19,9 @@ const withHost = inject('serverKind') === 'host';
 
 /** The digits this story runs, with PyTorch's softmax for each (fixtures/digits.json). */
 const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
-const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file));
+/** Sent from "this computer" through the file browser's upload (POST /api/upload), not from the work folder. */
+const UPLOADED = 'digit_06_label1.png';
+const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file) || c.file === UPLOADED);
 
 /** Polls with room for a loaded machine (the default second is too short for a layout or a host job). */
 function poll<T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) {
@@ -123,9 +125,12 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await browseWorkDir();
     for (const file of DIGITS) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
     await page.click('[data-testid=file-browser-ok]');
-    await poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length);
+    await page.click('[data-testid=run-choose]');
+    await page.setInputFiles('[data-testid=file-browser-upload]', join('fixtures/digits', UPLOADED));
+    await poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length + 1);
     await page.click('[data-testid=run-start]');
-    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length);
+    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length + 1);
+    expect(expected).toHaveLength(DIGITS.length + 1);
     for (const c of expected) {
       const top = c.softmax.indexOf(Math.max(...c.softmax));
       const result = page.locator(`[data-testid=run-result][data-file="${c.file}"]`);
