@@ -141,6 +141,12 @@ describe('building a network by hand', () => {
     await page.locator('[data-testid=btn-group]').click();
     await expect.poll(async () => (await documentOf(page)).ui.groups.length).toBe(1);
     await expect(page.locator('[data-testid=group-frame]').count()).resolves.toBe(1);
+    // The block's name is edited in place: double-click, type, Enter.
+    await page.locator('[data-testid=group-frame] [data-testid=group-name]').dblclick();
+    await page.locator('[data-testid=group-name-input]').fill('stem');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await documentOf(page)).ui.groups[0]!.name).toBe('stem');
+    await expect(page.locator('[data-testid=group-frame] [data-testid=group-name]').textContent()).resolves.toBe('stem');
     await screenshot(page, '06-group-expanded');
     await page.locator('[data-testid=group-frame] .frame-toggle').click();
     await expect.poll(() => page.locator('[data-testid=group-node]').count()).toBe(1);

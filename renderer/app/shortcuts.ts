@@ -31,6 +31,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Space / Tab / double-click', what: 'Add a layer (search menu)' },
   { keys: 'Drag a wire onto empty canvas', what: 'Add a layer that accepts it, connected' },
   { keys: 'Double-click a wire', what: 'Insert a layer onto the wire' },
+  { keys: 'Right-click', what: 'What can be done to a layer, a wire or the canvas' },
+  { keys: 'Double-click a block name', what: 'Rename the block' },
   { keys: 'Ctrl+Z', what: 'Undo' },
   { keys: 'Ctrl+Y / Ctrl+Shift+Z', what: 'Redo' },
   { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy / cut / paste (JSON text, works between projects)' },

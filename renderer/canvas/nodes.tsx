@@ -3,7 +3,8 @@
  * frame. Each is memoised and selects only the primitives it shows (its output dims as a string,
  * its problem badge), so an edit re-renders just the nodes whose face changed.
  */
-import { memo, type CSSProperties } from 'react';
+import { memo, useState, type CSSProperties } from 'react';
+import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getLayerSpec } from '../../core/layers/catalog.js';
 import type { LayerCategory, PortSpec } from '../../core/layers/types.js';
@@ -153,6 +154,41 @@ export const InputNode = memo(function InputNode({ id, data, selected }: NodePro
   );
 });
 
+/** A block's name; double-click to rename it (Enter or leaving the field commits, Escape cancels). */
+function GroupName({ id, name }: { id: string; name: string }) {
+  const store = useEditorStore();
+  const [editing, setEditing] = useState(false);
+  if (!editing)
+    return (
+      <span className="group-name" title="Double-click to rename" onDoubleClick={(e) => {
+          e.stopPropagation();
+          setEditing(true);
+        }} data-testid="group-name">
+        {name}
+      </span>
+    );
+  const commit = (text: string) => {
+    setEditing(false);
+    const trimmed = text.trim();
+    if (!trimmed || trimmed === name) return;
+    store.getState().apply((doc) => ok({ ...doc, ui: { ...doc.ui, groups: doc.ui.groups.map((g) => (g.id === id ? { ...g, name: trimmed } : g)) } }));
+  };
+  return (
+    <input
+      className="group-name-input nodrag"
+      autoFocus
+      defaultValue={name}
+      onBlur={(e) => commit(e.target.value)}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Enter') commit(e.currentTarget.value);
+        else if (e.key === 'Escape') setEditing(false);
+      }}
+      data-testid="group-name-input"
+    />
+  );
+}
+
 export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<GroupFlowNode>) {
   const store = useEditorStore();
   const g = data.group;
@@ -165,7 +201,9 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         </button>
       </div>
       <div className="node-body">
-        <div className="node-name">{g.name}</div>
+        <div className="node-name">
+          <GroupName id={g.id} name={g.name} />
+        </div>
         <div className="node-summary">{g.nodeIds.length} layers</div>
       </div>
       <Handle id="in" type="target" position={Position.Left} style={handleStyle(0)} className="port port-in" isConnectable={false} />
@@ -183,7 +221,7 @@ export const GroupFrame = memo(function GroupFrame({ data }: NodeProps<FrameFlow
         <button className="frame-toggle nodrag" title="Collapse the block" onClick={() => store.getState().apply((doc) => setGroupCollapsed(doc, g.id, true))}>
           ▾
         </button>
-        <span>{g.name}</span>
+        <GroupName id={g.id} name={g.name} />
       </div>
     </div>
   );
