@@ -35,10 +35,11 @@ export function formatNumber(value: number): string {
   return Number(value.toPrecision(4)).toString();
 }
 
-/** `87.3%`, `99.99%`, `100%`. */
+/** `87.3%`, `99.97%`, `> 99.99%`, `100%`. */
 export function formatPercent(fraction: number): string {
   if (fraction === 0 || fraction === 1) return `${fraction * 100}%`;
-  // Near-certain classes keep two decimals, so 99.99% is not shown as 100%.
+  // Near-certain classes keep two decimals, so 99.99% is not shown as 100%; closer still is "> 99.99%".
+  if (fraction > 0.99995 && fraction < 1) return '> 99.99%';
   return `${(fraction * 100).toFixed(fraction > 0.999 && fraction < 1 ? 2 : 1)}%`;
 }
 
