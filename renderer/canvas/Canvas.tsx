@@ -75,10 +75,12 @@ export function Canvas() {
     const id = requestAnimationFrame(() => {
       fittedSerial.current = fitSerial;
       // Room for the zoom controls (left) and the minimap (bottom right).
-      void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration: 200, maxZoom: 1.2 });
+      // No animation for big networks: every frame of it would draw all their nodes.
+      const duration = store.getState().doc.nodes.length > VISIBLE_ONLY_THRESHOLD ? 0 : 200;
+      void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
     });
     return () => cancelAnimationFrame(id);
-  }, [fitSerial, nodesMeasured, flow]);
+  }, [fitSerial, nodesMeasured, flow, store]);
 
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {

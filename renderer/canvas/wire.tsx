@@ -17,7 +17,7 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
-      <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
+      <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={far ? 0 : 16} />
       {!far && (
         <EdgeLabelRenderer>
           <div
