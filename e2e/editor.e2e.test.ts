@@ -89,6 +89,20 @@ describe('building a network by hand', () => {
     await screenshot(page, '03-connection-refused');
   });
 
+  it('refuses a wire whose tensor the input cannot take, with the reason of the layer', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'Input', { x: 180, y: 220 });
+    await dragFromPalette(page, 'addConvolutionNd', { x: 520, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    await nodeLocator(page, 'data').click();
+    await setField(page, 'dims', '1, 10');
+    await dragWire(page, { node: 'data', port: 'output' }, { node: 'convolution', port: 'input' });
+    await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe(
+      'Cannot connect these ports: convolution: input must be 4-D (NCHW) or 5-D (NCDHW); got [1, 10].',
+    );
+    expect((await documentOf(page)).edges).toHaveLength(0);
+  });
+
   it('opens the search menu with Space and adds the chosen layer', async () => {
     const { page } = await openEditor(browser, url);
     await page.locator('.react-flow__pane').click({ position: { x: 400, y: 300 } });

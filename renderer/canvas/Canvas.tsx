@@ -22,6 +22,7 @@ import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
 import { EDGE_TYPES } from './wire.js';
 import { useFarView } from './detail.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
+import { tensorMismatch } from './wire-check.js';
 
 /** The drag payload a palette entry carries. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
@@ -85,7 +86,8 @@ export function Canvas() {
   const isValidConnection: IsValidConnection = useCallback(
     (c) => {
       const { from, to } = portRefs(c as Connection);
-      return connectionProblem(store.getState().doc, from, to) === undefined;
+      const s = store.getState();
+      return connectionProblem(s.doc, from, to) === undefined && tensorMismatch(s.doc, s.shapes, from, to) === undefined;
     },
     [store],
   );
@@ -109,7 +111,7 @@ export function Canvas() {
         // Dropped on a port that refused: say why.
         const source = fromHandle.type === 'source' ? { node: fromNode, port: fromHandle.id ?? 'output' } : { node: state.toNode.id, port: state.toHandle.id ?? 'output' };
         const target = fromHandle.type === 'source' ? { node: state.toNode.id, port: state.toHandle.id ?? 'input' } : { node: fromNode, port: fromHandle.id ?? 'input' };
-        const why = connectionProblem(s.doc, source, target);
+        const why = connectionProblem(s.doc, source, target) ?? tensorMismatch(s.doc, s.shapes, source, target);
         if (why) s.notify('error', `Cannot connect these ports: ${why}.`);
         return;
       }
