@@ -108,11 +108,14 @@ describe('projects', () => {
   });
 
   it('asks before unsaved changes are thrown away, and keeps them on Cancel', async () => {
-    const { host } = await freshHost();
+    const { host, configDir } = await freshHost();
+    const recovery = join(configDir, 'recovery');
+    const recoveryFiles = () => (existsSync(recovery) ? readdirSync(recovery) : []);
     const { page } = await openEditor(browser, host.url);
     await dragFromPalette(page, 'Input', { x: 200, y: 200 });
     await expect.poll(async () => (await editorState(page)).dirty).toBe(true);
     await expect(page.locator('[data-testid=doc-title]').textContent()).resolves.toBe('Untitled •');
+    await expect.poll(recoveryFiles).toHaveLength(1);
     await page.locator('[data-testid=btn-templates]').click();
     await page.locator('[data-testid=template-lenet5]').click();
     const dialog = page.locator('[data-testid=confirm-dialog]');
@@ -126,6 +129,8 @@ describe('projects', () => {
     await page.locator('[data-testid=confirm-discard]').click();
     await expect.poll(async () => (await documentOf(page)).name).toBe('lenet5');
     expect(await editorState(page)).toEqual({ dirty: false, filePath: undefined, past: 0 });
+    // The discarded work is not offered back after a crash.
+    await expect.poll(recoveryFiles).toEqual([]);
   });
 
   it('offers back the unsaved work of a host that crashed, and restores it as unsaved', async () => {

@@ -243,6 +243,8 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
     if (!host) return;
     return store.subscribe((s, prev) => {
       if (s.doc !== prev.doc && isDirty(s)) void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null });
+      // Saved, discarded or replaced: nothing is left to recover.
+      else if (isDirty(prev) && !isDirty(s)) void host.call('project.discardAutosave', {});
     });
   }, [host, store]);
 
