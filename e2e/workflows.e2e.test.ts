@@ -85,8 +85,10 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
     await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
     await poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
+    await poll(() => page.locator('[data-testid=weight-chip]').allTextContents()).toEqual(Array(5).fill('W 0/2'));
     await page.click('[data-testid=weights-automap]');
     await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
+    await poll(() => page.locator('[data-testid=weight-chip].weight-chip-ok').count()).toBe(5);
     const doc = await documentOf(page);
     expect(doc.bindings[doc.nodes.find((n) => n.name === 'fc3')!.id]).toEqual({ weight: 'fc3.weight', bias: 'fc3.bias' });
     expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] [data-testid=weights-bound-to]').textContent()).toBe('conv1.kernel');

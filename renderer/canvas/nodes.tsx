@@ -85,6 +85,18 @@ function OutputDims({ nodeId, port }: { nodeId: string; port: string }) {
   return <span className="node-dims">{dims || '—'}</span>;
 }
 
+/** While weights are loaded: how many of the layer's weight slots are bound (red when one is missing or the wrong size). */
+const WeightChip = memo(function WeightChip({ nodeId }: { nodeId: string }) {
+  const status = useEditor((s) => s.weightStatus[nodeId]);
+  if (!status) return null;
+  const [state, counts] = status.split(':');
+  return (
+    <span className={`weight-chip weight-chip-${state}`} title={state === 'ok' ? 'Every weight slot is bound' : 'A weight slot is missing or has the wrong size; see Problems'} data-testid="weight-chip">
+      W {counts}
+    </span>
+  );
+});
+
 /** The profile's heat overlay: this node's share of the slowest layer's time (the store rounds it, so it rarely changes). */
 function useHeat(nodeId: string): number | undefined {
   return useEditor((s) => s.heat[nodeId]);
@@ -112,6 +124,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected }: NodePro
     >
       <div className="node-header">
         <span className="node-type">{spec?.label ?? node.type}</span>
+        <WeightChip nodeId={id} />
         <ProblemBadge nodeId={id} />
       </div>
       {heatFill && <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={`${Math.round(heat! * 100)}% of the slowest layer's time`} />}

@@ -12,7 +12,7 @@ import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
 import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
-import { checkBindings } from '../../core/weights/binding.js';
+import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
 
 /** The most undo steps kept; older ones are dropped. */
@@ -149,6 +149,12 @@ export interface WorkflowSlice {
   engineId: string | undefined;
   /** Per node id, its layer time from the last profile relative to the slowest layer (0..1); nodes are coloured by it. */
   heat: Record<string, number>;
+  /**
+   * Per layer with weight slots, while weights are loaded: bound of all slots, `ok:2/2` (every required
+   * slot bound; an optional bias may stay free) or `bad:0/2` (a slot missing, of the wrong count or bound
+   * to an unknown tensor); a string so a node selects it cheaply.
+   */
+  weightStatus: Record<string, string>;
   /** Setting weights re-checks the bindings: their Diagnostics join the Problems and the node badges. */
   setWeights: (weights: LoadedWeights | undefined) => void;
   setEngines: (engines: BuildResult[], engineId?: string) => void;
@@ -175,6 +181,22 @@ function summariseProblems(diagnostics: readonly Diagnostic[]): Record<string, N
   return map;
 }
 
+const NO_WEIGHT_STATUS: Record<string, string> = {};
+
+function summariseSlots(slots: readonly SlotStatus[]): Record<string, string> {
+  const counts = new Map<string, { bound: number; total: number; bad: boolean }>();
+  for (const slot of slots) {
+    let c = counts.get(slot.nodeId);
+    if (!c) counts.set(slot.nodeId, (c = { bound: 0, total: 0, bad: false }));
+    c.total++;
+    if (slot.status === 'bound') c.bound++;
+    else if (slot.status !== 'unbound-optional') c.bad = true;
+  }
+  const status: Record<string, string> = {};
+  for (const [id, c] of counts) status[id] = `${c.bad ? 'bad' : 'ok'}:${c.bound}/${c.total}`;
+  return status;
+}
+
 function isDocument(v: unknown): v is NetworkDocument {
   return typeof v === 'object' && v !== null && 'nodes' in v && 'edges' in v && 'inputs' in v && 'ui' in v;
 }
@@ -190,7 +212,8 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
   /** Everything derived from the document: shapes, problems and the React Flow arrays. */
   function derive(doc: NetworkDocument, selected: readonly string[], selectedEdges: readonly string[], hostDiagnostics: readonly Diagnostic[]) {
     const shapes = inferShapes(doc);
-    const binding = loadedTensors ? checkBindings(doc, loadedTensors, shapes).diagnostics : [];
+    const report = loadedTensors ? checkBindings(doc, loadedTensors, shapes) : undefined;
+    const binding = report?.diagnostics ?? [];
     const diagnostics = [...shapes.diagnostics, ...binding, ...hostDiagnostics];
     const selectedSet = new Set(selected);
     const live = new Set([...doc.nodes.map((n) => n.id), ...doc.inputs.map((i) => i.id), ...doc.ui.groups.map((g) => g.id)]);
@@ -201,6 +224,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       shapes,
       diagnostics,
       nodeProblems: summariseProblems(diagnostics),
+      weightStatus: report ? summariseSlots(report.slots) : NO_WEIGHT_STATUS,
       flowNodes: buildFlowNodes(doc, selectedSet, cache),
       nodeById: nodeIndex(doc.nodes),
       flowEdges: buildFlowEdges(doc, new Set(keptEdges), cache),

@@ -75,6 +75,8 @@ describe('Weights panel', () => {
     // Before mapping nothing is bound; every slot is a missing-weights problem on its node.
     expect(rows.every((r) => within(r).getByTestId('weights-bound-to').textContent === 'unused')).toBe(true);
     expect(store.getState().nodeProblems.n1?.severity).toBe('error');
+    expect(store.getState().weightStatus).toMatchObject({ n1: 'bad:0/2', n11: 'bad:0/2' });
+    expect(store.getState().weightStatus.n2).toBeUndefined();
     await waitFor(() => expect(within(rows[0]!).getAllByRole('cell')[3]!.textContent).toBe('-0.5'));
     expect(rows[0]!.querySelectorAll('.wf-histogram rect')).toHaveLength(4);
 
@@ -82,6 +84,7 @@ describe('Weights panel', () => {
     expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
     expect(store.getState().doc.bindings.n1).toEqual({ kernel: 'conv1.weight', bias: 'conv1.bias' });
     expect(store.getState().past).toHaveLength(1);
+    expect(Object.values(store.getState().weightStatus)).toEqual(['ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2']);
     const conv1 = screen.getAllByTestId('weights-row')[0]!;
     expect(within(conv1).getByTestId('weights-bound-to').textContent).toBe('conv1.kernel');
     expect(within(conv1).getAllByRole('cell')[2]!.textContent).toBe('[6, 1, 5, 5]');
