@@ -177,6 +177,7 @@ describe('editing comforts', () => {
     await dragWireToEmpty(page, { node: 'data', port: 'output' }, { x: 800, y: 400 });
     const input = page.locator('[data-testid=search-input]');
     await expect(input.getAttribute('placeholder')).resolves.toBe('Layers that accept [1, 3, 224, 224]…');
+    await expect(page.locator('[data-testid=pending-wire] line').count()).resolves.toBe(1);
     const types = await page.locator('[data-testid=search-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
     // A BasicBlock with its default 64 channels cannot add its shortcut to a 3-channel tensor; a constant takes no input.
     expect(types).toContain('addConvolutionNd');

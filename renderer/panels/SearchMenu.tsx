@@ -65,11 +65,20 @@ export function SearchMenu() {
     e.preventDefault();
     e.stopPropagation();
   };
+  // The dropped wire stays drawn, from its port to where it was let go, until a layer is chosen.
+  const handle = menu.pending
+    ? document.querySelector(`.react-flow__node[data-id="${CSS.escape(menu.pending.node)}"] .react-flow__handle[data-handleid="${CSS.escape(menu.pending.port)}"]`)?.getBoundingClientRect()
+    : undefined;
   const left = Math.min(menu.screen.x, window.innerWidth - 360);
   const top = Math.min(menu.screen.y, window.innerHeight - 420);
   return (
     <>
       <div className="overlay-backdrop transparent" onMouseDown={close} />
+      {handle && (
+        <svg className="pending-wire" data-testid="pending-wire">
+          <line x1={handle.x + handle.width / 2} y1={handle.y + handle.height / 2} x2={menu.screen.x} y2={menu.screen.y} />
+        </svg>
+      )}
       <div className="search-menu" style={{ left, top }} data-testid="search-menu" onKeyDown={onKey}>
         <input
           autoFocus
