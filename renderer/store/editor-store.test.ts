@@ -60,6 +60,24 @@ describe('editor store', () => {
     expect(store.getState().flowEdges).toBe(edgesBefore);
   });
 
+  it('keeps the size React Flow measured when an edit or a move makes new node objects', () => {
+    const { doc, conv, relu } = network();
+    const store = createEditorStore(doc);
+    store.getState().onNodesChange([
+      { type: 'dimensions', id: conv, dimensions: { width: 190, height: 86 } },
+      { type: 'dimensions', id: relu, dimensions: { width: 190, height: 74 } },
+    ]);
+    // A selection makes a new object for the layer; so does a move; both keep `measured`.
+    store.getState().select([conv]);
+    store.getState().apply((d) => setParam(d, relu, 'type', 'SIGMOID'));
+    store.getState().onNodesChange([{ type: 'position', id: relu, position: { x: 600, y: 20 }, dragging: false }]);
+    const byId = new Map(store.getState().flowNodes.map((n) => [n.id, n]));
+    expect(byId.get(conv)!.selected).toBe(true);
+    expect(byId.get(conv)!.measured).toEqual({ width: 190, height: 86 });
+    expect(byId.get(relu)!.position).toEqual({ x: 600, y: 20 });
+    expect(byId.get(relu)!.measured).toEqual({ width: 190, height: 74 });
+  });
+
   it('commits a drag as one undo step when it ends', () => {
     const { doc, conv } = network();
     const store = createEditorStore(doc);
