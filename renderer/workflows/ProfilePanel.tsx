@@ -27,11 +27,14 @@ export function heatOf(layers: ProfileResult['layers']): Record<string, number> 
   return heat;
 }
 
-export const ProfilePanel = memo(function ProfilePanel({ host }: { host: HostApi | undefined }) {
+const NO_NODES: readonly { id: string; name: string }[] = [];
+
+export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: { host: HostApi | undefined; active?: boolean }) {
   const store = useEditorStore();
   const engineId = useEditor((s) => s.engineId);
   const engines = useEditor((s) => s.engines);
-  const nodes = useEditor((s) => s.doc.nodes);
+  // Layer names follow edits only while the tab is shown.
+  const nodes = useEditor((s) => (active ? s.doc.nodes : NO_NODES));
   const heatShown = useEditor((s) => Object.keys(s.heat).length > 0);
   const [iterations, setIterations] = useState(100);
   const [job, setJob] = useState<RunningJob | undefined>();

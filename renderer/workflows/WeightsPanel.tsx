@@ -84,11 +84,12 @@ const SlotBinder = memo(function SlotBinder({ slots, tensors }: { slots: SlotSta
   );
 });
 
-export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { host: HostApi | undefined; pickFiles: PickFiles }) {
+export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active = true }: { host: HostApi | undefined; pickFiles: PickFiles; active?: boolean }) {
   const store = useEditorStore();
   const weights = useEditor((s) => s.weights);
-  const doc = useEditor((s) => s.doc);
-  const shapes = useEditor((s) => s.shapes);
+  // While the tab is hidden the panel does not follow edits (no re-render, no binding check per edit).
+  const doc = useEditor((s) => (active ? s.doc : undefined));
+  const shapes = useEditor((s) => (active ? s.shapes : undefined));
   const [job, setJob] = useState<RunningJob | undefined>();
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [stats, setStats] = useState<Record<string, TensorStats>>({});
@@ -98,13 +99,13 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
   useTensorDropOnNodes(store);
 
-  const report = useMemo(() => (weights ? checkBindings(doc, weights.tensors, shapes) : undefined), [doc, weights, shapes]);
+  const report = useMemo(() => (weights && doc && shapes ? checkBindings(doc, weights.tensors, shapes) : undefined), [doc, weights, shapes]);
   const boundTo = useMemo(() => {
-    const names = new Map(doc.nodes.map((n) => [n.id, n.name]));
+    const names = new Map((doc?.nodes ?? []).map((n) => [n.id, n.name]));
     const map = new Map<string, string[]>();
     for (const s of report?.slots ?? []) if (s.tensor) map.set(s.tensor, [...(map.get(s.tensor) ?? []), `${names.get(s.nodeId) ?? s.nodeId}.${s.slot}`]);
     return map;
-  }, [report, doc.nodes]);
+  }, [report, doc?.nodes]);
   const mappingProblems = useMemo(() => (report?.diagnostics ?? []).filter((d) => d.code === 'weights.count' || d.code === 'weights.missing' || d.code === 'weights.binding.unknown'), [report]);
 
   // Weights the host already holds (opened from the command line, or before a reload).
@@ -252,7 +253,7 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles }: { ho
       )}
       <DiagnosticList diagnostics={diagnostics} />
       {!weights && !job && host && <div className="muted wf-hint">Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a tensor onto a layer to bind it by hand.</div>}
-      {weights && (
+      {weights && active && (
         <div className="wf-split">
           <div className="wf-table-wrap">
             <table className="wf-table" data-testid="weights-table">

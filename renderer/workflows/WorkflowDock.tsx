@@ -86,7 +86,7 @@ export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { hos
           {problems}
         </div>
         <div className="wf-tab-panel" hidden={tab !== 'weights'}>
-          <WeightsPanel host={host} pickFiles={pickFiles} />
+          <WeightsPanel host={host} pickFiles={pickFiles} active={tab === 'weights'} />
         </div>
         <div className="wf-tab-panel" hidden={tab !== 'build'}>
           <BuildPanel host={host} />
@@ -95,7 +95,7 @@ export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { hos
           <RunPanel host={host} pickFiles={pickFiles} />
         </div>
         <div className="wf-tab-panel" hidden={tab !== 'profile'}>
-          <ProfilePanel host={host} />
+          <ProfilePanel host={host} active={tab === 'profile'} />
         </div>
       </div>
       {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
