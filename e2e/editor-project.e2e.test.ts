@@ -3,7 +3,7 @@
  * recent projects, the unsaved-changes prompt and recovery after the host crashed. Each test runs
  * its own web host with its own config folder, so recent and recovery files are the test's alone.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,13 +43,14 @@ async function freshHost(configDir = mkdtempSync(join(tmpdir(), 'trt-studio-conf
   return { host, configDir, root };
 }
 
-describe('projects', () => {
+// These tests start hosts of their own from the build's CLI; a static-only build (E2E_STATIC) has none to start.
+describe.skipIf(inject('serverKind') !== 'host')('projects', () => {
   it('opens ResNet-18 from the templates laid out and fitted, saves it as a file, and opens it again after a reload', async () => {
     const { host, root } = await freshHost();
     const { page, pageErrors } = await openEditor(browser, host.url);
     await page.locator('[data-testid=btn-templates]').click();
     await page.locator('[data-testid=template-resnet18]').click();
-    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(14); // the first layout starts the elkjs worker
     await expect.poll(() => page.locator('[data-testid=doc-title]').textContent()).toBe('resnet18');
     // Laid out and fitted: nothing overlaps, everything is in view, every wire has its dims.
     await expect.poll(() => allNodesVisible(page)).toBe(true);
@@ -127,7 +128,7 @@ describe('projects', () => {
     await page.locator('[data-testid=btn-templates]').click();
     await page.locator('[data-testid=template-lenet5]').click();
     await page.locator('[data-testid=confirm-discard]').click();
-    await expect.poll(async () => (await documentOf(page)).name).toBe('lenet5');
+    await expect.poll(async () => (await documentOf(page)).name, { timeout: 15_000 }).toBe('lenet5');
     expect(await editorState(page)).toEqual({ dirty: false, filePath: undefined, past: 0 });
     // The discarded work is not offered back after a crash.
     await expect.poll(recoveryFiles).toEqual([]);

@@ -350,7 +350,7 @@ describe('editing comforts', () => {
     const { page } = await openEditor(browser, url);
     await page.locator('[data-testid=btn-templates]').click();
     await page.locator('[data-testid=template-resnet18]').click();
-    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(14);
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
     await page.keyboard.press('Control+f');
     await page.locator('[data-testid=find-input]').fill('layer3.1');
