@@ -284,7 +284,8 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         setDoc(next, { past: [...s.past, s.doc], future: s.future.slice(1) });
       },
       load(doc, filePath) {
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined });
+        // A profile's heat belongs to the network it measured, not to the one opened now.
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, heat: {} });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
