@@ -23,6 +23,7 @@ import { EDGE_TYPES } from './wire.js';
 import { useFarView } from './detail.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
 import { tensorMismatch } from './wire-check.js';
+import { warmUpLayout } from '../layout/auto-layout.js';
 
 /** The drag payload a palette entry carries. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
@@ -67,6 +68,12 @@ export function Canvas() {
     const p = node.internals.positionAbsolute;
     void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
   }, [focusRequest, flow]);
+
+  // elkjs is 1.4 MB: load it while the user looks around, not when the first template opens.
+  useEffect(() => {
+    const id = setTimeout(warmUpLayout, 1500);
+    return () => clearTimeout(id);
+  }, []);
 
   // A fit asked for while freshly loaded nodes are not measured yet waits until they are.
   const nodesMeasured = useNodesInitialized();

@@ -1,5 +1,5 @@
 /** Auto-layout of the whole network or a selection, computed by elkjs in a Web Worker. */
-import type { NetworkDocument } from '../../core/network/types.js';
+import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { NODE_HEIGHT, NODE_WIDTH } from '../canvas/flow-model.js';
 import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
 
@@ -16,6 +16,12 @@ function layoutWorker(): Worker {
     };
   }
   return worker;
+}
+
+/** Start the worker and lay out a one-node graph, so the first real layout (a template) does not wait for elkjs to load. */
+export function warmUpLayout(): void {
+  const doc: NetworkDocument = { ...emptyDocument(), nodes: [{ id: 'warm', type: 'addIdentity', name: 'warm', params: {} }] };
+  void computeLayout(doc, 'LR').catch(() => undefined);
 }
 
 /**
