@@ -237,10 +237,44 @@ describe('editing comforts', () => {
     const last = doc.nodes[2]!;
     await expect.poll(() => nodeLocator(page, last.name).locator('.node-dims').textContent()).toBe('[1, 64, 224, 224]');
     await expect.poll(() => page.locator('[data-testid=wire-label]').allTextContents()).toEqual(['[1, 3, 224, 224]', '[1, 64, 224, 224]', '[1, 64, 224, 224]']);
+    // Laid out in place, left to right, with room between them for the dims labels.
+    await expect
+      .poll(async () => {
+        const d = await documentOf(page);
+        const xs = d.nodes.map((n) => d.ui.positions[n.id]!.x);
+        return xs.every((x, i) => i === 0 || x - xs[i - 1]! >= 190 + 100);
+      }, { timeout: 15_000 })
+      .toBe(true);
     await screenshot(page, '10-composite-expanded');
     // The expansion is one step.
     await page.keyboard.press('Control+z');
     expect((await documentOf(page)).nodes.map((n) => n.type)).toEqual(['ConvBnAct']);
+  });
+
+  it('expands a block of a template with E and moves what follows out of its way', async () => {
+    const { page } = await openEditor(browser, url);
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-resnet18]').click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(14);
+    await nodeLocator(page, 'layer1.0').click();
+    await page.keyboard.press('e');
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(20);
+    expect((await documentOf(page)).nodes.filter((n) => n.name.startsWith('layer1.0.')).map((n) => n.type)).toEqual([
+      'addConvolutionNd',
+      'BatchNorm2d',
+      'addActivation',
+      'addConvolutionNd',
+      'BatchNorm2d',
+      'addElementWise',
+      'addActivation',
+    ]);
+    await expect.poll(() => nodesOverlap(page)).toBe(false);
+    await page.keyboard.press('f');
+    await expect.poll(() => allNodesVisible(page)).toBe(true);
+    await page.waitForTimeout(300); // the end of the fit animation, for the screenshot
+    await screenshot(page, '14-block-expanded');
+    await page.keyboard.press('Control+z');
+    expect((await documentOf(page)).nodes).toHaveLength(14);
   });
 
   it('marks a layer with a problem badge and centres it when its problem is clicked', async () => {

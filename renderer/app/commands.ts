@@ -94,14 +94,18 @@ export function ungroupSelection(store: EditorStore): void {
   if (g) s.apply((doc) => ungroup(doc, g.id));
 }
 
-export function expandSelection(store: EditorStore): void {
+/**
+ * Expand the selected composites into their primitives, laid out in place: the layout is computed
+ * on the expanded network first, so the expansion and its positions are one undo step.
+ */
+export async function expandSelection(store: EditorStore): Promise<void> {
   const s = store.getState();
   const ids = selectedNodes(store).filter((id) => getLayerSpec(s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
   if (ids.length === 0) {
     s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, Bottleneck, ...) to expand.');
     return;
   }
-  const result = s.apply((doc) => {
+  const expand = (doc: NetworkDocument): Result<{ doc: NetworkDocument; inner: string[] }> => {
     let next = doc;
     const inner: string[] = [];
     for (const id of ids) {
@@ -111,11 +115,45 @@ export function expandSelection(store: EditorStore): void {
       inner.push(...r.value.nodeIds);
     }
     return ok({ doc: next, inner });
-  });
-  if (result) {
-    store.getState().select(result.inner);
-    void autoLayout(store, 'LR', result.inner);
+  };
+  const preview = expand(s.doc);
+  if (!preview.ok) {
+    for (const d of preview.diagnostics) s.notify('error', d.message);
+    return;
   }
+  let positions: Record<string, { x: number; y: number }> = {};
+  try {
+    positions = await computeLayout(preview.value.doc, 'LR', preview.value.inner);
+  } catch (e) {
+    store.getState().notify('error', (e as Error).message);
+  }
+  // Expanded again on the document as it is now (ids come out the same when nothing changed meanwhile).
+  const result = store.getState().apply((doc) => {
+    const r = expand(doc);
+    if (!r.ok) return r;
+    const placed = Object.fromEntries(Object.entries(positions).filter(([id]) => r.value.inner.includes(id)));
+    // The primitives take more room than the composite did: what follows moves right by the difference.
+    const xs = Object.values(placed).map((p) => p.x);
+    const grown = xs.length > 0 ? Math.max(...xs) - Math.min(...xs) : 0;
+    const right = Math.max(...ids.map((id) => doc.ui.positions[id]?.x ?? -Infinity));
+    if (grown > 0 && Number.isFinite(right)) {
+      const downstream = new Set<string>();
+      const queue = doc.edges.filter((e) => ids.includes(e.from.node)).map((e) => e.to.node);
+      while (queue.length > 0) {
+        const id = queue.pop()!;
+        if (downstream.has(id) || ids.includes(id)) continue;
+        downstream.add(id);
+        for (const e of doc.edges) if (e.from.node === id) queue.push(e.to.node);
+      }
+      for (const id of downstream) {
+        const p = doc.ui.positions[id];
+        if (p && p.x > right) placed[id] = { x: p.x + grown, y: p.y };
+      }
+    }
+    const moved = moveNodes(r.value.doc, placed);
+    return moved.ok ? ok({ doc: moved.value, inner: r.value.inner }) : moved;
+  });
+  if (result) store.getState().select(result.inner);
 }
 
 export function bypassSelection(store: EditorStore): void {
