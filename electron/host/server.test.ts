@@ -304,3 +304,45 @@ describe('upload', () => {
     await services.context.settings.update({ uploadLimitMiB: 4096 });
   });
 });
+
+describe('download', () => {
+  it('hands a file inside the allowed folders to the browser as an attachment, byte for byte', async () => {
+    const bytes = Buffer.from([0x08, 0x07, 0x12, 0x00, 0xff, 0x80, 0x0a, 0x0d]);
+    const file = join(dir, 'work', 'model é.onnx');
+    await writeFile(file, bytes);
+    const r = await fetch(`${base}/api/download?path=${encodeURIComponent(file)}`, { headers: { Authorization: `Bearer ${host.token}` } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe(`attachment; filename="model _.onnx"; filename*=UTF-8''model%20%C3%A9.onnx`);
+    expect(r.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Buffer.from(await r.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('needs the token', async () => {
+    const file = join(dir, 'work', 'model é.onnx');
+    const r = await fetch(`${base}/api/download?path=${encodeURIComponent(file)}`);
+    expect(r.status).toBe(401);
+  });
+
+  it('refuses files outside the allowed folders, also through ..', async () => {
+    for (const path of [join(dir, 'package.json'), `${join(dir, 'work')}/../package.json`]) {
+      const r = await fetch(`${base}/api/download?path=${encodeURIComponent(path)}&token=${host.token}`);
+      expect(r.status).toBe(403);
+      const body = (await r.json()) as { diagnostics: { code: string; message: string }[] };
+      expect(body.diagnostics[0]!.code).toBe('files.outsideRoots');
+      expect(JSON.stringify(body)).not.toContain('SECRET-OUTSIDE');
+    }
+  });
+
+  it('answers 404 for a missing file or a folder and 400 without a path, with a clear message', async () => {
+    const missing = join(dir, 'work', 'nothing.onnx');
+    let r = await fetch(`${base}/api/download?path=${encodeURIComponent(missing)}&token=${host.token}`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(`Cannot open ${JSON.stringify(missing)}: it does not exist.`);
+    r = await fetch(`${base}/api/download?path=${encodeURIComponent(join(dir, 'work'))}&token=${host.token}`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(`${JSON.stringify(join(dir, 'work'))} is a folder; only files can be downloaded.`);
+    r = await fetch(`${base}/api/download?token=${host.token}`);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('download.noPath');
+  });
+});

@@ -7,10 +7,10 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, stat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -201,6 +201,48 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendJson(res, 200, { path: target, name, bytes } satisfies UploadResult);
   }
 
+  /**
+   * `GET /api/download?path=...`: hands a file the host wrote (an export, an engine, saved outputs)
+   * to the browser, which may be on another machine (SSH). Only files inside the allowed roots.
+   */
+  async function handleDownload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const path = query.get('path');
+    if (!path) {
+      sendJson(res, 400, problem('download.noPath', 'GET /api/download needs ?path= with the absolute path of a file inside the allowed folders.'));
+      return;
+    }
+    const checked = await services.context.files.check(path, 'read');
+    if (!checked.ok) {
+      const status = checked.diagnostics.some((d) => d.code === 'files.missing') ? 404 : 403;
+      log.warn(`Refused the download of ${JSON.stringify(path)}: ${checked.diagnostics.map((d) => d.message).join(' ')}`);
+      sendJson(res, status, { diagnostics: checked.diagnostics });
+      return;
+    }
+    const info = await stat(checked.value);
+    if (!info.isFile()) {
+      sendJson(res, 404, problem('download.notFile', `${JSON.stringify(path)} is a folder; only files can be downloaded.`));
+      return;
+    }
+    const name = basename(checked.value);
+    // An ASCII fallback name plus the exact UTF-8 one (RFC 6266).
+    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.writeHead(
+      200,
+      securityHeaders({
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': info.size,
+        'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'Cache-Control': 'no-store',
+      }),
+    );
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    log.info(`Download of ${checked.value} (${info.size} bytes)`);
+    await pipeline(createReadStream(checked.value), res).catch(() => res.destroy());
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (!tokenMatches(token, requestToken(req))) {
       sendJson(res, 401, problem('host.unauthorized', 'This request needs the token printed when the host started (?token=... or Authorization: Bearer ...).'));
@@ -213,6 +255,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (path === '/api/upload' && req.method === 'POST') return handleUpload(req, res, query);
+    if (path === '/api/download' && (req.method === 'GET' || req.method === 'HEAD')) return handleDownload(req, res, query);
     sendJson(res, 404, problem('host.notFound', `There is no endpoint ${req.method ?? ''} ${path}; the contract is served over the WebSocket at /api/ws.`));
   }
 

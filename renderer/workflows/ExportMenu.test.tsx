@@ -55,6 +55,24 @@ describe('Export menu', () => {
     await waitFor(() => expect(store.getState().notices.at(-1)?.message).toBe('Wrote /data/lenet5.onnx (247 KB).'));
   });
 
+  it('offers the written file for download in browser mode, through /api/download with the launch token', async () => {
+    sessionStorage.setItem('trtstudio.token', 'tok/en');
+    const { host } = setup();
+    fireEvent.click(screen.getByTestId('export-onnx'));
+    await waitFor(() => expect((screen.getByTestId('file-browser-ok') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('file-browser-ok'));
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'export.start')).toBe(true));
+    expect(screen.queryByTestId('export-download')).toBeNull();
+    act(() =>
+      host.emit('job.finished', { jobId: 'x1', kind: 'export', status: 'succeeded', result: { format: 'onnx', path: '/data/my model.onnx', bytes: 247_000 }, diagnostics: [], elapsedMs: 3 }),
+    );
+    const link = (await screen.findByTestId('export-download')) as HTMLAnchorElement;
+    expect(link.textContent).toBe('⤓ Download my model.onnx');
+    expect(link.getAttribute('href')).toBe('/api/download?path=%2Fdata%2Fmy%20model.onnx&token=tok%2Fen');
+    expect(link.getAttribute('download')).toBe('my model.onnx');
+    sessionStorage.removeItem('trtstudio.token');
+  });
+
   it('writes the graph as SVG through the host', async () => {
     const { host } = setup();
     fireEvent.click(screen.getByTestId('export-svg'));

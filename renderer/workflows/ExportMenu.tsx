@@ -5,6 +5,7 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import type { ExportFormat, HostApi } from '../../core/api.js';
+import { webHostToken } from '../api/host-connection.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import type { EditorStore } from '../store/editor-store.js';
 import { formatBytes, shortReason } from './format.js';
@@ -30,6 +31,19 @@ function measuredSizes(store: EditorStore): NodeSizes {
   return sizes;
 }
 
+/**
+ * Browser mode: where the browser fetches a file the host wrote (`GET /api/download`, launch token),
+ * so a user on another machine (SSH tunnel) gets the export too. Undefined in Electron or without a token.
+ */
+export function downloadHref(host: HostApi | undefined, path: string): string | undefined {
+  const token = host?.kind === 'web' ? webHostToken() : undefined;
+  return token ? `/api/download?path=${encodeURIComponent(path)}&token=${encodeURIComponent(token)}` : undefined;
+}
+
+function fileNameOf(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
 function download(name: string, href: string): void {
   const a = document.createElement('a');
   a.href = href;
@@ -41,6 +55,8 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
   const store = useEditorStore();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<string | undefined>();
+  /** The last file this menu wrote, offered for download in browser mode. */
+  const [written, setWritten] = useState<string | undefined>();
   const ref = useRef<HTMLDivElement>(null);
   const tensorrt = useEditor((s) => s.backends?.find((b) => b.name === 'tensorrt'));
   const hasWeights = useEditor((s) => s.weights !== undefined);
@@ -96,13 +112,16 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
       const [path] = await pickFiles({ purpose: 'export', title: `Export ${item.label}`, mode: 'save', defaultName });
       if (!path) return;
       const r = await host.call('files.write', { path, data, encoding });
-      if (r.ok) s.notify('info', `Wrote ${r.value.path} (${formatBytes(r.value.bytes)}).`);
-      else s.notify('error', r.diagnostics[0]?.message ?? 'The image was not written.');
+      if (r.ok) {
+        s.notify('info', `Wrote ${r.value.path} (${formatBytes(r.value.bytes)}).`);
+        setWritten(r.value.path);
+      } else s.notify('error', r.diagnostics[0]?.message ?? 'The image was not written.');
       return;
     }
     if (!host) return;
     const [path] = await pickFiles({ purpose: item.id === 'onnx' ? 'onnx' : item.id === 'engine' ? 'engine' : 'export', title: `Export ${item.label}`, mode: 'save', defaultName });
     if (!path) return;
+    setWritten(undefined);
     setBusy(item.label);
     const outcome = await runJob(host, store, 'export', `Export ${item.label}`, () =>
       host.call('export.start', { format: item.id as ExportFormat, path, document: s.doc, weightSetId: s.weights?.set.id ?? null, engineId: item.id === 'engine' ? (engine?.engineId ?? null) : null }),
@@ -110,8 +129,10 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
     setBusy(undefined);
     if (!outcome.started) return s.notify('error', outcome.diagnostics[0]?.message ?? 'The export did not start.');
     const { finished } = outcome;
-    if (finished.status === 'succeeded' && finished.result) s.notify('info', `Wrote ${finished.result.path} (${formatBytes(finished.result.bytes)}).`);
-    else s.notify('error', describeEnd(`The ${item.label} export`, finished)[0]!.message);
+    if (finished.status === 'succeeded' && finished.result) {
+      s.notify('info', `Wrote ${finished.result.path} (${formatBytes(finished.result.bytes)}).`);
+      setWritten(finished.result.path);
+    } else s.notify('error', describeEnd(`The ${item.label} export`, finished)[0]!.message);
   };
 
   return (
@@ -119,6 +140,11 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
       <button onClick={() => setOpen((o) => !o)} data-testid="export-menu" disabled={busy !== undefined}>
         {busy ? `Exporting ${busy}…` : 'Export ▾'}
       </button>
+      {written && downloadHref(host, written) && (
+        <a className="wf-download" href={downloadHref(host, written)} download={fileNameOf(written)} title={`Download ${written} from the host to this computer`} data-testid="export-download">
+          ⤓ Download {fileNameOf(written)}
+        </a>
+      )}
       {open && (
         <div className="wf-menu" data-testid="export-items">
           {items.map((item) => (

@@ -19,6 +19,11 @@ import type { PickFiles } from './WorkflowDock.js';
 /** Previews fetched at most for this many images (the rest run without one). */
 const MAX_PREVIEWS = 24;
 
+/** A NumPy input is fed as it is: no preprocessing, no picture to preview. */
+function isNpy(path: string): boolean {
+  return path.toLowerCase().endsWith('.npy');
+}
+
 function fileName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
@@ -46,7 +51,7 @@ const OutputInspector = memo(function OutputInspector({ image }: { image: RunIma
       </div>
       <div className="wf-values mono">
         {out.values.slice(0, 256).map((v, i) => (
-          <span key={i} title={`[${i}]`}>
+          <span key={i} title={`[${i}] ${v}`} data-testid="output-value">
             {formatNumber(v)}
           </span>
         ))}
@@ -135,7 +140,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
     if (!host || !effective) return;
     let live = true;
     const timer = setTimeout(() => {
-      for (const path of images.slice(0, MAX_PREVIEWS)) {
+      for (const path of images.filter((p) => !isNpy(p)).slice(0, MAX_PREVIEWS)) {
         void host.call('images.preview', { path, preprocessing: effective }).then((r) => {
           if (!live) return;
           if (r.ok) setPreviews((p) => ({ ...p, [path]: r.value.previewDataUrl }));
@@ -342,7 +347,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
           ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
           : images.map((path) => (
               <div key={path} className="wf-image-pending" data-testid="run-image">
-                {previews[path] ? <img src={previews[path]} alt={fileName(path)} className="wf-thumb" /> : <div className="wf-thumb" />}
+                {previews[path] ? <img src={previews[path]} alt={fileName(path)} className="wf-thumb" /> : <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />}
                 <span className="mono">{fileName(path)}</span>
               </div>
             ))}
