@@ -218,6 +218,8 @@ describe.runIf(withHost)('ResNet-18 from its template gives PyTorch’s top-5; a
     const discard = page.locator('[data-testid=confirm-discard]');
     await discard.waitFor({ timeout: 1_500 }).then(() => discard.click(), () => undefined);
     await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
+    // The last export's download belonged to the network before.
+    expect(await page.locator('[data-testid=export-download]').count()).toBe(0);
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();

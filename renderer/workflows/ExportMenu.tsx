@@ -61,6 +61,9 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
   const tensorrt = useEditor((s) => s.backends?.find((b) => b.name === 'tensorrt'));
   const hasWeights = useEditor((s) => s.weights !== undefined);
   const engine = useEditor((s) => s.engines.find((e) => e.engineId === s.engineId));
+  // Another network on the canvas: the last export's link belonged to the one before.
+  const docName = useEditor((s) => s.doc.name);
+  useEffect(() => setWritten(undefined), [docName]);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => ref.current && !ref.current.contains(e.target as Node) && setOpen(false);
