@@ -1,6 +1,7 @@
 /**
  * `trt-studio profile PROJECT --weights FILE.wts [--iterations N] [--warmup N]`: latency statistics over N
  * timed runs after warm-up, and the time per layer (mapped back to canvas nodes), slowest first.
+ * `--engine FILE.engine` profiles an engine built earlier on the tensorrt backend.
  */
 import { readFile } from 'node:fs/promises';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
@@ -10,8 +11,9 @@ import { formulaInput } from '../../core/weights/formula.js';
 import type { NamedTensor, ProfileResult } from '../backends/backend.js';
 import { readNpy } from '../services/npy.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
-import { prepareLowered, printDiagnostics } from './check-weights.js';
-import { BACKEND_NAMES, buildSession } from './run.js';
+import { printDiagnostics } from './check-weights.js';
+import { chooseBackend, openRunSession, prepareRunModel, type MakeTensorRT } from './run.js';
+import { TensorRTBackend } from '../backends/tensorrt/backend.js';
 
 /** Deterministic data for an input (values in [-1, 1) for floats, zeros otherwise); timing does not depend on it. */
 function syntheticInput(input: ProgramInput): NamedTensor | string {
@@ -66,100 +68,111 @@ const OPTIONS = {
   warmup: { type: 'string' },
   input: { type: 'string', multiple: true },
   backend: { type: 'string' },
+  engine: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
-export const profileCommand: CliCommand = {
-  name: 'profile',
-  summary: 'Measure the network: latency statistics (min, p50, p90, p95, p99, mean, throughput) and the time per layer.',
-  usage: 'profile PROJECT.trtstudio --weights FILE.wts [--iterations N (or --runs N)] [--warmup N] [--input [NAME=]FILE.npy ...] [--backend onnxruntime|tensorrt] [--json]',
-  async run(args, io) {
-    const parsed = parseCommandArgs(this, args, OPTIONS, io);
-    if (!parsed) return EXIT_USAGE;
-    const v = parsed.values;
-    const [project, ...extra] = parsed.positionals;
-    const usage = (why: string) => {
-      io.err(`${why}\nUsage: trt-studio ${this.usage}`);
-      return EXIT_USAGE;
-    };
-    if (!project || extra.length > 0 || typeof v.weights !== 'string') return usage('Expected one project and --weights FILE.wts.');
-    const count = (value: unknown, fallback: number, min: number, flag: string): number | string => {
-      if (value === undefined) return fallback;
-      const n = Number(value);
-      return Number.isInteger(n) && n >= min ? n : `${flag} must be an integer of at least ${min}; got '${String(value)}'.`;
-    };
-    const iterations = count(v.iterations ?? v.runs, 100, 1, v.iterations !== undefined ? '--iterations' : '--runs');
-    const warmup = count(v.warmup, 10, 0, '--warmup');
-    if (typeof iterations === 'string') return usage(iterations);
-    if (typeof warmup === 'string') return usage(warmup);
-    const backendName = typeof v.backend === 'string' ? v.backend : 'onnxruntime';
-    if (!(BACKEND_NAMES as readonly string[]).includes(backendName)) return usage(`--backend must be onnxruntime or tensorrt; got '${backendName}'.`);
-    const json = v.json === true;
-    const report = (diagnostics: Diagnostic[], exitCode: number, doc?: NetworkDocument) => {
-      if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
-      else printDiagnostics(io, diagnostics, doc);
-      return exitCode;
-    };
+/** The profile command over a given TensorRT backend factory (tests pass one over the TensorRT test double). */
+export function createProfileCommand(makeTensorRT: MakeTensorRT = () => new TensorRTBackend()): CliCommand {
+  return {
+    name: 'profile',
+    summary: 'Measure the network: latency statistics (min, p50, p90, p95, p99, mean, throughput) and the time per layer.',
+    usage:
+      'profile PROJECT.trtstudio (--weights FILE.wts | --engine FILE.engine) [--iterations N (or --runs N)] [--warmup N] [--input [NAME=]FILE.npy ...] ' +
+      '[--backend onnxruntime|tensorrt] [--json]',
+    async run(args, io) {
+      const parsed = parseCommandArgs(this, args, OPTIONS, io);
+      if (!parsed) return EXIT_USAGE;
+      const v = parsed.values;
+      const [project, ...extra] = parsed.positionals;
+      const usage = (why: string) => {
+        io.err(`${why}\nUsage: trt-studio ${this.usage}`);
+        return EXIT_USAGE;
+      };
+      if (!project || extra.length > 0) return usage('Expected one project and --weights FILE.wts (or --engine FILE.engine).');
+      const count = (value: unknown, fallback: number, min: number, flag: string): number | string => {
+        if (value === undefined) return fallback;
+        const n = Number(value);
+        return Number.isInteger(n) && n >= min ? n : `${flag} must be an integer of at least ${min}; got '${String(value)}'.`;
+      };
+      const iterations = count(v.iterations ?? v.runs, 100, 1, v.iterations !== undefined ? '--iterations' : '--runs');
+      const warmup = count(v.warmup, 10, 0, '--warmup');
+      if (typeof iterations === 'string') return usage(iterations);
+      if (typeof warmup === 'string') return usage(warmup);
+      const chosen = chooseBackend(v.backend, v.engine, v.weights);
+      if (!chosen.ok) return usage(chosen.message);
+      const backendName = chosen.name;
+      const enginePath = typeof v.engine === 'string' ? v.engine : undefined;
+      const json = v.json === true;
+      const report = (diagnostics: Diagnostic[], exitCode: number, doc?: NetworkDocument) => {
+        if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
+        else printDiagnostics(io, diagnostics, doc);
+        return exitCode;
+      };
 
-    const prepared = await prepareLowered(project, v.weights);
-    if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);
-    const { lowered, doc } = prepared;
-    let close = () => undefined as void;
-    let session: Awaited<ReturnType<typeof buildSession>> | undefined;
-    try {
-      const given = new Map<string, NamedTensor>();
-      for (const arg of Array.isArray(v.input) ? v.input.filter((x): x is string => typeof x === 'string') : []) {
-        const at = arg.indexOf('=');
-        const name = at > 0 ? arg.slice(0, at) : lowered.program.inputs.length === 1 ? lowered.program.inputs[0]!.name : undefined;
-        const path = at > 0 ? arg.slice(at + 1) : arg;
-        if (name === undefined) return usage(`The network has several inputs; name the one ${path} feeds as --input NAME=${path}.`);
-        let bytes: Uint8Array;
-        try {
-          bytes = await readFile(path);
-        } catch (e) {
-          return report([error('npy.read', `Cannot read ${path}: ${(e as Error).message}.`)], EXIT_USAGE);
+      const prepared = await prepareRunModel(project, typeof v.weights === 'string' ? v.weights : undefined);
+      if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);
+      const { program, doc } = prepared.value;
+      let close = () => undefined as void;
+      let session: Awaited<ReturnType<typeof openRunSession>> | undefined;
+      try {
+        const given = new Map<string, NamedTensor>();
+        for (const arg of Array.isArray(v.input) ? v.input.filter((x): x is string => typeof x === 'string') : []) {
+          const at = arg.indexOf('=');
+          const name = at > 0 ? arg.slice(0, at) : program.inputs.length === 1 ? program.inputs[0]!.name : undefined;
+          const path = at > 0 ? arg.slice(at + 1) : arg;
+          if (name === undefined) return usage(`The network has several inputs; name the one ${path} feeds as --input NAME=${path}.`);
+          let bytes: Uint8Array;
+          try {
+            bytes = await readFile(path);
+          } catch (e) {
+            return report([error('npy.read', `Cannot read ${path}: ${(e as Error).message}.`)], EXIT_USAGE);
+          }
+          const array = readNpy(bytes, path);
+          if (!array.ok) return report(array.diagnostics, EXIT_INVALID);
+          given.set(name, { name, dtype: 'FLOAT', dims: array.value.shape, data: array.value.data });
         }
-        const array = readNpy(bytes, path);
-        if (!array.ok) return report(array.diagnostics, EXIT_INVALID);
-        given.set(name, { name, dtype: 'FLOAT', dims: array.value.shape, data: array.value.data });
+        const inputs: NamedTensor[] = [];
+        for (const input of program.inputs) {
+          const data = given.get(input.name) ?? syntheticInput(input);
+          if (typeof data === 'string') return report([error('profile.input', `Cannot profile: ${data}.`, { nodeId: input.nodeId })], EXIT_USAGE, doc);
+          inputs.push(data);
+        }
+        session = await openRunSession(backendName, prepared.value, enginePath, makeTensorRT);
+        if (!session.ok) return report(session.diagnostics, session.exitCode, doc);
+        close = session.close;
+        const result = await session.session.profile(inputs, { iterations, warmup });
+        if (!result.ok) return report(result.diagnostics, EXIT_INVALID, doc);
+        const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
+        if (json) {
+          const nodeName = new Map(doc.nodes.map((n) => [n.id, n.name]));
+          io.out(
+            JSON.stringify(
+              {
+                ok: true,
+                backend: backendName,
+                ...(enginePath !== undefined ? { engine: enginePath } : {}),
+                batch,
+                latency: result.value.latency,
+                layers: result.value.layers.map((l) => ({ ...l, ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}) })),
+                diagnostics: prepared.value.notes,
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          for (const line of formatProfile(doc.name, backendName, result.value, doc, batch)) io.out(line);
+          printDiagnostics(io, prepared.value.notes, doc);
+        }
+        return EXIT_OK;
+      } finally {
+        if (session?.ok) await session.session.dispose();
+        close();
+        await prepared.value.dispose();
       }
-      const inputs: NamedTensor[] = [];
-      for (const input of lowered.program.inputs) {
-        const data = given.get(input.name) ?? syntheticInput(input);
-        if (typeof data === 'string') return report([error('profile.input', `Cannot profile: ${data}.`, { nodeId: input.nodeId })], EXIT_USAGE, doc);
-        inputs.push(data);
-      }
-      session = await buildSession(backendName, { program: lowered.program, weights: lowered.weights });
-      if (!session.ok) return report(session.diagnostics, session.exitCode, doc);
-      close = session.close;
-      const result = await session.session.profile(inputs, { iterations, warmup });
-      if (!result.ok) return report(result.diagnostics, EXIT_INVALID, doc);
-      const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
-      if (json) {
-        const nodeName = new Map(doc.nodes.map((n) => [n.id, n.name]));
-        io.out(
-          JSON.stringify(
-            {
-              ok: true,
-              backend: backendName,
-              batch,
-              latency: result.value.latency,
-              layers: result.value.layers.map((l) => ({ ...l, ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}) })),
-              diagnostics: prepared.notes,
-            },
-            null,
-            2,
-          ),
-        );
-      } else {
-        for (const line of formatProfile(doc.name, backendName, result.value, doc, batch)) io.out(line);
-        printDiagnostics(io, prepared.notes, doc);
-      }
-      return EXIT_OK;
-    } finally {
-      if (session?.ok) await session.session.dispose();
-      close();
-      await prepared.weights.store.dispose();
-    }
-  },
-};
+    },
+  };
+}
+
+export const profileCommand: CliCommand = createProfileCommand();
