@@ -92,6 +92,34 @@ describe('Run panel', () => {
     const inspector = screen.getByTestId('output-inspector');
     expect(inspector.textContent).toContain('[1, 10]');
     expect(inspector.textContent).toContain('min 0 · max 0.9925 · mean 0.1');
+    // Each value shows 4 significant digits; its tooltip has the whole value.
+    expect(within(inspector).getAllByTestId('output-value').map((v) => v.getAttribute('title'))[7]).toBe('[7] 0.9925');
+  });
+
+  it('takes a .npy input without asking for an image preview (it is fed as it is)', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+      'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'input.npy', path: '/data/input.npy', kind: 'file', size: 4224, modifiedAt: '' }] }),
+      'run.start': () => ({ jobId: 'r1' }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={host} problems={null} />
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    fireEvent.click(screen.getByTestId('run-choose'));
+    fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);
+    fireEvent.click(screen.getByTestId('file-browser-ok'));
+    const pending = await screen.findByTestId('run-image');
+    expect(pending.querySelector('.wf-thumb')?.getAttribute('title')).toBe('A NumPy tensor, fed to the input as it is (preprocessing does not apply)');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.calls.some((c) => c.method === 'images.preview')).toBe(false);
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(host.calls.find((c) => c.method === 'run.start')?.params).toMatchObject({ images: [{ path: '/data/input.npy' }] }));
   });
 
   it('refuses a mean with the wrong number of channels inline and does not run', async () => {
