@@ -5,13 +5,14 @@
  * without Electron lives in shell/ and is tested there. Accepts the same arguments as `trt-studio
  * serve` (`[PROJECT.trtstudio] [--weights FILE.wts] [--root FOLDER]... [--config-dir FOLDER]`).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuCommand } from '../core/api.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api/names.js';
 import { fail, ok, type Result } from '../core/diagnostics.js';
+import { setDefaultEngineHostSpawner, utilityProcessEngineHost } from './engine-host/spawn.js';
 import { parseLaunchArgs, type LaunchArgs } from './host/args.js';
 import { findRendererDir } from './host/browser-mode.js';
 import { createHostServices, type HostServices } from './services/host-services.js';
@@ -105,6 +106,8 @@ async function start(args: LaunchArgs): Promise<void> {
       const body = answer.file !== undefined ? (request.method === 'HEAD' ? null : await readFile(answer.file)) : (answer.body ?? null);
       return new Response(body, { status: answer.status, headers: answer.headers });
     });
+    // TensorRT is loaded only in the engine host, here an Electron utility process (the CLI and browser mode fork one).
+    setDefaultEngineHostSpawner(utilityProcessEngineHost(utilityProcess));
     services = await createHostServices({
       hostKind: 'electron',
       log,

@@ -5,7 +5,7 @@
  */
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import { parseHostReply, type HostRequest } from './protocol.js';
-import { forkEngineHost, type EngineHostTransport, type SpawnEngineHost } from './spawn.js';
+import { defaultEngineHostSpawner, type EngineHostTransport, type SpawnEngineHost } from './spawn.js';
 
 type RequestBody = HostRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -24,7 +24,8 @@ export class EngineHostClient {
   private host: RunningHost | undefined;
   private nextId = 1;
 
-  constructor(private readonly spawnHost: SpawnEngineHost = () => forkEngineHost()) {}
+  /** `spawnHost` defaults to the process-wide spawner (a fork, or the Electron shell's utilityProcess). */
+  constructor(private readonly spawnHost: SpawnEngineHost = defaultEngineHostSpawner()) {}
 
   /** Send one request; resolves with the host's value or the Diagnostics of its failure (a crash included). */
   request(body: RequestBody, options: { onEvent?: (event: unknown) => void; signal?: AbortSignal } = {}): Promise<Result<unknown>> {

@@ -1,7 +1,8 @@
 /**
- * How the engine host process is started. The CLI and browser mode fork a Node process; the
- * Electron app passes its own spawner (utilityProcess) to EngineHostClient, so this is the one
- * place that knows about child_process.
+ * How the engine host process is started. The CLI and browser mode fork a Node process
+ * (child_process.fork); the Electron app starts it as a `utilityProcess` (ARCHITECTURE.md), through
+ * the spawner electron/main.ts makes with `utilityProcessEngineHost(utilityProcess)` and installs
+ * with `setDefaultEngineHostSpawner`. Nothing here imports Electron: it is handed its module.
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,4 +49,58 @@ export function forkEngineHost(environment: NodeJS.ProcessEnv = process.env): En
       child.kill();
     },
   };
+}
+
+/**
+ * The part of Electron's `utilityProcess` module the engine host uses; electron/main.ts passes the
+ * real one, tests a fake. Messages travel by structured clone (typed arrays included) both ways.
+ */
+export interface UtilityProcessModule {
+  fork(modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: 'inherit' | 'ignore' | 'pipe'; serviceName?: string }): UtilityProcessChild;
+}
+
+/** The part of Electron's `UtilityProcess` (a started utility process) the engine host uses. */
+export interface UtilityProcessChild {
+  readonly pid: number | undefined;
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+/** A spawner that starts the engine host as an Electron utility process (after the app is ready). */
+export function utilityProcessEngineHost(utility: UtilityProcessModule, environment: NodeJS.ProcessEnv = process.env): SpawnEngineHost {
+  return () => {
+    const entry = engineHostEntry();
+    const child = utility.fork(entry.file, [], { execArgv: entry.execArgv, env: environment, stdio: 'inherit', serviceName: 'TRT Studio engine host' });
+    let alive = true;
+    child.once('exit', () => (alive = false));
+    return {
+      // Undefined until the process has spawned, and again after it exited.
+      get pid() {
+        return child.pid;
+      },
+      send: (message) => {
+        if (alive) child.postMessage(message);
+      },
+      onMessage: (listener) => child.on('message', listener),
+      // A utility process reports only its exit code (a native crash included), never a signal.
+      onExit: (listener) => child.once('exit', (code) => listener(code, null)),
+      kill: () => {
+        if (alive) child.kill();
+      },
+    };
+  };
+}
+
+let defaultSpawner: SpawnEngineHost = () => forkEngineHost();
+
+/** How an EngineHostClient made without a spawner starts its host: a forked Node process unless the Electron shell set another. */
+export function defaultEngineHostSpawner(): SpawnEngineHost {
+  return defaultSpawner;
+}
+
+/** Used by electron/main.ts at start: every engine host from then on is a utility process. */
+export function setDefaultEngineHostSpawner(spawner: SpawnEngineHost): void {
+  defaultSpawner = spawner;
 }

@@ -1,0 +1,93 @@
+/**
+ * The engine host's side of the conversation, apart from the process it runs in: which channel
+ * reaches the parent (Electron's `process.parentPort` in a utility process, the IPC channel of
+ * `child_process.fork` otherwise), and serving validated requests over it. host-main.ts wires it to
+ * the real process; tests to fakes.
+ */
+import { error } from '../../core/diagnostics.js';
+import type { TensorRTHandlers } from '../backends/tensorrt/host-handlers.js';
+import { parseHostRequest, type HostReply } from './protocol.js';
+
+/** How the host hears requests and sends replies. */
+export interface HostChannel {
+  kind: 'parentPort' | 'ipc';
+  send(reply: HostReply): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** The parent is gone (IPC only: Electron ends a utility process together with its parent). */
+  onDisconnect(listener: () => void): void;
+}
+
+/** Electron's ParentPort as far as the host uses it: messages arrive as events carrying `data`. */
+export interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  postMessage(message: unknown): void;
+}
+
+/** The parts of `process` the channel choice looks at. */
+export interface HostProcessLike {
+  parentPort?: ParentPortLike | null;
+  send?: (message: unknown) => boolean;
+  on(event: 'message' | 'disconnect', listener: (message?: unknown) => void): unknown;
+}
+
+/** The utility process's parentPort when there is one, else the fork's IPC channel; undefined when neither exists (started by hand). */
+export function selectHostChannel(proc: HostProcessLike): HostChannel | undefined {
+  const port = proc.parentPort;
+  if (port) {
+    return {
+      kind: 'parentPort',
+      send: (reply) => port.postMessage(reply),
+      onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+      onDisconnect: () => undefined,
+    };
+  }
+  const send = proc.send;
+  if (typeof send !== 'function') return undefined;
+  return {
+    kind: 'ipc',
+    send: (reply) => send.call(proc, reply),
+    onMessage: (listener) => proc.on('message', listener),
+    onDisconnect: (listener) => proc.on('disconnect', () => listener()),
+  };
+}
+
+export interface ServeOptions {
+  handlers: TensorRTHandlers;
+  /** The process id announced in the `ready` reply. */
+  pid: number;
+  /** TRT_STUDIO_ENGINE_HOST_CRASH_HOOK=1: a `crash` request kills the host as a native crash would. */
+  crashHookEnabled: boolean;
+  crash(): void;
+  exit(code: number): void;
+}
+
+/** Serve requests arriving on `channel`: each one is validated; a malformed one with an id fails that job with a Diagnostic. */
+export function serveEngineHost(channel: HostChannel, options: ServeOptions): void {
+  const { handlers } = options;
+  channel.onMessage((message) => {
+    const parsed = parseHostRequest(message);
+    if (!parsed.ok) {
+      if (parsed.id !== undefined) channel.send({ type: 'failure', id: parsed.id, diagnostics: [error('engine-host.protocol', parsed.message)] });
+      return;
+    }
+    const request = parsed.value;
+    if (request.type === 'crash') {
+      if (options.crashHookEnabled) options.crash();
+      channel.send({ type: 'failure', id: request.id, diagnostics: [error('engine-host.crash-hook', 'The crash hook is enabled only when TRT_STUDIO_ENGINE_HOST_CRASH_HOOK=1.')] });
+      return;
+    }
+    if (request.type === 'cancel') {
+      // Carries the id of the job to cancel; that job's own reply follows when it stops.
+      handlers.cancel(request.id);
+      return;
+    }
+    void handlers
+      .handle(request, (event) => channel.send({ type: 'event', id: request.id, event }))
+      .then((result) =>
+        channel.send(result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics }),
+      );
+  });
+  // Without a parent nothing could reach this process any more.
+  channel.onDisconnect(() => options.exit(0));
+  channel.send({ type: 'ready', pid: options.pid });
+}
