@@ -211,8 +211,6 @@ export type SavedProject = z.infer<typeof SavedProjectSchema>;
 export const RecentEntrySchema = z.object({ path: z.string(), name: z.string(), openedAt: Timestamp, exists: z.boolean() });
 export type RecentEntry = z.infer<typeof RecentEntrySchema>;
 
-export const TemplateInfoSchema = z.object({ id: IdSchema, name: z.string(), description: z.string(), category: z.string().optional() });
-export type TemplateInfo = z.infer<typeof TemplateInfoSchema>;
 
 export const RecoveryOfferSchema = z.object({
   id: IdSchema,
@@ -580,8 +578,6 @@ export const METHODS = {
   ),
   'project.recent': method(EmptySchema, z.object({ entries: z.array(RecentEntrySchema) }), 'Recently opened or saved projects, newest first.'),
   'project.forgetRecent': method(z.strictObject({ path: PathSchema }), z.object({ entries: z.array(RecentEntrySchema) }), 'Remove one entry from the recent list.'),
-  'project.templates': method(EmptySchema, z.object({ templates: z.array(TemplateInfoSchema) }), 'The model zoo.'),
-  'project.newFromTemplate': method(z.strictObject({ templateId: IdSchema }), OpenedProjectSchema, 'A new, unsaved project from a template.'),
   'project.autosave': method(
     z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable() }),
     z.object({ scheduled: z.boolean() }),

@@ -38,7 +38,10 @@ function hasServeCommand(): boolean {
 /** Start `trt-studio serve --port 0` and read the URL it prints. */
 function startHost(workDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A config folder of its own, so recovery files and recent lists of the user's real app (or of an
+    // earlier run) never show up in the pages under test.
+    const configDir = mkdtempSync(join(tmpdir(), 'trt-studio-e2e-config-'));
+    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir, '--config-dir', configDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     host = child;
     let out = '';
     const timer = setTimeout(() => reject(new Error(`The web host printed no URL within 30 s; it said: ${out}`)), 30_000);

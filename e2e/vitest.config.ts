@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // The UI answers within a second on an idle machine; CI machines are shared and a loaded one can
+    // take several. Polls wait up to 10 s, a wrong answer still fails (it never turns right).
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/e2e.json' },
   },

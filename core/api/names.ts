@@ -12,8 +12,6 @@ export const METHOD_NAMES = [
   'project.save',
   'project.recent',
   'project.forgetRecent',
-  'project.templates',
-  'project.newFromTemplate',
   'project.autosave',
   'project.discardAutosave',
   'project.recovery',

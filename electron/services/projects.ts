@@ -289,14 +289,6 @@ export const projectsModule: import('./service-types.js').ServiceModule = {
     },
     'project.recent': async () => ok({ entries: await ctx.projects.recent() }),
     'project.forgetRecent': async ({ path }) => ok({ entries: await ctx.projects.forgetRecent(path) }),
-    'project.templates': () => (ctx.provided.templates ? ok({ templates: ctx.provided.templates.list() }) : fail(notAvailableHere('project.templates'))),
-    'project.newFromTemplate': ({ templateId }) => {
-      const templates = ctx.provided.templates;
-      if (!templates) return fail(notAvailableHere('project.newFromTemplate'));
-      const document = templates.create(templateId);
-      if (!document) return fail({ severity: 'error', code: 'project.template.unknown', message: `There is no template named ${JSON.stringify(templateId)}; expected one of ${templates.list().map((t) => t.id).join(', ')}.` });
-      return ok({ path: null, document, dirty: true });
-    },
     'project.autosave': ({ document, projectPath }) => {
       ctx.projects.autosave(document, projectPath);
       return ok({ scheduled: true });
@@ -313,7 +305,3 @@ export const projectsModule: import('./service-types.js').ServiceModule = {
     },
   }),
 };
-
-function notAvailableHere(method: 'project.templates' | 'project.newFromTemplate'): Diagnostic {
-  return { severity: 'error', code: 'host.notAvailable', message: `'${method}' cannot be used: the model zoo (templates) is not part of this build yet.` };
-}

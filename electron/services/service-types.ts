@@ -2,10 +2,9 @@
  * How services plug into the host: each service module returns handlers for some contract methods;
  * the host joins them into one table (every method not handled answers "not available yet").
  */
-import type { BackendInfo, HandlerParams, MethodName, MethodResult, TemplateInfo } from '../../core/api.js';
+import type { BackendInfo, HandlerParams, MethodName, MethodResult } from '../../core/api.js';
 import type { Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
-import type { NetworkDocument } from '../../core/network/types.js';
 import type { EventBus } from './events.js';
 import type { FileAccess } from './files.js';
 import type { JobService } from './jobs.js';
@@ -28,19 +27,12 @@ export type HandlerTable = { [M in MethodName]: Handler<M> };
 /** Reports one backend (called for every `host.capabilities`, so it should cache what it probes). */
 export type BackendProbe = () => Promise<BackendInfo>;
 
-/** The model zoo, when a templates module is plugged in. */
-export interface TemplateProvider {
-  list(): TemplateInfo[];
-  create(id: string): NetworkDocument | undefined;
-}
-
 /**
  * Things services offer to each other. A service fills its slot in `handlers()`; services listed
  * later in SERVICE_MODULES can use it (e.g. lowering reads weights through `weightLookup`).
  */
 export interface ProvidedServices {
   backends: BackendProbe[];
-  templates?: TemplateProvider;
   /** The loaded tensors of one weight set, by tensor name; undefined for an unknown set id. */
   weightLookup?: (setId: string) => WeightLookup | undefined;
 }

@@ -1,7 +1,7 @@
 /** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import type { FolderListing, HostApi, TemplateInfo } from '../../core/api.js';
+import type { FolderListing, HostApi } from '../../core/api.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../panels/Palette.js';
 import { Inspector } from '../panels/Inspector.js';
@@ -13,13 +13,13 @@ import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
 import { isDirty, type EditorStore } from '../store/editor-store.js';
 import { SHORTCUTS, useShortcuts } from './shortcuts.js';
 import { autoLayout, expandSelection, groupSelection, ungroupSelection } from './commands.js';
-import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs } from './project.js';
+import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
   | { kind: 'path'; mode: 'open' | 'save'; defaultName: string; resolve: (path: string | undefined) => void }
-  | { kind: 'templates'; templates: TemplateInfo[] };
+  | { kind: 'templates'; templates: TemplateChoice[] };
 
 const HelpOverlay = memo(function HelpOverlay() {
   const open = useEditor((s) => s.helpOpen);
@@ -248,16 +248,16 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
     });
   }, [host, store]);
 
-  const showTemplates = async () => setModal({ kind: 'templates', templates: await listTemplates(host) });
+  const showTemplates = () => setModal({ kind: 'templates', templates: listTemplates() });
   const chooseTemplate = async (id: string) => {
     setModal(undefined);
     // newFromTemplate lays the network out before showing it.
-    await newFromTemplate(store, host, dialogs, id);
+    await newFromTemplate(store, dialogs, id);
   };
 
   return (
     <div className="app">
-      <Toolbar onNew={actions.newProject} onTemplates={() => void showTemplates()} onOpen={actions.open} onSave={actions.save} recent={<RecentProjects host={host} dialogs={dialogs} />} />
+      <Toolbar onNew={actions.newProject} onTemplates={showTemplates} onOpen={actions.open} onSave={actions.save} recent={<RecentProjects host={host} dialogs={dialogs} />} />
       <div className="workspace">
         <Palette />
         <div className="center">
@@ -291,13 +291,12 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
         <div className="modal-backdrop" onMouseDown={() => setModal(undefined)}>
           <div className="modal templates" onMouseDown={(e) => e.stopPropagation()} data-testid="templates-dialog">
             <div className="modal-title">New from template</div>
-            {modal.templates.length === 0 && <p className="muted">{host ? 'The host lists no templates.' : 'Templates come from the host; this page was opened without one.'}</p>}
             <div className="template-grid">
               {modal.templates.map((t) => (
                 <div key={t.id} className="template-card" onClick={() => void chooseTemplate(t.id)} data-testid={`template-${t.id}`}>
                   <div className="template-name">{t.name}</div>
                   <div className="template-desc">{t.description}</div>
-                  {t.category && <div className="template-category">{t.category}</div>}
+                  <div className="template-category">{t.category}</div>
                 </div>
               ))}
             </div>

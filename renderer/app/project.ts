@@ -3,9 +3,9 @@
  * They go through the host (core/api.ts) when there is one, else through the browser (file picker
  * and download), so the editor is usable from a plain static server too.
  */
-import type { HostApi, TemplateInfo } from '../../core/api.js';
+import type { HostApi } from '../../core/api.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
-import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
+import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../store/editor-store.js';
 import { laidOut } from './commands.js';
@@ -32,38 +32,28 @@ export async function newProject(store: EditorStore, dialogs: ProjectDialogs): P
   store.getState().load(emptyDocument());
 }
 
-/** The model zoo built into core/templates: used when the host offers none (or there is no host). */
-function builtInTemplates(): TemplateInfo[] {
-  return coreTemplates().map((t) => ({ id: t.name, name: t.name, description: t.summary, category: /^resnet|^vgg|^mobilenet|^squeezenet/.test(t.name) ? 'ImageNet' : 'Digits' }));
+/** One entry of the "New from template" dialog. */
+export interface TemplateChoice {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
 }
 
-/** Whether the host has a templates service (it answers 'host.notAvailable' when it does not). */
-async function hostTemplates(host: HostApi | undefined): Promise<TemplateInfo[] | undefined> {
-  if (!host) return undefined;
-  const r = await host.call('project.templates', {});
-  return r.ok ? r.value.templates : undefined;
+/**
+ * The model zoo. Templates are pure data in core/templates, so the renderer builds them itself: no
+ * weights are involved and the host has nothing to add.
+ */
+export function listTemplates(): TemplateChoice[] {
+  return coreTemplates().map((t) => ({ id: t.name, name: t.name, description: t.summary, category: t.name === 'lenet5' ? 'Digits' : 'ImageNet' }));
 }
 
-export async function listTemplates(host: HostApi | undefined): Promise<TemplateInfo[]> {
-  return (await hostTemplates(host)) ?? builtInTemplates();
-}
-
-export async function newFromTemplate(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, templateId: string): Promise<boolean> {
+export async function newFromTemplate(store: EditorStore, dialogs: ProjectDialogs, templateId: string): Promise<boolean> {
   if (!(await okToReplace(store, dialogs))) return false;
-  let doc: NetworkDocument | undefined;
-  if (host && (await hostTemplates(host))) {
-    const r = await host.call('project.newFromTemplate', { templateId });
-    if (!r.ok) {
-      report(store, r.diagnostics);
-      return false;
-    }
-    doc = r.value.document;
-  } else {
-    doc = buildTemplate(templateId);
-    if (!doc) {
-      store.getState().notify('error', `There is no template named ${JSON.stringify(templateId)}; expected one of ${builtInTemplates().map((t) => t.id).join(', ')}.`);
-      return false;
-    }
+  let doc = buildTemplate(templateId);
+  if (!doc) {
+    store.getState().notify('error', `There is no template named ${JSON.stringify(templateId)}; expected one of ${listTemplates().map((t) => t.id).join(', ')}.`);
+    return false;
   }
   // Laid out before it is shown: one document, nothing to undo, nothing unsaved yet.
   try {
