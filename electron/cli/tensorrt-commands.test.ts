@@ -146,6 +146,17 @@ describe('trt-studio build', () => {
     expect(await readFile(cache, 'utf8')).toBe('test double timing cache (0 bytes given)');
   });
 
+  it('--timing-cache FILE that exists is read and handed to the build, then replaced by the updated cache', async () => {
+    const dir = await tempDir();
+    const engine = join(dir, 'lenet5.engine');
+    const cache = join(dir, 'lenet5.cache');
+    await writeFile(cache, new Uint8Array([1, 2, 3, 4, 5]));
+    const { code, out } = await run(createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })), await lenetProject(dir), '--weights', LENET_WTS, '-o', engine, '--timing-cache', cache, '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(out.join('\n')) as { timingCache: string }).timingCache).toBe(cache);
+    expect(await readFile(cache, 'utf8')).toBe('test double timing cache (5 bytes given)');
+  });
+
   it('--json over the TensorRT test double: one JSON object on stdout, progress left out', async () => {
     const dir = await tempDir();
     const engine = join(dir, 'lenet5.engine');
