@@ -66,8 +66,8 @@ describe.skipIf(inject('serverKind') !== 'host')('projects', () => {
 
     // Ctrl+S on a project never saved asks where: the host's file browser.
     await page.keyboard.press('Control+s');
-    await page.locator('[data-testid=path-name]').fill('my-resnet.trtstudio');
-    await page.locator('[data-testid=path-ok]').click();
+    await page.locator('[data-testid=file-browser-name]').fill('my-resnet.trtstudio');
+    await page.locator('[data-testid=file-browser-ok]').click();
     const path = join(root, 'my-resnet.trtstudio');
     await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: path, past: 0 });
     const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; network: { name: string; nodes: unknown[] } };
@@ -76,8 +76,8 @@ describe.skipIf(inject('serverKind') !== 'host')('projects', () => {
 
     // Save as: a second file; the editor now works on it.
     await page.keyboard.press('Control+Shift+s');
-    await page.locator('[data-testid=path-name]').fill('copy.trtstudio');
-    await page.locator('[data-testid=path-ok]').click();
+    await page.locator('[data-testid=file-browser-name]').fill('copy.trtstudio');
+    await page.locator('[data-testid=file-browser-ok]').click();
     await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
 
     // A reload starts empty; Open through the file browser brings the network back as it was.
@@ -85,7 +85,7 @@ describe.skipIf(inject('serverKind') !== 'host')('projects', () => {
     await page.waitForSelector('.react-flow__renderer');
     expect((await documentOf(page)).nodes).toHaveLength(0);
     await page.locator('button', { hasText: /^Open$/ }).click();
-    await page.locator('[data-testid=file-entry]', { hasText: 'my-resnet.trtstudio' }).click();
+    await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').click();
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
     const opened = await documentOf(page);
     expect({ nodes: opened.nodes, edges: opened.edges, inputs: opened.inputs, outputs: opened.outputs, positions: opened.ui.positions }).toEqual({

@@ -1,12 +1,13 @@
 /** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import type { FolderListing, HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../panels/Palette.js';
 import { Inspector } from '../panels/Inspector.js';
 import { Problems } from '../panels/Problems.js';
 import { WorkflowDock } from '../workflows/WorkflowDock.js';
+import { FileBrowser } from '../workflows/FileBrowser.js';
 import { SearchMenu } from '../panels/SearchMenu.js';
 import { FindDialog } from '../panels/FindDialog.js';
 import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
@@ -128,72 +129,6 @@ function Toolbar({ onNew, onTemplates, onOpen, onSave, recent }: { onNew: () => 
   );
 }
 
-function PathDialog({ host, modal, close }: { host: HostApi; modal: Extract<Modal, { kind: 'path' }>; close: () => void }) {
-  const [listing, setListing] = useState<FolderListing | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [name, setName] = useState(modal.defaultName);
-  const load = useCallback(
-    async (path?: string) => {
-      let target = path;
-      if (!target) {
-        const roots = await host.call('files.roots', {});
-        target = roots.ok ? roots.value.roots[0]?.path : undefined;
-      }
-      if (!target) return setError('The host offers no folder to browse.');
-      const r = await host.call('files.list', { path: target, purpose: 'project' });
-      if (r.ok) {
-        setListing(r.value);
-        setError(undefined);
-      } else setError(r.diagnostics[0]?.message);
-    },
-    [host],
-  );
-  useEffect(() => void load(), [load]);
-  const finish = (path: string | undefined) => {
-    modal.resolve(path);
-    close();
-  };
-  const join = (folder: string, file: string) => `${folder.replace(/\/$/, '')}/${file}`;
-  return (
-    <div className="modal-backdrop">
-      <div className="modal file-dialog" data-testid="path-dialog">
-        <div className="modal-title">{modal.mode === 'open' ? 'Open project' : 'Save project as'}</div>
-        <div className="mono muted">{listing?.path ?? '…'}</div>
-        <div className="file-list">
-          {listing?.parent && (
-            <div className="file-entry dir" onClick={() => void load(listing.parent ?? undefined)}>
-              ↑ ..
-            </div>
-          )}
-          {listing?.entries.map((e) => (
-            <div
-              key={e.path}
-              className={`file-entry ${e.kind === 'directory' ? 'dir' : ''}`}
-              onClick={() => (e.kind === 'directory' ? void load(e.path) : modal.mode === 'open' ? finish(e.path) : setName(e.name))}
-              data-testid="file-entry"
-            >
-              {e.kind === 'directory' ? '▸ ' : ''}
-              {e.name}
-            </div>
-          ))}
-        </div>
-        {error && <div className="field-error">{error}</div>}
-        {modal.mode === 'save' && (
-          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="path-name" onKeyDown={(e) => e.key === 'Enter' && listing && finish(join(listing.path, name))} />
-        )}
-        <div className="modal-actions">
-          <button onClick={() => finish(undefined)}>Cancel</button>
-          {modal.mode === 'save' && (
-            <button className="primary" disabled={!listing || !name.trim()} onClick={() => listing && finish(join(listing.path, name.trim()))} data-testid="path-ok">
-              Save
-            </button>
-          )}
-        </div>
-      </div>
-    </div>
-  );
-}
-
 function EditorShell({ host }: { host: HostApi | undefined }) {
   const store = useEditorStore();
   const [modal, setModal] = useState<Modal | undefined>();
@@ -286,7 +221,13 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
           </div>
         </div>
       )}
-      {modal?.kind === 'path' && host && <PathDialog host={host} modal={modal} close={() => setModal(undefined)} />}
+      {modal?.kind === 'path' && host && (
+        <FileBrowser
+          host={host}
+          request={{ purpose: 'project', mode: modal.mode, title: modal.mode === 'open' ? 'Open project' : 'Save project as', defaultName: modal.defaultName, resolve: (paths) => modal.resolve(paths[0]) }}
+          close={() => setModal(undefined)}
+        />
+      )}
       {modal?.kind === 'templates' && (
         <div className="modal-backdrop" onMouseDown={() => setModal(undefined)}>
           <div className="modal templates" onMouseDown={(e) => e.stopPropagation()} data-testid="templates-dialog">

@@ -8,6 +8,7 @@ import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/ne
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../store/editor-store.js';
+import { nativePick } from '../workflows/FileBrowser.js';
 import { laidOut } from './commands.js';
 
 /** The dialogs project commands need from the UI. */
@@ -121,15 +122,8 @@ export async function openPath(store: EditorStore, host: HostApi, path: string |
 }
 
 async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
-  if (host.kind === 'electron') {
-    if (mode === 'open') {
-      const r = await host.call('dialog.open', { purpose: 'project', multiple: false });
-      return r.ok ? r.value.paths[0] : undefined;
-    }
-    const r = await host.call('dialog.save', { purpose: 'project', defaultName });
-    return r.ok ? (r.value.path ?? undefined) : undefined;
-  }
-  return dialogs.pickPath(mode, defaultName);
+  const native = await nativePick(host, { purpose: 'project', mode, title: mode === 'open' ? 'Open project' : 'Save project as', defaultName });
+  return native ? native[0] : dialogs.pickPath(mode, defaultName);
 }
 
 /** Save (or save as); returns whether the project was written. */
