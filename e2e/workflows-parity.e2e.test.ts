@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWts } from '../core/weights/wts-codec.js';
-import { writeNpy } from '../electron/services/npy.js';
+import { readNpy, writeNpy } from '../electron/services/npy.js';
 import { documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField } from './editor-page.js';
 
 const url = inject('editorUrl');
@@ -208,6 +208,33 @@ describe.runIf(withHost)('LeNet-5 built by hand gives PyTorch’s output', () =>
     expect(bytes[0]).toBe(0x08);
     expect(bytes.equals(readFileSync(file))).toBe(true);
     await screenshot(page, 'parity-04-export-download');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('saves the outputs as .npy into a folder on the host and downloads one through the page', async () => {
+    await page.click('[data-testid=dock-tab-run]');
+    await page.click('[data-testid=run-save-outputs]');
+    await browseWorkDir();
+    await page.click('[data-testid=file-browser-folder]');
+    expect(await page.locator('[data-testid=run-npy-dir] .mono').textContent()).toBe(workDir);
+    await page.click('[data-testid=run-start]');
+    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(1);
+    const result = page.locator('[data-testid=run-result]').first();
+    await result.locator('button', { hasText: 'Outputs' }).click();
+    const saved = join(workDir, (await result.locator('[data-testid=output-npy]').textContent()) ?? '');
+    expect(saved).toBe(join(workDir, 'lenet5-input.output.npy'));
+    const [download] = await Promise.all([page.waitForEvent('download'), result.locator('[data-testid=output-download]').click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.equals(readFileSync(saved))).toBe(true);
+    const array = readNpy(bytes, 'download');
+    if (!array.ok) throw new Error(array.diagnostics[0]!.message);
+    expect(array.value.shape).toEqual([1, 10]);
+    const expected = parity.lenet5!.logits;
+    const tolerance = 1e-4 * Math.max(...expected.map(Math.abs));
+    for (const [i, v] of expected.entries()) expect(Math.abs(array.value.data[i]! - v)).toBeLessThanOrEqual(tolerance);
+    await screenshot(page, 'parity-04b-output-download');
+    await page.locator('[data-testid=run-npy-dir] button').click();
+    expect(await page.locator('[data-testid=run-save-outputs]').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

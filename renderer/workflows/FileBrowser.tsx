@@ -125,7 +125,12 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
         {uploading && <div className="muted">{uploading}</div>}
         {request.mode === 'save' && <input value={name} onChange={(e) => setName(e.target.value)} placeholder="file name" data-testid="file-browser-name" />}
         <div className="modal-actions">
-          {request.mode === 'open' && host.kind === 'web' && (
+          {request.mode === 'open' && request.purpose === 'folder' && (
+            <button className="primary" disabled={!listing} onClick={() => listing && finish([listing.path])} data-testid="file-browser-folder">
+              Choose this folder
+            </button>
+          )}
+          {request.mode === 'open' && request.purpose !== 'folder' && host.kind === 'web' && (
             <label className="wf-upload button-like" title="Send a file from this computer to the host">
               Upload from this computer…
               <input type="file" multiple={request.multiple ?? false} onChange={(e) => void upload(e.target.files)} data-testid="file-browser-upload" hidden />

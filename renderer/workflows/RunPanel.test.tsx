@@ -122,6 +122,41 @@ describe('Run panel', () => {
     await waitFor(() => expect(host.calls.find((c) => c.method === 'run.start')?.params).toMatchObject({ images: [{ path: '/data/input.npy' }] }));
   });
 
+  it('saves every output as .npy in a chosen folder and, in browser mode, offers each for download', async () => {
+    sessionStorage.setItem('trtstudio.token', 'tok');
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+      'files.list': ({ path, purpose }) => ({ path, parent: null, entries: purpose === 'folder' ? [] : [{ name: 'input.npy', path: '/data/input.npy', kind: 'file', size: 4224, modifiedAt: '' }] }),
+      'run.start': () => ({ jobId: 'r1' }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <WorkflowDock host={host} problems={null} />
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    fireEvent.click(screen.getByTestId('run-save-outputs'));
+    await waitFor(() => expect((screen.getByTestId('file-browser-folder') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('file-browser-folder'));
+    expect((await screen.findByTestId('run-npy-dir')).textContent).toContain('/data');
+    fireEvent.click(screen.getByTestId('run-choose'));
+    fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);
+    fireEvent.click(screen.getByTestId('file-browser-ok'));
+    await screen.findByTestId('run-image');
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(host.calls.find((c) => c.method === 'run.start')?.params).toMatchObject({ outputNpyDir: '/data' }));
+    const saved = { ...RESULT, images: [{ ...RESULT.images[0]!, path: '/data/input.npy', outputs: [{ ...RESULT.images[0]!.outputs[0]!, npyPath: '/data/input.prob.npy' }] }] };
+    await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+    act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: saved, diagnostics: [], elapsedMs: 12 }));
+    fireEvent.click(within(await screen.findByTestId('run-result')).getByText('Outputs'));
+    expect(screen.getByTestId('output-npy').textContent).toBe('input.prob.npy');
+    expect(screen.getByTestId('output-download').getAttribute('href')).toBe('/api/download?path=%2Fdata%2Finput.prob.npy&token=tok');
+    sessionStorage.removeItem('trtstudio.token');
+  });
+
   it('refuses a mean with the wrong number of channels inline and does not run', async () => {
     const store = createEditorStore(buildTemplate('lenet5')!);
     store.getState().setEngines([ENGINE]);

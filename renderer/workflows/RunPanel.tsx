@@ -9,6 +9,7 @@ import { FILE_PURPOSE_EXTENSIONS, type HostApi, type Preprocessing, type RunResu
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { backendLabel } from './BuildPanel.js';
+import { downloadHref } from './ExportMenu.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
 import { cancelJob, describeEnd, runJob } from './jobs.js';
@@ -30,7 +31,7 @@ function fileName(path: string): string {
 
 type RunImage = RunResult['images'][number];
 
-const OutputInspector = memo(function OutputInspector({ image }: { image: RunImage }) {
+const OutputInspector = memo(function OutputInspector({ image, host }: { image: RunImage; host: HostApi | undefined }) {
   const [index, setIndex] = useState(0);
   const out = image.outputs[Math.min(index, image.outputs.length - 1)];
   if (!out) return null;
@@ -48,6 +49,16 @@ const OutputInspector = memo(function OutputInspector({ image }: { image: RunIma
         <span className="muted">
           min {formatNumber(out.min)} · max {formatNumber(out.max)} · mean {formatNumber(out.mean)}
         </span>
+        {out.npyPath && (
+          <span className="mono muted" data-testid="output-npy" title="The whole tensor, saved as float32 .npy">
+            {fileName(out.npyPath)}
+          </span>
+        )}
+        {out.npyPath && downloadHref(host, out.npyPath) && (
+          <a href={downloadHref(host, out.npyPath)} download={fileName(out.npyPath)} title={`Download ${out.npyPath} from the host to this computer`} data-testid="output-download">
+            ⤓ Download .npy
+          </a>
+        )}
       </div>
       <div className="wf-values mono">
         {out.values.slice(0, 256).map((v, i) => (
@@ -61,7 +72,7 @@ const OutputInspector = memo(function OutputInspector({ image }: { image: RunIma
   );
 });
 
-const ImageResult = memo(function ImageResult({ image, preview }: { image: RunImage; preview: string | undefined }) {
+const ImageResult = memo(function ImageResult({ image, preview, host }: { image: RunImage; preview: string | undefined; host: HostApi | undefined }) {
   const [inspect, setInspect] = useState(false);
   return (
     <div className="wf-image-result" data-testid="run-result" data-file={fileName(image.path)}>
@@ -88,7 +99,7 @@ const ImageResult = memo(function ImageResult({ image, preview }: { image: RunIm
           ))}
         </ol>
       </div>
-      {inspect && <OutputInspector image={image} />}
+      {inspect && <OutputInspector image={image} host={host} />}
     </div>
   );
 });
@@ -108,6 +119,8 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
   const [job, setJob] = useState<RunningJob | undefined>();
   const [result, setResult] = useState<RunResult | undefined>();
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  /** Where every output is also saved as float32 .npy (run.start's outputNpyDir), when chosen. */
+  const [npyDir, setNpyDir] = useState<string | undefined>();
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
 
   const choosePreset = (p: Preprocessing) => {
@@ -199,7 +212,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
       store,
       'run',
       `Run ${images.length} image${images.length === 1 ? '' : 's'}`,
-      () => host.call('run.start', { engineIds, images: images.map((path) => ({ path, preprocessing: effective })), topK: 5 }),
+      () => host.call('run.start', { engineIds, images: images.map((path) => ({ path, preprocessing: effective })), topK: 5, ...(npyDir ? { outputNpyDir: npyDir } : {}) }),
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
         onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
@@ -250,6 +263,18 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
         <button className="primary" onClick={() => void run()} disabled={reason !== undefined || job !== undefined} title={reason} data-testid="run-start">
           Run {images.length > 0 ? images.length : ''}
         </button>
+        {npyDir ? (
+          <span className="muted" data-testid="run-npy-dir" title={`Every output is also saved as float32 .npy in ${npyDir}`}>
+            outputs → <span className="mono">{npyDir}</span>{' '}
+            <button className="small" onClick={() => setNpyDir(undefined)} title="Stop saving outputs">
+              ✕
+            </button>
+          </span>
+        ) : (
+          <button onClick={() => void pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' }).then(([dir]) => dir && setNpyDir(dir))} disabled={!host} title="Also save every output tensor, whole, as float32 .npy in a folder" data-testid="run-save-outputs">
+            Save outputs…
+          </button>
+        )}
         {reason && <span className="muted">{reason}</span>}
         {engine && engine.networkName !== docName && (
           <span className="wf-field-error" data-testid="run-engine-other">
@@ -344,7 +369,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
       )}
       <div className="wf-results">
         {result
-          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
+          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} host={host} />)
           : images.map((path) => (
               <div key={path} className="wf-image-pending" data-testid="run-image">
                 {previews[path] ? <img src={previews[path]} alt={fileName(path)} className="wf-thumb" /> : <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />}
