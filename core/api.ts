@@ -251,7 +251,8 @@ export type FilePurpose = z.infer<typeof FilePurposeSchema>;
 export const FILE_PURPOSE_EXTENSIONS: Record<FilePurpose, readonly string[]> = {
   project: ['.trtstudio'],
   weights: ['.wts'],
-  images: ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.gif', '.tif', '.tiff'],
+  // Test inputs: images, or a NumPy array used as the input tensor as it is.
+  images: ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.gif', '.tif', '.tiff', '.npy'],
   folder: [],
   onnx: ['.onnx'],
   engine: ['.engine', '.plan'],

@@ -12,7 +12,7 @@ describe('native dialog settings', () => {
       properties: ['openFile'],
     });
     expect(openDialogSettings('images', true, 'Pick digits')).toMatchObject({ title: 'Pick digits', properties: ['openFile', 'multiSelections'] });
-    expect(openDialogSettings('images', true).filters[0]!.extensions).toEqual(['png', 'jpg', 'jpeg', 'bmp', 'webp', 'gif', 'tif', 'tiff']);
+    expect(openDialogSettings('images', true).filters[0]!.extensions).toEqual(['png', 'jpg', 'jpeg', 'bmp', 'webp', 'gif', 'tif', 'tiff', 'npy']);
     expect(openDialogSettings('folder', true)).toEqual({ title: 'Choose a folder', filters: [], properties: ['openDirectory'] });
   });
 
