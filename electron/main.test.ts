@@ -160,7 +160,8 @@ async function call(method: string, params: unknown, event = ipcEvent(page, 'app
 }
 
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  // Up to 30 s: the services start a worker and probe the engine host, slow on a loaded machine.
+  for (let i = 0; i < 1200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
   if (!condition()) throw new Error('timed out');
 }
 
