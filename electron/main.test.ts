@@ -3,6 +3,7 @@
  * not installed here): what the window is given, what its page may load, who may call the host,
  * the dialogs, drops, the menu and the shutdown — everything main.ts decides, with the real services.
  */
+import { fork } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,9 @@ const fake = vi.hoisted(() => {
     exits: [] as number[],
     nextOpenPaths: [] as string[],
     nextSavePath: '',
+    /** Where the stand-in utilityProcess.fork goes (set below, once node:child_process is imported); the paths it started. */
+    utilityFork: undefined as undefined | ((modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; execArgv?: string[] }) => unknown),
+    utilityForks: [] as string[],
   };
   interface MenuItem {
     label?: string;
@@ -118,6 +122,12 @@ const fake = vi.hoisted(() => {
       on: (channel: string, l: Listener) => state.ipcListeners.set(channel, l),
     },
     BrowserWindow: FakeWindow,
+    utilityProcess: {
+      fork: (modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; execArgv?: string[] }) => {
+        state.utilityForks.push(modulePath);
+        return state.utilityFork!(modulePath, args, options);
+      },
+    },
     Menu: {
       buildFromTemplate: (template: MenuItem[]) => ({ template }),
       setApplicationMenu: (menu: { template: MenuItem[] }) => (state.menu = menu),
@@ -164,6 +174,20 @@ async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
   if (!condition()) throw new Error('timed out');
 }
+
+// A utility process stands in as a forked Node process with the same message and exit surface.
+state.utilityFork = (modulePath, args, options) => {
+  const child = fork(modulePath, args ?? [], { execArgv: options?.execArgv ?? [], env: options?.env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    postMessage: (message: unknown) => child.connected && child.send(message as object),
+    on: (event: 'message', listener: Listener) => child.on(event, listener),
+    once: (event: 'exit', listener: (code: number) => void) => child.once(event, (code) => listener(code ?? 1)),
+    kill: () => child.kill(),
+  };
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trt-electron-main-'));
@@ -226,6 +250,9 @@ describe('the Electron main process', () => {
     const caps = await call('host.capabilities', {});
     expect(caps.ok).toBe(true);
     expect(caps.value).toMatchObject({ host: 'electron', nativeDialogs: true, uploadMaxBytes: null });
+    // The TensorRT backend's probe started the engine host, as a utility process (never a fork).
+    expect(state.utilityForks.length).toBeGreaterThan(0);
+    expect(state.utilityForks.every((path) => /engine-host\.mjs$|host-main\.ts$/.test(path))).toBe(true);
     const unknown = await call('fs.rm', {});
     expect(unknown.diagnostics?.[0]?.code).toBe('api.method.unknown');
   });
