@@ -113,10 +113,16 @@ describe.runIf(withHost)('the whole story in the UI', () => {
     await page.click('[data-testid=dock-tab-build]');
     expect(await page.locator('[data-testid=build-backend-note]').textContent()).toContain('Builds use the reference runtime');
     expect(await page.locator('[data-testid=build-backend]').inputValue()).toBe('onnxruntime');
+    // The history is the host's for this session; other test files share the host and may have built before.
+    const rows = page.locator('[data-testid=build-history] tbody tr');
+    const before = await rows.count();
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(/^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/);
-    await poll(() => page.locator('[data-testid=build-history] tbody tr').count()).toBe(1);
+    await poll(() => rows.count()).toBe(before + 1);
+    // Newest first: this build, of this network, on the reference runtime.
+    expect(await rows.first().locator('td').nth(1).textContent()).toBe('lenet5');
+    expect(await rows.first().locator('td').nth(2).textContent()).toBe('Reference runtime (ONNX Runtime)');
     await screenshot(page, 'workflow-02-build');
   });
 
