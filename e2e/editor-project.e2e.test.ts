@@ -3,7 +3,7 @@
  * recent projects, the unsaved-changes prompt and recovery after the host crashed. Each test runs
  * its own web host with its own config folder, so recent and recovery files are the test's alone.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,8 +43,8 @@ async function freshHost(configDir = mkdtempSync(join(tmpdir(), 'trt-studio-conf
   return { host, configDir, root };
 }
 
-// These tests start hosts of their own from the build's CLI; a static-only build (E2E_STATIC) has none to start.
-describe.skipIf(inject('serverKind') !== 'host')('projects', () => {
+// These tests start hosts of their own from the build's CLI.
+describe('projects', () => {
   it('opens ResNet-18 from the templates laid out and fitted, saves it as a file, and opens it again after a reload', async () => {
     const { host, root } = await freshHost();
     const { page, pageErrors } = await openEditor(browser, host.url);

@@ -1,38 +1,27 @@
 /**
  * Builds the app once and starts the server the browser talks to: the real web host
- * (`dist/cli.mjs serve`) when this build has it, otherwise a static server of dist/renderer (the
- * editor then opens and saves files through the browser).
+ * (`dist/cli.mjs serve`), as a user's `npm start` does in browser mode.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { preview, type PreviewServer } from 'vite';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The editor's address, with the launch token when a host serves it. */
+    /** The editor's address, with the web host's launch token. */
     editorUrl: string;
-    /** 'host' when the real web host serves the editor; 'static' otherwise. */
-    serverKind: 'host' | 'static';
     /** A folder the host may read and write (projects saved by the tests). */
     workDir: string;
   }
 }
 
 let host: ChildProcess | undefined;
-let server: PreviewServer | undefined;
 
 function run(command: string, args: string[]): void {
   const r = spawnSync(command, args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`'${command} ${args.join(' ')}' failed with status ${r.status}; the end-to-end tests need a build.`);
-}
-
-/** Whether this build's CLI has the `serve` command of the web host. */
-function hasServeCommand(): boolean {
-  if (!existsSync('dist/cli.mjs')) return false;
-  return /\bserve\b/.test(readFileSync('dist/cli.mjs', 'utf8').slice(0, 2_000_000)) && existsSync('electron/cli/serve.ts');
 }
 
 /** Start `trt-studio serve --port 0` and read the URL it prints. */
@@ -62,22 +51,12 @@ function startHost(workDir: string): Promise<string> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!process.env.E2E_SKIP_BUILD) {
     run('npm', ['run', '--silent', 'build:renderer']);
-    if (existsSync('electron/cli/serve.ts')) run('npm', ['run', '--silent', 'build:host']);
+    run('npm', ['run', '--silent', 'build:host']);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'trt-studio-e2e-'));
   project.provide('workDir', workDir);
-  if (hasServeCommand() && !process.env.E2E_STATIC) {
-    project.provide('editorUrl', await startHost(workDir));
-    project.provide('serverKind', 'host');
-  } else {
-    server = await preview({ configFile: 'renderer/vite.config.ts', preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'error' });
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite preview started without a local URL.');
-    project.provide('editorUrl', url);
-    project.provide('serverKind', 'static');
-  }
+  project.provide('editorUrl', await startHost(workDir));
   return async () => {
     host?.kill();
-    await server?.close();
   };
 }

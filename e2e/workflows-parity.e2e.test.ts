@@ -18,7 +18,6 @@ import { documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, open
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
-const withHost = inject('serverKind') === 'host';
 
 interface ParityModel {
   input_shape: number[];
@@ -98,7 +97,7 @@ async function build(timeout: number): Promise<void> {
   await page.waitForSelector('[data-testid=build-result]', { timeout });
 }
 
-describe.runIf(withHost)('LeNet-5 built by hand gives PyTorch’s output', () => {
+describe('LeNet-5 built by hand gives PyTorch’s output', () => {
   it('builds LeNet-5 from the palette and the inspector, layer by layer, with tensorrtx’s names', async () => {
     await dismissRecoveryOffers();
     expect((await documentOf(page)).nodes).toHaveLength(0);
@@ -239,7 +238,7 @@ describe.runIf(withHost)('LeNet-5 built by hand gives PyTorch’s output', () =>
   });
 });
 
-describe.runIf(withHost)('ResNet-18 from its template gives PyTorch’s top-5; a long run cancels', () => {
+describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancels', () => {
   it('imports the regenerated ResNet-18 .wts, builds, and shows PyTorch’s top-5 for the formula input in order', async () => {
     const entries = parity.resnet18!.state_dict;
     const fd = openSync(join(workDir, 'resnet18-parity.wts'), 'w');

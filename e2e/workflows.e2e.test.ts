@@ -15,7 +15,6 @@ import { documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from '
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
-const withHost = inject('serverKind') === 'host';
 
 /** The digits this story runs, with PyTorch's softmax for each (fixtures/digits.json). */
 const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
@@ -71,7 +70,7 @@ async function browseWorkDir(): Promise<void> {
 }
 
 // Steps run in order on one page: each continues the story of the one before.
-describe.runIf(withHost)('the whole story in the UI', () => {
+describe('the whole story in the UI', () => {
   it('creates LeNet-5 from the template', async () => {
     await dismissRecoveryOffers();
     await newFromTemplate('lenet5');
@@ -245,7 +244,7 @@ async function colourPhoto(path: string): Promise<void> {
   await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
 }
 
-describe.runIf(withHost)('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
+describe('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
   it('imports the regenerated ResNet-18 weights, auto-maps them, builds and shows five ImageNet classes', async () => {
     const models = JSON.parse(readFileSync('fixtures/models.json', 'utf8')) as Record<string, { state_dict: StateDictEntry[] }>;
     const entries = models.resnet18!.state_dict;
