@@ -18,7 +18,8 @@ import type { ELK } from 'elkjs/lib/elk-api.js';
 import { buildTemplate } from '../core/templates/index.js';
 import { expandComposite } from '../core/network/edit.js';
 import { getLayerSpec } from '../core/layers/catalog.js';
-import { emptyDocument, type NetworkDocument, type NetworkNode } from '../core/network/types.js';
+import type { NetworkDocument } from '../core/network/types.js';
+import { syntheticGraph } from './synthetic-network.js';
 
 function argument(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,34 +68,9 @@ async function layOut(doc: NetworkDocument): Promise<NetworkDocument> {
   return { ...doc, ui: { ...doc.ui, positions } };
 }
 
-const conv = { nbOutputMaps: 64, kernelSize: [3, 3], stride: [1, 1], prePadding: [1, 1], postPadding: [1, 1], paddingMode: 'EXPLICIT_ROUND_DOWN', dilation: [1, 1], nbGroups: 1 };
-const relu = { type: 'RELU', alpha: 0, beta: 0 };
-
-/** The ResNet-like chain of bench/shapes.bench.ts (conv, BN, ReLU, conv, BN, add, ReLU), on a grid of 40 columns. */
+/** The ResNet-like chain of bench/shapes.bench.ts, on a grid of 40 columns. */
 function syntheticNetwork(count: number): NetworkDocument {
-  const doc = emptyDocument('bench');
-  doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 64, 56, 56] });
-  let previous = 'in';
-  let edge = 0;
-  const wire = (from: string, to: string, port = 'input') => doc.edges.push({ id: `e${edge++}`, from: { node: from, port: 'output' }, to: { node: to, port } });
-  const add = (type: string, params: NetworkNode['params'], from: string, port?: string): string => {
-    const id = `n${doc.nodes.length}`;
-    doc.nodes.push({ id, type, name: id, params: { ...params } });
-    wire(from, id, port);
-    return id;
-  };
-  while (doc.nodes.length + 7 <= count) {
-    const skip = previous;
-    let x = add('addConvolutionNd', conv, previous);
-    x = add('BatchNorm2d', { eps: 1e-5 }, x);
-    x = add('addActivation', relu, x);
-    x = add('addConvolutionNd', conv, x);
-    x = add('BatchNorm2d', { eps: 1e-5 }, x);
-    const sum = add('addElementWise', { operation: 'SUM' }, x, 'input1');
-    wire(skip, sum, 'input2');
-    previous = add('addActivation', relu, sum);
-  }
-  while (doc.nodes.length < count) previous = add('addActivation', relu, previous);
+  const doc = syntheticGraph(count);
   const positions: Record<string, { x: number; y: number }> = { in: { x: 0, y: 0 } };
   doc.nodes.forEach((n, i) => (positions[n.id] = { x: ((i + 1) % 40) * 320, y: Math.floor((i + 1) / 40) * 160 }));
   doc.ui.positions = positions;

@@ -8,7 +8,8 @@
  * everything else shared), and inference runs on it with the memo warm from the previous version.
  */
 import { performance } from 'node:perf_hooks';
-import { emptyDocument, type NetworkDocument, type NetworkNode } from '../core/network/types.js';
+import type { NetworkDocument } from '../core/network/types.js';
+import { syntheticGraph } from './synthetic-network.js';
 import { inferShapes } from '../core/shapes/infer.js';
 
 function argument(name: string, fallback: number): number {
@@ -20,37 +21,6 @@ const NODES = argument('nodes', 2000);
 const ITERATIONS = argument('iterations', 200);
 /** Edits run first and not timed, so the JIT has compiled the hot paths. */
 const WARMUP = 30;
-
-const conv = { nbOutputMaps: 64, kernelSize: [3, 3], stride: [1, 1], prePadding: [1, 1], postPadding: [1, 1], paddingMode: 'EXPLICIT_ROUND_DOWN', dilation: [1, 1], nbGroups: 1 };
-const relu = { type: 'RELU', alpha: 0, beta: 0 };
-
-/** A ResNet-like chain of 7-node residual units, `count` layer nodes in all. */
-export function syntheticGraph(count: number): NetworkDocument {
-  const doc = emptyDocument('bench');
-  doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 64, 56, 56] });
-  let previous = 'in';
-  let edge = 0;
-  const wire = (from: string, to: string, port = 'input') => doc.edges.push({ id: `e${edge++}`, from: { node: from, port: 'output' }, to: { node: to, port } });
-  const add = (type: string, params: NetworkNode['params'], from: string, port?: string): string => {
-    const id = `n${doc.nodes.length}`;
-    doc.nodes.push({ id, type, name: id, params: { ...params } });
-    wire(from, id, port);
-    return id;
-  };
-  while (doc.nodes.length + 7 <= count) {
-    const skip = previous;
-    let x = add('addConvolutionNd', conv, previous);
-    x = add('BatchNorm2d', { eps: 1e-5 }, x);
-    x = add('addActivation', relu, x);
-    x = add('addConvolutionNd', conv, x);
-    x = add('BatchNorm2d', { eps: 1e-5 }, x);
-    const sum = add('addElementWise', { operation: 'SUM' }, x, 'input1');
-    wire(skip, sum, 'input2');
-    previous = add('addActivation', relu, sum);
-  }
-  while (doc.nodes.length < count) previous = add('addActivation', relu, previous);
-  return doc;
-}
 
 /** The document with one node's parameter set: a new node object and node array, everything else shared. */
 function withParam(doc: NetworkDocument, index: number, name: string, value: number | string): NetworkDocument {

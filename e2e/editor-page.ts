@@ -161,3 +161,13 @@ export async function nodesOverlap(page: Page): Promise<boolean> {
   const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
   return boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h));
 }
+
+/** Earlier pages leave autosaves in the shared host; stories that do not test recovery discard its offers. */
+export async function dismissRecoveryOffers(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
+  const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
+  for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
+    await discard.click();
+    await page.waitForTimeout(150);
+  }
+}

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWts } from '../core/weights/wts-codec.js';
 import { readNpy, writeNpy } from '../electron/services/npy.js';
-import { documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField } from './editor-page.js';
+import { dismissRecoveryOffers, documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -45,16 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Earlier pages leave autosaves in the shared host; these stories do not need them. */
-async function dismissRecoveryOffers(): Promise<void> {
-  await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
-  const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
-  for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
-    await discard.click();
-    await page.waitForTimeout(150);
-  }
-}
 
 async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
@@ -99,7 +89,7 @@ async function build(timeout: number): Promise<void> {
 
 describe('LeNet-5 built by hand gives PyTorch’s output', () => {
   it('builds LeNet-5 from the palette and the inspector, layer by layer, with tensorrtx’s names', async () => {
-    await dismissRecoveryOffers();
+    await dismissRecoveryOffers(page);
     expect((await documentOf(page)).nodes).toHaveLength(0);
     const pane = (await page.locator('[data-testid=canvas]').boundingBox())!;
     // A snake of four columns, so every layer and its ports stay in view at zoom 1.

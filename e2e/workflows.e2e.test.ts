@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWts } from '../core/weights/wts-codec.js';
-import { documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
+import { dismissRecoveryOffers, documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -43,16 +43,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Earlier pages leave autosaves in the shared host; these stories do not need them. */
-async function dismissRecoveryOffers(): Promise<void> {
-  await page.waitForSelector('[data-testid=recovery-offer]', { timeout: 2_000 }).catch(() => undefined);
-  const discard = page.locator('[data-testid=recovery-offer] button', { hasText: 'Discard' });
-  for (let i = 0; i < 20 && (await discard.isVisible()); i++) {
-    await discard.click();
-    await page.waitForTimeout(150);
-  }
-}
-
 /** New project from a template; a page that came up with unsaved work (restored by the host) asks first. */
 async function newFromTemplate(id: string): Promise<void> {
   await page.click('[data-testid=btn-templates]');
@@ -72,7 +62,7 @@ async function browseWorkDir(): Promise<void> {
 // Steps run in order on one page: each continues the story of the one before.
 describe('the whole story in the UI', () => {
   it('creates LeNet-5 from the template', async () => {
-    await dismissRecoveryOffers();
+    await dismissRecoveryOffers(page);
     await newFromTemplate('lenet5');
     await poll(async () => (await documentOf(page)).nodes.length).toBe(12);
   });
@@ -258,7 +248,7 @@ describe('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
 
     const { page: p, pageErrors: errors } = await openEditor(browser, url);
     page = p;
-    await dismissRecoveryOffers();
+    await dismissRecoveryOffers(page);
     await newFromTemplate('resnet18');
     await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     await page.click('[data-testid=dock-tab-weights]');
