@@ -77,7 +77,9 @@ describe('projects', () => {
     // Save as: a second file; the editor now works on it.
     await page.keyboard.press('Control+Shift+s');
     await page.locator('[data-testid=file-browser-name]').fill('copy.trtstudio');
-    await page.locator('[data-testid=file-browser-ok]').click();
+    await screenshot(page, '20b-save-as-dialog');
+    // Enter in the name field saves, as the Save button does.
+    await page.locator('[data-testid=file-browser-name]').press('Enter');
     await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
 
     // A reload starts empty; Open through the file browser brings the network back as it was.
@@ -85,6 +87,8 @@ describe('projects', () => {
     await page.waitForSelector('.react-flow__renderer');
     expect((await documentOf(page)).nodes).toHaveLength(0);
     await page.locator('button', { hasText: /^Open$/ }).click();
+    await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').waitFor();
+    await screenshot(page, '20c-open-dialog');
     await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').click();
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
     const opened = await documentOf(page);

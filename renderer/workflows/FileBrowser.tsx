@@ -123,7 +123,15 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
         </div>
         <DiagnosticList diagnostics={diagnostics} />
         {uploading && <div className="muted">{uploading}</div>}
-        {request.mode === 'save' && <input value={name} onChange={(e) => setName(e.target.value)} placeholder="file name" data-testid="file-browser-name" />}
+        {request.mode === 'save' && (
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && listing && name.trim() && finish([join(listing.path, name.trim())])}
+            placeholder="file name"
+            data-testid="file-browser-name"
+          />
+        )}
         <div className="modal-actions">
           {request.mode === 'open' && request.purpose === 'folder' && (
             <button className="primary" disabled={!listing} onClick={() => listing && finish([listing.path])} data-testid="file-browser-folder">
