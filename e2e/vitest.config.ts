@@ -9,8 +9,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     // The UI answers within a second on an idle machine; CI machines are shared and a loaded one can
-    // take several. Polls wait up to 10 s, a wrong answer still fails (it never turns right).
-    expect: { poll: { timeout: 10_000 } },
+    // take several (a layout, a host job). Polls wait up to 15 s; a wrong answer still fails (it never turns right).
+    expect: { poll: { timeout: 15_000 } },
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/e2e.json' },
   },

@@ -27,10 +27,6 @@ interface ParityModel {
 }
 const parity = (JSON.parse(readFileSync('fixtures/parity.json', 'utf8')) as { models: Record<string, ParityModel> }).models;
 
-function poll<T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) {
-  return expect.poll(read, { timeout: 15_000, ...options });
-}
-
 let browser: Browser;
 let page: Page;
 let pageErrors: string[];
@@ -50,7 +46,7 @@ async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
   const root = page.locator(`.wf-roots button[title="${workDir}"]`);
   if ((await root.count()) > 0) await root.click();
-  await poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
 }
 
 /** The run panel's test inputs: a .npy sent from "this computer" through the file browser's upload. */
@@ -58,7 +54,7 @@ async function chooseNpy(file: string): Promise<void> {
   await page.click('[data-testid=run-choose]');
   await page.waitForSelector('[data-testid=file-browser]');
   await page.setInputFiles('[data-testid=file-browser-upload]', join(workDir, file));
-  await poll(() => page.locator('[data-testid=run-image]').count(), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => page.locator('[data-testid=run-image]').count(), { timeout: 20_000 }).toBe(1);
 }
 
 /**
@@ -83,7 +79,7 @@ async function build(timeout: number): Promise<void> {
   await page.click('[data-testid=dock-tab-build]');
   const before = await page.locator('[data-testid=build-history] tbody tr').count();
   await page.click('[data-testid=build-start]');
-  await poll(() => page.locator('[data-testid=build-history] tbody tr').count(), { timeout }).toBe(before + 1);
+  await expect.poll(() => page.locator('[data-testid=build-history] tbody tr').count(), { timeout }).toBe(before + 1);
   await page.waitForSelector('[data-testid=build-result]', { timeout });
 }
 
@@ -98,10 +94,10 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     const at = (i: number) => ({ x: 90 + (i % columns) * dx, y: 60 + Math.floor(i / columns) * 105 });
 
     await dragFromPalette(page, 'Input', at(0));
-    await poll(async () => (await documentOf(page)).inputs.map((i) => i.name)).toEqual(['data']);
+    await expect.poll(async () => (await documentOf(page)).inputs.map((i) => i.name)).toEqual(['data']);
     await page.locator('[data-testid=input-node][data-name=data]').click();
     await setField(page, 'dims', '1, 1, 32, 32');
-    await poll(async () => (await documentOf(page)).inputs[0]!.dims).toEqual([1, 1, 32, 32]);
+    await expect.poll(async () => (await documentOf(page)).inputs[0]!.dims).toEqual([1, 1, 32, 32]);
 
     /** Drag a layer from the palette, name it in the inspector, set its parameters, and wire `from` into it. */
     const layers: [type: string, name: string, fields: Record<string, string>, selects: Record<string, string>][] = [
@@ -122,14 +118,14 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     for (const [i, [type, name, fields, selects]] of layers.entries()) {
       const defaultName = type === 'Linear' ? 'linear' : type.slice(3).replace(/Nd$/, '').toLowerCase();
       await dragFromPalette(page, type, at(i + 1));
-      await poll(async () => (await documentOf(page)).nodes.length).toBe(i + 1);
+      await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(i + 1);
       await nodeLocator(page, defaultName).click();
       await setField(page, 'name', name);
-      await poll(async () => (await documentOf(page)).nodes.map((n) => n.name)).toContain(name);
+      await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name)).toContain(name);
       for (const [param, value] of Object.entries(fields)) await setField(page, param, value);
       for (const [param, value] of Object.entries(selects)) await page.selectOption(`[data-testid="param-${param}"]`, value);
       await dragWire(page, { node: from, port: 'output' }, { node: name, port: 'input' });
-      await poll(async () => (await documentOf(page)).edges.length).toBe(i + 1);
+      await expect.poll(async () => (await documentOf(page)).edges.length).toBe(i + 1);
       from = name;
     }
     await nodeLocator(page, 'softmax').click();
@@ -143,7 +139,7 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     expect(byName('fc1').params).toMatchObject({ inFeatures: 400, outFeatures: 120, bias: true });
     // Every wire shows the dims PyTorch's LeNet-5 has there.
     const fc1In = doc.edges.find((e) => e.to.node === byName('fc1').id)!;
-    await poll(() => page.locator(`[data-testid=wire-label][data-edge="${fc1In.id}"]`).textContent()).toBe('[1, 16, 5, 5]');
+    await expect.poll(() => page.locator(`[data-testid=wire-label][data-edge="${fc1In.id}"]`).textContent()).toBe('[1, 16, 5, 5]');
     await screenshot(page, 'parity-01-lenet5-by-hand');
   }, 240_000);
 
@@ -152,10 +148,10 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="lenet5.wts"]');
-    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
     await page.click('[data-testid=weights-automap]');
-    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
-    await poll(() => page.locator('[data-testid=weight-chip].weight-chip-ok').count()).toBe(5);
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
+    await expect.poll(() => page.locator('[data-testid=weight-chip].weight-chip-ok').count()).toBe(5);
     await screenshot(page, 'parity-02-lenet5-weights');
   });
 
@@ -207,7 +203,7 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     await page.click('[data-testid=file-browser-folder]');
     expect(await page.locator('[data-testid=run-npy-dir] .mono').textContent()).toBe(workDir);
     await page.click('[data-testid=run-start]');
-    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(1);
     const result = page.locator('[data-testid=run-result]').first();
     await result.locator('button', { hasText: 'Outputs' }).click();
     const saved = join(workDir, (await result.locator('[data-testid=output-npy]').textContent()) ?? '');
@@ -242,16 +238,16 @@ describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancel
     await page.click('[data-testid=template-resnet18]');
     const discard = page.locator('[data-testid=confirm-discard]');
     await discard.waitFor({ timeout: 1_500 }).then(() => discard.click(), () => undefined);
-    await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     // The last export's download belonged to the network before.
     expect(await page.locator('[data-testid=export-download]').count()).toBe(0);
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="resnet18-parity.wts"]');
-    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
     await page.click('[data-testid=weights-automap]');
-    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
     expect(await page.locator('[data-testid=mapping-problems]').count()).toBe(0);
     await build(90_000);
 
@@ -276,14 +272,14 @@ describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancel
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="many"]');
     await page.click('[data-testid=file-browser-all]');
-    await poll(() => page.locator('[data-testid=run-image]').count()).toBe(150);
+    await expect.poll(() => page.locator('[data-testid=run-image]').count()).toBe(150);
     await page.click('[data-testid=run-start]');
     const cancel = page.locator('[data-testid=run-progress-cancel]:enabled');
     await cancel.waitFor({ timeout: 20_000 });
-    await poll(() => page.locator('[data-testid=run-progress-text]').textContent(), { timeout: 30_000 }).toMatch(/\b[1-9]\d* of 150\b|\b[1-9]\d*\/150\b/);
+    await expect.poll(() => page.locator('[data-testid=run-progress-text]').textContent(), { timeout: 30_000 }).toMatch(/\b[1-9]\d* of 150\b|\b[1-9]\d*\/150\b/);
     await screenshot(page, 'parity-06-run-progress');
     await cancel.click();
-    await poll(() => page.locator('[data-testid=run-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 30_000 }).toContain('The run was cancelled; nothing changed.');
+    await expect.poll(() => page.locator('[data-testid=run-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 30_000 }).toContain('The run was cancelled; nothing changed.');
     expect(await page.locator('[data-testid=run-progress]').count()).toBe(0);
     expect(await page.locator('[data-testid=run-result]').count()).toBe(0);
     await screenshot(page, 'parity-07-run-cancelled');

@@ -22,11 +22,6 @@ const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.p
 const UPLOADED = 'digit_06_label1.png';
 const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file) || c.file === UPLOADED);
 
-/** Polls with room for a loaded machine (the default second is too short for a layout or a host job). */
-function poll<T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) {
-  return expect.poll(read, { timeout: 15_000, ...options });
-}
-
 let browser: Browser;
 let page: Page;
 let pageErrors: string[];
@@ -56,7 +51,7 @@ async function browseWorkDir(): Promise<void> {
   await page.waitForSelector('[data-testid=file-browser]');
   const root = page.locator(`.wf-roots button[title="${workDir}"]`);
   if ((await root.count()) > 0) await root.click();
-  await poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
 }
 
 // Steps run in order on one page: each continues the story of the one before.
@@ -64,7 +59,7 @@ describe('the whole story in the UI', () => {
   it('creates LeNet-5 from the template', async () => {
     await dismissRecoveryOffers(page);
     await newFromTemplate('lenet5');
-    await poll(async () => (await documentOf(page)).nodes.length).toBe(12);
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
   });
 
   it('imports the trained weights through the file browser and auto-maps every tensor', async () => {
@@ -72,12 +67,12 @@ describe('the whole story in the UI', () => {
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
-    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
-    await poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
-    await poll(() => page.locator('[data-testid=weight-chip]').allTextContents()).toEqual(Array(5).fill('W 0/2'));
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 20_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 0 bound$/);
+    await expect.poll(() => page.locator('[data-testid=weight-chip]').allTextContents()).toEqual(Array(5).fill('W 0/2'));
     await page.click('[data-testid=weights-automap]');
-    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
-    await poll(() => page.locator('[data-testid=weight-chip].weight-chip-ok').count()).toBe(5);
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^10 of 10 tensors bound/);
+    await expect.poll(() => page.locator('[data-testid=weight-chip].weight-chip-ok').count()).toBe(5);
     const doc = await documentOf(page);
     expect(doc.bindings[doc.nodes.find((n) => n.name === 'fc3')!.id]).toEqual({ weight: 'fc3.weight', bias: 'fc3.bias' });
     expect(await page.locator('[data-testid=weights-row][data-tensor="conv1.weight"] [data-testid=weights-bound-to]').textContent()).toBe('conv1.kernel');
@@ -91,11 +86,11 @@ describe('the whole story in the UI', () => {
     const select = page.locator('[data-testid=slot-binder] [data-testid=bind-weight]');
     expect(await select.locator('option').allTextContents()).toEqual(['— not bound —', 'fc3.weight (840)']);
     await select.selectOption('');
-    await poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias' });
+    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias' });
     expect(await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"] [data-testid=weights-bound-to]').textContent()).toBe('unused');
     await page.locator('[data-testid=weights-row][data-tensor="fc3.weight"]').dragTo(nodeLocator(page, 'fc3'));
-    await poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias', weight: 'fc3.weight' });
-    await poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe("Bound 'fc3.weight' to fc3.weight.");
+    await expect.poll(async () => (await documentOf(page)).bindings[fc3.id]).toEqual({ bias: 'fc3.bias', weight: 'fc3.weight' });
+    await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe("Bound 'fc3.weight' to fc3.weight.");
   });
 
   it('builds with the reference runtime, said plainly', async () => {
@@ -108,7 +103,7 @@ describe('the whole story in the UI', () => {
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(/^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/);
-    await poll(() => rows.count()).toBe(before + 1);
+    await expect.poll(() => rows.count()).toBe(before + 1);
     // Newest first: this build, of this network, on the reference runtime.
     expect(await rows.first().locator('td').nth(1).textContent()).toBe('lenet5');
     expect(await rows.first().locator('td').nth(2).textContent()).toBe('Reference runtime (ONNX Runtime)');
@@ -124,9 +119,9 @@ describe('the whole story in the UI', () => {
     await page.click('[data-testid=file-browser-ok]');
     await page.click('[data-testid=run-choose]');
     await page.setInputFiles('[data-testid=file-browser-upload]', join('fixtures/digits', UPLOADED));
-    await poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length + 1);
+    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(DIGITS.length + 1);
     await page.click('[data-testid=run-start]');
-    await poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length + 1);
+    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(DIGITS.length + 1);
     expect(expected).toHaveLength(DIGITS.length + 1);
     for (const c of expected) {
       const top = c.softmax.indexOf(Math.max(...c.softmax));
@@ -150,7 +145,7 @@ describe('the whole story in the UI', () => {
     expect(await page.locator('[data-testid=profile-latency]').textContent()).toMatch(/median[\d.]+ m?s/);
     expect(await page.locator('[data-testid=profile-row]').count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid=profile-chart] svg rect, [data-testid=profile-chart] svg path').count()).toBeGreaterThan(5);
-    await poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
     // Sorting by time puts the slowest layer first; clicking it selects its node.
     const first = page.locator('[data-testid=profile-row].clickable').first();
     const nodeName = (await first.locator('td').nth(1).textContent()) ?? '';
@@ -191,7 +186,7 @@ describe('the whole story in the UI', () => {
     await page.locator('[data-testid=weights-progress-cancel]:enabled').waitFor();
     await screenshot(page, 'workflow-05b-import-progress');
     await page.locator('[data-testid=weights-progress-cancel]:enabled').click();
-    await poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
+    await expect.poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
     expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors/);
   });
 
@@ -206,9 +201,9 @@ describe('the whole story in the UI', () => {
       await browseWorkDir();
       expect(await page.locator('[data-testid=file-browser-name]').inputValue()).toBe(file);
       await page.click('[data-testid=file-browser-ok]');
-      await poll(() => existsSync(join(workDir, file)), { timeout: 20_000 }).toBe(true);
+      await expect.poll(() => existsSync(join(workDir, file)), { timeout: 20_000 }).toBe(true);
       if (signature) expect(readFileSync(join(workDir, file), 'latin1').startsWith(signature)).toBe(true);
-      await poll(() => page.locator('[data-testid=notice]').last().textContent()).toContain(`Wrote ${join(workDir, file)}`);
+      await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toContain(`Wrote ${join(workDir, file)}`);
     }
     expect(await page.locator('[data-testid=export-engine]').count()).toBe(0);
     await page.click('[data-testid=export-menu]');
@@ -250,14 +245,14 @@ describe('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
     page = p;
     await dismissRecoveryOffers(page);
     await newFromTemplate('resnet18');
-    await poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');
     await browseWorkDir();
     await page.click('[data-testid=file-browser-entry][data-name="resnet18.wts"]');
-    await poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
+    await expect.poll(() => page.locator('[data-testid=weights-row]').count(), { timeout: 60_000 }).toBe(entries.length);
     await page.click('[data-testid=weights-automap]');
-    await poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent()).toMatch(/^\d+ of \d+ tensors bound/);
     expect(await page.locator('[data-testid=mapping-problems]').count()).toBe(0);
 
     await page.click('[data-testid=dock-tab-build]');
