@@ -145,9 +145,11 @@ describe('projects', () => {
     await dragFromPalette(page, 'addConvolutionNd', { x: 520, y: 220 });
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
     const before = await documentOf(page);
-    // The host writes the recovery file at once for the first change, then at most every 5 s.
+    // The host writes the recovery file at once for the first change, then at most every 5 s. Only
+    // the renamed file counts: a kill before the atomic write's rename leaves the older one.
     const recovery = join(first.configDir, 'recovery');
-    await expect.poll(() => existsSync(recovery) && readdirSync(recovery).some((f) => JSON.parse(readFileSync(join(recovery, f), 'utf8')).document?.nodes?.length === 1), { timeout: 15_000 }).toBe(true);
+    const written = () => existsSync(recovery) && readdirSync(recovery).some((f) => /^[^.].*\.json$/.test(f) && JSON.parse(readFileSync(join(recovery, f), 'utf8')).document?.nodes?.length === 1);
+    await expect.poll(written, { timeout: 15_000 }).toBe(true);
     await page.close();
     await first.host.stop('SIGKILL');
 
