@@ -18,6 +18,7 @@ import {
   setField,
   wireLabel,
 } from './editor-page.js';
+import { syntheticGraph } from '../bench/synthetic-network.js';
 
 let browser: Browser;
 const url = inject('editorUrl');
@@ -414,5 +415,55 @@ describe('editing comforts', () => {
     await page.keyboard.press('Control+z');
     const doc = await documentOf(page);
     expect([doc.inputs.length, doc.nodes.length]).toEqual([8, 8]);
+  });
+});
+
+describe('a big network', () => {
+  it('draws the far view as blocks and a few wire paths, then the detail of what is in view once a zoom settles; the minimap moves the view', async () => {
+    const { page, pageErrors } = await openEditor(browser, url);
+    // 400 layers (over the 300 where only what is in view draws its detail), on a grid of 20 columns.
+    const doc = syntheticGraph(400);
+    doc.ui.positions = { in: { x: 0, y: 0 } };
+    doc.nodes.forEach((n, i) => (doc.ui.positions[n.id] = { x: ((i + 1) % 20) * 320, y: Math.floor((i + 1) / 20) * 160 }));
+    await page.evaluate((d) => (window as unknown as { __trtStudio: { store: { getState(): { load(doc: unknown): void } } } }).__trtStudio.store.getState().load(d), doc as unknown as Record<string, unknown>);
+    // Fitted, far: every node is a plain block, the wires are the far-wires paths, React Flow has no edges.
+    await expect.poll(() => page.locator('.layer-node.plain').count()).toBe(400);
+    await expect.poll(() => allNodesVisible(page)).toBe(true);
+    expect(await page.locator('[data-testid=far-wires] path').count()).toBeGreaterThan(0);
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
+    expect(await page.locator('.node-name').count()).toBe(1); // the input node keeps its (hidden) text
+    // The minimap shows the blocks, and the view's frame around all of them.
+    expect(await page.locator('[data-testid=minimap] path').count()).toBeGreaterThan(1);
+    await screenshot(page, '30-big-network-far');
+
+    // Zoom in on the middle, past the threshold: the detail comes once the wheel has stopped.
+    const centre = await canvasCentre(page);
+    await page.mouse.move(centre.x, centre.y);
+    for (let i = 0; i < 24; i++) await page.mouse.wheel(0, -60);
+    await expect.poll(() => page.locator('[data-testid=wire-label]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=far-wires]').count()).toBe(0);
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    const detailed = await page.locator('.layer-node:not(.plain):not(.input-node)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+    // Only the layers in (or just beyond) the view draw their names and dims, and every wire drawn has its label.
+    expect(detailed.length).toBeGreaterThan(0);
+    expect(detailed.length).toBeLessThan(80);
+    const slack = { x: canvas.width * 0.15, y: canvas.height * 0.15 };
+    for (const b of detailed) {
+      expect(b.x + b.w).toBeGreaterThan(canvas.x - slack.x);
+      expect(b.x).toBeLessThan(canvas.x + canvas.width + slack.x);
+      expect(b.y + b.h).toBeGreaterThan(canvas.y - slack.y);
+      expect(b.y).toBeLessThan(canvas.y + canvas.height + slack.y);
+    }
+    expect(await page.locator('.layer-node.plain').count()).toBe(400 - detailed.length);
+    expect(await page.locator('[data-testid=wire-label]').count()).toBe(await page.locator('.react-flow__edge').count());
+    expect(await page.locator('.react-flow__node .node-dims').first().textContent()).toMatch(/^\[1, 64, 56, 56\]$/);
+    await screenshot(page, '31-big-network-near');
+
+    // A click in the minimap's top-left corner moves the view there: the first layers come into view with their detail.
+    const minimap = (await page.locator('[data-testid=minimap] svg').boundingBox())!;
+    await page.mouse.click(minimap.x + 8, minimap.y + 8);
+    await expect.poll(() => nodeLocator(page, 'n0').locator('.node-name').textContent()).toBe('n0');
+    expect(pageErrors).toEqual([]);
+    await page.close();
   });
 });

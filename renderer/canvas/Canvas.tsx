@@ -1,10 +1,10 @@
 /** The node canvas: React Flow bound to the editor store, with drop, connect and search-menu wiring. */
-import { useCallback, useEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { useStore as useZustand } from 'zustand';
 import {
   Background,
   BackgroundVariant,
   Controls,
-  MiniMap,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
@@ -20,7 +20,10 @@ import { useEditor, useEditorStore } from '../store/context.js';
 import { addLayerAt } from '../app/commands.js';
 import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
 import { EDGE_TYPES } from './wire.js';
-import { useFarView } from './detail.js';
+import { DetailStoreContext, createDetailStore, edgesToDraw, useTrackDetailedNodes, useWatchFarView } from './detail.js';
+import { FarWires } from './far-wires.js';
+import { sameItems } from './flow-model.js';
+import { Minimap } from './Minimap.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
 import { tensorMismatch } from './wire-check.js';
 import { warmUpLayout } from '../layout/auto-layout.js';
@@ -28,9 +31,15 @@ import { warmUpLayout } from '../layout/auto-layout.js';
 /** The drag payload a palette entry carries. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
 
-/** Above this many nodes React Flow renders only what is on screen. */
-const VISIBLE_ONLY_THRESHOLD = 300;
+/** Above this many nodes only the nodes in view draw their detail (detail.ts), and a fit is not animated. */
+const BIG_NETWORK = 300;
 
+// Props that are objects live at module scope: a new object on each render of the canvas would make
+// React Flow update its store, and every drawn wire re-render (it reads the default edge options).
+const MULTI_SELECTION_KEYS = ['Meta', 'Control'];
+const NO_EDGES: Edge[] = [];
+const PRO_OPTIONS = { hideAttribution: true };
+const DEFAULT_EDGE_OPTIONS = { type: 'wire' };
 
 function minimapColor(node: Node): string {
   if (node.type === 'tensorInput') return CATEGORY_COLORS['Input / Output'];
@@ -56,7 +65,17 @@ export function Canvas() {
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   // A boolean, so the canvas re-renders only when the zoom crosses the threshold.
-  const far = useFarView();
+  const far = useWatchFarView();
+  const [detailStore] = useState(createDetailStore);
+  useTrackDetailedNodes(detailStore, nodes, far, nodes.length > BIG_NETWORK);
+  const detailed = useZustand(detailStore);
+  // Zoomed out, the wires are drawn as a few paths (far-wires.tsx) instead of one React Flow edge each.
+  // The same array while the same wires are drawn (a node dragged in view): React Flow then skips its pass over them.
+  const lastDrawn = useRef<Edge[]>(NO_EDGES);
+  const drawnEdges = useMemo(() => {
+    const next = far ? NO_EDGES : edgesToDraw(edges, nodes, detailed);
+    return sameItems(lastDrawn.current, next) ? lastDrawn.current : (lastDrawn.current = next);
+  }, [far, edges, nodes, detailed]);
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -84,7 +103,7 @@ export function Canvas() {
       fittedSerial.current = fitSerial;
       // Room for the zoom controls (left) and the minimap (bottom right).
       // No animation for big networks: every frame of it would draw all their nodes.
-      const duration = store.getState().doc.nodes.length > VISIBLE_ONLY_THRESHOLD ? 0 : 200;
+      const duration = store.getState().doc.nodes.length > BIG_NETWORK ? 0 : 200;
       void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
     });
     return () => cancelAnimationFrame(id);
@@ -197,39 +216,44 @@ export function Canvas() {
 
   return (
     <div className={far ? 'canvas far' : 'canvas'} ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={NODE_TYPES}
-        edgeTypes={EDGE_TYPES}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onDrop={onDrop}
-        onDragOver={onDragOver}
-        onEdgeDoubleClick={onEdgeDoubleClick}
-        onNodeContextMenu={onNodeContextMenu}
-        onEdgeContextMenu={onEdgeContextMenu}
-        onPaneContextMenu={onPaneContextMenu}
-        deleteKeyCode={null}
-        // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
-        disableKeyboardA11y
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control']}
-        zoomOnDoubleClick={false}
-        minZoom={0.05}
-        maxZoom={2.5}
-        colorMode="dark"
-        onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_THRESHOLD}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'wire' }}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} style={{ width: 170, height: 110 }} maskColor="rgba(10, 12, 16, 0.7)" bgColor="#15181d" />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+      <DetailStoreContext.Provider value={detailStore}>
+        <ReactFlow
+          nodes={nodes}
+          edges={drawnEdges}
+          nodeTypes={NODE_TYPES}
+          edgeTypes={EDGE_TYPES}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onDrop={onDrop}
+          onDragOver={onDragOver}
+          onEdgeDoubleClick={onEdgeDoubleClick}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={onPaneContextMenu}
+          deleteKeyCode={null}
+          // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
+          disableKeyboardA11y
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+          zoomOnDoubleClick={false}
+          minZoom={0.05}
+          maxZoom={2.5}
+          colorMode="dark"
+          // Every node stays mounted; detail.ts decides which draw their detail. React Flow's culling
+          // mounted and unmounted hundreds of nodes per wheel step on big networks.
+          onlyRenderVisibleElements={false}
+          proOptions={PRO_OPTIONS}
+          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        >
+          {far && <FarWires />}
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
+          <Minimap nodeColor={minimapColor} />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </DetailStoreContext.Provider>
       {contextMenu && <ContextMenu target={contextMenu} close={closeContextMenu} />}
     </div>
   );

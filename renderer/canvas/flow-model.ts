@@ -201,7 +201,7 @@ export function buildFlowEdges(doc: NetworkDocument, selected: ReadonlySet<strin
 }
 
 /** Whether two arrays hold the same objects in the same order. */
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -4,17 +4,18 @@
  * its problem badge), so an edit re-renders just the nodes whose face changed.
  */
 import { memo, useState, type CSSProperties } from 'react';
+import { useShallow } from 'zustand/shallow';
 import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getLayerSpec } from '../../core/layers/catalog.js';
 import type { LayerCategory, PortSpec } from '../../core/layers/types.js';
-import { INPUT_NODE_PORT } from '../../core/network/types.js';
+import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
 import { heatColor } from '../workflows/heat.js';
 import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
-import { useFarView } from './detail.js';
+import { useDetailed } from './detail.js';
 
 /** One accent colour per catalog category, shared by the palette and the node header. */
 export const CATEGORY_COLORS: Record<LayerCategory, string> = {
@@ -36,10 +37,8 @@ export const CATEGORY_COLORS: Record<LayerCategory, string> = {
 
 /** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {
-  // Zoomed out the dims are not drawn, so they are not watched either (the line keeps its height).
-  const far = useFarView();
-  const tensor = useEditor((s) => (far ? undefined : s.shapes.nodes[nodeId]?.outputs[port]));
-  return far ? '…' : tensor ? formatDims(tensor.dims) : '';
+  const tensor = useEditor((s) => s.shapes.nodes[nodeId]?.outputs[port]);
+  return tensor ? formatDims(tensor.dims) : '';
 }
 
 function ProblemBadge({ nodeId }: { nodeId: string }) {
@@ -55,15 +54,17 @@ function ProblemBadge({ nodeId }: { nodeId: string }) {
   );
 }
 
-/** Port names of a variadic input: the wired ones plus one free slot to connect the next. */
-function useInputPorts(nodeId: string, ports: readonly PortSpec[]): string[] {
-  const variadicCounts = useEditor((s) => {
-    if (!ports.some((p) => p.variadic)) return '';
-    return ports
-      .filter((p) => p.variadic)
-      .map((p) => s.doc.edges.filter((e) => e.to.node === nodeId && e.to.port.startsWith(`${p.name}.`)).length)
-      .join(',');
-  });
+/** How many wires each variadic input of the layer has (`'2,1'`), or `''` when it has none. */
+function variadicWireCounts(doc: NetworkDocument, nodeId: string, ports: readonly PortSpec[]): string {
+  if (!ports.some((p) => p.variadic)) return '';
+  return ports
+    .filter((p) => p.variadic)
+    .map((p) => doc.edges.filter((e) => e.to.node === nodeId && e.to.port.startsWith(`${p.name}.`)).length)
+    .join(',');
+}
+
+/** Port names of the inputs: a variadic input's wired slots plus one free slot to connect the next. */
+function inputPortNames(ports: readonly PortSpec[], variadicCounts: string): string[] {
   const counts = variadicCounts.split(',').map(Number);
   let v = 0;
   return ports.flatMap((p) => {
@@ -71,6 +72,20 @@ function useInputPorts(nodeId: string, ports: readonly PortSpec[]): string[] {
     const n = Math.max((counts[v++] ?? 0) + 1, p.minCount ?? 1);
     return Array.from({ length: n }, (_, i) => `${p.name}.${i}`);
   });
+}
+
+/**
+ * What a layer node's outside shows, in one subscription (all 2,000 nodes of a big network stay
+ * mounted, and each subscription runs on every store update, a drag step included): the layer, its
+ * problem's severity, its heat, and its variadic inputs' wire counts.
+ */
+function useLayerFace(id: string, fallback: NetworkNode) {
+  return useEditor(
+    useShallow((s) => {
+      const node = s.nodeById.get(id) ?? fallback;
+      return [node, s.nodeProblems[id]?.severity, s.heat[id], variadicWireCounts(s.doc, id, getLayerSpec(node.type)?.inputs ?? [])] as const;
+    }),
+  );
 }
 
 const PORT_TOP = 44;
@@ -97,27 +112,39 @@ const WeightChip = memo(function WeightChip({ nodeId }: { nodeId: string }) {
   );
 });
 
-/** The profile's heat overlay: this node's share of the slowest layer's time (the store rounds it, so it rarely changes). */
-function useHeat(nodeId: string): number | undefined {
-  return useEditor((s) => s.heat[nodeId]);
-}
-
-export const LayerNode = memo(function LayerNode({ id, data, selected }: NodeProps<LayerFlowNode>) {
-  const node = useEditor((s) => s.nodeById.get(id)) ?? data.node;
+export const LayerNode = memo(function LayerNode({ id, data, selected, height }: NodeProps<LayerFlowNode>) {
+  // The heat overlay is this node's share of the slowest layer's time (the store rounds it, so it rarely changes).
+  const [node, severity, heat, variadicCounts] = useLayerFace(id, data.node);
+  const detailed = useDetailed(id);
   const spec = getLayerSpec(node.type);
-  const inputs = useInputPorts(id, spec?.inputs ?? []);
+  const inputs = inputPortNames(spec?.inputs ?? [], variadicCounts);
   const outputs = spec?.outputs ?? [];
   const summary = spec?.summary ? spec.summary(node.params) : '';
   const color = spec ? CATEGORY_COLORS[spec.category] : '#888';
   const rows = Math.max(inputs.length, outputs.length, 1);
-  const heat = useHeat(id);
   const heatFill = heat === undefined ? undefined : heatColor(heat);
   // Zoomed out, where the badge is too small to see, the whole node shows its problem's colour.
-  const severity = useEditor((s) => s.nodeProblems[id]?.severity);
+  const className = `layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}${severity ? ` has-${severity}` : ''}`;
+  const minHeight = PORT_TOP + rows * PORT_STEP;
+  const heatStyle: Record<string, string> = heatFill ? { '--heat-color': heatFill } : {};
+  // Without detail (zoomed out, or out of view in a big network), once measured: a block of the
+  // measured height with its ports and nothing inside, a third of the elements, and none watching
+  // shapes. Keeping the height keeps React Flow from measuring it again.
+  if (!detailed && height !== undefined)
+    return (
+      <div className={`${className} plain`} style={{ '--accent': color, minHeight, height, ...heatStyle } as CSSProperties} data-heat={heat} data-testid="layer-node" data-name={node.name}>
+        {inputs.map((port, i) => (
+          <Handle key={port} id={port} type="target" position={Position.Left} style={handleStyle(i)} className="port port-in" />
+        ))}
+        {outputs.map((p, i) => (
+          <Handle key={p.name} id={p.name} type="source" position={Position.Right} style={handleStyle(i)} className="port port-out" />
+        ))}
+      </div>
+    );
   return (
     <div
-      className={`layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}${severity ? ` has-${severity}` : ''}`}
-      style={{ '--accent': color, minHeight: PORT_TOP + rows * PORT_STEP, ...(heatFill ? { '--heat-color': heatFill } : {}) } as CSSProperties}
+      className={className}
+      style={{ '--accent': color, minHeight, ...heatStyle } as CSSProperties}
       data-heat={heat}
       data-testid="layer-node"
       data-name={node.name}

@@ -4,32 +4,28 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyf
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor } from '../store/context.js';
 import type { WireEdge } from './flow-model.js';
-import { useFarView } from './detail.js';
 
 export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected }: EdgeProps<WireEdge>) {
   const fromNode = data?.fromNode ?? '';
   const fromPort = data?.fromPort ?? '';
   // The tensor object: inference keeps it while its dims do not change, so this wire re-renders
-  // only when they do. Zoomed out the label is not drawn, so nothing is watched.
-  const far = useFarView();
-  const tensor = useEditor((s) => (far ? undefined : s.shapes.nodes[fromNode]?.outputs[fromPort]));
+  // only when they do. (Zoomed out, wires are not React Flow edges but far-wires.tsx's paths.)
+  const tensor = useEditor((s) => s.shapes.nodes[fromNode]?.outputs[fromPort]);
   const label = tensor ? formatDims(tensor.dims) : '?';
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
-      <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={far ? 0 : 16} />
-      {!far && (
-        <EdgeLabelRenderer>
-          <div
-            className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-            data-testid="wire-label"
-            data-edge={id}
-          >
-            {label}
-          </div>
-        </EdgeLabelRenderer>
-      )}
+      <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
+      <EdgeLabelRenderer>
+        <div
+          className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          data-testid="wire-label"
+          data-edge={id}
+        >
+          {label}
+        </div>
+      </EdgeLabelRenderer>
     </>
   );
 });
