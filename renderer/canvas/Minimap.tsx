@@ -10,7 +10,7 @@
 import { memo, useCallback, useMemo, useRef, type PointerEvent, type WheelEvent } from 'react';
 import { Panel, useReactFlow, useStore, type Node } from '@xyflow/react';
 import { useEditor } from '../store/context.js';
-import { nodeRect, unite, type FlowRect } from './detail.js';
+import { nodeRect, unite, viewRect, type FlowRect } from './detail.js';
 
 const WIDTH = 170;
 const HEIGHT = 110;
@@ -47,10 +47,10 @@ export function Minimap({ nodeColor }: { nodeColor: (node: Node) => string }) {
   const nodes = useEditor((s) => s.flowNodes);
   const { paths, bounds } = useMemo(() => minimapBlocks(nodes, nodeColor), [nodes, nodeColor]);
   // The view in flow coordinates; this component alone re-renders on every pan and zoom step.
-  const [tx, ty, zoom] = useStore((s) => s.transform);
+  const transform = useStore((s) => s.transform);
   const paneWidth = useStore((s) => s.width);
   const paneHeight = useStore((s) => s.height);
-  const view: FlowRect = { x: -tx / zoom, y: -ty / zoom, width: paneWidth / zoom, height: paneHeight / zoom };
+  const view = viewRect(transform, paneWidth, paneHeight);
   const shown = bounds ? unite(bounds, view) : view;
   // One scale for both axes, the content centred.
   const scale = Math.max(shown.width / (WIDTH - 2 * MARGIN), shown.height / (HEIGHT - 2 * MARGIN));

@@ -56,6 +56,11 @@ export interface FlowRect {
   height: number;
 }
 
+/** What the canvas shows, in flow coordinates, given React Flow's transform and pane size. */
+export function viewRect([tx, ty, zoom]: readonly [number, number, number], width: number, height: number): FlowRect {
+  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+}
+
 /** Which nodes draw their detail in the near view: all of them, or those in `area`. */
 export interface DetailedNodes {
   all: boolean;
@@ -143,8 +148,7 @@ export function useTrackDetailedNodes(store: DetailStore, nodes: readonly Node[]
     }
     const view = (): FlowRect => {
       const { transform, width, height } = flowStore.getState();
-      const [tx, ty, zoom] = transform;
-      return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+      return viewRect(transform, width, height);
     };
     const padded = (r: FlowRect): FlowRect => ({ x: r.x - r.width * AREA_MARGIN, y: r.y - r.height * AREA_MARGIN, width: r.width * (1 + 2 * AREA_MARGIN), height: r.height * (1 + 2 * AREA_MARGIN) });
     area.current = padded(view());
