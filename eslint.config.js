@@ -2,8 +2,26 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'https', 'net', 'url', 'stream', 'util', 'events', 'zlib', 'buffer'];
-const nodeImports = [{ group: ['node:*', ...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `${m}/*`)], message: 'This layer must not use Node (ARCHITECTURE.md layer table).' }];
+const NODE_BUILTINS = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'stream',
+  'util',
+  'events',
+  'zlib',
+  'buffer',
+];
+const nodeImports = [
+  { group: ['node:*', ...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `${m}/*`)], message: 'This layer must not use Node (ARCHITECTURE.md layer table).' },
+];
 const electronImports = [{ group: ['electron', 'electron/*'], message: 'Only the Electron shell files may import Electron.' }];
 const layer = (folder, message) => ({ group: [`**/${folder}/**`, `**/${folder}`], message });
 
@@ -19,24 +37,44 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
   },
   {
     files: ['core/**/*.ts'],
     ignores: ['core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...nodeImports, ...electronImports, layer('electron', 'core/ imports nothing outside core/.'), layer('renderer', 'core/ imports nothing outside core/.'), layer('native', 'core/ imports nothing outside core/.'), { group: ['react', 'react-dom', '@xyflow/*', 'zustand'], message: 'core/ is environment-free.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...nodeImports,
+            ...electronImports,
+            layer('electron', 'core/ imports nothing outside core/.'),
+            layer('renderer', 'core/ imports nothing outside core/.'),
+            layer('native', 'core/ imports nothing outside core/.'),
+            { group: ['react', 'react-dom', '@xyflow/*', 'zustand'], message: 'core/ is environment-free.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/vite.config.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...nodeImports, ...electronImports, layer('electron', 'The renderer talks to the host only through core/api.ts.'), layer('native', 'The renderer never loads native code.')],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...nodeImports,
+            ...electronImports,
+            layer('electron', 'The renderer talks to the host only through core/api.ts.'),
+            layer('native', 'The renderer never loads native code.'),
+          ],
+        },
+      ],
     },
   },
   {

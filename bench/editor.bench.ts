@@ -132,7 +132,10 @@ async function edit(page: Page, kind: 'activation' | 'input'): Promise<{ apply: 
     if (which === 'activation') {
       const acts = doc.nodes.filter((n) => n.type === 'addActivation');
       const target = acts[Math.floor(acts.length / 2)]!;
-      next = { ...doc, nodes: doc.nodes.map((n) => (n === target ? { ...n, params: { ...n.params, type: n.params.type === 'RELU' ? 'SIGMOID' : 'RELU' } } : n)) };
+      next = {
+        ...doc,
+        nodes: doc.nodes.map((n) => (n === target ? { ...n, params: { ...n.params, type: n.params.type === 'RELU' ? 'SIGMOID' : 'RELU' } } : n)),
+      };
     } else {
       const input = doc.inputs[0]!;
       const size = input.dims[2] === 224 ? 192 : 224;
@@ -181,7 +184,9 @@ async function profile(page: Page, label: string): Promise<void> {
   await cdp.send('Profiler.start');
   for (let i = 0; i < 4; i++) await edit(page, 'activation');
   for (let i = 0; i < 4; i++) await edit(page, 'input');
-  const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+  const { profile: p } = (await cdp.send('Profiler.stop')) as {
+    profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+  };
   const self = new Map<number, number>();
   p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
   const byName = new Map<string, number>();
@@ -193,7 +198,9 @@ async function profile(page: Page, label: string): Promise<void> {
   for (const [name, t] of [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${ms(t).padStart(9)}  ${name}`);
 }
 
-async function gestures(page: Page): Promise<{ drag: { fps: number; worst: number }; pan: { fps: number; worst: number }; zoom: { fps: number; worst: number } }> {
+async function gestures(
+  page: Page,
+): Promise<{ drag: { fps: number; worst: number }; pan: { fps: number; worst: number }; zoom: { fps: number; worst: number } }> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
   // Zoom in on the middle so nodes are big enough to grab, then drag the node nearest the centre.
   const cx = canvas.x + canvas.width / 2;
@@ -205,7 +212,9 @@ async function gestures(page: Page): Promise<{ drag: { fps: number; worst: numbe
       await page.waitForTimeout(16);
     }
   });
-  const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, y: r.y + 12 })));
+  const boxes = await page
+    .locator('.react-flow__node')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x + r.width / 2, y: r.y + 12 })));
   const grab = boxes.sort((a, b) => Math.hypot(a.x - cx, a.y - cy) - Math.hypot(b.x - cx, b.y - cy))[0]!;
   const drag = await fps(page, async () => {
     await page.mouse.move(grab.x, grab.y);
@@ -261,9 +270,15 @@ async function main(): Promise<void> {
       const labels = await page.locator('[data-testid=wire-label]').count();
       console.log(`\n${label} (${doc.nodes.length} layers, ${doc.edges.length} wires; ${opened.drawn} nodes drawn after the fit)`);
       console.log(`  open: first frame with every node measured ${ms(opened.open)}, fitted ${ms(opened.fitted)}`);
-      console.log(`  edit an activation's type (no shape change): apply ${ms(median(activation.map((e) => e.apply)))}, rendered ${ms(median(activation.map((e) => e.render)))}, painted ${ms(median(activation.map((e) => e.frame)))} (median of ${EDITS})`);
-      console.log(`  edit the input size (every dims label changes): apply ${ms(median(input.map((e) => e.apply)))}, rendered ${ms(median(input.map((e) => e.render)))}, painted ${ms(median(input.map((e) => e.frame)))} (median of ${EDITS})`);
-      console.log(`  the input size again, zoomed in (${labels} wire labels drawn): apply ${ms(median(near.map((e) => e.apply)))}, rendered ${ms(median(near.map((e) => e.render)))}, painted ${ms(median(near.map((e) => e.frame)))}`);
+      console.log(
+        `  edit an activation's type (no shape change): apply ${ms(median(activation.map((e) => e.apply)))}, rendered ${ms(median(activation.map((e) => e.render)))}, painted ${ms(median(activation.map((e) => e.frame)))} (median of ${EDITS})`,
+      );
+      console.log(
+        `  edit the input size (every dims label changes): apply ${ms(median(input.map((e) => e.apply)))}, rendered ${ms(median(input.map((e) => e.render)))}, painted ${ms(median(input.map((e) => e.frame)))} (median of ${EDITS})`,
+      );
+      console.log(
+        `  the input size again, zoomed in (${labels} wire labels drawn): apply ${ms(median(near.map((e) => e.apply)))}, rendered ${ms(median(near.map((e) => e.render)))}, painted ${ms(median(near.map((e) => e.frame)))}`,
+      );
       for (const [name, r] of Object.entries(g)) console.log(`  ${name}: ${r.fps.toFixed(0)} frames/s, longest frame ${ms(r.worst)}`);
       await page.close();
     }

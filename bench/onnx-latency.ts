@@ -19,20 +19,31 @@ import { formulaInput, formulaTensor, type StateDictEntry } from '../core/weight
 import { latencyStats, sessionOptions } from '../electron/backends/onnxruntime/session.js';
 
 const { values, positionals } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, warmup: { type: 'string', default: '20' }, blocks: { type: 'string', default: '5' }, 'torch-dir': { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    blocks: { type: 'string', default: '5' },
+    'torch-dir': { type: 'string' },
+  },
   allowPositionals: true,
 });
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
 const blocks = Number(values.blocks);
-const models = JSON.parse(readFileSync(new URL('../fixtures/models.json', import.meta.url), 'utf8')) as Record<string, { input_shape: number[]; state_dict: StateDictEntry[] }>;
+const models = JSON.parse(readFileSync(new URL('../fixtures/models.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { input_shape: number[]; state_dict: StateDictEntry[] }
+>;
 
 function ourModel(name: string): Uint8Array {
   const facts = models[name];
   const template = buildTemplate(name);
   if (!facts || !template) throw new Error(`'${name}' needs both a template and an entry in fixtures/models.json.`);
   const tensors = new Map(facts.state_dict.map(([n, shape, dtype]) => [n, formulaTensor(n, shape, dtype)]));
-  const doc = autoBindWeights(template, [...tensors].map(([n, v]) => ({ name: n, count: v.length })));
+  const doc = autoBindWeights(
+    template,
+    [...tensors].map(([n, v]) => ({ name: n, count: v.length })),
+  );
   const lowered = lowerToProgram(doc, (n) => tensors.get(n));
   if (!lowered.ok) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));
   const translated = translateProgram(lowered.value.program, lowered.value.weights);
@@ -80,10 +91,23 @@ for (const name of positionals) {
   const stats = Object.fromEntries(
     sessions.map((s) => {
       const l = latencyStats(s.times, warmup, 1);
-      return [s.label, { onnxBytes: s.bytes.length, runs: l.iterations, minMs: round(l.minMs), p50Ms: round(l.p50Ms), p90Ms: round(l.p90Ms), p99Ms: round(l.p99Ms), meanMs: round(l.meanMs) }];
+      return [
+        s.label,
+        {
+          onnxBytes: s.bytes.length,
+          runs: l.iterations,
+          minMs: round(l.minMs),
+          p50Ms: round(l.p50Ms),
+          p90Ms: round(l.p90Ms),
+          p99Ms: round(l.p99Ms),
+          meanMs: round(l.meanMs),
+        },
+      ];
     }),
   );
-  const ratio = stats.torch ? { p50OursOverTorch: round(stats.ours!.p50Ms / stats.torch.p50Ms), minOursOverTorch: round(stats.ours!.minMs / stats.torch.minMs) } : { torch: 'not given (--torch-dir with <model>_torch.onnx.NN pieces)' };
+  const ratio = stats.torch
+    ? { p50OursOverTorch: round(stats.ours!.p50Ms / stats.torch.p50Ms), minOursOverTorch: round(stats.ours!.minMs / stats.torch.minMs) }
+    : { torch: 'not given (--torch-dir with <model>_torch.onnx.NN pieces)' };
   console.log(JSON.stringify({ model: name, ortVersion: ort.env.versions.common, intraOpThreads: 'ORT default', ...stats, ...ratio }));
   await Promise.all(sessions.map((s) => s.session.release()));
 }

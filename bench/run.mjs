@@ -20,7 +20,9 @@ const BENCHES = {
     ['bench/data/wts_ifstream', ['bench/data/resnet50.wts']],
   ],
   'wts-import-large': () => [...data('vgg11_bn'), node('--import', 'tsx', 'bench/wts-import-large.ts', 'bench/data/vgg11_bn.wts')],
-  'onnx-latency': () => [tsx('bench/onnx-latency.ts', 'resnet18', 'mobilenet_v2', ...(existsSync('bench/data/torch') ? ['--torch-dir', 'bench/data/torch'] : []))],
+  'onnx-latency': () => [
+    tsx('bench/onnx-latency.ts', 'resnet18', 'mobilenet_v2', ...(existsSync('bench/data/torch') ? ['--torch-dir', 'bench/data/torch'] : [])),
+  ],
 };
 
 const names = process.argv.slice(2);

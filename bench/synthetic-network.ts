@@ -4,7 +4,16 @@
  */
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../core/network/types.js';
 
-const conv = { nbOutputMaps: 64, kernelSize: [3, 3], stride: [1, 1], prePadding: [1, 1], postPadding: [1, 1], paddingMode: 'EXPLICIT_ROUND_DOWN', dilation: [1, 1], nbGroups: 1 };
+const conv = {
+  nbOutputMaps: 64,
+  kernelSize: [3, 3],
+  stride: [1, 1],
+  prePadding: [1, 1],
+  postPadding: [1, 1],
+  paddingMode: 'EXPLICIT_ROUND_DOWN',
+  dilation: [1, 1],
+  nbGroups: 1,
+};
 const relu = { type: 'RELU', alpha: 0, beta: 0 };
 
 /** A ResNet-like chain of 7-node residual units, `count` layer nodes in all. */

@@ -9,7 +9,10 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WtsDecoder, type WtsTensor } from '../core/weights/wts-codec.js';
 
-const { values, positionals } = parseArgs({ options: { runs: { type: 'string', default: '5' }, chunk: { type: 'string', default: String(1 << 20) } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, chunk: { type: 'string', default: String(1 << 20) } },
+  allowPositionals: true,
+});
 const file = positionals[0];
 if (!file) throw new Error('Usage: bench/wts-decode.ts FILE.wts [--runs N] [--chunk BYTES]');
 const chunkBytes = Number(values.chunk);

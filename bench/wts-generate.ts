@@ -37,6 +37,8 @@ for (const model of process.argv.slice(2)) {
   closeSync(fd);
   const digest = hash.digest('hex');
   const same = digest === facts.wts_sha256 && size === facts.wts_bytes;
-  console.log(`${model}.wts: ${size} bytes, sha256 ${digest} ${same ? 'matches models.json' : `DIFFERS from models.json (${facts.wts_sha256}, ${facts.wts_bytes} bytes)`}`);
+  console.log(
+    `${model}.wts: ${size} bytes, sha256 ${digest} ${same ? 'matches models.json' : `DIFFERS from models.json (${facts.wts_sha256}, ${facts.wts_bytes} bytes)`}`,
+  );
   if (!same) process.exitCode = 1;
 }

@@ -14,7 +14,9 @@ const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 function bar(p: ImportProgress): void {
   const width = 40;
   const filled = Math.round(p.fraction * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(p.fraction * 100).toFixed(0).padStart(3)}%  ${mb(p.bytes)} / ${mb(p.totalBytes)} MB`);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(p.fraction * 100).toFixed(0).padStart(3)}%  ${mb(p.bytes)} / ${mb(p.totalBytes)} MB`,
+  );
 }
 
 const store = new WeightStore();

@@ -38,7 +38,9 @@ describe('validateRequest', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.diagnostics[0]!.code).toBe('api.method.unknown');
-      expect(r.diagnostics[0]!.message).toBe(`The request method "fs.deleteEverything" is not part of the TRT Studio API; expected one of ${METHOD_NAMES.length} names such as 'project.open'.`);
+      expect(r.diagnostics[0]!.message).toBe(
+        `The request method "fs.deleteEverything" is not part of the TRT Studio API; expected one of ${METHOD_NAMES.length} names such as 'project.open'.`,
+      );
     }
   });
 
@@ -52,7 +54,10 @@ describe('validateRequest', () => {
   it('refuses a wrong type with the path and the value found', () => {
     const r = validateRequest('project.open', { path: 42 });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.diagnostics[0]!.message).toBe("The request 'project.open' was refused: params.path: Invalid input: expected string, received number (found 42).");
+    if (!r.ok)
+      expect(r.diagnostics[0]!.message).toBe(
+        "The request 'project.open' was refused: params.path: Invalid input: expected string, received number (found 42).",
+      );
   });
 
   it('refuses unknown fields instead of ignoring them', () => {
@@ -74,7 +79,10 @@ describe('validateRequest', () => {
     doc.document.bindings = JSON.parse('{"n1": {"__proto__": {"polluted": 1}}}');
     const r = validateRequest('network.check', doc);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.diagnostics[0]!.message).toBe(`The request 'network.check' was refused: params.document.bindings.n1 has the key "__proto__", which is refused; rename the field.`);
+    if (!r.ok)
+      expect(r.diagnostics[0]!.message).toBe(
+        `The request 'network.check' was refused: params.document.bindings.n1 has the key "__proto__", which is refused; rename the field.`,
+      );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const c = validateRequest('settings.update', JSON.parse('{"patch": {"constructor": {"prototype": {"x": 1}}}}'));
     expect(c.ok ? 'accepted' : c.diagnostics[0]!.code).toBe('api.params.refused');
@@ -108,7 +116,12 @@ describe('validateResult', () => {
 
 describe('parseClientMessage', () => {
   it('reads a request', () => {
-    expect(parseClientMessage('{"type":"request","id":7,"method":"settings.get","params":{}}')).toEqual({ ok: true, id: 7, method: 'settings.get', params: {} });
+    expect(parseClientMessage('{"type":"request","id":7,"method":"settings.get","params":{}}')).toEqual({
+      ok: true,
+      id: 7,
+      method: 'settings.get',
+      params: {},
+    });
   });
   it('keeps the id of a malformed request so it can be answered', () => {
     const r = parseClientMessage('{"type":"request","id":9,"method":5}');
@@ -141,7 +154,10 @@ describe('createHostApi', () => {
     emit('no.such.event', {});
     expect(seen).toEqual(['file.save']);
     const r = await api.call('jobs.cancel', { jobId: 'j1' });
-    expect(r).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'host.disconnected', message: "The request 'jobs.cancel' could not reach the host: socket closed." }] });
+    expect(r).toEqual({
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'host.disconnected', message: "The request 'jobs.cancel' could not reach the host: socket closed." }],
+    });
   });
 
   it('matches responses to requests by id over a text socket', async () => {
@@ -158,7 +174,9 @@ describe('createHostApi', () => {
     const [ra, rb] = sent.map((t) => JSON.parse(t) as { id: number; method: string });
     expect([ra!.method, rb!.method]).toEqual(['settings.get', 'jobs.list']);
     handlers.message!.forEach((l) => l({ data: JSON.stringify({ type: 'response', id: rb!.id, ok: true, value: { jobs: [] } }) }));
-    handlers.message!.forEach((l) => l({ data: JSON.stringify({ type: 'response', id: ra!.id, ok: false, diagnostics: [{ severity: 'error', code: 'x', message: 'No.' }] }) }));
+    handlers.message!.forEach((l) =>
+      l({ data: JSON.stringify({ type: 'response', id: ra!.id, ok: false, diagnostics: [{ severity: 'error', code: 'x', message: 'No.' }] }) }),
+    );
     expect(await b).toEqual({ ok: true, value: { jobs: [] } });
     expect(await a).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'x', message: 'No.' }] });
   });

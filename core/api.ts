@@ -211,7 +211,6 @@ export type SavedProject = z.infer<typeof SavedProjectSchema>;
 export const RecentEntrySchema = z.object({ path: z.string(), name: z.string(), openedAt: Timestamp, exists: z.boolean() });
 export type RecentEntry = z.infer<typeof RecentEntrySchema>;
 
-
 export const RecoveryOfferSchema = z.object({
   id: IdSchema,
   /** The network's name. */
@@ -394,7 +393,12 @@ export const BuildOptionsSchema = z.strictObject({
   backend: BackendIdSchema,
   /** TensorRT 10 builder flag; TensorRT 11 networks are strongly typed and take precision from tensor types. */
   precision: PrecisionSchema.default('fp32'),
-  workspaceMiB: z.number().int().min(1).max(1024 * 1024).default(1024),
+  workspaceMiB: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(1024),
   optimizationLevel: z.number().int().min(0).max(5).default(3),
   /** Read and updated when given. */
   timingCachePath: PathSchema.nullable().default(null),
@@ -478,7 +482,9 @@ export const ProfileResultSchema = z.object({
   iterations: Count,
   latencyMs: z.object({ min: z.number(), mean: z.number(), median: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() }),
   throughputPerSecond: z.number(),
-  layers: z.array(z.object({ name: z.string(), nodeId: z.string().optional(), ms: z.number(), percent: z.number(), fusedFrom: z.array(z.string()).optional() })),
+  layers: z.array(
+    z.object({ name: z.string(), nodeId: z.string().optional(), ms: z.number(), percent: z.number(), fusedFrom: z.array(z.string()).optional() }),
+  ),
   /** TensorRT's engine inspector output (JSON text), when the backend has one. */
   engineInspector: z.string().optional(),
 });
@@ -578,7 +584,11 @@ export const METHODS = {
     'Validate and write atomically (temp file, fsync, rename); clears this session’s recovery file. Save-as is the same call with the new path.',
   ),
   'project.recent': method(EmptySchema, z.object({ entries: z.array(RecentEntrySchema) }), 'Recently opened or saved projects, newest first.'),
-  'project.forgetRecent': method(z.strictObject({ path: PathSchema }), z.object({ entries: z.array(RecentEntrySchema) }), 'Remove one entry from the recent list.'),
+  'project.forgetRecent': method(
+    z.strictObject({ path: PathSchema }),
+    z.object({ entries: z.array(RecentEntrySchema) }),
+    'Remove one entry from the recent list.',
+  ),
   'project.autosave': method(
     z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable() }),
     z.object({ scheduled: z.boolean() }),
@@ -586,7 +596,11 @@ export const METHODS = {
   ),
   'project.discardAutosave': method(EmptySchema, Nothing, 'The work is saved or thrown away: delete this session’s recovery file.'),
   'project.recovery': method(EmptySchema, z.object({ offers: z.array(RecoveryOfferSchema) }), 'Recovery files left by sessions that ended without saving.'),
-  'project.restore': method(z.strictObject({ id: IdSchema }), OpenedProjectSchema, 'Open a recovery file’s document (dirty); the file stays until saved or discarded.'),
+  'project.restore': method(
+    z.strictObject({ id: IdSchema }),
+    OpenedProjectSchema,
+    'Open a recovery file’s document (dirty); the file stays until saved or discarded.',
+  ),
   'project.discardRecovery': method(z.strictObject({ id: IdSchema }), Nothing, 'Delete a recovery file.'),
   'files.roots': method(EmptySchema, z.object({ roots: z.array(FileRootSchema) }), 'The folders the file browser may show.'),
   'files.list': method(
@@ -611,7 +625,11 @@ export const METHODS = {
   ),
   'weights.import': method(z.strictObject({ path: PathSchema }), JobStartedSchema, 'Decode a .wts file in the host (job kind weights.import).'),
   'weights.list': method(EmptySchema, z.object({ sets: z.array(WeightSetSchema) }), 'Loaded weight files.'),
-  'weights.tensors': method(z.strictObject({ setId: IdSchema }), z.object({ tensors: z.array(WeightTensorSchema) }), 'Names and element counts, in file order.'),
+  'weights.tensors': method(
+    z.strictObject({ setId: IdSchema }),
+    z.object({ tensors: z.array(WeightTensorSchema) }),
+    'Names and element counts, in file order.',
+  ),
   'weights.stats': method(
     z.strictObject({ setId: IdSchema, names: z.array(NameSchema).max(MAX_ITEMS), bins: z.number().int().min(1).max(1024).default(32) }),
     z.object({ stats: z.array(TensorStatsSchema) }),
@@ -639,7 +657,10 @@ export const METHODS = {
     z.strictObject({
       engineIds: z.array(IdSchema).min(1).max(8),
       /** Images, or NumPy `.npy` files (used as the input tensor as they are; preprocessing is ignored for them). */
-      images: z.array(z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema })).min(1).max(10_000),
+      images: z
+        .array(z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema }))
+        .min(1)
+        .max(10_000),
       topK: z.number().int().min(1).max(100).default(5),
       /** When given, every output of every image is also written there as float32 `.npy` (see OutputTensor.npyPath). */
       outputNpyDir: PathSchema.nullable().default(null),
@@ -648,7 +669,11 @@ export const METHODS = {
     'Run test images (or .npy inputs) through one or more engines (job kind run); several engines are compared.',
   ),
   'profile.start': method(
-    z.strictObject({ engineId: IdSchema, iterations: z.number().int().min(1).max(1_000_000).default(100), warmupIterations: z.number().int().min(0).max(100_000).default(10) }),
+    z.strictObject({
+      engineId: IdSchema,
+      iterations: z.number().int().min(1).max(1_000_000).default(100),
+      warmupIterations: z.number().int().min(0).max(100_000).default(10),
+    }),
     JobStartedSchema,
     'Latency statistics and per-layer times (job kind profile).',
   ),
@@ -663,9 +688,17 @@ export const METHODS = {
     JobStartedSchema,
     'Write an .engine (needs engineId), .onnx, .wts, Python or C++ file (job kind export).',
   ),
-  'images.preview': method(z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema }), ImagePreviewSchema, 'The image as the network will see it.'),
+  'images.preview': method(
+    z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema }),
+    ImagePreviewSchema,
+    'The image as the network will see it.',
+  ),
   'jobs.list': method(EmptySchema, z.object({ jobs: z.array(JobInfoSchema) }), 'Queued and running jobs.'),
-  'jobs.cancel': method(z.strictObject({ jobId: IdSchema }), z.object({ status: JobStatusSchema }), 'Cancel a queued or running job; its job.finished event follows.'),
+  'jobs.cancel': method(
+    z.strictObject({ jobId: IdSchema }),
+    z.object({ status: JobStatusSchema }),
+    'Cancel a queued or running job; its job.finished event follows.',
+  ),
   'settings.get': method(EmptySchema, SettingsSchema, 'The settings.'),
   'settings.update': method(z.strictObject({ patch: SettingsPatchSchema }), SettingsSchema, 'Change some settings; returns them all.'),
 } satisfies Record<MethodName, MethodSpec>;
@@ -765,7 +798,12 @@ export interface ValidRequest<M extends MethodName = MethodName> {
  */
 export function validateRequest(method: unknown, params: unknown): Result<ValidRequest> {
   if (!isMethodName(method)) {
-    return fail(protocolError('api.method.unknown', `The request method ${quote(method)} is not part of the TRT Studio API; expected one of ${METHOD_NAMES.length} names such as 'project.open'.`));
+    return fail(
+      protocolError(
+        'api.method.unknown',
+        `The request method ${quote(method)} is not part of the TRT Studio API; expected one of ${METHOD_NAMES.length} names such as 'project.open'.`,
+      ),
+    );
   }
   const hostile = findHostileContent(params ?? {});
   if (hostile) return fail(protocolError('api.params.refused', `The request '${method}' was refused: ${hostile}`));
@@ -778,14 +816,20 @@ export function validateRequest(method: unknown, params: unknown): Result<ValidR
 export function validateResult(method: MethodName, value: unknown): Result<unknown> {
   const parsed = METHODS[method].result.safeParse(value);
   if (parsed.success) return ok(parsed.data);
-  return fail(protocolError('api.result.invalid', `The host produced an invalid result for '${method}': ${describeIssues(method, parsed.error.issues, value).replace(/^The request '[^']*' was refused: /, '')}`));
+  return fail(
+    protocolError(
+      'api.result.invalid',
+      `The host produced an invalid result for '${method}': ${describeIssues(method, parsed.error.issues, value).replace(/^The request '[^']*' was refused: /, '')}`,
+    ),
+  );
 }
 
 /** Checks an event payload (used by the client, and by the host before sending). */
 export function validateEvent(event: unknown, payload: unknown): Result<{ event: EventName; payload: unknown }> {
   if (!isEventName(event)) return fail(protocolError('api.event.unknown', `The event ${quote(event)} is not part of the TRT Studio API.`));
   const parsed = EVENTS[event].safeParse(payload);
-  if (!parsed.success) return fail(protocolError('api.event.invalid', `The event '${event}' has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`));
+  if (!parsed.success)
+    return fail(protocolError('api.event.invalid', `The event '${event}' has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`));
   return ok({ event, payload: parsed.data });
 }
 
@@ -820,7 +864,10 @@ export type HostMessage =
  * Parses one text frame from a client. On failure `id` is the request id when it could be read,
  * so the host can answer that request instead of leaving it hanging.
  */
-export function parseClientMessage(text: string, maxBytes = MAX_MESSAGE_BYTES): { ok: true; id: number; method: unknown; params: unknown } | { ok: false; id?: number; diagnostics: Diagnostic[] } {
+export function parseClientMessage(
+  text: string,
+  maxBytes = MAX_MESSAGE_BYTES,
+): { ok: true; id: number; method: unknown; params: unknown } | { ok: false; id?: number; diagnostics: Diagnostic[] } {
   if (text.length > maxBytes) {
     return { ok: false, diagnostics: [protocolError('api.message.tooLarge', `A message of ${text.length} characters was refused; the limit is ${maxBytes}.`)] };
   }
@@ -832,9 +879,11 @@ export function parseClientMessage(text: string, maxBytes = MAX_MESSAGE_BYTES): 
   }
   const parsed = ClientMessageSchema.safeParse(raw);
   if (!parsed.success) {
-    const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as { id?: unknown }).id) ? ((raw as { id: number }).id) : undefined;
+    const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as { id?: unknown }).id) ? (raw as { id: number }).id : undefined;
     const message = `A message was refused: expected {"type":"request","id":<integer>,"method":<name>,"params":{...}}; found ${quote(raw)}.`;
-    return id === undefined ? { ok: false, diagnostics: [protocolError('api.message.shape', message)] } : { ok: false, id, diagnostics: [protocolError('api.message.shape', message)] };
+    return id === undefined
+      ? { ok: false, diagnostics: [protocolError('api.message.shape', message)] }
+      : { ok: false, id, diagnostics: [protocolError('api.message.shape', message)] };
   }
   return { ok: true, id: parsed.data.id, method: parsed.data.method, params: parsed.data.params };
 }
@@ -880,13 +929,21 @@ export function createHostApi(transport: HostTransport, kind: 'electron' | 'web'
       try {
         raw = await transport.request(method, params);
       } catch (e) {
-        return fail({ severity: 'error', code: 'host.disconnected', message: `The request '${method}' could not reach the host: ${e instanceof Error ? e.message : String(e)}.` });
+        return fail({
+          severity: 'error',
+          code: 'host.disconnected',
+          message: `The request '${method}' could not reach the host: ${e instanceof Error ? e.message : String(e)}.`,
+        });
       }
       const envelope = ResponseEnvelopeSchema.safeParse(raw);
-      if (!envelope.success) return fail(protocolError('api.response.invalid', `The host answered '${method}' with something that is not a response: ${quote(raw)}.`));
+      if (!envelope.success)
+        return fail(protocolError('api.response.invalid', `The host answered '${method}' with something that is not a response: ${quote(raw)}.`));
       if (!envelope.data.ok) return fail(...envelope.data.diagnostics);
       const value = METHODS[method].result.safeParse(envelope.data.value);
-      if (!value.success) return fail(protocolError('api.result.invalid', describeIssues(method, value.error.issues, envelope.data.value).replace(/^The request/, 'The response to')));
+      if (!value.success)
+        return fail(
+          protocolError('api.result.invalid', describeIssues(method, value.error.issues, envelope.data.value).replace(/^The request/, 'The response to')),
+        );
       return ok(value.data as MethodResult<M>, envelope.data.diagnostics);
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
@@ -974,7 +1031,12 @@ export function webSocketTransport(socket: TextSocket): HostTransport {
  * `job.finished` payload. Start listening before the job could finish: call it right after the start
  * call resolves (the host sends `job.finished` only after answering the start request).
  */
-export function followJob(api: HostApi, jobId: string, onProgress?: (progress: JobProgress) => void, onLog?: (line: string, severity: string) => void): Promise<JobFinished> {
+export function followJob(
+  api: HostApi,
+  jobId: string,
+  onProgress?: (progress: JobProgress) => void,
+  onLog?: (line: string, severity: string) => void,
+): Promise<JobFinished> {
   return new Promise((resolve) => {
     const offProgress = api.on('job.progress', (e) => {
       if (e.jobId === jobId) onProgress?.(e.progress);

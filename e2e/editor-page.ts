@@ -4,7 +4,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { NetworkDocument } from '../core/network/types.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const ARTIFACTS = 'e2e/artifacts';
 
 export async function launchBrowser(): Promise<Browser> {
@@ -106,8 +114,13 @@ export async function canvasCentre(page: Page): Promise<{ x: number; y: number }
 /** Whether every node drawn on the canvas lies inside the visible canvas. */
 export async function allNodesVisible(page: Page): Promise<boolean> {
   const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
-  const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
-  return boxes.length > 0 && boxes.every((b) => b.x >= canvas.x - 1 && b.y >= canvas.y - 1 && b.x + b.w <= canvas.x + canvas.width + 1 && b.y + b.h <= canvas.y + canvas.height + 1);
+  const boxes = await page
+    .locator('.react-flow__node:not(.react-flow__node-groupFrame)')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  return (
+    boxes.length > 0 &&
+    boxes.every((b) => b.x >= canvas.x - 1 && b.y >= canvas.y - 1 && b.x + b.w <= canvas.x + canvas.width + 1 && b.y + b.h <= canvas.y + canvas.height + 1)
+  );
 }
 
 export interface WebHost {
@@ -151,14 +164,18 @@ export function startWebHost(options: { configDir: string; root: string }): Prom
 /** The store's state as plain data, for assertions on what the editor holds. */
 export async function editorState(page: Page): Promise<{ dirty: boolean; filePath: string | undefined; past: number }> {
   return page.evaluate(() => {
-    const s = (window as unknown as { __trtStudio: { store: { getState(): { doc: unknown; savedDoc: unknown; filePath: string | undefined; past: unknown[] } } } }).__trtStudio.store.getState();
+    const s = (
+      window as unknown as { __trtStudio: { store: { getState(): { doc: unknown; savedDoc: unknown; filePath: string | undefined; past: unknown[] } } } }
+    ).__trtStudio.store.getState();
     return { dirty: s.doc !== s.savedDoc, filePath: s.filePath, past: s.past.length };
   });
 }
 
 /** Whether any two drawn layer nodes overlap. */
 export async function nodesOverlap(page: Page): Promise<boolean> {
-  const boxes = await page.locator('.react-flow__node:not(.react-flow__node-groupFrame)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+  const boxes = await page
+    .locator('.react-flow__node:not(.react-flow__node-groupFrame)')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
   return boxes.some((a, i) => boxes.some((b, j) => j > i && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h));
 }
 

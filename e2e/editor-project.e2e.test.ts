@@ -148,7 +148,9 @@ describe('projects', () => {
     // The host writes the recovery file at once for the first change, then at most every 5 s. Only
     // the renamed file counts: a kill before the atomic write's rename leaves the older one.
     const recovery = join(first.configDir, 'recovery');
-    const written = () => existsSync(recovery) && readdirSync(recovery).some((f) => /^[^.].*\.json$/.test(f) && JSON.parse(readFileSync(join(recovery, f), 'utf8')).document?.nodes?.length === 1);
+    const written = () =>
+      existsSync(recovery) &&
+      readdirSync(recovery).some((f) => /^[^.].*\.json$/.test(f) && JSON.parse(readFileSync(join(recovery, f), 'utf8')).document?.nodes?.length === 1);
     await expect.poll(written, { timeout: 15_000 }).toBe(true);
     await page.close();
     await first.host.stop('SIGKILL');
@@ -156,12 +158,20 @@ describe('projects', () => {
     const second = await freshHost(first.configDir);
     const next = await openEditor(browser, second.host.url);
     const offer = next.page.locator('[data-testid=recovery-offer]');
-    await expect.poll(() => offer.textContent()).toMatch(/^Recover unsaved work\?“Untitled”, 1 layers, autosaved (just now|\d+ min ago) \(never saved\), was left by a session that ended without saving\./);
+    await expect
+      .poll(() => offer.textContent())
+      .toMatch(
+        /^Recover unsaved work\?“Untitled”, 1 layers, autosaved (just now|\d+ min ago) \(never saved\), was left by a session that ended without saving\./,
+      );
     await screenshot(next.page, '23-recovery-offer');
     await offer.locator('[data-testid=recovery-restore]').click();
     await expect.poll(async () => (await documentOf(next.page)).nodes.length).toBe(1);
     const restored = await documentOf(next.page);
-    expect({ nodes: restored.nodes, inputs: restored.inputs, edges: restored.edges }).toEqual({ nodes: before.nodes, inputs: before.inputs, edges: before.edges });
+    expect({ nodes: restored.nodes, inputs: restored.inputs, edges: restored.edges }).toEqual({
+      nodes: before.nodes,
+      inputs: before.inputs,
+      edges: before.edges,
+    });
     expect((await editorState(next.page)).dirty).toBe(true);
     await expect(next.page.locator('[data-testid=doc-title]').textContent()).resolves.toBe('Untitled •');
     await expect(offer.count()).resolves.toBe(0);

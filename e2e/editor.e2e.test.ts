@@ -83,9 +83,9 @@ describe('building a network by hand', () => {
     await expect.poll(async () => (await documentOf(page)).inputs.length).toBe(2);
     // The convolution's input already has a wire: a second one is refused.
     await dragWire(page, { node: 'input', port: 'output' }, { node: 'convolution', port: 'input' });
-    await expect.poll(() => page.locator('[data-testid=notice]').first().textContent()).toBe(
-      "Cannot connect these ports: the input 'input' of 'convolution' already has a wire; an input takes one wire.",
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=notice]').first().textContent())
+      .toBe("Cannot connect these ports: the input 'input' of 'convolution' already has a wire; an input takes one wire.");
     expect((await documentOf(page)).edges).toHaveLength(1);
     await screenshot(page, '03-connection-refused');
   });
@@ -98,9 +98,9 @@ describe('building a network by hand', () => {
     await nodeLocator(page, 'data').click();
     await setField(page, 'dims', '1, 10');
     await dragWire(page, { node: 'data', port: 'output' }, { node: 'convolution', port: 'input' });
-    await expect.poll(() => page.locator('[data-testid=notice]').last().textContent()).toBe(
-      'Cannot connect these ports: convolution: input must be 4-D (NCHW) or 5-D (NCDHW); got [1, 10].',
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=notice]').last().textContent())
+      .toBe('Cannot connect these ports: convolution: input must be 4-D (NCHW) or 5-D (NCDHW); got [1, 10].');
     expect((await documentOf(page)).edges).toHaveLength(0);
   });
 
@@ -240,11 +240,14 @@ describe('editing comforts', () => {
     await expect.poll(() => page.locator('[data-testid=wire-label]').allTextContents()).toEqual(['[1, 3, 224, 224]', '[1, 64, 224, 224]', '[1, 64, 224, 224]']);
     // Laid out in place, left to right, with room between them for the dims labels.
     await expect
-      .poll(async () => {
-        const d = await documentOf(page);
-        const xs = d.nodes.map((n) => d.ui.positions[n.id]!.x);
-        return xs.every((x, i) => i === 0 || x - xs[i - 1]! >= 190 + 100);
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const d = await documentOf(page);
+          const xs = d.nodes.map((n) => d.ui.positions[n.id]!.x);
+          return xs.every((x, i) => i === 0 || x - xs[i - 1]! >= 190 + 100);
+        },
+        { timeout: 15_000 },
+      )
       .toBe(true);
     await screenshot(page, '10-composite-expanded');
     // The expansion is one step.
@@ -292,7 +295,15 @@ describe('editing comforts', () => {
     const problem = page.locator('[data-testid=problem]').first();
     await expect(problem.locator('.problem-node').textContent()).resolves.toBe('pooling');
     await problem.click();
-    await expect.poll(async () => (await documentOf(page)).nodes.length && (await page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected.length))).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await documentOf(page)).nodes.length &&
+          (await page.evaluate(
+            () => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected.length,
+          )),
+      )
+      .toBe(1);
     await expect
       .poll(async () => {
         const [a, b] = [await nodeCentre(page, 'pooling'), await canvasCentre(page)];
@@ -425,7 +436,10 @@ describe('a big network', () => {
     const doc = syntheticGraph(400);
     doc.ui.positions = { in: { x: 0, y: 0 } };
     doc.nodes.forEach((n, i) => (doc.ui.positions[n.id] = { x: ((i + 1) % 20) * 320, y: Math.floor((i + 1) / 20) * 160 }));
-    await page.evaluate((d) => (window as unknown as { __trtStudio: { store: { getState(): { load(doc: unknown): void } } } }).__trtStudio.store.getState().load(d), doc as unknown as Record<string, unknown>);
+    await page.evaluate(
+      (d) => (window as unknown as { __trtStudio: { store: { getState(): { load(doc: unknown): void } } } }).__trtStudio.store.getState().load(d),
+      doc as unknown as Record<string, unknown>,
+    );
     // Fitted, far: every node is a plain block, the wires are the far-wires paths, React Flow has no edges.
     await expect.poll(() => page.locator('.layer-node.plain').count()).toBe(400);
     await expect.poll(() => allNodesVisible(page)).toBe(true);
@@ -443,7 +457,9 @@ describe('a big network', () => {
     await expect.poll(() => page.locator('[data-testid=wire-label]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid=far-wires]').count()).toBe(0);
     const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
-    const detailed = await page.locator('.layer-node:not(.plain):not(.input-node)').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
+    const detailed = await page
+      .locator('.layer-node:not(.plain):not(.input-node)')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
     // Only the layers in (or just beyond) the view draw their names and dims, and every wire drawn has its label.
     expect(detailed.length).toBeGreaterThan(0);
     expect(detailed.length).toBeLessThan(80);

@@ -30,7 +30,9 @@ function startHost(workDir: string): Promise<string> {
     // A config folder of its own, so recovery files and recent lists of the user's real app (or of an
     // earlier run) never show up in the pages under test.
     const configDir = mkdtempSync(join(tmpdir(), 'trt-studio-e2e-config-'));
-    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir, '--config-dir', configDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', '0', '--root', workDir, '--config-dir', configDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     host = child;
     let out = '';
     const timer = setTimeout(() => reject(new Error(`The web host printed no URL within 30 s; it said: ${out}`)), 30_000);

@@ -71,7 +71,11 @@ async function shownOutputValues(): Promise<{ printed: number[]; full: number[] 
 
 /** The class indices of the first result's top-5, in order (from each label's tooltip). */
 async function shownTop5(): Promise<number[]> {
-  const titles = await page.locator('[data-testid=run-result]').first().locator('.wf-top-label').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+  const titles = await page
+    .locator('[data-testid=run-result]')
+    .first()
+    .locator('.wf-top-label')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
   return titles.map((t) => Number(/\(index (\d+)\)$/.exec(t)?.[1]));
 }
 
@@ -237,7 +241,10 @@ describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancel
     await page.click('[data-testid=btn-templates]');
     await page.click('[data-testid=template-resnet18]');
     const discard = page.locator('[data-testid=confirm-discard]');
-    await discard.waitFor({ timeout: 1_500 }).then(() => discard.click(), () => undefined);
+    await discard.waitFor({ timeout: 1_500 }).then(
+      () => discard.click(),
+      () => undefined,
+    );
     await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name), { timeout: 20_000 }).toContain('fc');
     // The last export's download belonged to the network before.
     expect(await page.locator('[data-testid=export-download]').count()).toBe(0);
@@ -264,7 +271,9 @@ describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancel
   it('cancels a run of 150 images midway, says so, and the engine runs again afterwards', async () => {
     const folder = join(workDir, 'many');
     mkdirSync(folder, { recursive: true });
-    const png = await sharp({ create: { width: 224, height: 224, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 224, height: 224, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+      .png()
+      .toBuffer();
     for (let i = 0; i < 150; i++) writeFileSync(join(folder, `copy_${String(i).padStart(3, '0')}.png`), png);
 
     await page.locator('[data-testid=run-panel] button', { hasText: 'Clear' }).click();
@@ -276,10 +285,14 @@ describe('ResNet-18 from its template gives PyTorch’s top-5; a long run cancel
     await page.click('[data-testid=run-start]');
     const cancel = page.locator('[data-testid=run-progress-cancel]:enabled');
     await cancel.waitFor({ timeout: 20_000 });
-    await expect.poll(() => page.locator('[data-testid=run-progress-text]').textContent(), { timeout: 30_000 }).toMatch(/\b[1-9]\d* of 150\b|\b[1-9]\d*\/150\b/);
+    await expect
+      .poll(() => page.locator('[data-testid=run-progress-text]').textContent(), { timeout: 30_000 })
+      .toMatch(/\b[1-9]\d* of 150\b|\b[1-9]\d*\/150\b/);
     await screenshot(page, 'parity-06-run-progress');
     await cancel.click();
-    await expect.poll(() => page.locator('[data-testid=run-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 30_000 }).toContain('The run was cancelled; nothing changed.');
+    await expect
+      .poll(() => page.locator('[data-testid=run-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 30_000 })
+      .toContain('The run was cancelled; nothing changed.');
     expect(await page.locator('[data-testid=run-progress]').count()).toBe(0);
     expect(await page.locator('[data-testid=run-result]').count()).toBe(0);
     await screenshot(page, 'parity-07-run-cancelled');

@@ -20,7 +20,9 @@ const workDir = inject('workDir');
 const DIGITS = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
 /** Sent from "this computer" through the file browser's upload (POST /api/upload), not from the work folder. */
 const UPLOADED = 'digit_06_label1.png';
-const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter((c) => DIGITS.includes(c.file) || c.file === UPLOADED);
+const expected = (JSON.parse(readFileSync('fixtures/digits.json', 'utf8')) as { cases: { file: string; softmax: number[] }[] }).cases.filter(
+  (c) => DIGITS.includes(c.file) || c.file === UPLOADED,
+);
 
 let browser: Browser;
 let page: Page;
@@ -43,7 +45,10 @@ async function newFromTemplate(id: string): Promise<void> {
   await page.click('[data-testid=btn-templates]');
   await page.click(`[data-testid=template-${id}]`);
   const discard = page.locator('[data-testid=confirm-discard]');
-  await discard.waitFor({ timeout: 1_500 }).then(() => discard.click(), () => undefined);
+  await discard.waitFor({ timeout: 1_500 }).then(
+    () => discard.click(),
+    () => undefined,
+  );
 }
 
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
@@ -102,7 +107,9 @@ describe('the whole story in the UI', () => {
     const before = await rows.count();
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
-    expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(/^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/);
+    expect(await page.locator('[data-testid=build-result]').textContent()).toMatch(
+      /^Built lenet5 with Reference runtime \(ONNX Runtime\) in [\d.]+ m?s: engine \S+, [\d.]+ (B|KB|MB)\.$/,
+    );
     await expect.poll(() => rows.count()).toBe(before + 1);
     // Newest first: this build, of this network, on the reference runtime.
     expect(await rows.first().locator('td').nth(1).textContent()).toBe('lenet5');
@@ -151,7 +158,9 @@ describe('the whole story in the UI', () => {
     const nodeName = (await first.locator('td').nth(1).textContent()) ?? '';
     await first.click();
     const doc = await documentOf(page);
-    const selected = await page.evaluate(() => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected);
+    const selected = await page.evaluate(
+      () => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected,
+    );
     expect(selected.map((id) => doc.nodes.find((n) => n.id === id)?.name)).toEqual([nodeName]);
     await screenshot(page, 'workflow-04-profile');
     expect(pageErrors).toEqual([]);
@@ -186,7 +195,9 @@ describe('the whole story in the UI', () => {
     await page.locator('[data-testid=weights-progress-cancel]:enabled').waitFor();
     await screenshot(page, 'workflow-05b-import-progress');
     await page.locator('[data-testid=weights-progress-cancel]:enabled').click();
-    await expect.poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 }).toContain(`The import of ${path} was cancelled; nothing changed.`);
+    await expect
+      .poll(() => page.locator('[data-testid=weights-panel] [data-testid=workflow-diagnostics]').textContent(), { timeout: 20_000 })
+      .toContain(`The import of ${path} was cancelled; nothing changed.`);
     expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5_digits\.wts · 10 tensors/);
   });
 
@@ -207,7 +218,9 @@ describe('the whole story in the UI', () => {
     }
     expect(await page.locator('[data-testid=export-engine]').count()).toBe(0);
     await page.click('[data-testid=export-menu]');
-    expect(await page.locator('[data-testid=export-engine]').getAttribute('title')).toMatch(/^TensorRT is not available here \([^.\n]+\); an \.engine can only be built by TensorRT\.$/);
+    expect(await page.locator('[data-testid=export-engine]').getAttribute('title')).toMatch(
+      /^TensorRT is not available here \([^.\n]+\); an \.engine can only be built by TensorRT\.$/,
+    );
     await screenshot(page, 'workflow-06-export-menu');
     expect(pageErrors).toEqual([]);
   });
@@ -226,7 +239,9 @@ async function colourPhoto(path: string): Promise<void> {
       rgb[i + 1] = inDisc ? 200 : Math.round((y / h) * 255);
       rgb[i + 2] = inDisc ? 40 : 128;
     }
-  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
+  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 describe('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
@@ -270,7 +285,9 @@ describe('a colour photo through ResNet-18 with ImageNet preprocessing', () => {
     await page.waitForSelector('[data-testid=run-result]', { timeout: 60_000 });
     const labels = await page.locator('[data-testid=run-result] .wf-top-label').allTextContents();
     expect(labels).toHaveLength(5);
-    const classNames = readFileSync('assets/imagenet_classes.txt', 'utf8').split('\n').map((l) => l.trim());
+    const classNames = readFileSync('assets/imagenet_classes.txt', 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const label of labels) expect(classNames).toContain(label);
     const shares = (await page.locator('[data-testid=run-result] .wf-top .num').allTextContents()).map((t) => Number(t.replace('%', '')));
     expect([...shares].sort((a, b) => b - a)).toEqual(shares);

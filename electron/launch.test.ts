@@ -14,8 +14,16 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** `node electron/launch.mjs ARGS`, with the Electron package pointed at `electronDir` (ELECTRON_OVERRIDE_DIST_PATH). */
-function launch(args: string[], electronDir: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['electron/launch.mjs', ...args], { cwd: root, env: { ...process.env, ...env, ELECTRON_OVERRIDE_DIST_PATH: electronDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(
+  args: string[],
+  electronDir: string,
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, ['electron/launch.mjs', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, ELECTRON_OVERRIDE_DIST_PATH: electronDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -56,16 +64,22 @@ describe('npm start (electron/launch.mjs)', () => {
   });
 
   // The stand-in binary is a script with a #! line, which Windows cannot run.
-  it.skipIf(process.platform === 'win32')('starts the Electron binary with the app folder and the arguments when it is installed, and exits with its code', async () => {
-    const fake = join(dir, 'fake-electron');
-    await mkdir(fake);
-    const record = join(dir, 'argv.json');
-    await writeFile(join(fake, 'electron'), `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null }));\nprocess.exit(3);\n`);
-    await chmod(join(fake, 'electron'), 0o755);
-    // An inherited ELECTRON_RUN_AS_NODE would make Electron a plain Node and the app would not open.
-    const run = launch(['model.trtstudio', '--weights', 'model.wts'], fake, { ELECTRON_RUN_AS_NODE: '1' });
-    expect(await run.exited).toEqual({ code: 3, signal: null });
-    expect(JSON.parse(await readFile(record, 'utf8'))).toEqual({ argv: [root, 'model.trtstudio', '--weights', 'model.wts'], runAsNode: null });
-    expect(run.output()).not.toContain('browser mode');
-  });
+  it.skipIf(process.platform === 'win32')(
+    'starts the Electron binary with the app folder and the arguments when it is installed, and exits with its code',
+    async () => {
+      const fake = join(dir, 'fake-electron');
+      await mkdir(fake);
+      const record = join(dir, 'argv.json');
+      await writeFile(
+        join(fake, 'electron'),
+        `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ argv: process.argv.slice(2), runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null }));\nprocess.exit(3);\n`,
+      );
+      await chmod(join(fake, 'electron'), 0o755);
+      // An inherited ELECTRON_RUN_AS_NODE would make Electron a plain Node and the app would not open.
+      const run = launch(['model.trtstudio', '--weights', 'model.wts'], fake, { ELECTRON_RUN_AS_NODE: '1' });
+      expect(await run.exited).toEqual({ code: 3, signal: null });
+      expect(JSON.parse(await readFile(record, 'utf8'))).toEqual({ argv: [root, 'model.trtstudio', '--weights', 'model.wts'], runAsNode: null });
+      expect(run.output()).not.toContain('browser mode');
+    },
+  );
 });

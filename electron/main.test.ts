@@ -166,7 +166,11 @@ function ipcEvent(sender: { id: number }, url: string | undefined, isMainFrame =
 }
 
 async function call(method: string, params: unknown, event = ipcEvent(page, 'app://trt-studio/index.html')) {
-  return (await state.ipcHandlers.get('trt-studio:call')!(event, method, params)) as { ok: boolean; value?: Record<string, unknown>; diagnostics?: { code: string; message: string }[] };
+  return (await state.ipcHandlers.get('trt-studio:call')!(event, method, params)) as {
+    ok: boolean;
+    value?: Record<string, unknown>;
+    diagnostics?: { code: string; message: string }[];
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -177,7 +181,12 @@ async function until(condition: () => boolean): Promise<void> {
 
 // A utility process stands in as a forked Node process with the same message and exit surface.
 state.utilityFork = (modulePath, args, options) => {
-  const child = fork(modulePath, args ?? [], { execArgv: options?.execArgv ?? [], env: options?.env, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(modulePath, args ?? [], {
+    execArgv: options?.execArgv ?? [],
+    env: options?.env,
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
     get pid() {
       return child.pid;
@@ -201,7 +210,8 @@ beforeAll(async () => {
     process.argv = argv;
   }
   // main.ts quits on these signals; the test runner must keep its own handling.
-  for (const [signal, before] of signalsBefore) for (const l of process.listeners(signal as NodeJS.Signals)) if (!before.includes(l as Listener)) process.off(signal, l);
+  for (const [signal, before] of signalsBefore)
+    for (const l of process.listeners(signal as NodeJS.Signals)) if (!before.includes(l as Listener)) process.off(signal, l);
   await until(() => state.windows.length === 1 && state.menu !== undefined);
   page = state.windows[0]!.webContents;
 });
@@ -216,7 +226,9 @@ describe('the Electron main process', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(String(prefs.preload)).toMatch(/electron-preload\.cjs$/);
     expect(page.url).toBe('app://trt-studio/index.html');
-    expect(state.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } }]);
+    expect(state.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+    ]);
   });
 
   it('blocks navigation, new windows and requests outside the app', () => {
@@ -226,7 +238,8 @@ describe('the Electron main process', () => {
     expect(prevented).toBe(2);
     expect(page.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     const answers: boolean[] = [];
-    for (const url of ['https://cdn.example/x.js', 'file:///etc/passwd', 'app://trt-studio/assets/a.js']) state.beforeRequest!({ url }, (r) => answers.push(r.cancel));
+    for (const url of ['https://cdn.example/x.js', 'file:///etc/passwd', 'app://trt-studio/assets/a.js'])
+      state.beforeRequest!({ url }, (r) => answers.push(r.cancel));
     expect(answers).toEqual([true, true, false]);
     const granted: boolean[] = [];
     state.permissionRequest!(page, 'media', (g: boolean) => granted.push(g));
@@ -265,7 +278,10 @@ describe('the Electron main process', () => {
       [ipcEvent(new fake.FakeContents(), 'app://trt-studio/index.html'), 'the message did not come from the TRT Studio window'],
     ] as const;
     for (const [event, why] of cases) {
-      expect(await call('host.capabilities', {}, event)).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'host.senderRefused', message: `The request was refused: ${why}.` }] });
+      expect(await call('host.capabilities', {}, event)).toEqual({
+        ok: false,
+        diagnostics: [{ severity: 'error', code: 'host.senderRefused', message: `The request was refused: ${why}.` }],
+      });
     }
   });
 
@@ -280,7 +296,10 @@ describe('the Electron main process', () => {
     state.nextOpenPaths = [];
     expect(await call('dialog.open', { purpose: 'project' })).toEqual({ ok: true, value: { paths: [] } });
     state.nextSavePath = join(dir, 'models', 'lenet5');
-    expect(await call('dialog.save', { purpose: 'project', defaultName: 'lenet5.trtstudio' })).toEqual({ ok: true, value: { path: join(dir, 'models', 'lenet5.trtstudio') } });
+    expect(await call('dialog.save', { purpose: 'project', defaultName: 'lenet5.trtstudio' })).toEqual({
+      ok: true,
+      value: { path: join(dir, 'models', 'lenet5.trtstudio') },
+    });
   });
 
   it('opens dropped files it knows (projects first) and says which it does not', async () => {
@@ -288,7 +307,10 @@ describe('the Electron main process', () => {
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), ['/m/lenet5.wts', '/m/notes.txt', '/m/lenet5.trtstudio']);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: ['/m/lenet5.trtstudio', '/m/lenet5.wts'], source: 'drop' }]]);
     await until(() => state.messageBoxes.length > 0);
-    expect(state.messageBoxes.at(-1)).toMatchObject({ type: 'info', message: expect.stringMatching(/^TRT Studio cannot open "notes.txt"; it opens \.trtstudio, \.wts/) });
+    expect(state.messageBoxes.at(-1)).toMatchObject({
+      type: 'info',
+      message: expect.stringMatching(/^TRT Studio cannot open "notes.txt"; it opens \.trtstudio, \.wts/),
+    });
     page.sent.length = 0;
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'https://evil.example/'), ['/m/a.wts']);
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), 'not a list');
@@ -298,7 +320,9 @@ describe('the Electron main process', () => {
   it('has the File, Edit, View, Network and Help menu; its items send menu commands', () => {
     const template = state.menu!.template;
     const labels = template.map((m) => m.label ?? m.role);
-    expect(labels).toEqual(process.platform === 'darwin' ? ['TRT Studio', 'File', 'Edit', 'View', 'Network', 'windowMenu', 'Help'] : ['File', 'Edit', 'View', 'Network', 'Help']);
+    expect(labels).toEqual(
+      process.platform === 'darwin' ? ['TRT Studio', 'File', 'Edit', 'View', 'Network', 'windowMenu', 'Help'] : ['File', 'Edit', 'View', 'Network', 'Help'],
+    );
     const file = template.find((m) => m.label === 'File')!.submenu!;
     const save = file.find((m) => m.label === 'Save')!;
     expect(save).toMatchObject({ accelerator: 'CmdOrCtrl+S', registerAccelerator: false });
@@ -310,12 +334,25 @@ describe('the Electron main process', () => {
       ['trt-studio:event', 'menu.command', { command: 'file.save' }],
       ['trt-studio:event', 'menu.command', { command: 'network.build' }],
     ]);
-    expect(template.find((m) => m.label === 'Edit')!.submenu!.filter((m) => m.role).map((m) => m.role)).toEqual(['cut', 'copy', 'paste']);
+    expect(
+      template
+        .find((m) => m.label === 'Edit')!
+        .submenu!.filter((m) => m.role)
+        .map((m) => m.role),
+    ).toEqual(['cut', 'copy', 'paste']);
   });
 
   it('lists a saved project under Open Recent', async () => {
     const path = join(dir, 'models', 'tiny.trtstudio');
-    const document = { name: 'Tiny', inputs: [], nodes: [], edges: [], outputs: [], bindings: {}, ui: { positions: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } } };
+    const document = {
+      name: 'Tiny',
+      inputs: [],
+      nodes: [],
+      edges: [],
+      outputs: [],
+      bindings: {},
+      ui: { positions: {}, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
+    };
     expect((await call('project.save', { path, document })).ok).toBe(true);
     const recentItems = () => state.menu!.template.find((m) => m.label === 'File')!.submenu!.find((m) => m.label === 'Open Recent')!.submenu!;
     await until(() => recentItems().some((m) => m.label?.endsWith(path) ?? false));

@@ -5,7 +5,20 @@
  * without Electron lives in shell/ and is tested there. Accepts the same arguments as `trt-studio
  * serve` (`[PROJECT.trtstudio] [--weights FILE.wts] [--root FOLDER]... [--config-dir FOLDER]`).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  utilityProcess,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+  type WebContents,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +72,11 @@ if (!launch.ok) {
   });
   app.on('second-instance', (_event, argv, workingDirectory) => {
     const args = parseLaunchArgs(userArguments(argv, process.defaultApp === true), 'electron');
-    if (args.ok) openFiles([args.value.projectPath, args.value.weightsPath].filter((p): p is string => p !== undefined).map((p) => resolve(workingDirectory, p)), 'secondInstance');
+    if (args.ok)
+      openFiles(
+        [args.value.projectPath, args.value.weightsPath].filter((p): p is string => p !== undefined).map((p) => resolve(workingDirectory, p)),
+        'secondInstance',
+      );
     if (window) {
       if (window.isMinimized()) window.restore();
       window.focus();
@@ -132,7 +149,10 @@ async function start(args: LaunchArgs): Promise<void> {
 
 /** The command line's project and weights, plus a project or weights file the OS handed over before start. */
 function startupState(args: LaunchArgs): StartupState {
-  const state: StartupState = { ...(args.projectPath ? { projectPath: resolve(args.projectPath) } : {}), ...(args.weightsPath ? { weightsPath: resolve(args.weightsPath) } : {}) };
+  const state: StartupState = {
+    ...(args.projectPath ? { projectPath: resolve(args.projectPath) } : {}),
+    ...(args.weightsPath ? { weightsPath: resolve(args.weightsPath) } : {}),
+  };
   for (const { path, kind } of classifyFiles(openedBeforeReady).open) {
     if (kind === 'project' && !state.projectPath) state.projectPath = path;
     else if (kind === 'weights' && !state.weightsPath) state.weightsPath = path;
@@ -206,7 +226,11 @@ function refusal(event: IpcMainEvent | IpcMainInvokeEvent): string | undefined {
     // Reading senderFrame after the frame navigated or was destroyed can throw.
     frame = null;
   }
-  return senderRefusal({ url: frame?.url, isMainFrame: frame !== null && frame.parent === null, fromAppWindow: window !== undefined && !window.isDestroyed() && event.sender === window.webContents });
+  return senderRefusal({
+    url: frame?.url,
+    isMainFrame: frame !== null && frame.parent === null,
+    fromAppWindow: window !== undefined && !window.isDestroyed() && event.sender === window.webContents,
+  });
 }
 
 async function onCall(event: IpcMainInvokeEvent, method: unknown, params: unknown): Promise<Result<unknown>> {
@@ -224,7 +248,8 @@ async function onCall(event: IpcMainInvokeEvent, method: unknown, params: unknow
 function onDrop(event: IpcMainEvent, paths: unknown): void {
   const why = refusal(event);
   if (why) return log.warn(`Refused dropped files: ${why}.`);
-  if (!Array.isArray(paths) || paths.length > MAX_DROPPED || !paths.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 4096)) return log.warn('Refused a drop message that is not a list of paths.');
+  if (!Array.isArray(paths) || paths.length > MAX_DROPPED || !paths.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 4096))
+    return log.warn('Refused a drop message that is not a list of paths.');
   openFiles(paths as string[], 'drop');
 }
 
@@ -271,7 +296,12 @@ function toElectronMenu(entries: readonly MenuEntry[]): MenuItemConstructorOptio
   return entries.map((entry): MenuItemConstructorOptions => {
     switch (entry.type) {
       case 'command':
-        return { label: entry.label, registerAccelerator: entry.registerAccelerator, ...(entry.accelerator ? { accelerator: entry.accelerator } : {}), click: () => sendMenuCommand(entry.command) };
+        return {
+          label: entry.label,
+          registerAccelerator: entry.registerAccelerator,
+          ...(entry.accelerator ? { accelerator: entry.accelerator } : {}),
+          click: () => sendMenuCommand(entry.command),
+        };
       case 'role':
         return { role: entry.role, ...(entry.label ? { label: entry.label } : {}) };
       case 'openRecent':

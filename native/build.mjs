@@ -42,7 +42,18 @@ if (cmakeCheck.error || cmakeCheck.status !== 0) {
 }
 
 // rebuild: a fresh configure each time, so a TensorRT installed (or removed) since the last build is seen.
-const args = [cmakeJs, 'rebuild', '--directory', nativeDir, '--out', buildDir, '--log-level', 'warn', '--parallel', String(Number(process.env.TRT_STUDIO_NATIVE_JOBS ?? 2))];
+const args = [
+  cmakeJs,
+  'rebuild',
+  '--directory',
+  nativeDir,
+  '--out',
+  buildDir,
+  '--log-level',
+  'warn',
+  '--parallel',
+  String(Number(process.env.TRT_STUDIO_NATIVE_JOBS ?? 2)),
+];
 // Pass the TensorRT search hints through explicitly so a stale CMake cache cannot hide a change.
 for (const name of ['TENSORRT_ROOT', 'TRT_INCLUDE_DIR', 'TRT_LIB_DIR']) {
   if (process.env[name]) args.push(`--CD${name}=${process.env[name]}`);

@@ -39,7 +39,9 @@ describe.each(['lenet5', 'resnet18'])('%s', (name) => {
     const text = unwrap(generatePython(program));
     expectGolden(`${name}.py`, text);
     expect(unwrap(generatePython(templateProgram(name)))).toBe(text);
-    execFileSync('python3', ['-m', 'py_compile', join(GOLDEN, `${name}.py`)], { env: { ...process.env, PYTHONPYCACHEPREFIX: mkdtempSync(join(tmpdir(), 'pyc-')) } });
+    execFileSync('python3', ['-m', 'py_compile', join(GOLDEN, `${name}.py`)], {
+      env: { ...process.env, PYTHONPYCACHEPREFIX: mkdtempSync(join(tmpdir(), 'pyc-')) },
+    });
   });
 
   test('C++ and CMakeLists match the golden files', () => {
@@ -52,9 +54,13 @@ describe.each(['lenet5', 'resnet18'])('%s', (name) => {
     const cuda = ['/usr/local/cuda/include', '/usr/include'].find((dir) => existsSync(join(dir, 'cuda_runtime_api.h')));
     expect(cuda, 'cuda_runtime_api.h not found in /usr/local/cuda/include or /usr/include').toBeDefined();
     // A full compile (no link): unused-function warnings come from passes -fsyntax-only skips.
-    execFileSync('g++', ['-std=c++17', '-c', '-o', '/dev/null', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda!, join(GOLDEN, `${name}.cpp`)], {
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'g++',
+      ['-std=c++17', '-c', '-o', '/dev/null', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda!, join(GOLDEN, `${name}.cpp`)],
+      {
+        stdio: 'pipe',
+      },
+    );
   });
 });
 
@@ -85,14 +91,19 @@ describe('generated code', () => {
     if (!py.ok) {
       expect(py.diagnostics[0]!.code).toBe('codegen.op.unknown');
       expect(py.diagnostics[0]!.nodeId).toBe('n2');
-      expect(py.diagnostics[0]!.message).toMatch(/^Layer 'relu1' uses 'addFullyConnected', which code generation does not implement; supported: addActivation, /);
+      expect(py.diagnostics[0]!.message).toMatch(
+        /^Layer 'relu1' uses 'addFullyConnected', which code generation does not implement; supported: addActivation, /,
+      );
     }
     expect(generateCpp(program).ok).toBe(false);
   });
 
   test('a dynamic input gets an optimization profile in both languages', () => {
     const base = templateProgram('lenet5');
-    const program: TrtProgram = { ...base, inputs: [{ ...base.inputs[0]!, dims: [-1, 1, 32, 32], profile: { min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [8, 1, 32, 32] } }] };
+    const program: TrtProgram = {
+      ...base,
+      inputs: [{ ...base.inputs[0]!, dims: [-1, 1, 32, 32], profile: { min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [8, 1, 32, 32] } }],
+    };
     expect(unwrap(generatePython(program))).toContain('profile.set_shape("data", (1, 1, 32, 32), (4, 1, 32, 32), (8, 1, 32, 32))');
     const cpp = unwrap(generateCpp(program));
     expect(cpp).toContain('profile->setDimensions("data", OptProfileSelector::kMAX, dims({8, 1, 32, 32}));');
@@ -104,13 +115,23 @@ describe('programForCodegen', () => {
   test('with the .wts names it prints the golden program; without, required slots read their PyTorch names and optional convolution biases stay empty', () => {
     const doc = buildTemplate('lenet5')!;
     const names = templateProgram('lenet5').weights.map((w) => (w.recipe.kind === 'tensor' ? { name: w.recipe.tensor, count: w.count } : undefined));
-    const withFile = programForCodegen(doc, names.filter((n) => n !== undefined));
+    const withFile = programForCodegen(
+      doc,
+      names.filter((n) => n !== undefined),
+    );
     if (!withFile.ok) throw new Error(withFile.diagnostics[0]!.message);
     expect(unwrap(generatePython(withFile.value))).toBe(readFileSync(join(GOLDEN, 'lenet5.py'), 'utf8'));
     const alone = programForCodegen(doc);
     if (!alone.ok) throw new Error(alone.diagnostics[0]!.message);
     expect(alone.value.weights.map((w) => (w.recipe.kind === 'tensor' ? w.recipe.tensor : w.recipe.kind))).toEqual([
-      'conv1.weight', 'conv2.weight', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias', 'fc3.weight', 'fc3.bias',
+      'conv1.weight',
+      'conv2.weight',
+      'fc1.weight',
+      'fc1.bias',
+      'fc2.weight',
+      'fc2.bias',
+      'fc3.weight',
+      'fc3.bias',
     ]);
   });
 
@@ -136,14 +157,20 @@ describe('generated Python weights', () => {
   test.skipIf(!HAS_NUMPY)('resnet18: the script recomputes every weight bit for bit as the lowering did (skipped without numpy)', () => {
     const entries = TORCHVISION_STATE_DICTS['resnet18']!;
     const values = new Map(entries.map(([name, shape]) => [name, formulaTensor(name, shape)]));
-    const doc = autoBindWeights(buildTemplate('resnet18')!, entries.map(([name, shape]) => ({ name, count: shape.reduce((a, b) => a * b, 1) })));
+    const doc = autoBindWeights(
+      buildTemplate('resnet18')!,
+      entries.map(([name, shape]) => ({ name, count: shape.reduce((a, b) => a * b, 1) })),
+    );
     const lowered = lowerToProgram(doc, (name) => values.get(name));
     if (!lowered.ok) throw new Error(lowered.diagnostics[0]!.message);
     const dir = mkdtempSync(join(tmpdir(), 'codegen-py-'));
     writeFileSync(join(dir, 'resnet18.wts'), encodeWtsBytes(entries.map(([name]) => ({ name, values: values.get(name)! }))));
     writeFileSync(join(dir, 'build_resnet18.py'), unwrap(generatePython(lowered.value.program)));
     mkdirSync(join(dir, 'tensorrt'));
-    writeFileSync(join(dir, 'tensorrt', '__init__.py'), '"""TEST DOUBLE of the tensorrt module: only what the weight code reads."""\n__version__ = "10.16.0"\n\n\nclass DataType:\n    FLOAT = "FLOAT"\n    HALF = "HALF"\n');
+    writeFileSync(
+      join(dir, 'tensorrt', '__init__.py'),
+      '"""TEST DOUBLE of the tensorrt module: only what the weight code reads."""\n__version__ = "10.16.0"\n\n\nclass DataType:\n    FLOAT = "FLOAT"\n    HALF = "HALF"\n',
+    );
     const script = [
       'import hashlib, importlib.util, sys',
       `sys.path.insert(0, ${JSON.stringify(dir)})`,
@@ -155,7 +182,12 @@ describe('generated Python weights', () => {
     ].join('\n');
     const printed = execFileSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     const expected = [...lowered.value.weights]
-      .map(([id, data]) => `${id} ${createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex')}`)
+      .map(
+        ([id, data]) =>
+          `${id} ${createHash('sha256')
+            .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+            .digest('hex')}`,
+      )
       .sort();
     expect(printed.trim().split('\n')).toEqual(expected);
     expect(lowered.value.program.weights.some((w) => w.recipe.kind === 'batchNormShift')).toBe(true);
@@ -176,7 +208,11 @@ describe('every op', () => {
     const py = unwrap(generatePython(program));
     const cpp = unwrap(generateCpp(program));
     for (const op of CODEGEN_OPS) {
-      const snake = op.replace(/^add/, 'add_').replace(/Nd$/, '_nd').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+      const snake = op
+        .replace(/^add/, 'add_')
+        .replace(/Nd$/, '_nd')
+        .replace(/([a-z])([A-Z])/g, '$1_$2')
+        .toLowerCase();
       expect(cpp, op).toMatch(new RegExp(`network\\.${op}(Nd)?\\(`));
       expect(py, op).toMatch(new RegExp(`network\\.(${snake}|add_\\w+)\\(`));
     }
@@ -187,13 +223,20 @@ describe('every op', () => {
     execFileSync('python3', ['-m', 'py_compile', join(dir, 'every_op.py')], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir } });
   });
 
-  test.skipIf(!TRT_INCLUDE_DIR)('the C++ compiles against TRT_INCLUDE_DIR, or stops at the #error naming the newest op the headers lack (skipped when unset)', () => {
-    const cuda = ['/usr/local/cuda/include', '/usr/include'].find((d) => existsSync(join(d, 'cuda_runtime_api.h')))!;
-    const dir = mkdtempSync(join(tmpdir(), 'codegen-every-'));
-    writeFileSync(join(dir, 'every_op.cpp'), unwrap(generateCpp(program)));
-    const compile = () =>
-      execFileSync('g++', ['-std=c++17', '-c', '-o', '/dev/null', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda, join(dir, 'every_op.cpp')], { stdio: 'pipe' });
-    if (headerVersion(TRT_INCLUDE_DIR!) >= 1015) compile();
-    else expect(compile).toThrow(/needs TensorRT 10\.15 or newer/);
-  });
+  test.skipIf(!TRT_INCLUDE_DIR)(
+    'the C++ compiles against TRT_INCLUDE_DIR, or stops at the #error naming the newest op the headers lack (skipped when unset)',
+    () => {
+      const cuda = ['/usr/local/cuda/include', '/usr/include'].find((d) => existsSync(join(d, 'cuda_runtime_api.h')))!;
+      const dir = mkdtempSync(join(tmpdir(), 'codegen-every-'));
+      writeFileSync(join(dir, 'every_op.cpp'), unwrap(generateCpp(program)));
+      const compile = () =>
+        execFileSync(
+          'g++',
+          ['-std=c++17', '-c', '-o', '/dev/null', '-Wall', '-Wextra', '-Werror', '-isystem', TRT_INCLUDE_DIR!, '-isystem', cuda, join(dir, 'every_op.cpp')],
+          { stdio: 'pipe' },
+        );
+      if (headerVersion(TRT_INCLUDE_DIR!) >= 1015) compile();
+      else expect(compile).toThrow(/needs TensorRT 10\.15 or newer/);
+    },
+  );
 });

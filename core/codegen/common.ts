@@ -86,28 +86,43 @@ export function checkProgram(program: TrtProgram): Diagnostic[] {
   for (const op of program.ops) {
     if (!CODEGEN_OPS.includes(op.op)) {
       diagnostics.push(
-        error('codegen.op.unknown', `Layer '${op.layerName}' uses '${op.op}', which code generation does not implement; supported: ${CODEGEN_OPS.join(', ')}.`, {
-          nodeId: op.nodeId,
-        }),
+        error(
+          'codegen.op.unknown',
+          `Layer '${op.layerName}' uses '${op.op}', which code generation does not implement; supported: ${CODEGEN_OPS.join(', ')}.`,
+          {
+            nodeId: op.nodeId,
+          },
+        ),
       );
       continue;
     }
     for (const [port, tensor] of Object.entries(op.inputs))
       if (!known.has(tensor))
         diagnostics.push(
-          error('codegen.tensor.unknown', `Layer '${op.layerName}' reads tensor '${tensor}' on input '${port}', which no earlier op or network input produces.`, {
-            nodeId: op.nodeId,
-            field: port,
-          }),
+          error(
+            'codegen.tensor.unknown',
+            `Layer '${op.layerName}' reads tensor '${tensor}' on input '${port}', which no earlier op or network input produces.`,
+            {
+              nodeId: op.nodeId,
+              field: port,
+            },
+          ),
         );
     for (const [slot, id] of Object.entries(op.weights))
       if (!weights.has(id))
-        diagnostics.push(error('codegen.weight.unknown', `Layer '${op.layerName}' uses weight '${id}' in slot '${slot}', which the program does not define.`, { nodeId: op.nodeId, field: slot }));
+        diagnostics.push(
+          error('codegen.weight.unknown', `Layer '${op.layerName}' uses weight '${id}' in slot '${slot}', which the program does not define.`, {
+            nodeId: op.nodeId,
+            field: slot,
+          }),
+        );
     for (const tensor of Object.values(op.outputs)) known.add(tensor);
   }
   for (const output of program.outputs)
     if (!known.has(output.tensor))
-      diagnostics.push(error('codegen.output.unknown', `Network output '${output.name}' reads tensor '${output.tensor}', which no op produces.`, { field: output.name }));
+      diagnostics.push(
+        error('codegen.output.unknown', `Network output '${output.name}' reads tensor '${output.tensor}', which no op produces.`, { field: output.name }),
+      );
   return diagnostics;
 }
 
@@ -184,26 +199,30 @@ export class OpParams {
 
   num(name: string): number {
     const value = this.get(name);
-    if (typeof value !== 'number') throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a number; got ${JSON.stringify(value)}.`);
+    if (typeof value !== 'number')
+      throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a number; got ${JSON.stringify(value)}.`);
     return value;
   }
 
   bool(name: string): boolean {
     const value = this.get(name);
-    if (typeof value !== 'boolean') throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be true or false; got ${JSON.stringify(value)}.`);
+    if (typeof value !== 'boolean')
+      throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be true or false; got ${JSON.stringify(value)}.`);
     return value;
   }
 
   str(name: string): string {
     const value = this.get(name);
-    if (typeof value !== 'string') throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a name; got ${JSON.stringify(value)}.`);
+    if (typeof value !== 'string')
+      throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a name; got ${JSON.stringify(value)}.`);
     return value;
   }
 
   /** An enum parameter, checked to be an identifier so it can be printed after `trt.X.` / `X::k`. */
   enumName(name: string): string {
     const value = this.str(name);
-    if (!/^[A-Z][A-Z0-9_]*$/.test(value)) throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' is '${value}', which is not a TensorRT enum name.`);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(value))
+      throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' is '${value}', which is not a TensorRT enum name.`);
     return value;
   }
 
@@ -216,7 +235,8 @@ export class OpParams {
 
   nums(name: string): number[] {
     const value = this.get(name);
-    if (!Array.isArray(value)) throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a list of numbers; got ${JSON.stringify(value)}.`);
+    if (!Array.isArray(value))
+      throw new Error(`Layer '${this.op.layerName}' (${this.op.op}): parameter '${name}' must be a list of numbers; got ${JSON.stringify(value)}.`);
     return value;
   }
 }
@@ -224,7 +244,8 @@ export class OpParams {
 /** A possibly negative axis made non-negative for a tensor of `rank`; out of range throws naming the layer. */
 export function normaliseAxis(op: ProgramOp, axis: number, rank: number, field: string): number {
   const value = axis < 0 ? axis + rank : axis;
-  if (value < 0 || value >= rank) throw new Error(`Layer '${op.layerName}' (${op.op}): axis ${axis} in '${field}' is out of range for a tensor of rank ${rank}.`);
+  if (value < 0 || value >= rank)
+    throw new Error(`Layer '${op.layerName}' (${op.op}): axis ${axis} in '${field}' is out of range for a tensor of rank ${rank}.`);
   return value;
 }
 

@@ -20,7 +20,8 @@ export function everyOpProgram(): TrtProgram {
   // addGather (the bridge's legacy form) has no catalog entry; it is described here.
   const legacyGather = { params: [], inputs: [{ name: 'data' }, { name: 'indices' }], outputs: [{ name: 'output' }] };
   const ops = CODEGEN_OPS.map((type, i) => {
-    const spec: { params: Parameters<typeof completeParams>[0]; inputs: { name: string; variadic?: boolean }[]; outputs: { name: string }[] } = getLayerSpec(type) ?? legacyGather;
+    const spec: { params: Parameters<typeof completeParams>[0]; inputs: { name: string; variadic?: boolean }[]; outputs: { name: string }[] } =
+      getLayerSpec(type) ?? legacyGather;
     const inputs: Record<string, string> = {};
     for (const port of spec.inputs) {
       if (port.variadic) for (const k of [0, 1]) inputs[`${port.name}.${k}`] = 'data';
@@ -46,4 +47,3 @@ export function everyOpProgram(): TrtProgram {
     weights: [{ id: 'w0', recipe: { kind: 'tensor', tensor: 'w' }, count: 1, shape: [1] }],
   };
 }
-

@@ -26,7 +26,9 @@ export function programForCodegen(doc: NetworkDocument, tensors?: readonly Weigh
     bound = binding.doc;
   } else {
     const names = doc.nodes.flatMap((node) =>
-      (shapes.nodes[node.id]?.weights ?? []).filter((slot) => !slot.optional).map((slot) => ({ name: torchTensorName(node.name, slot), count: slot.count ?? 0 })),
+      (shapes.nodes[node.id]?.weights ?? [])
+        .filter((slot) => !slot.optional)
+        .map((slot) => ({ name: torchTensorName(node.name, slot), count: slot.count ?? 0 })),
     );
     bound = autoBindWeights(doc, names, shapes);
   }

@@ -70,7 +70,11 @@ describe.skipIf(!HAS_NUMPY)('generated Python against the TensorRT test double (
     expect(recorded.layers[0]!.args).toEqual([{ tensor: 'data' }, 6, [5, 5], { weights: 'float32', count: 150 }, { weights: 'float32', count: 6 }]);
     expect(recorded.layers.find((l) => l.attributes['name'] === 'softmax')!.attributes['axes']).toBe(2);
     expect(recorded.outputs).toEqual([{ name: 'prob', dtype: 'DataType.FLOAT' }]);
-    expect(recorded.config).toEqual({ memory_pool_limits: { 'MemoryPoolType.WORKSPACE': 64 * 2 ** 20 }, profiling_verbosity: 'ProfilingVerbosity.DETAILED', profiles: [] });
+    expect(recorded.config).toEqual({
+      memory_pool_limits: { 'MemoryPoolType.WORKSPACE': 64 * 2 ** 20 },
+      profiling_verbosity: 'ProfilingVerbosity.DETAILED',
+      profiles: [],
+    });
   });
 
   test('lenet5 --fp16: the input cast to HALF, every weight float16, the output cast back to FLOAT', () => {
@@ -108,8 +112,19 @@ describe.skipIf(!HAS_NUMPY)('generated Python against the TensorRT test double (
   });
 
   test('a dynamic input gets its optimization profile', () => {
-    const dynamic: TrtProgram = { ...program, inputs: [{ ...program.inputs[0]!, dims: [-1, 1, 32, 32], profile: { min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [8, 1, 32, 32] } }] };
+    const dynamic: TrtProgram = {
+      ...program,
+      inputs: [{ ...program.inputs[0]!, dims: [-1, 1, 32, 32], profile: { min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [8, 1, 32, 32] } }],
+    };
     const { recorded } = runScript(dynamic, ['--weights', LENET_WTS]);
-    expect(recorded.config.profiles).toEqual([{ data: [[1, 1, 32, 32], [4, 1, 32, 32], [8, 1, 32, 32]] }]);
+    expect(recorded.config.profiles).toEqual([
+      {
+        data: [
+          [1, 1, 32, 32],
+          [4, 1, 32, 32],
+          [8, 1, 32, 32],
+        ],
+      },
+    ]);
   });
 });

@@ -19,10 +19,13 @@ export function templateProgram(name: string): TrtProgram {
   if (!doc0) throw new Error(`No template '${name}'.`);
   const shapes = inferShapes(doc0);
   const counts = new Map<string, number>();
-  for (const node of doc0.nodes)
-    for (const slot of shapes.nodes[node.id]?.weights ?? []) counts.set(torchTensorName(node.name, slot), slot.count ?? 0);
+  for (const node of doc0.nodes) for (const slot of shapes.nodes[node.id]?.weights ?? []) counts.set(torchTensorName(node.name, slot), slot.count ?? 0);
   const present = [...counts].filter(([tensor]) => !tensors || tensors.includes(tensor));
-  const doc = autoBindWeights(doc0, present.map(([tensor, count]) => ({ name: tensor, count })), shapes);
+  const doc = autoBindWeights(
+    doc0,
+    present.map(([tensor, count]) => ({ name: tensor, count })),
+    shapes,
+  );
   const lowered = lowerToProgram(doc, (tensor) => {
     const count = counts.get(tensor);
     return count === undefined ? undefined : new Float32Array(count);

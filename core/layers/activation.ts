@@ -29,7 +29,12 @@ export const addActivation: PrimitiveSpec = {
   doc: 'Elementwise activation function; alpha and beta are used only where the formula names them.',
   params: [
     { name: 'type', kind: 'enum', enumType: 'ActivationType', values: ACTIVATION_TYPES, default: 'RELU', doc: 'The activation function.' },
-    { name: 'alpha', kind: 'float', default: 0, doc: 'α in the formula (LEAKY_RELU slope, ELU, SELU, SOFTPLUS, CLIP low, HARD_SIGMOID, SCALED_TANH, THRESHOLDED_RELU).' },
+    {
+      name: 'alpha',
+      kind: 'float',
+      default: 0,
+      doc: 'α in the formula (LEAKY_RELU slope, ELU, SELU, SOFTPLUS, CLIP low, HARD_SIGMOID, SCALED_TANH, THRESHOLDED_RELU).',
+    },
     { name: 'beta', kind: 'float', default: 0, doc: 'β in the formula (SELU, SOFTPLUS, CLIP high, HARD_SIGMOID, SCALED_TANH).' },
   ],
   inputs: [{ name: 'input', doc: 'Any tensor.' }],

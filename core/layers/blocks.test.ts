@@ -62,7 +62,9 @@ function resnet18(): NetworkDocument {
 function mappedSlots(doc: NetworkDocument): [string, number[] | undefined, boolean][] {
   const report = inferShapes(doc);
   expect(report.diagnostics).toEqual([]);
-  return doc.nodes.flatMap((n) => report.nodes[n.id]!.weights.map((w): [string, number[] | undefined, boolean] => [`${n.name}.${w.torchSuffix}`, w.shape, w.optional ?? false]));
+  return doc.nodes.flatMap((n) =>
+    report.nodes[n.id]!.weights.map((w): [string, number[] | undefined, boolean] => [`${n.name}.${w.torchSuffix}`, w.shape, w.optional ?? false]),
+  );
 }
 
 describe('resnet18 built from BasicBlock', () => {
@@ -188,7 +190,17 @@ describe('InvertedResidual and ConvBnAct', () => {
 
   it('builds each activation from TensorRT primitives', () => {
     const expand = (activation: string) => {
-      const e = (getLayerSpec('ConvBnAct') as CompositeSpec).expand({ outChannels: 8, kernelSize: 3, stride: 1, padding: 1, dilation: 1, groups: 1, activation, negativeSlope: 0.2, eps: 1e-3 });
+      const e = (getLayerSpec('ConvBnAct') as CompositeSpec).expand({
+        outChannels: 8,
+        kernelSize: 3,
+        stride: 1,
+        padding: 1,
+        dilation: 1,
+        groups: 1,
+        activation,
+        negativeSlope: 0.2,
+        eps: 1e-3,
+      });
       return e.nodes.slice(2).map((n) => [n.name, n.type, n.params]);
     };
     expect(expand('NONE')).toEqual([]);
@@ -205,7 +217,17 @@ describe('InvertedResidual and ConvBnAct', () => {
   });
 
   it('multiplies the input by its gate for SiLU (x · sigmoid(x), not sigmoid alone)', () => {
-    const e = (getLayerSpec('ConvBnAct') as CompositeSpec).expand({ outChannels: 8, kernelSize: 3, stride: 1, padding: 1, dilation: 1, groups: 1, activation: 'SILU', negativeSlope: 0, eps: 1e-5 });
+    const e = (getLayerSpec('ConvBnAct') as CompositeSpec).expand({
+      outChannels: 8,
+      kernelSize: 3,
+      stride: 1,
+      padding: 1,
+      dilation: 1,
+      groups: 1,
+      activation: 'SILU',
+      negativeSlope: 0,
+      eps: 1e-5,
+    });
     const mulInputs = e.edges.filter((w) => w.to.node === 'act_mul').map((w) => ('node' in w.from ? w.from.node : w.from.input));
     expect(mulInputs).toEqual(['bn', 'act_gate']);
     expect(e.outputs.output).toEqual({ node: 'act_mul', port: 'output' });
@@ -224,8 +246,7 @@ describe('InvertedResidual and ConvBnAct', () => {
   });
 
   it("pads like torchvision's default when padding is −1", () => {
-    const padding = (params: Params) =>
-      (getLayerSpec('ConvBnAct') as CompositeSpec).expand({ ...ConvBnActDefaults, ...params }).nodes[0]!.params.prePadding;
+    const padding = (params: Params) => (getLayerSpec('ConvBnAct') as CompositeSpec).expand({ ...ConvBnActDefaults, ...params }).nodes[0]!.params.prePadding;
     expect(padding({ kernelSize: 3 })).toEqual([1, 1]);
     expect(padding({ kernelSize: 5, dilation: 2 })).toEqual([4, 4]);
     expect(padding({ kernelSize: 1 })).toEqual([0, 0]);

@@ -117,7 +117,7 @@ export const ConvBnAct: CompositeSpec = {
     { name: 'outChannels', kind: 'int', default: 64, min: 1, doc: 'Output channels; the input channels come from the input tensor.' },
     { name: 'kernelSize', kind: 'int', default: 3, min: 1, doc: 'Square kernel size.' },
     { name: 'stride', kind: 'int', default: 1, min: 1, doc: 'Stride in both spatial dimensions.' },
-    { name: 'padding', kind: 'int', default: -1, min: -1, doc: 'Symmetric padding; −1 is torchvision\'s default ⌊(kernelSize − 1)/2⌋ · dilation.' },
+    { name: 'padding', kind: 'int', default: -1, min: -1, doc: "Symmetric padding; −1 is torchvision's default ⌊(kernelSize − 1)/2⌋ · dilation." },
     { name: 'dilation', kind: 'int', default: 1, min: 1, doc: 'Dilation in both spatial dimensions.' },
     { name: 'groups', kind: 'int', default: 1, min: 1, doc: 'Convolution groups; the input channels for depthwise.' },
     {
@@ -157,7 +157,8 @@ export const ConvBnAct: CompositeSpec = {
     d.expansion.outputs.output = addBlockActivation(d, 'act', '2', bn, enumParam(params, 'activation'), floatParam(params, 'negativeSlope'));
     return d.expansion;
   },
-  summary: (p) => `${String(p.kernelSize)}×${String(p.kernelSize)}${p.stride === 1 ? '' : ` /${String(p.stride)}`} ${String(p.outChannels)} ${String(p.activation).toLowerCase()}`,
+  summary: (p) =>
+    `${String(p.kernelSize)}×${String(p.kernelSize)}${p.stride === 1 ? '' : ` /${String(p.stride)}`} ${String(p.outChannels)} ${String(p.activation).toLowerCase()}`,
 };
 
 /** torchvision's `downsample`: a strided 1×1 convolution `downsample.0` and BatchNorm2d `downsample.1`. */

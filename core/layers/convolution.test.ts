@@ -67,14 +67,20 @@ describe('addConvolutionNd', () => {
     expect(outDims('addConvolutionNd', conv({ stride: [2, 2], paddingMode: 'SAME_LOWER' }), input)).toEqual([1, 8, 4, 4]);
   });
   it('divides weights by groups (depthwise)', () => {
-    const run = runLayer('addConvolutionNd', conv({ nbOutputMaps: 32, nbGroups: 32, prePadding: [1, 1], postPadding: [1, 1] }), { input: tensor([1, 32, 10, 10]) });
+    const run = runLayer('addConvolutionNd', conv({ nbOutputMaps: 32, nbGroups: 32, prePadding: [1, 1], postPadding: [1, 1] }), {
+      input: tensor([1, 32, 10, 10]),
+    });
     expect(run.outputs.output!.dims).toEqual([1, 32, 10, 10]);
     expect(run.weights[0]!.shape).toEqual([32, 1, 3, 3]);
   });
   it('convolves 3-D (NCDHW) inputs', () => {
-    const run = runLayer('addConvolutionNd', conv({ kernelSize: [3, 3, 3], stride: [1, 2, 2], prePadding: [0, 1, 1], postPadding: [0, 1, 1], dilation: [1, 1, 1] }), {
-      input: tensor([2, 4, 8, 16, 16]),
-    });
+    const run = runLayer(
+      'addConvolutionNd',
+      conv({ kernelSize: [3, 3, 3], stride: [1, 2, 2], prePadding: [0, 1, 1], postPadding: [0, 1, 1], dilation: [1, 1, 1] }),
+      {
+        input: tensor([2, 4, 8, 16, 16]),
+      },
+    );
     expect(run.outputs.output!.dims).toEqual([2, 8, 6, 8, 8]);
     expect(run.weights[0]!.shape).toEqual([8, 4, 3, 3, 3]);
   });
@@ -97,9 +103,13 @@ describe('addConvolutionNd', () => {
 
 describe('addDeconvolutionNd', () => {
   it('upsamples ×2 with kernel 4, stride 2, padding 1 and CKRS weights', () => {
-    const run = runLayer('addDeconvolutionNd', conv({ nbOutputMaps: 16, kernelSize: [4, 4], stride: [2, 2], prePadding: [1, 1], postPadding: [1, 1], nbGroups: 2 }), {
-      input: tensor([1, 8, 14, 14]),
-    });
+    const run = runLayer(
+      'addDeconvolutionNd',
+      conv({ nbOutputMaps: 16, kernelSize: [4, 4], stride: [2, 2], prePadding: [1, 1], postPadding: [1, 1], nbGroups: 2 }),
+      {
+        input: tensor([1, 8, 14, 14]),
+      },
+    );
     expect(run.outputs.output!.dims).toEqual([1, 16, 28, 28]);
     expect(run.weights[0]!.shape).toEqual([8, 8, 4, 4]);
   });

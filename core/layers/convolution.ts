@@ -32,13 +32,11 @@ export const convolutionParams: ParamSpec[] = [
 /** Every spatial list parameter must have one value per spatial dimension of the input. */
 export function checkSpatialRank(ctx: LayerContext, input: TensorInfo, names: readonly string[]): number {
   const rank = input.dims.length;
-  if (rank !== 4 && rank !== 5)
-    fail(`input must be 4-D (NCHW) or 5-D (NCDHW); got ${formatDims(input.dims)}`, 'input');
+  if (rank !== 4 && rank !== 5) fail(`input must be 4-D (NCHW) or 5-D (NCDHW); got ${formatDims(input.dims)}`, 'input');
   const spatial = rank - 2;
   for (const name of names) {
     const value = intsParam(ctx.params, name);
-    if (value.length !== spatial)
-      fail(`${name} has ${value.length} values but the input has ${spatial} spatial dimensions`, name);
+    if (value.length !== spatial) fail(`${name} has ${value.length} values but the input has ${spatial} spatial dimensions`, name);
   }
   return spatial;
 }
@@ -48,15 +46,7 @@ export function checkSpatialRank(ctx: LayerContext, input: TensorInfo, names: re
  * EXPLICIT_ROUND_DOWN floor((I + pre + post - DK) / S) + 1; EXPLICIT_ROUND_UP ceil(...) + 1;
  * SAME_UPPER and SAME_LOWER ceil(I / S). DK is the dilated kernel 1 + D·(F − 1).
  */
-export function windowOutputSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pre: number,
-  post: number,
-  dilation: number,
-  mode: string,
-): number {
+export function windowOutputSize(size: number, kernel: number, stride: number, pre: number, post: number, dilation: number, mode: string): number {
   return mapDim(size, (i) => {
     if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') return Math.ceil(i / stride);
     const dk = 1 + dilation * (kernel - 1);
@@ -67,15 +57,7 @@ export function windowOutputSize(
 }
 
 /** Output size of a deconvolution along one dimension: (I − 1)·S + DK − (pre + post); SAME modes give min(I·S, (I − 1)·S + DK) (NvInfer.h PaddingMode). */
-export function deconvolutionOutputSize(
-  size: number,
-  kernel: number,
-  stride: number,
-  pre: number,
-  post: number,
-  dilation: number,
-  mode: string,
-): number {
+export function deconvolutionOutputSize(size: number, kernel: number, stride: number, pre: number, post: number, dilation: number, mode: string): number {
   return mapDim(size, (i) => {
     const dk = 1 + dilation * (kernel - 1);
     if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER') return Math.min(i * stride, (i - 1) * stride + dk);

@@ -10,7 +10,9 @@ describe('addElementWise', () => {
   it('gives BOOL for comparisons and takes BOOL for logic', () => {
     expect(runLayer('addElementWise', { operation: 'GREATER' }, { input1: tensor([2, 2]), input2: tensor([2, 2]) }).outputs.output!.dtype).toBe('BOOL');
     expect(runLayer('addElementWise', { operation: 'XOR' }, { input1: tensor([2], 'BOOL'), input2: tensor([2], 'BOOL') }).outputs.output!.dtype).toBe('BOOL');
-    expect(runLayer('addElementWise', { operation: 'MAX' }, { input1: tensor([2], 'INT32'), input2: tensor([2], 'INT32') }).outputs.output!.dtype).toBe('INT32');
+    expect(runLayer('addElementWise', { operation: 'MAX' }, { input1: tensor([2], 'INT32'), input2: tensor([2], 'INT32') }).outputs.output!.dtype).toBe(
+      'INT32',
+    );
   });
   it('rejects invalid combinations with exact messages', () => {
     const err = (op: string, a: number[], b: number[], ta = 'FLOAT', tb = 'FLOAT') =>
@@ -46,7 +48,10 @@ describe('addUnary', () => {
     expect(runLayer('addUnary', { operation: 'ABS' }, { input: tensor([4], 'INT32') }).outputs.output!.dtype).toBe('INT32');
   });
   it('rejects invalid types with exact messages', () => {
-    expect(runLayer('addUnary', { operation: 'NOT' }, { input: tensor([4]) }).error).toEqual({ message: 'NOT takes a BOOL input; got FLOAT', field: 'operation' });
+    expect(runLayer('addUnary', { operation: 'NOT' }, { input: tensor([4]) }).error).toEqual({
+      message: 'NOT takes a BOOL input; got FLOAT',
+      field: 'operation',
+    });
     expect(runLayer('addUnary', { operation: 'EXP' }, { input: tensor([4], 'BOOL') }).error?.message).toBe('EXP does not take a BOOL input; only NOT does');
     expect(runLayer('addUnary', { operation: 'LOG' }, { input: tensor([4], 'INT64') }).error?.message).toBe('LOG needs a FLOAT, HALF or BF16 input; got INT64');
   });

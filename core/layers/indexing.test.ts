@@ -10,14 +10,18 @@ describe('addSlice', () => {
     expect(outDims('addSlice', { start: [0, 0, 2, 2], size: [1, 3, 4, 4], stride: [1, 1, 1, 1] }, { input: tensor([1, 3, 8, 8]) })).toEqual([1, 3, 4, 4]);
     expect(outDims('addSlice', { start: [0, 7], size: [2, 4], stride: [1, -2] }, { input: tensor([2, 8]) })).toEqual([2, 4]);
     expect(outDims('addSlice', { start: [0, 0], size: [2, 16], stride: [1, 1], mode: 'WRAP' }, { input: tensor([2, 8]) })).toEqual([2, 16]);
-    expect(outDims('addSlice', { start: [0, -2], size: [2, 12], stride: [1, 1], mode: 'FILL' }, { input: tensor([2, 8]), fillValue: tensor([]) })).toEqual([2, 12]);
+    expect(outDims('addSlice', { start: [0, -2], size: [2, 12], stride: [1, 1], mode: 'FILL' }, { input: tensor([2, 8]), fillValue: tensor([]) })).toEqual([
+      2, 12,
+    ]);
   });
   it('rejects invalid combinations with exact messages', () => {
     expect(runLayer('addSlice', { start: [0, 6], size: [2, 2], stride: [1, 2] }, { input: tensor([2, 8]) }).error).toEqual({
       message: 'dimension 1 reads indices 6 to 8 of an extent of 8; STRICT_BOUNDS needs them within 0 to 7 (use CLAMP, WRAP, FILL or REFLECT to read outside)',
       field: 'start',
     });
-    expect(outDims('addSlice', { start: [0], size: [2, 2], stride: [1, 1] }, { input: tensor([2, 8]) })).toBe('error: start [0] has 1 values but the input [2, 8] has rank 2');
+    expect(outDims('addSlice', { start: [0], size: [2, 2], stride: [1, 1] }, { input: tensor([2, 8]) })).toBe(
+      'error: start [0] has 1 values but the input [2, 8] has rank 2',
+    );
     expect(outDims('addSlice', { start: [0, 0], size: [1, 1], stride: [1, 1] }, { input: tensor([2, 8]), fillValue: tensor([]) })).toBe(
       'error: a fillValue input is used only in FILL mode, not STRICT_BOUNDS',
     );
@@ -45,7 +49,9 @@ describe('addGatherV2', () => {
   it('rejects invalid combinations with exact messages', () => {
     expect(gather({ mode: 'DEFAULT' }, [5, 4], [2], 'FLOAT')).toBe('error: indices must be INT32 or INT64; got FLOAT');
     expect(gather({ mode: 'DEFAULT', nbElementWiseDims: 2, axis: 2 }, [5, 4, 3], [5, 4])).toBe('error: DEFAULT mode allows nbElementWiseDims 0 or 1; got 2');
-    expect(gather({ mode: 'DEFAULT', nbElementWiseDims: 1, axis: 0 }, [5, 4], [5, 4])).toBe('error: axis 0 must not be an elementwise dimension (nbElementWiseDims 1)');
+    expect(gather({ mode: 'DEFAULT', nbElementWiseDims: 1, axis: 0 }, [5, 4], [5, 4])).toBe(
+      'error: axis 0 must not be an elementwise dimension (nbElementWiseDims 1)',
+    );
     expect(gather({ mode: 'ELEMENT', axis: 0 }, [3, 4], [3])).toBe("error: ELEMENT mode needs indices of the data's rank 2; got [3]");
     expect(gather({ mode: 'ND' }, [2, 3], [5, 3])).toBe("error: the indices' last dimension 3 is larger than the data rank 2 minus nbElementWiseDims 0");
     expect(gather({ mode: 'ND', nbElementWiseDims: 1 }, [2, 3, 4], [3, 1])).toBe(

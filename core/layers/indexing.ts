@@ -41,7 +41,11 @@ export const addSlice: PrimitiveSpec = {
     const size = intsParam(ctx.params, 'size');
     const stride = intsParam(ctx.params, 'stride');
     const mode = enumParam(ctx.params, 'mode');
-    for (const [name, list] of [['start', start], ['size', size], ['stride', stride]] as const)
+    for (const [name, list] of [
+      ['start', start],
+      ['size', size],
+      ['stride', stride],
+    ] as const)
       if (list.length !== rank) fail(`${name} ${formatList(list)} has ${list.length} values but the input ${formatDims(input.dims)} has rank ${rank}`, name);
     const fill = ctx.inputs.fillValue;
     if (fill) {
@@ -87,8 +91,7 @@ function gatherNd(data: TensorInfo, indices: TensorInfo, elementWise: number): n
   }
   const k = indices.dims[q - 1]!;
   if (k < 0) fail(`the last dimension of the indices must be known at build time in ND mode; got ${formatDims(indices.dims)}`, 'indices');
-  if (k > r - elementWise)
-    fail(`the indices' last dimension ${k} is larger than the data rank ${r} minus nbElementWiseDims ${elementWise}`, 'indices');
+  if (k > r - elementWise) fail(`the indices' last dimension ${k} is larger than the data rank ${r} minus nbElementWiseDims ${elementWise}`, 'indices');
   return [...indices.dims.slice(0, q - 1), ...data.dims.slice(elementWise + k)];
 }
 
@@ -103,9 +106,23 @@ export const addGatherV2: PrimitiveSpec = {
   label: 'Gather',
   doc: 'Gather data by indices: DEFAULT like ONNX Gather, ELEMENT like GatherElements, ND like GatherND.',
   params: [
-    { name: 'mode', kind: 'enum', enumType: 'GatherMode', values: GATHER_MODES, default: 'DEFAULT', doc: 'DEFAULT (Gather), ELEMENT (GatherElements) or ND (GatherND).' },
+    {
+      name: 'mode',
+      kind: 'enum',
+      enumType: 'GatherMode',
+      values: GATHER_MODES,
+      default: 'DEFAULT',
+      doc: 'DEFAULT (Gather), ELEMENT (GatherElements) or ND (GatherND).',
+    },
     { name: 'axis', kind: 'int', default: 0, doc: 'The data axis to index (DEFAULT and ELEMENT; negative counts from the end).' },
-    { name: 'nbElementWiseDims', kind: 'int', default: 0, min: 0, max: 7, doc: 'Leading dims of data and indices taken elementwise (batch dims): 0 or 1 for DEFAULT, 0 for ELEMENT.' },
+    {
+      name: 'nbElementWiseDims',
+      kind: 'int',
+      default: 0,
+      min: 0,
+      max: 7,
+      doc: 'Leading dims of data and indices taken elementwise (batch dims): 0 or 1 for DEFAULT, 0 for ELEMENT.',
+    },
   ],
   inputs: [
     { name: 'data', doc: 'The tensor to gather from, rank ≥ 1.' },

@@ -159,7 +159,10 @@ export function einsumShape(equation: string, inputs: readonly (readonly number[
   if (arrow.length > 2) fail(`equation '${equation}' has more than one '->'`, 'equation');
   const terms = arrow[0]!.split(',');
   if (terms.length !== inputs.length)
-    fail(`equation '${equation}' has ${terms.length} input term${terms.length === 1 ? '' : 's'} but ${inputs.length} input${inputs.length === 1 ? ' is' : 's are'} connected`, 'equation');
+    fail(
+      `equation '${equation}' has ${terms.length} input term${terms.length === 1 ? '' : 's'} but ${inputs.length} input${inputs.length === 1 ? ' is' : 's are'} connected`,
+      'equation',
+    );
   const sizes = new Map<string, number>();
   const counts = new Map<string, number>();
   let ellipsis: number[] = [];
@@ -170,7 +173,10 @@ export function einsumShape(equation: string, inputs: readonly (readonly number[
     const named = labels.filter((l) => l !== '...').length;
     const hasEllipsis = labels.includes('...');
     if (hasEllipsis ? named > dims.length : named !== dims.length)
-      fail(`input term ${t} '${term}' names ${named} dimension${named === 1 ? '' : 's'} but input ${t} ${formatDims(dims)} has rank ${dims.length}`, 'equation');
+      fail(
+        `input term ${t} '${term}' names ${named} dimension${named === 1 ? '' : 's'} but input ${t} ${formatDims(dims)} has rank ${dims.length}`,
+        'equation',
+      );
     let d = 0;
     for (const label of labels) {
       if (label === '...') {
@@ -190,7 +196,10 @@ export function einsumShape(equation: string, inputs: readonly (readonly number[
     }
   });
   if (arrow.length === 1) {
-    const once = [...counts.entries()].filter(([, n]) => n === 1).map(([l]) => l).sort();
+    const once = [...counts.entries()]
+      .filter(([, n]) => n === 1)
+      .map(([l]) => l)
+      .sort();
     return [...ellipsis, ...once.map((l) => sizes.get(l)!)];
   }
   const outLabels = einsumTerm(arrow[1]!, 'the output term');
@@ -231,7 +240,15 @@ export const addEinsum: PrimitiveSpec = {
       if (t.dtype === 'BOOL') fail(`input ${i} is BOOL, which addEinsum does not take`, `inputs.${i}`);
       if (t.dtype !== first.dtype) fail(`input ${i} is ${t.dtype} but input 0 is ${first.dtype}`, `inputs.${i}`);
     });
-    return [{ dims: einsumShape(stringParam(ctx.params, 'equation'), tensors.map((t) => t.dims)), dtype: first.dtype }];
+    return [
+      {
+        dims: einsumShape(
+          stringParam(ctx.params, 'equation'),
+          tensors.map((t) => t.dims),
+        ),
+        dtype: first.dtype,
+      },
+    ];
   },
   summary: (p) => String(p.equation),
 };

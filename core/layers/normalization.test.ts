@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Params } from '../network/types.js';
 import { outDims, runLayer, tensor } from './testing.js';
 
-const norm = (params: Params, input: number[], scale: number[]) => outDims('addNormalizationV2', params, { input: tensor(input), scale: tensor(scale), bias: tensor(scale) });
+const norm = (params: Params, input: number[], scale: number[]) =>
+  outDims('addNormalizationV2', params, { input: tensor(input), scale: tensor(scale), bias: tensor(scale) });
 
 describe('addScale, addSoftMax, BatchNorm2d', () => {
   it('count CHANNEL and ELEMENTWISE weights from the channel axis', () => {
     expect(runLayer('addScale', { mode: 'CHANNEL' }, { input: tensor([1, 64, 8, 8]) }).weights.map((w) => w.count)).toEqual([64, 64, 64]);
     expect(runLayer('addScale', { mode: 'ELEMENTWISE' }, { input: tensor([1, 4, 2, 2]) }).weights[0]!.shape).toEqual([4, 2, 2]);
-    expect(runLayer('addScale', { mode: 'UNIFORM' }, { input: tensor([1, 4, 2]) }).error?.message).toBe('addScale needs an input of at least 4 dims; got [1, 4, 2]');
+    expect(runLayer('addScale', { mode: 'UNIFORM' }, { input: tensor([1, 4, 2]) }).error?.message).toBe(
+      'addScale needs an input of at least 4 dims; got [1, 4, 2]',
+    );
     expect(outDims('addSoftMax', { axes: [-1] }, { input: tensor([1, 1000]) })).toEqual([1, 1000]);
     expect(runLayer('BatchNorm2d', {}, { input: tensor([1, 64, 8, 8]) }).weights.map((w) => [w.name, w.count])).toEqual([
       ['weight', 64],
@@ -35,7 +38,9 @@ describe('addNormalizationV2', () => {
   });
   it('rejects invalid combinations with exact messages', () => {
     expect(norm({ axes: [2, 3], nbGroups: 3 }, [1, 8, 4, 4], [1, 8, 1, 1])).toBe('error: input channels 8 are not divisible by nbGroups 3');
-    expect(norm({ axes: [3], nbGroups: 2 }, [1, 8, 4, 4], [1, 8, 1, 1])).toBe('error: group normalization normalises over the spatial axes [2, 3]; got axes [3]');
+    expect(norm({ axes: [3], nbGroups: 2 }, [1, 8, 4, 4], [1, 8, 1, 1])).toBe(
+      'error: group normalization normalises over the spatial axes [2, 3]; got axes [3]',
+    );
     expect(norm({ axes: [-1] }, [2, 5, 16], [16])).toBe("error: scale [16] must have the input's rank 3");
     expect(norm({ axes: [-1] }, [2, 5, 16], [1, 1, 8])).toBe('error: scale [1, 1, 8] does not broadcast to the input [2, 5, 16] in dimension 2');
   });

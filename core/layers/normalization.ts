@@ -59,7 +59,16 @@ export const addSoftMax: PrimitiveSpec = {
   category: 'Normalization',
   label: 'SoftMax',
   doc: 'Softmax along one axis (setAxes takes a bitmask with exactly one bit; here the axis index).',
-  params: [{ name: 'axes', kind: 'ints', default: [1], minLength: 1, maxLength: 1, doc: 'The one axis to normalise over; 1 is the channel/class axis of [N, C, ...].' }],
+  params: [
+    {
+      name: 'axes',
+      kind: 'ints',
+      default: [1],
+      minLength: 1,
+      maxLength: 1,
+      doc: 'The one axis to normalise over; 1 is the channel/class axis of [N, C, ...].',
+    },
+  ],
   inputs: [{ name: 'input', doc: 'Any tensor.' }],
   outputs: [{ name: 'output', doc: 'Same shape; sums to 1 along the axis.' }],
   infer: (ctx) => {
@@ -149,7 +158,14 @@ export const addNormalizationV2: PrimitiveSpec = {
   label: 'Normalization',
   doc: 'Y = (X − mean) / √(var + ε) · scale + bias over the given axes: instance, group (nbGroups) or layer norm.',
   params: [
-    { name: 'axes', kind: 'ints', default: [2, 3], minLength: 1, maxLength: 8, doc: 'Axes to normalise over: [2, 3] instance/group norm on NCHW, [-1] layer norm.' },
+    {
+      name: 'axes',
+      kind: 'ints',
+      default: [2, 3],
+      minLength: 1,
+      maxLength: 8,
+      doc: 'Axes to normalise over: [2, 3] instance/group norm on NCHW, [-1] layer norm.',
+    },
     { name: 'epsilon', kind: 'float', default: 1e-5, min: 0, doc: 'ε added to the variance.' },
     { name: 'nbGroups', kind: 'int', default: 1, min: 1, doc: 'Channel groups for group norm (C must divide by it); 1 otherwise.' },
   ],

@@ -44,10 +44,8 @@ export function checkParam(spec: ParamSpec, value: unknown): string | undefined 
         if (spec.kind === 'ints' && !Number.isInteger(v)) return `expected integers, got ${quote}`;
         if (spec.kind === 'ints' && spec.min !== undefined && v < spec.min) return `${quote} has a value below the minimum ${spec.min}`;
       }
-      if (spec.minLength !== undefined && value.length < spec.minLength)
-        return `${quote} has ${value.length} values; at least ${spec.minLength} expected`;
-      if (spec.maxLength !== undefined && value.length > spec.maxLength)
-        return `${quote} has ${value.length} values; at most ${spec.maxLength} expected`;
+      if (spec.minLength !== undefined && value.length < spec.minLength) return `${quote} has ${value.length} values; at least ${spec.minLength} expected`;
+      if (spec.maxLength !== undefined && value.length > spec.maxLength) return `${quote} has ${value.length} values; at most ${spec.maxLength} expected`;
       return undefined;
     }
   }
@@ -75,10 +73,7 @@ export function intsParam(params: Params, name: string): number[] {
 
 export function isParamValue(value: unknown): value is ParamValue {
   return (
-    typeof value === 'number' ||
-    typeof value === 'boolean' ||
-    typeof value === 'string' ||
-    (Array.isArray(value) && value.every((v) => typeof v === 'number'))
+    typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'number'))
   );
 }
 export function floatsParam(params: Params, name: string): number[] {

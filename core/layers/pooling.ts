@@ -57,8 +57,7 @@ export const addPoolingNd: PrimitiveSpec = {
         fail(`padding ${formatDims(pre)}/${formatDims(post)} must be smaller than the window ${formatDims(window)}`, 'prePadding');
     });
     const spatial = input.dims.slice(2).map((d, i) => windowOutputSize(d, window[i]!, stride[i]!, pre[i]!, post[i]!, 1, mode));
-    if (spatial.some((d) => d === 0))
-      fail(`the window ${formatDims(window)} is larger than the padded input ${formatDims(input.dims)}`, 'windowSize');
+    if (spatial.some((d) => d === 0)) fail(`the window ${formatDims(window)} is larger than the padded input ${formatDims(input.dims)}`, 'windowSize');
     return [{ dims: [...input.dims.slice(0, 2), ...spatial], dtype: input.dtype }];
   },
   summary: (p) => {

@@ -47,9 +47,23 @@ export const addTopK: PrimitiveSpec = {
   label: 'TopK',
   doc: 'The k largest (MAX) or smallest (MIN) values along one axis, and their indices.',
   params: [
-    { name: 'operation', kind: 'enum', enumType: 'TopKOperation', values: ['MAX', 'MIN'], default: 'MAX', doc: 'MAX takes the largest values, MIN the smallest.' },
+    {
+      name: 'operation',
+      kind: 'enum',
+      enumType: 'TopKOperation',
+      values: ['MAX', 'MIN'],
+      default: 'MAX',
+      doc: 'MAX takes the largest values, MIN the smallest.',
+    },
     { name: 'k', kind: 'int', default: 1, min: 1, max: TOPK_MAX_K, doc: 'How many values to keep (1 to 3840).' },
-    { name: 'axes', kind: 'ints', default: [-1], minLength: 1, maxLength: 1, doc: 'The one axis to search along (negative counts from the end); one of the last four.' },
+    {
+      name: 'axes',
+      kind: 'ints',
+      default: [-1],
+      minLength: 1,
+      maxLength: 1,
+      doc: 'The one axis to search along (negative counts from the end); one of the last four.',
+    },
     {
       name: 'indicesType',
       kind: 'enum',

@@ -75,14 +75,18 @@ export const addResize: PrimitiveSpec = {
     if (scales.length === 0 && outputDims.length === 0) fail('set scales or outputDimensions; both are empty', 'scales');
     let dims: number[];
     if (scales.length > 0) {
-      if (scales.length !== rank) fail(`scales ${formatList(scales)} has ${scales.length} values but the input ${formatDims(input.dims)} has rank ${rank}`, 'scales');
+      if (scales.length !== rank)
+        fail(`scales ${formatList(scales)} has ${scales.length} values but the input ${formatDims(input.dims)} has rank ${rank}`, 'scales');
       scales.forEach((s) => {
         if (!(s > 0)) fail(`scales ${formatList(scales)} must all be positive`, 'scales');
       });
       dims = input.dims.map((d, i) => mapDim(d, (x) => Math.floor(x * scales[i]!)));
     } else {
       if (outputDims.length !== rank)
-        fail(`outputDimensions ${formatList(outputDims)} has ${outputDims.length} values but the input ${formatDims(input.dims)} has rank ${rank}`, 'outputDimensions');
+        fail(
+          `outputDimensions ${formatList(outputDims)} has ${outputDims.length} values but the input ${formatDims(input.dims)} has rank ${rank}`,
+          'outputDimensions',
+        );
       dims = [...outputDims];
     }
     const field = scales.length > 0 ? 'scales' : 'outputDimensions';

@@ -21,13 +21,17 @@ describe('addShuffle', () => {
     expect(shuffle({ reshapeDimensions: [4, 2] }, [2, 3])).toBe('error: cannot reshape [2, 3] (6 elements) to [4, 2] (8 elements)');
     expect(shuffle({ reshapeDimensions: [-1, 4] }, [2, 3])).toBe('error: cannot reshape [2, 3] (6 elements) to [-1, 4]');
     expect(shuffle({ firstTranspose: [0, 0, 1] }, [2, 3, 4])).toBe('error: [0, 0, 1] is not a permutation of the 3 dimensions of [2, 3, 4]');
-    expect(shuffle({ reshapeDimensions: [0, 0, 0] }, [2, 3])).toBe('error: reshape value 0 at position 2 copies an input dimension that does not exist in [2, 3]');
+    expect(shuffle({ reshapeDimensions: [0, 0, 0] }, [2, 3])).toBe(
+      'error: reshape value 0 at position 2 copies an input dimension that does not exist in [2, 3]',
+    );
   });
 });
 
 describe('addConcatenation', () => {
   it('adds sizes along the axis', () => {
-    expect(outDims('addConcatenation', { axis: 1 }, { 'inputs.0': tensor([1, 2, 4, 4]), 'inputs.1': tensor([1, 3, 4, 4]), 'inputs.2': tensor([1, 1, 4, 4]) })).toEqual([1, 6, 4, 4]);
+    expect(
+      outDims('addConcatenation', { axis: 1 }, { 'inputs.0': tensor([1, 2, 4, 4]), 'inputs.1': tensor([1, 3, 4, 4]), 'inputs.2': tensor([1, 1, 4, 4]) }),
+    ).toEqual([1, 6, 4, 4]);
     expect(outDims('addConcatenation', { axis: -1 }, { 'inputs.0': tensor([2, 3]), 'inputs.1': tensor([2, -1]) })).toEqual([2, -1]);
   });
   it('rejects mismatched inputs with exact messages', () => {
@@ -35,7 +39,10 @@ describe('addConcatenation', () => {
       message: 'input 1 [1, 3, 5, 4] differs from input 0 [1, 2, 4, 4] in dimension 2, which is not the concatenation axis 1',
       field: 'inputs.1',
     });
-    expect(runLayer('addConcatenation', { axis: 4 }, { 'inputs.0': tensor([1, 2, 4, 4]) }).error).toEqual({ message: 'axis 4 is out of range for a tensor of rank 4', field: 'axis' });
+    expect(runLayer('addConcatenation', { axis: 4 }, { 'inputs.0': tensor([1, 2, 4, 4]) }).error).toEqual({
+      message: 'axis 4 is out of range for a tensor of rank 4',
+      field: 'axis',
+    });
   });
 });
 
@@ -59,7 +66,9 @@ describe('addShape, addSqueeze, addUnsqueeze', () => {
   it('squeezes size-1 axes', () => {
     expect(outDims('addSqueeze', { axes: [0, 2] }, { input: tensor([1, 3, 1, 5]) })).toEqual([3, 5]);
     expect(outDims('addSqueeze', { axes: [-1] }, { input: tensor([4, -1]) })).toEqual([4]);
-    expect(outDims('addSqueeze', { axes: [1] }, { input: tensor([1, 3, 1, 5]) })).toBe('error: axis 1 of [1, 3, 1, 5] has size 3; only size-1 axes can be squeezed');
+    expect(outDims('addSqueeze', { axes: [1] }, { input: tensor([1, 3, 1, 5]) })).toBe(
+      'error: axis 1 of [1, 3, 1, 5] has size 3; only size-1 axes can be squeezed',
+    );
     expect(outDims('addSqueeze', { axes: [0, -4] }, { input: tensor([1, 3, 1, 5]) })).toBe('error: axes [0, -4] names axis -4 twice');
   });
   it('unsqueezes at output positions', () => {

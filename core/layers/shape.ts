@@ -16,7 +16,8 @@ export function permute(dims: readonly number[], perm: readonly number[], field:
 export function reshapeDims(input: readonly number[], target: readonly number[], zeroIsPlaceholder: boolean): number[] {
   const out = target.map((t, i) => {
     if (t === 0 && zeroIsPlaceholder) {
-      if (i >= input.length) fail(`reshape value 0 at position ${i} copies an input dimension that does not exist in ${formatDims(input)}`, 'reshapeDimensions');
+      if (i >= input.length)
+        fail(`reshape value 0 at position ${i} copies an input dimension that does not exist in ${formatDims(input)}`, 'reshapeDimensions');
       return input[i]!;
     }
     if (t < -1) fail(`reshape value ${t} is invalid; use −1 to infer a dimension`, 'reshapeDimensions');
@@ -30,8 +31,7 @@ export function reshapeDims(input: readonly number[], target: readonly number[],
     if (inputKnown && known.every((d) => d >= 0)) {
       const rest = volume(known);
       const total = volume(input);
-      if (rest === 0 || total % rest !== 0)
-        fail(`cannot reshape ${formatDims(input)} (${total} elements) to ${formatList(target)}`, 'reshapeDimensions');
+      if (rest === 0 || total % rest !== 0) fail(`cannot reshape ${formatDims(input)} (${total} elements) to ${formatList(target)}`, 'reshapeDimensions');
       out[inferred[0]!] = total / rest;
     } else {
       out[inferred[0]!] = -1;
@@ -49,8 +49,22 @@ export const addShuffle: PrimitiveSpec = {
   label: 'Shuffle',
   doc: 'First transpose, then reshape (0 copies a dim, −1 infers one), then second transpose.',
   params: [
-    { name: 'firstTranspose', kind: 'ints', default: [], maxLength: 8, min: 0, doc: 'Permutation before the reshape (output dim i = input dim p[i]); empty for none.' },
-    { name: 'reshapeDimensions', kind: 'ints', default: [], maxLength: 8, min: -1, doc: 'New dims; 0 copies the input dim, −1 is inferred; empty for no reshape.' },
+    {
+      name: 'firstTranspose',
+      kind: 'ints',
+      default: [],
+      maxLength: 8,
+      min: 0,
+      doc: 'Permutation before the reshape (output dim i = input dim p[i]); empty for none.',
+    },
+    {
+      name: 'reshapeDimensions',
+      kind: 'ints',
+      default: [],
+      maxLength: 8,
+      min: -1,
+      doc: 'New dims; 0 copies the input dim, −1 is inferred; empty for no reshape.',
+    },
     { name: 'secondTranspose', kind: 'ints', default: [], maxLength: 8, min: 0, doc: 'Permutation after the reshape; empty for none.' },
     { name: 'zeroIsPlaceholder', kind: 'bool', default: true, doc: 'Whether 0 in reshapeDimensions copies the input dim (true) or means a zero-size dim.' },
   ],
@@ -97,7 +111,10 @@ export const addConcatenation: PrimitiveSpec = {
       if (t.dtype !== first.dtype) fail(`input ${i} is ${t.dtype} but input 0 is ${first.dtype}`, `inputs.${i}`);
       t.dims.forEach((d, j) => {
         if (j !== axis && d >= 0 && dims[j]! >= 0 && d !== dims[j])
-          fail(`input ${i} ${formatDims(t.dims)} differs from input 0 ${formatDims(first.dims)} in dimension ${j}, which is not the concatenation axis ${axis}`, `inputs.${i}`);
+          fail(
+            `input ${i} ${formatDims(t.dims)} differs from input 0 ${formatDims(first.dims)} in dimension ${j}, which is not the concatenation axis ${axis}`,
+            `inputs.${i}`,
+          );
       });
       dims[axis] = dims[axis]! < 0 || t.dims[axis]! < 0 ? -1 : dims[axis]! + t.dims[axis]!;
     }
@@ -164,7 +181,8 @@ export const addSqueeze: PrimitiveSpec = {
     const input = ctx.inputs.input!;
     const axes = new Set(normaliseAxes(intsParam(ctx.params, 'axes'), input.dims.length, 'axes'));
     for (const a of axes)
-      if (input.dims[a]! > 1 || input.dims[a] === 0) fail(`axis ${a} of ${formatDims(input.dims)} has size ${input.dims[a]!}; only size-1 axes can be squeezed`, 'axes');
+      if (input.dims[a]! > 1 || input.dims[a] === 0)
+        fail(`axis ${a} of ${formatDims(input.dims)} has size ${input.dims[a]!}; only size-1 axes can be squeezed`, 'axes');
     return [{ dims: input.dims.filter((_, i) => !axes.has(i)), dtype: input.dtype }];
   },
   summary: (p) => `axes ${formatList(p.axes as number[])}`,
@@ -177,7 +195,14 @@ export const addUnsqueeze: PrimitiveSpec = {
   label: 'Unsqueeze',
   doc: 'Inserts size-1 axes at the given positions of the output.',
   params: [
-    { name: 'axes', kind: 'ints', default: [0], minLength: 1, maxLength: 8, doc: 'Output positions of the new axes (negative counts from the end of the output).' },
+    {
+      name: 'axes',
+      kind: 'ints',
+      default: [0],
+      minLength: 1,
+      maxLength: 8,
+      doc: 'Output positions of the new axes (negative counts from the end of the output).',
+    },
   ],
   inputs: [{ name: 'input', doc: 'Any tensor.' }],
   outputs: [{ name: 'output', doc: 'The input with size-1 axes inserted.' }],

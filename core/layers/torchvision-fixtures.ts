@@ -4,7 +4,7 @@
  * anything outside the project. resnet18 is complete; resnet50 and mobilenet_v2 are their first blocks.
  */
 export const TORCHVISION_STATE_DICTS: Record<string, [string, number[]][]> = {
-  'resnet18': [
+  resnet18: [
     ['conv1.weight', [64, 3, 7, 7]],
     ['bn1.weight', [64]],
     ['bn1.bias', [64]],
@@ -108,7 +108,7 @@ export const TORCHVISION_STATE_DICTS: Record<string, [string, number[]][]> = {
     ['fc.weight', [1000, 512]],
     ['fc.bias', [1000]],
   ],
-  'resnet50': [
+  resnet50: [
     ['layer1.0.conv1.weight', [64, 64, 1, 1]],
     ['layer1.0.bn1.weight', [64]],
     ['layer1.0.bn1.bias', [64]],
@@ -165,7 +165,7 @@ export const TORCHVISION_STATE_DICTS: Record<string, [string, number[]][]> = {
     ['layer2.0.downsample.1.running_mean', [512]],
     ['layer2.0.downsample.1.running_var', [512]],
   ],
-  'mobilenet_v2': [
+  mobilenet_v2: [
     ['features.0.0.weight', [32, 3, 3, 3]],
     ['features.0.1.weight', [32]],
     ['features.0.1.bias', [32]],

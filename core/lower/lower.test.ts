@@ -111,7 +111,10 @@ describe('lowerToProgram', () => {
     if (!probe.ok) for (const d of probe.diagnostics) expect(d.code).toBe('lower.weights.missing');
     for (const [name, shape] of RESNET18_SHAPES) entries.push([name, shape, 'float32']);
     const tensors = new Map(entries.map(([name, shape]) => [name, formulaTensor(name, shape)]));
-    const doc = autoBindWeights(doc0, entries.map(([name, shape]) => ({ name, count: shape.reduce((a, b) => a * b, 1) })));
+    const doc = autoBindWeights(
+      doc0,
+      entries.map(([name, shape]) => ({ name, count: shape.reduce((a, b) => a * b, 1) })),
+    );
     const result = lowerToProgram(doc, (name) => tensors.get(name));
     if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
     const { program } = result.value;

@@ -114,7 +114,16 @@ class Lowering {
       outputInfo[port.name] = { dims: [...info.dims], dtype: info.dtype };
     }
     if (!complete) return outputNames;
-    this.ops.push({ op: spec.type, layerName, nodeId, params: completeParams(spec.params, params), inputs: { ...inputNames }, outputs: outputNames, outputInfo, weights });
+    this.ops.push({
+      op: spec.type,
+      layerName,
+      nodeId,
+      params: completeParams(spec.params, params),
+      inputs: { ...inputNames },
+      outputs: outputNames,
+      outputInfo,
+      weights,
+    });
     return outputNames;
   }
 
@@ -223,14 +232,12 @@ function resolveSource(source: WeightSource, outer: SlotResolver): ResolvedWeigh
   if (!gamma || !variance) return undefined;
   const scale = new Float32Array(gamma.data.length);
   for (let i = 0; i < scale.length; i++) scale[i] = gamma.data[i]! / Math.sqrt(variance.data[i]! + source.eps);
-  if (source.kind === 'batchNormScale')
-    return { recipe: { kind: 'batchNormScale', gamma: gamma.name, var: variance.name, eps: source.eps }, data: scale };
+  if (source.kind === 'batchNormScale') return { recipe: { kind: 'batchNormScale', gamma: gamma.name, var: variance.name, eps: source.eps }, data: scale };
   const beta = plain(source.beta);
   const mean = plain(source.mean);
   if (!beta || !mean) return undefined;
   const shift = new Float32Array(gamma.data.length);
-  for (let i = 0; i < shift.length; i++)
-    shift[i] = beta.data[i]! - (mean.data[i]! * gamma.data[i]!) / Math.sqrt(variance.data[i]! + source.eps);
+  for (let i = 0; i < shift.length; i++) shift[i] = beta.data[i]! - (mean.data[i]! * gamma.data[i]!) / Math.sqrt(variance.data[i]! + source.eps);
   return {
     recipe: { kind: 'batchNormShift', gamma: gamma.name, beta: beta.name, mean: mean.name, var: variance.name, eps: source.eps },
     data: shift,
@@ -310,7 +317,11 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
       continue;
     }
     if (inputNames.has(output.name) || outputs.some((o) => o.name === output.name)) {
-      diagnostics.push(error('lower.output.name', `Output name '${output.name}' is used twice (by an input or another output); output names must be unique.`, { field: output.name }));
+      diagnostics.push(
+        error('lower.output.name', `Output name '${output.name}' is used twice (by an input or another output); output names must be unique.`, {
+          field: output.name,
+        }),
+      );
       continue;
     }
     if (inputNames.has(tensor) || renames.has(tensor)) outputs.push({ name: output.name, tensor: renames.get(tensor) ?? tensor });
@@ -319,7 +330,8 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
       outputs.push({ name: output.name, tensor: output.name });
     }
   }
-  if (doc.outputs.length === 0) diagnostics.push(error('lower.output.none', `Network '${doc.name}' marks no output; mark at least one layer output as a network output.`));
+  if (doc.outputs.length === 0)
+    diagnostics.push(error('lower.output.none', `Network '${doc.name}' marks no output; mark at least one layer output as a network output.`));
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   const rename = (names: Record<string, string>): Record<string, string> =>

@@ -37,7 +37,9 @@ describe('edit operations', () => {
     const { doc, input, relu } = chain();
     const r = connect(doc, { node: input, port: 'output' }, { node: relu, port: 'input' });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics![0]!.message).toBe("Cannot connect data.output to activation.input: the input 'input' of 'activation' already has a wire; an input takes one wire.");
+    expect(r.diagnostics![0]!.message).toBe(
+      "Cannot connect data.output to activation.input: the input 'input' of 'activation' already has a wire; an input takes one wire.",
+    );
   });
 
   it('refuse a wire that closes a cycle', () => {
@@ -47,14 +49,21 @@ describe('edit operations', () => {
     doc = must(disconnect(doc, [doc.edges[0]!.id]));
     const r = connect(doc, { node: relu, port: 'output' }, { node: conv, port: 'input' });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics![0]!.message).toBe("Cannot connect activation.output to convolution.input: it would make a cycle through 'activation' and 'convolution'.");
+    expect(r.diagnostics![0]!.message).toBe(
+      "Cannot connect activation.output to convolution.input: it would make a cycle through 'activation' and 'convolution'.",
+    );
   });
 
   it('validate parameters against the catalog schema', () => {
     const { doc, conv } = chain();
     const bad = setParam(doc, conv, 'kernelSize', [3, 0]);
     expect(bad.ok).toBe(false);
-    expect(bad.diagnostics![0]).toMatchObject({ code: 'edit.param.invalid', nodeId: conv, field: 'kernelSize', message: "Layer 'convolution' parameter 'kernelSize': [3,0] has a value below the minimum 1." });
+    expect(bad.diagnostics![0]).toMatchObject({
+      code: 'edit.param.invalid',
+      nodeId: conv,
+      field: 'kernelSize',
+      message: "Layer 'convolution' parameter 'kernelSize': [3,0] has a value below the minimum 1.",
+    });
     const good = must(setParam(doc, conv, 'kernelSize', [7, 7]));
     expect(good.nodes.find((n) => n.id === conv)!.params.kernelSize).toEqual([7, 7]);
     expect(doc.nodes.find((n) => n.id === conv)!.params.kernelSize).toEqual([3, 3]);

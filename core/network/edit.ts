@@ -6,7 +6,17 @@ import { error, type Result } from '../diagnostics.js';
 import { findInputPort, findOutputPort, getLayerSpec } from '../layers/catalog.js';
 import { checkParam, completeParams, defaultParams } from '../layers/params.js';
 import { freshId, freshName, usedIds } from './ids.js';
-import { DATA_TYPES, INPUT_NODE_PORT, type DataType, type NetworkInput, type NetworkDocument, type NetworkEdge, type NetworkNode, type ParamValue, type PortRef } from './types.js';
+import {
+  DATA_TYPES,
+  INPUT_NODE_PORT,
+  type DataType,
+  type NetworkInput,
+  type NetworkDocument,
+  type NetworkEdge,
+  type NetworkNode,
+  type ParamValue,
+  type PortRef,
+} from './types.js';
 
 type EditResult<T = NetworkDocument> = Result<T>;
 
@@ -107,14 +117,19 @@ export function connectionProblem(doc: NetworkDocument, from: PortRef, to: PortR
   if (!findInputPort(getLayerSpec(target.type)!, to.port)) return `'${target.name}' has no input '${to.port}'`;
   if (doc.edges.some((e) => e.to.node === to.node && e.to.port === to.port))
     return `the input '${to.port}' of '${target.name}' already has a wire; an input takes one wire`;
-  if (from.node === to.node || reaches(doc, to.node, from.node))
-    return `it would make a cycle through '${nodeLabel(doc, from.node)}' and '${target.name}'`;
+  if (from.node === to.node || reaches(doc, to.node, from.node)) return `it would make a cycle through '${nodeLabel(doc, from.node)}' and '${target.name}'`;
   return undefined;
 }
 
 export function connect(doc: NetworkDocument, from: PortRef, to: PortRef): EditResult<{ doc: NetworkDocument; edgeId: string }> {
   const why = connectionProblem(doc, from, to);
-  if (why) return refuse('edit.connect', `Cannot connect ${nodeLabel(doc, from.node)}.${from.port} to ${nodeLabel(doc, to.node)}.${to.port}: ${why}.`, to.node, to.port);
+  if (why)
+    return refuse(
+      'edit.connect',
+      `Cannot connect ${nodeLabel(doc, from.node)}.${from.port} to ${nodeLabel(doc, to.node)}.${to.port}: ${why}.`,
+      to.node,
+      to.port,
+    );
   const id = freshId(usedIds(doc), 'e');
   const edge: NetworkEdge = { id, from: { ...from }, to: { ...to } };
   return done({ doc: { ...doc, edges: [...doc.edges, edge] }, edgeId: id });
@@ -157,7 +172,11 @@ export function rename(doc: NetworkDocument, nodeId: string, name: string): Edit
 }
 
 /** Copy layers with the wires among them (not wires from outside), new ids and unique names, offset on the canvas. */
-export function duplicate(doc: NetworkDocument, ids: readonly string[], offset = { x: 40, y: 40 }): EditResult<{ doc: NetworkDocument; idMap: Record<string, string> }> {
+export function duplicate(
+  doc: NetworkDocument,
+  ids: readonly string[],
+  offset = { x: 40, y: 40 },
+): EditResult<{ doc: NetworkDocument; idMap: Record<string, string> }> {
   const originals = ids.map((id) => findNode(doc, id));
   const missing = ids.find((_, i) => !originals[i]);
   if (missing) return refuse('edit.node.unknown', `Cannot duplicate '${missing}': there is no such layer.`);
@@ -185,7 +204,14 @@ export function group(doc: NetworkDocument, ids: readonly string[], name: string
   const missing = ids.find((id) => !findNode(doc, id) && !doc.inputs.some((i) => i.id === id));
   if (missing) return refuse('edit.node.unknown', `Cannot group '${missing}': there is no such node.`);
   const already = doc.ui.groups.find((g) => g.nodeIds.some((id) => ids.includes(id)));
-  if (already) return refuse('edit.group.overlap', `'${nodeLabel(doc, ids.find((id) => already.nodeIds.includes(id))!)}' is already in the group '${already.name}'; ungroup it first.`);
+  if (already)
+    return refuse(
+      'edit.group.overlap',
+      `'${nodeLabel(
+        doc,
+        ids.find((id) => already.nodeIds.includes(id))!,
+      )}' is already in the group '${already.name}'; ungroup it first.`,
+    );
   const groupId = freshId(usedIds(doc), 'g');
   const groups = [...doc.ui.groups, { id: groupId, name: name.trim() || 'Group', nodeIds: [...ids], collapsed: false }];
   return done({ doc: { ...doc, ui: { ...doc.ui, groups } }, groupId });
@@ -243,8 +269,16 @@ export function updateInput(doc: NetworkDocument, nodeId: string, change: Partia
   const updated: NetworkInput = { ...input, ...change };
   if (updated.profile) {
     const p = updated.profile;
-    const bad = [p.min, p.opt, p.max].some((d) => d.length !== updated.dims.length) || updated.dims.some((d, i) => !(p.min[i]! <= p.opt[i]! && p.opt[i]! <= p.max[i]!) || (d !== -1 && (p.min[i] !== d || p.max[i] !== d)));
-    if (bad) return refuse('edit.input.profile', `Input '${input.name}' profile must have one value per dimension with min ≤ opt ≤ max, and keep static dimensions fixed.`, nodeId, 'profile');
+    const bad =
+      [p.min, p.opt, p.max].some((d) => d.length !== updated.dims.length) ||
+      updated.dims.some((d, i) => !(p.min[i]! <= p.opt[i]! && p.opt[i]! <= p.max[i]!) || (d !== -1 && (p.min[i] !== d || p.max[i] !== d)));
+    if (bad)
+      return refuse(
+        'edit.input.profile',
+        `Input '${input.name}' profile must have one value per dimension with min ≤ opt ≤ max, and keep static dimensions fixed.`,
+        nodeId,
+        'profile',
+      );
   }
   return done({ ...doc, inputs: doc.inputs.map((i) => (i.id === nodeId ? updated : i)) });
 }
@@ -443,11 +477,16 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   const node = findNode(doc, nodeId);
   if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
   const spec = getLayerSpec(node.type);
-  if (!spec || spec.kind !== 'composite') return refuse('edit.expand.primitive', `Layer '${node.name}' is a TensorRT primitive (${node.type}); only composite layers expand.`, nodeId);
+  if (!spec || spec.kind !== 'composite')
+    return refuse('edit.expand.primitive', `Layer '${node.name}' is a TensorRT primitive (${node.type}); only composite layers expand.`, nodeId);
   const expansion = spec.expand(completeParams(spec.params, node.params));
   const derived = expansion.weights.find((w) => w.source.kind !== 'slot');
   if (derived)
-    return refuse('edit.expand.derived', `Layer '${node.name}' (${spec.type}) cannot be expanded in place: its weights are folded (${derived.source.kind}) when the network is lowered.`, nodeId);
+    return refuse(
+      'edit.expand.derived',
+      `Layer '${node.name}' (${spec.type}) cannot be expanded in place: its weights are folded (${derived.source.kind}) when the network is lowered.`,
+      nodeId,
+    );
   const taken = usedIds(doc);
   const names = new Set(doc.nodes.filter((n) => n.id !== nodeId).map((n) => n.name));
   const local: Record<string, string> = {};
@@ -486,7 +525,9 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   }
   const positions = Object.fromEntries(Object.entries(doc.ui.positions).filter(([id]) => id !== nodeId));
   inner.forEach((n, i) => (positions[n.id] = { x: base.x + i * 220, y: base.y }));
-  const groups = doc.ui.groups.map((g) => (g.nodeIds.includes(nodeId) ? { ...g, nodeIds: [...g.nodeIds.filter((id) => id !== nodeId), ...inner.map((n) => n.id)] } : g));
+  const groups = doc.ui.groups.map((g) =>
+    g.nodeIds.includes(nodeId) ? { ...g, nodeIds: [...g.nodeIds.filter((id) => id !== nodeId), ...inner.map((n) => n.id)] } : g,
+  );
   const nodes = doc.nodes.flatMap((n) => (n.id === nodeId ? inner : [n]));
   return done({ doc: { ...doc, nodes, edges, outputs, bindings, ui: { ...doc.ui, positions, groups } }, nodeIds: inner.map((n) => n.id) });
 }

@@ -139,10 +139,14 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     claimId(raw.id, `${where} '${String(raw.name)}'`, extra);
     rejected.add(raw.id);
     if (!c.string(raw.name, `Input '${raw.id}' "name"`, 'project.input', { ...extra, field: 'name' })) return;
-    if (inputNames.has(raw.name)) c.fail('project.name.duplicate', `Two inputs are named '${raw.name}'; input names must be unique.`, { ...extra, field: 'name' });
+    if (inputNames.has(raw.name))
+      c.fail('project.name.duplicate', `Two inputs are named '${raw.name}'; input names must be unique.`, { ...extra, field: 'name' });
     inputNames.add(raw.name);
     if (typeof raw.dtype !== 'string' || !(DATA_TYPES as readonly string[]).includes(raw.dtype))
-      return c.fail('project.input.dtype', `Input '${raw.name}' has the data type ${JSON.stringify(raw.dtype)}; expected one of ${DATA_TYPES.join(', ')}.`, { ...extra, field: 'dtype' });
+      return c.fail('project.input.dtype', `Input '${raw.name}' has the data type ${JSON.stringify(raw.dtype)}; expected one of ${DATA_TYPES.join(', ')}.`, {
+        ...extra,
+        field: 'dtype',
+      });
     if (!c.dims(raw.dims, `Input '${raw.name}' "dims"`, { ...extra, field: 'dims' }, true)) return;
     let profile: ShapeProfile | undefined;
     if (raw.profile !== undefined) {
@@ -165,7 +169,8 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     if (!c.string(raw.id, `${where} "id"`, 'project.node', extra)) return;
     claimId(raw.id, `Node '${String(raw.name ?? raw.id)}'`, extra);
     if (!c.string(raw.name, `Node '${raw.id}' "name"`, 'project.node', { ...extra, field: 'name' })) return;
-    if (nodeNames.has(raw.name)) c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
+    if (nodeNames.has(raw.name))
+      c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
     nodeNames.add(raw.name);
     rejected.add(raw.id);
     if (typeof raw.type !== 'string') return c.fail('project.node.type', `Node '${raw.name}' has no layer type.`, { ...extra, field: 'type' });
@@ -179,7 +184,11 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       const pspec = spec.params.find((p) => p.name === key);
       if (!pspec) {
         paramsOk = false;
-        c.fail('project.param.unknown', `Node '${raw.name}' (${spec.type}) has the unknown parameter '${key}'; ${spec.type} takes ${spec.params.map((p) => p.name).join(', ') || 'no parameters'}.`, { ...extra, field: key });
+        c.fail(
+          'project.param.unknown',
+          `Node '${raw.name}' (${spec.type}) has the unknown parameter '${key}'; ${spec.type} takes ${spec.params.map((p) => p.name).join(', ') || 'no parameters'}.`,
+          { ...extra, field: key },
+        );
         continue;
       }
       const why = isParamValue(value) ? checkParam(pspec, value) : `expected a ${pspec.kind} value, got ${JSON.stringify(value)}`;
@@ -206,7 +215,10 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     if (rejected.has(ref.node) && !inputById.has(ref.node) && !nodeById.has(ref.node)) return undefined;
     if (inputById.has(ref.node)) {
       if (ref.port === INPUT_NODE_PORT) return { node: ref.node, port: ref.port };
-      c.fail('project.edge.port', `${where} names the port '${ref.port}' of input '${inputById.get(ref.node)!.name}', which has only '${INPUT_NODE_PORT}'.`, { ...extra, nodeId: ref.node });
+      c.fail('project.edge.port', `${where} names the port '${ref.port}' of input '${inputById.get(ref.node)!.name}', which has only '${INPUT_NODE_PORT}'.`, {
+        ...extra,
+        nodeId: ref.node,
+      });
       return undefined;
     }
     const node = nodeById.get(ref.node);
@@ -216,7 +228,11 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     }
     const spec = getLayerSpec(node.type)!;
     if (!findOutputPort(spec, ref.port)) {
-      c.fail('project.edge.port', `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${spec.outputs.map((p) => p.name).join(', ')}.`, { ...extra, nodeId: node.id });
+      c.fail(
+        'project.edge.port',
+        `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${spec.outputs.map((p) => p.name).join(', ')}.`,
+        { ...extra, nodeId: node.id },
+      );
       return undefined;
     }
     return { node: ref.node, port: ref.port };
@@ -242,10 +258,17 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     }
     const spec = getLayerSpec(target.type)!;
     if (!findInputPort(spec, to.port))
-      return c.fail('project.edge.port', `${label} ends at the port '${to.port}' of '${target.name}' (${target.type}), which has the inputs ${spec.inputs.map((p) => (p.variadic ? `${p.name}.0, ${p.name}.1, ...` : p.name)).join(', ') || '(none)'}.`, { nodeId: target.id, field: to.port });
+      return c.fail(
+        'project.edge.port',
+        `${label} ends at the port '${to.port}' of '${target.name}' (${target.type}), which has the inputs ${spec.inputs.map((p) => (p.variadic ? `${p.name}.0, ${p.name}.1, ...` : p.name)).join(', ') || '(none)'}.`,
+        { nodeId: target.id, field: to.port },
+      );
     const key = `${to.node}\u0000${to.port}`;
     if (fedPorts.has(key))
-      return c.fail('project.edge.duplicate', `${label} is a second wire into the input '${to.port}' of '${target.name}'; an input takes one wire.`, { nodeId: target.id, field: to.port });
+      return c.fail('project.edge.duplicate', `${label} is a second wire into the input '${to.port}' of '${target.name}'; an input takes one wire.`, {
+        nodeId: target.id,
+        field: to.port,
+      });
     fedPorts.add(key);
     if (from) edges.push({ id: raw.id, from, to: { node: to.node, port: to.port } });
   });
@@ -303,11 +326,17 @@ function checkProfile(raw: Json, dims: number[], where: string, c: Checker, extr
   const [min, opt, max] = parts as [number[], number[], number[]];
   for (let i = 0; i < dims.length; i++) {
     if (!(min[i]! <= opt[i]! && opt[i]! <= max[i]!)) {
-      c.fail('project.input.profile', `${where} profile needs min ≤ opt ≤ max in every dimension; dimension ${i} has ${min[i]}, ${opt[i]}, ${max[i]}.`, { ...extra, field: 'profile' });
+      c.fail('project.input.profile', `${where} profile needs min ≤ opt ≤ max in every dimension; dimension ${i} has ${min[i]}, ${opt[i]}, ${max[i]}.`, {
+        ...extra,
+        field: 'profile',
+      });
       return undefined;
     }
     if (dims[i] !== -1 && (min[i] !== dims[i] || max[i] !== dims[i])) {
-      c.fail('project.input.profile', `${where} profile must keep the static dimension ${i} at ${dims[i]}; found ${min[i]}..${max[i]}.`, { ...extra, field: 'profile' });
+      c.fail('project.input.profile', `${where} profile must keep the static dimension ${i} at ${dims[i]}; found ${min[i]}..${max[i]}.`, {
+        ...extra,
+        field: 'profile',
+      });
       return undefined;
     }
   }
@@ -348,6 +377,7 @@ function checkUi(raw: Json, nodeIds: Set<string>, rejected: Set<string>, c: Chec
       ui.groups.push(group);
     }
   const vp = raw.viewport;
-  if (isObject(vp) && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0) ui.viewport = { x: vp.x, y: vp.y, zoom: vp.zoom };
+  if (isObject(vp) && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0)
+    ui.viewport = { x: vp.x, y: vp.y, zoom: vp.zoom };
   return ui;
 }

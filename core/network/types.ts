@@ -4,20 +4,7 @@
  */
 
 /** TensorRT's `DataType` names (TENSORRT.md §1.3). Files carry names, never enum numbers. */
-export const DATA_TYPES = [
-  'FLOAT',
-  'HALF',
-  'INT8',
-  'INT32',
-  'BOOL',
-  'UINT8',
-  'FP8',
-  'BF16',
-  'INT64',
-  'INT4',
-  'FP4',
-  'E8M0',
-] as const;
+export const DATA_TYPES = ['FLOAT', 'HALF', 'INT8', 'INT32', 'BOOL', 'UINT8', 'FP8', 'BF16', 'INT64', 'INT4', 'FP4', 'E8M0'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 
 /** A parameter value as stored in a document: numbers, flags, enum names, strings and int/float lists. */

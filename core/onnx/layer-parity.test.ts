@@ -37,7 +37,11 @@ interface CaseLayer {
   slots?: Record<string, string>;
 }
 
-const conv = (extra: Params): CaseLayer => ({ type: 'addConvolutionNd', params: { nbOutputMaps: 4, kernelSize: [4, 4], stride: [2, 2], ...extra }, slots: { kernel: 'kernel', bias: 'bias' } });
+const conv = (extra: Params): CaseLayer => ({
+  type: 'addConvolutionNd',
+  params: { nbOutputMaps: 4, kernelSize: [4, 4], stride: [2, 2], ...extra },
+  slots: { kernel: 'kernel', bias: 'bias' },
+});
 const pool = (extra: Params): CaseLayer => ({ type: 'addPoolingNd', params: { windowSize: [3, 3], stride: [2, 2], ...extra } });
 const elementwise = (operation: string): CaseLayer => ({ type: 'addElementWise', params: { operation }, constantPort: 'input2' });
 
@@ -59,7 +63,13 @@ const LAYERS: Record<string, CaseLayer> = {
   maxpool_round_up: pool({ type: 'MAX', paddingMode: 'EXPLICIT_ROUND_UP' }),
   avgpool_round_up_exclude: pool({ type: 'AVERAGE', prePadding: [1, 1], postPadding: [1, 1], paddingMode: 'EXPLICIT_ROUND_UP' }),
   avgpool_include_pad: pool({ type: 'AVERAGE', prePadding: [1, 1], postPadding: [1, 1], averageCountExcludesPadding: false }),
-  avgpool_round_up_include: pool({ type: 'AVERAGE', prePadding: [1, 1], postPadding: [1, 1], paddingMode: 'EXPLICIT_ROUND_UP', averageCountExcludesPadding: false }),
+  avgpool_round_up_include: pool({
+    type: 'AVERAGE',
+    prePadding: [1, 1],
+    postPadding: [1, 1],
+    paddingMode: 'EXPLICIT_ROUND_UP',
+    averageCountExcludesPadding: false,
+  }),
   maxpool_same_upper: pool({ type: 'MAX', paddingMode: 'SAME_UPPER' }),
   avgpool_same_lower: pool({ type: 'AVERAGE', paddingMode: 'SAME_LOWER' }),
   pool_blend: pool({ type: 'MAX_AVERAGE_BLEND', windowSize: [2, 2], blendFactor: 0.25 }),
@@ -67,7 +77,10 @@ const LAYERS: Record<string, CaseLayer> = {
   matmul_vector_matrix: { type: 'addMatrixMultiply', params: { op0: 'VECTOR', op1: 'NONE' }, constantPort: 'input1' },
   matmul_matrix_vector: { type: 'addMatrixMultiply', params: { op0: 'NONE', op1: 'VECTOR' }, constantPort: 'input1' },
   matmul_vector_vector: { type: 'addMatrixMultiply', params: { op0: 'VECTOR', op1: 'VECTOR' }, constantPort: 'input1' },
-  shuffle_transpose_reshape_transpose: { type: 'addShuffle', params: { firstTranspose: [0, 2, 3, 1], reshapeDimensions: [0, -1, 2], secondTranspose: [0, 2, 1] } },
+  shuffle_transpose_reshape_transpose: {
+    type: 'addShuffle',
+    params: { firstTranspose: [0, 2, 3, 1], reshapeDimensions: [0, -1, 2], secondTranspose: [0, 2, 1] },
+  },
   shuffle_zero_placeholder: { type: 'addShuffle', params: { reshapeDimensions: [0, 0, -1] } },
   softmax_axis2: { type: 'addSoftMax', params: { axes: [2] } },
   softmax_axis3: { type: 'addSoftMax', params: { axes: [3] } },
@@ -85,9 +98,18 @@ const LAYERS: Record<string, CaseLayer> = {
   reduce_sum_w: { type: 'addReduce', params: { operation: 'SUM', axes: [-1], keepDimensions: true } },
   topk_max3_last: { type: 'addTopK', params: { operation: 'MAX', k: 3, axes: [-1] } },
   topk_min2_axis1: { type: 'addTopK', params: { operation: 'MIN', k: 2, axes: [1] } },
-  resize_nearest_x2: { type: 'addResize', params: { resizeMode: 'NEAREST', coordinateTransformation: 'ASYMMETRIC', nearestRounding: 'FLOOR', scales: [1, 1, 2, 2] } },
-  resize_linear_half_pixel: { type: 'addResize', params: { resizeMode: 'LINEAR', coordinateTransformation: 'HALF_PIXEL', scales: [], outputDimensions: [1, 2, 7, 9] } },
-  resize_linear_align_corners: { type: 'addResize', params: { resizeMode: 'LINEAR', coordinateTransformation: 'ALIGN_CORNERS', scales: [], outputDimensions: [1, 2, 7, 9] } },
+  resize_nearest_x2: {
+    type: 'addResize',
+    params: { resizeMode: 'NEAREST', coordinateTransformation: 'ASYMMETRIC', nearestRounding: 'FLOOR', scales: [1, 1, 2, 2] },
+  },
+  resize_linear_half_pixel: {
+    type: 'addResize',
+    params: { resizeMode: 'LINEAR', coordinateTransformation: 'HALF_PIXEL', scales: [], outputDimensions: [1, 2, 7, 9] },
+  },
+  resize_linear_align_corners: {
+    type: 'addResize',
+    params: { resizeMode: 'LINEAR', coordinateTransformation: 'ALIGN_CORNERS', scales: [], outputDimensions: [1, 2, 7, 9] },
+  },
   resize_cubic_half_pixel: {
     type: 'addResize',
     params: { resizeMode: 'CUBIC', coordinateTransformation: 'HALF_PIXEL', cubicCoeff: -0.75, scales: [], outputDimensions: [1, 2, 8, 10] },
@@ -105,7 +127,10 @@ function unaryLayer(c: LayerCase): CaseLayer | undefined {
 
 function activationLayer(c: LayerCase): CaseLayer | undefined {
   if (!c.name.startsWith('activation_')) return undefined;
-  return { type: 'addActivation', params: { type: c.name.slice('activation_'.length), alpha: c.constants.alpha!.values[0]!, beta: c.constants.beta!.values[0]! } };
+  return {
+    type: 'addActivation',
+    params: { type: c.name.slice('activation_'.length), alpha: c.constants.alpha!.values[0]!, beta: c.constants.beta!.values[0]! },
+  };
 }
 
 /** A one-layer document for a case, with its weights by tensor name. */
@@ -115,7 +140,8 @@ export function caseDocument(c: LayerCase, layer: CaseLayer): NetworkDocument {
   doc.inputs.push({ id: 'in', name: 'input', dtype: 'FLOAT', dims: input.shape });
   const spec = getLayerSpec(layer.type)!;
   doc.nodes.push({ id: 'layer', type: layer.type, name: 'layer', params: completeParams(spec.params, layer.params) });
-  const firstPort = layer.type === 'addMatrixMultiply' ? 'input0' : layer.type === 'addElementWise' ? 'input1' : layer.type === 'addConcatenation' ? 'inputs.0' : 'input';
+  const firstPort =
+    layer.type === 'addMatrixMultiply' ? 'input0' : layer.type === 'addElementWise' ? 'input1' : layer.type === 'addConcatenation' ? 'inputs.0' : 'input';
   doc.edges.push({ id: 'e0', from: { node: 'in', port: 'output' }, to: { node: 'layer', port: firstPort } });
   if (layer.constantPort) {
     const name = c.constants.b ? 'b' : 'slope';
@@ -131,8 +157,7 @@ export function caseDocument(c: LayerCase, layer: CaseLayer): NetworkDocument {
     doc.bindings[`const_${name}`] = { weights: name };
   }
   if (layer.slots) doc.bindings.layer = { ...layer.slots };
-  for (const [port] of Object.entries(spec.outputs.length > 1 ? c.outputs : { output: true }))
-    doc.outputs.push({ name: port, from: { node: 'layer', port } });
+  for (const [port] of Object.entries(spec.outputs.length > 1 ? c.outputs : { output: true })) doc.outputs.push({ name: port, from: { node: 'layer', port } });
   return doc;
 }
 

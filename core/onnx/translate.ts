@@ -144,17 +144,25 @@ function convolution(ctx: TranslateContext, transposed: boolean): void {
   let end = ints(p, 'postPadding');
   if (!transposed) ({ begin, end } = windowPads(ctx, input.dims.slice(2), kernel, stride, dilation, begin, end, mode));
   else if (mode === 'SAME_UPPER' || mode === 'SAME_LOWER')
-    ctx.fail(`deconvolution with padding mode ${mode} is not translated: TensorRT does not document how it splits that padding; use EXPLICIT_ROUND_DOWN with explicit pre/post padding`, 'paddingMode');
+    ctx.fail(
+      `deconvolution with padding mode ${mode} is not translated: TensorRT does not document how it splits that padding; use EXPLICIT_ROUND_DOWN with explicit pre/post padding`,
+      'paddingMode',
+    );
   const w = ctx.weight('kernel');
   if (!w) ctx.fail('the kernel weights are not bound', 'kernel');
   const b = ctx.weight('bias');
-  ctx.node(transposed ? 'ConvTranspose' : 'Conv', b ? [ctx.input('input'), w, b] : [ctx.input('input'), w], [ctx.output('output')], [
-    attr.ints('kernel_shape', kernel),
-    attr.ints('strides', stride),
-    attr.ints('dilations', dilation),
-    attr.ints('pads', [...begin, ...end]),
-    attr.int('group', num(p, 'nbGroups')),
-  ]);
+  ctx.node(
+    transposed ? 'ConvTranspose' : 'Conv',
+    b ? [ctx.input('input'), w, b] : [ctx.input('input'), w],
+    [ctx.output('output')],
+    [
+      attr.ints('kernel_shape', kernel),
+      attr.ints('strides', stride),
+      attr.ints('dilations', dilation),
+      attr.ints('pads', [...begin, ...end]),
+      attr.int('group', num(p, 'nbGroups')),
+    ],
+  );
 }
 
 function pooling(ctx: TranslateContext): void {
@@ -170,7 +178,10 @@ function pooling(ctx: TranslateContext): void {
   const { begin, end } = windowPads(ctx, input.dims.slice(2), window, stride, ones, pre, post, mode);
   end.forEach((e, i) => {
     if (e >= window[i]! || begin[i]! >= window[i]!)
-      ctx.fail(`the padding this window needs (${begin.join(',')}/${end.join(',')}) is not smaller than the window ${window.join('×')}, which ONNX pooling does not allow`, 'windowSize');
+      ctx.fail(
+        `the padding this window needs (${begin.join(',')}/${end.join(',')}) is not smaller than the window ${window.join('×')}, which ONNX pooling does not allow`,
+        'windowSize',
+      );
   });
   const excludes = bool(p, 'averageCountExcludesPadding');
   const roundUpExtra = mode === 'EXPLICIT_ROUND_UP' && end.some((e, i) => e !== post[i]);
@@ -438,7 +449,12 @@ function reduce(ctx: TranslateContext): void {
   const p = ctx.op.params;
   const opType = REDUCE_OPS[str(p, 'operation')];
   if (!opType) ctx.fail(`reduce operation '${str(p, 'operation')}' has no ONNX translation`, 'operation');
-  ctx.node(opType, [ctx.input('input'), ctx.int64s('axes', ints(p, 'axes'))], [ctx.output('output')], [attr.int('keepdims', bool(p, 'keepDimensions') ? 1 : 0)]);
+  ctx.node(
+    opType,
+    [ctx.input('input'), ctx.int64s('axes', ints(p, 'axes'))],
+    [ctx.output('output')],
+    [attr.int('keepdims', bool(p, 'keepDimensions') ? 1 : 0)],
+  );
 }
 
 function topK(ctx: TranslateContext): void {
@@ -446,11 +462,12 @@ function topK(ctx: TranslateContext): void {
   const axis = ints(p, 'axes')[0]!;
   const int32 = str(p, 'indicesType') === 'INT32';
   const indices = int32 ? ctx.temp('indices_int64') : ctx.output('indices');
-  ctx.node('TopK', [ctx.input('input'), ctx.int64s('k', [num(p, 'k')])], [ctx.output('values'), indices], [
-    attr.int('axis', axis),
-    attr.int('largest', str(p, 'operation') === 'MAX' ? 1 : 0),
-    attr.int('sorted', 1),
-  ]);
+  ctx.node(
+    'TopK',
+    [ctx.input('input'), ctx.int64s('k', [num(p, 'k')])],
+    [ctx.output('values'), indices],
+    [attr.int('axis', axis), attr.int('largest', str(p, 'operation') === 'MAX' ? 1 : 0), attr.int('sorted', 1)],
+  );
   if (int32) ctx.node('Cast', [indices], [ctx.output('indices')], [attr.int('to', ONNX_INT32)]);
 }
 
@@ -473,7 +490,8 @@ function resize(ctx: TranslateContext): void {
     attr.int('exclude_outside', bool(p, 'excludeOutside') ? 1 : 0),
   ];
   // TensorRT maps coordinates with the given scales when they are set, as ONNX does with a scales input.
-  const inputs = scales.length > 0 ? [ctx.input('input'), '', ctx.floats('scales', scales)] : [ctx.input('input'), '', '', ctx.int64s('sizes', ints(p, 'outputDimensions'))];
+  const inputs =
+    scales.length > 0 ? [ctx.input('input'), '', ctx.floats('scales', scales)] : [ctx.input('input'), '', '', ctx.int64s('sizes', ints(p, 'outputDimensions'))];
   ctx.node('Resize', inputs, [ctx.output('output')], attributes);
 }
 
@@ -642,12 +660,17 @@ export const TRANSLATORS: Record<string, OpTranslator> = {
   addIdentity: (ctx) => ctx.node('Identity', [ctx.input('input')], [ctx.output('output')]),
   addCast: (ctx) => ctx.node('Cast', [ctx.input('input')], [ctx.output('output')], [attr.int('to', CAST_TARGETS[str(ctx.op.params, 'toType')]!)]),
   addLRN: (ctx) =>
-    ctx.node('LRN', [ctx.input('input')], [ctx.output('output')], [
-      attr.int('size', num(ctx.op.params, 'window')),
-      attr.float('alpha', num(ctx.op.params, 'alpha')),
-      attr.float('beta', num(ctx.op.params, 'beta')),
-      attr.float('bias', num(ctx.op.params, 'k')),
-    ]),
+    ctx.node(
+      'LRN',
+      [ctx.input('input')],
+      [ctx.output('output')],
+      [
+        attr.int('size', num(ctx.op.params, 'window')),
+        attr.float('alpha', num(ctx.op.params, 'alpha')),
+        attr.float('beta', num(ctx.op.params, 'beta')),
+        attr.float('bias', num(ctx.op.params, 'k')),
+      ],
+    ),
   addNormalizationV2: normalization,
   addSelect: (ctx) => ctx.node('Where', [ctx.input('condition'), ctx.input('thenInput'), ctx.input('elseInput')], [ctx.output('output')]),
   addShape: (ctx) => ctx.node('Shape', [ctx.input('input')], [ctx.output('output')]),
@@ -681,7 +704,13 @@ export function translateProgram(program: TrtProgram, weights: ProgramWeightData
 
   for (const input of program.inputs)
     if (!ELEMENT_TYPES[input.dtype])
-      diagnostics.push(error('onnx.dtype', `Input '${input.name}' has the data type ${input.dtype}, which the ONNX translation does not support; use FLOAT, HALF, BF16, INT8, UINT8, INT32, INT64 or BOOL.`, { nodeId: input.nodeId }));
+      diagnostics.push(
+        error(
+          'onnx.dtype',
+          `Input '${input.name}' has the data type ${input.dtype}, which the ONNX translation does not support; use FLOAT, HALF, BF16, INT8, UINT8, INT32, INT64 or BOOL.`,
+          { nodeId: input.nodeId },
+        ),
+      );
 
   for (const op of program.ops) {
     for (const [port, info] of Object.entries(op.outputInfo)) {
@@ -690,7 +719,11 @@ export function translateProgram(program: TrtProgram, weights: ProgramWeightData
     }
     const translator = TRANSLATORS[op.op];
     if (!translator) {
-      diagnostics.push(error('onnx.op.unsupported', `Layer '${op.layerName}' (${op.op}) has no ONNX translation yet, so the reference runtime cannot run this network.`, { nodeId: op.nodeId }));
+      diagnostics.push(
+        error('onnx.op.unsupported', `Layer '${op.layerName}' (${op.op}) has no ONNX translation yet, so the reference runtime cannot run this network.`, {
+          nodeId: op.nodeId,
+        }),
+      );
       continue;
     }
     if (op.op === 'addConstant') {

@@ -34,8 +34,7 @@ export function normaliseAxis(axis: number, rank: number, field: string): number
  * each pair of dims equal or one of them 1.
  */
 export function broadcastDims(a: readonly number[], b: readonly number[], what = 'inputs'): number[] {
-  if (a.length !== b.length)
-    fail(`${what} must have the same rank; got ${formatDims(a)} (rank ${a.length}) and ${formatDims(b)} (rank ${b.length})`);
+  if (a.length !== b.length) fail(`${what} must have the same rank; got ${formatDims(a)} (rank ${a.length}) and ${formatDims(b)} (rank ${b.length})`);
   return a.map((x, i) => {
     const y = b[i]!;
     if (x === y) return x;

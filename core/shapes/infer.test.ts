@@ -7,8 +7,36 @@ function lenetLike(): NetworkDocument {
   const doc = emptyDocument('lenet');
   doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 1, 32, 32] });
   doc.nodes.push(
-    { id: 'c1', type: 'addConvolutionNd', name: 'conv1', params: { nbOutputMaps: 6, kernelSize: [5, 5], stride: [1, 1], prePadding: [0, 0], postPadding: [0, 0], paddingMode: 'EXPLICIT_ROUND_DOWN', dilation: [1, 1], nbGroups: 1 } },
-    { id: 'p1', type: 'addPoolingNd', name: 'pool1', params: { type: 'AVERAGE', windowSize: [2, 2], stride: [2, 2], prePadding: [0, 0], postPadding: [0, 0], paddingMode: 'EXPLICIT_ROUND_DOWN', averageCountExcludesPadding: true, blendFactor: 0 } },
+    {
+      id: 'c1',
+      type: 'addConvolutionNd',
+      name: 'conv1',
+      params: {
+        nbOutputMaps: 6,
+        kernelSize: [5, 5],
+        stride: [1, 1],
+        prePadding: [0, 0],
+        postPadding: [0, 0],
+        paddingMode: 'EXPLICIT_ROUND_DOWN',
+        dilation: [1, 1],
+        nbGroups: 1,
+      },
+    },
+    {
+      id: 'p1',
+      type: 'addPoolingNd',
+      name: 'pool1',
+      params: {
+        type: 'AVERAGE',
+        windowSize: [2, 2],
+        stride: [2, 2],
+        prePadding: [0, 0],
+        postPadding: [0, 0],
+        paddingMode: 'EXPLICIT_ROUND_DOWN',
+        averageCountExcludesPadding: true,
+        blendFactor: 0,
+      },
+    },
     { id: 'fc', type: 'Linear', name: 'fc1', params: { inFeatures: 6 * 14 * 14, outFeatures: 120, bias: true } },
   );
   doc.edges.push(

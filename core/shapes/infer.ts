@@ -111,7 +111,8 @@ const inputTensors = new WeakMap<NetworkInput, TensorInfo>();
 
 function graphStructure(doc: NetworkDocument): GraphStructure {
   const cached = structures.get(doc.edges);
-  if (cached && cached.edgeCount === doc.edges.length && cached.ids.length === doc.nodes.length && doc.nodes.every((n, i) => n.id === cached.ids[i])) return cached;
+  if (cached && cached.edgeCount === doc.edges.length && cached.ids.length === doc.nodes.length && doc.nodes.every((n, i) => n.id === cached.ids[i]))
+    return cached;
   const ids = doc.nodes.map((n) => n.id);
   const known = new Set(ids);
   const incoming = new Map<string, Map<string, PortRef>>();
@@ -341,7 +342,6 @@ function derivedCompositeSlots(expansion: Expansion, inner: Record<string, NodeS
   }
   return [...slots.values()];
 }
-
 
 /** Dims of a tensor for a label, e.g. on a wire: `[1, 64, 112, 112]`. */
 export function describeTensor(t: TensorInfo | undefined): string {

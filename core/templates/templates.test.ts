@@ -6,7 +6,10 @@ import { bindWeights } from '../weights/binding.js';
 import type { StateDictEntry } from '../weights/formula.js';
 import { buildTemplate, listTemplates } from './index.js';
 
-const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', import.meta.url), 'utf8')) as Record<string, { input_shape: number[]; state_dict: StateDictEntry[] }>;
+const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { input_shape: number[]; state_dict: StateDictEntry[] }
+>;
 const volume = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 const EXPECTED_OUTPUT: Record<string, { name: string; dims: number[] }> = { lenet5: { name: 'prob', dims: [1, 10] } };
@@ -55,7 +58,13 @@ describe("binding each fixture model's state_dict onto its template", () => {
       const counters = facts.state_dict.filter(([t]) => t.endsWith('num_batches_tracked')).length;
       expect(report.diagnostics).toEqual(
         counters > 0
-          ? [{ severity: 'info', code: 'weights.unused.num_batches_tracked', message: `${counters} num_batches_tracked tensor${counters === 1 ? ' is' : 's are'} not used: BatchNorm's training counter plays no part in inference.` }]
+          ? [
+              {
+                severity: 'info',
+                code: 'weights.unused.num_batches_tracked',
+                message: `${counters} num_batches_tracked tensor${counters === 1 ? ' is' : 's are'} not used: BatchNorm's training counter plays no part in inference.`,
+              },
+            ]
           : [],
       );
       const withShapes = facts.state_dict.filter(([t]) => !t.endsWith('num_batches_tracked'));

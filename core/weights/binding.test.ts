@@ -36,7 +36,10 @@ describe('binding decoded .wts files onto templates', () => {
     const { doc, report } = bindWeights(buildTemplate('resnet18')!, decoded.tensors);
     expect(report.diagnostics.map((d) => d.severity)).toEqual(['info']);
     expect(report.unused).toEqual(entries.filter(([n]) => n.endsWith('num_batches_tracked')).map(([n]) => n));
-    expect(doc.bindings[nodeId(doc, 'layer2.0')]).toMatchObject({ 'conv1.weight': 'layer2.0.conv1.weight', 'downsample.1.running_var': 'layer2.0.downsample.1.running_var' });
+    expect(doc.bindings[nodeId(doc, 'layer2.0')]).toMatchObject({
+      'conv1.weight': 'layer2.0.conv1.weight',
+      'downsample.1.running_var': 'layer2.0.downsample.1.running_var',
+    });
   });
 });
 
@@ -93,8 +96,14 @@ describe('binding Diagnostics', () => {
     const report = checkBindings(bound, lenetTensors());
     expect(report.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ['weights.binding.unknown', "Layer 'fc1' (Linear) slot 'weight' is bound to the tensor 'fc1.weight_renamed', which the loaded weights do not have."],
-      ['weights.count', "Layer 'fc2' (Linear) slot 'bias' expects 84 values [84], but the tensor 'fc1.bias' has 120. It would fit a layer with 120 output features (classes) instead of 84."],
-      ['weights.binding.stale', "Layer 'fc2' (Linear) has the tensor 'fc2.bias' bound to the slot 'gamma', which it does not have. Linear has the slots 'weight', 'bias' now."],
+      [
+        'weights.count',
+        "Layer 'fc2' (Linear) slot 'bias' expects 84 values [84], but the tensor 'fc1.bias' has 120. It would fit a layer with 120 output features (classes) instead of 84.",
+      ],
+      [
+        'weights.binding.stale',
+        "Layer 'fc2' (Linear) has the tensor 'fc2.bias' bound to the slot 'gamma', which it does not have. Linear has the slots 'weight', 'bias' now.",
+      ],
       ['weights.bound.twice', "The tensor 'fc1.bias' is bound to 2 slots ('fc1' bias, 'fc2' bias); each slot usually has its own tensor."],
       // A stale binding does not count as a use.
       ['weights.unused', "2 tensors in the weights are bound to no layer: 'fc1.weight', 'fc2.bias'."],
@@ -143,12 +152,22 @@ describe('exporting bound weights', () => {
     expect(Buffer.from(bytes).equals(readFileSync(new URL('lenet5.wts', FIXTURES)))).toBe(true);
   });
 
-  it("names an exported tensor after the layer it is bound to, so the file maps onto this network", () => {
+  it('names an exported tensor after the layer it is bound to, so the file maps onto this network', () => {
     const doc = buildTemplate('lenet5')!;
     const renamed = lenetTensors().map((t) => ({ ...t, name: `model.${t.name}` }));
     let manual = doc;
     for (const node of doc.nodes) {
-      for (const [slot, suffix] of node.type === 'addConvolutionNd' ? [['kernel', 'weight'], ['bias', 'bias']] : node.type === 'Linear' ? [['weight', 'weight'], ['bias', 'bias']] : []) {
+      for (const [slot, suffix] of node.type === 'addConvolutionNd'
+        ? [
+            ['kernel', 'weight'],
+            ['bias', 'bias'],
+          ]
+        : node.type === 'Linear'
+          ? [
+              ['weight', 'weight'],
+              ['bias', 'bias'],
+            ]
+          : []) {
         const r = bindSlot(manual, node.id, slot!, `model.${node.name}.${suffix}`);
         if (r.ok) manual = r.value;
       }

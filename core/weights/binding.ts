@@ -137,7 +137,12 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
     const bound = doc.bindings[node.id] ?? {};
     for (const slot of nodeSlots) {
       const tensor = bound[slot.name];
-      const base = { nodeId: node.id, slot: slot.name, ...(slot.count !== undefined ? { expected: slot.count } : {}), ...(slot.shape ? { shape: slot.shape } : {}) };
+      const base = {
+        nodeId: node.id,
+        slot: slot.name,
+        ...(slot.count !== undefined ? { expected: slot.count } : {}),
+        ...(slot.shape ? { shape: slot.shape } : {}),
+      };
       const where = { nodeId: node.id, field: slot.name };
       if (tensor === undefined) {
         if (slot.optional) {
@@ -147,7 +152,11 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
         const wanted = torchTensorName(node.name, slot);
         const size = slot.count !== undefined ? ` (${plural(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''})` : '';
         diagnostics.push(
-          error('weights.missing', `${label} needs its weight slot '${slot.name}' bound: the weights have no tensor '${wanted}'${size}. Bind one by hand or rename the layer.`, where),
+          error(
+            'weights.missing',
+            `${label} needs its weight slot '${slot.name}' bound: the weights have no tensor '${wanted}'${size}. Bind one by hand or rename the layer.`,
+            where,
+          ),
         );
         slots.push({ ...base, status: 'missing' });
         continue;
@@ -157,7 +166,9 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
       else users.set(tensor, [{ node, slot: slot.name }]);
       const found = counts.get(tensor);
       if (found === undefined) {
-        diagnostics.push(error('weights.binding.unknown', `${label} slot '${slot.name}' is bound to the tensor '${tensor}', which the loaded weights do not have.`, where));
+        diagnostics.push(
+          error('weights.binding.unknown', `${label} slot '${slot.name}' is bound to the tensor '${tensor}', which the loaded weights do not have.`, where),
+        );
         slots.push({ ...base, tensor, status: 'unknown-tensor' });
         continue;
       }
@@ -179,8 +190,15 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
     const known = new Set(nodeSlots.map((s) => s.name));
     for (const [slot, tensor] of Object.entries(bound)) {
       if (known.has(slot)) continue;
-      const has = spec ? ` ${node.type} has ${nodeSlots.length > 0 ? `the slots ${nodeSlots.map((s) => `'${s.name}'`).join(', ')}` : 'no weight slots'} now.` : '';
-      diagnostics.push(warning('weights.binding.stale', `${label} has the tensor '${tensor}' bound to the slot '${slot}', which it does not have.${has}`, { nodeId: node.id, field: slot }));
+      const has = spec
+        ? ` ${node.type} has ${nodeSlots.length > 0 ? `the slots ${nodeSlots.map((s) => `'${s.name}'`).join(', ')}` : 'no weight slots'} now.`
+        : '';
+      diagnostics.push(
+        warning('weights.binding.stale', `${label} has the tensor '${tensor}' bound to the slot '${slot}', which it does not have.${has}`, {
+          nodeId: node.id,
+          field: slot,
+        }),
+      );
     }
   }
   for (const nodeId of Object.keys(doc.bindings))
@@ -191,7 +209,10 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
     if (list.length < 2) continue;
     const where = list.map((u) => `'${u.node.name}' ${u.slot}`).join(', ');
     diagnostics.push(
-      warning('weights.bound.twice', `The tensor '${tensor}' is bound to ${list.length} slots (${where}); each slot usually has its own tensor.`, { nodeId: list[1]!.node.id, field: list[1]!.slot }),
+      warning('weights.bound.twice', `The tensor '${tensor}' is bound to ${list.length} slots (${where}); each slot usually has its own tensor.`, {
+        nodeId: list[1]!.node.id,
+        field: list[1]!.slot,
+      }),
     );
   }
 
@@ -199,7 +220,10 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
   const counters = unused.filter(isTrainingCounter);
   const others = unused.filter((n) => !isTrainingCounter(n));
   if (others.length > 0) {
-    const shown = others.slice(0, 20).map((n) => `'${n}'`).join(', ');
+    const shown = others
+      .slice(0, 20)
+      .map((n) => `'${n}'`)
+      .join(', ');
     diagnostics.push(
       warning(
         'weights.unused',

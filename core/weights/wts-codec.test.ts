@@ -82,7 +82,7 @@ describe('accepted variants', () => {
     { text: '2\na 2  3f800000  c0000000\nb 1  3f000000\n', source: 'older gen_wts scripts write "{} {} " and then " " per value: two spaces' },
     { text: '2\r\na 2 3f800000 c0000000\r\nb 1 3f000000\r\n', source: 'a file saved on Windows (CRLF)' },
     { text: '2\na\t2\t3f800000\tc0000000\nb\t1\t3f000000', source: 'tab-separated, no final newline' },
-    { text: '2\na 2 0x3f800000 0XC0000000\nb 1 0x3f000000\n', source: "C's printf(\"%#x\")" },
+    { text: '2\na 2 0x3f800000 0XC0000000\nb 1 0x3f000000\n', source: 'C\'s printf("%#x")' },
     { text: '2\na 2 3F800000 C0000000\nb 1 3F000000\n', source: 'upper-case hex' },
     { text: '2\na 0 2 3f800000 c0000000\nb 0 1 3f000000\n', source: "TensorRT samples' 'name type count' records, type 0 = FLOAT" },
     { text: '2\na 1 2 3c00 c000\nb 1 1 3800\n', source: "TensorRT samples' records with type 1 = HALF" },
@@ -103,7 +103,13 @@ describe('accepted variants', () => {
   });
 
   it('converts half floats exactly', () => {
-    expect([halfToFloat(0x3c00), halfToFloat(0xc000), halfToFloat(0x0001), halfToFloat(0x7c00), halfToFloat(0x7bff)]).toEqual([1, -2, 2 ** -24, Infinity, 65504]);
+    expect([halfToFloat(0x3c00), halfToFloat(0xc000), halfToFloat(0x0001), halfToFloat(0x7c00), halfToFloat(0x7bff)]).toEqual([
+      1,
+      -2,
+      2 ** -24,
+      Infinity,
+      65504,
+    ]);
   });
 });
 
@@ -146,14 +152,16 @@ const CORPUS: BadCase[] = [
     source: 'a .wts re-saved as UTF-16 by a Windows editor',
     content: Uint8Array.from([0xff, 0xfe, 0x31, 0x00, 0x0a, 0x00]),
     code: 'wts.binary',
-    message: "'utf16.wts' line 1 contains the byte 0x00; this is a binary file, not a text .wts (PyTorch .pt/.pth files are zip archives: write a .wts with gen_wts).",
+    message:
+      "'utf16.wts' line 1 contains the byte 0x00; this is a binary file, not a text .wts (PyTorch .pt/.pth files are zip archives: write a .wts with gen_wts).",
   },
   {
     file: 'nul-late.wts',
     source: 'a file system that filled a torn write with zero bytes, past the first kilobyte',
     content: Uint8Array.from([...ascii(`1\nw 300${' 3f800000'.repeat(150)}`), 0, ...ascii(' 3f800000\n')]),
     code: 'wts.binary',
-    message: "'nul-late.wts' line 2 contains the byte 0x00; this is a binary file, not a text .wts (PyTorch .pt/.pth files are zip archives: write a .wts with gen_wts).",
+    message:
+      "'nul-late.wts' line 2 contains the byte 0x00; this is a binary file, not a text .wts (PyTorch .pt/.pth files are zip archives: write a .wts with gen_wts).",
   },
   {
     file: 'words.wts',
@@ -314,14 +322,16 @@ const CORPUS: BadCase[] = [
     source: 'a corrupt count that would make a loader allocate 4 TB',
     content: '1\nfc.weight 1000000000000 3f800000\n',
     code: 'wts.count.absurd',
-    message: "'huge-count.wts' line 2: tensor 'fc.weight' says it has 1000000000000 values, but the 35 bytes left in the file hold at most 18; the count is corrupt.",
+    message:
+      "'huge-count.wts' line 2: tensor 'fc.weight' says it has 1000000000000 values, but the 35 bytes left in the file hold at most 18; the count is corrupt.",
   },
   {
     file: 'typed-bad-type.wts',
     source: "a TensorRT samples' file with a data type this format does not carry (2 = INT8)",
     content: '2\na 0 1 3f800000\nb 2 1 01\n',
     code: 'wts.type.unsupported',
-    message: "'typed-bad-type.wts' line 3: tensor 'b' has the type '2'; this file uses the TensorRT samples' 'name type count' records, whose type is 0 (FLOAT) or 1 (HALF).",
+    message:
+      "'typed-bad-type.wts' line 3: tensor 'b' has the type '2'; this file uses the TensorRT samples' 'name type count' records, whose type is 0 (FLOAT) or 1 (HALF).",
   },
   {
     file: 'typed-half-too-long.wts',

@@ -465,11 +465,7 @@ export class WtsDecoder {
     this.name = this.tokenString();
     const first = this.seen.get(this.name);
     if (first !== undefined)
-      this.raise(
-        'wts.name.duplicate',
-        `${this.where()}: tensor '${this.name}' appears a second time; it was first defined on line ${first}.`,
-        this.recordLine,
-      );
+      this.raise('wts.name.duplicate', `${this.where()}: tensor '${this.name}' appears a second time; it was first defined on line ${first}.`, this.recordLine);
     this.seen.set(this.name, this.recordLine);
     this.fields = [];
     this.state = State.BeforeField;
@@ -671,7 +667,7 @@ export function* encodeWts(tensorCount: number, tensors: Iterable<WtsTensorData>
     yield* writeText(`${tensor.name} ${values.length}`);
     // Read the float bits through a Uint32Array view: exact for every value, NaN payloads included.
     const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    for (let k = 0; k < bits.length; ) {
+    for (let k = 0; k < bits.length;) {
       if (at + 9 > buffer.length) yield* flushIfFull(chunkBytes);
       const stop = Math.min(bits.length, k + Math.floor((buffer.length - at) / 9));
       for (; k < stop; k++) {

@@ -87,9 +87,17 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           printDiagnostics(io, [file.diagnostic]);
           return file.unreadable ? EXIT_USAGE : EXIT_INVALID;
         }
-        const { doc, report } = bindWeights(loaded.doc, file.file.tensors.map((t) => ({ name: t.name, count: t.count })), shapes);
+        const { doc, report } = bindWeights(
+          loaded.doc,
+          file.file.tensors.map((t) => ({ name: t.name, count: t.count })),
+          shapes,
+        );
         if (hasErrors(report.diagnostics)) {
-          printDiagnostics(io, report.diagnostics.filter((d) => d.severity === 'error'), doc);
+          printDiagnostics(
+            io,
+            report.diagnostics.filter((d) => d.severity === 'error'),
+            doc,
+          );
           return EXIT_INVALID;
         }
         const lowered = lowerToProgram(doc, (name) => store.tensor(file.file.id, name));
@@ -125,11 +133,17 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
             }
           }
         }
-        const buildOptions: NativeBuildOptions = { precision: v.fp16 === true ? 'FP16' : 'FP32', workspaceBytes: workspaceMiB * 2 ** 20, ...(timingCache ? { timingCache } : {}) };
+        const buildOptions: NativeBuildOptions = {
+          precision: v.fp16 === true ? 'FP16' : 'FP32',
+          workspaceBytes: workspaceMiB * 2 ** 20,
+          ...(timingCache ? { timingCache } : {}),
+        };
         const version = capabilities.value.native?.buildTensorRTVersion ?? '?';
         const program = lowered.value.program;
         if (!json)
-          io.out(`Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision}, workspace ${workspaceMiB} MiB.`);
+          io.out(
+            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision}, workspace ${workspaceMiB} MiB.`,
+          );
         const built = await backend.buildEngine(lowered.value, { buildOptions });
         if (!built.ok) {
           printDiagnostics(io, built.diagnostics, doc);
@@ -145,7 +159,15 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
         if (json) {
           io.out(
             JSON.stringify(
-              { engine: v.output, bytes: built.value.engine.length, tensorrt: version, precision: buildOptions.precision, workspaceMiB, timingCache: cachePath ?? null, diagnostics: built.value.diagnostics },
+              {
+                engine: v.output,
+                bytes: built.value.engine.length,
+                tensorrt: version,
+                precision: buildOptions.precision,
+                workspaceMiB,
+                timingCache: cachePath ?? null,
+                diagnostics: built.value.diagnostics,
+              },
               null,
               2,
             ),

@@ -142,7 +142,14 @@ export async function checkWeights(
       ok: true,
       diagnostics: report.diagnostics,
       line: formatBindingLine(weights.file, counts),
-      json: { file: weightsPath, tensorCount: weights.file.tensors.length, valueCount: weights.file.valueCount, ...counts, unused: report.unused, slots: report.slots },
+      json: {
+        file: weightsPath,
+        tensorCount: weights.file.tensors.length,
+        valueCount: weights.file.valueCount,
+        ...counts,
+        unused: report.unused,
+        slots: report.slots,
+      },
     };
   } finally {
     await weights.store.dispose();

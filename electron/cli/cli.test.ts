@@ -32,10 +32,40 @@ describe('trt-studio layers', () => {
     expect(conv.weights).toEqual(['kernel', 'bias']);
     // Every primitive and composite the foundation issue names, as INetworkDefinition methods.
     const named = [
-      'addConvolutionNd', 'addDeconvolutionNd', 'addActivation', 'addPoolingNd', 'addScale', 'addElementWise', 'addMatrixMultiply',
-      'addShuffle', 'addConcatenation', 'addSoftMax', 'addConstant', 'addPaddingNd', 'addUnary', 'addReduce', 'addResize', 'addSlice',
-      'addTopK', 'addGatherV2', 'addIdentity', 'addCast', 'addLRN', 'addNormalizationV2', 'addParametricReLU', 'addSelect', 'addShape',
-      'addSqueeze', 'addUnsqueeze', 'addEinsum', 'BatchNorm2d', 'Linear', 'ConvBnAct', 'BasicBlock', 'Bottleneck', 'InvertedResidual',
+      'addConvolutionNd',
+      'addDeconvolutionNd',
+      'addActivation',
+      'addPoolingNd',
+      'addScale',
+      'addElementWise',
+      'addMatrixMultiply',
+      'addShuffle',
+      'addConcatenation',
+      'addSoftMax',
+      'addConstant',
+      'addPaddingNd',
+      'addUnary',
+      'addReduce',
+      'addResize',
+      'addSlice',
+      'addTopK',
+      'addGatherV2',
+      'addIdentity',
+      'addCast',
+      'addLRN',
+      'addNormalizationV2',
+      'addParametricReLU',
+      'addSelect',
+      'addShape',
+      'addSqueeze',
+      'addUnsqueeze',
+      'addEinsum',
+      'BatchNorm2d',
+      'Linear',
+      'ConvBnAct',
+      'BasicBlock',
+      'Bottleneck',
+      'InvertedResidual',
     ];
     expect(named.filter((type) => !layers.some((l) => l.type === type))).toEqual([]);
   });
@@ -44,7 +74,21 @@ describe('trt-studio layers', () => {
 describe('trt-studio check', () => {
   const doc = emptyDocument('tiny');
   doc.inputs.push({ id: 'in1', name: 'data', dtype: 'FLOAT', dims: [1, 3, 32, 32] });
-  doc.nodes.push({ id: 'n1', type: 'addPoolingNd', name: 'pool', params: { type: 'MAX', windowSize: [2, 2], stride: [2, 2], prePadding: [0, 0], postPadding: [0, 0], paddingMode: 'EXPLICIT_ROUND_DOWN', averageCountExcludesPadding: true, blendFactor: 0 } });
+  doc.nodes.push({
+    id: 'n1',
+    type: 'addPoolingNd',
+    name: 'pool',
+    params: {
+      type: 'MAX',
+      windowSize: [2, 2],
+      stride: [2, 2],
+      prePadding: [0, 0],
+      postPadding: [0, 0],
+      paddingMode: 'EXPLICIT_ROUND_DOWN',
+      averageCountExcludesPadding: true,
+      blendFactor: 0,
+    },
+  });
   doc.edges.push({ id: 'e1', from: { node: 'in1', port: 'output' }, to: { node: 'n1', port: 'input' } });
 
   it('prints each layer with its output dims and exits 0 for a valid network', async () => {
@@ -63,7 +107,11 @@ describe('trt-studio check', () => {
     const report = JSON.parse(out) as { ok: boolean; diagnostics: { code: string; message: string; nodeId: string }[] };
     expect(report.ok).toBe(false);
     expect(report.diagnostics).toEqual([
-      expect.objectContaining({ code: 'shape.invalid', nodeId: 'n1', message: "Layer 'pool' (addPoolingNd): the window [64, 64] is larger than the padded input [1, 3, 32, 32]." }),
+      expect.objectContaining({
+        code: 'shape.invalid',
+        nodeId: 'n1',
+        message: "Layer 'pool' (addPoolingNd): the window [64, 64] is larger than the padded input [1, 3, 32, 32].",
+      }),
     ]);
   });
 

@@ -20,7 +20,9 @@ function report(io: CliIo, diagnostics: readonly Diagnostic[], doc?: NetworkDocu
 }
 
 /** The names and counts of a `.wts` file's tensors; the worker decodes it, the values are dropped. */
-async function readTensorNames(path: string): Promise<{ ok: true; tensors: { name: string; count: number }[] } | { ok: false; exitCode: number; diagnostic: Diagnostic }> {
+async function readTensorNames(
+  path: string,
+): Promise<{ ok: true; tensors: { name: string; count: number }[] } | { ok: false; exitCode: number; diagnostic: Diagnostic }> {
   const store = new WeightStore();
   try {
     const loaded = await store.load(path);
@@ -113,7 +115,9 @@ export const codegenCommand: CliCommand = {
     }
     const layers = `${program.value.ops.length} layers from ${loaded.doc.nodes.length} nodes`;
     if (lang === 'python') {
-      io.out(`Wrote ${output}: a TensorRT 10/11 Python script for '${program.value.name}' (${layers}). Run: python3 ${output} --weights ${options.weightsPath ?? `${program.value.name}.wts`}`);
+      io.out(
+        `Wrote ${output}: a TensorRT 10/11 Python script for '${program.value.name}' (${layers}). Run: python3 ${output} --weights ${options.weightsPath ?? `${program.value.name}.wts`}`,
+      );
       return EXIT_OK;
     }
     // The CMakeLists.txt beside the program; one the user wrote is never overwritten.

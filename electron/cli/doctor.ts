@@ -48,11 +48,17 @@ export function createDoctorCommand(makeBackend: () => TensorRTBackend = () => n
         return EXIT_OK;
       }
       io.out(`Node.js: ${node}`);
-      io.out(ort.available ? `onnxruntime: onnxruntime-node ${ort.version ?? '?'} (CPU), available.` : `onnxruntime: not loadable (${ort.error ?? 'unknown error'}).`);
+      io.out(
+        ort.available
+          ? `onnxruntime: onnxruntime-node ${ort.version ?? '?'} (CPU), available.`
+          : `onnxruntime: not loadable (${ort.error ?? 'unknown error'}).`,
+      );
       const native = 'native' in tensorrt ? tensorrt.native : undefined;
       if (native) for (const line of describeCapabilities(native)) io.out(line);
       else io.out(`Addon: not loaded (${tensorrt.cause ?? 'unknown cause'}).`);
-      io.out(`Backends: onnxruntime ${ort.available ? 'available' : 'unavailable'}; tensorrt ${tensorrt.available ? 'available' : `unavailable (${tensorrt.cause ?? 'unknown'})`}.`);
+      io.out(
+        `Backends: onnxruntime ${ort.available ? 'available' : 'unavailable'}; tensorrt ${tensorrt.available ? 'available' : `unavailable (${tensorrt.cause ?? 'unknown'})`}.`,
+      );
       if (!tensorrt.available) {
         io.out('');
         io.out(tensorrt.explanation ?? 'TensorRT is not available.');

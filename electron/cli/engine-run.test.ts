@@ -62,7 +62,12 @@ function recordingDouble(): { make: () => TensorRTBackend; requests: NativeRunRe
       return Promise.resolve({
         outputs: [{ name: 'prob', dtype: 'FLOAT', dims: [1, 10], data: Float32Array.from([0, 0, 0.5, 0, 0, 0, 0, 0.25, 0, 0.25]) }],
         latenciesMs: Array.from({ length: request.iterations ?? 0 }, (_, i) => 1 + i / 10),
-        layerTimes: request.profileLayers ? [{ name: 'conv1 + relu1', totalMs: 3 * runs, count: runs }, { name: 'fc1.matmul', totalMs: runs, count: runs }] : [],
+        layerTimes: request.profileLayers
+          ? [
+              { name: 'conv1 + relu1', totalMs: 3 * runs, count: runs },
+              { name: 'fc1.matmul', totalMs: runs, count: runs },
+            ]
+          : [],
         diagnostics: [],
       });
     },
@@ -104,7 +109,9 @@ describe('trt-studio run/profile --engine without TensorRT', () => {
     expect(ran.err).toEqual([`error [engine.read] Cannot read the engine ${missing}: the file does not exist.`]);
     const ort = await run(runCommand, project, '--engine', engine, '--backend', 'onnxruntime', '--input', input);
     expect(ort.code).toBe(2);
-    expect(ort.err).toEqual([`--engine runs a TensorRT engine, so it takes --backend tensorrt (or no --backend); got 'onnxruntime'.\nUsage: trt-studio ${runCommand.usage}`]);
+    expect(ort.err).toEqual([
+      `--engine runs a TensorRT engine, so it takes --backend tensorrt (or no --backend); got 'onnxruntime'.\nUsage: trt-studio ${runCommand.usage}`,
+    ]);
     const neither = await run(profileCommand, project);
     expect(neither.code).toBe(2);
     expect(neither.err).toEqual([`Expected one project and --weights FILE.wts (or --engine FILE.engine).\nUsage: trt-studio ${profileCommand.usage}`]);

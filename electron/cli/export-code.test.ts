@@ -87,7 +87,12 @@ describe('trt-studio export --python / --cpp', () => {
     const { dir, project } = await lenetFolder();
     const { code, out } = await run(project, '--weights', LENET_WTS, '--wts', join(dir, 'copy.wts'), '--python', join(dir, 'b.py'), '--cpp', join(dir, 'cpp'));
     expect(code).toBe(0);
-    expect(out.map((l) => l.split(':')[0])).toEqual([`Wrote ${join(dir, 'copy.wts')}`, `Wrote ${join(dir, 'b.py')}`, `Wrote ${join(dir, 'cpp', 'lenet5.cpp')}`, `Wrote ${join(dir, 'cpp', 'CMakeLists.txt')}. Build`]);
+    expect(out.map((l) => l.split(':')[0])).toEqual([
+      `Wrote ${join(dir, 'copy.wts')}`,
+      `Wrote ${join(dir, 'b.py')}`,
+      `Wrote ${join(dir, 'cpp', 'lenet5.cpp')}`,
+      `Wrote ${join(dir, 'cpp', 'CMakeLists.txt')}. Build`,
+    ]);
     expect((await readdir(dir)).sort()).toEqual(['b.py', 'copy.wts', 'cpp', 'lenet5.trtstudio']);
   });
 
@@ -106,7 +111,9 @@ describe('trt-studio export --python / --cpp', () => {
     expect(pyFolder.err).toEqual([`--python takes the script's file name (OUT.py); ${dir} is a folder.\nUsage: trt-studio ${exportCommand.usage}`]);
     const cppFile = await run(project, '--weights', LENET_WTS, '--cpp', project);
     expect(cppFile.code).toBe(2);
-    expect(cppFile.err).toEqual([`--cpp takes a folder for the C++ program and its CMakeLists.txt; ${project} is a file.\nUsage: trt-studio ${exportCommand.usage}`]);
+    expect(cppFile.err).toEqual([
+      `--cpp takes a folder for the C++ program and its CMakeLists.txt; ${project} is a file.\nUsage: trt-studio ${exportCommand.usage}`,
+    ]);
     const unknown = await run(project, '--weights', LENET_WTS, '--java', 'x');
     expect(unknown.code).toBe(2);
     expect(unknown.err[0]).toMatch(/^Unknown option '--java'/);

@@ -100,7 +100,9 @@ export const exportCommand: CliCommand = {
       if (typeof value === 'string') targets[key] = value;
     }
     if (!project || extra.length > 0 || typeof weights !== 'string' || Object.keys(targets).length === 0) {
-      io.err(`Expected one project, --weights FILE.wts and at least one of --onnx OUT.onnx, --wts OUT.wts, --python OUT.py, --cpp OUTDIR.\nUsage: trt-studio ${this.usage}`);
+      io.err(
+        `Expected one project, --weights FILE.wts and at least one of --onnx OUT.onnx, --wts OUT.wts, --python OUT.py, --cpp OUTDIR.\nUsage: trt-studio ${this.usage}`,
+      );
       return EXIT_USAGE;
     }
     if (targets.python !== undefined && (targets.python.endsWith('/') || (await pathKind(targets.python)) === 'folder')) {
@@ -132,7 +134,11 @@ interface GeneratedCode {
 }
 
 /** The Python script and/or C++ program for the bound network, or the Diagnostics why it cannot be printed. */
-function generateCode(prepared: PreparedModel, weightsPath: string, targets: ExportTargets): { ok: true; value: GeneratedCode } | { ok: false; diagnostics: Diagnostic[] } {
+function generateCode(
+  prepared: PreparedModel,
+  weightsPath: string,
+  targets: ExportTargets,
+): { ok: true; value: GeneratedCode } | { ok: false; diagnostics: Diagnostic[] } {
   const tensors = prepared.weights.file.tensors.map((t) => ({ name: t.name, count: t.count }));
   const program = programForCodegen(prepared.doc, tensors);
   if (!program.ok) return program;

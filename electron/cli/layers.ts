@@ -21,7 +21,8 @@ export function describeCatalog(): object[] {
 function describeParam(p: ParamSpec): object {
   const base = { name: p.name, type: p.kind, default: p.default, doc: p.doc };
   if (p.kind === 'enum') return { ...base, enumType: p.enumType, values: p.values };
-  if (p.kind === 'int' || p.kind === 'float') return { ...base, ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}) };
+  if (p.kind === 'int' || p.kind === 'float')
+    return { ...base, ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}) };
   return base;
 }
 

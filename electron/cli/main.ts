@@ -16,7 +16,19 @@ import { templateCommand } from './template.js';
 import { weightsCommand } from './weights.js';
 import { EXIT_USAGE, type CliCommand, type CliIo } from './command.js';
 
-const COMMANDS: readonly CliCommand[] = [layersCommand, checkCommand, weightsCommand, templateCommand, serveCommand, runCommand, profileCommand, exportCommand, doctorCommand, buildCommand, codegenCommand];
+const COMMANDS: readonly CliCommand[] = [
+  layersCommand,
+  checkCommand,
+  weightsCommand,
+  templateCommand,
+  serveCommand,
+  runCommand,
+  profileCommand,
+  exportCommand,
+  doctorCommand,
+  buildCommand,
+  codegenCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

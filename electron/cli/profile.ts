@@ -17,7 +17,8 @@ import { TensorRTBackend } from '../backends/tensorrt/backend.js';
 
 /** Deterministic data for an input (values in [-1, 1) for floats, zeros otherwise); timing does not depend on it. */
 function syntheticInput(input: ProgramInput): NamedTensor | string {
-  if (input.dims.some((d) => d < 0)) return `the input '${input.name}' has a dynamic dimension [${input.dims.join(', ')}]; give its data with --input ${input.name}=FILE.npy`;
+  if (input.dims.some((d) => d < 0))
+    return `the input '${input.name}' has a dynamic dimension [${input.dims.join(', ')}]; give its data with --input ${input.name}=FILE.npy`;
   const count = input.dims.reduce((a, b) => a * b, 1);
   const base = { name: input.name, dims: [...input.dims] };
   switch (input.dtype) {
@@ -57,7 +58,8 @@ export function formatProfile(name: string, backend: string, result: ProfileResu
   ]);
   const header = ['layer', 'node', 'mean ms', 'share', 'fused'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const r of [header, ...rows]) lines.push(`  ${r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  for (const r of [header, ...rows])
+    lines.push(`  ${r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
   return lines;
 }
 

@@ -70,14 +70,19 @@ describe('trt-studio check --weights', () => {
   it('reports a complete binding and exits 0', async () => {
     const { code, out } = await cli('check', lenetProject, '--weights', LENET_WTS);
     expect(code).toBe(0);
-    expect(out.split('\n').slice(-2)).toEqual(['Weights lenet5.wts: 10 tensors, 61706 values; 10 slots bound, 0 unbound, 0 mismatched; 0 tensors unused.', 'No errors.']);
+    expect(out.split('\n').slice(-2)).toEqual([
+      'Weights lenet5.wts: 10 tensors, 61706 values; 10 slots bound, 0 unbound, 0 mismatched; 0 tensors unused.',
+      'No errors.',
+    ]);
   });
 
   it('counts unbound, mismatched and unused tensors with the exact Diagnostics, and exits 1', async () => {
     // conv2's kernel missing, fc3 trained for 5 classes instead of 10, and a tensor no layer uses.
     const tensors = lenetTensors()
       .filter((t) => t.name !== 'conv2.weight')
-      .map((t) => (t.name === 'fc3.weight' ? { ...t, values: t.values.subarray(0, 5 * 84) } : t.name === 'fc3.bias' ? { ...t, values: t.values.subarray(0, 5) } : t));
+      .map((t) =>
+        t.name === 'fc3.weight' ? { ...t, values: t.values.subarray(0, 5 * 84) } : t.name === 'fc3.bias' ? { ...t, values: t.values.subarray(0, 5) } : t,
+      );
     tensors.push({ name: 'head.extra', values: new Float32Array(3) });
     const wts = tmp('mismatched.wts');
     await writeFile(wts, encodeWtsBytes(tensors));
@@ -101,7 +106,12 @@ describe('trt-studio check --weights', () => {
     const bad = tmp('short.wts');
     await writeFile(bad, '1\nfc.bias 3 3f800000 3f800000\n');
     const message = "error [wts.values.missing] 'short.wts' line 2: tensor 'fc.bias' has 2 values, but its count says 3. (field line 2)";
-    for (const command of [['check', lenetProject], ['run', lenetProject, fixture('digits/digit_00_label2.png')], ['profile', lenetProject], ['export', lenetProject, '--wts', tmp('x.wts')]]) {
+    for (const command of [
+      ['check', lenetProject],
+      ['run', lenetProject, fixture('digits/digit_00_label2.png')],
+      ['profile', lenetProject],
+      ['export', lenetProject, '--wts', tmp('x.wts')],
+    ]) {
       const result = await cli(...command, '--weights', bad);
       expect([command[0], result.code, result.err]).toEqual([command[0], 1, message]);
     }
@@ -128,9 +138,24 @@ describe('trt-studio run', () => {
 
   it('--json gives every probability to 1e-5 of PyTorch, and --preset mnist is what a 1-channel input gets', async () => {
     const c = DIGITS[3]!;
-    const { code, out } = await cli('run', lenetProject, '--weights', DIGITS_WTS, '--image', fixture(`digits/${c.file}`), '--preset', 'mnist', '--top', '10', '--json');
+    const { code, out } = await cli(
+      'run',
+      lenetProject,
+      '--weights',
+      DIGITS_WTS,
+      '--image',
+      fixture(`digits/${c.file}`),
+      '--preset',
+      'mnist',
+      '--top',
+      '10',
+      '--json',
+    );
     expect(code).toBe(0);
-    const result = JSON.parse(out) as { samples: { outputs: { name: string; top: { index: number; probability: number }[] }[] }[]; outputs: { name: string; dims: number[]; values: number[] }[] };
+    const result = JSON.parse(out) as {
+      samples: { outputs: { name: string; top: { index: number; probability: number }[] }[] }[];
+      outputs: { name: string; dims: number[]; values: number[] }[];
+    };
     const top = result.samples[0]!.outputs[0]!.top;
     expect(top[0]!.index).toBe(c.label);
     for (const t of top) expect(Math.abs(t.probability - c.softmax[t.index]!)).toBeLessThan(1e-5);
@@ -162,7 +187,9 @@ describe('trt-studio run', () => {
     const fc3 = doc.nodes.find((n) => n.name === 'fc3')!;
     fc3.params = { ...fc3.params, outFeatures: 1000 };
     const project = await writeProject('lenet1000', doc);
-    const tensors = lenetTensors().map((t) => (t.name.startsWith('fc3.') ? { name: t.name, values: formulaTensor(t.name, t.name === 'fc3.weight' ? [1000, 84] : [1000]) } : t));
+    const tensors = lenetTensors().map((t) =>
+      t.name.startsWith('fc3.') ? { name: t.name, values: formulaTensor(t.name, t.name === 'fc3.weight' ? [1000, 84] : [1000]) } : t,
+    );
     const wts = tmp('lenet1000.wts');
     await writeFile(wts, encodeWtsBytes(tensors));
     const image = fixture('digits/digit_00_label2.png');
@@ -209,7 +236,10 @@ describe('trt-studio profile', () => {
     // ORT fuses conv1 with relu1; the kernel is charged to conv1 and says so.
     expect(out).toMatch(/\n {2}conv1 +conv1 +[\d.]+ +[\d.]+% +conv1\+relu1\n/);
     const json = await cli('profile', lenetProject, '--weights', LENET_WTS, '--iterations', '10', '--warmup', '0', '--json');
-    const report = JSON.parse(json.out) as { latency: { iterations: number; warmup: number; minMs: number; p50Ms: number }; layers: { layerName: string; nodeName?: string; share: number }[] };
+    const report = JSON.parse(json.out) as {
+      latency: { iterations: number; warmup: number; minMs: number; p50Ms: number };
+      layers: { layerName: string; nodeName?: string; share: number }[];
+    };
     expect([report.latency.iterations, report.latency.warmup]).toEqual([10, 0]);
     expect(report.latency.minMs).toBeLessThanOrEqual(report.latency.p50Ms);
     expect(report.layers.find((l) => l.layerName === 'fc1.matmul')?.nodeName).toBe('fc1');
@@ -248,8 +278,14 @@ describe('trt-studio export', () => {
     const out = tmp('resnet18-out.wts');
     const result = await cli('export', project, '--weights', source, '--wts', out);
     expect(result.code).toBe(0);
-    expect(result.out.split('\n')[0]).toBe(`Wrote ${out}: 122 tensors, ${facts.state_dict.reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0)} values, ${facts.wts_bytes} bytes.`);
-    expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(facts.wts_sha256);
+    expect(result.out.split('\n')[0]).toBe(
+      `Wrote ${out}: 122 tensors, ${facts.state_dict.reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0)} values, ${facts.wts_bytes} bytes.`,
+    );
+    expect(
+      createHash('sha256')
+        .update(await readFile(out))
+        .digest('hex'),
+    ).toBe(facts.wts_sha256);
     await rm(out);
 
     // The same file runs: PyTorch's top-5 for the formula input, with ImageNet names and softmax probabilities.

@@ -15,7 +15,18 @@ import type { TrtProgram } from '../../core/program/types.js';
 import type { Backend, BackendModel, BackendSession, NamedTensor } from '../backends/backend.js';
 import { onnxRuntimeBackend } from '../backends/onnxruntime/backend.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
-import { imagesToBatch, loadImage, loadImagenetLabels, parseLabels, PREPROCESSING_PRESETS, summarizeTensor, topK, type DecodedImage, type TensorSummary, type TopClass } from '../services/images.js';
+import {
+  imagesToBatch,
+  loadImage,
+  loadImagenetLabels,
+  parseLabels,
+  PREPROCESSING_PRESETS,
+  summarizeTensor,
+  topK,
+  type DecodedImage,
+  type TensorSummary,
+  type TopClass,
+} from '../services/images.js';
 import { readNpy, writeNpy } from '../services/npy.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
@@ -31,7 +42,10 @@ const defaultTensorRT: MakeTensorRT = () => new TensorRTBackend();
 export const ENGINE_HINT = 'To run this network without TensorRT, leave out --engine and use --backend onnxruntime with --weights FILE.wts.';
 
 /** A backend for a CLI command, checked to be available here; `close` releases it (TensorRT's engine host). */
-export async function openBackend(name: string, makeTensorRT: MakeTensorRT = defaultTensorRT): Promise<{ ok: true; backend: Backend; close: () => void } | { ok: false; diagnostics: Diagnostic[] }> {
+export async function openBackend(
+  name: string,
+  makeTensorRT: MakeTensorRT = defaultTensorRT,
+): Promise<{ ok: true; backend: Backend; close: () => void } | { ok: false; diagnostics: Diagnostic[] }> {
   if (name === 'onnxruntime') {
     const available = await onnxRuntimeBackend.available();
     return available.ok ? { ok: true, backend: onnxRuntimeBackend, close: () => undefined } : available;
@@ -133,7 +147,8 @@ export function chooseBackend(backend: unknown, engine: unknown, weights: unknow
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) return { ok: false, message: `--backend must be onnxruntime or tensorrt; got '${name}'.` };
   if (typeof engine === 'string' && name !== 'tensorrt')
     return { ok: false, message: `--engine runs a TensorRT engine, so it takes --backend tensorrt (or no --backend); got '${name}'.` };
-  if (typeof engine !== 'string' && typeof weights !== 'string') return { ok: false, message: 'Expected one project and --weights FILE.wts (or --engine FILE.engine).' };
+  if (typeof engine !== 'string' && typeof weights !== 'string')
+    return { ok: false, message: 'Expected one project and --weights FILE.wts (or --engine FILE.engine).' };
   return { ok: true, name };
 }
 
@@ -229,7 +244,8 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       if (images.length > 0 && npyInputs.length > 0) return usage('Give images or --input .npy files, not both.');
       const top = v.top === undefined ? 5 : Number(v.top);
       if (!Number.isInteger(top) || top < 1) return usage(`--top must be a positive integer; got '${String(v.top)}'.`);
-      if (v.preset !== undefined && v.preset !== 'imagenet' && v.preset !== 'mnist') return usage(`--preset must be imagenet or mnist; got '${String(v.preset)}'.`);
+      if (v.preset !== undefined && v.preset !== 'imagenet' && v.preset !== 'mnist')
+        return usage(`--preset must be imagenet or mnist; got '${String(v.preset)}'.`);
       const chosen = chooseBackend(v.backend, v.engine, v.weights);
       if (!chosen.ok) return usage(chosen.message);
       const backendName = chosen.name;
@@ -263,13 +279,29 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
         const programInputs = program.inputs;
         if (images.length > 0) {
           if (programInputs.length !== 1)
-            return report([error('run.images.inputs', `Images feed a network with one input; this one has ${programInputs.length}. Give each input as --input NAME=FILE.npy.`)], EXIT_USAGE);
+            return report(
+              [
+                error(
+                  'run.images.inputs',
+                  `Images feed a network with one input; this one has ${programInputs.length}. Give each input as --input NAME=FILE.npy.`,
+                ),
+              ],
+              EXIT_USAGE,
+            );
           const input = programInputs[0]!;
           const p = preprocessingFor(input.dims, v.preset as 'imagenet' | 'mnist' | undefined);
           if (typeof p === 'string') return report([error('run.images.dims', `The input '${input.name}': ${p}.`, { nodeId: input.nodeId })], EXIT_INVALID, doc);
           const batch = input.dims[0] === -1 ? images.length : input.dims[0]!;
           if (images.length % batch !== 0)
-            return report([error('run.images.batch', `The input '${input.name}' takes batches of ${batch} images; ${images.length} were given. Give a multiple of ${batch}.`)], EXIT_USAGE);
+            return report(
+              [
+                error(
+                  'run.images.batch',
+                  `The input '${input.name}' takes batches of ${batch} images; ${images.length} were given. Give a multiple of ${batch}.`,
+                ),
+              ],
+              EXIT_USAGE,
+            );
           for (let at = 0; at < images.length; at += batch) {
             const paths = images.slice(at, at + batch);
             const decoded: DecodedImage[] = [];
@@ -286,17 +318,34 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
           for (const arg of npyInputs) {
             const name = arg.name ?? (programInputs.length === 1 ? programInputs[0]!.name : undefined);
             if (name === undefined)
-              return report([error('run.input.name', `The network has ${programInputs.length} inputs (${programInputs.map((i) => `'${i.name}'`).join(', ')}); name the one ${arg.path} feeds as --input NAME=${arg.path}.`)], EXIT_USAGE);
+              return report(
+                [
+                  error(
+                    'run.input.name',
+                    `The network has ${programInputs.length} inputs (${programInputs.map((i) => `'${i.name}'`).join(', ')}); name the one ${arg.path} feeds as --input NAME=${arg.path}.`,
+                  ),
+                ],
+                EXIT_USAGE,
+              );
             let bytes: Uint8Array;
             try {
               bytes = await readFile(arg.path);
             } catch (e) {
-              return report([error('npy.read', `Cannot read ${arg.path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message}.`)], EXIT_USAGE);
+              return report(
+                [
+                  error(
+                    'npy.read',
+                    `Cannot read ${arg.path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message}.`,
+                  ),
+                ],
+                EXIT_USAGE,
+              );
             }
             const array = readNpy(bytes, arg.path);
             if (!array.ok) return report(array.diagnostics, EXIT_INVALID);
             const dtype: DataType = programInputs.find((i) => i.name === name)?.dtype ?? 'FLOAT';
-            if (dtype !== 'FLOAT') return report([error('run.input.dtype', `The input '${name}' is ${dtype}; .npy inputs feed FLOAT inputs only.`)], EXIT_INVALID);
+            if (dtype !== 'FLOAT')
+              return report([error('run.input.dtype', `The input '${name}' is ${dtype}; .npy inputs feed FLOAT inputs only.`)], EXIT_INVALID);
             inputs.push({ name, dtype, dims: array.value.shape, data: array.value.data });
           }
           const n = inputs[0]!.dims[0] ?? 1;

@@ -13,7 +13,14 @@ export const templateCommand: CliCommand = {
     if (!parsed) return EXIT_USAGE;
     if (parsed.values.list === true) {
       const templates = listTemplates();
-      if (parsed.values.json === true) io.out(JSON.stringify(templates.map((t) => ({ name: t.name, summary: t.summary })), null, 2));
+      if (parsed.values.json === true)
+        io.out(
+          JSON.stringify(
+            templates.map((t) => ({ name: t.name, summary: t.summary })),
+            null,
+            2,
+          ),
+        );
       else {
         const width = Math.max(...templates.map((t) => t.name.length));
         for (const t of templates) io.out(`${t.name.padEnd(width)}  ${t.summary}`);
@@ -28,7 +35,11 @@ export const templateCommand: CliCommand = {
     }
     const doc = buildTemplate(name);
     if (!doc) {
-      io.err(`There is no template '${name}'; expected one of ${listTemplates().map((t) => t.name).join(', ')}.`);
+      io.err(
+        `There is no template '${name}'; expected one of ${listTemplates()
+          .map((t) => t.name)
+          .join(', ')}.`,
+      );
       return EXIT_USAGE;
     }
     try {
@@ -37,7 +48,9 @@ export const templateCommand: CliCommand = {
       io.err(`Cannot write ${output}: ${(e as Error).message}.`);
       return EXIT_USAGE;
     }
-    io.out(`Wrote ${output}: ${name}, ${doc.nodes.length} layers, input '${doc.inputs[0]!.name}' [${doc.inputs[0]!.dims.join(', ')}], output '${doc.outputs[0]!.name}'.`);
+    io.out(
+      `Wrote ${output}: ${name}, ${doc.nodes.length} layers, input '${doc.inputs[0]!.name}' [${doc.inputs[0]!.dims.join(', ')}], output '${doc.outputs[0]!.name}'.`,
+    );
     return EXIT_OK;
   },
 };

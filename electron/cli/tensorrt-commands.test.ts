@@ -82,7 +82,9 @@ describe('trt-studio doctor', () => {
   }, 30_000);
 
   const addonDir = join(ROOT, 'native', 'build', 'Release');
-  const info = existsSync(join(addonDir, 'build-info.json')) ? (JSON.parse(readFileSync(join(addonDir, 'build-info.json'), 'utf8')) as { addonBuilt: boolean; builtWithTensorRT: boolean; reason: string }) : undefined;
+  const info = existsSync(join(addonDir, 'build-info.json'))
+    ? (JSON.parse(readFileSync(join(addonDir, 'build-info.json'), 'utf8')) as { addonBuilt: boolean; builtWithTensorRT: boolean; reason: string })
+    : undefined;
   it.skipIf(!info?.addonBuilt || info.builtWithTensorRT || !existsSync(join(addonDir, 'trt_studio.node')))(
     'with the addon built without TensorRT (as CI builds it; skipped when this checkout has no such build): names the reason the build recorded',
     async () => {
@@ -107,7 +109,10 @@ describe('trt-studio doctor', () => {
       'Backends: onnxruntime available; tensorrt available.',
     ]);
     const json = await run(createDoctorCommand(withTestDouble), '--json');
-    const report = JSON.parse(json.out.join('\n')) as { onnxruntime: { version: string }; tensorrt: { available: boolean; native: { runtimeLibVersion: number } } };
+    const report = JSON.parse(json.out.join('\n')) as {
+      onnxruntime: { version: string };
+      tensorrt: { available: boolean; native: { runtimeLibVersion: number } };
+    };
     expect(report.onnxruntime.version).toBe(ORT_VERSION);
     expect(report.tensorrt.available).toBe(true);
     expect(report.tensorrt.native.runtimeLibVersion).toBe(101600);
@@ -130,7 +135,19 @@ describe('trt-studio build', () => {
     const dir = await tempDir();
     const engine = join(dir, 'lenet5.engine');
     const cache = join(dir, 'lenet5.cache');
-    const { code, out, err } = await run(createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })), await lenetProject(dir), '--weights', LENET_WTS, '-o', engine, '--fp16', '--workspace', '256', '--timing-cache', cache);
+    const { code, out, err } = await run(
+      createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })),
+      await lenetProject(dir),
+      '--weights',
+      LENET_WTS,
+      '-o',
+      engine,
+      '--fp16',
+      '--workspace',
+      '256',
+      '--timing-cache',
+      cache,
+    );
     expect(err).toEqual(['  Building a network (test double)']);
     const bytes = new Uint8Array(await readFile(engine));
     expect(out).toEqual([
@@ -151,7 +168,17 @@ describe('trt-studio build', () => {
     const engine = join(dir, 'lenet5.engine');
     const cache = join(dir, 'lenet5.cache');
     await writeFile(cache, new Uint8Array([1, 2, 3, 4, 5]));
-    const { code, out } = await run(createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })), await lenetProject(dir), '--weights', LENET_WTS, '-o', engine, '--timing-cache', cache, '--json');
+    const { code, out } = await run(
+      createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })),
+      await lenetProject(dir),
+      '--weights',
+      LENET_WTS,
+      '-o',
+      engine,
+      '--timing-cache',
+      cache,
+      '--json',
+    );
     expect(code).toBe(0);
     expect((JSON.parse(out.join('\n')) as { timingCache: string }).timingCache).toBe(cache);
     expect(await readFile(cache, 'utf8')).toBe('test double timing cache (5 bytes given)');
@@ -160,7 +187,15 @@ describe('trt-studio build', () => {
   it('--json over the TensorRT test double: one JSON object on stdout, progress left out', async () => {
     const dir = await tempDir();
     const engine = join(dir, 'lenet5.engine');
-    const { code, out, err } = await run(createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })), await lenetProject(dir), '--weights', LENET_WTS, '-o', engine, '--json');
+    const { code, out, err } = await run(
+      createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })),
+      await lenetProject(dir),
+      '--weights',
+      LENET_WTS,
+      '-o',
+      engine,
+      '--json',
+    );
     expect(code).toBe(0);
     expect(err).toEqual([]);
     expect(JSON.parse(out.join('\n'))).toEqual({

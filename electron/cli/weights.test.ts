@@ -17,7 +17,14 @@ describe('trt-studio weights inspect', () => {
   it('--json gives every tensor with its count, statistics and the decode time', async () => {
     const { code, out } = await cli('weights', 'inspect', lenetPath, '--json');
     expect(code).toBe(0);
-    const report = JSON.parse(out) as { ok: boolean; bytes: number; tensorCount: number; valueCount: number; decodeSeconds: number; tensors: { name: string; count: number; min: number; max: number; histogram: number[] }[] };
+    const report = JSON.parse(out) as {
+      ok: boolean;
+      bytes: number;
+      tensorCount: number;
+      valueCount: number;
+      decodeSeconds: number;
+      tensors: { name: string; count: number; min: number; max: number; histogram: number[] }[];
+    };
     expect([report.ok, report.bytes, report.tensorCount, report.valueCount]).toEqual([true, 555505, 10, 61706]);
     expect(report.decodeSeconds).toBeGreaterThan(0);
     expect(report.tensors.map((t) => [t.name, t.count])).toEqual([

@@ -81,7 +81,10 @@ describe('EngineHostClient with a real engine host process', () => {
     // Deliberately wrong: weights must be Float32Arrays.
     const result = await host.request({
       type: 'build',
-      request: { program: { formatVersion: 1, name: 'bad', inputs: [], ops: [], outputs: [], weights: [] }, weights: { w1: [1, 2] as unknown as Float32Array } },
+      request: {
+        program: { formatVersion: 1, name: 'bad', inputs: [], ops: [], outputs: [], weights: [] },
+        weights: { w1: [1, 2] as unknown as Float32Array },
+      },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;

@@ -57,7 +57,8 @@ export class EngineHostClient {
     const host = this.host;
     this.host = undefined;
     if (!host) return;
-    for (const job of host.pending.values()) job.resolve(fail(error('engine-host.stopped', `The ${job.type} job was stopped because the engine host was shut down.`)));
+    for (const job of host.pending.values())
+      job.resolve(fail(error('engine-host.stopped', `The ${job.type} job was stopped because the engine host was shut down.`)));
     host.pending.clear();
     host.transport.kill();
   }

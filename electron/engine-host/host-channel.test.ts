@@ -11,7 +11,14 @@ import { createTensorRTTestDouble, TEST_DOUBLE_CAPABILITIES } from '../backends/
 import { EngineHostClient } from './client.js';
 import { selectHostChannel, serveEngineHost, type HostProcessLike, type ParentPortLike } from './host-channel.js';
 import { parseHostReply } from './protocol.js';
-import { defaultEngineHostSpawner, engineHostEntry, setDefaultEngineHostSpawner, utilityProcessEngineHost, type UtilityProcessChild, type UtilityProcessModule } from './spawn.js';
+import {
+  defaultEngineHostSpawner,
+  engineHostEntry,
+  setDefaultEngineHostSpawner,
+  utilityProcessEngineHost,
+  type UtilityProcessChild,
+  type UtilityProcessModule,
+} from './spawn.js';
 
 /** Handlers over the TensorRT test double (the addon "loads" and reports TensorRT 10.16.0). */
 function doubleHandlers(): TensorRTHandlers {
@@ -56,7 +63,11 @@ describe('selectHostChannel', () => {
 
     port.deliver({ type: 'capabilities', id: 1 });
     // Malformed: weights must be Float32Arrays; the job with id 2 fails, the host keeps serving.
-    port.deliver({ type: 'build', id: 2, request: { program: { formatVersion: 1, name: 'bad', inputs: [], ops: [], outputs: [], weights: [] }, weights: { w: [1, 2] } } });
+    port.deliver({
+      type: 'build',
+      id: 2,
+      request: { program: { formatVersion: 1, name: 'bad', inputs: [], ops: [], outputs: [], weights: [] }, weights: { w: [1, 2] } },
+    });
     port.deliver({ type: 'nonsense' });
     port.deliver({ type: 'crash', id: 3 });
     await settle();
@@ -81,7 +92,13 @@ describe('selectHostChannel', () => {
     const sent: unknown[] = [];
     const proc = fakeProcess({ send: (m) => sent.push(m) > 0 });
     const exits: number[] = [];
-    serveEngineHost(selectHostChannel(proc)!, { handlers: doubleHandlers(), pid: 7, crashHookEnabled: true, crash: () => exits.push(-1), exit: (code) => exits.push(code) });
+    serveEngineHost(selectHostChannel(proc)!, {
+      handlers: doubleHandlers(),
+      pid: 7,
+      crashHookEnabled: true,
+      crash: () => exits.push(-1),
+      exit: (code) => exits.push(code),
+    });
     proc.emit('message', { type: 'capabilities', id: 5 });
     proc.emit('message', { type: 'crash', id: 6 });
     await settle();
@@ -149,7 +166,12 @@ describe('utilityProcessEngineHost', () => {
       expect(utility.forks).toHaveLength(1);
       const entry = engineHostEntry();
       expect(utility.forks[0]!.modulePath).toBe(entry.file);
-      expect(utility.forks[0]!.options).toEqual({ execArgv: entry.execArgv, env: { TRT_STUDIO_ENGINE_HOST_CRASH_HOOK: '1' }, stdio: 'inherit', serviceName: 'TRT Studio engine host' });
+      expect(utility.forks[0]!.options).toEqual({
+        execArgv: entry.execArgv,
+        env: { TRT_STUDIO_ENGINE_HOST_CRASH_HOOK: '1' },
+        stdio: 'inherit',
+        serviceName: 'TRT Studio engine host',
+      });
       expect(client.pid).toBe(100);
 
       // Typed arrays cross both ways: a build's weights go in, the engine bytes come back.

@@ -73,7 +73,11 @@ export function serveEngineHost(channel: HostChannel, options: ServeOptions): vo
     const request = parsed.value;
     if (request.type === 'crash') {
       if (options.crashHookEnabled) options.crash();
-      channel.send({ type: 'failure', id: request.id, diagnostics: [error('engine-host.crash-hook', 'The crash hook is enabled only when TRT_STUDIO_ENGINE_HOST_CRASH_HOOK=1.')] });
+      channel.send({
+        type: 'failure',
+        id: request.id,
+        diagnostics: [error('engine-host.crash-hook', 'The crash hook is enabled only when TRT_STUDIO_ENGINE_HOST_CRASH_HOOK=1.')],
+      });
       return;
     }
     if (request.type === 'cancel') {
@@ -84,7 +88,9 @@ export function serveEngineHost(channel: HostChannel, options: ServeOptions): vo
     void handlers
       .handle(request, (event) => channel.send({ type: 'event', id: request.id, event }))
       .then((result) =>
-        channel.send(result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics }),
+        channel.send(
+          result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics },
+        ),
       );
   });
   // Without a parent nothing could reach this process any more.

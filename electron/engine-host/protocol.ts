@@ -118,14 +118,21 @@ export function parseHostRequest(message: unknown): { ok: true; value: HostReque
   if (parsed.success) return { ok: true, value: parsed.data };
   const id = typeof message === 'object' && message !== null && 'id' in message && typeof message.id === 'number' ? message.id : undefined;
   const issue = parsed.error.issues[0];
-  return { ok: false, id, message: `The engine host received an invalid request: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown problem'}.` };
+  return {
+    ok: false,
+    id,
+    message: `The engine host received an invalid request: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown problem'}.`,
+  };
 }
 
 export function parseHostReply(message: unknown): { ok: true; value: HostReply } | { ok: false; message: string } {
   const parsed = hostReplySchema.safeParse(message);
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0];
-  return { ok: false, message: `The engine host sent an invalid reply: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown problem'}.` };
+  return {
+    ok: false,
+    message: `The engine host sent an invalid reply: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'unknown problem'}.`,
+  };
 }
 
 export type { Diagnostic };

@@ -56,7 +56,11 @@ export function forkEngineHost(environment: NodeJS.ProcessEnv = process.env): En
  * real one, tests a fake. Messages travel by structured clone (typed arrays included) both ways.
  */
 export interface UtilityProcessModule {
-  fork(modulePath: string, args?: string[], options?: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: 'inherit' | 'ignore' | 'pipe'; serviceName?: string }): UtilityProcessChild;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { env?: NodeJS.ProcessEnv; execArgv?: string[]; stdio?: 'inherit' | 'ignore' | 'pipe'; serviceName?: string },
+  ): UtilityProcessChild;
 }
 
 /** The part of Electron's `UtilityProcess` (a started utility process) the engine host uses. */

@@ -46,14 +46,16 @@ export function parseLaunchArgs(argv: readonly string[], mode: 'serve' | 'electr
     return usageError((e as Error).message);
   }
   const { values } = parsed;
-  const positionals = mode === 'electron' ? parsed.positionals.filter((p) => p !== '.' && !p.endsWith('.js') && !p.endsWith('.cjs') && !p.endsWith('.mjs')) : parsed.positionals;
+  const positionals =
+    mode === 'electron' ? parsed.positionals.filter((p) => p !== '.' && !p.endsWith('.js') && !p.endsWith('.cjs') && !p.endsWith('.mjs')) : parsed.positionals;
   if (positionals.length > 1) return usageError(`Expected at most one project file; found ${positionals.map((p) => JSON.stringify(p)).join(', ')}.`);
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   let port = DEFAULT_PORT;
   const portText = str(values.port);
   if (portText !== undefined) {
     port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65535) return usageError(`--port ${JSON.stringify(portText)} is not a port number; expected an integer from 0 (any free port) to 65535.`);
+    if (!/^\d+$/.test(portText) || port > 65535)
+      return usageError(`--port ${JSON.stringify(portText)} is not a port number; expected an integer from 0 (any free port) to 65535.`);
   }
   const host = str(values.host) ?? DEFAULT_HOST;
   if (host.trim() === '') return usageError('--host is empty; expected an address such as 127.0.0.1.');

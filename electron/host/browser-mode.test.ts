@@ -86,11 +86,16 @@ describe('browser mode', () => {
     try {
       if (next) {
         const printed: string[] = [];
-        const mode = await startBrowserMode({ ...args([], 'c'), port: busy }, { log: memoryLog(), print: (l) => printed.push(l), rendererDir: join(dir, 'renderer') });
+        const mode = await startBrowserMode(
+          { ...args([], 'c'), port: busy },
+          { log: memoryLog(), print: (l) => printed.push(l), rendererDir: join(dir, 'renderer') },
+        );
         expect(mode.host.port).toBe(busy + 1);
         await mode.stop();
       }
-      await expect(start(['--port', String(busy)], 'd')).rejects.toThrow(`Cannot listen on 127.0.0.1:${busy}: listen EADDRINUSE: address already in use 127.0.0.1:${busy}. Pass another --port, or --port 0 for any free one.`);
+      await expect(start(['--port', String(busy)], 'd')).rejects.toThrow(
+        `Cannot listen on 127.0.0.1:${busy}: listen EADDRINUSE: address already in use 127.0.0.1:${busy}. Pass another --port, or --port 0 for any free one.`,
+      );
     } finally {
       await new Promise((r) => probe.close(r));
     }
@@ -99,7 +104,9 @@ describe('browser mode', () => {
   it('warns when it listens beyond this machine', async () => {
     const { mode, printed } = await start(['--port', '0', '--host', '0.0.0.0'], 'e');
     try {
-      expect(printed[0]).toBe('warning: listening on 0.0.0.0, reachable from other machines; anyone with the URL (and its token) can use this host. Prefer 127.0.0.1 with SSH port forwarding.');
+      expect(printed[0]).toBe(
+        'warning: listening on 0.0.0.0, reachable from other machines; anyone with the URL (and its token) can use this host. Prefer 127.0.0.1 with SSH port forwarding.',
+      );
       expect(printed[1]).toMatch(/^TRT Studio is running at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     } finally {
       await mode.stop();

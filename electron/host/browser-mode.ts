@@ -44,7 +44,10 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
   });
   let host: WebHost | undefined;
   try {
-    const report = await services.openAtStart({ ...(args.projectPath ? { projectPath: args.projectPath } : {}), ...(args.weightsPath ? { weightsPath: args.weightsPath } : {}) });
+    const report = await services.openAtStart({
+      ...(args.projectPath ? { projectPath: args.projectPath } : {}),
+      ...(args.weightsPath ? { weightsPath: args.weightsPath } : {}),
+    });
     for (const d of report.diagnostics) options.print(`${d.severity}: ${d.message}`);
     const rendererDir = options.rendererDir ?? findRendererDir();
     const attempts = args.portGiven || args.port === 0 ? 1 : PORT_ATTEMPTS;
@@ -54,7 +57,12 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EADDRINUSE' || i === attempts - 1) {
-          const hint = code === 'EADDRINUSE' ? (args.portGiven ? ' Pass another --port, or --port 0 for any free one.' : ` Ports ${args.port} to ${args.port + attempts - 1} are all busy; pass --port.`) : '';
+          const hint =
+            code === 'EADDRINUSE'
+              ? args.portGiven
+                ? ' Pass another --port, or --port 0 for any free one.'
+                : ` Ports ${args.port} to ${args.port + attempts - 1} are all busy; pass --port.`
+              : '';
           throw new Error(`Cannot listen on ${args.host}:${args.port + i}: ${(e as Error).message}.${hint}`, { cause: e });
         }
       }
@@ -64,9 +72,13 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
     throw e;
   }
   const web = host!;
-  if (!isLoopback(args.host)) options.print(`warning: listening on ${args.host}, reachable from other machines; anyone with the URL (and its token) can use this host. Prefer 127.0.0.1 with SSH port forwarding.`);
+  if (!isLoopback(args.host))
+    options.print(
+      `warning: listening on ${args.host}, reachable from other machines; anyone with the URL (and its token) can use this host. Prefer 127.0.0.1 with SSH port forwarding.`,
+    );
   options.print(`TRT Studio is running at ${web.url}`);
-  if (!existsSync(join(options.rendererDir ?? findRendererDir(), 'index.html'))) options.print('note: the user interface is not built yet; run npm run build:renderer.');
+  if (!existsSync(join(options.rendererDir ?? findRendererDir(), 'index.html')))
+    options.print('note: the user interface is not built yet; run npm run build:renderer.');
   if (args.open) openInBrowser(web.url, options.log);
   return {
     services,
@@ -80,7 +92,8 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
 
 /** Asks the desktop to open the URL; failing that is only a notice (the URL was printed). */
 export function openInBrowser(url: string, log: HostLog): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(command as string, args as string[], { detached: true, stdio: 'ignore' });
     child.on('error', (e) => log.warn(`Cannot open a browser (${e.message}); open the printed URL by hand.`));

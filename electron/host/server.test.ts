@@ -71,7 +71,9 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
       resolve({ status: Number(head.split(' ')[1]), body, headers: head });
     });
     socket.on('error', reject);
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const extra = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n${extra}\r\n`);
   });
 }
@@ -230,7 +232,10 @@ describe('the contract over the WebSocket', () => {
 
   it('runs a job with progress events and cancels it by id', async () => {
     const { api, socket } = await client();
-    const started = await api.call('run.start', { engineIds: ['e1'], images: [{ path: '/x.png', preprocessing: { preset: 'mnist', width: 28, height: 28, channels: 1, mean: [0], std: [1] } }] });
+    const started = await api.call('run.start', {
+      engineIds: ['e1'],
+      images: [{ path: '/x.png', preprocessing: { preset: 'mnist', width: 28, height: 28, channels: 1, mean: [0], std: [1] } }],
+    });
     expect(started.ok).toBe(true);
     if (!started.ok) return;
     const progress: JobProgress[] = [];
@@ -256,7 +261,10 @@ describe('the contract over the WebSocket', () => {
 
   it('queues a second job on the same engine host and cancels it before it starts', async () => {
     const { api, socket } = await client();
-    const params = { engineIds: ['e1'], images: [{ path: '/x.png', preprocessing: { preset: 'mnist' as const, width: 28, height: 28, channels: 1 as const, mean: [0], std: [1] } }] };
+    const params = {
+      engineIds: ['e1'],
+      images: [{ path: '/x.png', preprocessing: { preset: 'mnist' as const, width: 28, height: 28, channels: 1 as const, mean: [0], std: [1] } }],
+    };
     const a = await api.call('run.start', params);
     const b = await api.call('run.start', params);
     if (!a.ok || !b.ok) throw new Error('jobs did not start');
@@ -277,7 +285,11 @@ describe('the contract over the WebSocket', () => {
 
 describe('upload', () => {
   it('stores a dropped file in the per-launch folder under a harmless name', async () => {
-    const r = await fetch(`${base}/api/upload?name=${encodeURIComponent('../../evil name?.wts')}`, { method: 'POST', headers: { Authorization: `Bearer ${host.token}` }, body: '1\nw 1 3f800000\n' });
+    const r = await fetch(`${base}/api/upload?name=${encodeURIComponent('../../evil name?.wts')}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${host.token}` },
+      body: '1\nw 1 3f800000\n',
+    });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { path: string; name: string; bytes: number };
     expect(body.name).toBe('evil name_.wts');
@@ -337,10 +349,14 @@ describe('download', () => {
     const missing = join(dir, 'work', 'nothing.onnx');
     let r = await fetch(`${base}/api/download?path=${encodeURIComponent(missing)}&token=${host.token}`);
     expect(r.status).toBe(404);
-    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(`Cannot open ${JSON.stringify(missing)}: it does not exist.`);
+    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(
+      `Cannot open ${JSON.stringify(missing)}: it does not exist.`,
+    );
     r = await fetch(`${base}/api/download?path=${encodeURIComponent(join(dir, 'work'))}&token=${host.token}`);
     expect(r.status).toBe(404);
-    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(`${JSON.stringify(join(dir, 'work'))} is a folder; only files can be downloaded.`);
+    expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(
+      `${JSON.stringify(join(dir, 'work'))} is a folder; only files can be downloaded.`,
+    );
     r = await fetch(`${base}/api/download?token=${host.token}`);
     expect(r.status).toBe(400);
     expect(((await r.json()) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('download.noPath');

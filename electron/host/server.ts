@@ -85,7 +85,10 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
 /** Keeps an uploaded file's name readable but harmless: no folders, no odd characters. */
 export function safeUploadName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._ -]/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned === '' ? 'upload' : cleaned;
 }
 
@@ -161,7 +164,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit) {
       res.setHeader('Connection', 'close');
-      sendJson(res, 413, problem('upload.tooLarge', `The upload of ${declared} bytes was refused; the limit is ${limit} bytes (uploadLimitMiB in the settings).`));
+      sendJson(
+        res,
+        413,
+        problem('upload.tooLarge', `The upload of ${declared} bytes was refused; the limit is ${limit} bytes (uploadLimitMiB in the settings).`),
+      );
       req.resume();
       return;
     }
@@ -193,7 +200,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // Close the connection once answered instead of reading the rest of an oversized body.
       res.setHeader('Connection', 'close');
       res.on('finish', () => req.destroy());
-      if (tooLarge) sendJson(res, 413, problem('upload.tooLarge', `The upload was refused after ${limit} bytes; the limit is ${limit} bytes (uploadLimitMiB in the settings).`));
+      if (tooLarge)
+        sendJson(
+          res,
+          413,
+          problem('upload.tooLarge', `The upload was refused after ${limit} bytes; the limit is ${limit} bytes (uploadLimitMiB in the settings).`),
+        );
       else sendJson(res, 400, problem('upload.failed', `The upload of ${name} failed: ${(e as Error).message}.`));
       return;
     }
@@ -297,7 +309,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     };
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
-        const diagnostics: Diagnostic[] = [{ severity: 'error', code: 'api.message.binary', message: 'A binary message was refused; the contract is JSON text.' }];
+        const diagnostics: Diagnostic[] = [
+          { severity: 'error', code: 'api.message.binary', message: 'A binary message was refused; the contract is JSON text.' },
+        ];
         log.warn(`Refused a message from ${clientId}: ${diagnostics[0]!.message}`);
         send({ type: 'event', event: 'host.protocolError', payload: { diagnostics } });
         return;
@@ -311,7 +325,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return;
       }
       void services.dispatch(parsed.method, parsed.params, { transport: 'web', clientId }).then((result) => {
-        send(result.ok ? { type: 'response', id: parsed.id, ok: true, value: result.value, ...(result.diagnostics ? { diagnostics: result.diagnostics } : {}) } : { type: 'response', id: parsed.id, ok: false, diagnostics: result.diagnostics });
+        send(
+          result.ok
+            ? { type: 'response', id: parsed.id, ok: true, value: result.value, ...(result.diagnostics ? { diagnostics: result.diagnostics } : {}) }
+            : { type: 'response', id: parsed.id, ok: false, diagnostics: result.diagnostics },
+        );
       });
     });
     ws.on('close', () => {

@@ -54,10 +54,7 @@ export function contentSecurityPolicy(connectSources: readonly string[] = []): s
   ].join('; ');
 }
 
-export type StaticLookup =
-  | { kind: 'file'; path: string; size: number; contentType: string }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'missing' };
+export type StaticLookup = { kind: 'file'; path: string; size: number; contentType: string } | { kind: 'refused'; reason: string } | { kind: 'missing' };
 
 /**
  * Maps a URL path (still percent-encoded, without the query) to a file inside `root`. Paths without
@@ -70,7 +67,8 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   } catch {
     return { kind: 'refused', reason: `The path ${JSON.stringify(urlPath)} is not valid percent-encoding.` };
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return { kind: 'refused', reason: `The path ${JSON.stringify(urlPath)} contains a NUL or a backslash.` };
+  if (decoded.includes('\0') || decoded.includes('\\'))
+    return { kind: 'refused', reason: `The path ${JSON.stringify(urlPath)} contains a NUL or a backslash.` };
   const segments = decoded.split('/');
   if (segments.some((s) => s === '..' || s === '.')) return { kind: 'refused', reason: `The path ${JSON.stringify(urlPath)} climbs out of the app folder.` };
   let realRoot: string;

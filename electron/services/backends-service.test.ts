@@ -71,7 +71,13 @@ describe('capabilities', () => {
   it('lists ONNX Runtime as available and TensorRT with the reason it is missing', async () => {
     const caps = await value<Capabilities>('host.capabilities', {});
     const onnx = caps.backends.find((b) => b.id === 'onnxruntime')!;
-    expect(onnx).toEqual({ id: 'onnxruntime', available: true, version: ort.env.versions.node, device: 'CPU', features: { build: true, run: true, profile: true, export: true } });
+    expect(onnx).toEqual({
+      id: 'onnxruntime',
+      available: true,
+      version: ort.env.versions.node,
+      device: 'CPU',
+      features: { build: true, run: true, profile: true, export: true },
+    });
     const trt = caps.backends.find((b) => b.id === 'tensorrt')!;
     expect(trt.available).toBe(false);
     expect(trt.reason).toMatch(/^TensorRT is not available: /);
@@ -83,7 +89,12 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     const finished = await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'onnxruntime' } });
     const built = succeeded<BuildResult>(finished);
     engineId = built.engineId;
-    expect(built).toMatchObject({ backend: 'onnxruntime', networkName: doc.name, note: ONNXRUNTIME_NOTE, options: { backend: 'onnxruntime', precision: 'fp32' } });
+    expect(built).toMatchObject({
+      backend: 'onnxruntime',
+      networkName: doc.name,
+      note: ONNXRUNTIME_NOTE,
+      options: { backend: 'onnxruntime', precision: 'fp32' },
+    });
     expect(built.sizeBytes).toBeGreaterThan(61706 * 4);
     expect(finished.diagnostics).toEqual([]);
     expect((await value<{ builds: BuildResult[] }>('build.history', {})).builds[0]).toEqual(built);
@@ -129,7 +140,9 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     logits[281] = 5;
     logits[282] = 4;
     await writeFile(join(dir, 'logits.npy'), writeNpy([1000], logits));
-    const result = succeeded<RunResult>(await job('run.start', { engineIds: [built.engineId], images: [{ path: join(dir, 'logits.npy'), preprocessing: MNIST }], topK: 2 }));
+    const result = succeeded<RunResult>(
+      await job('run.start', { engineIds: [built.engineId], images: [{ path: join(dir, 'logits.npy'), preprocessing: MNIST }], topK: 2 }),
+    );
     expect(result.images[0]!.top.map((t) => t.label)).toEqual(['tabby, tabby cat', 'tiger cat']);
   });
 
@@ -137,7 +150,13 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     const path = join(FIXTURES, 'digits', DIGITS.cases[0]!.file);
     const finished = await job('run.start', { engineIds: [engineId], images: [{ path, preprocessing: { ...MNIST, width: 28, height: 28 } }] });
     expect(finished.diagnostics).toEqual([
-      { severity: 'error', code: 'run.input.shape', message: "The data for input 'data' has dims [1, 1, 28, 28], but the network expects [1, 1, 32, 32].", nodeId: doc.inputs[0]!.id, detail: `${path} (engine ${engineId})` },
+      {
+        severity: 'error',
+        code: 'run.input.shape',
+        message: "The data for input 'data' has dims [1, 1, 28, 28], but the network expects [1, 1, 32, 32].",
+        nodeId: doc.inputs[0]!.id,
+        detail: `${path} (engine ${engineId})`,
+      },
     ]);
   });
 
@@ -146,7 +165,9 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     const images = DIGITS.cases.slice(0, 3).map((c) => ({ path: join(FIXTURES, 'digits', c.file), preprocessing: MNIST }));
     const result = succeeded<RunResult>(await job('run.start', { engineIds: [engineId, second.engineId], images }));
     expect(result.others?.map((o) => [o.engineId, o.images.length])).toEqual([[second.engineId, 3]]);
-    expect(result.comparisons).toEqual([{ a: engineId, b: second.engineId, maxAbsDifference: 0, cosineSimilarity: expect.closeTo(1, 12) as unknown as number, topKAgreement: 1 }]);
+    expect(result.comparisons).toEqual([
+      { a: engineId, b: second.engineId, maxAbsDifference: 0, cosineSimilarity: expect.closeTo(1, 12) as unknown as number, topKAgreement: 1 },
+    ]);
   });
 
   it('profiles with latency statistics and per-layer times mapped to canvas nodes', async () => {
@@ -162,9 +183,17 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     // Every layer of the program maps to its canvas node; what does not is ONNX Runtime's own layout conversion.
     for (const layer of result.layers) {
       if (layer.nodeId === undefined) expect(layer.name).toMatch(/^Reorder/);
-      else expect(doc.nodes.some((n) => n.id === layer.nodeId), layer.name).toBe(true);
+      else
+        expect(
+          doc.nodes.some((n) => n.id === layer.nodeId),
+          layer.name,
+        ).toBe(true);
     }
-    for (const name of ['conv1', 'conv2', 'fc1', 'fc2', 'fc3']) expect(result.layers.some((x) => x.nodeId === doc.nodes.find((n) => n.name === name)!.id), name).toBe(true);
+    for (const name of ['conv1', 'conv2', 'fc1', 'fc2', 'fc3'])
+      expect(
+        result.layers.some((x) => x.nodeId === doc.nodes.find((n) => n.name === name)!.id),
+        name,
+      ).toBe(true);
   });
 
   it('exports an .onnx that ONNX Runtime loads and that computes the same output', async () => {
@@ -204,7 +233,9 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     expect(script.startsWith('#!/usr/bin/env python3\n')).toBe(true);
     expect(script).toContain('tensor(wts, "conv1.weight", 150)');
     const cppDir = await mkdtemp(join(dir, 'cpp-'));
-    const cpp = succeeded<ExportResult>(await job('export.start', { format: 'cpp', path: join(cppDir, 'lenet.cpp'), document: null, weightSetId: null, engineId }));
+    const cpp = succeeded<ExportResult>(
+      await job('export.start', { format: 'cpp', path: join(cppDir, 'lenet.cpp'), document: null, weightSetId: null, engineId }),
+    );
     expect(cpp.bytes).toBe((await readFile(join(cppDir, 'lenet.cpp'))).length);
     expect(await readFile(join(cppDir, 'CMakeLists.txt'), 'utf8')).toContain('add_executable(lenet5 lenet.cpp)');
   });
@@ -283,8 +314,11 @@ describe('images.preview', () => {
     const original = await loadImage(path);
     if (!original.ok) throw new Error(original.diagnostics[0]!.message);
     expect(Buffer.from(shown.data).equals(Buffer.from(original.value.data))).toBe(true);
-    const small = await value<ImagePreview>('images.preview', { path, preprocessing: { ...MNIST, width: 16, height: 16, channels: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } });
-    const info = (await sharp(Buffer.from(small.previewDataUrl.split(',')[1]!, 'base64')).metadata());
+    const small = await value<ImagePreview>('images.preview', {
+      path,
+      preprocessing: { ...MNIST, width: 16, height: 16, channels: 3, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+    });
+    const info = await sharp(Buffer.from(small.previewDataUrl.split(',')[1]!, 'base64')).metadata();
     expect([info.width, info.height, info.channels]).toEqual([16, 16, 3]);
   });
 });
@@ -307,7 +341,11 @@ function tensorRTStandIn(received: { type: string; request?: unknown }[]): () =>
           reply({
             type: 'result',
             id: m.id,
-            value: { available: true, supportedOps: [], native: { runtimeVersion: '10.13.0', gpus: [{ name: 'NVIDIA H200', computeCapability: '9.0', totalMemoryBytes: 1 }] } },
+            value: {
+              available: true,
+              supportedOps: [],
+              native: { runtimeVersion: '10.13.0', gpus: [{ name: 'NVIDIA H200', computeCapability: '9.0', totalMemoryBytes: 1 }] },
+            },
           });
         if (m.type === 'build') {
           reply({ type: 'event', id: m.id, event: { kind: 'phaseStart', phase: 'Building engine', nbSteps: 2 } });
@@ -341,7 +379,9 @@ function tensorRTStandIn(received: { type: string; request?: unknown }[]): () =>
 describe('with TensorRT (an engine host stand-in)', () => {
   it('builds with the panel settings and progress, runs, compares with ONNX Runtime, profiles with the inspector, exports the .engine', async () => {
     const received: { type: string; request?: unknown }[] = [];
-    const module = createBackendsModule({ tensorrt: (onBuildEvent) => new TensorRTBackend({ host: new EngineHostClient(tensorRTStandIn(received)), onBuildEvent }) });
+    const module = createBackendsModule({
+      tensorrt: (onBuildEvent) => new TensorRTBackend({ host: new EngineHostClient(tensorRTStandIn(received)), onBuildEvent }),
+    });
     const trtHost = await createHostServices({
       hostKind: 'web',
       configDir: join(dir, 'config-trt'),
@@ -394,7 +434,9 @@ describe('with TensorRT (an engine host stand-in)', () => {
       expect(profile.latencyMs.min).toBe(1);
 
       const path = join(dir, 'lenet.engine');
-      const exported = succeeded<ExportResult>(await start('export.start', { format: 'engine', path, document: null, weightSetId: null, engineId: built.engineId }));
+      const exported = succeeded<ExportResult>(
+        await start('export.start', { format: 'engine', path, document: null, weightSetId: null, engineId: built.engineId }),
+      );
       expect(exported).toEqual({ format: 'engine', path, bytes: 4 });
       expect([...(await readFile(path))]).toEqual([1, 2, 3, 4]);
     } finally {

@@ -64,7 +64,13 @@ export interface BackendsModuleOptions {
   tensorrt?: (onBuildEvent: (event: NativeBuildEvent) => void) => TensorRTBackend;
 }
 
-const PRECISIONS: Record<BuildOptions['precision'], NativeBuildOptions['precision'] | undefined> = { fp32: 'FP32', fp16: 'FP16', bf16: 'BF16', int8: 'INT8', fp8: undefined };
+const PRECISIONS: Record<BuildOptions['precision'], NativeBuildOptions['precision'] | undefined> = {
+  fp32: 'FP32',
+  fp16: 'FP16',
+  bf16: 'BF16',
+  int8: 'INT8',
+  fp8: undefined,
+};
 
 function errnoReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -102,7 +108,12 @@ function outputStats(data: Float32Array): { min: number; max: number; mean: numb
 }
 
 /** Agreement of two engines' outputs over the same images. */
-export function compareOutputs(a: Float32Array[][], b: Float32Array[][], topA: number[][], topB: number[][]): { maxAbsDifference: number; cosineSimilarity: number; topKAgreement: number } {
+export function compareOutputs(
+  a: Float32Array[][],
+  b: Float32Array[][],
+  topA: number[][],
+  topB: number[][],
+): { maxAbsDifference: number; cosineSimilarity: number; topKAgreement: number } {
   let maxAbs = 0;
   let dot = 0;
   let na = 0;
@@ -168,9 +179,20 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           (ortInfo ??= (async (): Promise<BackendInfo> => {
             const found = await ort.available();
             if (!found.ok)
-              return { id: 'onnxruntime', available: false, reason: found.diagnostics[0]?.message ?? 'ONNX Runtime cannot be loaded.', features: { build: false, run: false, profile: false, export: false } };
+              return {
+                id: 'onnxruntime',
+                available: false,
+                reason: found.diagnostics[0]?.message ?? 'ONNX Runtime cannot be loaded.',
+                features: { build: false, run: false, profile: false, export: false },
+              };
             const module = await import('onnxruntime-node');
-            return { id: 'onnxruntime', available: true, version: module.env.versions.node ?? module.env.versions.common, device: 'CPU', features: { build: true, run: true, profile: true, export: true } };
+            return {
+              id: 'onnxruntime',
+              available: true,
+              version: module.env.versions.node ?? module.env.versions.common,
+              device: 'CPU',
+              features: { build: true, run: true, profile: true, export: true },
+            };
           })()),
         () =>
           (trtInfo ??= (async (): Promise<BackendInfo> => {
@@ -182,7 +204,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               return { id: 'tensorrt', available: false, reason: caps.diagnostics.map((d) => d.message).join(' '), features: none };
             }
             const native = caps.value.native;
-            if (!caps.value.available) return { id: 'tensorrt', available: false, reason: caps.value.explanation ?? 'TensorRT is not available on this machine.', features: none };
+            if (!caps.value.available)
+              return { id: 'tensorrt', available: false, reason: caps.value.explanation ?? 'TensorRT is not available on this machine.', features: none };
             return {
               id: 'tensorrt',
               available: true,
@@ -197,7 +220,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
       const lookupFor = (weightSetId: string | null): Result<WeightLookup> => {
         if (weightSetId === null) return ok(() => undefined);
         const found = ctx.provided.weightLookup?.(weightSetId);
-        if (!found) return fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.`));
+        if (!found)
+          return fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.`));
         return ok(found);
       };
 
@@ -256,12 +280,21 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
         return built;
       }
 
-      async function buildTensorRT(job: JobHandle, model: BackendModel, opts: BuildOptions): Promise<Result<{ session: BackendSession; diagnostics: Diagnostic[] }>> {
+      async function buildTensorRT(
+        job: JobHandle,
+        model: BackendModel,
+        opts: BuildOptions,
+      ): Promise<Result<{ session: BackendSession; diagnostics: Diagnostic[] }>> {
         const backend = tensorrt();
         const available = await backend.available();
         if (!available.ok) return available;
         const precision = PRECISIONS[opts.precision];
-        if (!precision) return fail(error('build.precision', `The precision ${opts.precision} is not offered by TensorRT builds here; choose fp32, fp16, bf16 or int8.`, { field: 'precision' }));
+        if (!precision)
+          return fail(
+            error('build.precision', `The precision ${opts.precision} is not offered by TensorRT builds here; choose fp32, fp16, bf16 or int8.`, {
+              field: 'precision',
+            }),
+          );
         const buildOptions: NativeBuildOptions = { precision, workspaceBytes: opts.workspaceMiB * 1024 * 1024, optimizationLevel: opts.optimizationLevel };
         if (opts.timingCachePath !== null) {
           const checked = await ctx.files.check(opts.timingCachePath, 'write');
@@ -270,20 +303,26 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             buildOptions.timingCache = await readFile(checked.value);
             job.log('info', `Read the timing cache ${checked.value} (${buildOptions.timingCache.length} bytes).`);
           } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail(error('build.timingCache', `Cannot read the timing cache ${opts.timingCachePath}: ${errnoReason(e)}.`, { field: 'timingCachePath' }));
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+              return fail(error('build.timingCache', `Cannot read the timing cache ${opts.timingCachePath}: ${errnoReason(e)}.`, { field: 'timingCachePath' }));
             job.log('info', `The timing cache ${checked.value} does not exist yet; the build will create it.`);
           }
         }
         const phases = new Map<string, number>();
         onTrtEvent = (event) => {
-          if (event.kind === 'diagnostic') job.log(event.diagnostic.severity === 'error' ? 'error' : event.diagnostic.severity === 'warning' ? 'warning' : 'info', event.diagnostic.message);
+          if (event.kind === 'diagnostic')
+            job.log(event.diagnostic.severity === 'error' ? 'error' : event.diagnostic.severity === 'warning' ? 'warning' : 'info', event.diagnostic.message);
           else if (event.kind === 'phaseStart') {
             phases.set(event.phase, event.nbSteps);
             job.progress({ phase: event.phase, step: { index: 0, total: event.nbSteps } });
             job.log('verbose', `${event.phase} started`);
           } else if (event.kind === 'step') {
             const total = phases.get(event.phase) ?? 0;
-            job.progress({ phase: event.phase, step: { index: event.step + 1, total: Math.max(total, event.step + 1) }, ...(total > 0 ? { fraction: Math.min(1, (event.step + 1) / total) } : {}) });
+            job.progress({
+              phase: event.phase,
+              step: { index: event.step + 1, total: Math.max(total, event.step + 1) },
+              ...(total > 0 ? { fraction: Math.min(1, (event.step + 1) / total) } : {}),
+            });
           } else job.log('verbose', `${event.phase} finished`);
         };
         job.progress({ phase: 'Building the TensorRT engine', fraction: 0.3 });
@@ -331,7 +370,11 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
         'build.start': ({ document, weightSetId, options: opts }) => {
           const backendId: BackendId = opts.backend;
           const job = ctx.jobs.start(
-            { kind: 'build', title: `Building ${document.name} with ${backendId === 'tensorrt' ? 'TensorRT' : 'ONNX Runtime'}`, ...(backendId === 'tensorrt' ? { exclusive: 'engine-host' } : {}) },
+            {
+              kind: 'build',
+              title: `Building ${document.name} with ${backendId === 'tensorrt' ? 'TensorRT' : 'ONNX Runtime'}`,
+              ...(backendId === 'tensorrt' ? { exclusive: 'engine-host' } : {}),
+            },
             async (handle) => {
               const started = performance.now();
               handle.progress({ phase: 'Lowering the network', fraction: 0, step: { index: 1, total: 3 } });
@@ -344,14 +387,26 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               for (const [name, profile] of Object.entries(opts.profiles)) {
                 const input = model.program.inputs.find((i) => i.name === name);
                 if (!input)
-                  return fail(error('build.profile.input', `The optimization profile names the input '${name}', which the network does not have; its inputs are ${model.program.inputs.map((i) => `'${i.name}'`).join(', ')}.`, { field: 'profiles' }));
+                  return fail(
+                    error(
+                      'build.profile.input',
+                      `The optimization profile names the input '${name}', which the network does not have; its inputs are ${model.program.inputs.map((i) => `'${i.name}'`).join(', ')}.`,
+                      { field: 'profiles' },
+                    ),
+                  );
                 input.profile = profile;
               }
               let session: BackendSession;
               let note: string | undefined;
               if (backendId === 'onnxruntime') {
                 if (opts.precision !== 'fp32')
-                  diagnostics.push(warning('build.precision.ignored', `ONNX Runtime runs the network in FP32; the precision ${opts.precision} applies to TensorRT builds only.`, { field: 'precision' }));
+                  diagnostics.push(
+                    warning(
+                      'build.precision.ignored',
+                      `ONNX Runtime runs the network in FP32; the precision ${opts.precision} applies to TensorRT builds only.`,
+                      { field: 'precision' },
+                    ),
+                  );
                 const built = await buildOnnxRuntime(handle, model);
                 if (!built.ok) return built;
                 session = built.value;
@@ -444,7 +499,14 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                     if (!written.ok) return written;
                     npyPath = written.value;
                   }
-                  outputs.push({ name: out.name, dims: out.dims, ...outputStats(values), values: shown, truncated: values.length > shown.length, ...(npyPath ? { npyPath } : {}) });
+                  outputs.push({
+                    name: out.name,
+                    dims: out.dims,
+                    ...outputStats(values),
+                    values: shown,
+                    truncated: values.length > shown.length,
+                    ...(npyPath ? { npyPath } : {}),
+                  });
                 }
                 // Classes from the first output's first sample; ImageNet names when it has 1,000 classes.
                 const first = ran.value[0];
@@ -473,7 +535,13 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               backend: found[0]!.result.backend,
               images: perEngine[0]!.images,
               comparisons,
-              ...(found.length > 1 ? { others: found.slice(1).map((engine, i) => ({ engineId: engine.result.engineId, backend: engine.result.backend, images: perEngine[i + 1]!.images })) } : {}),
+              ...(found.length > 1
+                ? {
+                    others: found
+                      .slice(1)
+                      .map((engine, i) => ({ engineId: engine.result.engineId, backend: engine.result.backend, images: perEngine[i + 1]!.images })),
+                  }
+                : {}),
             };
             return ok(result);
           });
@@ -485,7 +553,11 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           if (!found.ok) return found;
           const engine = found.value;
           const job = ctx.jobs.start(
-            { kind: 'profile', title: `Profiling ${engine.result.networkName} (${iterations} runs)`, ...(engine.result.backend === 'tensorrt' ? { exclusive: 'engine-host' } : {}) },
+            {
+              kind: 'profile',
+              title: `Profiling ${engine.result.networkName} (${iterations} runs)`,
+              ...(engine.result.backend === 'tensorrt' ? { exclusive: 'engine-host' } : {}),
+            },
             async (handle) => {
               // A deterministic input of the network's shape (dynamic dims at their profile's opt, else 1).
               const inputs: NamedTensor[] = engine.model.program.inputs.map((input) => {
@@ -502,16 +574,37 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 handle.progress({ phase: 'Inspecting the engine', fraction: 0.9 });
                 const inspected = await engine.session.inspect(handle.signal);
                 if (inspected.ok) engineInspector = inspected.value;
-                else diagnostics.push(...inspected.diagnostics.map((d) => ({ ...d, severity: 'warning' as const, message: `The engine inspector gave no view of the fused layers: ${d.message}` })));
+                else
+                  diagnostics.push(
+                    ...inspected.diagnostics.map((d) => ({
+                      ...d,
+                      severity: 'warning' as const,
+                      message: `The engine inspector gave no view of the fused layers: ${d.message}`,
+                    })),
+                  );
               }
               handle.progress({ phase: 'Profiled', fraction: 1 });
               const result: ProfileResultMessage = {
                 engineId,
                 backend: engine.result.backend,
                 iterations: latency.iterations,
-                latencyMs: { min: latency.minMs, mean: latency.meanMs, median: latency.p50Ms, p90: latency.p90Ms, p95: latency.p95Ms, p99: latency.p99Ms, max: latency.maxMs },
+                latencyMs: {
+                  min: latency.minMs,
+                  mean: latency.meanMs,
+                  median: latency.p50Ms,
+                  p90: latency.p90Ms,
+                  p95: latency.p95Ms,
+                  p99: latency.p99Ms,
+                  max: latency.maxMs,
+                },
                 throughputPerSecond: latency.throughput,
-                layers: layers.map((l) => ({ name: l.layerName, ...(l.nodeId ? { nodeId: l.nodeId } : {}), ms: l.meanMs, percent: l.share * 100, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}) })),
+                layers: layers.map((l) => ({
+                  name: l.layerName,
+                  ...(l.nodeId ? { nodeId: l.nodeId } : {}),
+                  ms: l.meanMs,
+                  percent: l.share * 100,
+                  ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+                })),
                 ...(engineInspector !== undefined ? { engineInspector } : {}),
               };
               return ok(result, diagnostics);
@@ -527,8 +620,12 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             if (!found.ok) return found;
             engine = found.value;
           }
-          if (format === 'engine' && !engine) return fail(error('export.engine.none', 'Exporting an .engine needs a TensorRT build: build the network with the tensorrt backend and pass its engine id.'));
-          if (format !== 'engine' && document === null && !engine) return fail(error('export.nothing', `Exporting ${format} needs the network (document) or a built engine.`));
+          if (format === 'engine' && !engine)
+            return fail(
+              error('export.engine.none', 'Exporting an .engine needs a TensorRT build: build the network with the tensorrt backend and pass its engine id.'),
+            );
+          if (format !== 'engine' && document === null && !engine)
+            return fail(error('export.nothing', `Exporting ${format} needs the network (document) or a built engine.`));
           const job = ctx.jobs.start({ kind: 'export', title: `Exporting ${basename(path)}` }, async (handle) => {
             handle.progress({ phase: 'Preparing', fraction: 0 });
             const files = await exportBytes(handle, format, basename(path), document, weightSetId, engine);
@@ -592,7 +689,10 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           if (!code.ok) return code;
           const bytes = new TextEncoder().encode(code.value);
           // The CMakeLists.txt names the source after the network; point it at the file written.
-          const cmake = () => generateCppCMake(program!).split(`${cppTargetName(program!)}.cpp`).join(fileName);
+          const cmake = () =>
+            generateCppCMake(program!)
+              .split(`${cppTargetName(program!)}.cpp`)
+              .join(fileName);
           const beside = format === 'cpp' ? { name: 'CMakeLists.txt', bytes: new TextEncoder().encode(cmake()) } : undefined;
           return ok({ bytes, ...(beside ? { beside } : {}) }, [...diagnostics, ...(code.diagnostics ?? [])]);
         }
@@ -612,14 +712,20 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           return bytes.ok ? ok({ bytes: bytes.value }, [...diagnostics, ...(bytes.diagnostics ?? [])]) : bytes;
         }
         // wts: the bound tensors, named after the layers they are bound to.
-        if (setId === null) return fail(error('export.wts.noWeights', 'Exporting .wts needs a loaded weight file (weightSetId): import one and bind it first.'));
+        if (setId === null)
+          return fail(error('export.wts.noWeights', 'Exporting .wts needs a loaded weight file (weightSetId): import one and bind it first.'));
         const checked = checkDocument(doc);
         if (!checked.ok) return checked;
         const lookup = lookupFor(setId);
         if (!lookup.ok) return lookup;
         const tensors = boundWeightsForExport(checked.value, lookup.value);
         if (tensors.length === 0)
-          return fail(error('export.wts.empty', `No weight slot of '${checked.value.name}' is bound to a loaded tensor, so there is nothing to write; bind the weights first (auto-map).`));
+          return fail(
+            error(
+              'export.wts.empty',
+              `No weight slot of '${checked.value.name}' is bound to a loaded tensor, so there is nothing to write; bind the weights first (auto-map).`,
+            ),
+          );
         job.progress({ phase: 'Encoding .wts', fraction: 0.5 });
         return ok({ bytes: encodeWtsBytes(tensors) });
       }

@@ -121,9 +121,19 @@ export class FileAccess {
     entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'directory' ? -1 : 1));
     const atRoot = this.enforce && this.roots.has(folder);
     const parent = atRoot || dirname(folder) === folder ? null : dirname(folder);
-    const listing: FolderListing = { path: folder, parent: parent && (!this.enforce || [...this.roots.keys()].some((r) => isInside(r, parent))) ? parent : null, entries: entries.slice(0, MAX_LISTING) };
+    const listing: FolderListing = {
+      path: folder,
+      parent: parent && (!this.enforce || [...this.roots.keys()].some((r) => isInside(r, parent))) ? parent : null,
+      entries: entries.slice(0, MAX_LISTING),
+    };
     if (entries.length > MAX_LISTING) {
-      return ok(listing, [{ severity: 'warning', code: 'files.listingCut', message: `${JSON.stringify(folder)} holds ${entries.length} entries; only the first ${MAX_LISTING} are shown.` }]);
+      return ok(listing, [
+        {
+          severity: 'warning',
+          code: 'files.listingCut',
+          message: `${JSON.stringify(folder)} holds ${entries.length} entries; only the first ${MAX_LISTING} are shown.`,
+        },
+      ]);
     }
     return ok(listing);
   }

@@ -63,7 +63,13 @@ export async function createHostServices(options: HostServicesOptions): Promise<
   for (const root of [...settings.get().allowedRoots, ...(options.roots ?? [])]) await files.addRoot(root);
   const shutdownTasks: (() => Promise<void> | void)[] = [];
   const jobs = new JobService(events, log);
-  const projects = new ProjectService({ configDir, settings, log, ...(options.writeHooks ? { writeHooks: options.writeHooks } : {}), ...(options.sessionId ? { sessionId: options.sessionId } : {}) });
+  const projects = new ProjectService({
+    configDir,
+    settings,
+    log,
+    ...(options.writeHooks ? { writeHooks: options.writeHooks } : {}),
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+  });
   const context: ServiceContext = {
     hostKind: options.hostKind,
     appVersion: options.appVersion ?? findAppVersion(),

@@ -32,7 +32,11 @@ export function tensorToPixels(tensor: Float32Array, p: Preprocessing): Uint8Arr
 /** Decode, preprocess and encode as a PNG data URL; `width`/`height` are the original image's size. */
 export async function previewImage(path: string, p: Preprocessing): Promise<Result<ImagePreview>> {
   if (p.width * p.height > MAX_PREVIEW_PIXELS)
-    return fail(error('image.preview.size', `A preview of ${p.width}×${p.height} pixels is too large; previews are limited to ${MAX_PREVIEW_PIXELS} pixels.`, { detail: path }));
+    return fail(
+      error('image.preview.size', `A preview of ${p.width}×${p.height} pixels is too large; previews are limited to ${MAX_PREVIEW_PIXELS} pixels.`, {
+        detail: path,
+      }),
+    );
   const image = await loadImage(path);
   if (!image.ok) return image;
   const tensor = await imageToTensor(image.value, p);

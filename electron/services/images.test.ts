@@ -1,7 +1,18 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import type { Preprocessing } from '../../core/api.js';
-import { decodeBmp, decodeImage, imagesToBatch, imageToTensor, loadImagenetLabels, PREPROCESSING_PRESETS, softmax, summarizeTensor, topK, type DecodedImage } from './images.js';
+import {
+  decodeBmp,
+  decodeImage,
+  imagesToBatch,
+  imageToTensor,
+  loadImagenetLabels,
+  PREPROCESSING_PRESETS,
+  softmax,
+  summarizeTensor,
+  topK,
+  type DecodedImage,
+} from './images.js';
 
 /** A 3×2 RGB image with distinct pixels. */
 const PIXELS = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 200, 100, 0]);
@@ -68,7 +79,10 @@ describe('decoding', () => {
 
   test('a grayscale PNG stays one channel', async () => {
     // Without toColourspace('b-w') sharp writes one-channel raw pixels as an RGB PNG (colour type 2).
-    const gray = await sharp(Uint8Array.from([0, 64, 128, 255]), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w').png().toBuffer();
+    const gray = await sharp(Uint8Array.from([0, 64, 128, 255]), { raw: { width: 2, height: 2, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
     expect(gray[25]).toBe(0); // IHDR colour type 0: grayscale
     const image = await decodeImage(gray, 'gray.png');
     if (!image.ok) throw new Error(image.diagnostics[0]!.message);
@@ -97,11 +111,13 @@ describe('decoding', () => {
   test('a broken file is a Diagnostic that names it', async () => {
     const result = await decodeImage(Uint8Array.from([1, 2, 3, 4]), 'notes.txt');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.diagnostics[0]!.message).toMatch(/^notes\.txt cannot be decoded as an image: .*Supported formats are JPEG, PNG, WebP, BMP and GIF\.$/);
+    if (!result.ok)
+      expect(result.diagnostics[0]!.message).toMatch(/^notes\.txt cannot be decoded as an image: .*Supported formats are JPEG, PNG, WebP, BMP and GIF\.$/);
     const bmp = bmp24().slice(0, 60);
     const truncated = decodeBmp(bmp, 'cut.bmp');
     expect(truncated.ok).toBe(false);
-    if (!truncated.ok) expect(truncated.diagnostics[0]!.message).toBe('cut.bmp is not a BMP this reader supports: the pixel data is truncated (60 bytes for 3×2 at 24 bits).');
+    if (!truncated.ok)
+      expect(truncated.diagnostics[0]!.message).toBe('cut.bmp is not a BMP this reader supports: the pixel data is truncated (60 bytes for 3×2 at 24 bits).');
   });
 });
 
@@ -158,7 +174,15 @@ describe('outputs', () => {
   });
 
   test('tensor summaries', () => {
-    expect(summarizeTensor('logits', [1, 4], Float32Array.from([1, 2, 3, 4]), 2)).toEqual({ name: 'logits', dims: [1, 4], min: 1, max: 4, mean: 2.5, std: Math.sqrt(1.25), first: [1, 2] });
+    expect(summarizeTensor('logits', [1, 4], Float32Array.from([1, 2, 3, 4]), 2)).toEqual({
+      name: 'logits',
+      dims: [1, 4],
+      min: 1,
+      max: 4,
+      mean: 2.5,
+      std: Math.sqrt(1.25),
+      first: [1, 2],
+    });
   });
 
   test('the ImageNet-1k class names', async () => {

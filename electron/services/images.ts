@@ -133,7 +133,11 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
     if (info.channels !== channels) return fail('image.decode', `${fileName} decoded to ${info.channels} channels; expected 1 or 3.`, fileName);
     return { ok: true, value: { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) } };
   } catch (e) {
-    return fail('image.decode', `${fileName} cannot be decoded as an image: ${(e as Error).message}. Supported formats are JPEG, PNG, WebP, BMP and GIF.`, fileName);
+    return fail(
+      'image.decode',
+      `${fileName} cannot be decoded as an image: ${(e as Error).message}. Supported formats are JPEG, PNG, WebP, BMP and GIF.`,
+      fileName,
+    );
   }
 }
 
@@ -178,9 +182,7 @@ export async function resizeImage(image: DecodedImage, width: number, height: nu
     kernel: 'linear',
   });
   // sharp writes one-channel raw input back out as sRGB (three equal channels) unless told to keep it grayscale.
-  const { data, info } = await (image.channels === 1 ? resized.toColourspace('b-w') : resized)
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await (image.channels === 1 ? resized.toColourspace('b-w') : resized).raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== image.channels) throw new Error(`Resizing a ${image.channels}-channel image gave ${info.channels} channels.`);
   return { width: info.width, height: info.height, channels: image.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }

@@ -4,15 +4,7 @@
  * `exclusive` key (one engine host) run one at a time, in the order they were started.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  validateEvent,
-  type JobFinished,
-  type JobInfo,
-  type JobKind,
-  type JobProgress,
-  type JobResultOf,
-  type JobStatus,
-} from '../../core/api.js';
+import { validateEvent, type JobFinished, type JobInfo, type JobKind, type JobProgress, type JobResultOf, type JobStatus } from '../../core/api.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import type { EventBus } from './events.js';
 import type { HostLog } from './log.js';
@@ -82,7 +74,14 @@ export class JobService {
         const started = performance.now();
         void this.execute(spec.kind, record, work).then(({ status, result, diagnostics }) => {
           info.status = status;
-          const payload = { jobId: id, kind: spec.kind, status, diagnostics, elapsedMs: performance.now() - started, ...(result !== undefined ? { result } : {}) };
+          const payload = {
+            jobId: id,
+            kind: spec.kind,
+            status,
+            diagnostics,
+            elapsedMs: performance.now() - started,
+            ...(result !== undefined ? { result } : {}),
+          };
           const checked = validateEvent('job.finished', payload);
           const event = checked.ok
             ? (checked.value.payload as JobFinished)
@@ -110,7 +109,11 @@ export class JobService {
     return { ...info };
   }
 
-  private async execute<K extends JobKind>(kind: K, record: JobRecord, work: JobWork<K>): Promise<{ status: JobStatus; result?: unknown; diagnostics: Diagnostic[] }> {
+  private async execute<K extends JobKind>(
+    kind: K,
+    record: JobRecord,
+    work: JobWork<K>,
+  ): Promise<{ status: JobStatus; result?: unknown; diagnostics: Diagnostic[] }> {
     const { controller, info } = record;
     const handle: JobHandle = {
       id: info.id,
@@ -212,7 +215,12 @@ export const jobsModule: import('./service-types.js').ServiceModule = {
     'jobs.list': () => ok({ jobs: ctx.jobs.list() }),
     'jobs.cancel': ({ jobId }) => {
       const status = ctx.jobs.cancel(jobId);
-      if (status === undefined) return fail({ severity: 'error', code: 'jobs.unknown', message: `There is no queued or running job ${JSON.stringify(jobId)}; it may have finished already.` });
+      if (status === undefined)
+        return fail({
+          severity: 'error',
+          code: 'jobs.unknown',
+          message: `There is no queued or running job ${JSON.stringify(jobId)}; it may have finished already.`,
+        });
       return ok({ status });
     },
   }),

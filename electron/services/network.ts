@@ -27,7 +27,12 @@ export const networkModule: ServiceModule = {
       let lookup: WeightLookup = () => undefined;
       if (weightSetId !== null) {
         const found = ctx.provided.weightLookup?.(weightSetId);
-        if (!found) return fail({ severity: 'error', code: 'weights.unknownSet', message: `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.` });
+        if (!found)
+          return fail({
+            severity: 'error',
+            code: 'weights.unknownSet',
+            message: `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.`,
+          });
         lookup = found;
       }
       const lowered = lowerToProgram(checked.value, lookup);

@@ -29,7 +29,8 @@ const READERS: Record<string, { size: number; read: Reader }> = {
 /** Parse a `.npy` file; `fileName` is quoted in messages. */
 export function readNpy(bytes: Uint8Array, fileName: string): Result<NpyArray> {
   const bad = (message: string) => ({ ok: false as const, diagnostics: [error('npy.format', message, { detail: fileName })] });
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) return bad(`${fileName} is not a NumPy .npy file: it does not start with the \\x93NUMPY magic.`);
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    return bad(`${fileName} is not a NumPy .npy file: it does not start with the \\x93NUMPY magic.`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6]!;
   if (major < 1 || major > 3) return bad(`${fileName} is .npy format version ${major}.${bytes[7]}; versions 1 to 3 are supported.`);
@@ -40,7 +41,8 @@ export function readNpy(bytes: Uint8Array, fileName: string): Result<NpyArray> {
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) return bad(`${fileName} has an unreadable .npy header: ${JSON.stringify(header.trim())}.`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    return bad(`${fileName} has an unreadable .npy header: ${JSON.stringify(header.trim())}.`);
   if (fortran === 'True') return bad(`${fileName} is stored in Fortran order; save it in C order (numpy.ascontiguousarray) instead.`);
   const reader = READERS[descr];
   if (!reader) return bad(`${fileName} holds dtype '${descr}'; expected float32 ('<f4'), float64, an integer type or bool.`);
@@ -53,7 +55,9 @@ export function readNpy(bytes: Uint8Array, fileName: string): Result<NpyArray> {
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   if (bytes.length - dataStart < count * reader.size)
-    return bad(`${fileName} is truncated: shape (${shape.join(', ')}) needs ${count * reader.size} bytes of data, but ${bytes.length - dataStart} follow the header.`);
+    return bad(
+      `${fileName} is truncated: shape (${shape.join(', ')}) needs ${count * reader.size} bytes of data, but ${bytes.length - dataStart} follow the header.`,
+    );
   const data = new Float32Array(count);
   if (descr === '<f4' && (bytes.byteOffset + dataStart) % 4 === 0) data.set(new Float32Array(bytes.buffer, bytes.byteOffset + dataStart, count));
   else for (let i = 0; i < count; i++) data[i] = reader.read(view, dataStart + i * reader.size);

@@ -128,7 +128,9 @@ describe('recovery', () => {
 
     const second = await host();
     const offers = await second.dispatch('project.recovery', {}, call);
-    expect(offers.ok && (offers.value as { offers: { id: string; name: string; nodeCount: number }[] }).offers.map((o) => [o.id, o.name])).toEqual([['crashed', 'Unsaved work']]);
+    expect(offers.ok && (offers.value as { offers: { id: string; name: string; nodeCount: number }[] }).offers.map((o) => [o.id, o.name])).toEqual([
+      ['crashed', 'Unsaved work'],
+    ]);
     const restored = await second.dispatch('project.restore', { id: 'crashed' }, call);
     expect(restored.ok && restored.value).toEqual({ path: null, document: lenet('Unsaved work'), dirty: true });
     // The work now belongs to the second session; the old file is gone.
@@ -181,7 +183,12 @@ describe('services not plugged in yet', () => {
     // No modules at all: every method keeps the default answer.
     const h = await host({ modules: [] });
     const r = await h.dispatch('build.history', {}, call);
-    expect(r).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'host.notAvailable', message: "'build.history' cannot be used: its service is not available in this build yet." }] });
+    expect(r).toEqual({
+      ok: false,
+      diagnostics: [
+        { severity: 'error', code: 'host.notAvailable', message: "'build.history' cannot be used: its service is not available in this build yet." },
+      ],
+    });
   });
 });
 

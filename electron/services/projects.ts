@@ -49,7 +49,8 @@ export function processAlive(pid: number): boolean {
 
 function fileError(code: string, path: string, e: unknown, verb: string): Diagnostic {
   const errno = (e as NodeJS.ErrnoException).code;
-  const reason = errno === 'ENOENT' ? 'the file does not exist' : errno === 'EACCES' ? 'permission denied' : errno === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+  const reason =
+    errno === 'ENOENT' ? 'the file does not exist' : errno === 'EACCES' ? 'permission denied' : errno === 'EISDIR' ? 'it is a folder' : (e as Error).message;
   return { severity: 'error', code, message: `Cannot ${verb} ${path}: ${reason}.` };
 }
 
@@ -89,9 +90,14 @@ export class ProjectService {
     let text: string;
     try {
       const info = await stat(path);
-      if (info.isDirectory()) return fail({ severity: 'error', code: 'project.read', message: `Cannot open ${path}: it is a folder; expected a ${PROJECT_EXTENSION} file.` });
+      if (info.isDirectory())
+        return fail({ severity: 'error', code: 'project.read', message: `Cannot open ${path}: it is a folder; expected a ${PROJECT_EXTENSION} file.` });
       if (info.size > MAX_PROJECT_BYTES) {
-        return fail({ severity: 'error', code: 'project.tooLarge', message: `Cannot open ${path}: it is ${info.size} bytes; a project file is at most ${MAX_PROJECT_BYTES} bytes.` });
+        return fail({
+          severity: 'error',
+          code: 'project.tooLarge',
+          message: `Cannot open ${path}: it is ${info.size} bytes; a project file is at most ${MAX_PROJECT_BYTES} bytes.`,
+        });
       }
       text = await readFile(path, 'utf8');
     } catch (e) {
@@ -154,7 +160,15 @@ export class ProjectService {
 
   async recent(): Promise<RecentEntry[]> {
     const entries = await this.readRecent();
-    return Promise.all(entries.map(async (e) => ({ ...e, exists: await stat(e.path).then((s) => s.isFile(), () => false) })));
+    return Promise.all(
+      entries.map(async (e) => ({
+        ...e,
+        exists: await stat(e.path).then(
+          (s) => s.isFile(),
+          () => false,
+        ),
+      })),
+    );
   }
 
   async forgetRecent(path: string): Promise<RecentEntry[]> {
@@ -219,7 +233,12 @@ export class ProjectService {
       return fail({ severity: 'error', code: 'project.recovery.read', message: `Cannot read the recovery file ${path}: ${(e as Error).message}.` });
     }
     const parsed = RecoveryFileSchema.safeParse(raw);
-    if (!parsed.success) return fail({ severity: 'error', code: 'project.recovery.invalid', message: `The recovery file ${path} is damaged: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.` });
+    if (!parsed.success)
+      return fail({
+        severity: 'error',
+        code: 'project.recovery.invalid',
+        message: `The recovery file ${path} is damaged: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.`,
+      });
     return ok(parsed.data);
   }
 

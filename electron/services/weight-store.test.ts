@@ -71,7 +71,13 @@ describe('WeightStore', () => {
     expect(result).toEqual({
       ok: false,
       unreadable: false,
-      diagnostic: { severity: 'error', code: 'wts.name.duplicate', message: "'bad.wts' line 3: tensor 'a' appears a second time; it was first defined on line 2.", field: 'line 3', detail: 'bad.wts' },
+      diagnostic: {
+        severity: 'error',
+        code: 'wts.name.duplicate',
+        message: "'bad.wts' line 3: tensor 'a' appears a second time; it was first defined on line 2.",
+        field: 'line 3',
+        detail: 'bad.wts',
+      },
     });
     expect(store.list().length).toBe(before);
   });
@@ -96,7 +102,11 @@ describe('WeightStore', () => {
       },
       signal: controller.signal,
     });
-    expect(!result.ok && result.diagnostic).toEqual({ severity: 'info', code: 'wts.cancelled', message: "Importing 'resnet18.wts' was cancelled; nothing was loaded." });
+    expect(!result.ok && result.diagnostic).toEqual({
+      severity: 'info',
+      code: 'wts.cancelled',
+      message: "Importing 'resnet18.wts' was cancelled; nothing was loaded.",
+    });
     expect(fractions[0]).toBeGreaterThan(0);
     expect(fractions[0]).toBeLessThan(1);
     expect(store.list().length).toBe(before);

@@ -110,7 +110,14 @@ export class WeightStore {
       };
       this.jobs.set(jobId, { resolve: finish, path: resolve(path), fileName, options, cancel });
       options.signal?.addEventListener('abort', () => Atomics.store(cancel, 0, 1), { once: true });
-      const request: DecodeRequest = { type: 'decode', jobId, path: resolve(path), fileName, cancel: cancelBuffer, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) };
+      const request: DecodeRequest = {
+        type: 'decode',
+        jobId,
+        path: resolve(path),
+        fileName,
+        cancel: cancelBuffer,
+        ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
+      };
       worker.postMessage(request);
     });
   }
@@ -162,7 +169,12 @@ export class WeightStore {
         job.resolve({
           ok: false,
           unreadable: true,
-          diagnostic: { severity: 'error', code: 'wts.worker', message: `Decoding '${job.fileName}' stopped: ${reason}. Nothing was loaded.`, detail: job.path },
+          diagnostic: {
+            severity: 'error',
+            code: 'wts.worker',
+            message: `Decoding '${job.fileName}' stopped: ${reason}. Nothing was loaded.`,
+            detail: job.path,
+          },
         });
       }
     };

@@ -52,9 +52,19 @@ describe('weights.import', () => {
     const finished = await importFile(LENET);
     expect(finished.status).toBe('succeeded');
     const set = finished.result as WeightSet;
-    expect({ ...set, id: 'x', loadedAt: 'x' }).toEqual({ id: 'x', fileName: 'lenet5.wts', path: LENET, tensorCount: 10, elementCount: 61706, fileBytes: 555505, loadedAt: 'x' });
+    expect({ ...set, id: 'x', loadedAt: 'x' }).toEqual({
+      id: 'x',
+      fileName: 'lenet5.wts',
+      path: LENET,
+      tensorCount: 10,
+      elementCount: 61706,
+      fileBytes: 555505,
+      loadedAt: 'x',
+    });
 
-    const progress = events.filter((e) => e.event === 'job.progress').map((e) => (e.payload as { progress: { bytes?: { done: number; total: number } } }).progress);
+    const progress = events
+      .filter((e) => e.event === 'job.progress')
+      .map((e) => (e.payload as { progress: { bytes?: { done: number; total: number } } }).progress);
     expect(progress[0]?.bytes).toEqual({ done: 0, total: 555505 });
     expect(progress.at(-1)?.bytes).toEqual({ done: 555505, total: 555505 });
     const changed = events.filter((e) => e.event === 'weights.changed');
@@ -76,12 +86,25 @@ describe('weights.import', () => {
     const conv1 = decoded.tensors.find((t) => t.name === 'conv1.weight')!.values;
     const expected = tensorStatistics(conv1);
     const [stats32] = (await value<{ stats: TensorStats[] }>('weights.stats', { setId: set.id, names: ['conv1.weight'] })).stats;
-    expect(stats32).toEqual({ name: 'conv1.weight', count: 150, min: expected.min, max: expected.max, mean: expected.mean, std: expected.std, zeros: 0, nonFinite: 0, histogram: expected.histogram });
+    expect(stats32).toEqual({
+      name: 'conv1.weight',
+      count: 150,
+      min: expected.min,
+      max: expected.max,
+      mean: expected.mean,
+      std: expected.std,
+      zeros: 0,
+      nonFinite: 0,
+      histogram: expected.histogram,
+    });
     const [stats8] = (await value<{ stats: TensorStats[] }>('weights.stats', { setId: set.id, names: ['conv1.weight'], bins: 8 })).stats;
     expect(stats8!.histogram).toHaveLength(8);
     expect(stats8!.histogram.reduce((a, b) => a + b, 0)).toBe(150);
     const unknown = await host.dispatch('weights.stats', { setId: set.id, names: ['conv9.weight'] }, call);
-    expect(unknown).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'weights.unknownTensor', message: "'lenet5.wts' has no tensor 'conv9.weight'." }] });
+    expect(unknown).toEqual({
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'weights.unknownTensor', message: "'lenet5.wts' has no tensor 'conv9.weight'." }],
+    });
 
     expect(await host.dispatch('weights.unload', { setId: set.id }, call)).toEqual({ ok: true, value: {} });
     expect((await value<{ sets: WeightSet[] }>('weights.list', {})).sets).toEqual([]);
@@ -89,7 +112,9 @@ describe('weights.import', () => {
     expect(host.context.provided.weightLookup?.(set.id)).toBeUndefined();
     expect(await host.dispatch('weights.tensors', { setId: set.id }, call)).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'weights.unknownSet', message: `There is no loaded weight file with id "${set.id}"; import the .wts file first.` }],
+      diagnostics: [
+        { severity: 'error', code: 'weights.unknownSet', message: `There is no loaded weight file with id "${set.id}"; import the .wts file first.` },
+      ],
     });
   });
 
@@ -137,7 +162,9 @@ describe('weights.import', () => {
     expect(await cancelAnswer).toEqual({ ok: true, value: { status: 'running' } });
     expect(finished.status).toBe('cancelled');
     expect(finished.diagnostics[0]!.code).toBe('job.cancelled');
-    const done = events.filter((e) => e.event === 'job.progress').map((e) => (e.payload as { progress: { bytes?: { done: number; total: number } } }).progress.bytes?.done ?? 0);
+    const done = events
+      .filter((e) => e.event === 'job.progress')
+      .map((e) => (e.payload as { progress: { bytes?: { done: number; total: number } } }).progress.bytes?.done ?? 0);
     expect(Math.max(...done)).toBeLessThan((await readFile(big)).length);
     expect((await value<{ sets: WeightSet[] }>('weights.list', {})).sets).toEqual([]);
   });
@@ -172,6 +199,8 @@ describe('weights.bind', () => {
     expect(r.value.ignored).toEqual(['bn1.num_batches_tracked']);
     expect(r.value.unused).toEqual(['extra.weight']);
     const count = r.diagnostics?.find((d) => d.code === 'weights.count');
-    expect(count?.message).toBe("Layer 'fc3' (Linear) slot 'bias' expects 10 values [10], but the tensor 'fc3.bias' has 12. It would fit a layer with 12 output features (classes) instead of 10.");
+    expect(count?.message).toBe(
+      "Layer 'fc3' (Linear) slot 'bias' expects 10 values [10], but the tensor 'fc3.bias' has 12. It would fit a layer with 12 output features (classes) instead of 10.",
+    );
   });
 });

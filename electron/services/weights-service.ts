@@ -85,7 +85,10 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
           const fileName = basename(real);
           const job = ctx.jobs.start({ kind: 'weights.import', title: `Importing ${fileName}` }, async (handle) => {
             // The size at once, so the progress bar can show it before the first chunk is decoded.
-            const size = await stat(real).then((s) => s.size, () => undefined);
+            const size = await stat(real).then(
+              (s) => s.size,
+              () => undefined,
+            );
             handle.progress({ phase: 'Decoding', fraction: 0, message: fileName, ...(size !== undefined ? { bytes: { done: 0, total: size } } : {}) });
             const loaded = await store.load(real, {
               signal: handle.signal,

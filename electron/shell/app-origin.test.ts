@@ -6,7 +6,16 @@ describe('the app origin', () => {
     expect(APP_ENTRY_URL).toBe('app://trt-studio/index.html');
     expect(isAppUrl('app://trt-studio/index.html')).toBe(true);
     expect(isAppUrl('app://trt-studio/assets/index-abc.js?x=1#y')).toBe(true);
-    for (const url of ['app://other/index.html', 'file:///home/u/dist/renderer/index.html', 'http://127.0.0.1:8765/', 'https://trt-studio/', 'app://user:pw@trt-studio/', 'app://trt-studio.evil.example/', 'not a url', '']) {
+    for (const url of [
+      'app://other/index.html',
+      'file:///home/u/dist/renderer/index.html',
+      'http://127.0.0.1:8765/',
+      'https://trt-studio/',
+      'app://user:pw@trt-studio/',
+      'app://trt-studio.evil.example/',
+      'not a url',
+      '',
+    ]) {
       expect(isAppUrl(url), url).toBe(false);
     }
   });
@@ -23,7 +32,9 @@ describe('the sender check', () => {
     expect(senderRefusal({ ...page, fromAppWindow: false })).toBe('the message did not come from the TRT Studio window');
     expect(senderRefusal({ ...page, url: undefined })).toBe('the sending frame no longer exists');
     expect(senderRefusal({ ...page, isMainFrame: false })).toBe('the message came from an embedded frame ("app://trt-studio/index.html")');
-    expect(senderRefusal({ ...page, url: 'https://evil.example/' })).toBe(`the sending page "https://evil.example/" is not the app's own page (app://trt-studio/)`);
+    expect(senderRefusal({ ...page, url: 'https://evil.example/' })).toBe(
+      `the sending page "https://evil.example/" is not the app's own page (app://trt-studio/)`,
+    );
     expect(senderRefusal({ ...page, url: 'file:///etc/passwd' })).toContain('is not the app');
   });
 });

@@ -43,7 +43,10 @@ describe('the app:// scheme', () => {
     expect(link.file).toBeUndefined();
     expect(await answerAppRequest(renderer, 'app://elsewhere/index.html', 'GET')).toMatchObject({ status: 404 });
     expect(await answerAppRequest(renderer, 'app://trt-studio/index.html', 'POST')).toMatchObject({ status: 405 });
-    expect(await answerAppRequest(renderer, 'app://trt-studio/assets/missing.js', 'GET')).toMatchObject({ status: 404, body: 'Not found: /assets/missing.js\n' });
+    expect(await answerAppRequest(renderer, 'app://trt-studio/assets/missing.js', 'GET')).toMatchObject({
+      status: 404,
+      body: 'Not found: /assets/missing.js\n',
+    });
   });
 
   it('explains a missing build instead of showing a blank window', async () => {

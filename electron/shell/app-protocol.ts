@@ -40,7 +40,8 @@ export async function answerAppRequest(rendererDir: string, requestUrl: string, 
   const found = await resolveStaticFile(rendererDir, path);
   if (found.kind === 'refused') return text(403, found.reason);
   if (found.kind === 'missing') {
-    if (path === '/' || path === '/index.html') return { status: 503, headers: { ...appSecurityHeaders(), 'Content-Type': 'text/html; charset=utf-8' }, body: rendererMissingPage(rendererDir) };
+    if (path === '/' || path === '/index.html')
+      return { status: 503, headers: { ...appSecurityHeaders(), 'Content-Type': 'text/html; charset=utf-8' }, body: rendererMissingPage(rendererDir) };
     return text(404, `Not found: ${path}`);
   }
   return { status: 200, headers: { ...appSecurityHeaders(), 'Content-Type': found.contentType, 'Cache-Control': 'no-cache' }, file: found.path };

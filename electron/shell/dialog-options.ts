@@ -64,7 +64,12 @@ export function openDialogSettings(purpose: FilePurpose, multiple: boolean, titl
 export function saveDialogSettings(purpose: FilePurpose, defaultName?: string, title?: string): SaveDialogSettings {
   const dot = defaultName ? defaultName.lastIndexOf('.') : -1;
   const extension = defaultName && dot > 0 ? defaultName.slice(dot + 1).toLowerCase() : '';
-  const filters = purpose === 'export' || purpose === 'folder' ? (extension ? [{ name: `.${extension} files`, extensions: [extension] }, ALL_FILES] : [ALL_FILES]) : purposeFilters(purpose);
+  const filters =
+    purpose === 'export' || purpose === 'folder'
+      ? extension
+        ? [{ name: `.${extension} files`, extensions: [extension] }, ALL_FILES]
+        : [ALL_FILES]
+      : purposeFilters(purpose);
   return {
     title: title ?? (purpose === 'project' ? 'Save the project' : purpose === 'export' ? 'Export' : 'Save'),
     filters,

@@ -39,6 +39,8 @@ describe('dropped files', () => {
     expect(ignoredFilesMessage(['/m/readme.md', 'C:\\x\\a.zip'])).toBe(
       'TRT Studio cannot open "readme.md", "a.zip"; it opens .trtstudio, .wts, .onnx, .engine, .plan, .png, .jpg, .jpeg, .bmp, .webp, .gif, .tif, .tiff, .npy files.',
     );
-    expect(ignoredFilesMessage(['1', '2', '3', '4', '5', '6', '7'].map((n) => `/d/${n}.txt`))).toMatch(/^TRT Studio cannot open "1.txt", "2.txt", "3.txt", "4.txt", "5.txt" and 2 more;/);
+    expect(ignoredFilesMessage(['1', '2', '3', '4', '5', '6', '7'].map((n) => `/d/${n}.txt`))).toMatch(
+      /^TRT Studio cannot open "1.txt", "2.txt", "3.txt", "4.txt", "5.txt" and 2 more;/,
+    );
   });
 });

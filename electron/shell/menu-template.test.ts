@@ -5,7 +5,9 @@ import { buildMenuTemplate, menuCommands, registeredAccelerators, type MenuEntry
 const linux = { platform: 'linux', appName: 'TRT Studio', recent: [], developerTools: false };
 
 function labels(entries: readonly MenuEntry[]): string[] {
-  return entries.map((e) => (e.type === 'submenu' || e.type === 'command' || e.type === 'openRecent' || e.type === 'note' ? e.label : e.type === 'role' ? `role:${e.role}` : '—'));
+  return entries.map((e) =>
+    e.type === 'submenu' || e.type === 'command' || e.type === 'openRecent' || e.type === 'note' ? e.label : e.type === 'role' ? `role:${e.role}` : '—',
+  );
 }
 
 function submenu(entries: readonly MenuEntry[], label: string): MenuEntry[] {
@@ -32,15 +34,59 @@ describe('the application menu', () => {
   it('has File, Edit, View, Network and Help on Linux and Windows', () => {
     const menu = buildMenuTemplate(linux);
     expect(labels(menu)).toEqual(['File', 'Edit', 'View', 'Network', 'Help']);
-    expect(labels(submenu(menu, 'File'))).toEqual(['New Project', 'New from Template…', '—', 'Open…', 'Open Recent', '—', 'Save', 'Save As…', '—', 'Import Weights…', 'Export…', '—', 'role:quit']);
-    expect(labels(submenu(menu, 'Edit'))).toEqual(['Undo', 'Redo', '—', 'role:cut', 'role:copy', 'role:paste', 'Duplicate', 'Delete', '—', 'Select All', 'Find Node…']);
-    expect(labels(submenu(menu, 'Network'))).toEqual(['Check Shapes', 'Group Selection', 'Expand Composite', '—', 'Build Engine…', 'Run Test Images…', 'Profile…']);
+    expect(labels(submenu(menu, 'File'))).toEqual([
+      'New Project',
+      'New from Template…',
+      '—',
+      'Open…',
+      'Open Recent',
+      '—',
+      'Save',
+      'Save As…',
+      '—',
+      'Import Weights…',
+      'Export…',
+      '—',
+      'role:quit',
+    ]);
+    expect(labels(submenu(menu, 'Edit'))).toEqual([
+      'Undo',
+      'Redo',
+      '—',
+      'role:cut',
+      'role:copy',
+      'role:paste',
+      'Duplicate',
+      'Delete',
+      '—',
+      'Select All',
+      'Find Node…',
+    ]);
+    expect(labels(submenu(menu, 'Network'))).toEqual([
+      'Check Shapes',
+      'Group Selection',
+      'Expand Composite',
+      '—',
+      'Build Engine…',
+      'Run Test Images…',
+      'Profile…',
+    ]);
   });
 
   it('adds the app menu and the Window menu on macOS, and quits from the app menu', () => {
     const menu = buildMenuTemplate({ ...linux, platform: 'darwin' });
     expect(labels(menu)).toEqual(['TRT Studio', 'File', 'Edit', 'View', 'Network', 'role:windowMenu', 'Help']);
-    expect(labels(submenu(menu, 'TRT Studio'))).toEqual(['About TRT Studio', '—', 'role:services', '—', 'role:hide', 'role:hideOthers', 'role:unhide', '—', 'role:quit']);
+    expect(labels(submenu(menu, 'TRT Studio'))).toEqual([
+      'About TRT Studio',
+      '—',
+      'role:services',
+      '—',
+      'role:hide',
+      'role:hideOthers',
+      'role:unhide',
+      '—',
+      'role:quit',
+    ]);
     expect(labels(submenu(menu, 'File'))).not.toContain('Quit');
     expect(command(menu, 'edit.redo').accelerator).toBe('Cmd+Shift+Z');
   });
@@ -62,7 +108,19 @@ describe('the application menu', () => {
     expect(command(menu, 'network.build')).toMatchObject({ accelerator: 'CmdOrCtrl+B', registerAccelerator: true });
     expect(command(menu, 'network.run')).toMatchObject({ accelerator: 'F5', registerAccelerator: true });
     const registered = registeredAccelerators(menu);
-    expect(registered).toEqual(['CmdOrCtrl+Shift+N', 'CmdOrCtrl+I', 'CmdOrCtrl+E', 'CmdOrCtrl+=', 'CmdOrCtrl+-', 'CmdOrCtrl+Shift+M', 'F7', 'CmdOrCtrl+B', 'F5', 'CmdOrCtrl+F5', 'F1']);
+    expect(registered).toEqual([
+      'CmdOrCtrl+Shift+N',
+      'CmdOrCtrl+I',
+      'CmdOrCtrl+E',
+      'CmdOrCtrl+=',
+      'CmdOrCtrl+-',
+      'CmdOrCtrl+Shift+M',
+      'F7',
+      'CmdOrCtrl+B',
+      'F5',
+      'CmdOrCtrl+F5',
+      'F1',
+    ]);
     expect(new Set(registered).size).toBe(registered.length);
   });
 

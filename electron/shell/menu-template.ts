@@ -12,7 +12,8 @@
 import type { MenuCommand } from '../../core/api.js';
 
 /** The Electron roles this menu uses. */
-export type MenuRole = 'cut' | 'copy' | 'paste' | 'quit' | 'services' | 'hide' | 'hideOthers' | 'unhide' | 'togglefullscreen' | 'reload' | 'toggleDevTools' | 'windowMenu';
+export type MenuRole =
+  'cut' | 'copy' | 'paste' | 'quit' | 'services' | 'hide' | 'hideOthers' | 'unhide' | 'togglefullscreen' | 'reload' | 'toggleDevTools' | 'windowMenu';
 
 export type MenuEntry =
   | { type: 'command'; label: string; command: MenuCommand; accelerator?: string; registerAccelerator: boolean }
@@ -52,7 +53,10 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   const openRecent: MenuEntry = {
     type: 'submenu',
     label: 'Open Recent',
-    items: recent.length > 0 ? recent.map((r) => ({ type: 'openRecent', label: `${r.name}  —  ${r.path}`, path: r.path })) : [{ type: 'note', label: 'No recent projects' }],
+    items:
+      recent.length > 0
+        ? recent.map((r) => ({ type: 'openRecent', label: `${r.name}  —  ${r.path}`, path: r.path }))
+        : [{ type: 'note', label: 'No recent projects' }],
   };
   const file: MenuEntry = {
     type: 'submenu',
@@ -128,7 +132,17 @@ export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   const appMenu: MenuEntry = {
     type: 'submenu',
     label: options.appName,
-    items: [about, separator, { type: 'role', role: 'services' }, separator, { type: 'role', role: 'hide' }, { type: 'role', role: 'hideOthers' }, { type: 'role', role: 'unhide' }, separator, { type: 'role', role: 'quit' }],
+    items: [
+      about,
+      separator,
+      { type: 'role', role: 'services' },
+      separator,
+      { type: 'role', role: 'hide' },
+      { type: 'role', role: 'hideOthers' },
+      { type: 'role', role: 'unhide' },
+      separator,
+      { type: 'role', role: 'quit' },
+    ],
   };
   // The windowMenu role is a whole top-level menu (Minimize, Zoom, the window list).
   const windowMenu: MenuEntry = { type: 'role', role: 'windowMenu' };
@@ -142,5 +156,7 @@ export function menuCommands(entries: readonly MenuEntry[]): MenuCommand[] {
 
 /** Every accelerator the menu registers with the system, to check for clashes. */
 export function registeredAccelerators(entries: readonly MenuEntry[]): string[] {
-  return entries.flatMap((e) => (e.type === 'command' && e.registerAccelerator && e.accelerator ? [e.accelerator] : e.type === 'submenu' ? registeredAccelerators(e.items) : []));
+  return entries.flatMap((e) =>
+    e.type === 'command' && e.registerAccelerator && e.accelerator ? [e.accelerator] : e.type === 'submenu' ? registeredAccelerators(e.items) : [],
+  );
 }

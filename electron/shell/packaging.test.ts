@@ -26,7 +26,9 @@ describe('the desktop packaging', () => {
   });
 
   it('unpacks the native addon and the native dependencies from the asar, and ships what the addon loader looks for', () => {
-    expect(list('files')).toEqual(expect.arrayContaining(['native/CMakeLists.txt', 'native/build/Release/*.node', 'native/build/Release/build-info.json', 'assets/**']));
+    expect(list('files')).toEqual(
+      expect.arrayContaining(['native/CMakeLists.txt', 'native/build/Release/*.node', 'native/build/Release/build-info.json', 'assets/**']),
+    );
     expect(existsSync('native/CMakeLists.txt')).toBe(true);
     expect(list('asarUnpack')).toEqual(['native/build/Release/**', 'node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**']);
   });

@@ -44,12 +44,16 @@ describe('the preload bridge', () => {
     const bridge = createPreloadBridge(ipc);
     expect(await bridge.call('fs.readFile', { path: '/etc/passwd' })).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'api.method.unknown', message: 'The request "fs.readFile" is not part of the TRT Studio contract; it was not sent.' }],
+      diagnostics: [
+        { severity: 'error', code: 'api.method.unknown', message: 'The request "fs.readFile" is not part of the TRT Studio contract; it was not sent.' },
+      ],
     });
     expect(await bridge.call('__proto__', {})).toMatchObject({ ok: false, diagnostics: [{ code: 'api.method.unknown' }] });
     expect(await bridge.call('project.open', '/x.trtstudio')).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'api.params.invalid', message: "The request 'project.open' needs its parameters as an object; it was not sent." }],
+      diagnostics: [
+        { severity: 'error', code: 'api.params.invalid', message: "The request 'project.open' needs its parameters as an object; it was not sent." },
+      ],
     });
     expect(await bridge.call('project.open', [1])).toMatchObject({ ok: false });
     expect(await bridge.call('project.open', new Date())).toMatchObject({ ok: false });
@@ -62,7 +66,13 @@ describe('the preload bridge', () => {
     });
     expect(await createPreloadBridge(ipc).call('jobs.list', {})).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'host.disconnected', message: "The request 'jobs.list' could not reach the host: Error invoking remote method: no handler." }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'host.disconnected',
+          message: "The request 'jobs.list' could not reach the host: Error invoking remote method: no handler.",
+        },
+      ],
     });
   });
 
@@ -126,7 +136,16 @@ describe('files dropped onto the window', () => {
 
 describe('the preload bundle', () => {
   it('is CommonJS that requires nothing but electron (a sandboxed preload can load nothing else)', async () => {
-    const out = await build({ entryPoints: ['electron/preload.ts'], bundle: true, platform: 'node', format: 'cjs', packages: 'external', external: ['electron'], write: false, logLevel: 'silent' });
+    const out = await build({
+      entryPoints: ['electron/preload.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      external: ['electron'],
+      write: false,
+      logLevel: 'silent',
+    });
     const code = out.outputFiles[0]!.text;
     expect([...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(code).not.toMatch(/\bimport\s*\(|from\s+["']/);

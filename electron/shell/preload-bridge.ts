@@ -31,7 +31,11 @@ function isPlainParams(value: unknown): boolean {
 export function createPreloadBridge(ipc: PreloadIpc): PreloadBridge {
   return {
     async call(method: string, params: unknown): Promise<unknown> {
-      if (!isMethodName(method)) return refused('api.method.unknown', `The request ${JSON.stringify(String(method).slice(0, 100))} is not part of the TRT Studio contract; it was not sent.`);
+      if (!isMethodName(method))
+        return refused(
+          'api.method.unknown',
+          `The request ${JSON.stringify(String(method).slice(0, 100))} is not part of the TRT Studio contract; it was not sent.`,
+        );
       if (!isPlainParams(params)) return refused('api.params.invalid', `The request '${method}' needs its parameters as an object; it was not sent.`);
       try {
         return await ipc.invoke(IPC_CALL_CHANNEL, method, params);
@@ -70,7 +74,10 @@ function carriesFiles(event: FileDragEvent): boolean {
  * (`host.openFiles`). Without this Chromium would navigate to the file. A drop the page already
  * handled (default prevented) is left to the page.
  */
-export function createFileDropHandlers(ipc: Pick<PreloadIpc, 'send' | 'getPathForFile'>): { dragover(event: FileDragEvent): void; drop(event: FileDragEvent): void } {
+export function createFileDropHandlers(ipc: Pick<PreloadIpc, 'send' | 'getPathForFile'>): {
+  dragover(event: FileDragEvent): void;
+  drop(event: FileDragEvent): void;
+} {
   return {
     dragover(event) {
       if (!carriesFiles(event)) return;

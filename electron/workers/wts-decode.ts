@@ -83,7 +83,10 @@ function decode(request: DecodeRequest): void {
     out.push({ name: t.name, count: t.count, line: t.line, values: t.values, statistics: tensorStatistics(t.values) });
   }
   const statisticsSeconds = (performance.now() - statsStart) / 1000;
-  post({ type: 'done', jobId, totalBytes, decodeSeconds, statisticsSeconds, tensors: out }, out.map((t) => t.values.buffer as ArrayBuffer));
+  post(
+    { type: 'done', jobId, totalBytes, decodeSeconds, statisticsSeconds, tensors: out },
+    out.map((t) => t.values.buffer as ArrayBuffer),
+  );
 }
 
 port.on('message', (request: DecodeRequest) => {

@@ -27,7 +27,9 @@ describe('loadTensorRT', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.cause).toBe('addon-not-built');
-    expect(result.explanation).toContain(`the native addon is not built (${join(directory, 'trt_studio.node')} is missing). The last build failed: CMake was not found on PATH.`);
+    expect(result.explanation).toContain(
+      `the native addon is not built (${join(directory, 'trt_studio.node')} is missing). The last build failed: CMake was not found on PATH.`,
+    );
     expect(result.explanation).toContain('Possible solutions:\n- Build it: npm run build:native');
     expect(result.explanation).toContain('--backend onnxruntime');
   });
@@ -83,7 +85,12 @@ describe('explanations', () => {
   });
 
   it('reports a TensorRT build with no GPU as no-gpu', () => {
-    const problem = explainCapabilities({ ...NO_TENSORRT, builtWithTensorRT: true, buildTensorRTVersion: '10.16.0', cudaDriverError: 'cuInit failed with CUDA error 100' });
+    const problem = explainCapabilities({
+      ...NO_TENSORRT,
+      builtWithTensorRT: true,
+      buildTensorRTVersion: '10.16.0',
+      cudaDriverError: 'cuInit failed with CUDA error 100',
+    });
     expect(problem?.cause).toBe('no-gpu');
     expect(problem?.explanation.split('\n')[0]).toBe('TensorRT is not available: no NVIDIA GPU is usable: cuInit failed with CUDA error 100.');
   });

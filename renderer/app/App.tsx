@@ -89,7 +89,19 @@ const StatusBar = memo(function StatusBar() {
   );
 });
 
-function Toolbar({ onNew, onTemplates, onOpen, onSave, recent }: { onNew: () => void; onTemplates: () => void; onOpen: () => void; onSave: (saveAs: boolean) => void; recent?: React.ReactNode }) {
+function Toolbar({
+  onNew,
+  onTemplates,
+  onOpen,
+  onSave,
+  recent,
+}: {
+  onNew: () => void;
+  onTemplates: () => void;
+  onOpen: () => void;
+  onSave: (saveAs: boolean) => void;
+  recent?: React.ReactNode;
+}) {
   const store = useEditorStore();
   const name = useEditor((s) => s.doc.name);
   const dirty = useEditor((s) => isDirty(s));
@@ -100,26 +112,60 @@ function Toolbar({ onNew, onTemplates, onOpen, onSave, recent }: { onNew: () => 
     <header className="toolbar">
       <span className="brand">TRT Studio</span>
       <div className="toolbar-group">
-        <button onClick={onNew} title="New project (Ctrl+N)">New</button>
-        <button onClick={onTemplates} title="New from a model template" data-testid="btn-templates">Templates</button>
-        <button onClick={onOpen} title="Open (Ctrl+O)">Open</button>
+        <button onClick={onNew} title="New project (Ctrl+N)">
+          New
+        </button>
+        <button onClick={onTemplates} title="New from a model template" data-testid="btn-templates">
+          Templates
+        </button>
+        <button onClick={onOpen} title="Open (Ctrl+O)">
+          Open
+        </button>
         {recent}
-        <button onClick={() => onSave(false)} title="Save (Ctrl+S)" data-testid="btn-save">Save</button>
-        <button onClick={() => onSave(true)} title="Save as (Ctrl+Shift+S)">Save as</button>
+        <button onClick={() => onSave(false)} title="Save (Ctrl+S)" data-testid="btn-save">
+          Save
+        </button>
+        <button onClick={() => onSave(true)} title="Save as (Ctrl+Shift+S)">
+          Save as
+        </button>
       </div>
       <div className="toolbar-group">
-        <button onClick={() => s().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="btn-undo">↶</button>
-        <button onClick={() => s().redo()} disabled={!canRedo} title="Redo (Ctrl+Y)" data-testid="btn-redo">↷</button>
+        <button onClick={() => s().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="btn-undo">
+          ↶
+        </button>
+        <button onClick={() => s().redo()} disabled={!canRedo} title="Redo (Ctrl+Y)" data-testid="btn-redo">
+          ↷
+        </button>
       </div>
       <div className="toolbar-group">
-        <button onClick={() => void autoLayout(store, 'LR', s().selected.length > 1 ? s().selected : [])} title="Auto-layout left to right (L)" data-testid="btn-layout-lr">Layout →</button>
-        <button onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])} title="Auto-layout top to bottom (Shift+L)">Layout ↓</button>
-        <button onClick={() => s().requestFit()} title="Fit view (F)">Fit</button>
-        <button onClick={() => groupSelection(store)} title="Group the selection (Ctrl+G)" data-testid="btn-group">Group</button>
-        <button onClick={() => ungroupSelection(store)} title="Ungroup (Ctrl+Shift+G)">Ungroup</button>
-        <button onClick={() => expandSelection(store)} title="Expand composite (E)">Expand</button>
-        <button onClick={() => s().setFindOpen(true)} title="Find (Ctrl+F)">Find</button>
-        <button onClick={() => s().setHelpOpen(true)} title="Keyboard shortcuts (?)">?</button>
+        <button
+          onClick={() => void autoLayout(store, 'LR', s().selected.length > 1 ? s().selected : [])}
+          title="Auto-layout left to right (L)"
+          data-testid="btn-layout-lr"
+        >
+          Layout →
+        </button>
+        <button onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])} title="Auto-layout top to bottom (Shift+L)">
+          Layout ↓
+        </button>
+        <button onClick={() => s().requestFit()} title="Fit view (F)">
+          Fit
+        </button>
+        <button onClick={() => groupSelection(store)} title="Group the selection (Ctrl+G)" data-testid="btn-group">
+          Group
+        </button>
+        <button onClick={() => ungroupSelection(store)} title="Ungroup (Ctrl+Shift+G)">
+          Ungroup
+        </button>
+        <button onClick={() => expandSelection(store)} title="Expand composite (E)">
+          Expand
+        </button>
+        <button onClick={() => s().setFindOpen(true)} title="Find (Ctrl+F)">
+          Find
+        </button>
+        <button onClick={() => s().setHelpOpen(true)} title="Keyboard shortcuts (?)">
+          ?
+        </button>
       </div>
       <span className="doc-title" data-testid="doc-title">
         {name}
@@ -162,7 +208,14 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
     if (!host || startedRef.current) return;
     startedRef.current = true;
     void host.call('host.capabilities', {}).then((r) => {
-      if (r.ok) store.getState().setBackends(r.value.backends.map((b) => ({ name: b.id, available: b.available, detail: b.available ? [b.version, b.device].filter(Boolean).join(', ') || 'available' : (b.reason ?? 'not available') })));
+      if (r.ok)
+        store.getState().setBackends(
+          r.value.backends.map((b) => ({
+            name: b.id,
+            available: b.available,
+            detail: b.available ? [b.version, b.device].filter(Boolean).join(', ') || 'available' : (b.reason ?? 'not available'),
+          })),
+        );
       else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
     });
     void host.call('host.startup', {}).then((r) => {
@@ -192,7 +245,13 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
 
   return (
     <div className="app">
-      <Toolbar onNew={actions.newProject} onTemplates={showTemplates} onOpen={actions.open} onSave={actions.save} recent={<RecentProjects host={host} dialogs={dialogs} />} />
+      <Toolbar
+        onNew={actions.newProject}
+        onTemplates={showTemplates}
+        onOpen={actions.open}
+        onSave={actions.save}
+        recent={<RecentProjects host={host} dialogs={dialogs} />}
+      />
       <div className="workspace">
         <Palette />
         <div className="center">
@@ -215,8 +274,24 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
             <div className="modal-title">Unsaved changes</div>
             <p>“{modal.name}” has changes that are not saved. Discard them?</p>
             <div className="modal-actions">
-              <button onClick={() => { modal.resolve(false); setModal(undefined); }}>Cancel</button>
-              <button className="danger" onClick={() => { modal.resolve(true); setModal(undefined); }} data-testid="confirm-discard">Discard changes</button>
+              <button
+                onClick={() => {
+                  modal.resolve(false);
+                  setModal(undefined);
+                }}
+              >
+                Cancel
+              </button>
+              <button
+                className="danger"
+                onClick={() => {
+                  modal.resolve(true);
+                  setModal(undefined);
+                }}
+                data-testid="confirm-discard"
+              >
+                Discard changes
+              </button>
             </div>
           </div>
         </div>
@@ -224,7 +299,13 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
       {modal?.kind === 'path' && host && (
         <FileBrowser
           host={host}
-          request={{ purpose: 'project', mode: modal.mode, title: modal.mode === 'open' ? 'Open project' : 'Save project as', defaultName: modal.defaultName, resolve: (paths) => modal.resolve(paths[0]) }}
+          request={{
+            purpose: 'project',
+            mode: modal.mode,
+            title: modal.mode === 'open' ? 'Open project' : 'Save project as',
+            defaultName: modal.defaultName,
+            resolve: (paths) => modal.resolve(paths[0]),
+          }}
           close={() => setModal(undefined)}
         />
       )}

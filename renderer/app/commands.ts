@@ -43,7 +43,10 @@ export function deleteSelection(store: EditorStore): void {
   s.apply((doc) => {
     let next = doc;
     if (edges.length > 0) {
-      const r = disconnect(next, edges.filter((id) => next.edges.some((e) => e.id === id)));
+      const r = disconnect(
+        next,
+        edges.filter((id) => next.edges.some((e) => e.id === id)),
+      );
       if (!r.ok) return r;
       next = r.value;
     }
@@ -204,7 +207,18 @@ export async function autoLayout(store: EditorStore, direction: 'LR' | 'TB', ids
     const doc = s.doc;
     const positions = await computeLayout(doc, direction, ids, sizes, ids.length === 0 ? canvasAspect() : undefined);
     // The document may have changed while the worker ran; positions of removed nodes are dropped.
-    store.getState().apply((current) => moveNodes(current, Object.fromEntries(Object.entries(positions).filter(([id]) => current.ui.positions[id] !== undefined || current.nodes.some((n) => n.id === id) || current.inputs.some((i) => i.id === id)))));
+    store
+      .getState()
+      .apply((current) =>
+        moveNodes(
+          current,
+          Object.fromEntries(
+            Object.entries(positions).filter(
+              ([id]) => current.ui.positions[id] !== undefined || current.nodes.some((n) => n.id === id) || current.inputs.some((i) => i.id === id),
+            ),
+          ),
+        ),
+      );
     if (ids.length === 0) store.getState().requestFit();
   } catch (e) {
     store.getState().notify('error', (e as Error).message);

@@ -53,7 +53,12 @@ export async function newFromTemplate(store: EditorStore, dialogs: ProjectDialog
   if (!(await okToReplace(store, dialogs))) return false;
   let doc = buildTemplate(templateId);
   if (!doc) {
-    store.getState().notify('error', `There is no template named ${JSON.stringify(templateId)}; expected one of ${listTemplates().map((t) => t.id).join(', ')}.`);
+    store.getState().notify(
+      'error',
+      `There is no template named ${JSON.stringify(templateId)}; expected one of ${listTemplates()
+        .map((t) => t.id)
+        .join(', ')}.`,
+    );
     return false;
   }
   // Laid out before it is shown: one document, nothing to undo, nothing unsaved yet.

@@ -135,8 +135,10 @@ export function Canvas() {
       if (!fromNode || !fromHandle) return;
       if (state.toNode && state.toHandle) {
         // Dropped on a port that refused: say why.
-        const source = fromHandle.type === 'source' ? { node: fromNode, port: fromHandle.id ?? 'output' } : { node: state.toNode.id, port: state.toHandle.id ?? 'output' };
-        const target = fromHandle.type === 'source' ? { node: state.toNode.id, port: state.toHandle.id ?? 'input' } : { node: fromNode, port: fromHandle.id ?? 'input' };
+        const source =
+          fromHandle.type === 'source' ? { node: fromNode, port: fromHandle.id ?? 'output' } : { node: state.toNode.id, port: state.toHandle.id ?? 'output' };
+        const target =
+          fromHandle.type === 'source' ? { node: state.toNode.id, port: state.toHandle.id ?? 'input' } : { node: fromNode, port: fromHandle.id ?? 'input' };
         const why = connectionProblem(s.doc, source, target) ?? tensorMismatch(s.doc, s.shapes, source, target);
         if (why) s.notify('error', `Cannot connect these ports: ${why}.`);
         return;
@@ -147,7 +149,11 @@ export function Canvas() {
       s.openSearch({
         screen: { x: point.clientX, y: point.clientY },
         flow: position,
-        pending: { node: fromNode, port: fromHandle.id ?? (fromHandle.type === 'source' ? 'output' : 'input'), side: fromHandle.type === 'source' ? 'source' : 'target' },
+        pending: {
+          node: fromNode,
+          port: fromHandle.id ?? (fromHandle.type === 'source' ? 'output' : 'input'),
+          side: fromHandle.type === 'source' ? 'source' : 'target',
+        },
       });
     },
     [store, flow],
@@ -195,7 +201,12 @@ export function Canvas() {
   const onEdgeContextMenu = useCallback(
     (event: MouseEvent, edge: Edge) => {
       event.preventDefault();
-      setContextMenu({ kind: 'edge', id: edge.id, screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+      setContextMenu({
+        kind: 'edge',
+        id: edge.id,
+        screen: { x: event.clientX, y: event.clientY },
+        flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+      });
     },
     [flow],
   );
@@ -209,7 +220,9 @@ export function Canvas() {
 
   const onEdgeDoubleClick = useCallback(
     (event: MouseEvent, edge: Edge) => {
-      store.getState().openSearch({ screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), edge: edge.id });
+      store
+        .getState()
+        .openSearch({ screen: { x: event.clientX, y: event.clientY }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }), edge: edge.id });
     },
     [flow, store],
   );

@@ -39,20 +39,35 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     if (many) entries.push({ label: 'Lay out the selection', keys: 'L', run: () => void autoLayout(store, 'LR', store.getState().selected) });
     entries.push({ label: many ? `Delete ${s.selected.length} nodes` : 'Delete', keys: 'Delete', run: () => deleteSelection(store) });
   } else if (target.kind === 'edge') {
-    entries.push({ label: 'Insert a layer…', keys: 'double-click', run: () => store.getState().openSearch({ screen: target.screen, flow: target.flow, edge: target.id }) });
+    entries.push({
+      label: 'Insert a layer…',
+      keys: 'double-click',
+      run: () => store.getState().openSearch({ screen: target.screen, flow: target.flow, edge: target.id }),
+    });
     entries.push({ label: 'Delete the wire', keys: 'Delete', run: () => void store.getState().apply((doc) => disconnect(doc, [target.id])) });
   } else {
     entries.push({ label: 'Add a layer…', keys: 'Space', run: () => store.getState().openSearch({ screen: target.screen, flow: target.flow }) });
     entries.push({ label: 'Lay out left to right', keys: 'L', run: () => void autoLayout(store, 'LR') });
     entries.push({ label: 'Lay out top to bottom', keys: 'Shift+L', run: () => void autoLayout(store, 'TB') });
     entries.push({ label: 'Fit the view', keys: 'F', run: () => store.getState().requestFit() });
-    entries.push({ label: 'Select everything', keys: 'Ctrl+A', run: () => store.getState().select([...s.doc.inputs.map((i) => i.id), ...s.doc.nodes.map((n) => n.id)]) });
+    entries.push({
+      label: 'Select everything',
+      keys: 'Ctrl+A',
+      run: () => store.getState().select([...s.doc.inputs.map((i) => i.id), ...s.doc.nodes.map((n) => n.id)]),
+    });
   }
   const left = Math.min(target.screen.x, window.innerWidth - 260);
   const top = Math.min(target.screen.y, window.innerHeight - entries.length * 30 - 16);
   return (
     <>
-      <div className="overlay-backdrop transparent" onMouseDown={close} onContextMenu={(e) => { e.preventDefault(); close(); }} />
+      <div
+        className="overlay-backdrop transparent"
+        onMouseDown={close}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          close();
+        }}
+      />
       <div className="context-menu" style={{ left, top }} data-testid="context-menu" role="menu">
         {entries.map((e) => (
           <div

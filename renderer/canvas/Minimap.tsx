@@ -54,7 +54,12 @@ export function Minimap({ nodeColor }: { nodeColor: (node: Node) => string }) {
   const shown = bounds ? unite(bounds, view) : view;
   // One scale for both axes, the content centred.
   const scale = Math.max(shown.width / (WIDTH - 2 * MARGIN), shown.height / (HEIGHT - 2 * MARGIN));
-  const viewBox = { x: shown.x + shown.width / 2 - (WIDTH / 2) * scale, y: shown.y + shown.height / 2 - (HEIGHT / 2) * scale, width: WIDTH * scale, height: HEIGHT * scale };
+  const viewBox = {
+    x: shown.x + shown.width / 2 - (WIDTH / 2) * scale,
+    y: shown.y + shown.height / 2 - (HEIGHT / 2) * scale,
+    width: WIDTH * scale,
+    height: HEIGHT * scale,
+  };
 
   const flow = useReactFlow();
   const svg = useRef<SVGSVGElement>(null);

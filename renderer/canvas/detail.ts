@@ -150,7 +150,12 @@ export function useTrackDetailedNodes(store: DetailStore, nodes: readonly Node[]
       const { transform, width, height } = flowStore.getState();
       return viewRect(transform, width, height);
     };
-    const padded = (r: FlowRect): FlowRect => ({ x: r.x - r.width * AREA_MARGIN, y: r.y - r.height * AREA_MARGIN, width: r.width * (1 + 2 * AREA_MARGIN), height: r.height * (1 + 2 * AREA_MARGIN) });
+    const padded = (r: FlowRect): FlowRect => ({
+      x: r.x - r.width * AREA_MARGIN,
+      y: r.y - r.height * AREA_MARGIN,
+      width: r.width * (1 + 2 * AREA_MARGIN),
+      height: r.height * (1 + 2 * AREA_MARGIN),
+    });
     area.current = padded(view());
     publish();
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -15,7 +15,12 @@ import { useEditor } from '../store/context.js';
 type HandleSide = 'source' | 'target';
 
 /** Where a wire leaves or enters a node: the middle of the handle's outer edge, in flow coordinates. */
-function portPoint(node: Node, internal: InternalNode | undefined, side: HandleSide, handleId: string | null | undefined): { x: number; y: number } | undefined {
+function portPoint(
+  node: Node,
+  internal: InternalNode | undefined,
+  side: HandleSide,
+  handleId: string | null | undefined,
+): { x: number; y: number } | undefined {
   const handles = internal?.internals.handleBounds?.[side];
   const handle = handles?.find((h) => h.id === handleId) ?? (handleId ? undefined : handles?.[0]);
   if (!handle) return undefined;
@@ -30,7 +35,11 @@ function portPoint(node: Node, internal: InternalNode | undefined, side: HandleS
 const TILE = 1500;
 
 /** The `d` of one path per tile holding its wires, and of one holding the selected wires. */
-export function farWirePaths(nodes: readonly Node[], edges: readonly Edge[], lookup: ReadonlyMap<string, InternalNode>): { tiles: [string, string][]; selected: string } {
+export function farWirePaths(
+  nodes: readonly Node[],
+  edges: readonly Edge[],
+  lookup: ReadonlyMap<string, InternalNode>,
+): { tiles: [string, string][]; selected: string } {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const tiles = new Map<string, string[]>();
   const selected: string[] = [];

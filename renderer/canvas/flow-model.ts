@@ -128,7 +128,17 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
       const pos = { x: b.x, y: b.y };
       cache.groupAnchors.set(g.id, pos);
       live.add(g.id);
-      out.push(reuse(cache, g.id, g, pos, selected.has(g.id), false, () => ({ id: g.id, type: 'block', position: pos, data: { group: g }, selected: selected.has(g.id) }) satisfies GroupFlowNode));
+      out.push(
+        reuse(
+          cache,
+          g.id,
+          g,
+          pos,
+          selected.has(g.id),
+          false,
+          () => ({ id: g.id, type: 'block', position: pos, data: { group: g }, selected: selected.has(g.id) }) satisfies GroupFlowNode,
+        ),
+      );
     } else {
       const id = `frame:${g.id}`;
       const pos = { x: b.x - FRAME_PAD, y: b.y - FRAME_PAD - FRAME_HEADER };
@@ -137,9 +147,20 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
       const key = `${width}x${height}`;
       live.add(id);
       const c = cache.nodes.get(id);
-      if (c && c.source === g && c.x === pos.x && c.y === pos.y && (c.flow.data as FrameNodeData | undefined)?.width === width && c.flow.height === height) out.push(c.flow);
+      if (c && c.source === g && c.x === pos.x && c.y === pos.y && (c.flow.data as FrameNodeData | undefined)?.width === width && c.flow.height === height)
+        out.push(c.flow);
       else {
-        const flow: FrameFlowNode = { id, type: 'groupFrame', position: pos, data: { group: g, width, height }, width, height, draggable: false, selectable: false, className: key };
+        const flow: FrameFlowNode = {
+          id,
+          type: 'groupFrame',
+          position: pos,
+          data: { group: g, width, height },
+          width,
+          height,
+          draggable: false,
+          selectable: false,
+          className: key,
+        };
         cache.nodes.set(id, { source: g, x: pos.x, y: pos.y, selected: false, hidden: false, flow });
         out.push(flow);
       }
@@ -153,7 +174,17 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
     const sel = selected.has(input.id);
     live.add(input.id);
     // Keyed by id: editing an input's dims leaves the React Flow arrays as they were.
-    out.push(reuse(cache, input.id, 'input', pos, sel, hidden, () => ({ id: input.id, type: 'tensorInput', position: pos, data: { input }, selected: sel, hidden }) satisfies InputFlowNode));
+    out.push(
+      reuse(
+        cache,
+        input.id,
+        'input',
+        pos,
+        sel,
+        hidden,
+        () => ({ id: input.id, type: 'tensorInput', position: pos, data: { input }, selected: sel, hidden }) satisfies InputFlowNode,
+      ),
+    );
   }
   for (const node of doc.nodes) {
     const pos = doc.ui.positions[node.id] ?? fallbackPosition(index);
@@ -163,7 +194,17 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
     live.add(node.id);
     // Keyed by type, not by the node object: a parameter edit leaves the React Flow object (and
     // array) as it was, and the node component reads the edited layer from the store.
-    out.push(reuse(cache, node.id, node.type, pos, sel, hidden, () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode));
+    out.push(
+      reuse(
+        cache,
+        node.id,
+        node.type,
+        pos,
+        sel,
+        hidden,
+        () => ({ id: node.id, type: 'layer', position: pos, data: { node }, selected: sel, hidden }) satisfies LayerFlowNode,
+      ),
+    );
   }
   for (const id of cache.nodes.keys()) if (!live.has(id)) cache.nodes.delete(id);
   // An unchanged array spares React Flow its O(n) pass over the nodes (a selection of wires, host diagnostics).
@@ -192,7 +233,17 @@ export function buildFlowEdges(doc: NetworkDocument, selected: ReadonlySet<strin
       out.push(c.flow);
       continue;
     }
-    const flow: WireEdge = { id: e.id, type: 'wire', source, target, sourceHandle, targetHandle, hidden: inside, selected: sel, data: { fromNode: e.from.node, fromPort: e.from.port } };
+    const flow: WireEdge = {
+      id: e.id,
+      type: 'wire',
+      source,
+      target,
+      sourceHandle,
+      targetHandle,
+      hidden: inside,
+      selected: sel,
+      data: { fromNode: e.from.node, fromPort: e.from.port },
+    };
     cache.edges.set(e.id, { source: e, key, flow });
     out.push(flow);
   }

@@ -12,11 +12,35 @@ function node(id: string, x: number, y: number, extra: Partial<Node> = {}): Node
 
 /** React Flow's internal node with one measured handle each side (a 10×10 port at y 44). */
 function internal(n: Node): InternalNode {
-  const handle = (id: string, type: 'source' | 'target', x: number) => ({ id, type, nodeId: n.id, position: (type === 'source' ? 'right' : 'left') as never, x, y: 39, width: 10, height: 10 });
-  return { ...n, internals: { positionAbsolute: n.position, z: 0, userNode: n, handleBounds: { source: [handle('output', 'source', 185)], target: [handle('input', 'target', -5)] } } } as InternalNode;
+  const handle = (id: string, type: 'source' | 'target', x: number) => ({
+    id,
+    type,
+    nodeId: n.id,
+    position: (type === 'source' ? 'right' : 'left') as never,
+    x,
+    y: 39,
+    width: 10,
+    height: 10,
+  });
+  return {
+    ...n,
+    internals: {
+      positionAbsolute: n.position,
+      z: 0,
+      userNode: n,
+      handleBounds: { source: [handle('output', 'source', 185)], target: [handle('input', 'target', -5)] },
+    },
+  } as InternalNode;
 }
 
-const wire = (id: string, source: string, target: string, extra: Partial<Edge> = {}): Edge => ({ id, source, target, sourceHandle: 'output', targetHandle: 'input', ...extra });
+const wire = (id: string, source: string, target: string, extra: Partial<Edge> = {}): Edge => ({
+  id,
+  source,
+  target,
+  sourceHandle: 'output',
+  targetHandle: 'input',
+  ...extra,
+});
 
 describe('which nodes and wires draw their detail', () => {
   const nodes = [node('a', 0, 0), node('b', 400, 0), node('c', 5000, 0), node('d', 5000, 3000, { hidden: true })];
@@ -42,7 +66,13 @@ describe('the far view wires', () => {
   it('runs each wire from the middle of its source handle to its target handle, one path per tile, selected ones apart', () => {
     const nodes = [node('a', 0, 0), node('b', 400, 100), node('c', 4000, 0), node('h', 800, 0, { hidden: true })];
     const lookup = new Map(nodes.map((n) => [n.id, internal(n)]));
-    const edges = [wire('ab', 'a', 'b'), wire('bc', 'b', 'c', { selected: true }), wire('ca', 'c', 'a'), wire('ah', 'a', 'h'), wire('in-group', 'a', 'b', { hidden: true })];
+    const edges = [
+      wire('ab', 'a', 'b'),
+      wire('bc', 'b', 'c', { selected: true }),
+      wire('ca', 'c', 'a'),
+      wire('ah', 'a', 'h'),
+      wire('in-group', 'a', 'b', { hidden: true }),
+    ];
     const { tiles, selected } = farWirePaths(nodes, edges, lookup);
     // a's output handle ends at x 185+10, its middle at y 44; b's input starts at 400-5, y 100+44.
     expect(tiles).toEqual([
@@ -61,7 +91,13 @@ describe('the far view wires', () => {
 
 describe('the minimap', () => {
   it('draws one path of blocks per colour and bounds them, without group frames or hidden nodes', () => {
-    const nodes = [node('a', 0, 0, { type: 'layer' }), node('b', 400, 100, { type: 'layer' }), node('i', -200, 0, { type: 'tensorInput' }), node('f', -500, -500, { type: 'groupFrame' }), node('h', 9000, 9000, { type: 'layer', hidden: true })];
+    const nodes = [
+      node('a', 0, 0, { type: 'layer' }),
+      node('b', 400, 100, { type: 'layer' }),
+      node('i', -200, 0, { type: 'tensorInput' }),
+      node('f', -500, -500, { type: 'groupFrame' }),
+      node('h', 9000, 9000, { type: 'layer', hidden: true }),
+    ];
     const { paths, bounds } = minimapBlocks(nodes, (n) => (n.type === 'layer' ? 'blue' : 'green'));
     expect(paths).toEqual([
       ['blue', 'M0,0h190v74h-190zM400,100h190v74h-190z'],

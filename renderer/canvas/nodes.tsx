@@ -106,7 +106,11 @@ const WeightChip = memo(function WeightChip({ nodeId }: { nodeId: string }) {
   if (!status) return null;
   const [state, counts] = status.split(':');
   return (
-    <span className={`weight-chip weight-chip-${state}`} title={state === 'ok' ? 'Every weight slot is bound' : 'A weight slot is missing or has the wrong size; see Problems'} data-testid="weight-chip">
+    <span
+      className={`weight-chip weight-chip-${state}`}
+      title={state === 'ok' ? 'Every weight slot is bound' : 'A weight slot is missing or has the wrong size; see Problems'}
+      data-testid="weight-chip"
+    >
       W {counts}
     </span>
   );
@@ -132,7 +136,13 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
   // shapes. Keeping the height keeps React Flow from measuring it again.
   if (!detailed && height !== undefined)
     return (
-      <div className={`${className} plain`} style={{ '--accent': color, minHeight, height, ...heatStyle } as CSSProperties} data-heat={heat} data-testid="layer-node" data-name={node.name}>
+      <div
+        className={`${className} plain`}
+        style={{ '--accent': color, minHeight, height, ...heatStyle } as CSSProperties}
+        data-heat={heat}
+        data-testid="layer-node"
+        data-name={node.name}
+      >
         {inputs.map((port, i) => (
           <Handle key={port} id={port} type="target" position={Position.Left} style={handleStyle(i)} className="port port-in" />
         ))}
@@ -154,9 +164,13 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         <WeightChip nodeId={id} />
         <ProblemBadge nodeId={id} />
       </div>
-      {heatFill && <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={`${Math.round(heat! * 100)}% of the slowest layer's time`} />}
+      {heatFill && (
+        <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={`${Math.round(heat! * 100)}% of the slowest layer's time`} />
+      )}
       <div className="node-body">
-        <div className="node-name" title={node.name}>{node.name}</div>
+        <div className="node-name" title={node.name}>
+          {node.name}
+        </div>
         {summary && <div className="node-summary">{summary}</div>}
         {outputs.map((p) => (
           <OutputDims key={p.name} nodeId={id} port={p.name} />
@@ -179,7 +193,12 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
 export const InputNode = memo(function InputNode({ id, data, selected }: NodeProps<InputFlowNode>) {
   const input = useEditor((s) => s.doc.inputs.find((i) => i.id === id)) ?? data.input;
   return (
-    <div className={`layer-node input-node${selected ? ' selected' : ''}`} style={{ '--accent': CATEGORY_COLORS['Input / Output'] } as CSSProperties} data-testid="input-node" data-name={input.name}>
+    <div
+      className={`layer-node input-node${selected ? ' selected' : ''}`}
+      style={{ '--accent': CATEGORY_COLORS['Input / Output'] } as CSSProperties}
+      data-testid="input-node"
+      data-name={input.name}
+    >
       <div className="node-header">
         <span className="node-type">Input</span>
         <ProblemBadge nodeId={id} />
@@ -200,10 +219,15 @@ function GroupName({ id, name }: { id: string; name: string }) {
   const [editing, setEditing] = useState(false);
   if (!editing)
     return (
-      <span className="group-name" title="Double-click to rename" onDoubleClick={(e) => {
+      <span
+        className="group-name"
+        title="Double-click to rename"
+        onDoubleClick={(e) => {
           e.stopPropagation();
           setEditing(true);
-        }} data-testid="group-name">
+        }}
+        data-testid="group-name"
+      >
         {name}
       </span>
     );

@@ -24,7 +24,13 @@ self.onmessage = async (event: MessageEvent<LayoutRequest>) => {
         'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
         // A 20-layer chain in one row is unreadable once fitted; wrapping folds it to the canvas's shape.
-        ...(request.aspectRatio ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': String(request.aspectRatio), 'elk.layered.wrapping.additionalEdgeSpacing': '24' } : {}),
+        ...(request.aspectRatio
+          ? {
+              'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+              'elk.aspectRatio': String(request.aspectRatio),
+              'elk.layered.wrapping.additionalEdgeSpacing': '24',
+            }
+          : {}),
       },
       children: request.nodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
       edges: request.edges.map((e, i) => ({ id: `l${i}`, sources: [e.source], targets: [e.target] })),

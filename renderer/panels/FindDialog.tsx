@@ -9,7 +9,10 @@ export function FindDialog() {
   const doc = useEditor((s) => s.doc);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const items = useMemo(() => [...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'Input' })), ...doc.nodes.map((n) => ({ id: n.id, name: n.name, type: n.type }))], [doc]);
+  const items = useMemo(
+    () => [...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'Input' })), ...doc.nodes.map((n) => ({ id: n.id, name: n.name, type: n.type }))],
+    [doc],
+  );
   const found = useMemo(() => fuzzyFilter(query, items, (i) => [i.name, i.type]).slice(0, 50), [query, items]);
   if (!open) return null;
   const close = () => {
@@ -34,10 +37,27 @@ export function FindDialog() {
     <>
       <div className="overlay-backdrop transparent" onMouseDown={close} />
       <div className="find-dialog" data-testid="find-dialog" onKeyDown={onKey}>
-        <input autoFocus placeholder="Find a node by name or type…" value={query} onChange={(e) => { setQuery(e.target.value); setActive(0); }} data-testid="find-input" />
+        <input
+          autoFocus
+          placeholder="Find a node by name or type…"
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+          }}
+          data-testid="find-input"
+        />
         <div className="search-results">
           {found.map((i, k) => (
-            <div key={i.id} className={`search-item${k === active ? ' active' : ''}`} onMouseEnter={() => setActive(k)} onMouseDown={(e) => { e.preventDefault(); choose(i.id); }}>
+            <div
+              key={i.id}
+              className={`search-item${k === active ? ' active' : ''}`}
+              onMouseEnter={() => setActive(k)}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(i.id);
+              }}
+            >
               <span className="search-label">{i.name}</span>
               <span className="search-type">{i.type}</span>
             </div>

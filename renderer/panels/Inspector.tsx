@@ -38,7 +38,21 @@ function parseValue(spec: ParamSpec, text: string): unknown {
 }
 
 /** One text-edited field with a draft, inline validation and commit on Enter/blur. */
-function TextField({ label, doc, value, check, commit, testId }: { label: string; doc: string; value: string; check: (text: string) => string | undefined; commit: (text: string) => void; testId: string }) {
+function TextField({
+  label,
+  doc,
+  value,
+  check,
+  commit,
+  testId,
+}: {
+  label: string;
+  doc: string;
+  value: string;
+  check: (text: string) => string | undefined;
+  commit: (text: string) => void;
+  testId: string;
+}) {
   const [draft, setDraft] = useState(value);
   const [focused, setFocused] = useState(false);
   useEffect(() => {
@@ -118,7 +132,12 @@ function ParamField({ node, spec }: { node: NetworkNode; spec: ParamSpec }) {
 function NodeOutputs({ nodeId }: { nodeId: string }) {
   const outputs = useEditor((s) => s.shapes.nodes[nodeId]?.outputs);
   const weights = useEditor((s) => s.shapes.nodes[nodeId]?.weights);
-  const marked = useEditor((s) => s.doc.outputs.filter((o) => o.from.node === nodeId).map((o) => o.name).join(','));
+  const marked = useEditor((s) =>
+    s.doc.outputs
+      .filter((o) => o.from.node === nodeId)
+      .map((o) => o.name)
+      .join(','),
+  );
   const store = useEditorStore();
   return (
     <>
@@ -161,7 +180,12 @@ function NodeOutputs({ nodeId }: { nodeId: string }) {
 }
 
 function NodeProblems({ nodeId }: { nodeId: string }) {
-  const messages = useEditor((s) => s.diagnostics.filter((d) => d.nodeId === nodeId).map((d) => `${d.severity}|${d.message}`).join('\n'));
+  const messages = useEditor((s) =>
+    s.diagnostics
+      .filter((d) => d.nodeId === nodeId)
+      .map((d) => `${d.severity}|${d.message}`)
+      .join('\n'),
+  );
   if (!messages) return null;
   return (
     <div className="inspector-problems">
@@ -185,7 +209,14 @@ function LayerInspector({ node }: { node: NetworkNode }) {
     <div className="inspector-body" data-testid="inspector">
       <div className="inspector-type">{spec.type}</div>
       <div className="inspector-doc">{spec.doc}</div>
-      <TextField label="name" doc="Unique layer name; templates use PyTorch module names so weights map by name." value={node.name} check={(t) => (t.trim() ? undefined : 'a name cannot be empty')} commit={(t) => store.getState().apply((doc) => rename(doc, node.id, t))} testId="param-name" />
+      <TextField
+        label="name"
+        doc="Unique layer name; templates use PyTorch module names so weights map by name."
+        value={node.name}
+        check={(t) => (t.trim() ? undefined : 'a name cannot be empty')}
+        commit={(t) => store.getState().apply((doc) => rename(doc, node.id, t))}
+        testId="param-name"
+      />
       <NodeProblems nodeId={node.id} />
       <div className="inspector-section">Parameters</div>
       {spec.params.map((p) => (
@@ -207,7 +238,11 @@ function LayerInspector({ node }: { node: NetworkNode }) {
 
 function InputInspector({ input }: { input: NetworkInput }) {
   const store = useEditorStore();
-  const parseDims = (t: string) => t.split(/[\s,×x]+/).filter(Boolean).map(Number);
+  const parseDims = (t: string) =>
+    t
+      .split(/[\s,×x]+/)
+      .filter(Boolean)
+      .map(Number);
   const dimsProblem = (t: string) => {
     const dims = parseDims(t);
     if (dims.length === 0 || dims.length > 8) return 'an input has 1 to 8 dimensions';
@@ -217,7 +252,14 @@ function InputInspector({ input }: { input: NetworkInput }) {
     <div className="inspector-body" data-testid="inspector">
       <div className="inspector-type">addInput</div>
       <div className="inspector-doc">A network input: the tensor the engine is fed.</div>
-      <TextField label="name" doc="Tensor name TensorRT and ONNX see." value={input.name} check={(t) => (t.trim() ? undefined : 'a name cannot be empty')} commit={(t) => store.getState().apply((doc) => rename(doc, input.id, t))} testId="param-name" />
+      <TextField
+        label="name"
+        doc="Tensor name TensorRT and ONNX see."
+        value={input.name}
+        check={(t) => (t.trim() ? undefined : 'a name cannot be empty')}
+        commit={(t) => store.getState().apply((doc) => rename(doc, input.id, t))}
+        testId="param-name"
+      />
       <label className="field">
         <span className="field-label">dtype</span>
         <select value={input.dtype} onChange={(e) => store.getState().apply((doc) => updateInput(doc, input.id, { dtype: e.target.value as DataType }))}>
@@ -226,7 +268,14 @@ function InputInspector({ input }: { input: NetworkInput }) {
           ))}
         </select>
       </label>
-      <TextField label={`dims [${input.dims.length}]`} doc="Dims, e.g. 1, 3, 224, 224; −1 for a dynamic dimension." value={input.dims.join(', ')} check={dimsProblem} commit={(t) => store.getState().apply((doc) => updateInput(doc, input.id, { dims: parseDims(t) }))} testId="param-dims" />
+      <TextField
+        label={`dims [${input.dims.length}]`}
+        doc="Dims, e.g. 1, 3, 224, 224; −1 for a dynamic dimension."
+        value={input.dims.join(', ')}
+        check={dimsProblem}
+        commit={(t) => store.getState().apply((doc) => updateInput(doc, input.id, { dims: parseDims(t) }))}
+        testId="param-dims"
+      />
     </div>
   );
 }

@@ -12,7 +12,12 @@ function onDragStart(event: DragEvent, type: string): void {
 }
 
 /** The palette's entry for network inputs, which are not catalog layers. */
-export const INPUT_ENTRY = { type: 'Input', label: 'Input', category: 'Input / Output' as const, doc: 'A network input (addInput): name, data type and dims, −1 for a dynamic dimension.' };
+export const INPUT_ENTRY = {
+  type: 'Input',
+  label: 'Input',
+  category: 'Input / Output' as const,
+  doc: 'A network input (addInput): name, data type and dims, −1 for a dynamic dimension.',
+};
 
 export const Palette = memo(function Palette() {
   const [query, setQuery] = useState('');

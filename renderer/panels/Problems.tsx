@@ -16,7 +16,12 @@ export const Problems = memo(function Problems() {
       </div>
       <div className="problems-list">
         {diagnostics.map((d, i) => (
-          <div key={`${d.code}-${d.nodeId ?? ''}-${i}`} className={`problem problem-${d.severity}`} onClick={() => d.nodeId && store.getState().focusNode(d.nodeId)} data-testid="problem">
+          <div
+            key={`${d.code}-${d.nodeId ?? ''}-${i}`}
+            className={`problem problem-${d.severity}`}
+            onClick={() => d.nodeId && store.getState().focusNode(d.nodeId)}
+            data-testid="problem"
+          >
             <span className="problem-icon">{d.severity === 'error' ? '●' : d.severity === 'warning' ? '▲' : 'i'}</span>
             <span className="problem-node">{label(d.nodeId)}</span>
             <span className="problem-message">{d.message}</span>

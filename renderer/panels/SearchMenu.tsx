@@ -33,7 +33,9 @@ function accepts(spec: LayerSpec, tensor: TensorInfo): boolean {
 export function SearchMenu() {
   const store = useEditorStore();
   const menu = useEditor((s) => s.searchMenu);
-  const tensor = useEditor((s) => (s.searchMenu?.pending?.side === 'source' ? s.shapes.nodes[s.searchMenu.pending.node]?.outputs[s.searchMenu.pending.port] : undefined));
+  const tensor = useEditor((s) =>
+    s.searchMenu?.pending?.side === 'source' ? s.shapes.nodes[s.searchMenu.pending.node]?.outputs[s.searchMenu.pending.port] : undefined,
+  );
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const candidates = useMemo<Entry[]>(() => {
@@ -67,7 +69,9 @@ export function SearchMenu() {
   };
   // The dropped wire stays drawn, from its port to where it was let go, until a layer is chosen.
   const handle = menu.pending
-    ? document.querySelector(`.react-flow__node[data-id="${CSS.escape(menu.pending.node)}"] .react-flow__handle[data-handleid="${CSS.escape(menu.pending.port)}"]`)?.getBoundingClientRect()
+    ? document
+        .querySelector(`.react-flow__node[data-id="${CSS.escape(menu.pending.node)}"] .react-flow__handle[data-handleid="${CSS.escape(menu.pending.port)}"]`)
+        ?.getBoundingClientRect()
     : undefined;
   const left = Math.min(menu.screen.x, window.innerWidth - 360);
   const top = Math.min(menu.screen.y, window.innerHeight - 420);
@@ -92,7 +96,17 @@ export function SearchMenu() {
         />
         <div className="search-results">
           {found.map((s, i) => (
-            <div key={s.type} className={`search-item${i === active ? ' active' : ''}`} onMouseEnter={() => setActive(i)} onMouseDown={(e) => { e.preventDefault(); choose(s); }} data-testid="search-item" data-type={s.type}>
+            <div
+              key={s.type}
+              className={`search-item${i === active ? ' active' : ''}`}
+              onMouseEnter={() => setActive(i)}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(s);
+              }}
+              data-testid="search-item"
+              data-type={s.type}
+            >
               <span className="search-dot" style={{ background: CATEGORY_COLORS[s.category] }} />
               <span className="search-label">{s.label}</span>
               <span className="search-type">{s.type}</span>

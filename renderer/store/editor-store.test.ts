@@ -12,7 +12,13 @@ function must<T>(r: { ok: true; value: T } | { ok: false; diagnostics: { message
 /** data [1,3,224,224] → conv (64 maps 7×7 /2 pad 3) → relu, with positions. */
 function network(): { doc: NetworkDocument; input: string; conv: string; relu: string } {
   const a = must(addInput(emptyDocument('net'), { dims: [1, 3, 224, 224], position: { x: 0, y: 0 } }));
-  const b = must(addNode(a.doc, { type: 'addConvolutionNd', params: { kernelSize: [7, 7], stride: [2, 2], prePadding: [3, 3], postPadding: [3, 3] }, position: { x: 250, y: 0 } }));
+  const b = must(
+    addNode(a.doc, {
+      type: 'addConvolutionNd',
+      params: { kernelSize: [7, 7], stride: [2, 2], prePadding: [3, 3], postPadding: [3, 3] },
+      position: { x: 250, y: 0 },
+    }),
+  );
   const c = must(addNode(b.doc, { type: 'addActivation', position: { x: 500, y: 0 } }));
   let doc = must(connect(c.doc, { node: a.nodeId, port: 'output' }, { node: b.nodeId, port: 'input' })).doc;
   doc = must(connect(doc, { node: b.nodeId, port: 'output' }, { node: c.nodeId, port: 'input' })).doc;
@@ -119,7 +125,10 @@ describe('editor store', () => {
     const grouped = must(group(doc, [conv, relu], 'stem'));
     const collapsed = must(setGroupCollapsed(grouped.doc, grouped.groupId, true));
     const store = createEditorStore(collapsed);
-    const visible = store.getState().flowNodes.filter((n) => !n.hidden).map((n) => n.id);
+    const visible = store
+      .getState()
+      .flowNodes.filter((n) => !n.hidden)
+      .map((n) => n.id);
     expect(visible.sort()).toEqual([grouped.groupId, input].sort());
     const wires = store.getState().flowEdges.map((e) => [e.source, e.target, e.hidden === true]);
     expect(wires).toEqual([

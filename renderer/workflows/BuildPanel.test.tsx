@@ -27,7 +27,11 @@ function setup(tensorrt: { available: boolean; detail: string }) {
     { name: 'onnxruntime', available: true, detail: '1.23.0, CPU' },
   ]);
   const history: BuildResult[] = [];
-  const host: FakeHost = fakeHost({ 'build.start': () => ({ jobId: 'b1' }), 'build.history': () => ({ builds: [...history] }), 'jobs.cancel': () => ({ status: 'running' }) });
+  const host: FakeHost = fakeHost({
+    'build.start': () => ({ jobId: 'b1' }),
+    'build.history': () => ({ builds: [...history] }),
+    'jobs.cancel': () => ({ status: 'running' }),
+  });
   render(
     <EditorProvider store={store}>
       <WorkflowDock host={host} problems={null} />
@@ -73,7 +77,9 @@ describe('Build panel', () => {
     expect(screen.getByTestId('build-log').textContent).toBe('Lowered 12 layers to 16 ops');
     history.push(BUILT);
     act(() => host.emit('job.finished', { jobId: 'b1', kind: 'build', status: 'succeeded', result: BUILT, diagnostics: [], elapsedMs: 90 }));
-    expect((await screen.findByTestId('build-result')).textContent).toBe('Built lenet5 with Reference runtime (ONNX Runtime) in 84.2 ms: engine engine-1, 247 KB.');
+    expect((await screen.findByTestId('build-result')).textContent).toBe(
+      'Built lenet5 with Reference runtime (ONNX Runtime) in 84.2 ms: engine engine-1, 247 KB.',
+    );
     expect(screen.getByTestId('build-history').querySelectorAll('tbody tr')).toHaveLength(1);
     expect(store.getState().engineId).toBe('engine-1');
     expect(store.getState().jobs).toEqual([]);

@@ -22,7 +22,10 @@ export function backendLabel(id: string): string {
 }
 
 function parseDims(text: string): number[] | undefined {
-  const parts = text.split(/[\s,×x]+/).filter(Boolean).map(Number);
+  const parts = text
+    .split(/[\s,×x]+/)
+    .filter(Boolean)
+    .map(Number);
   return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
 }
 
@@ -67,7 +70,13 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
       const opt = p && parseDims(p.opt);
       const max = p && parseDims(p.max);
       if (!min || !opt || !max) {
-        return setDiagnostics([{ severity: 'error', code: 'build.profile', message: `The input '${input.name}' has dynamic dims ${formatDimsList(input.dims)}; give its min, opt and max shapes as lists of positive integers, e.g. 1, 3, 224, 224.` }]);
+        return setDiagnostics([
+          {
+            severity: 'error',
+            code: 'build.profile',
+            message: `The input '${input.name}' has dynamic dims ${formatDimsList(input.dims)}; give its min, opt and max shapes as lists of positive integers, e.g. 1, 3, 224, 224.`,
+          },
+        ]);
       }
       shapeProfiles[input.name] = { min, opt, max };
     }
@@ -76,11 +85,18 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
     setLog([]);
     setLast(undefined);
     setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt: Date.now(), now: Date.now() });
-    const outcome = await runJob(host, store, 'build', `Build (${backendLabel(backend)})`, () => host.call('build.start', { document: store.getState().doc, weightSetId, options }), {
-      onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
-      onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
-      onLog: (line, severity) => setLog((l) => [...l.slice(-(MAX_LOG_LINES - 1)), { line, severity }]),
-    });
+    const outcome = await runJob(
+      host,
+      store,
+      'build',
+      `Build (${backendLabel(backend)})`,
+      () => host.call('build.start', { document: store.getState().doc, weightSetId, options }),
+      {
+        onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
+        onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
+        onLog: (line, severity) => setLog((l) => [...l.slice(-(MAX_LOG_LINES - 1)), { line, severity }]),
+      },
+    );
     setJob(undefined);
     if (!outcome.started) return setDiagnostics(outcome.diagnostics);
     const { finished } = outcome;
@@ -107,7 +123,12 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
         </label>
         <label>
           Precision
-          <select value={precision} onChange={(e) => setPrecision(e.target.value as Precision)} disabled={backend !== 'tensorrt' || strongTyped} data-testid="build-precision">
+          <select
+            value={precision}
+            onChange={(e) => setPrecision(e.target.value as Precision)}
+            disabled={backend !== 'tensorrt' || strongTyped}
+            data-testid="build-precision"
+          >
             {PRECISIONS.map((p) => (
               <option key={p} value={p}>
                 {p.toUpperCase()}
@@ -117,7 +138,14 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
         </label>
         <label>
           Workspace (MiB)
-          <input type="number" min={1} value={workspaceMiB} onChange={(e) => setWorkspace(Math.max(1, Math.round(Number(e.target.value) || 1)))} disabled={backend !== 'tensorrt'} data-testid="build-workspace" />
+          <input
+            type="number"
+            min={1}
+            value={workspaceMiB}
+            onChange={(e) => setWorkspace(Math.max(1, Math.round(Number(e.target.value) || 1)))}
+            disabled={backend !== 'tensorrt'}
+            data-testid="build-workspace"
+          />
         </label>
         <label>
           Optimisation level
@@ -134,7 +162,13 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
           Timing cache
           <input value={timingCache} onChange={(e) => setTimingCache(e.target.value)} placeholder="path (optional)" disabled={backend !== 'tensorrt'} />
         </label>
-        <button className="primary" onClick={() => void build()} disabled={!host || job !== undefined} data-testid="build-start" title={errors ? `${errors} problems: the build will report them` : 'Build the engine'}>
+        <button
+          className="primary"
+          onClick={() => void build()}
+          disabled={!host || job !== undefined}
+          data-testid="build-start"
+          title={errors ? `${errors} problems: the build will report them` : 'Build the engine'}
+        >
           Build
         </button>
       </div>
@@ -165,7 +199,13 @@ export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | u
           ))}
         </div>
       )}
-      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="build-progress" />}
+      {job && (
+        <JobProgressBar
+          job={job}
+          onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))}
+          testId="build-progress"
+        />
+      )}
       <JobLog lines={log} testId="build-log" />
       <DiagnosticList diagnostics={diagnostics} />
       {last && (

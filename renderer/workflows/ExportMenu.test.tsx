@@ -50,7 +50,14 @@ describe('Export menu', () => {
     // The job is in the store's list once the menu follows it.
     await waitFor(() => expect(store.getState().jobs.map((j) => j.id)).toEqual(['x1']));
     act(() =>
-      host.emit('job.finished', { jobId: 'x1', kind: 'export', status: 'succeeded', result: { format: 'onnx', path: '/data/lenet5.onnx', bytes: 247_000 }, diagnostics: [], elapsedMs: 3 }),
+      host.emit('job.finished', {
+        jobId: 'x1',
+        kind: 'export',
+        status: 'succeeded',
+        result: { format: 'onnx', path: '/data/lenet5.onnx', bytes: 247_000 },
+        diagnostics: [],
+        elapsedMs: 3,
+      }),
     );
     await waitFor(() => expect(store.getState().notices.at(-1)?.message).toBe('Wrote /data/lenet5.onnx (247 KB).'));
   });
@@ -64,7 +71,14 @@ describe('Export menu', () => {
     await waitFor(() => expect(host.calls.some((c) => c.method === 'export.start')).toBe(true));
     expect(screen.queryByTestId('export-download')).toBeNull();
     act(() =>
-      host.emit('job.finished', { jobId: 'x1', kind: 'export', status: 'succeeded', result: { format: 'onnx', path: '/data/my model.onnx', bytes: 247_000 }, diagnostics: [], elapsedMs: 3 }),
+      host.emit('job.finished', {
+        jobId: 'x1',
+        kind: 'export',
+        status: 'succeeded',
+        result: { format: 'onnx', path: '/data/my model.onnx', bytes: 247_000 },
+        diagnostics: [],
+        elapsedMs: 3,
+      }),
     );
     const link = (await screen.findByTestId('export-download')) as HTMLAnchorElement;
     expect(link.textContent).toBe('⤓ Download my model.onnx');

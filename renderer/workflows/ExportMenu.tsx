@@ -74,7 +74,12 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
   const noHost = host ? undefined : 'Exports are written by the host; this page was opened without one.';
   const items: ExportItem[] = [
     { id: 'onnx', label: 'ONNX model', extension: '.onnx', disabled: noHost },
-    { id: 'wts', label: 'Weights (.wts, bound tensors)', extension: '.wts', disabled: noHost ?? (hasWeights ? undefined : 'Import a .wts first: the export writes the tensors bound to this network.') },
+    {
+      id: 'wts',
+      label: 'Weights (.wts, bound tensors)',
+      extension: '.wts',
+      disabled: noHost ?? (hasWeights ? undefined : 'Import a .wts first: the export writes the tensors bound to this network.'),
+    },
     {
       id: 'engine',
       label: 'TensorRT engine',
@@ -122,12 +127,23 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
       return;
     }
     if (!host) return;
-    const [path] = await pickFiles({ purpose: item.id === 'onnx' ? 'onnx' : item.id === 'engine' ? 'engine' : 'export', title: `Export ${item.label}`, mode: 'save', defaultName });
+    const [path] = await pickFiles({
+      purpose: item.id === 'onnx' ? 'onnx' : item.id === 'engine' ? 'engine' : 'export',
+      title: `Export ${item.label}`,
+      mode: 'save',
+      defaultName,
+    });
     if (!path) return;
     setWritten(undefined);
     setBusy(item.label);
     const outcome = await runJob(host, store, 'export', `Export ${item.label}`, () =>
-      host.call('export.start', { format: item.id as ExportFormat, path, document: s.doc, weightSetId: s.weights?.set.id ?? null, engineId: item.id === 'engine' ? (engine?.engineId ?? null) : null }),
+      host.call('export.start', {
+        format: item.id as ExportFormat,
+        path,
+        document: s.doc,
+        weightSetId: s.weights?.set.id ?? null,
+        engineId: item.id === 'engine' ? (engine?.engineId ?? null) : null,
+      }),
     );
     setBusy(undefined);
     if (!outcome.started) return s.notify('error', outcome.diagnostics[0]?.message ?? 'The export did not start.');
@@ -144,14 +160,27 @@ export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: 
         {busy ? `Exporting ${busy}…` : 'Export ▾'}
       </button>
       {written && downloadHref(host, written) && (
-        <a className="wf-download" href={downloadHref(host, written)} download={fileNameOf(written)} title={`Download ${written} from the host to this computer`} data-testid="export-download">
+        <a
+          className="wf-download"
+          href={downloadHref(host, written)}
+          download={fileNameOf(written)}
+          title={`Download ${written} from the host to this computer`}
+          data-testid="export-download"
+        >
           ⤓ Download {fileNameOf(written)}
         </a>
       )}
       {open && (
         <div className="wf-menu" data-testid="export-items">
           {items.map((item) => (
-            <button key={item.id} className="wf-menu-item" disabled={item.disabled !== undefined} title={item.disabled} onClick={() => void run(item)} data-testid={`export-${item.id}`}>
+            <button
+              key={item.id}
+              className="wf-menu-item"
+              disabled={item.disabled !== undefined}
+              title={item.disabled}
+              onClick={() => void run(item)}
+              data-testid={`export-${item.id}`}
+            >
               <span>{item.label}</span>
               <span className="muted">{item.disabled ? item.disabled : item.extension}</span>
             </button>

@@ -26,7 +26,11 @@ export async function nativePick(host: HostApi, request: Omit<FileBrowserRequest
     const r = await host.call('dialog.open', { purpose: request.purpose, multiple: request.multiple ?? false, title: request.title });
     return r.ok ? r.value.paths : undefined;
   }
-  const r = await host.call('dialog.save', { purpose: request.purpose, title: request.title, ...(request.defaultName ? { defaultName: request.defaultName } : {}) });
+  const r = await host.call('dialog.save', {
+    purpose: request.purpose,
+    title: request.title,
+    ...(request.defaultName ? { defaultName: request.defaultName } : {}),
+  });
   return r.ok ? (r.value.path ? [r.value.path] : []) : undefined;
 }
 
@@ -46,7 +50,8 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
         if (!r.ok) return setDiagnostics(r.diagnostics);
         setRoots(r.value.roots);
         target = r.value.roots[0]?.path;
-        if (!target) return setDiagnostics([{ severity: 'error', code: 'files.noRoots', message: 'The host offers no folder to browse; start it with --root FOLDER.' }]);
+        if (!target)
+          return setDiagnostics([{ severity: 'error', code: 'files.noRoots', message: 'The host offers no folder to browse; start it with --root FOLDER.' }]);
       }
       const r = await host.call('files.list', { path: target, purpose: request.purpose });
       if (r.ok) {
@@ -97,7 +102,9 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
             ))}
           </div>
         )}
-        <div className="mono muted" data-testid="file-browser-path">{listing?.path ?? '…'}</div>
+        <div className="mono muted" data-testid="file-browser-path">
+          {listing?.path ?? '…'}
+        </div>
         <div className="file-list">
           {listing?.parent && (
             <div className="file-entry dir" onClick={() => void load(listing.parent ?? undefined)}>
@@ -157,7 +164,12 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
             </>
           )}
           {request.mode === 'save' && (
-            <button className="primary" disabled={!listing || !name.trim()} onClick={() => listing && finish([join(listing.path, name.trim())])} data-testid="file-browser-ok">
+            <button
+              className="primary"
+              disabled={!listing || !name.trim()}
+              onClick={() => listing && finish([join(listing.path, name.trim())])}
+              data-testid="file-browser-ok"
+            >
               Save
             </button>
           )}

@@ -25,7 +25,14 @@ export const LayerChart = memo(function LayerChart({ layers, onPick }: { layers:
   const ref = useRef<HTMLDivElement>(null);
   const pickRef = useRef(onPick);
   pickRef.current = onPick;
-  const top = useMemo(() => [...layers].sort((a, b) => b.ms - a.ms).slice(0, CHART_LAYERS).reverse(), [layers]);
+  const top = useMemo(
+    () =>
+      [...layers]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, CHART_LAYERS)
+        .reverse(),
+    [layers],
+  );
 
   useEffect(() => {
     const el = ref.current;
@@ -71,4 +78,3 @@ export const LayerChart = memo(function LayerChart({ layers, onPick }: { layers:
 
   return <div ref={ref} className="wf-chart" style={{ height: Math.max(120, top.length * 18 + 20) }} data-testid="profile-chart" />;
 });
-

@@ -46,7 +46,8 @@ export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: 
   const names = useMemo(() => new Map(nodes.map((n) => [n.id, n.name])), [nodes]);
   const rows = useMemo(() => {
     const list = [...(result?.layers ?? [])];
-    const value = (l: ProfileResult['layers'][number]): string | number => (sort.key === 'node' ? (l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : '') : l[sort.key]);
+    const value = (l: ProfileResult['layers'][number]): string | number =>
+      sort.key === 'node' ? (l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : '') : l[sort.key];
     list.sort((a, b) => {
       const x = value(a);
       const y = value(b);
@@ -65,10 +66,17 @@ export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: 
     if (!host || !engineId) return;
     setDiagnostics([]);
     setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt: Date.now(), now: Date.now() });
-    const outcome = await runJob(host, store, 'profile', `Profile ${engineId}`, () => host.call('profile.start', { engineId, iterations, warmupIterations: Math.min(10, iterations) }), {
-      onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
-      onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
-    });
+    const outcome = await runJob(
+      host,
+      store,
+      'profile',
+      `Profile ${engineId}`,
+      () => host.call('profile.start', { engineId, iterations, warmupIterations: Math.min(10, iterations) }),
+      {
+        onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
+        onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
+      },
+    );
     setJob(undefined);
     if (!outcome.started) return setDiagnostics(outcome.diagnostics);
     const { finished } = outcome;
@@ -79,7 +87,11 @@ export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: 
   };
 
   const header = (key: SortKey, label: string) => (
-    <th className="sortable" onClick={() => setSort((s) => ({ key, descending: s.key === key ? !s.descending : key === 'ms' || key === 'percent' }))} data-testid={`profile-sort-${key}`}>
+    <th
+      className="sortable"
+      onClick={() => setSort((s) => ({ key, descending: s.key === key ? !s.descending : key === 'ms' || key === 'percent' }))}
+      data-testid={`profile-sort-${key}`}
+    >
       {label}
       {sort.key === key ? (sort.descending ? ' ▾' : ' ▴') : ''}
     </th>
@@ -93,17 +105,42 @@ export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: 
         <span className="muted">{engine ? `${backendLabel(engine.backend)} · ${engine.engineId}` : 'no engine'}</span>
         <label>
           Iterations
-          <input type="number" min={1} value={iterations} onChange={(e) => setIterations(Math.max(1, Math.round(Number(e.target.value) || 1)))} data-testid="profile-iterations" />
+          <input
+            type="number"
+            min={1}
+            value={iterations}
+            onChange={(e) => setIterations(Math.max(1, Math.round(Number(e.target.value) || 1)))}
+            data-testid="profile-iterations"
+          />
         </label>
-        <button className="primary" onClick={() => void profile()} disabled={reason !== undefined || job !== undefined} title={reason} data-testid="profile-start">
+        <button
+          className="primary"
+          onClick={() => void profile()}
+          disabled={reason !== undefined || job !== undefined}
+          title={reason}
+          data-testid="profile-start"
+        >
           Profile
         </button>
         <label className="wf-check">
-          <input type="checkbox" checked={heatShown} disabled={!result} onChange={(e) => store.getState().setHeat(e.target.checked && result ? heatOf(result.layers) : {})} data-testid="profile-heat" /> heat on canvas
+          <input
+            type="checkbox"
+            checked={heatShown}
+            disabled={!result}
+            onChange={(e) => store.getState().setHeat(e.target.checked && result ? heatOf(result.layers) : {})}
+            data-testid="profile-heat"
+          />{' '}
+          heat on canvas
         </label>
         {reason && <span className="muted">{reason}</span>}
       </div>
-      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="profile-progress" />}
+      {job && (
+        <JobProgressBar
+          job={job}
+          onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))}
+          testId="profile-progress"
+        />
+      )}
       <DiagnosticList diagnostics={diagnostics} />
       {result && (
         <>
@@ -137,7 +174,13 @@ export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: 
                 </thead>
                 <tbody>
                   {rows.map((l, i) => (
-                    <tr key={`${l.name}-${i}`} className={l.nodeId && names.has(l.nodeId) ? 'clickable' : ''} onClick={() => pick(l)} data-testid="profile-row" title={l.fusedFrom ? `fused from ${l.fusedFrom.join(', ')}` : undefined}>
+                    <tr
+                      key={`${l.name}-${i}`}
+                      className={l.nodeId && names.has(l.nodeId) ? 'clickable' : ''}
+                      onClick={() => pick(l)}
+                      data-testid="profile-row"
+                      title={l.fusedFrom ? `fused from ${l.fusedFrom.join(', ')}` : undefined}
+                    >
                       <td className="mono">{l.name}</td>
                       <td className="mono">{l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : '—'}</td>
                       <td className="num">

@@ -59,7 +59,11 @@ describe('Run panel', () => {
     const host = fakeHost({
       'build.history': () => ({ builds: [ENGINE] }),
       'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
-      'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'digit_05_label7.png', path: '/data/digit_05_label7.png', kind: 'file', size: 300, modifiedAt: '' }] }),
+      'files.list': ({ path }) => ({
+        path,
+        parent: null,
+        entries: [{ name: 'digit_05_label7.png', path: '/data/digit_05_label7.png', kind: 'file', size: 300, modifiedAt: '' }],
+      }),
       'images.preview': ({ path }) => ({ path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' }),
       'run.start': () => ({ jobId: 'r1' }),
     });
@@ -76,16 +80,25 @@ describe('Run panel', () => {
     fireEvent.click(entry);
     fireEvent.click(screen.getByTestId('file-browser-ok'));
     await waitFor(() => expect(screen.getByTestId('run-image').querySelector('img')?.getAttribute('src')).toBe('data:image/png;base64,AAAA'));
-    expect(host.calls.find((c) => c.method === 'images.preview')?.params).toEqual({ path: '/data/digit_05_label7.png', preprocessing: PREPROCESSING_PRESETS.mnist });
+    expect(host.calls.find((c) => c.method === 'images.preview')?.params).toEqual({
+      path: '/data/digit_05_label7.png',
+      preprocessing: PREPROCESSING_PRESETS.mnist,
+    });
 
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(host.calls.some((c) => c.method === 'run.start')).toBe(true));
-    expect(host.calls.find((c) => c.method === 'run.start')?.params).toEqual({ engineIds: ['engine-1'], images: [{ path: '/data/digit_05_label7.png', preprocessing: PREPROCESSING_PRESETS.mnist }], topK: 5 });
+    expect(host.calls.find((c) => c.method === 'run.start')?.params).toEqual({
+      engineIds: ['engine-1'],
+      images: [{ path: '/data/digit_05_label7.png', preprocessing: PREPROCESSING_PRESETS.mnist }],
+      topK: 5,
+    });
     await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
     act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: RESULT, diagnostics: [], elapsedMs: 12 }));
 
     const result = await screen.findByTestId('run-result');
-    const rows = within(result).getAllByRole('listitem').map((li) => li.textContent);
+    const rows = within(result)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
     expect(rows).toEqual(['class 799.3%', 'class 80.4%', 'class 30.2%', 'class 00.1%', 'class 50.1%']);
     expect(within(result).getByTestId('run-top1').textContent).toBe('class 799.3%');
     fireEvent.click(within(result).getByText('Outputs'));
@@ -93,7 +106,11 @@ describe('Run panel', () => {
     expect(inspector.textContent).toContain('[1, 10]');
     expect(inspector.textContent).toContain('min 0 · max 0.9925 · mean 0.1');
     // Each value shows 4 significant digits; its tooltip has the whole value.
-    expect(within(inspector).getAllByTestId('output-value').map((v) => v.getAttribute('title'))[7]).toBe('[7] 0.9925');
+    expect(
+      within(inspector)
+        .getAllByTestId('output-value')
+        .map((v) => v.getAttribute('title'))[7],
+    ).toBe('[7] 0.9925');
   });
 
   it('takes a .npy input without asking for an image preview (it is fed as it is)', async () => {
@@ -129,7 +146,11 @@ describe('Run panel', () => {
     const host = fakeHost({
       'build.history': () => ({ builds: [ENGINE] }),
       'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
-      'files.list': ({ path, purpose }) => ({ path, parent: null, entries: purpose === 'folder' ? [] : [{ name: 'input.npy', path: '/data/input.npy', kind: 'file', size: 4224, modifiedAt: '' }] }),
+      'files.list': ({ path, purpose }) => ({
+        path,
+        parent: null,
+        entries: purpose === 'folder' ? [] : [{ name: 'input.npy', path: '/data/input.npy', kind: 'file', size: 4224, modifiedAt: '' }],
+      }),
       'run.start': () => ({ jobId: 'r1' }),
     });
     render(
@@ -148,7 +169,10 @@ describe('Run panel', () => {
     await screen.findByTestId('run-image');
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(host.calls.find((c) => c.method === 'run.start')?.params).toMatchObject({ outputNpyDir: '/data' }));
-    const saved = { ...RESULT, images: [{ ...RESULT.images[0]!, path: '/data/input.npy', outputs: [{ ...RESULT.images[0]!.outputs[0]!, npyPath: '/data/input.prob.npy' }] }] };
+    const saved = {
+      ...RESULT,
+      images: [{ ...RESULT.images[0]!, path: '/data/input.npy', outputs: [{ ...RESULT.images[0]!.outputs[0]!, npyPath: '/data/input.prob.npy' }] }],
+    };
     await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
     act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: saved, diagnostics: [], elapsedMs: 12 }));
     fireEvent.click(within(await screen.findByTestId('run-result')).getByText('Outputs'));

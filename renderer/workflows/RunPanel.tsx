@@ -55,7 +55,12 @@ const OutputInspector = memo(function OutputInspector({ image, host }: { image: 
           </span>
         )}
         {out.npyPath && downloadHref(host, out.npyPath) && (
-          <a href={downloadHref(host, out.npyPath)} download={fileName(out.npyPath)} title={`Download ${out.npyPath} from the host to this computer`} data-testid="output-download">
+          <a
+            href={downloadHref(host, out.npyPath)}
+            download={fileName(out.npyPath)}
+            title={`Download ${out.npyPath} from the host to this computer`}
+            data-testid="output-download"
+          >
             ⤓ Download .npy
           </a>
         )}
@@ -66,7 +71,9 @@ const OutputInspector = memo(function OutputInspector({ image, host }: { image: 
             {formatNumber(v)}
           </span>
         ))}
-        {(out.truncated || out.values.length > 256) && <span className="muted">… ({out.values.length > 256 ? `${out.values.length} values sent` : 'more values in the host'})</span>}
+        {(out.truncated || out.values.length > 256) && (
+          <span className="muted">… ({out.values.length > 256 ? `${out.values.length} values sent` : 'more values in the host'})</span>
+        )}
       </div>
     </div>
   );
@@ -212,7 +219,13 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
       store,
       'run',
       `Run ${images.length} image${images.length === 1 ? '' : 's'}`,
-      () => host.call('run.start', { engineIds, images: images.map((path) => ({ path, preprocessing: effective })), topK: 5, ...(npyDir ? { outputNpyDir: npyDir } : {}) }),
+      () =>
+        host.call('run.start', {
+          engineIds,
+          images: images.map((path) => ({ path, preprocessing: effective })),
+          topK: 5,
+          ...(npyDir ? { outputNpyDir: npyDir } : {}),
+        }),
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
         onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
@@ -226,10 +239,23 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
     setDiagnostics(finished.diagnostics);
   };
 
-  const reason = !host ? 'Runs need the host.' : engines.length === 0 ? 'Build an engine first (Build tab).' : images.length === 0 ? 'Choose test images first.' : !effective ? 'Fix the preprocessing first.' : undefined;
+  const reason = !host
+    ? 'Runs need the host.'
+    : engines.length === 0
+      ? 'Build an engine first (Build tab).'
+      : images.length === 0
+        ? 'Choose test images first.'
+        : !effective
+          ? 'Fix the preprocessing first.'
+          : undefined;
 
   return (
-    <div className="wf-panel" data-testid="run-panel" onDragOver={(e) => host?.kind === 'web' && e.dataTransfer.types.includes('Files') && e.preventDefault()} onDrop={(e) => void onDrop(e)}>
+    <div
+      className="wf-panel"
+      data-testid="run-panel"
+      onDragOver={(e) => host?.kind === 'web' && e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDrop={(e) => void onDrop(e)}
+    >
       <div className="wf-toolbar">
         <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
           Choose images…
@@ -253,10 +279,10 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
             compare with
             <select multiple value={compare} onChange={(e) => setCompare(Array.from(e.target.selectedOptions).map((o) => o.value))} className="wf-multi">
               {comparable.map((e) => (
-                  <option key={e.engineId} value={e.engineId}>
-                    {backendLabel(e.backend)} · {e.engineId}
-                  </option>
-                ))}
+                <option key={e.engineId} value={e.engineId}>
+                  {backendLabel(e.backend)} · {e.engineId}
+                </option>
+              ))}
             </select>
           </label>
         )}
@@ -271,7 +297,12 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
             </button>
           </span>
         ) : (
-          <button onClick={() => void pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' }).then(([dir]) => dir && setNpyDir(dir))} disabled={!host} title="Also save every output tensor, whole, as float32 .npy in a folder" data-testid="run-save-outputs">
+          <button
+            onClick={() => void pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' }).then(([dir]) => dir && setNpyDir(dir))}
+            disabled={!host}
+            title="Also save every output tensor, whole, as float32 .npy in a folder"
+            data-testid="run-save-outputs"
+          >
             Save outputs…
           </button>
         )}
@@ -329,11 +360,19 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
         </label>
         <label>
           mean
-          <input value={meanText} onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setMeanText(e.target.value))} className={meanParsed.ok ? '' : 'invalid'} />
+          <input
+            value={meanText}
+            onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setMeanText(e.target.value))}
+            className={meanParsed.ok ? '' : 'invalid'}
+          />
         </label>
         <label>
           std
-          <input value={stdText} onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setStdText(e.target.value))} className={stdParsed.ok ? '' : 'invalid'} />
+          <input
+            value={stdText}
+            onChange={(e) => (setPresetTouched(true), setPre((p) => ({ ...p, preset: 'custom' })), setStdText(e.target.value))}
+            className={stdParsed.ok ? '' : 'invalid'}
+          />
         </label>
       </div>
       {fieldProblems.map((m) => (
@@ -341,7 +380,13 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
           {m}
         </div>
       ))}
-      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="run-progress" />}
+      {job && (
+        <JobProgressBar
+          job={job}
+          onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))}
+          testId="run-progress"
+        />
+      )}
       <DiagnosticList diagnostics={diagnostics} />
       {result && result.comparisons.length > 0 && (
         <table className="wf-table" data-testid="run-comparisons">
@@ -372,11 +417,17 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
           ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} host={host} />)
           : images.map((path) => (
               <div key={path} className="wf-image-pending" data-testid="run-image">
-                {previews[path] ? <img src={previews[path]} alt={fileName(path)} className="wf-thumb" /> : <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />}
+                {previews[path] ? (
+                  <img src={previews[path]} alt={fileName(path)} className="wf-thumb" />
+                ) : (
+                  <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />
+                )}
                 <span className="mono">{fileName(path)}</span>
               </div>
             ))}
-        {images.length === 0 && !result && <div className="muted wf-hint">Choose test images, or drop them here. Each is shown as the network sees it after preprocessing.</div>}
+        {images.length === 0 && !result && (
+          <div className="muted wf-hint">Choose test images, or drop them here. Each is shown as the network sees it after preprocessing.</div>
+        )}
       </div>
     </div>
   );

@@ -27,18 +27,39 @@ const LENET_TENSORS = [
   { name: 'fc3.bias', count: 10 },
 ];
 
-const SET: WeightSet = { id: 'w1', fileName: 'lenet5.wts', path: '/data/lenet5.wts', tensorCount: 10, elementCount: 61706, fileBytes: 555_000, loadedAt: '2026-01-01T00:00:00Z' };
+const SET: WeightSet = {
+  id: 'w1',
+  fileName: 'lenet5.wts',
+  path: '/data/lenet5.wts',
+  tensorCount: 10,
+  elementCount: 61706,
+  fileBytes: 555_000,
+  loadedAt: '2026-01-01T00:00:00Z',
+};
 
 function setup(tensors = LENET_TENSORS): { host: FakeHost; store: ReturnType<typeof createEditorStore> } {
   const store = createEditorStore(buildTemplate('lenet5')!);
   const host = fakeHost({
     'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
-    'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'lenet5.wts', path: '/data/lenet5.wts', kind: 'file', size: 555_000, modifiedAt: '2026-01-01T00:00:00Z' }] }),
+    'files.list': ({ path }) => ({
+      path,
+      parent: null,
+      entries: [{ name: 'lenet5.wts', path: '/data/lenet5.wts', kind: 'file', size: 555_000, modifiedAt: '2026-01-01T00:00:00Z' }],
+    }),
     'weights.list': () => ({ sets: [] }),
     'weights.import': () => ({ jobId: 'job-1' }),
     'weights.tensors': () => ({ tensors }),
-    'weights.stats': ({ names }) => ({ stats: names.map((name) => ({ name, count: 6, min: -0.5, max: 0.25, mean: 0.01, std: 0.2, zeros: 0, nonFinite: 0, histogram: [1, 0, 3, 2] })) }),
-    'weights.bind': ({ document }) => ({ bindings: autoBindWeights(document as NetworkDocument, tensors).bindings, tensorCount: 10, boundCount: 10, ignored: [], unused: [], summary: '10 of 10 tensors bound' }),
+    'weights.stats': ({ names }) => ({
+      stats: names.map((name) => ({ name, count: 6, min: -0.5, max: 0.25, mean: 0.01, std: 0.2, zeros: 0, nonFinite: 0, histogram: [1, 0, 3, 2] })),
+    }),
+    'weights.bind': ({ document }) => ({
+      bindings: autoBindWeights(document as NetworkDocument, tensors).bindings,
+      tensorCount: 10,
+      boundCount: 10,
+      ignored: [],
+      unused: [],
+      summary: '10 of 10 tensors bound',
+    }),
     'jobs.cancel': () => ({ status: 'running' }),
   });
   render(
@@ -96,7 +117,16 @@ describe('Weights panel', () => {
     const tensors = LENET_TENSORS.map((t) => (t.name === 'fc3.weight' ? { name: t.name, count: 8400 } : t)).concat({ name: 'spare.weight', count: 840 });
     const { host, store } = setup(tensors);
     await startImport(host);
-    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: { ...SET, tensorCount: 11 }, diagnostics: [], elapsedMs: 40 }));
+    act(() =>
+      host.emit('job.finished', {
+        jobId: 'job-1',
+        kind: 'weights.import',
+        status: 'succeeded',
+        result: { ...SET, tensorCount: 11 },
+        diagnostics: [],
+        elapsedMs: 40,
+      }),
+    );
     fireEvent.click(await screen.findByTestId('weights-automap'));
     await screen.findByTestId('weights-summary');
     const problems = await screen.findByTestId('mapping-problems');
@@ -116,7 +146,15 @@ describe('Weights panel', () => {
     const { host, store } = setup();
     await startImport(host);
     const message = "lenet5.wts line 3: the tensor 'conv1.bias' declares 6 values but the line has 5; expected 6 hex words.";
-    act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'failed', diagnostics: [{ severity: 'error', code: 'wts.count', message }], elapsedMs: 5 }));
+    act(() =>
+      host.emit('job.finished', {
+        jobId: 'job-1',
+        kind: 'weights.import',
+        status: 'failed',
+        diagnostics: [{ severity: 'error', code: 'wts.count', message }],
+        elapsedMs: 5,
+      }),
+    );
     expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain(message);
     expect(store.getState().weights).toBeUndefined();
     expect(screen.queryByTestId('weights-table')).toBeNull();
@@ -124,7 +162,10 @@ describe('Weights panel', () => {
 
   it('shows a host without the weights service plainly', async () => {
     const store = createEditorStore(buildTemplate('lenet5')!);
-    const host = fakeHost({ 'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }), 'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'a.wts', path: '/data/a.wts', kind: 'file', size: 10, modifiedAt: '' }] }) });
+    const host = fakeHost({
+      'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+      'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'a.wts', path: '/data/a.wts', kind: 'file', size: 10, modifiedAt: '' }] }),
+    });
     render(
       <EditorProvider store={store}>
         <WorkflowDock host={host} problems={null} />
@@ -133,7 +174,9 @@ describe('Weights panel', () => {
     fireEvent.click(screen.getByTestId('dock-tab-weights'));
     fireEvent.click(screen.getByTestId('weights-import'));
     fireEvent.click(await screen.findByText('a.wts'));
-    expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain("'weights.import' cannot be used: its service is not available in this build yet.");
+    expect((await screen.findByTestId('workflow-diagnostics')).textContent).toContain(
+      "'weights.import' cannot be used: its service is not available in this build yet.",
+    );
   });
 
   it('binds a tensor dragged onto a layer to its slot of the same count, and explains a refusal', async () => {
@@ -145,12 +188,15 @@ describe('Weights panel', () => {
     node.className = 'react-flow__node';
     node.setAttribute('data-id', 'n11');
     document.body.appendChild(node);
-    const drop = (name: string) => fireEvent.drop(node, { dataTransfer: { types: [TENSOR_DRAG_TYPE], getData: (type: string) => (type === TENSOR_DRAG_TYPE ? name : '') } });
+    const drop = (name: string) =>
+      fireEvent.drop(node, { dataTransfer: { types: [TENSOR_DRAG_TYPE], getData: (type: string) => (type === TENSOR_DRAG_TYPE ? name : '') } });
     act(() => void drop('fc3.bias'));
     expect(store.getState().doc.bindings.n11).toEqual({ bias: 'fc3.bias' });
     expect(store.getState().notices.at(-1)?.message).toBe("Bound 'fc3.bias' to fc3.bias.");
     act(() => void drop('conv1.bias'));
-    expect(store.getState().notices.at(-1)?.message).toBe("The tensor 'conv1.bias' has 6 values; no slot of layer 'fc3' takes that many ('weight' 840 values, 'bias' 10 values).");
+    expect(store.getState().notices.at(-1)?.message).toBe(
+      "The tensor 'conv1.bias' has 6 values; no slot of layer 'fc3' takes that many ('weight' 840 values, 'bias' 10 values).",
+    );
     expect(store.getState().doc.bindings.n11).toEqual({ bias: 'fc3.bias' });
     node.remove();
   });

@@ -84,7 +84,15 @@ const SlotBinder = memo(function SlotBinder({ slots, tensors }: { slots: SlotSta
   );
 });
 
-export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active = true }: { host: HostApi | undefined; pickFiles: PickFiles; active?: boolean }) {
+export const WeightsPanel = memo(function WeightsPanel({
+  host,
+  pickFiles,
+  active = true,
+}: {
+  host: HostApi | undefined;
+  pickFiles: PickFiles;
+  active?: boolean;
+}) {
   const store = useEditorStore();
   const weights = useEditor((s) => s.weights);
   // While the tab is hidden the panel does not follow edits (no re-render, no binding check per edit).
@@ -106,7 +114,10 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
     for (const s of report?.slots ?? []) if (s.tensor) map.set(s.tensor, [...(map.get(s.tensor) ?? []), `${names.get(s.nodeId) ?? s.nodeId}.${s.slot}`]);
     return map;
   }, [report, doc?.nodes]);
-  const mappingProblems = useMemo(() => (report?.diagnostics ?? []).filter((d) => d.code === 'weights.count' || d.code === 'weights.missing' || d.code === 'weights.binding.unknown'), [report]);
+  const mappingProblems = useMemo(
+    () => (report?.diagnostics ?? []).filter((d) => d.code === 'weights.count' || d.code === 'weights.missing' || d.code === 'weights.binding.unknown'),
+    [report],
+  );
 
   // Weights the host already holds (opened from the command line, or before a reload).
   useEffect(() => {
@@ -124,7 +135,7 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
     });
   }, [host, store]);
 
-    // Statistics for the tensors of the set shown, fetched once per set.
+  // Statistics for the tensors of the set shown, fetched once per set.
   const setId = weights?.set.id;
   useEffect(() => {
     if (!host || !setId) return setStats({});
@@ -185,7 +196,9 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
     if (!file || !host) return;
     const startedAt = Date.now();
     setJob({ jobId: undefined, progress: { phase: `Uploading ${file.name}`, bytes: { done: 0, total: file.size } }, startedAt, now: startedAt });
-    const r = await uploadFile(file, (done, total) => setJob((j) => (j ? { ...j, progress: { phase: `Uploading ${file.name}`, bytes: { done, total } }, now: Date.now() } : j)));
+    const r = await uploadFile(file, (done, total) =>
+      setJob((j) => (j ? { ...j, progress: { phase: `Uploading ${file.name}`, bytes: { done, total } }, now: Date.now() } : j)),
+    );
     if (!r.ok) {
       setJob(undefined);
       return setDiagnostics(r.diagnostics);
@@ -211,7 +224,9 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
   };
 
   const needle = filter.trim().toLowerCase();
-  const rows = (weights?.tensors ?? []).filter((t) => !needle || t.name.toLowerCase().includes(needle) || (boundTo.get(t.name) ?? []).some((b) => b.toLowerCase().includes(needle)));
+  const rows = (weights?.tensors ?? []).filter(
+    (t) => !needle || t.name.toLowerCase().includes(needle) || (boundTo.get(t.name) ?? []).some((b) => b.toLowerCase().includes(needle)),
+  );
   const boundCount = weights ? weights.tensors.filter((t) => boundTo.has(t.name)).length : 0;
 
   return (
@@ -231,13 +246,24 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
         <button className="primary" onClick={() => void chooseFile()} disabled={!host || job !== undefined} data-testid="weights-import">
           Import .wts…
         </button>
-        <button onClick={() => void autoMap()} disabled={!weights || job !== undefined} data-testid="weights-automap" title="Bind every slot whose PyTorch name (layer name + suffix) is in the file">
+        <button
+          onClick={() => void autoMap()}
+          disabled={!weights || job !== undefined}
+          data-testid="weights-automap"
+          title="Bind every slot whose PyTorch name (layer name + suffix) is in the file"
+        >
           Auto-map
         </button>
         <button onClick={() => void unload()} disabled={!weights || job !== undefined}>
           Unload
         </button>
-        <input className="wf-filter" placeholder="Filter tensors or layers" value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="weights-filter" />
+        <input
+          className="wf-filter"
+          placeholder="Filter tensors or layers"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-testid="weights-filter"
+        />
         {weights && (
           <span className="muted" data-testid="weights-file">
             {weights.set.fileName} · {weights.set.tensorCount} tensors · {formatBytes(weights.set.fileBytes)} · {boundCount} bound
@@ -245,14 +271,25 @@ export const WeightsPanel = memo(function WeightsPanel({ host, pickFiles, active
         )}
       </div>
       {!host && <div className="muted">Weights are decoded by the host; this page was opened without one.</div>}
-      {job && <JobProgressBar job={job} onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))} testId="weights-progress" />}
+      {job && (
+        <JobProgressBar
+          job={job}
+          onCancel={() => host && job.jobId && void cancelJob(host, job.jobId).then((d) => d.length && setDiagnostics(d))}
+          testId="weights-progress"
+        />
+      )}
       {summary && (
         <div className="wf-summary" data-testid="weights-summary">
           {summary}
         </div>
       )}
       <DiagnosticList diagnostics={diagnostics} />
-      {!weights && !job && host && <div className="muted wf-hint">Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a tensor onto a layer to bind it by hand.</div>}
+      {!weights && !job && host && (
+        <div className="muted wf-hint">
+          Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a tensor onto a layer to bind
+          it by hand.
+        </div>
+      )}
       {weights && active && (
         <div className="wf-split">
           <div className="wf-table-wrap">

@@ -31,7 +31,11 @@ const JOB_TABS: Record<string, DockTab> = { Import: 'weights', Build: 'build', R
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
   const problems = useEditor((s) => (tab === 'problems' ? s.diagnostics.filter((d) => d.severity === 'error').length : 0));
-  const busy = useEditor((s) => s.jobs.find((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab)?.progress ?? (s.jobs.some((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab) ? -1 : undefined));
+  const busy = useEditor(
+    (s) =>
+      s.jobs.find((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab)?.progress ??
+      (s.jobs.some((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab) ? -1 : undefined),
+  );
   if (busy !== undefined) return <span className="wf-tab-busy">{busy >= 0 ? `${Math.round(busy * 100)}%` : '…'}</span>;
   if (problems > 0) return <span className="count error">{problems}</span>;
   return null;
@@ -73,7 +77,14 @@ export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { hos
     <section className={`wf-dock${tab === 'problems' ? '' : ' expanded'}`} data-testid="workflow-dock">
       <div className="wf-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} className={`wf-tab${tab === t.id ? ' active' : ''}`} onClick={() => setTab(t.id)} data-testid={`dock-tab-${t.id}`}>
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`wf-tab${tab === t.id ? ' active' : ''}`}
+            onClick={() => setTab(t.id)}
+            data-testid={`dock-tab-${t.id}`}
+          >
             {t.label}
             <TabBadge tab={t.id} />
           </button>

@@ -5,7 +5,13 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatBytes, formatMs, formatSpeed } from './format.js';
 
 /** Diagnostics as the host or core wrote them: full sentences, with their code. */
-export const DiagnosticList = memo(function DiagnosticList({ diagnostics, testId = 'workflow-diagnostics' }: { diagnostics: readonly Diagnostic[]; testId?: string }) {
+export const DiagnosticList = memo(function DiagnosticList({
+  diagnostics,
+  testId = 'workflow-diagnostics',
+}: {
+  diagnostics: readonly Diagnostic[];
+  testId?: string;
+}) {
   if (diagnostics.length === 0) return null;
   return (
     <div className="wf-diagnostics" data-testid={testId}>
@@ -44,7 +50,8 @@ export function progressText(job: RunningJob): string {
 }
 
 export const JobProgressBar = memo(function JobProgressBar({ job, onCancel, testId }: { job: RunningJob; onCancel: () => void; testId: string }) {
-  const fraction = job.progress?.fraction ?? (job.progress?.bytes && job.progress.bytes.total > 0 ? job.progress.bytes.done / job.progress.bytes.total : undefined);
+  const fraction =
+    job.progress?.fraction ?? (job.progress?.bytes && job.progress.bytes.total > 0 ? job.progress.bytes.done / job.progress.bytes.total : undefined);
   return (
     <div className="wf-progress" data-testid={testId}>
       <div className={`wf-bar${fraction === undefined ? ' indeterminate' : ''}`}>

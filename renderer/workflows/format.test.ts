@@ -10,11 +10,19 @@ describe('workflow formatting', () => {
   });
 
   it('never rounds a probability below 1 up to 100%', () => {
-    expect([formatPercent(1), formatPercent(0), formatPercent(0.873), formatPercent(0.99993), formatPercent(0.999999)]).toEqual(['100%', '0%', '87.3%', '99.99%', '> 99.99%']);
+    expect([formatPercent(1), formatPercent(0), formatPercent(0.873), formatPercent(0.99993), formatPercent(0.999999)]).toEqual([
+      '100%',
+      '0%',
+      '87.3%',
+      '99.99%',
+      '> 99.99%',
+    ]);
   });
 
   it('keeps the first sentence of a missing backend’s reason', () => {
-    expect(shortReason('TensorRT is not available: the native addon was built without TensorRT. No headers were found.\nPossible solutions:\n- install')).toBe('the native addon was built without TensorRT');
+    expect(shortReason('TensorRT is not available: the native addon was built without TensorRT. No headers were found.\nPossible solutions:\n- install')).toBe(
+      'the native addon was built without TensorRT',
+    );
     expect(shortReason('no GPU')).toBe('no GPU');
   });
 });

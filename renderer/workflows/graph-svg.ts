@@ -35,7 +35,16 @@ export function networkToSvg(doc: NetworkDocument, shapes: ShapeReport, sizes: N
   doc.inputs.forEach((input, i) => {
     const p = doc.ui.positions[input.id] ?? { x: 0, y: i * 120 };
     const size = sizes[input.id];
-    boxes.set(input.id, { x: p.x, y: p.y, w: size?.width ?? NODE_WIDTH, h: size?.height ?? NODE_HEIGHT, accent: CATEGORY_COLORS['Input / Output'], type: 'Input', name: input.name, dims: formatDims(input.dims) });
+    boxes.set(input.id, {
+      x: p.x,
+      y: p.y,
+      w: size?.width ?? NODE_WIDTH,
+      h: size?.height ?? NODE_HEIGHT,
+      accent: CATEGORY_COLORS['Input / Output'],
+      type: 'Input',
+      name: input.name,
+      dims: formatDims(input.dims),
+    });
   });
   doc.nodes.forEach((node, i) => {
     const p = doc.ui.positions[node.id] ?? { x: 240 * (i + 1), y: 0 };
@@ -61,7 +70,9 @@ export function networkToSvg(doc: NetworkDocument, shapes: ShapeReport, sizes: N
   const width = Math.round(maxX - minX);
   const height = Math.round(maxY - minY);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${Math.round(minX)} ${Math.round(minY)} ${width} ${height}" font-family="DejaVu Sans, sans-serif">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="${Math.round(minX)} ${Math.round(minY)} ${width} ${height}" font-family="DejaVu Sans, sans-serif">`,
+  );
   out.push(`<title>${escapeXml(doc.name)}</title>`);
   out.push(`<rect x="${Math.round(minX)}" y="${Math.round(minY)}" width="${width}" height="${height}" fill="#111317"/>`);
   for (const e of doc.edges) {
@@ -75,7 +86,8 @@ export function networkToSvg(doc: NetworkDocument, shapes: ShapeReport, sizes: N
     const dx = Math.max(40, Math.abs(x2 - x1) / 2);
     out.push(`<path d="M${x1} ${y1} C${x1 + dx} ${y1} ${x2 - dx} ${y2} ${x2} ${y2}" fill="none" stroke="#6b7483" stroke-width="1.5"/>`);
     const t = doc.inputs.find((i) => i.id === e.from.node)?.dims ?? shapes.nodes[e.from.node]?.outputs[e.from.port]?.dims;
-    if (t) out.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" fill="#8b93a1" font-size="10" text-anchor="middle">${escapeXml(formatDims(t))}</text>`);
+    if (t)
+      out.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" fill="#8b93a1" font-size="10" text-anchor="middle">${escapeXml(formatDims(t))}</text>`);
   }
   for (const b of boxes.values()) {
     out.push(`<g transform="translate(${b.x} ${b.y})">`);

@@ -45,7 +45,10 @@ export async function runJob<K extends JobKind>(
   );
   store.getState().endJob(jobId);
   if (finished.kind !== kind) {
-    return { started: false, diagnostics: [{ severity: 'error', code: 'job.kind', message: `The host finished job ${jobId} as a '${finished.kind}' job; expected '${kind}'.` }] };
+    return {
+      started: false,
+      diagnostics: [{ severity: 'error', code: 'job.kind', message: `The host finished job ${jobId} as a '${finished.kind}' job; expected '${kind}'.` }],
+    };
   }
   return { started: true, finished: finished as Extract<JobFinished, { kind: K }> };
 }

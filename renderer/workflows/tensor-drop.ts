@@ -21,13 +21,24 @@ export function slotForTensor(doc: NetworkDocument, shapes: ShapeReport, nodeId:
   const node = doc.nodes.find((n) => n.id === nodeId);
   if (!node) return fail({ severity: 'error', code: 'weights.drop.node', message: `The tensor '${tensor.name}' can only be dropped on a layer.` });
   const slots = shapes.nodes[nodeId]?.weights ?? [];
-  if (slots.length === 0) return fail({ severity: 'error', code: 'weights.drop.noSlots', message: `Layer '${node.name}' (${node.type}) has no weight slots to bind '${tensor.name}' to.`, nodeId });
+  if (slots.length === 0)
+    return fail({
+      severity: 'error',
+      code: 'weights.drop.noSlots',
+      message: `Layer '${node.name}' (${node.type}) has no weight slots to bind '${tensor.name}' to.`,
+      nodeId,
+    });
   const bound = doc.bindings[nodeId] ?? {};
   const fits = slots.filter((s) => s.count === tensor.count);
   const slot = fits.find((s) => bound[s.name] === undefined) ?? fits[0];
   if (!slot) {
     const wanted = slots.map((s) => `'${s.name}' ${s.count === undefined ? '(count unknown)' : `${s.count} values`}`).join(', ');
-    return fail({ severity: 'error', code: 'weights.drop.count', message: `The tensor '${tensor.name}' has ${tensor.count} values; no slot of layer '${node.name}' takes that many (${wanted}).`, nodeId });
+    return fail({
+      severity: 'error',
+      code: 'weights.drop.count',
+      message: `The tensor '${tensor.name}' has ${tensor.count} values; no slot of layer '${node.name}' takes that many (${wanted}).`,
+      nodeId,
+    });
   }
   return ok(slot.name);
 }

@@ -10,7 +10,10 @@ import { webHostToken } from '../api/host-connection.js';
 /** Upload one file with progress (bytes sent, total). Resolves with the stored path or a Diagnostic. */
 export function uploadFile(file: File, onProgress?: (done: number, total: number) => void): Promise<Result<UploadResult>> {
   const token = webHostToken();
-  const failWith = (message: string): Result<UploadResult> => ({ ok: false, diagnostics: [{ severity: 'error', code: 'upload.failed', message, detail: file.name }] });
+  const failWith = (message: string): Result<UploadResult> => ({
+    ok: false,
+    diagnostics: [{ severity: 'error', code: 'upload.failed', message, detail: file.name }],
+  });
   if (!token) return Promise.resolve(failWith(`${file.name} cannot be uploaded: this page was not opened by the web host (no launch token).`));
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
@@ -31,7 +34,11 @@ export function uploadFile(file: File, onProgress?: (done: number, total: number
         return resolve(failWith(message));
       }
       const parsed = UploadResultSchema.safeParse(body);
-      resolve(parsed.success ? { ok: true, value: parsed.data } : failWith(`The host answered the upload of ${file.name} with something that is not an upload result.`));
+      resolve(
+        parsed.success
+          ? { ok: true, value: parsed.data }
+          : failWith(`The host answered the upload of ${file.name} with something that is not an upload result.`),
+      );
     };
     xhr.send(file);
   });

@@ -24,7 +24,6 @@ function failure(code: string, message: string, extra: Partial<Diagnostic> = {})
   return { ok: false, diagnostics: [error(code, message, extra)] };
 }
 
-
 /**
  * One worker thread holding one InferenceSession; requests are answered in order. Cancelling is a
  * message, never `terminate()`: ending a thread inside an ORT call aborts the whole process.
@@ -89,7 +88,11 @@ export function layerOfNode(node: string, nodeLayers: Readonly<Record<string, st
  * ORT names a fused kernel after its output tensor: a Conv/FusedConv/Gemm kernel found under an
  * activation layer is charged to the layer feeding that activation, with both in `fusedFrom`.
  */
-export function layerTimes(program: TrtProgram, translation: Pick<OnnxTranslation, 'nodeLayers'>, reply: Pick<ProfileReply, 'nodeMicroseconds' | 'profiledRuns'>): LayerTime[] {
+export function layerTimes(
+  program: TrtProgram,
+  translation: Pick<OnnxTranslation, 'nodeLayers'>,
+  reply: Pick<ProfileReply, 'nodeMicroseconds' | 'profiledRuns'>,
+): LayerTime[] {
   const ops = new Map(program.ops.map((op) => [op.layerName, op]));
   const producers = new Map<string, string>();
   for (const op of program.ops) for (const tensor of Object.values(op.outputs)) producers.set(tensor, op.layerName);
@@ -153,23 +156,39 @@ class OnnxRuntimeSession implements BackendSession {
     for (const expected of this.program.inputs) {
       const given = inputs.find((t) => t.name === expected.name);
       if (!given) {
-        problems.push(error('run.input.missing', `The network input '${expected.name}' [${expected.dims.join(', ')}] was given no data.`, { nodeId: expected.nodeId }));
+        problems.push(
+          error('run.input.missing', `The network input '${expected.name}' [${expected.dims.join(', ')}] was given no data.`, { nodeId: expected.nodeId }),
+        );
         continue;
       }
       const fits = given.dims.length === expected.dims.length && given.dims.every((d, i) => expected.dims[i] === -1 || expected.dims[i] === d);
       if (!fits)
         problems.push(
-          error('run.input.shape', `The data for input '${expected.name}' has dims [${given.dims.join(', ')}], but the network expects [${expected.dims.join(', ')}].`, {
-            nodeId: expected.nodeId,
-          }),
+          error(
+            'run.input.shape',
+            `The data for input '${expected.name}' has dims [${given.dims.join(', ')}], but the network expects [${expected.dims.join(', ')}].`,
+            {
+              nodeId: expected.nodeId,
+            },
+          ),
         );
       const count = given.dims.reduce((a, b) => a * b, 1);
       if (count !== given.data.length)
-        problems.push(error('run.input.count', `The data for input '${expected.name}' holds ${given.data.length} values, but its dims [${given.dims.join(', ')}] need ${count}.`));
+        problems.push(
+          error(
+            'run.input.count',
+            `The data for input '${expected.name}' holds ${given.data.length} values, but its dims [${given.dims.join(', ')}] need ${count}.`,
+          ),
+        );
     }
     for (const t of inputs)
       if (!this.program.inputs.some((i) => i.name === t.name))
-        problems.push(error('run.input.unknown', `'${t.name}' is not an input of this network; its inputs are ${this.program.inputs.map((i) => `'${i.name}'`).join(', ')}.`));
+        problems.push(
+          error(
+            'run.input.unknown',
+            `'${t.name}' is not an input of this network; its inputs are ${this.program.inputs.map((i) => `'${i.name}'`).join(', ')}.`,
+          ),
+        );
     return problems;
   }
 
@@ -222,7 +241,10 @@ export const onnxRuntimeBackend: Backend = {
     const reply = await client.request({ kind: 'create', model: translation.value.bytes }, signal);
     if (!reply.ok) {
       await client.close();
-      return failure(reply.message === CANCELLED ? 'build.cancelled' : 'build.onnxruntime', `ONNX Runtime could not load the translated model: ${reply.message}`);
+      return failure(
+        reply.message === CANCELLED ? 'build.cancelled' : 'build.onnxruntime',
+        `ONNX Runtime could not load the translated model: ${reply.message}`,
+      );
     }
     const created = reply.value as CreateReply;
     return { ok: true, value: new OnnxRuntimeSession(client, model.program, translation.value, created.outputs) };

@@ -33,7 +33,10 @@ afterAll(async () => {
 
 /** Bind, lower and build a template with the given tensors. */
 async function buildWith(template: string, tensors: Map<string, Float32Array>): Promise<{ doc: NetworkDocument; session: BackendSession }> {
-  const doc = autoBindWeights(buildTemplate(template)!, [...tensors].map(([name, values]) => ({ name, count: values.length })));
+  const doc = autoBindWeights(
+    buildTemplate(template)!,
+    [...tensors].map(([name, values]) => ({ name, count: values.length })),
+  );
   const lowered = lowerToProgram(doc, (name) => tensors.get(name));
   if (!lowered.ok) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));
   const built = await onnxRuntimeBackend.build(lowered.value);
@@ -96,7 +99,10 @@ describe('parity with PyTorch through ONNX Runtime', () => {
 
   test('profile reports latency statistics and per-layer times mapped to canvas nodes', async () => {
     const { doc, session } = await buildWith('lenet5', wtsTensors('lenet5.wts'));
-    const result = await session.profile([{ name: 'data', dtype: 'FLOAT', dims: [1, 1, 32, 32], data: formulaInput([1, 1, 32, 32]) }], { iterations: 30, warmup: 5 });
+    const result = await session.profile([{ name: 'data', dtype: 'FLOAT', dims: [1, 1, 32, 32], data: formulaInput([1, 1, 32, 32]) }], {
+      iterations: 30,
+      warmup: 5,
+    });
     if (!result.ok) throw new Error(result.diagnostics[0]!.message);
     const { latency, layers } = result.value;
     expect(latency.iterations).toBe(30);
@@ -119,7 +125,11 @@ describe('parity with PyTorch through ONNX Runtime', () => {
     expect(wrong.ok).toBe(false);
     if (!wrong.ok) expect(wrong.diagnostics[0]!.message).toBe("The data for input 'data' has dims [1, 1, 28, 28], but the network expects [1, 1, 32, 32].");
     const controller = new AbortController();
-    const pending = session.profile([{ name: 'data', dtype: 'FLOAT', dims: [1, 1, 32, 32], data: new Float32Array(1024) }], { iterations: 1_000_000, warmup: 0, signal: controller.signal });
+    const pending = session.profile([{ name: 'data', dtype: 'FLOAT', dims: [1, 1, 32, 32], data: new Float32Array(1024) }], {
+      iterations: 1_000_000,
+      warmup: 0,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     const cancelled = await pending;
     expect(cancelled.ok).toBe(false);

@@ -27,5 +27,4 @@ export interface CreateReply {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; value: CreateReply | NamedTensor[] | ProfileReply | null }
-  | { id: number; ok: false; message: string; cancelled?: boolean };
+  { id: number; ok: true; value: CreateReply | NamedTensor[] | ProfileReply | null } | { id: number; ok: false; message: string; cancelled?: boolean };

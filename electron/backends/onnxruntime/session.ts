@@ -135,7 +135,12 @@ export function nodeTimesFromProfile(events: readonly ProfileEvent[], skipRuns =
  * Profile `iterations` runs with ORT's profiler on (after warm-up runs of a plain session elsewhere)
  * and return the summed kernel time per ONNX node, in microseconds.
  */
-export async function profileNodes(model: Uint8Array, feeds: Record<string, ort.Tensor>, iterations: number, cancelled: () => boolean): Promise<Map<string, NodeTime>> {
+export async function profileNodes(
+  model: Uint8Array,
+  feeds: Record<string, ort.Tensor>,
+  iterations: number,
+  cancelled: () => boolean,
+): Promise<Map<string, NodeTime>> {
   const dir = await mkdtemp(join(tmpdir(), 'trt-studio-ort-profile-'));
   try {
     const session = await ort.InferenceSession.create(model, sessionOptions({ enableProfiling: true, profileFilePrefix: join(dir, 'profile') }));

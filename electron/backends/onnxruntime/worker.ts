@@ -42,7 +42,11 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   const runs = Math.min(PROFILED_RUNS, request.iterations);
   const nodes = await profileNodes(model, feeds, runs, cancelled);
   if (cancelled()) return { id: request.id, ok: false, message: CANCELLED_MESSAGE, cancelled: true };
-  return { id: request.id, ok: true, value: { latency, nodeMicroseconds: [...nodes].map(([node, t]) => [node, t.microseconds, t.opName]), profiledRuns: runs } };
+  return {
+    id: request.id,
+    ok: true,
+    value: { latency, nodeMicroseconds: [...nodes].map(([node, t]) => [node, t.microseconds, t.opName]), profiledRuns: runs },
+  };
 }
 
 parentPort?.on('message', (request: WorkerRequest) => {

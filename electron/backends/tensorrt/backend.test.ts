@@ -9,8 +9,26 @@ const PROGRAM: TrtProgram = {
   name: 'tiny',
   inputs: [{ name: 'input', dtype: 'FLOAT', dims: [2, 3], nodeId: 'in' }],
   ops: [
-    { op: 'addActivation', layerName: 'layer1.0.conv', nodeId: 'n1', params: { type: 'RELU', alpha: 0, beta: 0 }, inputs: { input: 'input' }, outputs: { output: 't1' }, outputInfo: {}, weights: {} },
-    { op: 'addActivation', layerName: 'layer1.0.conv1', nodeId: 'n2', params: { type: 'SIGMOID', alpha: 0, beta: 0 }, inputs: { input: 't1' }, outputs: { output: 't2' }, outputInfo: {}, weights: {} },
+    {
+      op: 'addActivation',
+      layerName: 'layer1.0.conv',
+      nodeId: 'n1',
+      params: { type: 'RELU', alpha: 0, beta: 0 },
+      inputs: { input: 'input' },
+      outputs: { output: 't1' },
+      outputInfo: {},
+      weights: {},
+    },
+    {
+      op: 'addActivation',
+      layerName: 'layer1.0.conv1',
+      nodeId: 'n2',
+      params: { type: 'SIGMOID', alpha: 0, beta: 0 },
+      inputs: { input: 't1' },
+      outputs: { output: 't2' },
+      outputInfo: {},
+      weights: {},
+    },
   ],
   outputs: [{ name: 'output', tensor: 't2' }],
   weights: [],
@@ -98,7 +116,9 @@ describe('the tensorrt backend against a TensorRT stand-in', () => {
     const result = await session.run([{ name: 'input', dtype: 'INT32', dims: [1], data: new Int32Array(1) }]);
     expect(result).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'tensorrt.run.input-type', message: "Input 'input' is INT32; the tensorrt backend runs engines on FLOAT inputs only." }],
+      diagnostics: [
+        { severity: 'error', code: 'tensorrt.run.input-type', message: "Input 'input' is INT32; the tensorrt backend runs engines on FLOAT inputs only." },
+      ],
     });
   });
 });
@@ -106,7 +126,18 @@ describe('the tensorrt backend against a TensorRT stand-in', () => {
 describe('profile helpers', () => {
   it('computes nearest-rank percentiles and throughput per batch', () => {
     const stats = latencyFromRuns([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 5, 8);
-    expect(stats).toEqual({ iterations: 10, warmup: 5, minMs: 10, p50Ms: 50, p90Ms: 90, p95Ms: 100, p99Ms: 100, maxMs: 100, meanMs: 55, throughput: (8 * 1000) / 55 });
+    expect(stats).toEqual({
+      iterations: 10,
+      warmup: 5,
+      minMs: 10,
+      p50Ms: 50,
+      p90Ms: 90,
+      p95Ms: 100,
+      p99Ms: 100,
+      maxMs: 100,
+      meanMs: 55,
+      throughput: (8 * 1000) / 55,
+    });
   });
 
   it('maps a fused engine layer to the node of its first exactly named part', () => {

@@ -45,7 +45,13 @@ export function createTensorRTHandlers(load: () => LoadResult = () => loadTensor
       if (request.type === 'capabilities') {
         const value: HostCapabilities = state.ok
           ? { available: true, native: state.capabilities, supportedOps: state.addon.supportedOps() }
-          : { available: false, explanation: state.explanation, cause: state.cause, native: state.capabilities, supportedOps: state.addon?.supportedOps() ?? [] };
+          : {
+              available: false,
+              explanation: state.explanation,
+              cause: state.cause,
+              native: state.capabilities,
+              supportedOps: state.addon?.supportedOps() ?? [],
+            };
         return ok(value);
       }
       if (!state.ok) return fail(error('tensorrt.unavailable', state.explanation, { detail: state.cause }));

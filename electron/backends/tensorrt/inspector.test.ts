@@ -37,7 +37,10 @@ const IO_11 = [
 
 describe('parseEngineInspection', () => {
   it('reads the 10.x layout and maps fused and Myelin layers back to program layers and canvas nodes', () => {
-    const result = parseEngineInspection({ engine: JSON.stringify({ Layers: LAYERS_10, Bindings: ['data', 'prob'] }), layers: LAYERS_10.map((l) => JSON.stringify(l)) }, program);
+    const result = parseEngineInspection(
+      { engine: JSON.stringify({ Layers: LAYERS_10, Bindings: ['data', 'prob'] }), layers: LAYERS_10.map((l) => JSON.stringify(l)) },
+      program,
+    );
     if (!result.ok) throw new Error(result.diagnostics[0]!.message);
     const inspection = result.value;
     expect(inspection.layout).toBe('10.x');
@@ -64,7 +67,10 @@ describe('parseEngineInspection', () => {
   });
 
   it('reads the 11.x layout to the same layers, with the I/O tensors from "I/O Tensors"', () => {
-    const ten = parseEngineInspection({ engine: JSON.stringify({ Layers: LAYERS_10, Bindings: ['data', 'prob'] }), layers: LAYERS_10.map((l) => JSON.stringify(l)) }, program);
+    const ten = parseEngineInspection(
+      { engine: JSON.stringify({ Layers: LAYERS_10, Bindings: ['data', 'prob'] }), layers: LAYERS_10.map((l) => JSON.stringify(l)) },
+      program,
+    );
     const eleven = parseEngineInspection({ engine: JSON.stringify({ Layers: LAYERS_11, 'I/O Tensors': IO_11 }), layers: [] }, program);
     if (!ten.ok || !eleven.ok) throw new Error('not parsed');
     expect(eleven.value.layout).toBe('11.x');
@@ -72,13 +78,17 @@ describe('parseEngineInspection', () => {
       { name: 'data', mode: 'input', dims: [1, 1, 32, 32], dtype: 'FLOAT', location: 'Device' },
       { name: 'prob', mode: 'output', dims: [1, 10], dtype: 'FLOAT', location: 'Device' },
     ]);
-    const strip = (layers: typeof ten.value.layers) => layers.map((l) => ({ ...l, inputs: l.inputs.map((t) => ({ ...t, format: '' })), outputs: l.outputs.map((t) => ({ ...t, format: '' })) }));
+    const strip = (layers: typeof ten.value.layers) =>
+      layers.map((l) => ({ ...l, inputs: l.inputs.map((t) => ({ ...t, format: '' })), outputs: l.outputs.map((t) => ({ ...t, format: '' })) }));
     expect(strip(eleven.value.layers)).toEqual(strip(ten.value.layers));
     expect(eleven.value.layers[0]!.inputs[0]!.format).toBe('Row major linear FP32 format (kLINEAR)');
   });
 
   it('reads names-only layers (kLAYER_NAMES_ONLY), and leaves out an unreadable layer with a warning', () => {
-    const result = parseEngineInspection({ engine: '{"Layers": ["conv1 + relu1"], "Bindings": ["data", "prob"]}', layers: ['"conv1 + relu1"', '{broken'] }, program);
+    const result = parseEngineInspection(
+      { engine: '{"Layers": ["conv1 + relu1"], "Bindings": ["data", "prob"]}', layers: ['"conv1 + relu1"', '{broken'] },
+      program,
+    );
     if (!result.ok) throw new Error(result.diagnostics[0]!.message);
     expect(result.value.layers).toEqual([{ name: 'conv1 + relu1', inputs: [], outputs: [], fusedFrom: ['conv1', 'relu1'], nodeIds: ['n1', 'n2'] }]);
     expect(result.value.diagnostics).toEqual([
@@ -93,8 +103,20 @@ describe('parseEngineInspection', () => {
   });
 
   it('names data types from 11.x DataType words and 10.x format texts', () => {
-    expect(['Float', 'Half', 'BFloat16', 'Int8', 'Int32', 'Int64', 'Bool', 'Row major linear FP16', 'Channel major FP32 format', 'Row major Int8 format', 'UInt8'].map(dataTypeFromText)).toEqual([
-      'FLOAT', 'HALF', 'BF16', 'INT8', 'INT32', 'INT64', 'BOOL', 'HALF', 'FLOAT', 'INT8', 'UINT8',
-    ]);
+    expect(
+      [
+        'Float',
+        'Half',
+        'BFloat16',
+        'Int8',
+        'Int32',
+        'Int64',
+        'Bool',
+        'Row major linear FP16',
+        'Channel major FP32 format',
+        'Row major Int8 format',
+        'UInt8',
+      ].map(dataTypeFromText),
+    ).toEqual(['FLOAT', 'HALF', 'BF16', 'INT8', 'INT32', 'INT64', 'BOOL', 'HALF', 'FLOAT', 'INT8', 'UINT8']);
   });
 });

@@ -218,7 +218,11 @@ export function parseEngineInspection(result: Pick<NativeInspectResult, 'engine'
     const seen = new Map<string, EngineTensorInfo>();
     for (const layer of layers) for (const t of [...layer.inputs, ...layer.outputs]) if (!seen.has(t.name)) seen.set(t.name, t);
     const inputs = new Set(program?.inputs.map((i) => i.name) ?? []);
-    ioTensors = ioTensors.map((t) => ({ ...seen.get(t.name), ...t, ...(program ? { mode: inputs.has(t.name) ? ('input' as const) : ('output' as const) } : {}) }));
+    ioTensors = ioTensors.map((t) => ({
+      ...seen.get(t.name),
+      ...t,
+      ...(program ? { mode: inputs.has(t.name) ? ('input' as const) : ('output' as const) } : {}),
+    }));
   }
   return ok({ layout, ioTensors, layers, diagnostics });
 }

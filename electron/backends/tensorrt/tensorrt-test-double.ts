@@ -55,7 +55,8 @@ export function createTensorRTTestDouble(): NativeAddon {
         const layers = request.program.ops.map((op) => op.layerName);
         emit({ kind: 'phaseStart', phase: 'Building a network (test double)', nbSteps: layers.length });
         for (let step = 0; step < layers.length; step++) {
-          if (cancelled) throw Object.assign(new Error('cancelled'), { diagnostics: [{ severity: 'error', code: 'build.cancelled', message: 'The build was cancelled.' }] });
+          if (cancelled)
+            throw Object.assign(new Error('cancelled'), { diagnostics: [{ severity: 'error', code: 'build.cancelled', message: 'The build was cancelled.' }] });
           emit({ kind: 'step', phase: 'Building a network (test double)', step });
         }
         emit({ kind: 'phaseFinish', phase: 'Building a network (test double)' });
@@ -69,12 +70,21 @@ export function createTensorRTTestDouble(): NativeAddon {
       })();
       return { promise, cancel: () => (cancelled = true) };
     },
-    runEngine: () => Promise.reject(Object.assign(new Error('not simulated'), { diagnostics: [{ severity: 'error', code: 'test-double', message: 'The TensorRT test double does not run engines.' }] })),
+    runEngine: () =>
+      Promise.reject(
+        Object.assign(new Error('not simulated'), {
+          diagnostics: [{ severity: 'error', code: 'test-double', message: 'The TensorRT test double does not run engines.' }],
+        }),
+      ),
     // An 11.x-layout inspector answer with one engine layer per program layer (nothing fused).
     inspectEngine: (bytes) => {
       const engine = readTestDoubleEngine(bytes);
       if (!engine)
-        return Promise.reject(Object.assign(new Error('not a test double engine'), { diagnostics: [{ severity: 'error', code: 'engine.deserialize', message: 'The TensorRT test double reads only engines it built.' }] }));
+        return Promise.reject(
+          Object.assign(new Error('not a test double engine'), {
+            diagnostics: [{ severity: 'error', code: 'engine.deserialize', message: 'The TensorRT test double reads only engines it built.' }],
+          }),
+        );
       const layers = engine.layers.map((name) => ({ Name: name, LayerType: 'TestDouble', Inputs: [], Outputs: [] }));
       return Promise.resolve({ engine: JSON.stringify({ Layers: layers, 'I/O Tensors': [] }), layers: layers.map((l) => JSON.stringify(l)), diagnostics: [] });
     },
@@ -107,7 +117,9 @@ export function testDoubleEngineHost(addon: NativeAddon = createTensorRTTestDoub
         }
         void handlers
           .handle(request, (event) => reply({ type: 'event', id: request.id, event }))
-          .then((result) => reply(result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics }));
+          .then((result) =>
+            reply(result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics }),
+          );
       },
       onMessage: (listener) => listeners.push(listener),
       onExit: (listener) => (exitListener = listener),
