@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodResult } from '../../core/api.js';
+import type { MethodResult } from '../../core/api/contract.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { createHostServices } from '../services/host-services.js';
 import { memoryLog } from '../services/log.js';
