@@ -112,7 +112,7 @@ function preview(value: unknown, out: { text: string; full: boolean }, depth: nu
 
 /** How a walk reports where it found a problem: `params.document.nodes[3].params`. */
 export interface JsonBounds {
-  /** The name of the whole value in messages (`params`, `network`). */
+  /** The name of the whole value in messages (`params`, `network`); '' starts paths at the first key. */
   root: string;
   maxDepth?: number;
   /** Checked against an estimate that never exceeds the JSON text's real length. */
@@ -146,7 +146,10 @@ export function findJsonProblem(value: unknown, bounds: JsonBounds): JsonProblem
   const maxBytes = bounds.maxBytes ?? Infinity;
   const maxValues = bounds.maxValues ?? MAX_VALUES;
   const frames: Frame[] = [];
-  const path = () => bounds.root + frames.map((f) => (f.keys ? `.${f.keys[f.next - 1]}` : `[${f.next - 1}]`)).join('');
+  const path = () => {
+    const text = bounds.root + frames.map((f) => (f.keys ? `.${clipKey(f.keys[f.next - 1]!)}` : `[${f.next - 1}]`)).join('');
+    return text.startsWith('.') ? text.slice(1) : text || 'the value';
+  };
   let bytes = 0;
   let values = 0;
   let current: unknown = value;
@@ -155,9 +158,9 @@ export function findJsonProblem(value: unknown, bounds: JsonBounds): JsonProblem
     if (values > maxValues) return problem('values', `${path()} holds more than ${maxValues} values; expected a smaller payload.`);
     if (typeof current === 'string') bytes += current.length + 2;
     else if (typeof current === 'number') {
-      bytes += 2;
+      bytes += 1;
       if (bounds.strict && !Number.isFinite(current)) return problem('content', `${path()} is ${String(current)}; expected a finite number.`);
-    } else if (current === null || typeof current === 'boolean') bytes += 5;
+    } else if (current === null || typeof current === 'boolean') bytes += 4;
     else if (typeof current !== 'object') return problem('content', `${path()} is a ${typeof current}; expected JSON data.`);
     else {
       if (frames.length >= maxDepth) return problem('depth', `${path()} is nested deeper than ${maxDepth} levels; expected a flatter payload.`);
@@ -186,14 +189,21 @@ export function findJsonProblem(value: unknown, bounds: JsonBounds): JsonProblem
     }
     if (!top) return undefined;
     if (top.keys) {
-      const key = top.keys[top.next++]!;
-      bytes += key.length + 4;
+      // `"key":` plus the comma before every entry but the first.
+      const key = top.keys[top.next]!;
+      bytes += key.length + 3 + (top.next > 0 ? 1 : 0);
+      top.next++;
       current = (top.container as Record<string, unknown>)[key];
     } else {
-      bytes += 1;
+      if (top.next > 0) bytes += 1;
       current = (top.container as unknown[])[top.next++];
     }
   }
+}
+
+/** A key in a path: long keys are cut, so the path stays readable. */
+function clipKey(key: string): string {
+  return key.length <= 40 ? key : `${key.slice(0, 40)}…`;
 }
 
 function problem(bound: JsonProblem['bound'], message: string): JsonProblem {
