@@ -26,12 +26,15 @@ export const MAX_VALUES = 2_000_000;
 
 /** A request without a document (open a file, start a job) is small: large data goes by file. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
-/** A request carrying a network document or a file the UI made (a 2,000-layer document is about 1 MiB). */
-export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/**
+ * A request carrying a network document or a file the UI made: a 2,000-layer document is about
+ * 1 MiB. Parsing 8 MiB of the worst shape (millions of tiny lists) peaks near 400 MB; keep it so.
+ */
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 /** The transport's ceiling: a WebSocket frame above it closes the connection; below it, each method's own limit answers. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** A project file on disk: a document at MAX_DOCUMENT_BYTES, pretty-printed, fits. */
-export const MAX_PROJECT_BYTES = 64 * 1024 * 1024;
+export const MAX_PROJECT_BYTES = 32 * 1024 * 1024;
 
 /** Keys that could reach an object's prototype if a handler ever merged a payload into an object. */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];

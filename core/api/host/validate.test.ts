@@ -109,7 +109,7 @@ describe('the size limits', () => {
           severity: 'error',
           code: 'api.message.tooLarge',
           message:
-            "The request 'network.check' was refused: it may be at most 16 MiB and this one is larger than that. Large data goes by file: import or upload it, then pass its path.",
+            "The request 'network.check' was refused: it may be at most 8 MiB and this one is larger than that. Large data goes by file: import or upload it, then pass its path.",
         },
       ],
     });

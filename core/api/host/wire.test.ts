@@ -43,9 +43,9 @@ describe('parseClientMessage', () => {
   });
 
   it('refuses a message over the largest limit of any method without parsing it', () => {
-    const r = parseClientMessage(`{"params":{},"x":"${'a'.repeat(17 * 1024 * 1024)}"}`);
+    const r = parseClientMessage(`{"params":{},"x":"${'a'.repeat(9 * 1024 * 1024)}"}`);
     expect(r.ok ? 'accepted' : r.diagnostics[0]!.message).toBe(
-      'A message of 17 MiB was refused: the largest request may be 16 MiB. Large data goes by file: import or upload it, then pass its path.',
+      'A message of 9 MiB was refused: the largest request may be 8 MiB. Large data goes by file: import or upload it, then pass its path.',
     );
   });
 });
