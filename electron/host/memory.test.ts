@@ -24,7 +24,7 @@ process.stdin.on('data', () => console.log(JSON.stringify({ maxRssBytes: process
 
 let dir: string;
 let child: ChildProcess;
-let lines: string[] = [];
+const lines: string[] = [];
 let host: { port: number; token: string };
 
 async function nextLine(): Promise<Record<string, number | string>> {
