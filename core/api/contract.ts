@@ -1,5 +1,5 @@
 /**
- * The one contract between the UI and the host (ARCHITECTURE.md rule 5): every request with its
+ * The one contract between the UI and the host: every request with its
  * params, result and size limit, and every event, in two tables. The host validates each incoming
  * request against it (`host/validate.ts`) before a service sees it; the renderer's typed client
  * (`client.ts`) gets its types and checks from the same tables.

@@ -21,14 +21,15 @@ export const MAX_ITEMS = 200_000;
 export const MAX_PARAM_LIST = 4096;
 /** Most dimensions of a tensor (TensorRT's Dims::MAX_DIMS). */
 export const MAX_DIMS = 8;
-/** Most JSON values (numbers, strings, lists, objects...) in one payload; a 2,000-layer document has about 40,000. */
+/** Most JSON values (numbers, strings, lists, objects...) in one payload; a 2,000-layer document has about 41,000. */
 export const MAX_VALUES = 2_000_000;
 
 /** A request without a document (open a file, start a job) is small: large data goes by file. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /**
  * A request carrying a network document or a file the UI made: a 2,000-layer document is about
- * 1 MiB. Parsing 8 MiB of the worst shape (millions of tiny lists) peaks near 400 MB; keep it so.
+ * 0.5 MiB. Parsing 8 MiB of the worst shape (two million one-element lists) takes the web host to a
+ * peak RSS near 450 MB (memory.test.ts); a larger limit would pass 500 MB.
  */
 export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 /** The transport's ceiling: a WebSocket frame above it closes the connection; below it, each method's own limit answers. */
