@@ -10,10 +10,10 @@ import { WorkflowDock } from '../workflows/WorkflowDock.js';
 import { FileBrowser } from '../workflows/FileBrowser.js';
 import { SearchMenu } from '../panels/SearchMenu.js';
 import { FindDialog } from '../panels/FindDialog.js';
-import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
-import { isDirty, type EditorStore } from '../store/editor-store.js';
+import { EditorProvider, useEditor, useEditorStore } from '../react/editor-context.js';
+import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { SHORTCUTS, useShortcuts } from './shortcuts.js';
-import { autoLayout, expandSelection, groupSelection, ungroupSelection } from './commands.js';
+import { autoLayout, expandSelection, groupSelection, ungroupSelection } from '../editor/commands.js';
 import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
 

@@ -4,7 +4,7 @@
  */
 import { memo, useEffect, useState } from 'react';
 import type { HostApi, RecentEntry, RecoveryOffer as Offer } from '../../core/api.js';
-import { useEditorStore } from '../store/context.js';
+import { useEditorStore } from '../react/editor-context.js';
 import { openRecent, restoreRecovery, type ProjectDialogs } from './project.js';
 
 /** "3 min ago" for a timestamp; the full date for anything older than a day. */

@@ -1,6 +1,6 @@
 /** Keyboard shortcuts: one table, used by the key handler and listed by the help overlay. */
 import { useEffect } from 'react';
-import type { EditorStore } from '../store/editor-store.js';
+import type { EditorStore } from '../editor/editor-store.js';
 import {
   autoLayout,
   bypassSelection,
@@ -13,7 +13,7 @@ import {
   pasteText,
   selectAll,
   ungroupSelection,
-} from './commands.js';
+} from '../editor/commands.js';
 
 export interface ShortcutActions {
   save: (saveAs: boolean) => void;

@@ -9,7 +9,7 @@
  */
 import { memo, useCallback, useMemo, useRef, type PointerEvent, type WheelEvent } from 'react';
 import { Panel, useReactFlow, useStore, type Node } from '@xyflow/react';
-import { useEditor } from '../store/context.js';
+import { useEditor } from '../react/editor-context.js';
 import { nodeRect, unite, viewRect, type FlowRect } from './detail.js';
 
 const WIDTH = 170;

@@ -11,7 +11,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState } f
 import { useStore as useZustand } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore, useStoreApi, type Edge, type Node } from '@xyflow/react';
-import { NODE_HEIGHT, NODE_WIDTH } from './flow-model.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../editor/flow-model.js';
 
 /** Below this zoom node text is unreadable (12 px type under 5 px). */
 export const DETAIL_ZOOM = 0.4;

@@ -11,10 +11,10 @@ import { getLayerSpec } from '../../core/layers/catalog.js';
 import type { LayerCategory, PortSpec } from '../../core/layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
-import { heatColor } from '../workflows/heat.js';
-import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
+import { heatColor } from '../editor/heat.js';
+import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from '../editor/flow-model.js';
 import { useDetailed } from './detail.js';
 
 /** One accent colour per catalog category, shared by the palette and the node header. */

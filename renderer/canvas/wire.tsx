@@ -2,8 +2,8 @@
 import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor } from '../store/context.js';
-import type { WireEdge } from './flow-model.js';
+import { useEditor } from '../react/editor-context.js';
+import type { WireEdge } from '../editor/flow-model.js';
 
 export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected }: EdgeProps<WireEdge>) {
   const fromNode = data?.fromNode ?? '';

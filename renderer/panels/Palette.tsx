@@ -2,7 +2,7 @@
 import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
 import { listLayerSpecs } from '../../core/layers/catalog.js';
 import type { LayerSpec } from '../../core/layers/types.js';
-import { fuzzyFilter } from '../app/fuzzy.js';
+import { fuzzyFilter } from '../editor/fuzzy.js';
 import { CATEGORY_COLORS } from '../canvas/nodes.js';
 import { LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
 

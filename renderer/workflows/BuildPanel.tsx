@@ -7,10 +7,10 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackendId, BuildOptions, BuildResult, HostApi } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
 type Precision = (typeof PRECISIONS)[number];

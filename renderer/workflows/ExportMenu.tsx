@@ -5,11 +5,11 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import type { ExportFormat, HostApi } from '../../core/api.js';
-import { webHostToken } from '../api/host-connection.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import type { EditorStore } from '../store/editor-store.js';
+import { webHostToken } from '../host/host-connection.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import type { EditorStore } from '../editor/editor-store.js';
 import { formatBytes, shortReason } from './format.js';
-import { describeEnd, runJob } from './jobs.js';
+import { describeEnd, runJob } from '../host/jobs.js';
 import { networkToSvg, svgToPngDataUrl, type NodeSizes } from './graph-svg.js';
 import type { PickFiles } from './WorkflowDock.js';
 

@@ -7,7 +7,7 @@ import type { FilePurpose, FolderListing, HostApi } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DiagnosticList } from './common.js';
 import { formatBytes } from './format.js';
-import { uploadFile } from './upload.js';
+import { uploadFile } from '../host/upload.js';
 
 export interface FileBrowserRequest {
   purpose: FilePurpose;

@@ -6,12 +6,12 @@
 import { memo, useMemo, useState } from 'react';
 import type { HostApi, ProfileResult } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { backendLabel } from './BuildPanel.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatMs, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
-import { heatColor } from './heat.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
+import { heatColor } from '../editor/heat.js';
 import { LayerChart, type ChartLayer } from './LayerChart.js';
 
 type SortKey = 'name' | 'node' | 'ms' | 'percent';

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BuildResult, RunResult } from '../../core/api.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { fakeHost } from '../host/fake-host.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
 import { WorkflowDock } from './WorkflowDock.js';
 

@@ -7,14 +7,14 @@
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { FILE_PURPOSE_EXTENSIONS, type HostApi, type Preprocessing, type RunResult } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { backendLabel } from './BuildPanel.js';
 import { downloadHref } from './ExportMenu.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
-import { uploadFile } from './upload.js';
+import { uploadFile } from '../host/upload.js';
 import type { PickFiles } from './WorkflowDock.js';
 
 /** Previews fetched at most for this many images (the rest run without one). */

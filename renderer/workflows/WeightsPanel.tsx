@@ -8,13 +8,13 @@ import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 
 import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import type { EditorStore } from '../store/editor-store.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import type { EditorStore } from '../editor/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
-import { uploadFile } from './upload.js';
+import { uploadFile } from '../host/upload.js';
 import type { PickFiles } from './WorkflowDock.js';
 
 /** Bins of the small histogram in each row. */

@@ -5,7 +5,7 @@
  */
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { FILE_PURPOSE_EXTENSIONS, type HostApi } from '../../core/api.js';
-import { useEditor } from '../store/context.js';
+import { useEditor } from '../react/editor-context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FileBrowser, nativePick, type FileBrowserRequest } from './FileBrowser.js';

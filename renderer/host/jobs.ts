@@ -5,7 +5,7 @@
  */
 import { followJob, type HostApi, type JobFinished, type JobKind, type JobProgress } from '../../core/api.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
-import type { EditorStore } from '../store/editor-store.js';
+import type { EditorStore } from '../editor/editor-store.js';
 
 export interface JobCallbacks {
   /** Called once the host accepted the job, with its id (for cancel). */

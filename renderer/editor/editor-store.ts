@@ -11,7 +11,7 @@ import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
-import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
+import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from './flow-model.js';
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
 
