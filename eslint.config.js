@@ -25,6 +25,34 @@ const nodeImports = [
 const electronImports = [{ group: ['electron', 'electron/*'], message: 'Only the Electron shell files may import Electron.' }];
 const layer = (folder, message) => ({ group: [`**/${folder}/**`, `**/${folder}`], message });
 
+/** What every renderer file may not import (Node, Electron, the host's code, native code). */
+const rendererBase = [
+  ...nodeImports,
+  ...electronImports,
+  layer('electron', 'The renderer talks to the host only through core/api.ts.'),
+  layer('native', 'The renderer never loads native code.'),
+];
+
+/**
+ * One lint block per renderer layer: the renderer's rules plus the layer's own. (A later
+ * `no-restricted-imports` replaces an earlier one for the same file, so each block repeats the base.)
+ */
+function rendererLayers(layers) {
+  return layers.map(({ folder, paths = [], patterns }) => ({
+    files: [`renderer/${folder}/**/*.ts`, `renderer/${folder}/**/*.tsx`],
+    ignores: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: paths.map((name) => ({ name, message: `renderer/${folder}/ is framework-free: ${name} belongs to renderer/react/ and the UI folders.` })),
+          patterns: [...rendererBase, ...patterns],
+        },
+      ],
+    },
+  }));
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'native/build/**', 'coverage/**', 'e2e/artifacts/**', 'bench/data/**', 'test-results/**'] },
   js.configs.recommended,
@@ -67,16 +95,43 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            ...nodeImports,
-            ...electronImports,
-            layer('electron', 'The renderer talks to the host only through core/api.ts.'),
-            layer('native', 'The renderer never loads native code.'),
-          ],
+          patterns: rendererBase,
         },
       ],
     },
   },
+  // The renderer's own layers, lowest first (like vscode's layer table): editor/ is the editor
+  // without React or the host, host/ talks to the host, react/ binds both to React, the UI folders
+  // (canvas/, panels/, workflows/) draw them, and app/ is the shell on top.
+  ...rendererLayers([
+    {
+      folder: 'editor',
+      paths: ['react', 'react-dom', 'zustand'],
+      patterns: [
+        {
+          group: ['react-dom/*', '@xyflow/react', '@xyflow/react/*'],
+          message: 'renderer/editor/ is framework-free: React and React Flow belong to the UI folders.',
+        },
+        layer('host', 'renderer/editor/ does not talk to the host; renderer/host/ builds on the editor, not the other way round.'),
+        ...['react', 'canvas', 'panels', 'workflows', 'app'].map((f) =>
+          layer(f, 'renderer/editor/ imports only core/ (and xyflow types from @xyflow/system).'),
+        ),
+      ],
+    },
+    {
+      folder: 'host',
+      paths: ['react', 'react-dom', 'zustand'],
+      patterns: [
+        { group: ['react-dom/*', '@xyflow/react', '@xyflow/react/*'], message: 'renderer/host/ is framework-free: its React binding is renderer/react/.' },
+        ...['react', 'canvas', 'panels', 'workflows', 'app'].map((f) => layer(f, 'renderer/host/ imports only core/ and renderer/editor/.')),
+      ],
+    },
+    {
+      folder: 'react',
+      patterns: ['canvas', 'panels', 'workflows', 'app'].map((f) => layer(f, 'renderer/react/ binds the editor and host layers; it imports no UI.')),
+    },
+    ...['canvas', 'panels', 'workflows'].map((folder) => ({ folder, patterns: [layer('app', 'The UI folders do not import the app shell (renderer/app/).')] })),
+  ]),
   {
     files: ['electron/**/*.ts'],
     ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**', 'electron/**/*.test.ts'],

@@ -5,13 +5,23 @@
  * diagnostics (shape inference, re-run on every edit) and jobs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Edge, Node, NodeChange, EdgeChange } from '@xyflow/react';
-import { applyNodeChanges, applyEdgeChanges } from '@xyflow/react';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
-import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from './flow-model.js';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  buildFlowEdges,
+  buildFlowNodes,
+  emptyFlowCache,
+  syncFlowCache,
+  type Edge,
+  type EdgeChange,
+  type FlowCache,
+  type Node,
+  type NodeChange,
+} from './flow-model.js';
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
 
