@@ -8,7 +8,7 @@ import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/ne
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
-import { nativePick } from '../workflows/FileBrowser.js';
+import { nativePick } from '../host/file-picking.js';
 import { laidOut } from '../editor/commands.js';
 
 /** The dialogs project commands need from the UI. */

@@ -5,9 +5,10 @@
  * and the history of this session's builds with their settings.
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import type { BackendId, BuildOptions, BuildResult, HostApi } from '../../core/api.js';
+import type { BackendId, BuildOptions, BuildResult } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost } from '../react/host-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
@@ -29,7 +30,8 @@ function parseDims(text: string): number[] | undefined {
   return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
 }
 
-export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | undefined }) {
+export const BuildPanel = memo(function BuildPanel() {
+  const host = useHost();
   const store = useEditorStore();
   const backends = useEditor((s) => s.backends);
   const engines = useEditor((s) => s.engines);

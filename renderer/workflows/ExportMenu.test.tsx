@@ -4,6 +4,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
 import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
 import { WorkflowDock } from './WorkflowDock.js';
 
@@ -20,7 +21,9 @@ function setup() {
   });
   render(
     <EditorProvider store={store}>
-      <WorkflowDock host={host} problems={null} />
+      <HostProvider host={host}>
+        <WorkflowDock problems={null} />
+      </HostProvider>
     </EditorProvider>,
   );
   fireEvent.click(screen.getByTestId('export-menu'));

@@ -4,9 +4,10 @@
  * slowest layer's time (the store's `heat`, which each node reads for itself).
  */
 import { memo, useMemo, useState } from 'react';
-import type { HostApi, ProfileResult } from '../../core/api.js';
+import type { ProfileResult } from '../../core/api.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatMs, formatNumber } from './format.js';
@@ -29,7 +30,8 @@ export function heatOf(layers: ProfileResult['layers']): Record<string, number> 
 
 const NO_NODES: readonly { id: string; name: string }[] = [];
 
-export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: { host: HostApi | undefined; active?: boolean }) {
+export const ProfilePanel = memo(function ProfilePanel({ active = true }: { active?: boolean }) {
+  const host = useHost();
   const store = useEditorStore();
   const engineId = useEditor((s) => s.engineId);
   const engines = useEditor((s) => s.engines);

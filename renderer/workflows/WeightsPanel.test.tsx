@@ -7,6 +7,7 @@ import { buildTemplate } from '../../core/templates/index.js';
 import { autoBindWeights } from '../../core/weights/binding.js';
 import { createEditorStore } from '../editor/editor-store.js';
 import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
 import { fakeHost, type FakeHost } from '../host/fake-host.js';
 import { slotForTensor, TENSOR_DRAG_TYPE } from './tensor-drop.js';
 import { WorkflowDock } from './WorkflowDock.js';
@@ -64,7 +65,9 @@ function setup(tensors = LENET_TENSORS): { host: FakeHost; store: ReturnType<typ
   });
   render(
     <EditorProvider store={store}>
-      <WorkflowDock host={host} problems={<div>problems</div>} />
+      <HostProvider host={host}>
+        <WorkflowDock problems={<div>problems</div>} />
+      </HostProvider>
     </EditorProvider>,
   );
   return { host, store };
@@ -168,7 +171,9 @@ describe('Weights panel', () => {
     });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-weights'));
@@ -208,7 +213,9 @@ describe('files opened by the Electron window', () => {
     const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     act(() => host.emit('host.openFiles', { paths: ['/home/me/lenet5.wts'], source: 'drop' }));

@@ -9,13 +9,13 @@ import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost, usePickFiles } from '../react/host-context.js';
 import type { EditorStore } from '../editor/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
 import { uploadFile } from '../host/upload.js';
-import type { PickFiles } from './WorkflowDock.js';
 
 /** Bins of the small histogram in each row. */
 const HISTOGRAM_BINS = 16;
@@ -84,15 +84,9 @@ const SlotBinder = memo(function SlotBinder({ slots, tensors }: { slots: SlotSta
   );
 });
 
-export const WeightsPanel = memo(function WeightsPanel({
-  host,
-  pickFiles,
-  active = true,
-}: {
-  host: HostApi | undefined;
-  pickFiles: PickFiles;
-  active?: boolean;
-}) {
+export const WeightsPanel = memo(function WeightsPanel({ active = true }: { active?: boolean }) {
+  const host = useHost();
+  const pickFiles = usePickFiles();
   const store = useEditorStore();
   const weights = useEditor((s) => s.weights);
   // While the tab is hidden the panel does not follow edits (no re-render, no binding check per edit).
