@@ -23,7 +23,7 @@ import {
   type NodeChange,
 } from './flow-model.js';
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
-import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
+import type { BuildResult, JobKind, WeightSet, WeightTensor } from '../../core/api.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -60,6 +60,8 @@ export interface BackendInfo {
 
 export interface Job {
   id: string;
+  /** What the job does; the dock shows a running job on the tab of its kind. */
+  kind: JobKind;
   label: string;
   progress: number | undefined;
 }

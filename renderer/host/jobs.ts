@@ -32,13 +32,13 @@ export async function runJob<K extends JobKind>(
   const started = await start();
   if (!started.ok) return { started: false, diagnostics: started.diagnostics };
   const { jobId } = started.value;
-  store.getState().trackJob({ id: jobId, label, progress: undefined });
+  store.getState().trackJob({ id: jobId, kind, label, progress: undefined });
   callbacks.onStarted?.(jobId);
   const finished = await followJob(
     host,
     jobId,
     (progress) => {
-      store.getState().trackJob({ id: jobId, label, progress: progress.fraction });
+      store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
       callbacks.onProgress?.(progress);
     },
     callbacks.onLog,

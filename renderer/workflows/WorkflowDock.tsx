@@ -4,7 +4,7 @@
  * switch. The dock owns the file browser the panels ask for files through (`usePickFiles`).
  */
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
-import { FILE_PURPOSE_EXTENSIONS } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS, type JobKind } from '../../core/api.js';
 import { nativePick, type PickFiles } from '../host/file-picking.js';
 import { useEditor } from '../react/editor-context.js';
 import { PickFilesProvider, useHost } from '../react/host-context.js';
@@ -26,15 +26,12 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'profile', label: 'Profile' },
 ];
 
-const JOB_TABS: Record<string, DockTab> = { Import: 'weights', Build: 'build', Run: 'run', Profile: 'profile' };
+/** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
+const JOB_TABS: Record<JobKind, DockTab | undefined> = { 'weights.import': 'weights', build: 'build', run: 'run', profile: 'profile', export: undefined };
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
   const problems = useEditor((s) => (tab === 'problems' ? s.diagnostics.filter((d) => d.severity === 'error').length : 0));
-  const busy = useEditor(
-    (s) =>
-      s.jobs.find((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab)?.progress ??
-      (s.jobs.some((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab) ? -1 : undefined),
-  );
+  const busy = useEditor((s) => s.jobs.find((j) => JOB_TABS[j.kind] === tab)?.progress ?? (s.jobs.some((j) => JOB_TABS[j.kind] === tab) ? -1 : undefined));
   if (busy !== undefined) return <span className="wf-tab-busy">{busy >= 0 ? `${Math.round(busy * 100)}%` : '…'}</span>;
   if (problems > 0) return <span className="count error">{problems}</span>;
   return null;
