@@ -2,9 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { WeightSet } from '../../core/api.js';
-import type { NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { autoBindWeights } from '../../core/weights/binding.js';
 import { createEditorStore } from '../editor/editor-store.js';
 import { EditorProvider } from '../react/editor-context.js';
 import { HostProvider } from '../react/host-context.js';
@@ -53,14 +51,6 @@ function setup(tensors = LENET_TENSORS): { host: FakeHost; store: ReturnType<typ
     'weights.stats': ({ names }) => ({
       stats: names.map((name) => ({ name, count: 6, min: -0.5, max: 0.25, mean: 0.01, std: 0.2, zeros: 0, nonFinite: 0, histogram: [1, 0, 3, 2] })),
     }),
-    'weights.bind': ({ document }) => ({
-      bindings: autoBindWeights(document as NetworkDocument, tensors).bindings,
-      tensorCount: 10,
-      boundCount: 10,
-      ignored: [],
-      unused: [],
-      summary: '10 of 10 tensors bound',
-    }),
     'jobs.cancel': () => ({ status: 'running' }),
   });
   render(
@@ -106,6 +96,8 @@ describe('Weights panel', () => {
 
     fireEvent.click(screen.getByTestId('weights-automap'));
     expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
+    // Auto-map runs in the editor on the names and counts it holds; the host is not asked.
+    expect(host.calls.map((c) => c.method)).not.toContain('weights.bind');
     expect(store.getState().doc.bindings.n1).toEqual({ kernel: 'conv1.weight', bias: 'conv1.bias' });
     expect(store.getState().past).toHaveLength(1);
     expect(Object.values(store.getState().weightStatus)).toEqual(['ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2']);
@@ -131,7 +123,7 @@ describe('Weights panel', () => {
       }),
     );
     fireEvent.click(await screen.findByTestId('weights-automap'));
-    await screen.findByTestId('weights-summary');
+    expect((await screen.findByTestId('weights-summary')).textContent).toBe('9 of 11 tensors bound; 1 unused');
     const problems = await screen.findByTestId('mapping-problems');
     expect(problems.textContent).toContain(
       "Layer 'fc3' (Linear) slot 'weight' expects 840 values [10, 84], but the tensor 'fc3.weight' has 8400. It would fit [100, 84]: 100 output features (classes) instead of 10.",

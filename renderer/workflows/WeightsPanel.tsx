@@ -7,7 +7,7 @@
 import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
-import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
+import { autoMapWeights, bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import type { EditorStore } from '../editor/editor-store.js';
@@ -200,13 +200,14 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
     await importPath(r.value.path, startedAt);
   };
 
-  const autoMap = async () => {
-    if (!host || !weights) return;
-    const r = await host.call('weights.bind', { setId: weights.set.id, document: store.getState().doc });
-    if (!r.ok) return setDiagnostics(r.diagnostics);
-    store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
-    setSummary(r.value.summary);
-    setDiagnostics(r.diagnostics ?? []);
+  // Auto-map needs only the tensors' names and counts, which the editor holds: no host call.
+  const autoMap = () => {
+    const s = store.getState();
+    if (!s.weights) return;
+    const outcome = autoMapWeights(s.doc, s.weights.tensors, s.shapes);
+    s.apply((d) => ok({ ...d, bindings: outcome.doc.bindings }));
+    setSummary(outcome.summary);
+    setDiagnostics(outcome.report.diagnostics);
   };
 
   const unload = async () => {
@@ -241,7 +242,7 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
           Import .wts…
         </button>
         <button
-          onClick={() => void autoMap()}
+          onClick={autoMap}
           disabled={!weights || job !== undefined}
           data-testid="weights-automap"
           title="Bind every slot whose PyTorch name (layer name + suffix) is in the file"
