@@ -10,7 +10,7 @@
 import { memo, useCallback, useMemo, useRef, type PointerEvent, type WheelEvent } from 'react';
 import { Panel, useReactFlow, useStore, type Node } from '@xyflow/react';
 import { useEditor } from '../react/editor-context.js';
-import { nodeRect, unite, viewRect, type FlowRect } from './detail.js';
+import { nodeRect, unite, viewRect, type FlowRect } from '../editor/view-geometry.js';
 
 const WIDTH = 170;
 const HEIGHT = 110;
