@@ -1,8 +1,8 @@
 /**
  * The editor's state: one Zustand store per open editor, created by a factory (so tests and
- * several windows get their own) and provided through React context. Slices: document with
- * undo/redo history, selection, view (the React Flow node/edge arrays and overlays),
- * diagnostics (shape inference, re-run on every edit) and jobs.
+ * several windows get their own) and provided through React context by react/editor-context.tsx;
+ * this file imports no React. Slices: document with undo/redo history, selection, view (the React
+ * Flow node/edge arrays and overlays), diagnostics (shape inference, re-run on every edit) and jobs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
