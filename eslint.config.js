@@ -25,6 +25,9 @@ const nodeImports = [
 const electronImports = [{ group: ['electron', 'electron/*'], message: 'Only the Electron shell files may import Electron.' }];
 const layer = (folder, message) => ({ group: [`**/${folder}/**`, `**/${folder}`], message });
 
+/** The renderer's UI folders: each draws the editor and host layers and imports no other UI folder. */
+const UI_FOLDERS = ['canvas', 'panels', 'workflows'];
+
 /** What every renderer file may not import (Node, Electron, the host's code, native code). */
 const rendererBase = [
   ...nodeImports,
@@ -130,7 +133,15 @@ export default tseslint.config(
       folder: 'react',
       patterns: ['canvas', 'panels', 'workflows', 'app'].map((f) => layer(f, 'renderer/react/ binds the editor and host layers; it imports no UI.')),
     },
-    ...['canvas', 'panels', 'workflows'].map((folder) => ({ folder, patterns: [layer('app', 'The UI folders do not import the app shell (renderer/app/).')] })),
+    ...UI_FOLDERS.map((folder) => ({
+      folder,
+      patterns: [
+        layer('app', 'The UI folders do not import the app shell (renderer/app/).'),
+        ...UI_FOLDERS.filter((other) => other !== folder).map((other) =>
+          layer(other, `renderer/${folder}/ shares with renderer/${other}/ only through renderer/editor/, renderer/host/ and renderer/react/.`),
+        ),
+      ],
+    })),
   ]),
   {
     files: ['electron/**/*.ts'],

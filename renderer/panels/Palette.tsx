@@ -3,8 +3,7 @@ import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'rea
 import { listLayerSpecs } from '../../core/layers/catalog.js';
 import type { LayerSpec } from '../../core/layers/types.js';
 import { fuzzyFilter } from '../editor/fuzzy.js';
-import { CATEGORY_COLORS } from '../canvas/nodes.js';
-import { LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
+import { CATEGORY_COLORS, LAYER_DRAG_TYPE } from '../editor/layer-look.js';
 
 function onDragStart(event: DragEvent, type: string): void {
   event.dataTransfer.setData(LAYER_DRAG_TYPE, type);

@@ -10,7 +10,7 @@ import { evaluate } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { fuzzyFilter } from '../editor/fuzzy.js';
 import { addLayerAt } from '../editor/commands.js';
-import { CATEGORY_COLORS } from '../canvas/nodes.js';
+import { CATEGORY_COLORS } from '../editor/layer-look.js';
 import { INPUT_ENTRY } from './Palette.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 
