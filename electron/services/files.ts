@@ -9,6 +9,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { fileErrorReason } from '../file-errors.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
 export const MAX_LISTING = 5000;
@@ -85,9 +86,7 @@ export class FileAccess {
   }
 
   private missing(path: string, e: unknown): Diagnostic {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { severity: 'error', code: 'files.missing', message: `Cannot open ${JSON.stringify(path)}: ${reason}.` };
+    return { severity: 'error', code: 'files.missing', message: `Cannot open ${JSON.stringify(path)}: ${fileErrorReason(e)}.` };
   }
 
   /** One folder's entries: folders first, then files (filtered by purpose), each sorted by name; hidden files left out. */

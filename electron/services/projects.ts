@@ -17,6 +17,7 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { writeFileAtomic, type AtomicWriteHooks } from './atomic-write.js';
 import type { HostLog } from './log.js';
 import type { SettingsService } from './settings.js';
+import { fileErrorReason } from '../file-errors.js';
 
 /** A project file larger than this is refused before reading (a 2,000-node project is about 1 MiB). */
 export const MAX_PROJECT_BYTES = 128 * 1024 * 1024;
@@ -48,10 +49,7 @@ export function processAlive(pid: number): boolean {
 }
 
 function fileError(code: string, path: string, e: unknown, verb: string): Diagnostic {
-  const errno = (e as NodeJS.ErrnoException).code;
-  const reason =
-    errno === 'ENOENT' ? 'the file does not exist' : errno === 'EACCES' ? 'permission denied' : errno === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-  return { severity: 'error', code, message: `Cannot ${verb} ${path}: ${reason}.` };
+  return { severity: 'error', code, message: `Cannot ${verb} ${path}: ${fileErrorReason(e)}.` };
 }
 
 export interface ProjectServiceOptions {
