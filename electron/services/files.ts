@@ -8,7 +8,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { TEMP_SUFFIX } from './atomic-write.js';
 import { fileErrorReason } from '../file-errors.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
@@ -137,23 +137,3 @@ export class FileAccess {
     return ok(listing);
   }
 }
-
-/** The file-browsing methods of the contract. */
-export const filesModule: import('./service-types.js').ServiceModule = {
-  name: 'files',
-  handlers: (ctx) => ({
-    'files.roots': () => ok({ roots: ctx.files.listRoots() }),
-    'files.list': ({ path, purpose }) => ctx.files.list(path, purpose),
-    'files.write': async ({ path, data, encoding }) => {
-      const checked = await ctx.files.check(path, 'write');
-      if (!checked.ok) return checked;
-      const bytes = Buffer.from(data, encoding);
-      try {
-        await writeFileAtomic(checked.value, bytes);
-      } catch (e) {
-        return fail({ severity: 'error', code: 'files.write', message: `Cannot write ${checked.value}: ${(e as Error).message}.` });
-      }
-      return ok({ path: checked.value, bytes: bytes.length });
-    },
-  }),
-};
