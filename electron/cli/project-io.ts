@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { parseProject } from '../../core/network/project-file.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { EXIT_INVALID, EXIT_USAGE } from './command.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from '../services/file-errors.js';
 
 export type LoadedProject = { ok: true; doc: NetworkDocument } | { ok: false; exitCode: number; diagnostics: Diagnostic[] };
 

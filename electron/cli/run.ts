@@ -31,7 +31,7 @@ import { readNpy, writeNpy } from '../services/npy.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
 import { loadProjectFile } from './project-io.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from '../services/file-errors.js';
 
 export const BACKEND_NAMES = ['onnxruntime', 'tensorrt'] as const;
 

@@ -34,7 +34,7 @@ import type { JobHandle } from './jobs.js';
 import { checkDocument } from './network.js';
 import { readNpy, writeNpy } from './npy.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Engines kept ready to run; building more releases the oldest (its history entry stays). */
 export const MAX_LIVE_ENGINES = 8;

@@ -3,7 +3,7 @@
  * Apart from files.ts so that service-types.ts, whose context names FileAccess, imports nothing that imports it back.
  */
 import { ok, fail } from '../../core/diagnostics.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { ServiceModule } from './service-types.js';
 

@@ -9,7 +9,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { TEMP_SUFFIX } from './atomic-write.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
 export const MAX_LISTING = 5000;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Preprocessing } from '../../core/api.js';
 import { error, type Result } from '../../core/diagnostics.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Decoded 8-bit pixels, interleaved, top row first. */
 export interface DecodedImage {

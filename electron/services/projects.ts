@@ -17,7 +17,7 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { writeFileAtomic, type AtomicWriteHooks } from './atomic-write.js';
 import type { HostLog } from './log.js';
 import type { SettingsService } from './settings.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** A project file larger than this is refused before reading (a 2,000-node project is about 1 MiB). */
 export const MAX_PROJECT_BYTES = 128 * 1024 * 1024;

@@ -3,7 +3,7 @@
  * Apart from settings.ts so that service-types.ts, whose context names SettingsService, imports nothing that imports it back.
  */
 import { ok, fail } from '../../core/diagnostics.js';
-import { fileErrorReason } from '../file-errors.js';
+import { fileErrorReason } from './file-errors.js';
 import type { ServiceModule } from './service-types.js';
 
 /** The settings methods of the contract. */
