@@ -103,6 +103,9 @@ export const hostRequestSchema = z.discriminatedUnion('type', [
 export type HostRequest = z.infer<typeof hostRequestSchema>;
 export type HostRequestType = HostRequest['type'];
 
+/** A request that starts work in the host's handlers (crash and cancel are the host's own). */
+export type JobRequest = Exclude<HostRequest, { type: 'crash' } | { type: 'cancel' }>;
+
 export const hostReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('event'), id: z.number().int(), event: z.unknown() }),
