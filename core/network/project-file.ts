@@ -22,8 +22,8 @@ import {
   type WeightBindings,
 } from './types.js';
 
-export const PROJECT_FORMAT = 'trtstudio';
-export const PROJECT_VERSION = 1;
+const PROJECT_FORMAT = 'trtstudio';
+const PROJECT_VERSION = 1;
 export const PROJECT_EXTENSION = '.trtstudio';
 
 /** What a project file holds: the network document plus the project's saved settings. */

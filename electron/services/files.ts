@@ -12,7 +12,7 @@ import { TEMP_SUFFIX } from './atomic-write.js';
 import { fileErrorReason } from './file-errors.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
-export const MAX_LISTING = 5000;
+const MAX_LISTING = 5000;
 
 export type AccessMode = 'read' | 'write';
 

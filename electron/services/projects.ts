@@ -20,9 +20,9 @@ import type { SettingsService } from './settings.js';
 import { fileErrorReason } from './file-errors.js';
 
 /** A project file larger than this is refused before reading (a 2,000-node project is about 1 MiB). */
-export const MAX_PROJECT_BYTES = 128 * 1024 * 1024;
-export const RECENT_FILE = 'recent.json';
-export const RECOVERY_FOLDER = 'recovery';
+const MAX_PROJECT_BYTES = 128 * 1024 * 1024;
+const RECENT_FILE = 'recent.json';
+const RECOVERY_FOLDER = 'recovery';
 const RECOVERY_FORMAT = 'trtstudio-recovery';
 
 const RecentFileSchema = z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.string() }));
@@ -38,7 +38,7 @@ const RecoveryFileSchema = z.object({
 type RecoveryFile = z.infer<typeof RecoveryFileSchema>;
 
 /** True while a process with this id exists (EPERM: it exists but belongs to someone else). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

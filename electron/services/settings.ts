@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { EventBus } from './events.js';
 
-export const SETTINGS_FILE = 'settings.json';
+const SETTINGS_FILE = 'settings.json';
 
 /** The per-user config folder: TRT_STUDIO_CONFIG_DIR, else the platform's usual place. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {

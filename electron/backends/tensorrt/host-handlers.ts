@@ -19,7 +19,7 @@ export interface HostCapabilities {
 }
 
 /** Turn an addon rejection (an Error with `diagnostics`) into Diagnostics. */
-export function diagnosticsOf(e: unknown, code: string): Diagnostic[] {
+function diagnosticsOf(e: unknown, code: string): Diagnostic[] {
   if (e instanceof Error && 'diagnostics' in e && Array.isArray(e.diagnostics) && e.diagnostics.length > 0) return e.diagnostics as Diagnostic[];
   return [error(code, `The TensorRT addon failed: ${e instanceof Error ? e.message : String(e)}`)];
 }
