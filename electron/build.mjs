@@ -5,9 +5,9 @@ import { build } from 'esbuild';
 /** One line per entry point: source → dist file. */
 const ENTRIES = [
   { in: 'electron/cli/entry.ts', out: 'cli', format: 'esm' },
-  { in: 'electron/host/entry.ts', out: 'host', format: 'esm' },
+  { in: 'electron/web-host-main.ts', out: 'host', format: 'esm' },
   { in: 'electron/workers/wts-decode.ts', out: 'wts-decode-worker', format: 'esm' },
-  { in: 'electron/engine-host/host-main.ts', out: 'engine-host', format: 'esm' },
+  { in: 'electron/engine-host-main.ts', out: 'engine-host', format: 'esm' },
   { in: 'electron/backends/onnxruntime/worker.ts', out: 'onnxruntime-worker', format: 'esm' },
   // The Electron shell sits in dist/ beside the workers and dist/renderer, which the services find
   // relative to their own bundle. Sandboxed preloads must be CommonJS that requires only 'electron'.

@@ -43,7 +43,6 @@ export const CODEGEN_OPS: readonly string[] = [
   'addDeconvolutionNd',
   'addEinsum',
   'addElementWise',
-  'addGather',
   'addGatherV2',
   'addIdentity',
   'addLRN',
@@ -184,10 +183,6 @@ export class OpParams {
     const value = this.op.params[name];
     if (value === undefined) throw new Error(`Layer '${this.op.layerName}' (${this.op.op}) has no parameter '${name}'.`);
     return value;
-  }
-
-  has(name: string): boolean {
-    return this.op.params[name] !== undefined;
   }
 
   int(name: string): number {

@@ -66,7 +66,7 @@ function variadicArray(c: CppOp, port: string): { declare: string; array: string
 }
 
 /** One emitter per op: the lines that declare `c.layer` (checked non-null by `added`) and set its options. */
-const EMITTERS: Record<string, (c: CppOp) => string[]> = {
+export const CPP_EMITTERS: Record<string, (c: CppOp) => string[]> = {
   addActivation: (c) => [
     `auto* ${c.layer} = added(network.addActivation(${c.input('input')}, ActivationType::k${c.p.enumName('type')}), ${stringLiteral(c.op.layerName)});`,
     `${c.layer}->setAlpha(${floatLiteral(c.p.num('alpha'))}f);`,
@@ -104,13 +104,6 @@ const EMITTERS: Record<string, (c: CppOp) => string[]> = {
   addElementWise: (c) => [
     `auto* ${c.layer} = added(network.addElementWise(${c.input('input1')}, ${c.input('input2')}, ElementWiseOperation::k${c.p.enumName('operation')}), ${stringLiteral(c.op.layerName)});`,
   ],
-  addGather: (c) => {
-    const lines = [
-      `auto* ${c.layer} = added(network.addGather(${c.input('data')}, ${c.input('indices')}, ${normaliseAxis(c.op, c.p.int('axis'), c.rank('data'), 'axis')}), ${stringLiteral(c.op.layerName)});`,
-    ];
-    if (c.p.has('nbElementWiseDims')) lines.push(`${c.layer}->setNbElementWiseDims(${c.p.int('nbElementWiseDims')});`);
-    return lines;
-  },
   addGatherV2: (c) => {
     const mode = c.p.enumName('mode');
     const lines = [
@@ -767,7 +760,7 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
     };
     emit('');
     emit(`  // ${commentText(op.layerName)} (${op.op}, canvas node ${commentText(op.nodeId)})`);
-    for (const line of EMITTERS[op.op]!(context)) emit(line.startsWith('#') ? line : `  ${line}`);
+    for (const line of CPP_EMITTERS[op.op]!(context)) emit(line.startsWith('#') ? line : `  ${line}`);
     emit(`  nameLayer(*${layer}, ${stringLiteral(op.layerName)}, ${stringLiteral(op.nodeId)});`);
     outputPorts(op.op).forEach((port, index) => {
       const tensor = op.outputs[port];

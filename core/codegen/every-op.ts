@@ -17,11 +17,9 @@ const WEIGHT_SLOTS: Record<string, string[]> = {
 
 /** One op of every type code generation knows, each with the catalog's default parameters, all reading `data`. */
 export function everyOpProgram(): TrtProgram {
-  // addGather (the bridge's legacy form) has no catalog entry; it is described here.
-  const legacyGather = { params: [], inputs: [{ name: 'data' }, { name: 'indices' }], outputs: [{ name: 'output' }] };
   const ops = CODEGEN_OPS.map((type, i) => {
-    const spec: { params: Parameters<typeof completeParams>[0]; inputs: { name: string; variadic?: boolean }[]; outputs: { name: string }[] } =
-      getLayerSpec(type) ?? legacyGather;
+    const spec = getLayerSpec(type);
+    if (!spec) throw new Error(`Code generation lists '${type}', which the layer catalog does not define.`);
     const inputs: Record<string, string> = {};
     for (const port of spec.inputs) {
       if (port.variadic) for (const k of [0, 1]) inputs[`${port.name}.${k}`] = 'data';
@@ -31,7 +29,7 @@ export function everyOpProgram(): TrtProgram {
       op: type,
       layerName: `${type}.layer`,
       nodeId: `n${i}`,
-      params: type === 'addGather' ? { axis: 1 } : completeParams(spec.params, {}),
+      params: completeParams(spec.params, {}),
       inputs,
       outputs: Object.fromEntries(spec.outputs.map((p) => [p.name, `${type}:${p.name}`])),
       outputInfo: Object.fromEntries(spec.outputs.map((p) => [p.name, { dims: [1, 3, 8, 8], dtype: 'FLOAT' as const }])),

@@ -61,7 +61,7 @@ function permutation(c: PyOp, name: string, rank: number): number[] | undefined 
 }
 
 /** One emitter per op: the lines that add the layer to `network` as `c.layer`. */
-const EMITTERS: Record<string, (c: PyOp) => string[]> = {
+export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
   addActivation: (c) => [
     `${c.layer} = network.add_activation(${c.input('input')}, trt.ActivationType.${c.p.enumName('type')})`,
     `${c.layer}.alpha = ${floatLiteral(c.p.num('alpha'))}`,
@@ -87,13 +87,6 @@ const EMITTERS: Record<string, (c: PyOp) => string[]> = {
   addElementWise: (c) => [
     `${c.layer} = network.add_elementwise(${c.input('input1')}, ${c.input('input2')}, trt.ElementWiseOperation.${c.p.enumName('operation')})`,
   ],
-  addGather: (c) => {
-    const lines = [
-      `${c.layer} = network.add_gather(${c.input('data')}, ${c.input('indices')}, ${normaliseAxis(c.op, c.p.int('axis'), c.rank('data'), 'axis')})`,
-    ];
-    if (c.p.has('nbElementWiseDims')) lines.push(`${c.layer}.num_elementwise_dims = ${c.p.int('nbElementWiseDims')}`);
-    return lines;
-  },
   addGatherV2: (c) => {
     const mode = c.p.enumName('mode');
     const lines = [`${c.layer} = network.add_gather_v2(${c.input('data')}, ${c.input('indices')}, trt.GatherMode.${mode})`];
@@ -386,7 +379,7 @@ function printPython(program: TrtProgram, options: CodegenOptions): string {
     };
     emit('');
     emit(`    # ${commentText(op.layerName)} (${op.op}, canvas node ${commentText(op.nodeId)})`);
-    for (const line of EMITTERS[op.op]!(context)) emit(`    ${line}`);
+    for (const line of PYTHON_EMITTERS[op.op]!(context)) emit(`    ${line}`);
     emit(`    name_layer(${layer}, ${stringLiteral(op.layerName)}, ${stringLiteral(op.nodeId)})`);
     outputPorts(op.op).forEach((port, index) => {
       const tensor = op.outputs[port];

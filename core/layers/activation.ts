@@ -3,7 +3,7 @@ import { broadcastDims } from '../shapes/dims.js';
 import type { PrimitiveSpec } from './types.js';
 
 /** TensorRT's ActivationType names, in enum order, with the formula each applies. */
-export const ACTIVATION_FORMULAS: Record<string, string> = {
+const ACTIVATION_FORMULAS: Record<string, string> = {
   RELU: 'max(0, x)',
   SIGMOID: '1 / (1 + e^−x)',
   TANH: 'tanh(x)',
@@ -19,7 +19,7 @@ export const ACTIVATION_FORMULAS: Record<string, string> = {
   GELU_ERF: '0.5·x·(1 + erf(x/√2))',
   GELU_TANH: '0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))',
 };
-export const ACTIVATION_TYPES = Object.keys(ACTIVATION_FORMULAS);
+const ACTIVATION_TYPES = Object.keys(ACTIVATION_FORMULAS);
 
 export const addActivation: PrimitiveSpec = {
   kind: 'primitive',

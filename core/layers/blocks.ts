@@ -7,7 +7,7 @@ import { enumParam, floatParam, intParam } from './params.js';
 import type { CompositeSpec, Expansion, ExpansionPort, Params } from './types.js';
 
 /** Activations a ConvBnAct can end with; those TensorRT lacks are composed from primitives. */
-export const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
+const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
 
 /** BatchNorm2d's four state_dict entries, in PyTorch's order. */
 const BATCH_NORM_SLOTS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
@@ -247,7 +247,7 @@ export const Bottleneck: CompositeSpec = {
 };
 
 /** Python's round(): halves go to the even neighbour (torchvision computes hidden_dim with it). */
-export function roundHalfEven(x: number): number {
+function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

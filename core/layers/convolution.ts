@@ -3,7 +3,7 @@ import { formatDims, mapDim, volume } from '../shapes/dims.js';
 import { intParam, intsParam, enumParam } from './params.js';
 import { fail, type EnumParam, type IntsParam, type LayerContext, type ParamSpec, type PrimitiveSpec, type TensorInfo } from './types.js';
 
-export const PADDING_MODES = ['EXPLICIT_ROUND_DOWN', 'EXPLICIT_ROUND_UP', 'SAME_UPPER', 'SAME_LOWER'] as const;
+const PADDING_MODES = ['EXPLICIT_ROUND_DOWN', 'EXPLICIT_ROUND_UP', 'SAME_UPPER', 'SAME_LOWER'] as const;
 
 export const paddingModeParam: EnumParam = {
   name: 'paddingMode',
@@ -18,7 +18,7 @@ function spatialParam(name: string, def: number[], min: number, doc: string): In
   return { name, kind: 'ints', default: def, minLength: 2, maxLength: 3, min, doc };
 }
 
-export const convolutionParams: ParamSpec[] = [
+const convolutionParams: ParamSpec[] = [
   { name: 'nbOutputMaps', kind: 'int', default: 64, min: 1, doc: 'Number of output feature maps (output channels K).' },
   spatialParam('kernelSize', [3, 3], 1, 'Kernel size per spatial dimension (R, S), or (Q, R, S) for 3-D.'),
   spatialParam('stride', [1, 1], 1, 'Stride per spatial dimension (setStrideNd).'),

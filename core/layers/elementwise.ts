@@ -2,7 +2,7 @@
 import { broadcastDims } from '../shapes/dims.js';
 import { fail, type PrimitiveSpec } from './types.js';
 
-export const ELEMENTWISE_OPERATIONS = ['SUM', 'PROD', 'MAX', 'MIN', 'SUB', 'DIV', 'POW', 'FLOOR_DIV', 'AND', 'OR', 'XOR', 'EQUAL', 'GREATER', 'LESS'] as const;
+const ELEMENTWISE_OPERATIONS = ['SUM', 'PROD', 'MAX', 'MIN', 'SUB', 'DIV', 'POW', 'FLOOR_DIV', 'AND', 'OR', 'XOR', 'EQUAL', 'GREATER', 'LESS'] as const;
 
 const LOGICAL = new Set(['AND', 'OR', 'XOR']);
 const COMPARISON = new Set(['EQUAL', 'GREATER', 'LESS']);

@@ -4,9 +4,9 @@ import { enumParam, intParam, intsParam } from './params.js';
 import { fail, type PrimitiveSpec, type TensorInfo } from './types.js';
 
 /** SampleMode names (kSTRICT_BOUNDS = 0 … kREFLECT = 4); the kDEFAULT alias was removed in TensorRT 10. */
-export const SAMPLE_MODES = ['STRICT_BOUNDS', 'WRAP', 'CLAMP', 'FILL', 'REFLECT'] as const;
+const SAMPLE_MODES = ['STRICT_BOUNDS', 'WRAP', 'CLAMP', 'FILL', 'REFLECT'] as const;
 
-export const GATHER_MODES = ['DEFAULT', 'ELEMENT', 'ND'] as const;
+const GATHER_MODES = ['DEFAULT', 'ELEMENT', 'ND'] as const;
 
 const INDEX_TYPES = new Set(['INT32', 'INT64']);
 

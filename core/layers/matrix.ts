@@ -1,9 +1,9 @@
 /** Linear algebra: `addMatrixMultiply`, and the Linear (fully connected) composite in its TensorRT 10 form. */
-import { broadcastDims, formatDims, volume } from '../shapes/dims.js';
+import { broadcastDims, formatDims } from '../shapes/dims.js';
 import { boolParam, intParam, stringParam } from './params.js';
 import { fail, type CompositeSpec, type Expansion, type PrimitiveSpec, type TensorInfo } from './types.js';
 
-export const MATRIX_OPERATIONS = ['NONE', 'TRANSPOSE', 'VECTOR'] as const;
+const MATRIX_OPERATIONS = ['NONE', 'TRANSPOSE', 'VECTOR'] as const;
 
 /** Split a matmul operand into batch dims and its matrix (rows, cols) or vector (length) part. */
 function operand(t: TensorInfo, op: string, which: string): { batch: number[]; rows?: number; cols: number } {
@@ -114,12 +114,8 @@ export const Linear: CompositeSpec = {
   summary: (p) => `${String(p.inFeatures)} → ${String(p.outFeatures)}`,
 };
 
-export function flattenedFeatures(dims: readonly number[]): number {
-  return volume(dims.slice(1));
-}
-
 /** The inputs of a variadic port in index order (`inputs.0`, `inputs.1`, ...). */
-export function variadicInputs(inputs: Record<string, TensorInfo>, port: string): TensorInfo[] {
+function variadicInputs(inputs: Record<string, TensorInfo>, port: string): TensorInfo[] {
   const prefix = `${port}.`;
   return Object.keys(inputs)
     .filter((k) => k.startsWith(prefix))

@@ -3,7 +3,7 @@ import { formatDims, formatList, normaliseAxes, normaliseAxis, volume } from '..
 import { enumParam, floatParam, intParam, intsParam } from './params.js';
 import { fail, type CompositeSpec, type LayerContext, type PrimitiveSpec, type WeightSlot } from './types.js';
 
-export const SCALE_MODES = ['UNIFORM', 'CHANNEL', 'ELEMENTWISE'] as const;
+const SCALE_MODES = ['UNIFORM', 'CHANNEL', 'ELEMENTWISE'] as const;
 
 /** How many values each of shift/scale/power holds for a scale mode and input. */
 function scaleCount(ctx: LayerContext): { count: number | undefined; shape: number[] | undefined } {

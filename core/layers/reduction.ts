@@ -4,10 +4,10 @@ import { boolParam, enumParam, intParam, intsParam } from './params.js';
 import { fail, type PrimitiveSpec } from './types.js';
 
 /** ReduceOperation without kNONE, which TensorRT 10.16 added for DistCollective only. */
-export const REDUCE_OPERATIONS = ['SUM', 'PROD', 'MAX', 'MIN', 'AVG'] as const;
+const REDUCE_OPERATIONS = ['SUM', 'PROD', 'MAX', 'MIN', 'AVG'] as const;
 
 /** TopK's k limit (ITopKLayer::setK). */
-export const TOPK_MAX_K = 3840;
+const TOPK_MAX_K = 3840;
 
 export const addReduce: PrimitiveSpec = {
   kind: 'primitive',

@@ -4,7 +4,7 @@ import { boolParam, enumParam, floatsParam, intsParam } from './params.js';
 import { fail, type PrimitiveSpec } from './types.js';
 
 /** How many innermost dimensions each InterpolationMode may resize (IResizeLayer::setResizeMode). */
-export const RESIZABLE_DIMS: Record<string, number> = { NEAREST: 8, LINEAR: 3, CUBIC: 2 };
+const RESIZABLE_DIMS: Record<string, number> = { NEAREST: 8, LINEAR: 3, CUBIC: 2 };
 
 export const addResize: PrimitiveSpec = {
   kind: 'primitive',

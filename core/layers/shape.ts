@@ -4,7 +4,7 @@ import { boolParam, intParam, intsParam } from './params.js';
 import { fail, type PrimitiveSpec, type TensorInfo } from './types.js';
 
 /** Apply a permutation with numpy/ONNX semantics: output dim i = input dim perm[i]. */
-export function permute(dims: readonly number[], perm: readonly number[], field: string): number[] {
+function permute(dims: readonly number[], perm: readonly number[], field: string): number[] {
   if (perm.length === 0) return [...dims];
   const sorted = [...perm].sort((a, b) => a - b);
   if (perm.length !== dims.length || sorted.some((p, i) => p !== i))
@@ -13,7 +13,7 @@ export function permute(dims: readonly number[], perm: readonly number[], field:
 }
 
 /** Reshape with TensorRT's placeholders: 0 copies the input dim (when zeroIsPlaceholder), −1 is inferred. */
-export function reshapeDims(input: readonly number[], target: readonly number[], zeroIsPlaceholder: boolean): number[] {
+function reshapeDims(input: readonly number[], target: readonly number[], zeroIsPlaceholder: boolean): number[] {
   const out = target.map((t, i) => {
     if (t === 0 && zeroIsPlaceholder) {
       if (i >= input.length)

@@ -3,7 +3,7 @@ import { enumParam } from './params.js';
 import type { DataType, PrimitiveSpec } from './types.js';
 
 /** Cast targets; FP8, INT4 and FP4 need Quantize/Dequantize layers instead, and E8M0 is a scale type. */
-export const CAST_TYPES = ['FLOAT', 'HALF', 'BF16', 'INT8', 'INT32', 'INT64', 'UINT8', 'BOOL'] as const;
+const CAST_TYPES = ['FLOAT', 'HALF', 'BF16', 'INT8', 'INT32', 'INT64', 'UINT8', 'BOOL'] as const;
 
 export const addIdentity: PrimitiveSpec = {
   kind: 'primitive',

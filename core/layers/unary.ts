@@ -3,7 +3,7 @@ import { enumParam } from './params.js';
 import { fail, type DataType, type PrimitiveSpec } from './types.js';
 
 /** TensorRT's UnaryOperation names in enum order (kEXP = 0 … kISNAN = 24). */
-export const UNARY_OPERATIONS = [
+const UNARY_OPERATIONS = [
   'EXP',
   'LOG',
   'SQRT',

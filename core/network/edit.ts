@@ -67,7 +67,7 @@ export function addNode(doc: NetworkDocument, node: NewNode): EditResult<{ doc: 
 }
 
 /** `addConvolutionNd` → `convolution`; composites keep their name in lower case (`batchnorm2d`). */
-export function defaultNameFor(type: string): string {
+function defaultNameFor(type: string): string {
   const bare = type.startsWith('add') ? type.slice(3).replace(/Nd$|V2$/, '') : type;
   return bare.toLowerCase();
 }
@@ -227,12 +227,6 @@ export function setGroupCollapsed(doc: NetworkDocument, groupId: string, collaps
   return done({ ...doc, ui: { ...doc.ui, groups: doc.ui.groups.map((g) => (g.id === groupId ? { ...g, collapsed } : g)) } });
 }
 
-/** Replace a node's parameters wholesale (used by paste and templates); missing ones take defaults. */
-export function normaliseNodeParams(node: NetworkNode): NetworkNode {
-  const spec = getLayerSpec(node.type);
-  return spec ? { ...node, params: completeParams(spec.params, node.params) } : node;
-}
-
 /** Add a network input (`addInput`); dims use −1 for a dynamic dimension. */
 export function addInput(
   doc: NetworkDocument,
@@ -364,7 +358,7 @@ export function bypassNode(doc: NetworkDocument, nodeId: string): EditResult {
 }
 
 /** The marker a copied fragment carries, so that paste can tell it from other clipboard text. */
-export const FRAGMENT_FORMAT = 'trtstudio-fragment';
+const FRAGMENT_FORMAT = 'trtstudio-fragment';
 
 /** A piece of a network as put on the clipboard: layers, inputs, the wires among them and their positions. */
 export interface NetworkFragment {

@@ -23,8 +23,8 @@ import {
 } from './types.js';
 import { MAX_DIMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_LIST, MAX_PROJECT_BYTES, MAX_TEXT_LENGTH, findJsonProblem, formatBytes, quote } from './limits.js';
 
-export const PROJECT_FORMAT = 'trtstudio';
-export const PROJECT_VERSION = 1;
+const PROJECT_FORMAT = 'trtstudio';
+const PROJECT_VERSION = 1;
 export const PROJECT_EXTENSION = '.trtstudio';
 
 /** What a project file holds: the network document plus the project's saved settings. */

@@ -4,22 +4,11 @@
  * because ONNX needs six messages and a few dozen lines, and core/ must stay environment-free.
  */
 
+import { utf8Encode } from '../text-codec.js';
+
 const WIRE_VARINT = 0;
 const WIRE_FIXED32 = 5;
 const WIRE_LENGTH_DELIMITED = 2;
-
-/** UTF-8 bytes of a string (core/ has no TextEncoder: it sees neither DOM nor Node types). */
-export function utf8(text: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) bytes.push(c);
-    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(bytes);
-}
 
 /** Appends protobuf fields to a growing byte buffer; a nested message is written by a callback. */
 export class ProtoWriter {
@@ -73,7 +62,7 @@ export class ProtoWriter {
   }
 
   string(field: number, value: string): void {
-    this.bytes(field, utf8(value));
+    this.bytes(field, utf8Encode(value));
   }
 
   bytes(field: number, value: Uint8Array): void {

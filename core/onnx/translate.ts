@@ -26,7 +26,7 @@ import {
 
 export const ONNX_OPSET = 18;
 /** IR version 8 is the one that goes with opset 18. */
-export const ONNX_IR_VERSION = 8;
+const ONNX_IR_VERSION = 8;
 
 const ELEMENT_TYPES: Partial<Record<DataType, number>> = {
   FLOAT: ONNX_FLOAT,
@@ -100,7 +100,7 @@ const attr = {
  * SAME modes split the total padding (the odd pixel at the end for SAME_UPPER, at the start for
  * SAME_LOWER); EXPLICIT_ROUND_UP adds the padding the rounded-up last window needs at the end.
  */
-export function windowPads(
+function windowPads(
   ctx: TranslateContext,
   spatial: readonly number[],
   kernel: readonly number[],

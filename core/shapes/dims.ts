@@ -1,11 +1,7 @@
 /** Dimension arithmetic shared by the layer catalog. `-1` is a dynamic dimension and stays dynamic. */
 import { fail } from '../layers/types.js';
 
-export const DYNAMIC = -1;
-
-export function isStatic(dims: readonly number[]): boolean {
-  return dims.every((d) => d >= 0);
-}
+const DYNAMIC = -1;
 
 export function volume(dims: readonly number[]): number {
   let v = 1;

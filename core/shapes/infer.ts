@@ -11,7 +11,6 @@ import { getLayerSpec } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type NetworkEdge, type NetworkInput, type NetworkNode, type Params, type PortRef } from '../network/types.js';
-import { formatDims } from './dims.js';
 
 export interface NodeShapes {
   /** Output tensors by port name. Absent when the node could not be inferred. */
@@ -215,7 +214,7 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
 const NO_WIRES: ReadonlyMap<string, PortRef> = new Map();
 
 /** Required ports without a wire; a variadic port needs `minCount` wires. */
-export function missingInputs(spec: LayerSpec, wires: ReadonlyMap<string, unknown>): string[] {
+function missingInputs(spec: LayerSpec, wires: ReadonlyMap<string, unknown>): string[] {
   const missing: string[] = [];
   for (const port of spec.inputs) {
     if (port.optional) continue;
@@ -341,9 +340,4 @@ function derivedCompositeSlots(expansion: Expansion, inner: Record<string, NodeS
     }
   }
   return [...slots.values()];
-}
-
-/** Dims of a tensor for a label, e.g. on a wire: `[1, 64, 112, 112]`. */
-export function describeTensor(t: TensorInfo | undefined): string {
-  return t ? formatDims(t.dims) : '?';
 }

@@ -1,4 +1,4 @@
-import { utf8Encode } from './utf8.js';
+import { utf8Encode } from '../text-codec.js';
 
 /**
  * The parity fixtures' weight formula: every value is a pure function of the tensor's name and the

@@ -12,7 +12,7 @@
  * `name count` followed by ` xxxxxxxx` (big-endian float32, lowercase hex) per value and `\n`.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import { utf8Decode, utf8Encode } from './utf8.js';
+import { utf8Decode, utf8Encode } from '../text-codec.js';
 
 /** One decoded tensor. A `.wts` carries no shapes: shapes come from the slot a tensor is bound to. */
 export interface WtsTensor {
@@ -437,7 +437,7 @@ export class WtsDecoder {
     const t = this.token;
     let ascii = true;
     for (const b of t) if (b >= 0x80) ascii = false;
-    return ascii ? String.fromCharCode(...t) : utf8Decode(t);
+    return ascii ? String.fromCharCode(...t) : utf8Decode(Uint8Array.from(t));
   }
 
   private endHeader(): void {

@@ -122,7 +122,7 @@ describe('trt-studio check', () => {
     expect(broken.err).toContain('was saved by a newer TRT Studio (format version 99)');
     const missing = await cli('check', '/nonexistent/x.trtstudio');
     expect(missing.code).toBe(2);
-    expect(missing.err).toBe('error [file.read] Cannot read /nonexistent/x.trtstudio: the file does not exist.');
+    expect(missing.err).toBe('error [file.read] Cannot read /nonexistent/x.trtstudio: it does not exist.');
   });
 
   it('exits 2 on a bad command line', async () => {

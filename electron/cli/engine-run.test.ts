@@ -106,7 +106,7 @@ describe('trt-studio run/profile --engine without TensorRT', () => {
     const missing = join(dir, 'nope.engine');
     const ran = await run(runCommand, project, '--engine', missing, '--input', input);
     expect(ran.code).toBe(2);
-    expect(ran.err).toEqual([`error [engine.read] Cannot read the engine ${missing}: the file does not exist.`]);
+    expect(ran.err).toEqual([`error [engine.read] Cannot read the engine ${missing}: it does not exist.`]);
     const ort = await run(runCommand, project, '--engine', engine, '--backend', 'onnxruntime', '--input', input);
     expect(ort.code).toBe(2);
     expect(ort.err).toEqual([

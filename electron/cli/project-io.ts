@@ -4,6 +4,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { parseProject } from '../../core/network/project-file.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { EXIT_INVALID, EXIT_USAGE } from './command.js';
+import { fileErrorReason } from '../services/file-errors.js';
 
 export type LoadedProject = { ok: true; doc: NetworkDocument } | { ok: false; exitCode: number; diagnostics: Diagnostic[] };
 
@@ -12,8 +13,7 @@ export async function loadProjectFile(path: string): Promise<LoadedProject> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
-    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [{ severity: 'error', code: 'file.read', message: `Cannot read ${path}: ${reason}.` }] };
+    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [{ severity: 'error', code: 'file.read', message: `Cannot read ${path}: ${fileErrorReason(e)}.` }] };
   }
   const parsed = parseProject(text, path);
   return parsed.ok ? { ok: true, doc: parsed.value } : { ok: false, exitCode: EXIT_INVALID, diagnostics: parsed.diagnostics };

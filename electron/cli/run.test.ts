@@ -215,7 +215,7 @@ describe('trt-studio run', () => {
     const top = await cli('run', lenetProject, '--weights', LENET_WTS, 'x.png', '--top', '0');
     expect([top.code, top.err.split('\n')[0]]).toEqual([2, "--top must be a positive integer; got '0'."]);
     const missing = await cli('run', lenetProject, '--weights', LENET_WTS, tmp('none.png'));
-    expect([missing.code, missing.err]).toEqual([2, `error [image.read] Cannot read the image ${tmp('none.png')}: the file does not exist.`]);
+    expect([missing.code, missing.err]).toEqual([2, `error [image.read] Cannot read the image ${tmp('none.png')}: it does not exist.`]);
     const notImage = tmp('notes.png');
     await writeFile(notImage, 'hello');
     const broken = await cli('run', lenetProject, '--weights', LENET_WTS, notImage);

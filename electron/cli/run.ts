@@ -31,6 +31,7 @@ import { readNpy, writeNpy } from '../services/npy.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
 import { loadProjectFile } from './project-io.js';
+import { fileErrorReason } from '../services/file-errors.js';
 
 export const BACKEND_NAMES = ['onnxruntime', 'tensorrt'] as const;
 
@@ -88,8 +89,7 @@ export async function openEngineSession(
   try {
     engine = new Uint8Array(await readFile(enginePath));
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
-    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [error('engine.read', `Cannot read the engine ${enginePath}: ${reason}.`)] };
+    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [error('engine.read', `Cannot read the engine ${enginePath}: ${fileErrorReason(e)}.`)] };
   }
   const tensorrt = makeTensorRT();
   const available = await tensorrt.available();
@@ -331,15 +331,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
             try {
               bytes = await readFile(arg.path);
             } catch (e) {
-              return report(
-                [
-                  error(
-                    'npy.read',
-                    `Cannot read ${arg.path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message}.`,
-                  ),
-                ],
-                EXIT_USAGE,
-              );
+              return report([error('npy.read', `Cannot read ${arg.path}: ${fileErrorReason(e)}.`)], EXIT_USAGE);
             }
             const array = readNpy(bytes, arg.path);
             if (!array.ok) return report(array.diagnostics, EXIT_INVALID);

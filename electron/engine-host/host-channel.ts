@@ -1,12 +1,22 @@
 /**
  * The engine host's side of the conversation, apart from the process it runs in: which channel
  * reaches the parent (Electron's `process.parentPort` in a utility process, the IPC channel of
- * `child_process.fork` otherwise), and serving validated requests over it. host-main.ts wires it to
- * the real process; tests to fakes.
+ * `child_process.fork` otherwise), and serving validated requests over it. electron/engine-host-main.ts
+ * wires it to the real process; tests to fakes.
  */
-import { error } from '../../core/diagnostics.js';
-import type { TensorRTHandlers } from '../backends/tensorrt/host-handlers.js';
-import { parseHostRequest, type HostReply } from './protocol.js';
+import { error, type Result } from '../../core/diagnostics.js';
+import { parseHostRequest, type HostReply, type JobRequest } from './protocol.js';
+
+/**
+ * What the host does with each job: the backend's work, injected by the process entry
+ * (electron/engine-host-main.ts registers TensorRT's), so the host itself knows no backend.
+ */
+export interface HostJobHandlers {
+  /** Do one job; `emit` sends a progress event to the client while it runs. */
+  handle(request: JobRequest, emit: (event: unknown) => void): Promise<Result<unknown>>;
+  /** Stop the job with this id; its own reply follows when it stops. */
+  cancel(id: number): void;
+}
 
 /** How the host hears requests and sends replies. */
 export interface HostChannel {
@@ -52,7 +62,7 @@ export function selectHostChannel(proc: HostProcessLike): HostChannel | undefine
 }
 
 export interface ServeOptions {
-  handlers: TensorRTHandlers;
+  handlers: HostJobHandlers;
   /** The process id announced in the `ready` reply. */
   pid: number;
   /** TRT_STUDIO_ENGINE_HOST_CRASH_HOOK=1: a `crash` request kills the host as a native crash would. */

@@ -71,7 +71,7 @@ const buildOptionsSchema = z.object({
   averageTimingIterations: z.number().int().positive().optional(),
 });
 
-export const hostRequestSchema = z.discriminatedUnion('type', [
+const hostRequestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('capabilities'), id: z.number().int() }),
   z.object({
     type: z.literal('build'),
@@ -101,9 +101,11 @@ export const hostRequestSchema = z.discriminatedUnion('type', [
 ]);
 
 export type HostRequest = z.infer<typeof hostRequestSchema>;
-export type HostRequestType = HostRequest['type'];
 
-export const hostReplySchema = z.discriminatedUnion('type', [
+/** A request that starts work in the host's handlers (crash and cancel are the host's own). */
+export type JobRequest = Exclude<HostRequest, { type: 'crash' } | { type: 'cancel' }>;
+
+const hostReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('event'), id: z.number().int(), event: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), value: z.unknown() }),

@@ -26,7 +26,7 @@ export function engineHostEntry(): { file: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, 'engine-host.mjs');
   if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: join(here, 'host-main.ts'), execArgv: ['--import', 'tsx'] };
+  return { file: join(here, '..', 'engine-host-main.ts'), execArgv: ['--import', 'tsx'] };
 }
 
 /** Fork a Node process running the engine host; typed arrays travel by structured clone ('advanced'). */

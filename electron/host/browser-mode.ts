@@ -91,7 +91,7 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
 }
 
 /** Asks the desktop to open the URL; failing that is only a notice (the URL was printed). */
-export function openInBrowser(url: string, log: HostLog): void {
+function openInBrowser(url: string, log: HostLog): void {
   const [command, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   try {

@@ -46,12 +46,12 @@ export interface WebHost {
 }
 
 /** A fresh token: 192 random bits, URL-safe. */
-export function createToken(): string {
+function createToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
 /** Constant-time comparison, so the token cannot be guessed byte by byte from timings. */
-export function tokenMatches(expected: string, given: string | undefined): boolean {
+function tokenMatches(expected: string, given: string | undefined): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
@@ -59,7 +59,7 @@ export function tokenMatches(expected: string, given: string | undefined): boole
 }
 
 /** The token a request carries, from `Authorization: Bearer` or the `token` query parameter. */
-export function requestToken(req: IncomingMessage): string | undefined {
+function requestToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
   const query = (req.url ?? '').split('?')[1];
@@ -67,7 +67,7 @@ export function requestToken(req: IncomingMessage): string | undefined {
 }
 
 /** Host names that may appear in the Host header: loopback names, IP literals, and the name we listen on. */
-export function hostHeaderAllowed(hostHeader: string | undefined, listenHost: string): boolean {
+function hostHeaderAllowed(hostHeader: string | undefined, listenHost: string): boolean {
   if (!hostHeader) return false;
   let name: string;
   try {
@@ -79,13 +79,13 @@ export function hostHeaderAllowed(hostHeader: string | undefined, listenHost: st
 }
 
 /** A browser's Origin must be this very page: `http://` plus the Host header it sent. Non-browser clients send none. */
-export function originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean {
+function originAllowed(origin: string | undefined, hostHeader: string | undefined): boolean {
   if (origin === undefined) return true;
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
 /** Keeps an uploaded file's name readable but harmless: no folders, no odd characters. */
-export function safeUploadName(name: string): string {
+function safeUploadName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .replace(/[^A-Za-z0-9._ -]/g, '_')

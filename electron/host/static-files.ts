@@ -7,7 +7,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { isInside } from '../services/files.js';
 
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -29,7 +29,7 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The type for a file name; unknown types are sent as bytes (with nosniff, a browser will not run them). */
-export function contentTypeFor(path: string): string {
+function contentTypeFor(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 

@@ -27,6 +27,7 @@ import type { JobHandle } from './jobs.js';
 import { checkDocument } from './network.js';
 import { readNpy, writeNpy } from './npy.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Engines kept ready to run; building more releases the oldest (its history entry stays). */
 export const MAX_LIVE_ENGINES = 8;
@@ -64,11 +65,6 @@ const PRECISIONS: Record<BuildOptions['precision'], NativeBuildOptions['precisio
   int8: 'INT8',
   fp8: undefined,
 };
-
-function errnoReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-}
 
 function elements(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -258,7 +254,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           await writeFileAtomic(checked.value, bytes);
           return ok(checked.value);
         } catch (e) {
-          return fail(error('export.write', `Cannot write ${path}: ${errnoReason(e)}.`));
+          return fail(error('export.write', `Cannot write ${path}: ${fileErrorReason(e)}.`));
         }
       };
 
@@ -297,7 +293,9 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             job.log('info', `Read the timing cache ${checked.value} (${buildOptions.timingCache.length} bytes).`);
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-              return fail(error('build.timingCache', `Cannot read the timing cache ${opts.timingCachePath}: ${errnoReason(e)}.`, { field: 'timingCachePath' }));
+              return fail(
+                error('build.timingCache', `Cannot read the timing cache ${opts.timingCachePath}: ${fileErrorReason(e)}.`, { field: 'timingCachePath' }),
+              );
             job.log('info', `The timing cache ${checked.value} does not exist yet; the build will create it.`);
           }
         }
@@ -339,7 +337,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
           try {
             bytes = await readFile(checked.value);
           } catch (e) {
-            return fail(error('npy.read', `Cannot read ${entry.path}: ${errnoReason(e)}.`));
+            return fail(error('npy.read', `Cannot read ${entry.path}: ${fileErrorReason(e)}.`));
           }
           const array = readNpy(bytes, basename(checked.value));
           if (!array.ok) return array;

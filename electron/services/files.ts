@@ -8,10 +8,11 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api/project-schemas.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { TEMP_SUFFIX } from './atomic-write.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
-export const MAX_LISTING = 5000;
+const MAX_LISTING = 5000;
 
 export type AccessMode = 'read' | 'write';
 
@@ -85,9 +86,7 @@ export class FileAccess {
   }
 
   private missing(path: string, e: unknown): Diagnostic {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return { severity: 'error', code: 'files.missing', message: `Cannot open ${JSON.stringify(path)}: ${reason}.` };
+    return { severity: 'error', code: 'files.missing', message: `Cannot open ${JSON.stringify(path)}: ${fileErrorReason(e)}.` };
   }
 
   /** One folder's entries: folders first, then files (filtered by purpose), each sorted by name; hidden files left out. */
@@ -138,23 +137,3 @@ export class FileAccess {
     return ok(listing);
   }
 }
-
-/** The file-browsing methods of the contract. */
-export const filesModule: import('./service-types.js').ServiceModule = {
-  name: 'files',
-  handlers: (ctx) => ({
-    'files.roots': () => ok({ roots: ctx.files.listRoots() }),
-    'files.list': ({ path, purpose }) => ctx.files.list(path, purpose),
-    'files.write': async ({ path, data, encoding }) => {
-      const checked = await ctx.files.check(path, 'write');
-      if (!checked.ok) return checked;
-      const bytes = Buffer.from(data, encoding);
-      try {
-        await writeFileAtomic(checked.value, bytes);
-      } catch (e) {
-        return fail({ severity: 'error', code: 'files.write', message: `Cannot write ${checked.value}: ${(e as Error).message}.` });
-      }
-      return ok({ path: checked.value, bytes: bytes.length });
-    },
-  }),
-};

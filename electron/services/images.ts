@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Result } from '../../core/diagnostics.js';
+import { fileErrorReason } from './file-errors.js';
 
 /** Decoded 8-bit pixels, interleaved, top row first. */
 export interface DecodedImage {
@@ -147,8 +148,7 @@ export async function loadImage(path: string): Promise<Result<DecodedImage>> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
-    return fail('image.read', `Cannot read the image ${path}: ${reason}.`, path);
+    return fail('image.read', `Cannot read the image ${path}: ${fileErrorReason(e)}.`, path);
   }
   return decodeImage(bytes, path);
 }

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { validateEvent } from '../../core/api/contract.js';
-import type { JobFinished, JobInfo, JobKind, JobProgress, JobResultOf, JobStatus } from '../../core/api/job-schemas.js';
-import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
+import { type JobFinished, type JobInfo, type JobKind, type JobProgress, type JobResultOf, type JobStatus } from '../../core/api/job-schemas.js';
+import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { EventBus } from './events.js';
 import type { HostLog } from './log.js';
 
@@ -208,21 +208,3 @@ export class JobService {
     await Promise.all(pending);
   }
 }
-
-/** The job methods of the contract (starting a job belongs to the service that does the work). */
-export const jobsModule: import('./service-types.js').ServiceModule = {
-  name: 'jobs',
-  handlers: (ctx) => ({
-    'jobs.list': () => ok({ jobs: ctx.jobs.list() }),
-    'jobs.cancel': ({ jobId }) => {
-      const status = ctx.jobs.cancel(jobId);
-      if (status === undefined)
-        return fail({
-          severity: 'error',
-          code: 'jobs.unknown',
-          message: `There is no queued or running job ${JSON.stringify(jobId)}; it may have finished already.`,
-        });
-      return ok({ status });
-    },
-  }),
-};

@@ -19,9 +19,10 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { writeFileAtomic, type AtomicWriteHooks } from './atomic-write.js';
 import type { HostLog } from './log.js';
 import type { SettingsService } from './settings.js';
+import { fileErrorReason } from './file-errors.js';
 
-export const RECENT_FILE = 'recent.json';
-export const RECOVERY_FOLDER = 'recovery';
+const RECENT_FILE = 'recent.json';
+const RECOVERY_FOLDER = 'recovery';
 const RECOVERY_FORMAT = 'trtstudio-recovery';
 
 const RecentFileSchema = z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.string() }));
@@ -37,7 +38,7 @@ const RecoveryFileSchema = z.object({
 type RecoveryFile = z.infer<typeof RecoveryFileSchema>;
 
 /** True while a process with this id exists (EPERM: it exists but belongs to someone else). */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -48,10 +49,7 @@ export function processAlive(pid: number): boolean {
 }
 
 function fileError(code: string, path: string, e: unknown, verb: string): Diagnostic {
-  const errno = (e as NodeJS.ErrnoException).code;
-  const reason =
-    errno === 'ENOENT' ? 'the file does not exist' : errno === 'EACCES' ? 'permission denied' : errno === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-  return { severity: 'error', code, message: `Cannot ${verb} ${path}: ${reason}.` };
+  return { severity: 'error', code, message: `Cannot ${verb} ${path}: ${fileErrorReason(e)}.` };
 }
 
 export interface ProjectServiceOptions {
@@ -295,38 +293,3 @@ export class ProjectService {
     await this.flushAutosave();
   }
 }
-
-/** The project methods of the contract. In browser mode, every path must lie inside an allowed root. */
-export const projectsModule: import('./service-types.js').ServiceModule = {
-  name: 'projects',
-  handlers: (ctx) => ({
-    'project.open': async ({ path }) => {
-      const checked = await ctx.files.check(path, 'read');
-      if (!checked.ok) return checked;
-      const opened = await ctx.projects.open(checked.value);
-      if (opened.ok) await ctx.files.addFolderOf(checked.value);
-      return opened;
-    },
-    'project.save': async ({ path, document }) => {
-      const checked = await ctx.files.check(path, 'write');
-      if (!checked.ok) return checked;
-      return ctx.projects.save(checked.value, document);
-    },
-    'project.recent': async () => ok({ entries: await ctx.projects.recent() }),
-    'project.forgetRecent': async ({ path }) => ok({ entries: await ctx.projects.forgetRecent(path) }),
-    'project.autosave': ({ document, projectPath }) => {
-      ctx.projects.autosave(document, projectPath);
-      return ok({ scheduled: true });
-    },
-    'project.discardAutosave': async () => {
-      await ctx.projects.discardAutosave();
-      return ok({});
-    },
-    'project.recovery': async () => ok({ offers: await ctx.projects.recoveryOffers() }),
-    'project.restore': ({ id }) => ctx.projects.restore(id),
-    'project.discardRecovery': async ({ id }) => {
-      await ctx.projects.discardRecovery(id);
-      return ok({});
-    },
-  }),
-};

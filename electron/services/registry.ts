@@ -4,14 +4,14 @@
  * of `ctx.provided` for the modules after it (weights before network, backends before build).
  */
 import { backendsModule } from './backends-service.js';
-import { filesModule } from './files.js';
+import { filesModule } from './files-service.js';
 import { hostModule } from './host-info.js';
 import { imagesModule } from './images-service.js';
-import { jobsModule } from './jobs.js';
+import { jobsModule } from './jobs-service.js';
 import { networkModule } from './network.js';
-import { projectsModule } from './projects.js';
+import { projectsModule } from './projects-service.js';
 import type { ServiceModule } from './service-types.js';
-import { settingsModule } from './settings.js';
+import { settingsModule } from './settings-service.js';
 import { weightsModule } from './weights-service.js';
 
 export const SERVICE_MODULES: readonly ServiceModule[] = [

@@ -3,11 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SettingsSchema, type Settings, type SettingsPatch } from '../../core/api/project-schemas.js';
-import { fail, ok, type Diagnostic } from '../../core/diagnostics.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { EventBus } from './events.js';
 
-export const SETTINGS_FILE = 'settings.json';
+const SETTINGS_FILE = 'settings.json';
 
 /** The per-user config folder: TRT_STUDIO_CONFIG_DIR, else the platform's usual place. */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
@@ -74,18 +74,3 @@ export class SettingsService {
     this.loadDiagnostics.push({ severity: 'warning', code: 'settings.invalid', message });
   }
 }
-
-/** The settings methods of the contract. */
-export const settingsModule: import('./service-types.js').ServiceModule = {
-  name: 'settings',
-  handlers: (ctx) => ({
-    'settings.get': () => ok(ctx.settings.get()),
-    'settings.update': async ({ patch }) => {
-      try {
-        return ok(await ctx.settings.update(patch));
-      } catch (e) {
-        return fail({ severity: 'error', code: 'settings.write', message: `Cannot save the settings to ${ctx.settings.file}: ${(e as Error).message}.` });
-      }
-    },
-  }),
-};

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { WeightTensorInfo } from '../../core/weights/binding.js';
@@ -70,7 +70,7 @@ interface PendingJob {
  * Where the decode worker is: beside this module in the esbuild bundle (`dist/wts-decode-worker.mjs`),
  * else the TypeScript source, started through tsx (vitest and `tsx` runs).
  */
-export function resolveDecodeWorker(moduleUrl: string = import.meta.url): { url: URL; fromSource: boolean } {
+function resolveDecodeWorker(moduleUrl: string = import.meta.url): { url: URL; fromSource: boolean } {
   const bundled = new URL('./wts-decode-worker.mjs', moduleUrl);
   if (moduleUrl.startsWith('file:') && existsSync(fileURLToPath(bundled))) return { url: bundled, fromSource: false };
   return { url: new URL('../workers/wts-decode.ts', moduleUrl), fromSource: true };
@@ -232,9 +232,4 @@ function cancelledResult(fileName: string): LoadResult {
     unreadable: false,
     diagnostic: { severity: 'info', code: 'wts.cancelled', message: `Importing '${fileName}' was cancelled; nothing was loaded.` },
   };
-}
-
-/** The file URL of a path, for callers that pass a worker location explicitly. */
-export function workerLocationAt(path: string): { url: URL; fromSource: boolean } {
-  return { url: pathToFileURL(path), fromSource: path.endsWith('.ts') };
 }

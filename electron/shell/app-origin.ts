@@ -6,7 +6,7 @@
  */
 
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'trt-studio';
+const APP_HOST = 'trt-studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The page the window loads. */
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;

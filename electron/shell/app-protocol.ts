@@ -17,7 +17,7 @@ export interface AppResponse {
 }
 
 /** Headers on every answer: the page may only run the app's own scripts and is never framed. */
-export function appSecurityHeaders(): Record<string, string> {
+function appSecurityHeaders(): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(),
     'X-Content-Type-Options': 'nosniff',

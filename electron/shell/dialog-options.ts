@@ -47,7 +47,7 @@ const OPEN_TITLES: Record<FilePurpose, string> = {
 const ALL_FILES: FileFilter = { name: 'All files', extensions: ['*'] };
 
 /** The filter list for a purpose: its own extensions first, then all files. */
-export function purposeFilters(purpose: FilePurpose): FileFilter[] {
+function purposeFilters(purpose: FilePurpose): FileFilter[] {
   const extensions = FILE_PURPOSE_EXTENSIONS[purpose].map((e) => e.slice(1));
   return extensions.length > 0 ? [{ name: PURPOSE_NAMES[purpose], extensions }, ALL_FILES] : [ALL_FILES];
 }

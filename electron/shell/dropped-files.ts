@@ -49,7 +49,7 @@ export function classifyFiles(paths: readonly string[]): ClassifiedFiles {
 }
 
 /** Every extension the window accepts, for messages and the packager's file associations. */
-export function openableExtensions(): string[] {
+function openableExtensions(): string[] {
   return KIND_EXTENSIONS.flatMap(([, extensions]) => extensions);
 }
 

@@ -45,7 +45,7 @@ function pageKey(label: string, command: MenuCommand, accelerator: string): Menu
 
 const separator: MenuEntry = { type: 'separator' };
 
-export const MAX_RECENT_IN_MENU = 10;
+const MAX_RECENT_IN_MENU = 10;
 
 export function buildMenuTemplate(options: MenuOptions): MenuEntry[] {
   const mac = options.platform === 'darwin';

@@ -1,9 +1,9 @@
 /**
  * What the engine host process does with each request: the TensorRT addon's jobs, loaded through
- * native/lib's loader once per process. Runs only inside the engine host (electron/engine-host/host-main.ts).
+ * native/lib's loader once per process. Runs only inside the engine host (electron/engine-host-main.ts).
  */
-import { error, fail, ok, type Diagnostic, type Result } from '../../../core/diagnostics.js';
-import type { HostRequest } from '../../engine-host/protocol.js';
+import { error, fail, ok, type Diagnostic } from '../../../core/diagnostics.js';
+import type { HostJobHandlers } from '../../engine-host/host-channel.js';
 import { loadTensorRT, type LoadResult } from '../../../native/lib/loader.js';
 import type { NativeCapabilities } from '../../../native/lib/types.js';
 
@@ -18,20 +18,14 @@ export interface HostCapabilities {
   supportedOps: string[];
 }
 
-export type JobRequest = Exclude<HostRequest, { type: 'crash' } | { type: 'cancel' }>;
-
-export interface TensorRTHandlers {
-  handle(request: JobRequest, emit: (event: unknown) => void): Promise<Result<unknown>>;
-  cancel(id: number): void;
-}
-
 /** Turn an addon rejection (an Error with `diagnostics`) into Diagnostics. */
-export function diagnosticsOf(e: unknown, code: string): Diagnostic[] {
+function diagnosticsOf(e: unknown, code: string): Diagnostic[] {
   if (e instanceof Error && 'diagnostics' in e && Array.isArray(e.diagnostics) && e.diagnostics.length > 0) return e.diagnostics as Diagnostic[];
   return [error(code, `The TensorRT addon failed: ${e instanceof Error ? e.message : String(e)}`)];
 }
 
-export function createTensorRTHandlers(load: () => LoadResult = () => loadTensorRT()): TensorRTHandlers {
+/** The engine host's jobs over the TensorRT addon, loaded on the first request. */
+export function createTensorRTHandlers(load: () => LoadResult = () => loadTensorRT()): HostJobHandlers {
   let loaded: LoadResult | undefined;
   const cancels = new Map<number, () => void>();
   const addon = (): LoadResult => (loaded ??= load());

@@ -12,7 +12,7 @@ import type { NativeAddon, NativeBuildEvent, NativeBuildRequest, NativeCapabilit
 import { createTensorRTHandlers } from './host-handlers.js';
 
 /** The first line of every engine the double "builds", so no test mistakes one for a real plan. */
-export const TEST_DOUBLE_ENGINE_MAGIC = 'TRT-STUDIO-TEST-DOUBLE-ENGINE';
+const TEST_DOUBLE_ENGINE_MAGIC = 'TRT-STUDIO-TEST-DOUBLE-ENGINE';
 
 export const TEST_DOUBLE_CAPABILITIES: NativeCapabilities = {
   builtWithTensorRT: true,

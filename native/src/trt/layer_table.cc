@@ -379,14 +379,6 @@ ILayer* addGatherV2(LayerContext const& c) {
   return layer;
 }
 
-ILayer* addGather(LayerContext const& c) {
-  ITensor& data = c.input("data");
-  IGatherLayer* layer = c.network().addGather(data, c.input("indices"), c.axis(c.intParam("axis"), rankOf(data), "axis"));
-  if (!layer) return nullptr;
-  if (c.hasParam("nbElementWiseDims")) layer->setNbElementWiseDims(static_cast<int32_t>(c.intParam("nbElementWiseDims")));
-  return layer;
-}
-
 ILayer* addSlice(LayerContext const& c) {
   ISliceLayer* layer = c.network().addSlice(c.input("input"), dimsParam(c, "start"), dimsParam(c, "size"), dimsParam(c, "stride"));
   if (!layer) return nullptr;
@@ -431,7 +423,6 @@ std::vector<LayerTableEntry> const& table() {
       {"addDeconvolutionNd", addDeconvolutionNd, {"output"}},
       {"addEinsum", addEinsum, {"output"}},
       {"addElementWise", addElementWise, {"output"}},
-      {"addGather", addGather, {"output"}},
       {"addGatherV2", addGatherV2, {"output"}},
       {"addIdentity", addIdentity, {"output"}},
       {"addLRN", addLRN, {"output"}},

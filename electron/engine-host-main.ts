@@ -1,10 +1,11 @@
 /**
- * The engine host process: the only process that loads the TensorRT addon. It serves validated
+ * The engine host process entry: the only process that loads the TensorRT addon. It serves validated
  * requests from EngineHostClient over Electron's parentPort (a utility process) or the IPC channel
- * (a forked Node process); if TensorRT or CUDA crash, only this process dies.
+ * (a forked Node process); if TensorRT or CUDA crash, only this process dies. The host itself
+ * (engine-host/) is backend-free; this entry is where TensorRT's handlers are plugged in.
  */
-import { createTensorRTHandlers } from '../backends/tensorrt/host-handlers.js';
-import { selectHostChannel, serveEngineHost } from './host-channel.js';
+import { createTensorRTHandlers } from './backends/tensorrt/host-handlers.js';
+import { selectHostChannel, serveEngineHost } from './engine-host/host-channel.js';
 
 const channel = selectHostChannel(process);
 if (!channel) {

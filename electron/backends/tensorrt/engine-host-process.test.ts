@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostCapabilities } from '../backends/tensorrt/host-handlers.js';
-import { EngineHostClient } from './client.js';
-import { forkEngineHost } from './spawn.js';
+import type { HostCapabilities } from './host-handlers.js';
+import { EngineHostClient } from '../../engine-host/client.js';
+import { forkEngineHost } from '../../engine-host/spawn.js';
 
 const clients: EngineHostClient[] = [];
 function client(environment: NodeJS.ProcessEnv = process.env): EngineHostClient {

@@ -6,11 +6,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createTensorRTHandlers, type HostCapabilities, type TensorRTHandlers } from '../backends/tensorrt/host-handlers.js';
-import { createTensorRTTestDouble, TEST_DOUBLE_CAPABILITIES } from '../backends/tensorrt/tensorrt-test-double.js';
-import { EngineHostClient } from './client.js';
-import { selectHostChannel, serveEngineHost, type HostProcessLike, type ParentPortLike } from './host-channel.js';
-import { parseHostReply } from './protocol.js';
+import { createTensorRTHandlers, type HostCapabilities } from './host-handlers.js';
+import { createTensorRTTestDouble, TEST_DOUBLE_CAPABILITIES } from './tensorrt-test-double.js';
+import { EngineHostClient } from '../../engine-host/client.js';
+import { selectHostChannel, serveEngineHost, type HostJobHandlers, type HostProcessLike, type ParentPortLike } from '../../engine-host/host-channel.js';
+import { parseHostReply } from '../../engine-host/protocol.js';
 import {
   defaultEngineHostSpawner,
   engineHostEntry,
@@ -18,10 +18,10 @@ import {
   utilityProcessEngineHost,
   type UtilityProcessChild,
   type UtilityProcessModule,
-} from './spawn.js';
+} from '../../engine-host/spawn.js';
 
 /** Handlers over the TensorRT test double (the addon "loads" and reports TensorRT 10.16.0). */
-function doubleHandlers(): TensorRTHandlers {
+function doubleHandlers(): HostJobHandlers {
   const addon = createTensorRTTestDouble();
   return createTensorRTHandlers(() => ({ ok: true, addon, capabilities: addon.capabilities() }));
 }
