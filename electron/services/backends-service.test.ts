@@ -21,7 +21,8 @@ import { TensorRTBackend } from '../backends/tensorrt/backend.js';
 import { createBackendsModule, ONNXRUNTIME_NOTE } from './backends-service.js';
 import { createHostServices, type HostServices } from './host-services.js';
 import { SERVICE_MODULES } from './registry.js';
-import { imageToTensor, loadImage, PREPROCESSING_PRESETS } from './images.js';
+import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
+import { imageToTensor, loadImage } from './images.js';
 import { memoryLog } from './log.js';
 import { readNpy, writeNpy } from './npy.js';
 
@@ -380,7 +381,7 @@ describe('with TensorRT (an engine host stand-in)', () => {
   it('builds with the panel settings and progress, runs, compares with ONNX Runtime, profiles with the inspector, exports the .engine', async () => {
     const received: { type: string; request?: unknown }[] = [];
     const module = createBackendsModule({
-      tensorrt: (onBuildEvent) => new TensorRTBackend({ host: new EngineHostClient(tensorRTStandIn(received)), onBuildEvent }),
+      tensorrt: () => new TensorRTBackend({ host: new EngineHostClient(tensorRTStandIn(received)) }),
     });
     const trtHost = await createHostServices({
       hostKind: 'web',
