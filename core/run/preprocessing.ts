@@ -2,7 +2,7 @@
  * The preprocessing presets of test images, one table for the host, the run panel and the CLI:
  * value = (pixel · scale − mean[c]) / std[c], laid out NCHW.
  */
-import type { Preprocessing } from '../api.js';
+import type { Preprocessing } from '../api/job-schemas.js';
 
 export type PresetName = 'imagenet' | 'mnist';
 

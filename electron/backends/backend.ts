@@ -3,12 +3,13 @@
  * and the CLI: turn a lowered program into something runnable, run it on named inputs, measure it,
  * and export it. Every failure is a Diagnostic; long calls take an AbortSignal.
  */
-import type { BackendId, BuildOptions } from '../../core/api.js';
+import type { BuildOptions } from '../../core/api/job-schemas.js';
+import type { BackendId } from '../../core/api/schemas.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { DataType } from '../../core/network/types.js';
 import type { ProgramWeightData, TrtProgram } from '../../core/program/types.js';
 
-export type { BackendId } from '../../core/api.js';
+export type { BackendId } from '../../core/api/schemas.js';
 
 export interface BackendCapabilities {
   build: boolean;

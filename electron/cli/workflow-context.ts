@@ -2,7 +2,7 @@
  * The workflows' context for a CLI command: backends opened on first use (and closed when the
  * command ends), files as they are on disk, progress and log not shown (commands print results).
  */
-import type { BackendId } from '../../core/api.js';
+import type { BackendId } from '../../core/api/schemas.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { Backend } from '../backends/backend.js';
 import { onnxRuntimeBackend } from '../backends/onnxruntime/backend.js';

@@ -6,7 +6,9 @@
  * engine id until the host stops.
  */
 import { basename, extname, join } from 'node:path';
-import type { BackendId, BackendInfo, BuildResult, HandlerParams, ProfileResult as ProfileResultMessage, RunResult } from '../../core/api.js';
+import type { HandlerParams } from '../../core/api/contract.js';
+import type { BuildResult, ProfileResult as ProfileResultMessage, RunResult } from '../../core/api/job-schemas.js';
+import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';

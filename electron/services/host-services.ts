@@ -6,7 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { METHOD_NAMES, notAvailable, validateRequest, validateResult, type MethodName } from '../../core/api.js';
+import { notAvailable } from '../../core/api/contract.js';
+import { validateRequest, validateResult } from '../../core/api/host/validate.js';
+import { METHOD_NAMES, type MethodName } from '../../core/api/names.js';
 import { fail, ok, type Result } from '../../core/diagnostics.js';
 import type { AtomicWriteHooks } from './atomic-write.js';
 import { EventBus } from './events.js';

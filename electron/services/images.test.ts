@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
-import type { Preprocessing } from '../../core/api.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { softmax, topK } from '../../core/run/classes.js';
 import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
 import { decodeBmp, decodeImage, imagesToBatch, imageToTensor, loadImagenetLabels, summarizeTensor, type DecodedImage } from './images.js';

@@ -3,7 +3,8 @@
  * engine host (with the builder settings, build progress and timing cache); `onnxruntime`, the
  * reference runtime, translates the network to ONNX and loads it into an ONNX Runtime session.
  */
-import type { BackendId, BuildOptions } from '../../core/api.js';
+import type { BuildOptions } from '../../core/api/job-schemas.js';
+import type { BackendId } from '../../core/api/schemas.js';
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';

@@ -4,7 +4,8 @@
  * the workflow's result to their own output; the workflows know nothing of jobs, the API contract
  * or the command line.
  */
-import type { BackendId, JobProgress } from '../../core/api.js';
+import type { JobProgress } from '../../core/api/job-schemas.js';
+import type { BackendId } from '../../core/api/schemas.js';
 import { error, fail, type Result } from '../../core/diagnostics.js';
 import type { Backend } from '../backends/backend.js';
 

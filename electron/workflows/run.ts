@@ -3,7 +3,7 @@
  * and read the outputs back, with the top classes of every class output (core/run/classes.ts).
  */
 import { basename } from 'node:path';
-import type { Preprocessing } from '../../core/api.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import { classCount, IMAGENET_CLASSES, topPerSample, type TopClass } from '../../core/run/classes.js';
 import type { BackendSession, NamedTensor } from '../backends/backend.js';
