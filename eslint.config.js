@@ -23,6 +23,8 @@ const nodeImports = [
   { group: ['node:*', ...NODE_BUILTINS, ...NODE_BUILTINS.map((m) => `${m}/*`)], message: 'This layer must not use Node (ARCHITECTURE.md layer table).' },
 ];
 const electronImports = [{ group: ['electron', 'electron/*'], message: 'Only the Electron shell files may import Electron.' }];
+/** The only host folders that may import native/: the TensorRT backend and the engine host process it runs in. */
+const NATIVE_USERS = ['electron/backends/tensorrt/**', 'electron/engine-host/**'];
 const layer = (folder, message) => ({ group: [`**/${folder}/**`, `**/${folder}`], message });
 
 /** The renderer's UI folders: each draws the editor and host layers and imports no other UI folder. */
@@ -150,7 +152,23 @@ export default tseslint.config(
   ]),
   {
     files: ['electron/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**', 'electron/**/*.test.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts', 'electron/shell/**', 'electron/**/*.test.ts', ...NATIVE_USERS],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...electronImports,
+            layer('renderer', 'The host never imports the renderer.'),
+            layer('native', 'Only the TensorRT backend (electron/backends/tensorrt) and the engine host load native code; go through the backend.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: NATIVE_USERS,
+    ignores: ['electron/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [...electronImports, layer('renderer', 'The host never imports the renderer.')] }],
     },

@@ -7,3 +7,4 @@ export { CODEGEN_OPS, type CodegenOptions } from './common.js';
 export { cppTargetName, generateCpp, generateCppCMake } from './cpp.js';
 export { programForCodegen } from './program.js';
 export { generatePython } from './python.js';
+export { codegenFiles, defaultCodeFileName, mayReplace, GENERATED_CMAKE_MARK, type CodegenFile, type CodegenLanguage } from './files.js';

@@ -3,11 +3,13 @@
  * and the CLI: turn a lowered program into something runnable, run it on named inputs, measure it,
  * and export it. Every failure is a Diagnostic; long calls take an AbortSignal.
  */
-import type { Result } from '../../core/diagnostics.js';
+import type { BuildOptions } from '../../core/api/job-schemas.js';
+import type { BackendId } from '../../core/api/schemas.js';
+import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { DataType } from '../../core/network/types.js';
 import type { ProgramWeightData, TrtProgram } from '../../core/program/types.js';
 
-export type BackendName = 'onnxruntime' | 'tensorrt';
+export type { BackendId } from '../../core/api/schemas.js';
 
 export interface BackendCapabilities {
   build: boolean;
@@ -71,7 +73,27 @@ export interface ProfileOptions {
   signal?: AbortSignal;
 }
 
-/** A built model ready to run; `dispose` frees it (and its worker or engine host context). */
+/** Progress of a build, as the builder reports it (TensorRT's phases and steps, and its log). */
+export type BuildEvent =
+  | { kind: 'phaseStart'; phase: string; parentPhase?: string; nbSteps: number }
+  | { kind: 'step'; phase: string; step: number }
+  | { kind: 'phaseFinish'; phase: string }
+  | { kind: 'diagnostic'; diagnostic: Diagnostic };
+
+/** Builder settings; a backend that has no such setting (ONNX Runtime) ignores them. */
+export interface BackendBuildOptions {
+  precision?: BuildOptions['precision'];
+  workspaceBytes?: number;
+  optimizationLevel?: number;
+  /** A timing cache from an earlier build, to start from. */
+  timingCache?: Uint8Array;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+/**
+ * A built model ready to run; `dispose` frees it (and its worker or engine host context). The
+ * optional members are what only some backends offer: callers test for them, never for a class.
+ */
 export interface BackendSession {
   readonly inputs: readonly { name: string; dims: number[]; dtype: DataType }[];
   readonly outputs: readonly string[];
@@ -79,15 +101,23 @@ export interface BackendSession {
   readonly sizeBytes: number;
   run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>>;
   profile(inputs: NamedTensor[], options: ProfileOptions): Promise<Result<ProfileResult>>;
+  /** The serialised engine, for backends that build one (a `.engine` file). */
+  readonly engineBytes?: Uint8Array;
+  /** The builder's timing cache after this build, to save for the next one. */
+  readonly timingCache?: Uint8Array;
+  /** The runtime's own view of the built engine (TensorRT's engine inspector, JSON text). */
+  inspect?(signal?: AbortSignal): Promise<Result<string>>;
   dispose(): Promise<void>;
 }
 
 export interface Backend {
-  readonly name: BackendName;
+  readonly name: BackendId;
   readonly capabilities: BackendCapabilities;
   /** Whether the backend can work on this machine, and if not, why (a Diagnostic naming the cause). */
   available(): Promise<Result<true>>;
-  build(model: BackendModel, signal?: AbortSignal): Promise<Result<BackendSession>>;
+  build(model: BackendModel, signal?: AbortSignal, options?: BackendBuildOptions): Promise<Result<BackendSession>>;
+  /** A session for an engine built earlier (a `.engine` file); `program` names its inputs and maps layers to nodes. */
+  openEngine?(engine: Uint8Array, program?: TrtProgram): BackendSession;
   /** The file the user can keep: an `.onnx` model or a serialised engine. */
   export(model: BackendModel, signal?: AbortSignal): Promise<Result<Uint8Array>>;
 }

@@ -3,15 +3,14 @@
  * bind the weights, lower the network and build a serialized TensorRT engine in the engine host.
  * Without TensorRT it exits 2 with the loader's reason and where to read about building the addon.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { error, hasErrors, type Diagnostic } from '../../core/diagnostics.js';
-import { lowerToProgram } from '../../core/lower/lower.js';
+import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { inferShapes } from '../../core/shapes/infer.js';
 import { bindWeights } from '../../core/weights/binding.js';
-import type { NativeBuildEvent, NativeBuildOptions } from '../../native/lib/types.js';
+import type { BuildEvent } from '../backends/backend.js';
 import { TensorRTBackend, type TensorRTBackendOptions } from '../backends/tensorrt/backend.js';
 import { WeightStore } from '../services/weight-store.js';
+import { buildEngine, lowerNetwork, nodeFiles, type WorkflowContext } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { formatDiagnostic, loadProjectFile } from './project-io.js';
 
@@ -100,19 +99,9 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           );
           return EXIT_INVALID;
         }
-        const lowered = lowerToProgram(doc, (name) => store.tensor(file.file.id, name));
-        if (!lowered.ok) {
-          printDiagnostics(io, lowered.diagnostics, doc);
-          return EXIT_INVALID;
-        }
-
-        const onBuildEvent = (event: NativeBuildEvent) => {
-          if (json) return;
-          if (event.kind === 'phaseStart' && event.parentPhase === undefined) io.err(`  ${event.phase}`);
-          if (event.kind === 'diagnostic') printDiagnostics(io, [event.diagnostic], doc);
-        };
-        backend = makeBackend({ onBuildEvent });
-        const capabilities = await backend.hostCapabilities();
+        backend = makeBackend({});
+        const tensorrt = backend;
+        const capabilities = await tensorrt.hostCapabilities();
         if (!capabilities.ok) {
           printDiagnostics(io, capabilities.diagnostics, doc);
           return EXIT_USAGE;
@@ -122,59 +111,60 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           io.err(NATIVE_README_HINT);
           return EXIT_USAGE;
         }
-        let timingCache: Uint8Array | undefined;
-        if (cachePath) {
-          try {
-            timingCache = new Uint8Array(await readFile(cachePath));
-          } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-              printDiagnostics(io, [error('file.read', `Cannot read the timing cache ${cachePath}: ${(e as Error).message}.`)]);
-              return EXIT_USAGE;
-            }
-          }
-        }
-        const buildOptions: NativeBuildOptions = {
-          precision: v.fp16 === true ? 'FP16' : 'FP32',
-          workspaceBytes: workspaceMiB * 2 ** 20,
-          ...(timingCache ? { timingCache } : {}),
+        const ctx: WorkflowContext = {
+          backend: async () => ({ ok: true, value: tensorrt }),
+          files: nodeFiles(),
+          progress: () => undefined,
+          log: () => undefined,
         };
-        const version = capabilities.value.native?.buildTensorRTVersion ?? '?';
-        const program = lowered.value.program;
-        if (!json)
-          io.out(
-            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision}, workspace ${workspaceMiB} MiB.`,
-          );
-        const built = await backend.buildEngine(lowered.value, { buildOptions });
-        if (!built.ok) {
-          printDiagnostics(io, built.diagnostics, doc);
+        const model = lowerNetwork(ctx, { doc, weights: (name) => store.tensor(file.file.id, name) });
+        if (!model.ok) {
+          printDiagnostics(io, model.diagnostics, doc);
           return EXIT_INVALID;
         }
-        try {
-          await writeFile(v.output, built.value.engine);
-          if (cachePath) await writeFile(cachePath, built.value.timingCache);
-        } catch (e) {
-          printDiagnostics(io, [error('file.write', `Cannot write ${(e as NodeJS.ErrnoException).path ?? v.output}: ${(e as Error).message}.`)]);
+        const onEvent = (event: BuildEvent) => {
+          if (json) return;
+          if (event.kind === 'phaseStart' && event.parentPhase === undefined) io.err(`  ${event.phase}`);
+          if (event.kind === 'diagnostic') printDiagnostics(io, [event.diagnostic], doc);
+        };
+        const precision = v.fp16 === true ? 'fp16' : 'fp32';
+        const version = capabilities.value.native?.buildTensorRTVersion ?? '?';
+        const program = model.value.program;
+        if (!json)
+          io.out(
+            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${precision.toUpperCase()}, workspace ${workspaceMiB} MiB.`,
+          );
+        const built = await buildEngine(ctx, model.value, { backend: 'tensorrt', precision, workspaceMiB, timingCachePath: cachePath ?? null, onEvent });
+        if (!built.ok) {
+          printDiagnostics(io, built.diagnostics, doc);
+          return built.diagnostics.some((d) => d.code === 'export.write' || d.code === 'file.read') ? EXIT_USAGE : EXIT_INVALID;
+        }
+        const engine = built.value.session.engineBytes ?? new Uint8Array();
+        const written = await ctx.files.write(v.output, engine);
+        if (!written.ok) {
+          printDiagnostics(io, written.diagnostics);
           return EXIT_USAGE;
         }
+        const diagnostics = built.diagnostics ?? [];
         if (json) {
           io.out(
             JSON.stringify(
               {
                 engine: v.output,
-                bytes: built.value.engine.length,
+                bytes: engine.length,
                 tensorrt: version,
-                precision: buildOptions.precision,
+                precision: precision.toUpperCase(),
                 workspaceMiB,
                 timingCache: cachePath ?? null,
-                diagnostics: built.value.diagnostics,
+                diagnostics,
               },
               null,
               2,
             ),
           );
         } else {
-          printDiagnostics(io, built.value.diagnostics, doc);
-          io.out(`Wrote ${v.output} (${built.value.engine.length} bytes).${cachePath ? ` Timing cache saved to ${cachePath}.` : ''}`);
+          printDiagnostics(io, diagnostics, doc);
+          io.out(`Wrote ${v.output} (${engine.length} bytes).${cachePath ? ` Timing cache saved to ${cachePath}.` : ''}`);
         }
         return EXIT_OK;
       } finally {

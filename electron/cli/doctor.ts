@@ -3,9 +3,7 @@
  * engine host process loaded it (built with which TensorRT, or why not; the runtime library's
  * version; the GPUs), and onnxruntime-node's version. Always exits 0: it reports, it does not judge.
  */
-import { describeCapabilities } from '../../native/lib/loader.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
-import type { HostCapabilities } from '../backends/tensorrt/host-handlers.js';
 import { EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 import { NATIVE_README_HINT } from './build.js';
 
@@ -34,13 +32,13 @@ export function createDoctorCommand(makeBackend: () => TensorRTBackend = () => n
       const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' } }, io);
       if (!parsed) return EXIT_USAGE;
       const backend = makeBackend();
-      let tensorrt: HostCapabilities | { available: false; explanation: string; cause: string };
+      let described: Awaited<ReturnType<TensorRTBackend['describe']>>;
       try {
-        const caps = await backend.hostCapabilities();
-        tensorrt = caps.ok ? caps.value : { available: false, explanation: caps.diagnostics.map((d) => d.message).join(' '), cause: 'engine-host-failed' };
+        described = await backend.describe();
       } finally {
         backend.dispose();
       }
+      const tensorrt = described.capabilities;
       const ort = await onnxRuntimeReport();
       const node = `${process.version} (${process.platform} ${process.arch})`;
       if (parsed.values.json === true) {
@@ -53,9 +51,7 @@ export function createDoctorCommand(makeBackend: () => TensorRTBackend = () => n
           ? `onnxruntime: onnxruntime-node ${ort.version ?? '?'} (CPU), available.`
           : `onnxruntime: not loadable (${ort.error ?? 'unknown error'}).`,
       );
-      const native = 'native' in tensorrt ? tensorrt.native : undefined;
-      if (native) for (const line of describeCapabilities(native)) io.out(line);
-      else io.out(`Addon: not loaded (${tensorrt.cause ?? 'unknown cause'}).`);
+      for (const line of described.lines) io.out(line);
       io.out(
         `Backends: onnxruntime ${ort.available ? 'available' : 'unavailable'}; tensorrt ${tensorrt.available ? 'available' : `unavailable (${tensorrt.cause ?? 'unknown'})`}.`,
       );

@@ -3,38 +3,14 @@
  * timed runs after warm-up, and the time per layer (mapped back to canvas nodes), slowest first.
  * `--engine FILE.engine` profiles an engine built earlier on the tensorrt backend.
  */
-import { readFile } from 'node:fs/promises';
-import { error, type Diagnostic } from '../../core/diagnostics.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
-import type { ProgramInput } from '../../core/program/types.js';
-import { formulaInput } from '../../core/weights/formula.js';
-import type { NamedTensor, ProfileResult } from '../backends/backend.js';
-import { readNpy } from '../services/npy.js';
+import type { BackendSession, NamedTensor, ProfileResult } from '../backends/backend.js';
+import { npyInput, profileEngine } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 import { printDiagnostics } from './check-weights.js';
-import { chooseBackend, openRunSession, prepareRunModel, type MakeTensorRT } from './run.js';
-import { TensorRTBackend } from '../backends/tensorrt/backend.js';
-
-/** Deterministic data for an input (values in [-1, 1) for floats, zeros otherwise); timing does not depend on it. */
-function syntheticInput(input: ProgramInput): NamedTensor | string {
-  if (input.dims.some((d) => d < 0))
-    return `the input '${input.name}' has a dynamic dimension [${input.dims.join(', ')}]; give its data with --input ${input.name}=FILE.npy`;
-  const count = input.dims.reduce((a, b) => a * b, 1);
-  const base = { name: input.name, dims: [...input.dims] };
-  switch (input.dtype) {
-    case 'FLOAT':
-      return { ...base, dtype: 'FLOAT', data: formulaInput(input.dims) };
-    case 'INT32':
-      return { ...base, dtype: 'INT32', data: new Int32Array(count) };
-    case 'INT64':
-      return { ...base, dtype: 'INT64', data: new BigInt64Array(count) };
-    case 'UINT8':
-    case 'BOOL':
-      return { ...base, dtype: input.dtype, data: new Uint8Array(count) };
-    default:
-      return `the input '${input.name}' is ${input.dtype}, which profile cannot make data for; give it with --input ${input.name}=FILE.npy`;
-  }
-}
+import { chooseBackend, exitCodeOf, openRunSession, prepareRunModel } from './run.js';
+import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
 
 function ms(x: number): string {
   return x >= 100 ? x.toFixed(1) : x >= 1 ? x.toFixed(3) : x.toFixed(4);
@@ -75,7 +51,7 @@ const OPTIONS = {
 } as const;
 
 /** The profile command over a given TensorRT backend factory (tests pass one over the TensorRT test double). */
-export function createProfileCommand(makeTensorRT: MakeTensorRT = () => new TensorRTBackend()): CliCommand {
+export function createProfileCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): CliCommand {
   return {
     name: 'profile',
     summary: 'Measure the network: latency statistics (min, p50, p90, p95, p99, mean, throughput) and the time per layer.',
@@ -115,36 +91,27 @@ export function createProfileCommand(makeTensorRT: MakeTensorRT = () => new Tens
       const prepared = await prepareRunModel(project, typeof v.weights === 'string' ? v.weights : undefined);
       if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);
       const { program, doc } = prepared.value;
-      let close = () => undefined as void;
-      let session: Awaited<ReturnType<typeof openRunSession>> | undefined;
+      const ctx = cliWorkflowContext(makeTensorRT);
+      let session: BackendSession | undefined;
       try {
         const given = new Map<string, NamedTensor>();
         for (const arg of Array.isArray(v.input) ? v.input.filter((x): x is string => typeof x === 'string') : []) {
           const at = arg.indexOf('=');
           const name = at > 0 ? arg.slice(0, at) : program.inputs.length === 1 ? program.inputs[0]!.name : undefined;
           const path = at > 0 ? arg.slice(at + 1) : arg;
-          if (name === undefined) return usage(`The network has several inputs; name the one ${path} feeds as --input NAME=${path}.`);
-          let bytes: Uint8Array;
-          try {
-            bytes = await readFile(path);
-          } catch (e) {
-            return report([error('npy.read', `Cannot read ${path}: ${(e as Error).message}.`)], EXIT_USAGE);
-          }
-          const array = readNpy(bytes, path);
-          if (!array.ok) return report(array.diagnostics, EXIT_INVALID);
-          given.set(name, { name, dtype: 'FLOAT', dims: array.value.shape, data: array.value.data });
+          const input = program.inputs.find((i) => i.name === name);
+          if (name === undefined || !input) return usage(`The network has several inputs; name the one ${path} feeds as --input NAME=${path}.`);
+          const tensor = await npyInput(ctx, path, input);
+          if (!tensor.ok) return report(tensor.diagnostics, exitCodeOf(tensor.diagnostics));
+          given.set(name, tensor.value);
         }
-        const inputs: NamedTensor[] = [];
-        for (const input of program.inputs) {
-          const data = given.get(input.name) ?? syntheticInput(input);
-          if (typeof data === 'string') return report([error('profile.input', `Cannot profile: ${data}.`, { nodeId: input.nodeId })], EXIT_USAGE, doc);
-          inputs.push(data);
-        }
-        session = await openRunSession(backendName, prepared.value, enginePath, makeTensorRT);
-        if (!session.ok) return report(session.diagnostics, session.exitCode, doc);
-        close = session.close;
-        const result = await session.session.profile(inputs, { iterations, warmup });
-        if (!result.ok) return report(result.diagnostics, EXIT_INVALID, doc);
+        const opened = await openRunSession(ctx, backendName, prepared.value, enginePath);
+        if (!opened.ok) return report(opened.diagnostics, opened.exitCode, doc);
+        session = opened.session;
+        const profiled = await profileEngine(ctx, session, program.inputs, { iterations, warmup, given });
+        if (!profiled.ok) return report(profiled.diagnostics, profiled.diagnostics[0]?.code === 'profile.input' ? EXIT_USAGE : EXIT_INVALID, doc);
+        const result: ProfileResult = profiled.value;
+        const inputs = profiled.value.inputs;
         const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
         if (json) {
           const nodeName = new Map(doc.nodes.map((n) => [n.id, n.name]));
@@ -155,8 +122,8 @@ export function createProfileCommand(makeTensorRT: MakeTensorRT = () => new Tens
                 backend: backendName,
                 ...(enginePath !== undefined ? { engine: enginePath } : {}),
                 batch,
-                latency: result.value.latency,
-                layers: result.value.layers.map((l) => ({ ...l, ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}) })),
+                latency: result.latency,
+                layers: result.layers.map((l) => ({ ...l, ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}) })),
                 diagnostics: prepared.value.notes,
               },
               null,
@@ -164,13 +131,13 @@ export function createProfileCommand(makeTensorRT: MakeTensorRT = () => new Tens
             ),
           );
         } else {
-          for (const line of formatProfile(doc.name, backendName, result.value, doc, batch)) io.out(line);
+          for (const line of formatProfile(doc.name, backendName, result, doc, batch)) io.out(line);
           printDiagnostics(io, prepared.value.notes, doc);
         }
         return EXIT_OK;
       } finally {
-        if (session?.ok) await session.session.dispose();
-        close();
+        await session?.dispose();
+        ctx.close();
         await prepared.value.dispose();
       }
     },

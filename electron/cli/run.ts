@@ -6,74 +6,48 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Preprocessing } from '../../core/api/job-schemas.js';
+import { BackendIdSchema, type BackendId } from '../../core/api/schemas.js';
 import { programForCodegen } from '../../core/codegen/index.js';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
 import type { LoweredProgram } from '../../core/lower/lower.js';
-import type { DataType, NetworkDocument } from '../../core/network/types.js';
+import type { NetworkDocument } from '../../core/network/types.js';
 import type { TrtProgram } from '../../core/program/types.js';
+import type { TopClass } from '../../core/run/classes.js';
+import { presetSizedFor, type PresetName } from '../../core/run/preprocessing.js';
 import type { Backend, BackendModel, BackendSession, NamedTensor } from '../backends/backend.js';
-import { onnxRuntimeBackend } from '../backends/onnxruntime/backend.js';
-import { TensorRTBackend } from '../backends/tensorrt/backend.js';
-import {
-  imagesToBatch,
-  loadImage,
-  loadImagenetLabels,
-  parseLabels,
-  PREPROCESSING_PRESETS,
-  summarizeTensor,
-  topK,
-  type DecodedImage,
-  type TensorSummary,
-  type TopClass,
-} from '../services/images.js';
-import { readNpy, writeNpy } from '../services/npy.js';
+import { loadImagenetLabels, parseLabels, summarizeTensor, type TensorSummary } from '../services/images.js';
+import { writeNpy } from '../services/npy.js';
+import { buildEngine, imagesInput, npyInput, runInputs, type RunOutput, type WorkflowContext } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
 import { loadProjectFile } from './project-io.js';
 import { fileErrorReason } from '../services/file-errors.js';
+import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
 
-export const BACKEND_NAMES = ['onnxruntime', 'tensorrt'] as const;
+export type { MakeTensorRT } from './workflow-context.js';
 
-/** Makes the tensorrt backend (over a forked engine host); tests pass one over the TensorRT test double. */
-export type MakeTensorRT = () => TensorRTBackend;
-const defaultTensorRT: MakeTensorRT = () => new TensorRTBackend();
+function isBackendId(name: string): name is BackendId {
+  return BackendIdSchema.safeParse(name).success;
+}
 
 /** What `--engine` adds when TensorRT is not available here. */
 export const ENGINE_HINT = 'To run this network without TensorRT, leave out --engine and use --backend onnxruntime with --weights FILE.wts.';
 
-/** A backend for a CLI command, checked to be available here; `close` releases it (TensorRT's engine host). */
-export async function openBackend(
-  name: string,
-  makeTensorRT: MakeTensorRT = defaultTensorRT,
-): Promise<{ ok: true; backend: Backend; close: () => void } | { ok: false; diagnostics: Diagnostic[] }> {
-  if (name === 'onnxruntime') {
-    const available = await onnxRuntimeBackend.available();
-    return available.ok ? { ok: true, backend: onnxRuntimeBackend, close: () => undefined } : available;
-  }
-  const tensorrt = makeTensorRT();
-  const available = await tensorrt.available();
-  if (!available.ok) {
-    tensorrt.dispose();
-    return available;
-  }
-  return { ok: true, backend: tensorrt, close: () => tensorrt.dispose() };
+/** Exit code of a failed step: a file that cannot be read, or a backend missing here, is a usage problem (2); the rest an invalid network (1). */
+export function exitCodeOf(diagnostics: readonly Diagnostic[]): number {
+  const usage = ['file.read', 'image.read', 'npy.read', 'engine.read', 'files.missing', 'tensorrt.unavailable', 'backend.onnxruntime.missing', 'export.write'];
+  return diagnostics.some((d) => usage.includes(d.code)) ? EXIT_USAGE : EXIT_INVALID;
 }
 
-/** Build the lowered model on a backend; the caller disposes the session and closes the backend. */
+/** Build the lowered model on a backend through the build workflow; the caller disposes the session and closes. */
 export async function buildSession(
-  backendName: string,
+  ctx: WorkflowContext,
+  backendName: BackendId,
   model: BackendModel,
-  makeTensorRT: MakeTensorRT = defaultTensorRT,
-): Promise<{ ok: true; session: BackendSession; close: () => void } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
-  const opened = await openBackend(backendName, makeTensorRT);
-  if (!opened.ok) return { ok: false, exitCode: EXIT_USAGE, diagnostics: opened.diagnostics };
-  const built = await opened.backend.build(model);
-  if (!built.ok) {
-    opened.close();
-    return { ok: false, exitCode: EXIT_INVALID, diagnostics: built.diagnostics };
-  }
-  return { ok: true, session: built.value, close: opened.close };
+): Promise<{ ok: true; session: BackendSession } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
+  const built = await buildEngine(ctx, model, { backend: backendName });
+  if (!built.ok) return { ok: false, exitCode: exitCodeOf(built.diagnostics), diagnostics: built.diagnostics };
+  return { ok: true, session: built.value.session };
 }
 
 /**
@@ -81,23 +55,22 @@ export async function buildSession(
  * A file that cannot be read exits 2, and so does a machine without TensorRT (with the loader's reason and ENGINE_HINT).
  */
 export async function openEngineSession(
+  ctx: WorkflowContext,
   enginePath: string,
   program: TrtProgram,
-  makeTensorRT: MakeTensorRT = defaultTensorRT,
-): Promise<{ ok: true; session: BackendSession; close: () => void } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
+): Promise<{ ok: true; session: BackendSession } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
   let engine: Uint8Array;
   try {
     engine = new Uint8Array(await readFile(enginePath));
   } catch (e) {
     return { ok: false, exitCode: EXIT_USAGE, diagnostics: [error('engine.read', `Cannot read the engine ${enginePath}: ${fileErrorReason(e)}.`)] };
   }
-  const tensorrt = makeTensorRT();
-  const available = await tensorrt.available();
-  if (!available.ok) {
-    tensorrt.dispose();
-    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [...available.diagnostics, { severity: 'info', code: 'run.engine.hint', message: ENGINE_HINT }] };
-  }
-  return { ok: true, session: tensorrt.openEngine(engine, program), close: () => tensorrt.dispose() };
+  const backend: { ok: true; value: Backend } | { ok: false; diagnostics: Diagnostic[] } = await ctx.backend('tensorrt');
+  if (!backend.ok)
+    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [...backend.diagnostics, { severity: 'info', code: 'run.engine.hint', message: ENGINE_HINT }] };
+  if (!backend.value.openEngine)
+    return { ok: false, exitCode: EXIT_USAGE, diagnostics: [error('run.engine.backend', 'This backend cannot open engine files.')] };
+  return { ok: true, session: backend.value.openEngine(engine, program) };
 }
 
 /** The network a run or profile uses: lowered with its weights, or (for `--engine` alone) only for its inputs and layer names. */
@@ -128,23 +101,23 @@ export async function prepareRunModel(project: string, weights: string | undefin
 
 /** The session a run or profile measures: the `--engine` file, or the model built on the backend. */
 export async function openRunSession(
-  backendName: string,
+  ctx: WorkflowContext,
+  backendName: BackendId,
   model: RunModel,
   enginePath: string | undefined,
-  makeTensorRT: MakeTensorRT,
-): Promise<{ ok: true; session: BackendSession; close: () => void } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
-  if (enginePath !== undefined) return openEngineSession(enginePath, model.program, makeTensorRT);
+): Promise<{ ok: true; session: BackendSession } | { ok: false; exitCode: number; diagnostics: Diagnostic[] }> {
+  if (enginePath !== undefined) return openEngineSession(ctx, enginePath, model.program);
   if (!model.weights) return { ok: false, exitCode: EXIT_USAGE, diagnostics: [error('run.weights', 'Building the network needs --weights FILE.wts.')] };
-  return buildSession(backendName, { program: model.program, weights: model.weights }, makeTensorRT);
+  return buildSession(ctx, backendName, { program: model.program, weights: model.weights });
 }
 
 /**
  * The backend `--engine` and `--backend` choose, or a usage message: an engine file runs on tensorrt
  * only, and without one the network needs its weights.
  */
-export function chooseBackend(backend: unknown, engine: unknown, weights: unknown): { ok: true; name: string } | { ok: false; message: string } {
+export function chooseBackend(backend: unknown, engine: unknown, weights: unknown): { ok: true; name: BackendId } | { ok: false; message: string } {
   const name = typeof backend === 'string' ? backend : typeof engine === 'string' ? 'tensorrt' : 'onnxruntime';
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) return { ok: false, message: `--backend must be onnxruntime or tensorrt; got '${name}'.` };
+  if (!isBackendId(name)) return { ok: false, message: `--backend must be onnxruntime or tensorrt; got '${name}'.` };
   if (typeof engine === 'string' && name !== 'tensorrt')
     return { ok: false, message: `--engine runs a TensorRT engine, so it takes --backend tensorrt (or no --backend); got '${name}'.` };
   if (typeof engine !== 'string' && typeof weights !== 'string')
@@ -167,38 +140,18 @@ export function npyFileName(output: string): string {
   return `${output.replace(/[^A-Za-z0-9_.-]/g, '_')}.npy`;
 }
 
-function toFloat(data: NamedTensor['data']): Float32Array {
-  if (data instanceof Float32Array) return data;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = Number(data[i]!);
-  return out;
-}
-
-/** Outputs of several runs joined along the batch (first) dimension. */
-function concatBatches(parts: readonly NamedTensor[]): { name: string; dims: number[]; data: Float32Array } {
+/** One output of several runs joined along the batch (first) dimension, with the top classes of every sample. */
+function concatBatches(parts: readonly RunOutput[]): { name: string; dims: number[]; data: Float32Array; top?: TopClass[][] } {
   const first = parts[0]!;
-  if (parts.length === 1) return { name: first.name, dims: [...first.dims], data: toFloat(first.data) };
+  const top = first.top ? parts.flatMap((p) => p.top ?? []) : undefined;
+  if (parts.length === 1) return { name: first.name, dims: [...first.dims], data: first.data, ...(top ? { top } : {}) };
   const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
   let at = 0;
   for (const p of parts) {
-    data.set(toFloat(p.data), at);
+    data.set(p.data, at);
     at += p.data.length;
   }
-  return { name: first.name, dims: [parts.reduce((n, p) => n + (p.dims[0] ?? 1), 0), ...first.dims.slice(1)], data };
-}
-
-/** Class scores per sample: dims [N, K] or [N, K, 1, 1] with K > 1. */
-function classCount(dims: readonly number[]): number | undefined {
-  if (dims.length < 2 || dims[1]! < 2 || dims.slice(2).some((d) => d !== 1)) return undefined;
-  return dims[1];
-}
-
-function preprocessingFor(dims: readonly number[], preset: 'imagenet' | 'mnist' | undefined): Preprocessing | string {
-  if (dims.length !== 4 || (dims[1] !== 1 && dims[1] !== 3) || dims[2]! < 1 || dims[3]! < 1)
-    return `images need an input of dims [N, 1 or 3, H, W], but it is [${dims.join(', ')}]; give the data as --input FILE.npy instead`;
-  const channels = dims[1] as 1 | 3;
-  const base = PREPROCESSING_PRESETS[preset ?? (channels === 1 ? 'mnist' : 'imagenet')];
-  return { ...base, channels, height: dims[2]!, width: dims[3]! };
+  return { name: first.name, dims: [parts.reduce((n, p) => n + (p.dims[0] ?? 1), 0), ...first.dims.slice(1)], data, ...(top ? { top } : {}) };
 }
 
 interface Sample {
@@ -271,7 +224,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       const prepared = await prepareRunModel(project, typeof v.weights === 'string' ? v.weights : undefined);
       if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);
       const { program, doc } = prepared.value;
-      let close = () => undefined as void;
+      const ctx = cliWorkflowContext(makeTensorRT);
       let session: BackendSession | undefined;
       try {
         // Inputs: batches of images, or the .npy arrays.
@@ -289,8 +242,13 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
               EXIT_USAGE,
             );
           const input = programInputs[0]!;
-          const p = preprocessingFor(input.dims, v.preset as 'imagenet' | 'mnist' | undefined);
-          if (typeof p === 'string') return report([error('run.images.dims', `The input '${input.name}': ${p}.`, { nodeId: input.nodeId })], EXIT_INVALID, doc);
+          const p = presetSizedFor(input.dims, v.preset as PresetName | undefined);
+          if (typeof p === 'string')
+            return report(
+              [error('run.images.dims', `The input '${input.name}': ${p}; give the data as --input FILE.npy instead.`, { nodeId: input.nodeId })],
+              EXIT_INVALID,
+              doc,
+            );
           const batch = input.dims[0] === -1 ? images.length : input.dims[0]!;
           if (images.length % batch !== 0)
             return report(
@@ -304,20 +262,16 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
             );
           for (let at = 0; at < images.length; at += batch) {
             const paths = images.slice(at, at + batch);
-            const decoded: DecodedImage[] = [];
-            for (const path of paths) {
-              const image = await loadImage(path);
-              if (!image.ok) return report(image.diagnostics, image.diagnostics[0]?.code === 'image.read' ? EXIT_USAGE : EXIT_INVALID);
-              decoded.push(image.value);
-            }
-            const tensor = await imagesToBatch(decoded, p);
-            batches.push({ sources: paths, inputs: [{ name: input.name, dtype: 'FLOAT', dims: tensor.dims, data: tensor.data }] });
+            const tensor = await imagesInput(ctx, paths, input, p);
+            if (!tensor.ok) return report(tensor.diagnostics, exitCodeOf(tensor.diagnostics));
+            batches.push({ sources: paths, inputs: [tensor.value] });
           }
         } else {
           const inputs: NamedTensor[] = [];
           for (const arg of npyInputs) {
             const name = arg.name ?? (programInputs.length === 1 ? programInputs[0]!.name : undefined);
-            if (name === undefined)
+            const input = programInputs.find((i) => i.name === name);
+            if (name === undefined || !input)
               return report(
                 [
                   error(
@@ -327,39 +281,28 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
                 ],
                 EXIT_USAGE,
               );
-            let bytes: Uint8Array;
-            try {
-              bytes = await readFile(arg.path);
-            } catch (e) {
-              return report([error('npy.read', `Cannot read ${arg.path}: ${fileErrorReason(e)}.`)], EXIT_USAGE);
-            }
-            const array = readNpy(bytes, arg.path);
-            if (!array.ok) return report(array.diagnostics, EXIT_INVALID);
-            const dtype: DataType = programInputs.find((i) => i.name === name)?.dtype ?? 'FLOAT';
-            if (dtype !== 'FLOAT')
-              return report([error('run.input.dtype', `The input '${name}' is ${dtype}; .npy inputs feed FLOAT inputs only.`)], EXIT_INVALID);
-            inputs.push({ name, dtype, dims: array.value.shape, data: array.value.data });
+            const tensor = await npyInput(ctx, arg.path, input);
+            if (!tensor.ok) return report(tensor.diagnostics, exitCodeOf(tensor.diagnostics));
+            inputs.push(tensor.value);
           }
           const n = inputs[0]!.dims[0] ?? 1;
           const base = npyInputs.map((a) => basename(a.path)).join(' + ');
           batches.push({ sources: n === 1 ? [base] : Array.from({ length: n }, (_, i) => `${base}[${i}]`), inputs });
         }
 
-        const built = await openRunSession(backendName, prepared.value, enginePath, makeTensorRT);
+        const built = await openRunSession(ctx, backendName, prepared.value, enginePath);
         if (!built.ok) return report(built.diagnostics, built.exitCode, doc);
         session = built.session;
-        close = built.close;
 
-        const perOutput = new Map<string, NamedTensor[]>();
+        const perOutput = new Map<string, RunOutput[]>();
         for (const b of batches) {
-          const result = await session.run(b.inputs);
+          const result = await runInputs(ctx, session, b.inputs, { topK: top, ...(labels ? { labels } : {}), imagenetLabels: loadImagenetLabels });
           if (!result.ok) return report(result.diagnostics, EXIT_INVALID, doc);
-          for (const t of result.value) perOutput.set(t.name, [...(perOutput.get(t.name) ?? []), t]);
+          for (const t of result.value.outputs) perOutput.set(t.name, [...(perOutput.get(t.name) ?? []), t]);
         }
         const outputs = [...perOutput.values()].map(concatBatches);
         const sources = batches.flatMap((b) => b.sources);
 
-        if (!labels && outputs.some((o) => classCount(o.dims) === 1000)) labels = await loadImagenetLabels();
         const samples: Sample[] = sources.map((source, i) => ({
           source,
           outputs: outputs.map((o) => {
@@ -367,8 +310,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
             const perSample = o.dims[0] === sources.length;
             const size = o.data.length / sources.length;
             const data = perSample ? o.data.subarray(i * size, (i + 1) * size) : o.data;
-            const k = classCount(o.dims);
-            if (perSample && k !== undefined) return { name: o.name, top: topK(data, Math.min(top, k), labels) };
+            if (perSample && o.top?.[i]) return { name: o.name, top: o.top[i] };
             return { name: o.name, summary: summarizeTensor(o.name, perSample ? [1, ...o.dims.slice(1)] : o.dims, data) };
           }),
         }));
@@ -416,7 +358,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
         return EXIT_OK;
       } finally {
         await session?.dispose();
-        close();
+        ctx.close();
         await prepared.value.dispose();
       }
     },

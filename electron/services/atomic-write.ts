@@ -16,7 +16,7 @@ export interface AtomicWriteHooks {
 /** Prefix and suffix of the temporary files, so a folder listing can hide them. */
 export const TEMP_SUFFIX = '.tmp';
 
-function tempPathFor(target: string): string {
+export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 

@@ -1,18 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import type { Preprocessing } from '../../core/api/job-schemas.js';
-import {
-  decodeBmp,
-  decodeImage,
-  imagesToBatch,
-  imageToTensor,
-  loadImagenetLabels,
-  PREPROCESSING_PRESETS,
-  softmax,
-  summarizeTensor,
-  topK,
-  type DecodedImage,
-} from './images.js';
+import { softmax, topK } from '../../core/run/classes.js';
+import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
+import { decodeBmp, decodeImage, imagesToBatch, imageToTensor, loadImagenetLabels, summarizeTensor, type DecodedImage } from './images.js';
 
 /** A 3×2 RGB image with distinct pixels. */
 const PIXELS = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 200, 100, 0]);

@@ -1,7 +1,8 @@
 /**
  * Test images: decoding (JPEG, PNG, WebP and GIF's first frame with sharp; BMP, which sharp cannot
  * read, with a small reader here), preprocessing into an NCHW float tensor as the project's
- * settings say, and reading outputs back as top-k classes and tensor summaries.
+ * settings say (presets: core/run/preprocessing.ts), and tensor summaries of outputs (classes:
+ * core/run/classes.ts).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,23 +20,6 @@ export interface DecodedImage {
   channels: 1 | 3;
   data: Uint8Array;
 }
-
-/** The presets of the run panel; `custom` starts from ImageNet's. */
-export const PREPROCESSING_PRESETS: Record<'imagenet' | 'mnist', Preprocessing> = {
-  imagenet: {
-    preset: 'imagenet',
-    width: 224,
-    height: 224,
-    channels: 3,
-    colorOrder: 'RGB',
-    resize: 'center-crop',
-    scale: 1 / 255,
-    mean: [0.485, 0.456, 0.406],
-    std: [0.229, 0.224, 0.225],
-  },
-  // MNIST-style digits: grayscale, x/255, then (x − 0.5) / 0.5 as the LeNet-5 fixture was trained.
-  mnist: { preset: 'mnist', width: 32, height: 32, channels: 1, colorOrder: 'RGB', resize: 'stretch', scale: 1 / 255, mean: [0.5], std: [0.5] },
-};
 
 function fail<T>(code: string, message: string, fileName: string): Result<T> {
   return { ok: false, diagnostics: [error(code, message, { detail: fileName })] };
@@ -210,44 +194,6 @@ export async function imagesToBatch(images: readonly DecodedImage[], p: Preproce
   const data = new Float32Array(samples.length * size);
   samples.forEach((s, i) => data.set(s, i * size));
   return { dims: [samples.length, p.channels, p.height, p.width], data };
-}
-
-/** Whether values already are probabilities (a softmax output): in [0, 1] and summing to 1. */
-export function isProbabilities(values: ArrayLike<number>): boolean {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= 0 && v <= 1)) return false;
-    sum += v;
-  }
-  return Math.abs(sum - 1) < 1e-3;
-}
-
-/** Softmax in float64 with the max subtracted, as PyTorch computes it. */
-export function softmax(values: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]!);
-  const out = new Float64Array(values.length);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += out[i] = Math.exp(values[i]! - max);
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
-  return out;
-}
-
-export interface TopClass {
-  index: number;
-  label?: string;
-  probability: number;
-}
-
-/** The k most probable classes of one sample's scores; logits go through a softmax, probabilities are used as they are. */
-export function topK(scores: ArrayLike<number>, k: number, labels?: readonly string[]): TopClass[] {
-  const probabilities = isProbabilities(scores) ? Float64Array.from(scores as ArrayLike<number>) : softmax(scores);
-  const order = [...probabilities.keys()].sort((a, b) => probabilities[b]! - probabilities[a]! || a - b);
-  return order.slice(0, k).map((index) => {
-    const label = labels?.[index];
-    return { index, ...(label !== undefined ? { label } : {}), probability: probabilities[index]! };
-  });
 }
 
 export interface TensorSummary {

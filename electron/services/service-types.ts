@@ -37,6 +37,8 @@ export interface ProvidedServices {
   backends: BackendProbe[];
   /** The loaded tensors of one weight set, by tensor name; undefined for an unknown set id. */
   weightLookup?: (setId: string) => WeightLookup | undefined;
+  /** The file name a weight set was imported from (generated code reads it by default). */
+  weightFileName?: (setId: string) => string | undefined;
 }
 
 /** What the command line asked to open at start (filled by the launcher, read by host.startup). */

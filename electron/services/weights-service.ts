@@ -58,6 +58,7 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
         fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(setId)}; import the .wts file first.`));
 
       ctx.provided.weightLookup = (setId) => (store.summary(setId) ? (name: string) => store.tensor(setId, name) : undefined);
+      ctx.provided.weightFileName = (setId) => store.summary(setId)?.fileName;
 
       return {
         'weights.import': async ({ path }) => {

@@ -11,7 +11,9 @@ import { buildTemplate } from '../../../core/templates/index.js';
 import { autoBindWeights } from '../../../core/weights/binding.js';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../../../core/weights/formula.js';
 import { decodeWts } from '../../../core/weights/wts-codec.js';
-import { imageToTensor, loadImage, PREPROCESSING_PRESETS, topK } from '../../services/images.js';
+import { topK } from '../../../core/run/classes.js';
+import { PREPROCESSING_PRESETS } from '../../../core/run/preprocessing.js';
+import { imageToTensor, loadImage } from '../../services/images.js';
 import type { BackendSession, NamedTensor } from '../backend.js';
 import { onnxRuntimeBackend } from './backend.js';
 

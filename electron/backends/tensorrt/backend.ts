@@ -7,8 +7,10 @@ import { error, fail, ok, type Diagnostic, type Result } from '../../../core/dia
 import { DATA_TYPES, type DataType } from '../../../core/network/types.js';
 import type { TrtProgram } from '../../../core/program/types.js';
 import { EngineHostClient } from '../../engine-host/client.js';
+import { describeCapabilities } from '../../../native/lib/loader.js';
 import type {
   Backend,
+  BackendBuildOptions,
   BackendCapabilities,
   BackendModel,
   BackendSession,
@@ -40,6 +42,15 @@ export interface TensorRTBackendOptions {
   /** The engine host to use; default: a forked Node process, started on first use. */
   host?: EngineHostClient;
 }
+
+/** The builder precision of each precision the build panel offers; fp8 is not offered by these builds. */
+const PRECISIONS: Record<NonNullable<BackendBuildOptions['precision']>, NativeBuildOptions['precision'] | undefined> = {
+  fp32: 'FP32',
+  fp16: 'FP16',
+  bf16: 'BF16',
+  int8: 'INT8',
+  fp8: undefined,
+};
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -111,6 +122,7 @@ export class TensorRTSession implements BackendSession {
     private readonly host: EngineHostClient,
     readonly engine: Uint8Array,
     private readonly program: TrtProgram | undefined,
+    readonly timingCache?: Uint8Array,
   ) {
     this.inputs = program?.inputs.map((i) => ({ name: i.name, dims: i.dims, dtype: i.dtype })) ?? [];
     this.outputs = program?.outputs.map((o) => o.name) ?? [];
@@ -118,6 +130,10 @@ export class TensorRTSession implements BackendSession {
 
   get sizeBytes(): number {
     return this.engine.length;
+  }
+
+  get engineBytes(): Uint8Array {
+    return this.engine;
   }
 
   async run(inputs: NamedTensor[], signal?: AbortSignal): Promise<Result<NamedTensor[]>> {
@@ -187,22 +203,54 @@ export class TensorRTBackend implements Backend {
   }
 
   /** Build a serialized engine (with the timing cache to save) from a lowered program. */
-  async buildEngine(model: BackendModel, options: { buildOptions?: NativeBuildOptions; signal?: AbortSignal } = {}): Promise<Result<TensorRTBuildOutput>> {
+  async buildEngine(
+    model: BackendModel,
+    options: { buildOptions?: NativeBuildOptions; signal?: AbortSignal; onEvent?: (event: NativeBuildEvent) => void } = {},
+  ): Promise<Result<TensorRTBuildOutput>> {
     const weights = Object.fromEntries(model.weights);
     const buildOptions = { ...this.options.buildOptions, ...options.buildOptions };
     const result = await this.host.request(
       { type: 'build', request: { program: model.program, weights, options: buildOptions } },
-      { signal: options.signal, onEvent: (event) => this.options.onBuildEvent?.(event as NativeBuildEvent) },
+      {
+        signal: options.signal,
+        onEvent: (event) => {
+          this.options.onBuildEvent?.(event as NativeBuildEvent);
+          options.onEvent?.(event as NativeBuildEvent);
+        },
+      },
     );
     if (!result.ok) return result;
     const value = result.value as NativeBuildResult;
     return ok({ engine: value.engine, timingCache: value.timingCache, diagnostics: value.diagnostics });
   }
 
-  async build(model: BackendModel, signal?: AbortSignal): Promise<Result<BackendSession>> {
-    const built = await this.buildEngine(model, { signal });
+  /** What the engine host found, and the same as lines for a person to read (`trt-studio doctor`). */
+  async describe(): Promise<{ capabilities: HostCapabilities | { available: false; explanation: string; cause: string }; lines: string[] }> {
+    const caps = await this.hostCapabilities();
+    const capabilities = caps.ok
+      ? caps.value
+      : { available: false as const, explanation: caps.diagnostics.map((d) => d.message).join(' '), cause: 'engine-host-failed' };
+    const native = 'native' in capabilities ? capabilities.native : undefined;
+    return { capabilities, lines: native ? describeCapabilities(native) : [`Addon: not loaded (${capabilities.cause ?? 'unknown cause'}).`] };
+  }
+
+  async build(model: BackendModel, signal?: AbortSignal, options: BackendBuildOptions = {}): Promise<Result<BackendSession>> {
+    const precision = options.precision === undefined ? undefined : PRECISIONS[options.precision];
+    if (options.precision !== undefined && !precision)
+      return fail(
+        error('build.precision', `The precision ${options.precision} is not offered by TensorRT builds here; choose fp32, fp16, bf16 or int8.`, {
+          field: 'precision',
+        }),
+      );
+    const buildOptions: NativeBuildOptions = {
+      ...(precision ? { precision } : {}),
+      ...(options.workspaceBytes !== undefined ? { workspaceBytes: options.workspaceBytes } : {}),
+      ...(options.optimizationLevel !== undefined ? { optimizationLevel: options.optimizationLevel } : {}),
+      ...(options.timingCache ? { timingCache: options.timingCache } : {}),
+    };
+    const built = await this.buildEngine(model, { buildOptions, signal, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
     if (!built.ok) return built;
-    return ok(new TensorRTSession(this.host, built.value.engine, model.program), built.value.diagnostics);
+    return ok(new TensorRTSession(this.host, built.value.engine, model.program, built.value.timingCache), built.value.diagnostics);
   }
 
   /** A session for an engine built earlier (`--engine FILE.engine`); the program, if given, maps layers to nodes. */
