@@ -202,10 +202,14 @@ export const OpenedProjectSchema = z.object({
   document: NetworkDocumentSchema,
   /** True when the document differs from the file (restored from a recovery file). */
   dirty: z.boolean(),
+  /** The file's content hash when read; `project.save` passes it back as `baseVersion` to detect changes made meanwhile. */
+  version: z.string().nullable().optional(),
+  /** The project's weights file (absolute), when it names one that exists. */
+  weightsPath: z.string().nullable().optional(),
 });
 export type OpenedProject = z.infer<typeof OpenedProjectSchema>;
 
-export const SavedProjectSchema = z.object({ path: z.string(), savedAt: Timestamp, bytes: Count });
+export const SavedProjectSchema = z.object({ path: z.string(), savedAt: Timestamp, bytes: Count, version: z.string() });
 export type SavedProject = z.infer<typeof SavedProjectSchema>;
 
 export const RecentEntrySchema = z.object({ path: z.string(), name: z.string(), openedAt: Timestamp, exists: z.boolean() });
@@ -219,6 +223,8 @@ export const RecoveryOfferSchema = z.object({
   projectPath: z.string().nullable(),
   savedAt: Timestamp,
   nodeCount: Count,
+  /** The window or tab whose work it is; a tab reconnecting after a host restart finds its own. */
+  client: z.string().optional(),
 });
 export type RecoveryOffer = z.infer<typeof RecoveryOfferSchema>;
 
@@ -579,7 +585,16 @@ export const METHODS = {
   ),
   'project.open': method(z.strictObject({ path: PathSchema }), OpenedProjectSchema, 'Read and validate a .trtstudio file; it joins the recent list.'),
   'project.save': method(
-    z.strictObject({ path: PathSchema, document: NetworkDocumentSchema }),
+    z.strictObject({
+      path: PathSchema,
+      document: NetworkDocumentSchema,
+      /** The version the editor opened or last saved; when the file has changed since, the save is refused with code `project.conflict`. */
+      baseVersion: z.string().max(128).nullable().default(null),
+      /** Write even when the file changed on disk (the user answered "overwrite"). */
+      overwrite: z.boolean().default(false),
+      /** The project's weights file; stored relative to the project file. */
+      weightsPath: PathSchema.nullable().default(null),
+    }),
     SavedProjectSchema,
     'Validate and write atomically (temp file, fsync, rename); clears this session’s recovery file. Save-as is the same call with the new path.',
   ),
@@ -590,9 +605,9 @@ export const METHODS = {
     'Remove one entry from the recent list.',
   ),
   'project.autosave': method(
-    z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable() }),
+    z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable(), weightsPath: PathSchema.nullable().default(null) }),
     z.object({ scheduled: z.boolean() }),
-    'Unsaved work, sent when it changes; written to this session’s recovery file at most every few seconds.',
+    'Unsaved work, sent when it changes; written to this client’s recovery file at most every few seconds (project.autosaved tells how it went).',
   ),
   'project.discardAutosave': method(EmptySchema, Nothing, 'The work is saved or thrown away: delete this session’s recovery file.'),
   'project.recovery': method(EmptySchema, z.object({ offers: z.array(RecoveryOfferSchema) }), 'Recovery files left by sessions that ended without saving.'),
@@ -714,6 +729,8 @@ export const EVENTS = {
   'settings.changed': SettingsSchema,
   /** A message the host refused before acting on it (no request id to answer). */
   'host.protocolError': z.object({ diagnostics: z.array(DiagnosticSchema) }),
+  /** How writing one client's recovery file went; `ok: false` means crash recovery is off for it until a write succeeds. */
+  'project.autosaved': z.object({ client: z.string(), ok: z.boolean(), at: Timestamp, diagnostics: z.array(DiagnosticSchema) }),
 } satisfies Record<EventName, z.ZodType>;
 
 type Methods = typeof METHODS;

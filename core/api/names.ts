@@ -54,6 +54,7 @@ export const EVENT_NAMES = [
   'weights.changed',
   'settings.changed',
   'host.protocolError',
+  'project.autosaved',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHostServices, type HostServices, type HostServicesOptions } from '../services/host-services.js';
@@ -18,6 +19,11 @@ const PORT_ATTEMPTS = 10;
 export function findRendererDir(from = dirname(fileURLToPath(import.meta.url))): string {
   const candidates = [join(from, 'renderer'), join(from, '..', '..', 'dist', 'renderer'), join(process.cwd(), 'dist', 'renderer')];
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? resolve(candidates[0]!);
+}
+
+/** The folders browser mode offers besides --root: the folder it was started in, and the user's home. */
+export function defaultRoots(cwd = process.cwd(), home = homedir()): string[] {
+  return cwd === home ? [cwd] : [cwd, home];
 }
 
 export interface BrowserModeOptions {
@@ -38,7 +44,8 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
   const services = await createHostServices({
     hostKind: 'web',
     log: options.log,
-    roots: args.roots,
+    // Real folders to browse and save into: --root first, then where the host was started, then home.
+    roots: [...args.roots, ...defaultRoots()],
     ...(args.configDir ? { configDir: args.configDir } : {}),
     ...options.extra,
   });
