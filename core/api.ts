@@ -617,6 +617,11 @@ export const METHODS = {
     'Open a recovery file’s document (dirty); the file stays until saved or discarded.',
   ),
   'project.discardRecovery': method(z.strictObject({ id: IdSchema }), Nothing, 'Delete a recovery file.'),
+  'project.resume': method(
+    EmptySchema,
+    z.object({ project: OpenedProjectSchema.nullable() }),
+    'This client’s own unsaved work (after a page reload, or a host restart in browser mode): it stays this client’s; null when there is none.',
+  ),
   'files.roots': method(EmptySchema, z.object({ roots: z.array(FileRootSchema) }), 'The folders the file browser may show.'),
   'files.list': method(
     z.strictObject({ path: PathSchema, purpose: FilePurposeSchema.optional() }),

@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'project.recovery',
   'project.restore',
   'project.discardRecovery',
+  'project.resume',
   'files.roots',
   'files.list',
   'files.write',

@@ -60,7 +60,9 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
     const attempts = args.portGiven || args.port === 0 ? 1 : PORT_ATTEMPTS;
     for (let i = 0; i < attempts && !host; i++) {
       try {
-        host = await startWebHost({ services, port: args.port + i, host: args.host, rendererDir });
+        // TRT_STUDIO_TOKEN keeps the token across restarts, so open pages reconnect to the new host.
+        const token = process.env.TRT_STUDIO_TOKEN || undefined;
+        host = await startWebHost({ services, port: args.port + i, host: args.host, rendererDir, ...(token ? { token } : {}) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EADDRINUSE' || i === attempts - 1) {

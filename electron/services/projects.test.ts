@@ -181,6 +181,28 @@ describe('several clients on one host', () => {
     expect(h.context.projects.unsavedWork().map((w) => [w.client, w.name])).toEqual([['tab-a', 'A work']]);
   });
 
+  it('gives a tab its own work back after a reload, and after its host died, never another tab’s', async () => {
+    const first = await host({ sessionId: 'died' });
+    await first.dispatch('project.autosave', { document: lenet('A work'), projectPath: null }, tabA);
+    await first.dispatch('project.autosave', { document: lenet('B work'), projectPath: null }, tabB);
+    await first.context.projects.flushAutosave();
+    const reloaded = await first.dispatch('project.resume', {}, tabA);
+    expect(reloaded.ok && (reloaded.value as { project: { document: NetworkDocument } }).project.document.name).toBe('A work');
+    // The host dies: its files now name a process that is gone.
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    for (const name of await readdir(join(dir, 'config', 'recovery'))) {
+      const file = join(dir, 'config', 'recovery', name);
+      await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), pid: dead }));
+    }
+    const second = await host({ sessionId: 'next' });
+    const resumedB = await second.dispatch('project.resume', {}, tabB);
+    expect(resumedB.ok && resumedB.value).toEqual({ project: { path: null, document: lenet('B work'), dirty: true, weightsPath: null } });
+    const offers = await second.dispatch('project.recovery', {}, tabA);
+    expect(offers.ok && (offers.value as { offers: { client: string; name: string }[] }).offers.map((o) => [o.client, o.name])).toEqual([['tab-a', 'A work']]);
+    const nothing = await second.dispatch('project.resume', {}, { transport: 'web', clientId: 'tab-c' });
+    expect(nothing.ok && nothing.value).toEqual({ project: null });
+  });
+
   it('refuses to save over a file that changed since it was opened, and overwrites when told to', async () => {
     const h = await host();
     const target = join(dir, 'work', 'shared.trtstudio');

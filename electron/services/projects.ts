@@ -402,6 +402,21 @@ export class ProjectService {
     return ok({ path: file.value.projectPath, document: checked.value, dirty: true, weightsPath }, checked.diagnostics);
   }
 
+  /**
+   * A client's own unsaved work: what it autosaved in this session (a page reload), else, for a
+   * browser tab (whose name outlives a host), the newest file it left with a host that is gone.
+   */
+  async resume(client: string, transport: 'electron' | 'web'): Promise<Result<{ project: OpenedProject | null }>> {
+    const latest = this.slots.get(client)?.latest;
+    if (latest) return ok({ project: { path: latest.projectPath, document: latest.document, dirty: true, weightsPath: latest.weightsPath } });
+    // Electron's window ids repeat from one launch to the next; only a tab's name identifies its work.
+    if (transport !== 'web') return ok({ project: null });
+    const mine = (await this.recoveryOffers()).find((offer) => offer.client === client);
+    if (!mine) return ok({ project: null });
+    const restored = await this.restore(mine.id, client);
+    return restored.ok ? ok({ project: restored.value }, restored.diagnostics) : restored;
+  }
+
   async discardRecovery(id: string): Promise<void> {
     await unlink(join(this.recoveryDir, `${basename(id)}.json`)).catch(() => undefined);
   }
@@ -440,6 +455,7 @@ export const projectsModule: import('./service-types.js').ServiceModule = {
     },
     'project.recovery': async () => ok({ offers: await ctx.projects.recoveryOffers() }),
     'project.restore': ({ id }, call) => ctx.projects.restore(id, call.clientId),
+    'project.resume': (_params, call) => ctx.projects.resume(call.clientId, call.transport),
     'project.discardRecovery': async ({ id }) => {
       await ctx.projects.discardRecovery(id);
       return ok({});

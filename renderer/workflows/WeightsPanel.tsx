@@ -8,11 +8,12 @@ import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 
 import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
+import type { WeightBindings } from '../../core/network/types.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import type { EditorStore } from '../store/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob, type JobCallbacks } from './jobs.js';
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
 import { uploadFile } from './upload.js';
 import type { PickFiles } from './WorkflowDock.js';
@@ -26,6 +27,60 @@ export async function showWeightSet(host: HostApi, store: EditorStore, set: Weig
   if (!r.ok) return r.diagnostics;
   store.getState().setWeights({ set, tensors: r.value.tensors });
   return [];
+}
+
+/**
+ * Bind the loaded set's tensors to the network by PyTorch names. Bindings to tensors this set does
+ * not have are dropped first, so nothing from a previous file lingers; hand bindings to tensors it
+ * has are kept.
+ */
+export async function autoMapWeights(
+  host: HostApi,
+  store: EditorStore,
+  setId: string,
+  tensorNames: readonly string[],
+): Promise<{ summary?: string; diagnostics: Diagnostic[] }> {
+  const present = new Set(tensorNames);
+  const doc = store.getState().doc;
+  const kept: WeightBindings = {};
+  for (const [nodeId, slots] of Object.entries(doc.bindings)) {
+    const still = Object.entries(slots).filter(([, tensor]) => present.has(tensor));
+    if (still.length > 0) kept[nodeId] = Object.fromEntries(still);
+  }
+  const r = await host.call('weights.bind', { setId, document: { ...doc, bindings: kept } });
+  if (!r.ok) return { diagnostics: r.diagnostics };
+  store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
+  return { summary: r.value.summary, diagnostics: r.diagnostics ?? [] };
+}
+
+/**
+ * Import a `.wts` file, show it and auto-map it at once (the panel promises that tensors bind by
+ * their PyTorch names). The previous set is unloaded once the new one is shown.
+ */
+export async function importWeights(
+  host: HostApi,
+  store: EditorStore,
+  path: string,
+  callbacks: JobCallbacks = {},
+): Promise<{ summary?: string; diagnostics: Diagnostic[] }> {
+  const previous = store.getState().weights?.set.id;
+  const outcome = await runJob(
+    host,
+    store,
+    'weights.import',
+    `Import ${path.split(/[\\/]/).pop() ?? path}`,
+    () => host.call('weights.import', { path }),
+    callbacks,
+  );
+  if (!outcome.started) return { diagnostics: outcome.diagnostics };
+  const { finished } = outcome;
+  if (finished.status !== 'succeeded' || !finished.result) return { diagnostics: describeEnd(`The import of ${path}`, finished) };
+  const problems = await showWeightSet(host, store, finished.result);
+  if (problems.length > 0) return { diagnostics: [...finished.diagnostics, ...problems] };
+  if (previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+  const names = store.getState().weights?.tensors.map((t) => t.name) ?? [];
+  const mapped = await autoMapWeights(host, store, finished.result.id, names);
+  return { ...mapped, diagnostics: [...finished.diagnostics, ...mapped.diagnostics] };
 }
 
 export const Histogram = memo(function Histogram({ bins }: { bins: readonly number[] }) {
@@ -119,19 +174,13 @@ export const WeightsPanel = memo(function WeightsPanel({
     [report],
   );
 
-  // Weights the host already holds (opened from the command line, or before a reload).
+  // Weights belong to a project: the project, a reload or the command line loads them (see
+  // renderer/app/project.ts), never a set another tab imported. A set unloaded elsewhere goes.
   useEffect(() => {
     if (!host) return;
-    void host.call('weights.list', {}).then((r) => {
-      const last = r.ok ? r.value.sets.at(-1) : undefined;
-      if (last && !store.getState().weights) void showWeightSet(host, store, last);
-    });
     return host.on('weights.changed', ({ sets }) => {
       const current = store.getState().weights;
       if (current && !sets.some((s) => s.id === current.set.id)) store.getState().setWeights(undefined);
-      // A set loaded without this panel (the command line's --weights) is shown when none is.
-      const last = sets.at(-1);
-      if (!store.getState().weights && last) void showWeightSet(host, store, last);
     });
   }, [host, store]);
 
@@ -157,18 +206,13 @@ export const WeightsPanel = memo(function WeightsPanel({
       setDiagnostics([]);
       setSummary(undefined);
       setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt, now: Date.now() });
-      const previous = store.getState().weights?.set.id;
-      const outcome = await runJob(host, store, 'weights.import', `Import ${path.split('/').pop() ?? path}`, () => host.call('weights.import', { path }), {
+      const imported = await importWeights(host, store, path, {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
         onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
       });
       setJob(undefined);
-      if (!outcome.started) return setDiagnostics(outcome.diagnostics);
-      const { finished } = outcome;
-      if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd(`The import of ${path}`, finished));
-      const problems = await showWeightSet(host, store, finished.result);
-      setDiagnostics([...finished.diagnostics, ...problems]);
-      if (problems.length === 0 && previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+      setSummary(imported.summary);
+      setDiagnostics(imported.diagnostics);
     },
     [host, store],
   );
@@ -208,11 +252,14 @@ export const WeightsPanel = memo(function WeightsPanel({
 
   const autoMap = async () => {
     if (!host || !weights) return;
-    const r = await host.call('weights.bind', { setId: weights.set.id, document: store.getState().doc });
-    if (!r.ok) return setDiagnostics(r.diagnostics);
-    store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
-    setSummary(r.value.summary);
-    setDiagnostics(r.diagnostics ?? []);
+    const mapped = await autoMapWeights(
+      host,
+      store,
+      weights.set.id,
+      weights.tensors.map((t) => t.name),
+    );
+    setSummary(mapped.summary);
+    setDiagnostics(mapped.diagnostics);
   };
 
   const unload = async () => {

@@ -6,6 +6,7 @@
 import { followJob, type HostApi, type JobFinished, type JobKind, type JobProgress } from '../../core/api.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { EditorStore } from '../store/editor-store.js';
+import { hostConnection } from '../api/host-connection.js';
 
 export interface JobCallbacks {
   /** Called once the host accepted the job, with its id (for cancel). */
@@ -34,15 +35,35 @@ export async function runJob<K extends JobKind>(
   const { jobId } = started.value;
   store.getState().trackJob({ id: jobId, label, progress: undefined });
   callbacks.onStarted?.(jobId);
-  const finished = await followJob(
-    host,
-    jobId,
-    (progress) => {
-      store.getState().trackJob({ id: jobId, label, progress: progress.fraction });
-      callbacks.onProgress?.(progress);
-    },
-    callbacks.onLog,
-  );
+  const startedAt = Date.now();
+  let stopWatching = () => {};
+  // A host that goes away sends no job.finished: the job fails as soon as the connection is lost.
+  const hostLost = new Promise<JobFinished>((resolve) => {
+    stopWatching = hostConnection().subscribe((status) => {
+      if (status.state !== 'lost') return;
+      const message = `${label} failed: the connection to the host was lost (${status.reason}).`;
+      resolve({
+        kind,
+        jobId,
+        status: 'failed',
+        elapsedMs: Date.now() - startedAt,
+        diagnostics: [{ severity: 'error', code: 'host.disconnected', message }],
+      } as JobFinished);
+    });
+  });
+  const finished = await Promise.race([
+    followJob(
+      host,
+      jobId,
+      (progress) => {
+        store.getState().trackJob({ id: jobId, label, progress: progress.fraction });
+        callbacks.onProgress?.(progress);
+      },
+      callbacks.onLog,
+    ),
+    hostLost,
+  ]);
+  stopWatching();
   store.getState().endJob(jobId);
   if (finished.kind !== kind) {
     return {
