@@ -312,6 +312,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ++clientCounter;
     const clientId = requested && CLIENT_ID.test(requested) ? requested : `ws-${clientCounter}`;
     sockets.add(ws);
+    services.context.projects.clientConnected(clientId, true);
     log.info(`WebSocket client ${clientId} connected`);
     const send = (message: HostMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -343,6 +344,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     ws.on('close', () => {
       sockets.delete(ws);
+      services.context.projects.clientConnected(clientId, false);
       log.info(`WebSocket client ${clientId} disconnected`);
     });
     ws.on('error', (e) => log.warn(`WebSocket client ${clientId}: ${e.message}`));

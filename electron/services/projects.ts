@@ -127,6 +127,8 @@ interface AutosaveSlot {
 export class ProjectService {
   readonly sessionId: string;
   private readonly slots = new Map<string, AutosaveSlot>();
+  /** Open connections per client: a connected client takes its own work back, so it is not offered to others. */
+  private readonly connected = new Map<string, number>();
 
   constructor(private readonly options: ProjectServiceOptions) {
     this.sessionId = options.sessionId ?? `s-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -336,6 +338,13 @@ export class ProjectService {
     await unlink(this.recoveryFile(client)).catch(() => undefined);
   }
 
+  /** The transport tells when a client connects and disconnects (a tab may hold two sockets while it reloads). */
+  clientConnected(client: string, connected: boolean): void {
+    const count = (this.connected.get(client) ?? 0) + (connected ? 1 : -1);
+    if (count > 0) this.connected.set(client, count);
+    else this.connected.delete(client);
+  }
+
   /** Clients with unsaved work (said before the host stops). */
   unsavedWork(): UnsavedWork[] {
     return [...this.slots]
@@ -365,7 +374,7 @@ export class ProjectService {
   }
 
   /** Recovery files of sessions that ended without saving, newest first. */
-  async recoveryOffers(): Promise<RecoveryOffer[]> {
+  async recoveryOffers(asking?: string): Promise<RecoveryOffer[]> {
     let names: string[];
     try {
       names = await readdir(this.recoveryDir);
@@ -384,6 +393,8 @@ export class ProjectService {
       }
       if (processAlive(file.value.pid)) continue;
       const { document, projectPath, savedAt, client } = file.value;
+      // Its tab is back (after a host restart) and takes this work itself.
+      if (client && client !== asking && this.connected.has(client)) continue;
       offers.push({ id, name: document.name, projectPath, savedAt, nodeCount: document.nodes.length, ...(client ? { client } : {}) });
     }
     return offers.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
@@ -411,7 +422,7 @@ export class ProjectService {
     if (latest) return ok({ project: { path: latest.projectPath, document: latest.document, dirty: true, weightsPath: latest.weightsPath } });
     // Electron's window ids repeat from one launch to the next; only a tab's name identifies its work.
     if (transport !== 'web') return ok({ project: null });
-    const mine = (await this.recoveryOffers()).find((offer) => offer.client === client);
+    const mine = (await this.recoveryOffers(client)).find((offer) => offer.client === client);
     if (!mine) return ok({ project: null });
     const restored = await this.restore(mine.id, client);
     return restored.ok ? ok({ project: restored.value }, restored.diagnostics) : restored;

@@ -29,6 +29,16 @@ export async function showWeightSet(host: HostApi, store: EditorStore, set: Weig
   return [];
 }
 
+/** Whether two binding tables bind the same slots to the same tensors (key order aside). */
+function sameBindings(a: WeightBindings, b: WeightBindings): boolean {
+  const flat = (t: WeightBindings) =>
+    Object.entries(t)
+      .flatMap(([node, slots]) => Object.entries(slots).map(([slot, tensor]) => `${node}\u0000${slot}\u0000${tensor}`))
+      .sort()
+      .join('\n');
+  return flat(a) === flat(b);
+}
+
 /**
  * Bind the loaded set's tensors to the network by PyTorch names. Bindings to tensors this set does
  * not have are dropped first, so nothing from a previous file lingers; hand bindings to tensors it
@@ -49,7 +59,8 @@ export async function autoMapWeights(
   }
   const r = await host.call('weights.bind', { setId, document: { ...doc, bindings: kept } });
   if (!r.ok) return { diagnostics: r.diagnostics };
-  store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
+  // Unchanged bindings are no edit: opening a saved project with its weights leaves it saved.
+  if (!sameBindings(r.value.bindings, store.getState().doc.bindings)) store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
   return { summary: r.value.summary, diagnostics: r.diagnostics ?? [] };
 }
 
