@@ -26,6 +26,17 @@ export function defaultRoots(cwd = process.cwd(), home = homedir()): string[] {
   return cwd === home ? [cwd] : [cwd, home];
 }
 
+/** The smallest TRT_STUDIO_TOKEN accepted: a short token could be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** TRT_STUDIO_TOKEN, checked; undefined (a random token per launch) when it is not set. */
+export function fixedToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value))
+    throw new Error(`TRT_STUDIO_TOKEN must be at least ${MIN_TOKEN_LENGTH} letters, digits, _ or -; it has ${value.length} characters.`);
+  return value;
+}
+
 export interface BrowserModeOptions {
   log: HostLog;
   /** Where the URL and notices go (stdout for the CLI). */
@@ -57,11 +68,11 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
     });
     for (const d of report.diagnostics) options.print(`${d.severity}: ${d.message}`);
     const rendererDir = options.rendererDir ?? findRendererDir();
+    // TRT_STUDIO_TOKEN keeps the token across restarts, so open pages reconnect to the new host.
+    const token = fixedToken(process.env.TRT_STUDIO_TOKEN);
     const attempts = args.portGiven || args.port === 0 ? 1 : PORT_ATTEMPTS;
     for (let i = 0; i < attempts && !host; i++) {
       try {
-        // TRT_STUDIO_TOKEN keeps the token across restarts, so open pages reconnect to the new host.
-        const token = process.env.TRT_STUDIO_TOKEN || undefined;
         host = await startWebHost({ services, port: args.port + i, host: args.host, rendererDir, ...(token ? { token } : {}) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultRoots } from './browser-mode.js';
+import { defaultRoots, fixedToken } from './browser-mode.js';
 import { shutdownNotice } from './shutdown.js';
 
 let dir: string;
@@ -41,5 +41,13 @@ describe('the folders browser mode offers', () => {
   it('are the folder it was started in and the home folder, once each', () => {
     expect(defaultRoots('/srv/models', '/home/ana')).toEqual(['/srv/models', '/home/ana']);
     expect(defaultRoots('/home/ana', '/home/ana')).toEqual(['/home/ana']);
+  });
+});
+
+describe('a token kept across restarts (TRT_STUDIO_TOKEN)', () => {
+  it('is used when long enough, refused when it could be guessed', () => {
+    expect(fixedToken(undefined)).toBeUndefined();
+    expect(fixedToken('first-hour-e2e-token-0123456789abcdef')).toBe('first-hour-e2e-token-0123456789abcdef');
+    expect(() => fixedToken('secret')).toThrow('TRT_STUDIO_TOKEN must be at least 16 letters, digits, _ or -; it has 6 characters.');
   });
 });
