@@ -68,7 +68,13 @@ describe('atomic save', () => {
     const saved = await h.dispatch('project.save', { path: target, document: lenet() }, call);
     expect(saved.ok).toBe(true);
     const opened = await h.dispatch('project.open', { path: target }, call);
-    expect(opened.ok && opened.value).toEqual({ path: target, document: lenet(), dirty: false, version: saved.ok && saved.value.version, weightsPath: null });
+    expect(opened.ok && opened.value).toEqual({
+      path: target,
+      document: lenet(),
+      dirty: false,
+      version: saved.ok && (saved.value as { version: string }).version,
+      weightsPath: null,
+    });
     const recent = await h.dispatch('project.recent', {}, call);
     expect(recent.ok && (recent.value as { entries: { path: string; exists: boolean }[] }).entries.map((e) => [e.path, e.exists])).toEqual([[target, true]]);
   });
