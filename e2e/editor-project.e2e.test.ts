@@ -82,10 +82,11 @@ describe('projects', () => {
     await page.locator('[data-testid=file-browser-name]').press('Enter');
     await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
 
-    // A reload starts empty; Open through the file browser brings the network back as it was.
+    // A reload brings back the project the tab had open; Open through the file browser brings the first file back as it was.
     await page.reload();
     await page.waitForSelector('.react-flow__renderer');
-    expect((await documentOf(page)).nodes).toHaveLength(0);
+    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: join(root, 'copy.trtstudio'), past: 0 });
+    expect((await documentOf(page)).nodes).toHaveLength(14);
     await page.locator('button', { hasText: /^Open$/ }).click();
     await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').waitFor();
     await screenshot(page, '20c-open-dialog');

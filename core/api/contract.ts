@@ -33,7 +33,18 @@ import {
   SettingsPatchSchema,
   SettingsSchema,
 } from './project-schemas.js';
-import { CapabilitiesSchema, Count, DiagnosticSchema, EmptySchema, IdSchema, NameSchema, NetworkDocumentSchema, PathSchema, TextSchema } from './schemas.js';
+import {
+  CapabilitiesSchema,
+  Count,
+  DiagnosticSchema,
+  EmptySchema,
+  IdSchema,
+  NameSchema,
+  NetworkDocumentSchema,
+  PathSchema,
+  TextSchema,
+  Timestamp,
+} from './schemas.js';
 import { BindResultSchema, ProgramSchema, ShapeReportSchema, TensorStatsSchema, WeightSetSchema, WeightTensorSchema } from './weight-schemas.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +113,16 @@ export const METHODS = {
   ),
   'project.open': method(z.strictObject({ path: PathSchema }), OpenedProjectSchema, 'Read and validate a .trtstudio file; it joins the recent list.'),
   'project.save': method(
-    z.strictObject({ path: PathSchema, document: NetworkDocumentSchema }),
+    z.strictObject({
+      path: PathSchema,
+      document: NetworkDocumentSchema,
+      /** The version the editor opened or last saved; when the file has changed since, the save is refused with code `project.conflict`. */
+      baseVersion: z.string().max(128).nullable().default(null),
+      /** Write even when the file changed on disk (the user answered "overwrite"). */
+      overwrite: z.boolean().default(false),
+      /** The project's weights file; stored relative to the project file. */
+      weightsPath: PathSchema.nullable().default(null),
+    }),
     SavedProjectSchema,
     'Validate and write atomically (temp file, fsync, rename); clears this session’s recovery file. Save-as is the same call with the new path.',
     MAX_DOCUMENT_BYTES,
@@ -114,9 +134,9 @@ export const METHODS = {
     'Remove one entry from the recent list.',
   ),
   'project.autosave': method(
-    z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable() }),
+    z.strictObject({ document: NetworkDocumentSchema, projectPath: PathSchema.nullable(), weightsPath: PathSchema.nullable().default(null) }),
     z.object({ scheduled: z.boolean() }),
-    'Unsaved work, sent when it changes; written to this session’s recovery file at most every few seconds.',
+    'Unsaved work, sent when it changes; written to this client’s recovery file at most every few seconds (project.autosaved tells how it went).',
     MAX_DOCUMENT_BYTES,
   ),
   'project.discardAutosave': method(EmptySchema, Nothing, 'The work is saved or thrown away: delete this session’s recovery file.'),
@@ -127,6 +147,11 @@ export const METHODS = {
     'Open a recovery file’s document (dirty); the file stays until saved or discarded.',
   ),
   'project.discardRecovery': method(z.strictObject({ id: IdSchema }), Nothing, 'Delete a recovery file.'),
+  'project.resume': method(
+    EmptySchema,
+    z.object({ project: OpenedProjectSchema.nullable() }),
+    'This client’s own unsaved work (after a page reload, or a host restart in browser mode): it stays this client’s; null when there is none.',
+  ),
   'files.roots': method(EmptySchema, z.object({ roots: z.array(FileRootSchema) }), 'The folders the file browser may show.'),
   'files.list': method(
     z.strictObject({ path: PathSchema, purpose: FilePurposeSchema.optional() }),
@@ -251,6 +276,8 @@ export const EVENTS = {
   'settings.changed': SettingsSchema,
   /** A message the host refused before acting on it (no request id to answer). */
   'host.protocolError': z.object({ diagnostics: z.array(DiagnosticSchema) }),
+  /** How writing one client's recovery file went; `ok: false` means crash recovery is off for it until a write succeeds. */
+  'project.autosaved': z.object({ client: z.string(), ok: z.boolean(), at: Timestamp, diagnostics: z.array(DiagnosticSchema) }),
 } satisfies Record<EventName, z.ZodType>;
 
 type Methods = typeof METHODS;

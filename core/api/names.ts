@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'project.recovery',
   'project.restore',
   'project.discardRecovery',
+  'project.resume',
   'files.roots',
   'files.list',
   'files.write',
@@ -54,6 +55,7 @@ export const EVENT_NAMES = [
   'weights.changed',
   'settings.changed',
   'host.protocolError',
+  'project.autosaved',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];

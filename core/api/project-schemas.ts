@@ -8,10 +8,14 @@ export const OpenedProjectSchema = z.object({
   document: NetworkDocumentSchema,
   /** True when the document differs from the file (restored from a recovery file). */
   dirty: z.boolean(),
+  /** The file's content hash when read; `project.save` passes it back as `baseVersion` to detect changes made meanwhile. */
+  version: z.string().nullable().optional(),
+  /** The project's weights file (absolute), when it names one that exists. */
+  weightsPath: z.string().nullable().optional(),
 });
 export type OpenedProject = z.infer<typeof OpenedProjectSchema>;
 
-export const SavedProjectSchema = z.object({ path: z.string(), savedAt: Timestamp, bytes: Count });
+export const SavedProjectSchema = z.object({ path: z.string(), savedAt: Timestamp, bytes: Count, version: z.string() });
 export type SavedProject = z.infer<typeof SavedProjectSchema>;
 
 export const RecentEntrySchema = z.object({ path: z.string(), name: z.string(), openedAt: Timestamp, exists: z.boolean() });
@@ -25,6 +29,8 @@ export const RecoveryOfferSchema = z.object({
   projectPath: z.string().nullable(),
   savedAt: Timestamp,
   nodeCount: Count,
+  /** The window or tab whose work it is; a tab reconnecting after a host restart finds its own. */
+  client: z.string().optional(),
 });
 export type RecoveryOffer = z.infer<typeof RecoveryOfferSchema>;
 

@@ -131,7 +131,8 @@ export function connect(doc: NetworkDocument, from: PortRef, to: PortRef): EditR
       to.port,
     );
   const id = freshId(usedIds(doc), 'e');
-  const edge: NetworkEdge = { id, from: { ...from }, to: { ...to } };
+  // Only the two fields of a port: callers pass UI objects (a dragged endpoint carries its `side`).
+  const edge: NetworkEdge = { id, from: { node: from.node, port: from.port }, to: { node: to.node, port: to.port } };
   return done({ doc: { ...doc, edges: [...doc.edges, edge] }, edgeId: id });
 }
 
@@ -284,7 +285,7 @@ export function markOutput(doc: NetworkDocument, from: PortRef, name?: string): 
   if (doc.outputs.some((o) => o.from.node === from.node && o.from.port === from.port)) return done(doc);
   const names = new Set(doc.outputs.map((o) => o.name));
   if (name !== undefined && names.has(name)) return refuse('edit.name.duplicate', `An output named '${name}' already exists.`, from.node, 'name');
-  return done({ ...doc, outputs: [...doc.outputs, { name: name ?? freshName(names, 'output'), from: { ...from } }] });
+  return done({ ...doc, outputs: [...doc.outputs, { name: name ?? freshName(names, 'output'), from: { node: from.node, port: from.port } }] });
 }
 
 export function unmarkOutput(doc: NetworkDocument, name: string): EditResult {

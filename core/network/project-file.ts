@@ -27,9 +27,22 @@ const PROJECT_FORMAT = 'trtstudio';
 const PROJECT_VERSION = 1;
 export const PROJECT_EXTENSION = '.trtstudio';
 
-/** What a project file holds: the network document plus the project's saved settings. */
-export function serializeProject(doc: NetworkDocument): string {
-  return `${JSON.stringify({ format: PROJECT_FORMAT, version: PROJECT_VERSION, network: doc }, null, 2)}\n`;
+/**
+ * What a project file holds: the network document plus the project's saved settings. `weightsFile`
+ * is the project's weights file, relative to the project file's folder (with `/` separators).
+ */
+export function serializeProject(doc: NetworkDocument, weightsFile?: string): string {
+  return `${JSON.stringify({ format: PROJECT_FORMAT, version: PROJECT_VERSION, network: doc, ...(weightsFile ? { weights: weightsFile } : {}) }, null, 2)}\n`;
+}
+
+/** The weights file a project names (as written, relative to the project's folder), or undefined; call after `parseProject` accepted the text. */
+export function projectWeightsFile(text: string): string | undefined {
+  try {
+    const raw = JSON.parse(text) as { weights?: unknown };
+    return typeof raw.weights === 'string' && raw.weights.length > 0 ? raw.weights : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type Json = unknown;

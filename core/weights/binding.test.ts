@@ -56,6 +56,15 @@ describe('binding Diagnostics', () => {
     ]);
   });
 
+  it('says a slot is not bound yet when the file has its tensor, instead of claiming the tensor is missing', () => {
+    const doc = buildTemplate('lenet5')!;
+    const report = checkBindings(doc, lenetTensors());
+    const conv2 = report.diagnostics.find((d) => d.nodeId === nodeId(doc, 'conv2') && d.field === 'kernel');
+    expect(conv2?.message).toBe(
+      "Layer 'conv2' (addConvolutionNd) weight slot 'kernel' is not bound yet; the weights have the tensor 'conv2.weight' (2400 values [16, 6, 5, 5]): click Auto-map or bind it by hand.",
+    );
+  });
+
   it('hints at the class count a wrong-sized classifier implies', () => {
     // A LeNet trained for 26 letters: fc3 is [26, 84].
     const tensors = lenetTensors().map((t) => (t.name === 'fc3.weight' ? { ...t, count: 26 * 84 } : t.name === 'fc3.bias' ? { ...t, count: 26 } : t));

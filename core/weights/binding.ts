@@ -196,10 +196,14 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
         }
         const wanted = torchTensorName(node.name, slot);
         const size = slot.count !== undefined ? ` (${plural(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''})` : '';
+        // The file may hold the very tensor: then the slot is only not bound yet, and Auto-map binds it.
+        const inFile = counts.has(wanted);
         diagnostics.push(
           error(
             'weights.missing',
-            `${label} needs its weight slot '${slot.name}' bound: the weights have no tensor '${wanted}'${size}. Bind one by hand or rename the layer.`,
+            inFile
+              ? `${label} weight slot '${slot.name}' is not bound yet; the weights have the tensor '${wanted}'${size}: click Auto-map or bind it by hand.`
+              : `${label} needs its weight slot '${slot.name}' bound: the weights have no tensor '${wanted}'${size}. Bind one by hand or rename the layer.`,
             where,
           ),
         );

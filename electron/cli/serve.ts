@@ -1,6 +1,7 @@
 /** `trt-studio serve [PROJECT.trtstudio] [--weights FILE.wts] [--port N] [--host 127.0.0.1] [--open]`: browser mode. */
 import { LAUNCH_USAGE, parseLaunchArgs } from '../host/args.js';
 import { startBrowserMode } from '../host/browser-mode.js';
+import { shutdownNotice } from '../host/shutdown.js';
 import { consoleLog } from '../services/log.js';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from './command.js';
 
@@ -37,7 +38,9 @@ export const serveCommand: CliCommand = {
       return EXIT_USAGE;
     }
     const signal = await untilStopped();
-    io.out(`Stopping (${signal}); unsaved work is kept for recovery.`);
+    io.out(`Stopping (${signal}).`);
+    const { context } = mode.services;
+    for (const line of await shutdownNotice({ unsaved: context.projects.unsavedWork(), temporaryFolders: context.files.temporaryRoots() })) io.out(line);
     await mode.stop();
     return EXIT_OK;
   },

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHostServices, type HostServices, type HostServicesOptions } from '../services/host-services.js';
@@ -18,6 +19,22 @@ const PORT_ATTEMPTS = 10;
 export function findRendererDir(from = dirname(fileURLToPath(import.meta.url))): string {
   const candidates = [join(from, 'renderer'), join(from, '..', '..', 'dist', 'renderer'), join(process.cwd(), 'dist', 'renderer')];
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? resolve(candidates[0]!);
+}
+
+/** The folders browser mode offers besides --root: the folder it was started in, and the user's home. */
+export function defaultRoots(cwd = process.cwd(), home = homedir()): string[] {
+  return cwd === home ? [cwd] : [cwd, home];
+}
+
+/** The smallest TRT_STUDIO_TOKEN accepted: a short token could be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** TRT_STUDIO_TOKEN, checked; undefined (a random token per launch) when it is not set. */
+export function fixedToken(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < MIN_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value))
+    throw new Error(`TRT_STUDIO_TOKEN must be at least ${MIN_TOKEN_LENGTH} letters, digits, _ or -; it has ${value.length} characters.`);
+  return value;
 }
 
 export interface BrowserModeOptions {
@@ -38,7 +55,8 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
   const services = await createHostServices({
     hostKind: 'web',
     log: options.log,
-    roots: args.roots,
+    // Real folders to browse and save into: --root first, then where the host was started, then home.
+    roots: [...args.roots, ...defaultRoots()],
     ...(args.configDir ? { configDir: args.configDir } : {}),
     ...options.extra,
   });
@@ -50,10 +68,12 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
     });
     for (const d of report.diagnostics) options.print(`${d.severity}: ${d.message}`);
     const rendererDir = options.rendererDir ?? findRendererDir();
+    // TRT_STUDIO_TOKEN keeps the token across restarts, so open pages reconnect to the new host.
+    const token = fixedToken(process.env.TRT_STUDIO_TOKEN);
     const attempts = args.portGiven || args.port === 0 ? 1 : PORT_ATTEMPTS;
     for (let i = 0; i < attempts && !host; i++) {
       try {
-        host = await startWebHost({ services, port: args.port + i, host: args.host, rendererDir });
+        host = await startWebHost({ services, port: args.port + i, host: args.host, rendererDir, ...(token ? { token } : {}) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EADDRINUSE' || i === attempts - 1) {

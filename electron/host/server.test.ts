@@ -89,8 +89,8 @@ function openSocket(query: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-async function client(): Promise<{ api: HostApi; socket: WebSocket; frames: unknown[] }> {
-  const { socket } = await openSocket(`?token=${host.token}`, { Origin: `http://127.0.0.1:${host.port}` });
+async function client(name?: string): Promise<{ api: HostApi; socket: WebSocket; frames: unknown[] }> {
+  const { socket } = await openSocket(`?token=${host.token}${name ? `&client=${name}` : ''}`, { Origin: `http://127.0.0.1:${host.port}` });
   if (!socket) throw new Error('The WebSocket did not open.');
   const frames: unknown[] = [];
   socket.on('message', (d) => frames.push(JSON.parse(d.toString())));
@@ -213,6 +213,18 @@ describe('the contract over the WebSocket', () => {
     socket.close();
   });
 
+  it('keeps a tab’s own client name, so its recovery file survives a reconnect', async () => {
+    const first = await client('tab-1');
+    await first.api.call('project.autosave', { document: emptyDocument('Tab one'), projectPath: null });
+    first.socket.close();
+    const again = await client('tab-1');
+    await again.api.call('project.autosave', { document: emptyDocument('Tab one, later'), projectPath: null });
+    await services.context.projects.flushAutosave();
+    expect(services.context.projects.unsavedWork().map((w) => [w.client, w.name])).toEqual([['tab-1', 'Tab one, later']]);
+    await again.api.call('project.discardAutosave', {});
+    again.socket.close();
+  });
+
   it('refuses malformed and hostile messages with a Diagnostic, and logs them', async () => {
     const { socket, frames } = await client();
     socket.send('{not json');
@@ -298,10 +310,22 @@ describe('upload', () => {
     expect(body.bytes).toBe(15);
     expect(body.path.startsWith(host.uploadDir)).toBe(true);
     expect(await readFile(body.path, 'utf8')).toBe('1\nw 1 3f800000\n');
-    // The upload folder is browsable (it is an allowed root).
+    // The upload folder is browsable (it is an allowed root), after the real folders, and never a place to save into.
     const { api, socket } = await client();
     const roots = await api.call('files.roots', {});
-    expect(roots.ok && roots.value.roots.map((x) => x.label)).toContain('Uploads');
+    expect(roots.ok && roots.value.roots.map((x) => x.label)).toEqual(['work', 'Uploads (temporary)']);
+    const into = join(host.uploadDir, 'saved.trtstudio');
+    const saved = await api.call('project.save', { path: into, document: emptyDocument('Lost') });
+    expect(saved).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'files.temporary',
+          message: `Cannot write ${JSON.stringify(into)}: ${host.uploadDir} is a temporary folder that is deleted when the host stops; save into a real folder such as ${join(dir, 'work')}, or download the file.`,
+        },
+      ],
+    });
     socket.close();
   });
 

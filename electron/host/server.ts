@@ -23,6 +23,8 @@ import { contentSecurityPolicy, rendererMissingPage, resolveStaticFile } from '.
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = '127.0.0.1';
+/** A client name a tab may choose (`/api/ws?client=`): the contract's id characters. */
+const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export interface WebHostOptions {
   services: HostServices;
@@ -110,7 +112,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? createToken();
   const uploadDir = join(services.context.tempDir, 'uploads');
   await mkdir(uploadDir, { recursive: true });
-  await services.context.files.addRoot(uploadDir, 'Uploads');
+  // Uploads are copies of the user's files: readable, never a place to save work into.
+  await services.context.files.addRoot(uploadDir, 'Uploads (temporary)', { temporary: true });
   let uploadCounter = 0;
   let clientCounter = 0;
 
@@ -299,12 +302,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!hostHeaderAllowed(req.headers.host, options.host)) return refuse(421, 'Misdirected Request');
     if (!tokenMatches(token, requestToken(req))) return refuse(401, 'Unauthorized');
     if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+    const client = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('client');
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws, client));
   });
 
-  function connect(ws: WebSocket): void {
-    const clientId = `ws-${++clientCounter}`;
+  /**
+   * One WebSocket client. A tab names itself (`?client=`, kept across reloads and reconnects) so its
+   * recovery file stays its own; without a valid name, each connection is a client of its own.
+   */
+  function connect(ws: WebSocket, requested: string | null): void {
+    ++clientCounter;
+    const clientId = requested && CLIENT_ID.test(requested) ? requested : `ws-${clientCounter}`;
     sockets.add(ws);
+    services.context.projects.clientConnected(clientId, true);
     log.info(`WebSocket client ${clientId} connected`);
     const send = (message: HostMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -338,6 +348,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     ws.on('close', () => {
       sockets.delete(ws);
+      services.context.projects.clientConnected(clientId, false);
       log.info(`WebSocket client ${clientId} disconnected`);
     });
     ws.on('error', (e) => log.warn(`WebSocket client ${clientId}: ${e.message}`));

@@ -2,7 +2,9 @@
  * File access for the UI: which folders it may browse, read and write. In browser mode every path a
  * request names must lie inside an allowed root — a folder from the settings or `--root`, the folder
  * of a file opened from the command line or a native dialog, or the upload folder. Paths are
- * compared after resolving symbolic links, so a link cannot lead outside.
+ * compared after resolving symbolic links, so a link cannot lead outside. A temporary root (the
+ * upload folder, removed when the host stops) can be read but never written: saved work must
+ * outlive the host.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -34,6 +36,8 @@ function denied(path: string, roots: readonly string[]): Diagnostic {
 export class FileAccess {
   /** Resolved roots and the label each one shows. */
   private readonly roots = new Map<string, string>();
+  /** Resolved roots that are removed when the host stops. */
+  private readonly temporary = new Set<string>();
 
   constructor(
     /** False in Electron, where paths come from the user's own dialogs and drops. */
@@ -41,10 +45,11 @@ export class FileAccess {
   ) {}
 
   /** Adds a folder (resolved through symbolic links) to the allowed roots; missing folders are skipped. */
-  async addRoot(folder: string, label?: string): Promise<void> {
+  async addRoot(folder: string, label?: string, options: { temporary?: boolean } = {}): Promise<void> {
     try {
       const real = await realpath(resolve(folder));
       if (!(await stat(real)).isDirectory()) return;
+      if (options.temporary) this.temporary.add(real);
       if (!this.roots.has(real)) this.roots.set(real, label ?? basename(real) ?? real);
     } catch {
       // A configured root that does not exist (any more) is simply not offered.
@@ -54,6 +59,11 @@ export class FileAccess {
   /** Adds the folder a file lives in. */
   async addFolderOf(file: string): Promise<void> {
     await this.addRoot(dirname(resolve(file)));
+  }
+
+  /** The temporary roots (deleted when the host stops). */
+  temporaryRoots(): string[] {
+    return [...this.temporary];
   }
 
   listRoots(): FileRoot[] {
@@ -79,6 +89,15 @@ export class FileAccess {
       } catch (inner) {
         return fail(this.missing(dirname(path), inner));
       }
+    }
+    const temporary = mode === 'write' ? [...this.temporary].find((root) => isInside(root, real)) : undefined;
+    if (temporary) {
+      const keep = this.listRoots().find((r) => !this.temporary.has(r.path));
+      return fail({
+        severity: 'error',
+        code: 'files.temporary',
+        message: `Cannot write ${JSON.stringify(path)}: ${temporary} is a temporary folder that is deleted when the host stops; save ${keep ? `into a real folder such as ${keep.path}` : 'into a folder given with --root'}, or download the file.`,
+      });
     }
     if (!this.enforce) return ok(real);
     const roots = [...this.roots.keys()];

@@ -69,6 +69,7 @@ export async function createHostServices(options: HostServicesOptions): Promise<
     configDir,
     settings,
     log,
+    events,
     ...(options.writeHooks ? { writeHooks: options.writeHooks } : {}),
     ...(options.sessionId ? { sessionId: options.sessionId } : {}),
   });

@@ -16,23 +16,24 @@ export const projectsModule: ServiceModule = {
       if (opened.ok) await ctx.files.addFolderOf(checked.value);
       return opened;
     },
-    'project.save': async ({ path, document }) => {
+    'project.save': async ({ path, document, baseVersion, overwrite, weightsPath }, call) => {
       const checked = await ctx.files.check(path, 'write');
       if (!checked.ok) return checked;
-      return ctx.projects.save(checked.value, document);
+      return ctx.projects.save(checked.value, document, { client: call.clientId, baseVersion, overwrite, weightsPath });
     },
     'project.recent': async () => ok({ entries: await ctx.projects.recent() }),
     'project.forgetRecent': async ({ path }) => ok({ entries: await ctx.projects.forgetRecent(path) }),
-    'project.autosave': ({ document, projectPath }) => {
-      ctx.projects.autosave(document, projectPath);
+    'project.autosave': ({ document, projectPath, weightsPath }, call) => {
+      ctx.projects.autosave(call.clientId, document, projectPath, weightsPath);
       return ok({ scheduled: true });
     },
-    'project.discardAutosave': async () => {
-      await ctx.projects.discardAutosave();
+    'project.discardAutosave': async (_params, call) => {
+      await ctx.projects.discardAutosave(call.clientId);
       return ok({});
     },
     'project.recovery': async () => ok({ offers: await ctx.projects.recoveryOffers() }),
-    'project.restore': ({ id }) => ctx.projects.restore(id),
+    'project.restore': ({ id }, call) => ctx.projects.restore(id, call.clientId),
+    'project.resume': (_params, call) => ctx.projects.resume(call.clientId, call.transport),
     'project.discardRecovery': async ({ id }) => {
       await ctx.projects.discardRecovery(id);
       return ok({});

@@ -1,5 +1,5 @@
 /** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import type { HostApi } from '../../core/api/client.js';
 import { Canvas } from '../canvas/Canvas.js';
@@ -16,13 +16,16 @@ import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { SHORTCUTS } from '../editor/shortcuts.js';
 import { useShortcuts } from '../react/use-shortcuts.js';
 import { autoLayout, expandSelection, groupSelection, ungroupSelection } from '../editor/commands.js';
-import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
+import { downloadProject, listTemplates, newFromTemplate, newProject, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
+import { useHostSession } from './host-session.js';
+import { HostStatus, OverwriteDialog } from './HostStatus.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
   | { kind: 'path'; mode: 'open' | 'save'; defaultName: string; resolve: (path: string | undefined) => void }
-  | { kind: 'templates'; templates: TemplateChoice[] };
+  | { kind: 'templates'; templates: TemplateChoice[] }
+  | { kind: 'overwrite'; path: string; why: string; resolve: (ok: boolean) => void };
 
 const HelpOverlay = memo(function HelpOverlay() {
   const open = useEditor((s) => s.helpOpen);
@@ -79,6 +82,7 @@ const StatusBar = memo(function StatusBar() {
       <span className={errors ? 'status-error' : ''}>● {errors} errors</span>
       <span className={warnings ? 'status-warning' : ''}>▲ {warnings} warnings</span>
       <span className="status-path">{path ?? 'not saved yet'}</span>
+      <HostStatus />
       <span className="status-spacer" />
       {backends === undefined && <span className="muted">No host: files open and save through the browser</span>}
       {backends?.map((b) => (
@@ -129,6 +133,9 @@ function Toolbar({
         </button>
         <button onClick={() => onSave(true)} title="Save as (Ctrl+Shift+S)">
           Save as
+        </button>
+        <button onClick={() => downloadProject(store)} title="Download the project file to this computer" data-testid="btn-download-project">
+          Download
         </button>
       </div>
       <div className="toolbar-group">
@@ -185,6 +192,7 @@ function EditorShell() {
     () => ({
       confirmDiscard: (name) => new Promise((resolve) => setModal({ kind: 'confirm', name, resolve })),
       pickPath: (mode, defaultName) => new Promise((resolve) => setModal({ kind: 'path', mode, defaultName, resolve })),
+      confirmOverwrite: (path, why) => new Promise((resolve) => setModal({ kind: 'overwrite', path, why, resolve })),
     }),
     [],
   );
@@ -206,38 +214,8 @@ function EditorShell() {
     return () => window.removeEventListener('beforeunload', warn);
   }, [store]);
 
-  const startedRef = useRef(false);
-  useEffect(() => {
-    if (!host || startedRef.current) return;
-    startedRef.current = true;
-    void host.call('host.capabilities', {}).then((r) => {
-      if (r.ok)
-        store.getState().setBackends(
-          r.value.backends.map((b) => ({
-            name: b.id,
-            available: b.available,
-            detail: b.available ? [b.version, b.device].filter(Boolean).join(', ') || 'available' : (b.reason ?? 'not available'),
-          })),
-        );
-      else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
-    });
-    void host.call('host.startup', {}).then((r) => {
-      if (r.ok && r.value.project) store.getState().load(r.value.project.document, r.value.project.path ?? undefined);
-    });
-    const params = new URLSearchParams(window.location.search);
-    const open = params.get('open');
-    if (open) void openPath(store, host, open);
-  }, [host, store]);
-
-  // Unsaved work goes to the host's recovery file (it throttles the writes).
-  useEffect(() => {
-    if (!host) return;
-    return store.subscribe((s, prev) => {
-      if (s.doc !== prev.doc && isDirty(s)) void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null });
-      // Saved, discarded or replaced: nothing is left to recover.
-      else if (isDirty(prev) && !isDirty(s)) void host.call('project.discardAutosave', {});
-    });
-  }, [host, store]);
+  // Start-up, autosave and reconnection (host-session.ts).
+  useHostSession(host, store);
 
   const showTemplates = () => setModal({ kind: 'templates', templates: listTemplates() });
   const chooseTemplate = async (id: string) => {
@@ -269,6 +247,7 @@ function EditorShell() {
       <SearchMenu />
       <FindDialog />
       <HelpOverlay />
+      {modal?.kind === 'overwrite' && <OverwriteDialog path={modal.path} why={modal.why} answer={modal.resolve} close={() => setModal(undefined)} />}
       <RecoveryOffer dialogs={dialogs} />
       <Notices />
       {modal?.kind === 'confirm' && (

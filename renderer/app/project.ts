@@ -1,15 +1,21 @@
 /**
- * Project commands: new, new from template, open, save, save as, with the unsaved-changes prompt.
- * They go through the host (core/api/client.ts) when there is one, else through the browser (file picker
- * and download), so the editor is usable from a plain static server too.
+ * Project commands: new, new from template, open, save, save as, download, with the unsaved-changes
+ * prompt. They go through the host (core/api/client.ts) when there is one, else through the browser (file
+ * picker and download), so the editor is usable from a plain static server too.
+ *
+ * A project carries its weights file: opening a project (or restoring its unsaved work) loads the
+ * weights it names, and New, a template or another project clears the ones shown.
  */
 import type { HostApi } from '../../core/api/client.js';
+import type { OpenedProject } from '../../core/api/project-schemas.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { nativePick } from '../host/file-picking.js';
+import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
+import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -17,6 +23,8 @@ export interface ProjectDialogs {
   confirmDiscard(name: string): Promise<boolean>;
   /** A path to open or save (the web host's file browser); undefined when cancelled. */
   pickPath(mode: 'open' | 'save', defaultName: string): Promise<string | undefined>;
+  /** The file changed on disk since it was opened: overwrite it? `why` is the host's sentence. */
+  confirmOverwrite(path: string, why: string): Promise<boolean>;
 }
 
 function report(store: EditorStore, diagnostics: readonly { message: string }[]): void {
@@ -28,9 +36,16 @@ async function okToReplace(store: EditorStore, dialogs: ProjectDialogs): Promise
   return !isDirty(s) || dialogs.confirmDiscard(s.doc.name);
 }
 
+/** Another network replaces the one shown: its weights, file version and save problems go with it. */
+function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
+  store.getState().setWeights(undefined);
+  store.getState().load(doc, path);
+  projectFileChanged(path ?? null, version);
+}
+
 export async function newProject(store: EditorStore, dialogs: ProjectDialogs): Promise<void> {
   if (!(await okToReplace(store, dialogs))) return;
-  store.getState().load(emptyDocument());
+  replaceProject(store, emptyDocument(), undefined, null);
 }
 
 /** One entry of the "New from template" dialog. */
@@ -67,7 +82,7 @@ export async function newFromTemplate(store: EditorStore, dialogs: ProjectDialog
   } catch (e) {
     store.getState().notify('error', (e as Error).message);
   }
-  store.getState().load(doc);
+  replaceProject(store, doc, undefined, null);
   return true;
 }
 
@@ -92,7 +107,7 @@ export async function openProject(store: EditorStore, host: HostApi | undefined,
     if (!picked) return;
     const parsed = parseProject(picked.text, picked.name);
     if (!parsed.ok) return report(store, parsed.diagnostics);
-    store.getState().load(parsed.value, picked.name);
+    replaceProject(store, parsed.value, picked.name, null);
     return;
   }
   await openPath(store, host, await pickPath(host, dialogs, 'open', ''));
@@ -112,18 +127,47 @@ export async function restoreRecovery(store: EditorStore, host: HostApi, dialogs
     report(store, r.diagnostics);
     return false;
   }
-  store.getState().load(r.value.document, r.value.path ?? undefined);
-  // Not what is on disk: marked unsaved, so Save writes it and closing asks first.
-  store.setState({ savedDoc: emptyDocument() });
+  showUnsavedWork(store, host, r.value);
   store.getState().notify('info', `Restored “${r.value.document.name}” (${r.value.document.nodes.length} layers); save it to keep it.`);
   return true;
+}
+
+/** Unsaved work (a recovery file, or this tab's own work after a reload) opens as unsaved, with its weights. */
+export function showUnsavedWork(store: EditorStore, host: HostApi, project: OpenedProject): void {
+  // The version on disk is unknown here: a save over the file asks first if it changed.
+  replaceProject(store, project.document, project.path ?? undefined, null);
+  // Not what is on disk: marked unsaved, so Save writes it and closing asks first.
+  store.setState({ savedDoc: emptyDocument() });
+  if (project.weightsPath) void loadWeights(store, host, project.weightsPath);
+}
+
+/** Load a project's weights file and map it; problems are shown as notices. */
+async function loadWeights(store: EditorStore, host: HostApi, path: string): Promise<void> {
+  const imported = await importWeights(host, store, path);
+  report(
+    store,
+    imported.diagnostics.filter((d) => (d as { severity?: string }).severity === 'error'),
+  );
 }
 
 export async function openPath(store: EditorStore, host: HostApi, path: string | undefined): Promise<void> {
   if (!path) return;
   const r = await host.call('project.open', { path });
   if (!r.ok) return report(store, r.diagnostics);
-  store.getState().load(r.value.document, r.value.path ?? undefined);
+  replaceProject(store, r.value.document, r.value.path ?? undefined, r.value.version ?? null);
+  for (const d of r.diagnostics ?? []) store.getState().notify(d.severity === 'error' ? 'error' : 'info', d.message);
+  if (r.value.weightsPath) await loadWeights(store, host, r.value.weightsPath);
+}
+
+/** "Download project": the document as a `.trtstudio` file through the browser, whatever the host. */
+export function downloadProject(store: EditorStore): void {
+  const doc = store.getState().doc;
+  const blob = new Blob([serializeProject(doc)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${doc.name.replace(/[^\w.-]+/g, '_') || 'network'}${PROJECT_EXTENSION}`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
@@ -148,13 +192,30 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
   const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
   if (!path) return false;
   const doc = store.getState().doc;
-  const r = await host.call('project.save', { path, document: doc });
+  const request = {
+    path,
+    document: doc,
+    // Only the file this page read carries a version to compare; a new path has nothing to lose but what the file browser showed.
+    baseVersion: path === s.filePath ? saveStatus().version : null,
+    weightsPath: store.getState().weights?.set.path ?? null,
+  };
+  let r = await host.call('project.save', request);
+  if (!r.ok && r.diagnostics.some((d) => d.code === 'project.conflict')) {
+    const why = r.diagnostics.find((d) => d.code === 'project.conflict')!.message;
+    if (!(await dialogs.confirmOverwrite(path, why))) {
+      reportSaveProblem({ kind: 'save', message: `Not saved: ${why}` });
+      return false;
+    }
+    r = await host.call('project.save', { ...request, overwrite: true });
+  }
   if (!r.ok) {
+    reportSaveProblem({ kind: 'save', message: `Not saved: ${r.diagnostics.map((d) => d.message).join(' ')}` });
     report(store, r.diagnostics);
     return false;
   }
   // Marks the document that was written, even if an edit landed while the host wrote it.
   store.setState({ savedDoc: doc, filePath: r.value.path });
+  projectFileChanged(r.value.path, r.value.version);
   store.getState().notify('info', `Saved ${r.value.path}.`);
   return true;
 }

@@ -9,6 +9,7 @@ import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
+import { unknownKeyProblem } from '../../core/network/document-keys.js';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -281,6 +282,12 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         }
         const value = result.value;
         const doc = isDocument(value) ? value : value.doc;
+        // The edit boundary: a document the project format would refuse never enters the editor.
+        const stray = doc !== s.doc ? unknownKeyProblem(doc) : undefined;
+        if (stray) {
+          get().notify('error', `The edit was not applied: ${stray}. This is a bug in TRT Studio; the network is unchanged.`);
+          return undefined;
+        }
         if (doc !== s.doc) setDoc(doc, { past: [...s.past, s.doc].slice(-HISTORY_LIMIT), future: [] });
         return value;
       },

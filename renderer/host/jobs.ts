@@ -7,6 +7,7 @@ import { followJob, type HostApi } from '../../core/api/client.js';
 import type { JobFinished, JobKind, JobProgress } from '../../core/api/job-schemas.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { EditorStore } from '../editor/editor-store.js';
+import { hostConnection } from './host-connection.js';
 
 export interface JobCallbacks {
   /** Called once the host accepted the job, with its id (for cancel). */
@@ -35,15 +36,35 @@ export async function runJob<K extends JobKind>(
   const { jobId } = started.value;
   store.getState().trackJob({ id: jobId, kind, label, progress: undefined });
   callbacks.onStarted?.(jobId);
-  const finished = await followJob(
-    host,
-    jobId,
-    (progress) => {
-      store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
-      callbacks.onProgress?.(progress);
-    },
-    callbacks.onLog,
-  );
+  const startedAt = Date.now();
+  let stopWatching = () => {};
+  // A host that goes away sends no job.finished: the job fails as soon as the connection is lost.
+  const hostLost = new Promise<JobFinished>((resolve) => {
+    stopWatching = hostConnection().subscribe((status) => {
+      if (status.state !== 'lost') return;
+      const message = `${label} failed: the connection to the host was lost (${status.reason}).`;
+      resolve({
+        kind,
+        jobId,
+        status: 'failed',
+        elapsedMs: Date.now() - startedAt,
+        diagnostics: [{ severity: 'error', code: 'host.disconnected', message }],
+      } as JobFinished);
+    });
+  });
+  const finished = await Promise.race([
+    followJob(
+      host,
+      jobId,
+      (progress) => {
+        store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
+        callbacks.onProgress?.(progress);
+      },
+      callbacks.onLog,
+    ),
+    hostLost,
+  ]);
+  stopWatching();
   store.getState().endJob(jobId);
   if (finished.kind !== kind) {
     return {

@@ -73,8 +73,10 @@ async function startImport(host: FakeHost): Promise<void> {
 }
 
 describe('Weights panel', () => {
-  it('imports through the file browser with size, speed and cancel, then lists every tensor with its shape, stats and binding', async () => {
+  it('imports through the file browser with size, speed and cancel, maps it at once, and lists every tensor with its shape, stats and binding', async () => {
     const { host, store } = setup();
+    // A binding left from another file: it must not survive the import of this one.
+    act(() => void store.getState().apply((d) => ({ ok: true, value: { ...d, bindings: { n1: { kernel: 'features.0.weight' } } } })));
     await startImport(host);
     act(() => host.emit('job.progress', { jobId: 'job-1', kind: 'weights.import', progress: { phase: 'Decoding', bytes: { done: 277_500, total: 555_000 } } }));
     const text = screen.getByTestId('weights-progress-text').textContent!;
@@ -83,23 +85,18 @@ describe('Weights panel', () => {
     await waitFor(() => expect(host.calls.some((c) => c.method === 'jobs.cancel')).toBe(true));
     act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: SET, diagnostics: [], elapsedMs: 40 }));
 
+    // Mapped by PyTorch names as soon as it is imported, with no click.
+    expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
     const rows = await screen.findAllByTestId('weights-row');
     expect(rows.map((r) => r.getAttribute('data-tensor'))).toEqual(LENET_TENSORS.map((t) => t.name));
-    expect(screen.getByTestId('weights-file').textContent).toBe('lenet5.wts · 10 tensors · 555 KB · 0 bound');
-    // Before mapping nothing is bound; every slot is a missing-weights problem on its node.
-    expect(rows.every((r) => within(r).getByTestId('weights-bound-to').textContent === 'unused')).toBe(true);
-    expect(store.getState().nodeProblems.n1?.severity).toBe('error');
-    expect(store.getState().weightStatus).toMatchObject({ n1: 'bad:0/2', n11: 'bad:0/2' });
-    expect(store.getState().weightStatus.n2).toBeUndefined();
-    await waitFor(() => expect(within(rows[0]!).getAllByRole('cell')[3]!.textContent).toBe('-0.5'));
-    expect(rows[0]!.querySelectorAll('.wf-histogram rect')).toHaveLength(4);
-
-    fireEvent.click(screen.getByTestId('weights-automap'));
-    expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
     // Auto-map runs in the editor on the names and counts it holds; the host is not asked.
     expect(host.calls.map((c) => c.method)).not.toContain('weights.bind');
     expect(store.getState().doc.bindings.n1).toEqual({ kernel: 'conv1.weight', bias: 'conv1.bias' });
-    expect(store.getState().past).toHaveLength(1);
+    expect(store.getState().weightStatus.n2).toBeUndefined();
+    await waitFor(() => expect(within(rows[0]!).getAllByRole('cell')[3]!.textContent).toBe('-0.5'));
+    expect(rows[0]!.querySelectorAll('.wf-histogram rect')).toHaveLength(4);
+    // One undo step for the stale binding, one for the mapping.
+    expect(store.getState().past).toHaveLength(2);
     expect(Object.values(store.getState().weightStatus)).toEqual(['ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2']);
     const conv1 = screen.getAllByTestId('weights-row')[0]!;
     expect(within(conv1).getByTestId('weights-bound-to').textContent).toBe('conv1.kernel');
@@ -180,7 +177,9 @@ describe('Weights panel', () => {
     const { host, store } = setup();
     await startImport(host);
     act(() => host.emit('job.finished', { jobId: 'job-1', kind: 'weights.import', status: 'succeeded', result: SET, diagnostics: [], elapsedMs: 40 }));
-    await screen.findAllByTestId('weights-row');
+    await screen.findByTestId('weights-summary');
+    // Start from nothing bound (the import mapped everything).
+    act(() => void store.getState().apply((d) => ({ ok: true, value: { ...d, bindings: {} } })));
     const node = document.createElement('div');
     node.className = 'react-flow__node';
     node.setAttribute('data-id', 'n11');

@@ -1,22 +1,24 @@
 /**
  * The weights panel: import a `.wts` (file browser, upload or drop) with a progress bar, size, speed
- * and cancel; every tensor with its count, the shape its slot gives it, statistics and a small
- * histogram, and where it is bound; auto-map with one click; bind a selected layer's slots by hand
- * from a list filtered to tensors of the right count. The values stay in the host (rule 4).
+ * and cancel, mapped by name at once; every tensor with its count, the shape its slot gives it,
+ * statistics and a small histogram, and where it is bound; auto-map with one click; bind a selected
+ * layer's slots by hand from a list filtered to tensors of the right count. The values stay in the
+ * host (ARCHITECTURE.md rule 4).
  */
 import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import type { HostApi } from '../../core/api/client.js';
 import type { TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
-import { autoMapWeights, bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
+import { autoMapWeights as mapByName, bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import type { EditorStore } from '../editor/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
+import { cancelJob, describeEnd, runJob, type JobCallbacks } from '../host/jobs.js';
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
 import { uploadFile } from '../host/upload.js';
+import type { WeightBindings } from '../../core/network/types.js';
 
 /** Bins of the small histogram in each row. */
 const HISTOGRAM_BINS = 16;
@@ -27,6 +29,65 @@ export async function showWeightSet(host: HostApi, store: EditorStore, set: Weig
   if (!r.ok) return r.diagnostics;
   store.getState().setWeights({ set, tensors: r.value.tensors });
   return [];
+}
+
+/** Whether two binding tables bind the same slots to the same tensors (key order aside). */
+function sameBindings(a: WeightBindings, b: WeightBindings): boolean {
+  const flat = (t: WeightBindings) =>
+    Object.entries(t)
+      .flatMap(([node, slots]) => Object.entries(slots).map(([slot, tensor]) => `${node}\u0000${slot}\u0000${tensor}`))
+      .sort()
+      .join('\n');
+  return flat(a) === flat(b);
+}
+
+/**
+ * Bind the loaded set's tensors to the network by PyTorch names, in the editor (it holds every
+ * tensor's name and count, so no host call). Bindings to tensors this set does not have are dropped
+ * first, so nothing from a previous file lingers; hand bindings to tensors it has are kept.
+ */
+export function autoMapWeights(store: EditorStore): { summary?: string; diagnostics: Diagnostic[] } {
+  const s = store.getState();
+  if (!s.weights) return { diagnostics: [] };
+  const present = new Set(s.weights.tensors.map((t) => t.name));
+  const kept: WeightBindings = {};
+  for (const [nodeId, slots] of Object.entries(s.doc.bindings)) {
+    const still = Object.entries(slots).filter(([, tensor]) => present.has(tensor));
+    if (still.length > 0) kept[nodeId] = Object.fromEntries(still);
+  }
+  const outcome = mapByName({ ...s.doc, bindings: kept }, s.weights.tensors, s.shapes);
+  // Unchanged bindings are no edit: opening a saved project with its weights leaves it saved.
+  if (!sameBindings(outcome.doc.bindings, s.doc.bindings)) s.apply((d) => ok({ ...d, bindings: outcome.doc.bindings }));
+  return { summary: outcome.summary, diagnostics: outcome.report.diagnostics };
+}
+
+/**
+ * Import a `.wts` file, show it and auto-map it at once (the panel promises that tensors bind by
+ * their PyTorch names). The previous set is unloaded once the new one is shown.
+ */
+export async function importWeights(
+  host: HostApi,
+  store: EditorStore,
+  path: string,
+  callbacks: JobCallbacks = {},
+): Promise<{ summary?: string; diagnostics: Diagnostic[] }> {
+  const previous = store.getState().weights?.set.id;
+  const outcome = await runJob(
+    host,
+    store,
+    'weights.import',
+    `Import ${path.split(/[\\/]/).pop() ?? path}`,
+    () => host.call('weights.import', { path }),
+    callbacks,
+  );
+  if (!outcome.started) return { diagnostics: outcome.diagnostics };
+  const { finished } = outcome;
+  if (finished.status !== 'succeeded' || !finished.result) return { diagnostics: describeEnd(`The import of ${path}`, finished) };
+  const problems = await showWeightSet(host, store, finished.result);
+  if (problems.length > 0) return { diagnostics: [...finished.diagnostics, ...problems] };
+  if (previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+  const mapped = autoMapWeights(store);
+  return { ...mapped, diagnostics: [...finished.diagnostics, ...mapped.diagnostics] };
 }
 
 export const Histogram = memo(function Histogram({ bins }: { bins: readonly number[] }) {
@@ -114,19 +175,13 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
     [report],
   );
 
-  // Weights the host already holds (opened from the command line, or before a reload).
+  // Weights belong to a project: the project, a reload or the command line loads them (see
+  // renderer/app/project.ts), never a set another tab imported. A set unloaded elsewhere goes.
   useEffect(() => {
     if (!host) return;
-    void host.call('weights.list', {}).then((r) => {
-      const last = r.ok ? r.value.sets.at(-1) : undefined;
-      if (last && !store.getState().weights) void showWeightSet(host, store, last);
-    });
     return host.on('weights.changed', ({ sets }) => {
       const current = store.getState().weights;
       if (current && !sets.some((s) => s.id === current.set.id)) store.getState().setWeights(undefined);
-      // A set loaded without this panel (the command line's --weights) is shown when none is.
-      const last = sets.at(-1);
-      if (!store.getState().weights && last) void showWeightSet(host, store, last);
     });
   }, [host, store]);
 
@@ -152,18 +207,13 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
       setDiagnostics([]);
       setSummary(undefined);
       setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt, now: Date.now() });
-      const previous = store.getState().weights?.set.id;
-      const outcome = await runJob(host, store, 'weights.import', `Import ${path.split('/').pop() ?? path}`, () => host.call('weights.import', { path }), {
+      const imported = await importWeights(host, store, path, {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
         onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),
       });
       setJob(undefined);
-      if (!outcome.started) return setDiagnostics(outcome.diagnostics);
-      const { finished } = outcome;
-      if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd(`The import of ${path}`, finished));
-      const problems = await showWeightSet(host, store, finished.result);
-      setDiagnostics([...finished.diagnostics, ...problems]);
-      if (problems.length === 0 && previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+      setSummary(imported.summary);
+      setDiagnostics(imported.diagnostics);
     },
     [host, store],
   );
@@ -201,14 +251,10 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
     await importPath(r.value.path, startedAt);
   };
 
-  // Auto-map needs only the tensors' names and counts, which the editor holds: no host call.
   const autoMap = () => {
-    const s = store.getState();
-    if (!s.weights) return;
-    const outcome = autoMapWeights(s.doc, s.weights.tensors, s.shapes);
-    s.apply((d) => ok({ ...d, bindings: outcome.doc.bindings }));
-    setSummary(outcome.summary);
-    setDiagnostics(outcome.report.diagnostics);
+    const mapped = autoMapWeights(store);
+    setSummary(mapped.summary);
+    setDiagnostics(mapped.diagnostics);
   };
 
   const unload = async () => {

@@ -1,0 +1,250 @@
+/**
+ * A newcomer's first hour, acted out: a wire made from the wire-drop menu that then saves and maps
+ * weights; two tabs on one host whose host is killed; a host killed while a job runs. Each test runs
+ * hosts of its own (`dist/cli.mjs serve`) with their own config folder, and kills them as a crash
+ * would (SIGKILL).
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { documentOf, dragFromPalette, dragWireToEmpty, editorState, launchBrowser, openEditor, screenshot } from './editor-page.js';
+
+interface Served {
+  url: string;
+  port: number;
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<string>;
+}
+
+/** A fixed token, so a host started again on the same port is the same address to the open pages. */
+const TOKEN = 'first-hour-e2e-token-0123456789abcdef';
+
+/** Start `serve` with a known token; `port` 0 picks a free one. Resolves with the URL it printed; `stop` resolves with all it printed. */
+function serve(options: { configDir: string; root: string; port?: number }): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/cli.mjs', 'serve', '--port', String(options.port ?? 0), '--root', options.root], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TRT_STUDIO_CONFIG_DIR: options.configDir, TRT_STUDIO_TOKEN: TOKEN },
+    });
+    let out = '';
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const timer = setTimeout(() => reject(new Error(`The web host printed no URL within 30 s; it said: ${out}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /(http:\/\/127\.0\.0\.1:(\d+)\/\S*token=\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: m[1]!,
+        port: Number(m[2]),
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+          return out;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`The web host exited with code ${code} before it was ready: ${out}`)));
+  });
+}
+
+let browser: Browser;
+const running: Served[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((h) => h.stop('SIGKILL')));
+});
+
+async function freshHost(): Promise<{ host: Served; configDir: string; root: string }> {
+  const configDir = mkdtempSync(join(tmpdir(), 'trt-studio-config-'));
+  const root = mkdtempSync(join(tmpdir(), 'trt-studio-work-'));
+  const host = await serve({ configDir, root });
+  running.push(host);
+  return { host, configDir, root };
+}
+
+/** Save with Ctrl+S; a project never saved asks for a name in the file browser, which opens in the first real folder. */
+async function saveAs(page: Page, name: string, folder: string): Promise<void> {
+  await page.keyboard.press('Control+s');
+  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(folder);
+  await page.locator('[data-testid=file-browser-name]').fill(name);
+  await page.locator('[data-testid=file-browser-ok]').click();
+}
+
+/** The status bar's background colour, as the user sees it. */
+function statusBarColour(page: Page): Promise<string> {
+  return page.locator('[data-testid=status-bar]').evaluate((el) => getComputedStyle(el).backgroundColor);
+}
+
+describe('a wire made from the wire-drop menu', () => {
+  it('saves with Ctrl+S into the default folder and takes weights mapped on import', async () => {
+    const { host, root } = await freshHost();
+    copyFileSync('fixtures/lenet5_digits.wts', join(root, 'lenet5_digits.wts'));
+    const { page, pageErrors } = await openEditor(browser, host.url);
+    await dragFromPalette(page, 'Input', { x: 200, y: 250 });
+    await dragWireToEmpty(page, { node: 'data', port: 'output' }, { x: 800, y: 400 });
+    await page.locator('[data-testid=search-input]').fill('convolution');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await documentOf(page)).edges).toHaveLength(1);
+    const doc = await documentOf(page);
+    expect(Object.keys(doc.edges[0]!.from).sort()).toEqual(['node', 'port']);
+    await screenshot(page, 'first-hour-01-wire-drop-conv');
+
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
+    // Mapped on import: the network's layer is named 'convolution', so no tensor fits, and binding is not refused.
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toMatch(/^0 of 10 tensors bound/);
+    expect(await page.locator('[data-testid=workflow-diagnostics]').allTextContents()).not.toContainEqual(expect.stringContaining('Unrecognized key'));
+
+    await saveAs(page, 'wired.trtstudio', root);
+    const path = join(root, 'wired.trtstudio');
+    await expect.poll(() => editorState(page)).toMatchObject({ dirty: false, filePath: path });
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { network: { edges: unknown[] }; weights?: string };
+    expect(file.network.edges).toEqual([
+      { id: doc.edges[0]!.id, from: { node: doc.inputs[0]!.id, port: 'output' }, to: { node: doc.nodes[0]!.id, port: 'input' } },
+    ]);
+    // The project remembers its weights file, relative to itself.
+    expect(file.weights).toBe('lenet5_digits.wts');
+    expect(await page.locator('[data-testid=save-problem]').count()).toBe(0);
+    await screenshot(page, 'first-hour-02-saved');
+
+    // A reload brings back the project and its weights together.
+    await page.reload();
+    await page.waitForSelector('.react-flow__renderer');
+    await expect.poll(async () => (await editorState(page)).filePath).toBe(path);
+    await page.click('[data-testid=dock-tab-weights]');
+    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 20_000 }).toMatch(/^lenet5_digits\.wts · 10 tensors/);
+    // New clears them: weights belong to the project.
+    expect((await editorState(page)).dirty).toBe(false);
+    await page.locator('button', { hasText: /^New$/ }).click();
+    await expect.poll(() => page.locator('[data-testid=weights-file]').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('two tabs on one host', () => {
+  it('each gets its own unsaved work back after the host was killed, and a stale tab is asked before it overwrites', async () => {
+    const { host, configDir, root } = await freshHost();
+    const a = await openEditor(browser, host.url);
+    const b = await openEditor(browser, host.url);
+    await dragFromPalette(a.page, 'Input', { x: 200, y: 250 });
+    await dragFromPalette(b.page, 'Input', { x: 200, y: 250 });
+    await dragFromPalette(b.page, 'addActivation', { x: 520, y: 250 });
+    await expect.poll(async () => (await documentOf(b.page)).nodes.length).toBe(1);
+    const recovery = join(configDir, 'recovery');
+    const recoveredNodeCounts = () =>
+      existsSync(recovery)
+        ? readdirSync(recovery)
+            .filter((f) => /^[^.].*\.json$/.test(f))
+            .map((f) => (JSON.parse(readFileSync(join(recovery, f), 'utf8')) as { document: { nodes: unknown[] } }).document.nodes.length)
+            .sort()
+        : [];
+    await expect.poll(recoveredNodeCounts, { timeout: 15_000 }).toEqual([0, 1]);
+
+    await host.stop('SIGKILL');
+    // Both pages say so at once, in a red status bar.
+    await expect.poll(() => a.page.locator('[data-testid=host-status]').count(), { timeout: 2_000 }).toBe(1);
+    await expect.poll(() => b.page.locator('[data-testid=host-status]').count(), { timeout: 2_000 }).toBe(1);
+    expect(await statusBarColour(a.page)).toBe('rgb(90, 17, 17)');
+    await screenshot(a.page, 'first-hour-03-host-gone');
+
+    // The host comes back at the same address: the pages reconnect by themselves.
+    const again = await serve({ configDir, root, port: host.port });
+    running.push(again);
+    await expect.poll(() => a.page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => b.page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    // A reload of each tab brings back its own work, not the other's, and offers nothing else.
+    for (const tab of [a, b]) {
+      await tab.page.reload();
+      await tab.page.waitForSelector('.react-flow__renderer');
+    }
+    await expect.poll(async () => (await documentOf(a.page)).inputs.length).toBe(1);
+    await expect.poll(async () => (await documentOf(b.page)).nodes.map((n) => n.type)).toEqual(['addActivation']);
+    expect((await documentOf(a.page)).nodes).toEqual([]);
+    expect((await editorState(a.page)).dirty).toBe(true);
+    expect(await a.page.locator('[data-testid=recovery-offer]').count()).toBe(0);
+
+    // Both save the same file: B last. A, not knowing, saves over it: it is asked first.
+    await saveAs(a.page, 'shared.trtstudio', root);
+    const shared = join(root, 'shared.trtstudio');
+    await expect.poll(async () => (await editorState(a.page)).filePath).toBe(shared);
+    await b.page.locator('button', { hasText: /^Open$/ }).click();
+    await b.page.locator('[data-testid=confirm-discard]').click();
+    await b.page.locator('[data-testid=file-browser-entry][data-name="shared.trtstudio"]').click();
+    await expect.poll(async () => (await editorState(b.page)).filePath).toBe(shared);
+    await dragFromPalette(b.page, 'addActivation', { x: 520, y: 400 });
+    await b.page.keyboard.press('Control+s');
+    await expect.poll(async () => (await editorState(b.page)).dirty).toBe(false);
+    const newer = readFileSync(shared, 'utf8');
+
+    await dragFromPalette(a.page, 'addActivation', { x: 520, y: 250 });
+    await a.page.keyboard.press('Control+s');
+    const dialog = a.page.locator('[data-testid=overwrite-dialog]');
+    await expect
+      .poll(() => dialog.locator('p').first().textContent())
+      .toBe(
+        `${shared} changed on disk since this window opened or saved it (another tab, window or program wrote it); saving now would overwrite those changes.`,
+      );
+    await screenshot(a.page, 'first-hour-04-overwrite-asked');
+    await dialog.locator('button', { hasText: 'Cancel' }).click();
+    expect(readFileSync(shared, 'utf8')).toBe(newer);
+    // Not saved: said in the status bar until a save succeeds.
+    await expect.poll(() => a.page.locator('[data-testid=save-problem]').textContent()).toMatch(/^⚠ Not saved: .* changed on disk since this window opened/);
+    await screenshot(a.page, 'first-hour-05-not-saved');
+    await a.page.keyboard.press('Control+s');
+    await a.page.locator('[data-testid=overwrite-confirm]').click();
+    await expect.poll(async () => (await editorState(a.page)).dirty).toBe(false);
+    expect(await a.page.locator('[data-testid=save-problem]').count()).toBe(0);
+    expect((JSON.parse(readFileSync(shared, 'utf8')) as { network: { nodes: unknown[] } }).network.nodes).toHaveLength(1);
+    // While the host was down, the page's reconnection attempts failed as they should.
+    expect([...a.pageErrors, ...b.pageErrors].filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
+  });
+});
+
+describe('the host killed while a job runs', () => {
+  it('fails the job with the reason and turns the status bar red within 2 s', async () => {
+    const { host, root } = await freshHost();
+    copyFileSync('fixtures/lenet5_digits.wts', join(root, 'lenet5_digits.wts'));
+    const { page } = await openEditor(browser, host.url);
+    await page.click('[data-testid=btn-templates]');
+    await page.click('[data-testid=template-lenet5]');
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(12);
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toMatch(/^10 of 10 tensors bound/);
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+    // A profile of a million iterations runs far longer than this test waits.
+    await page.click('[data-testid=dock-tab-profile]');
+    await page.fill('[data-testid=profile-iterations]', '1000000');
+    await page.click('[data-testid=profile-start]');
+    await page.waitForSelector('[data-testid=profile-progress]');
+    const before = await statusBarColour(page);
+
+    await host.stop('SIGKILL');
+    const killedAt = Date.now();
+    await page.waitForSelector('[data-testid=host-status]', { timeout: 2_000 });
+    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    await expect
+      .poll(() => page.locator('[data-testid=workflow-diagnostics]').textContent(), { timeout: 2_000 })
+      .toMatch(/failed: the connection to the host was lost \(/);
+    expect(await page.locator('[data-testid=profile-progress]').count()).toBe(0);
+    expect(await statusBarColour(page)).not.toBe(before);
+    expect(await statusBarColour(page)).toBe('rgb(90, 17, 17)');
+    await expect.poll(() => page.locator('[data-testid=host-status]').textContent()).toMatch(/^✕ Host disconnected \d+ s ago: .*Reconnecting…$/);
+    await screenshot(page, 'first-hour-06-killed-during-job');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The page's life with its host: what to show at start (the command line's project and weights, or
+ * this tab's own work after a reload), autosave of unsaved work with its outcome shown, and what to
+ * do when the connection comes back after the host went away.
+ */
+import { useEffect, useRef } from 'react';
+import { followJob, type HostApi } from '../../core/api/client.js';
+import { clientId, hostConnection } from '../host/host-connection.js';
+import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { showWeightSet } from '../workflows/WeightsPanel.js';
+import { openPath, showUnsavedWork } from './project.js';
+import { autosaveSucceeded, reportSaveProblem, sessionProjectPath } from './save-status.js';
+
+/** Ask the host which backends it found; shown in the status bar. */
+async function loadCapabilities(host: HostApi, store: EditorStore): Promise<void> {
+  const r = await host.call('host.capabilities', {});
+  if (r.ok)
+    store.getState().setBackends(
+      r.value.backends.map((b) => ({
+        name: b.id,
+        available: b.available,
+        detail: b.available ? [b.version, b.device].filter(Boolean).join(', ') || 'available' : (b.reason ?? 'not available'),
+      })),
+    );
+  else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
+}
+
+/** What the page shows first: `?open=`, the command line's project, this tab's own work, or the project it had open before a reload. */
+async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> {
+  const open = new URLSearchParams(window.location.search).get('open');
+  if (open) return openPath(store, host, open);
+  const startup = await host.call('host.startup', {});
+  if (startup.ok && startup.value.project) {
+    store.getState().load(startup.value.project.document, startup.value.project.path ?? undefined);
+  } else {
+    const resumed = await host.call('project.resume', {});
+    if (resumed.ok && resumed.value.project) showUnsavedWork(store, host, resumed.value.project);
+    else {
+      const path = sessionProjectPath();
+      if (path) await openPath(store, host, path);
+    }
+  }
+  // Weights named on the command line (`--weights`): shown once their import has finished.
+  const job = startup.ok ? startup.value.weightsJob : null;
+  if (job && !store.getState().weights) {
+    // Listen first, then look: a job that ended before the listener existed is no longer listed.
+    const done = followJob(host, job.id);
+    const listed = await host.call('jobs.list', {});
+    if (listed.ok && listed.value.jobs.some((j) => j.id === job.id)) await done;
+    const sets = await host.call('weights.list', {});
+    const last = sets.ok ? sets.value.sets.at(-1) : undefined;
+    if (last) await showWeightSet(host, store, last);
+  }
+}
+
+/** Send unsaved work to the host's recovery file for this tab (it throttles the writes). */
+function autosave(host: HostApi, store: EditorStore): void {
+  const s = store.getState();
+  void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
+    if (!r.ok && r.diagnostics[0]?.code !== 'host.disconnected')
+      reportSaveProblem({ kind: 'autosave', message: `Autosave was refused, so crash recovery is off: ${r.diagnostics.map((d) => d.message).join(' ')}` });
+  });
+}
+
+export function useHostSession(host: HostApi | undefined, store: EditorStore): void {
+  const startedRef = useRef(false);
+  useEffect(() => {
+    if (!host || startedRef.current) return;
+    startedRef.current = true;
+    void loadCapabilities(host, store);
+    void restoreAtStart(host, store);
+  }, [host, store]);
+
+  useEffect(() => {
+    if (!host) return;
+    const me = host.kind === 'web' ? clientId() : undefined;
+    const offAutosaved = host.on('project.autosaved', (e) => {
+      if (me !== undefined && e.client !== me) return;
+      if (e.ok) autosaveSucceeded();
+      else reportSaveProblem({ kind: 'autosave', message: e.diagnostics.map((d) => d.message).join(' ') });
+    });
+    const offEdits = store.subscribe((s, prev) => {
+      if (s.doc !== prev.doc && isDirty(s)) autosave(host, store);
+      // Saved, discarded or replaced: nothing is left to recover.
+      else if (isDirty(prev) && !isDirty(s)) void host.call('project.discardAutosave', {});
+    });
+    // A host is back after it went away: take over this tab's recovery file from the host that died,
+    // then hand the new host the work as it is now.
+    const offConnection = hostConnection().subscribe((status) => {
+      if (status.state !== 'connected' || !status.reconnected) return;
+      void loadCapabilities(host, store);
+      void host.call('project.resume', {}).then(() => {
+        if (isDirty(store.getState())) autosave(host, store);
+        else void host.call('project.discardAutosave', {});
+      });
+    });
+    return () => {
+      offAutosaved();
+      offEdits();
+      offConnection();
+    };
+  }, [host, store]);
+}
