@@ -30,6 +30,21 @@ function denied(path: string, roots: readonly string[]): Diagnostic {
   };
 }
 
+/** Where a path that cannot be resolved would be: its deepest existing folder, resolved through links, plus the rest. */
+async function realAncestorPath(path: string): Promise<string> {
+  let folder = resolve(path);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(await realpath(folder), ...rest);
+    } catch {
+      if (dirname(folder) === folder) return resolve(path);
+      rest.unshift(basename(folder));
+      folder = dirname(folder);
+    }
+  }
+}
+
 export class FileAccess {
   /** Resolved roots and the label each one shows. */
   private readonly roots = new Map<string, string>();
@@ -72,6 +87,8 @@ export class FileAccess {
       real = await realpath(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // Outside the roots, a missing path gets the same answer as an existing one: no probing for files.
+      if (this.enforce && !this.allows(await realAncestorPath(path))) return fail(denied(path, [...this.roots.keys()]));
       if (mode === 'read' || code !== 'ENOENT') return fail(this.missing(path, e));
       try {
         real = join(await realpath(dirname(path)), basename(path));
@@ -79,9 +96,12 @@ export class FileAccess {
         return fail(this.missing(dirname(path), inner));
       }
     }
-    if (!this.enforce) return ok(real);
-    const roots = [...this.roots.keys()];
-    return roots.some((root) => isInside(root, real)) ? ok(real) : fail(denied(path, roots));
+    if (!this.enforce || this.allows(real)) return ok(real);
+    return fail(denied(path, [...this.roots.keys()]));
+  }
+
+  private allows(real: string): boolean {
+    return [...this.roots.keys()].some((root) => isInside(root, real));
   }
 
   private missing(path: string, e: unknown): Diagnostic {

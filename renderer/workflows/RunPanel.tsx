@@ -9,7 +9,7 @@ import { FILE_PURPOSE_EXTENSIONS, type HostApi, type Preprocessing, type RunResu
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { backendLabel } from './BuildPanel.js';
-import { downloadHref } from './ExportMenu.js';
+import { canDownloadFromHost, downloadFromHost } from './download.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
 import { cancelJob, describeEnd, runJob } from './jobs.js';
@@ -33,8 +33,10 @@ type RunImage = RunResult['images'][number];
 
 const OutputInspector = memo(function OutputInspector({ image, host }: { image: RunImage; host: HostApi | undefined }) {
   const [index, setIndex] = useState(0);
+  const store = useEditorStore();
   const out = image.outputs[Math.min(index, image.outputs.length - 1)];
   if (!out) return null;
+  const npyPath = out.npyPath;
   return (
     <div className="wf-output" data-testid="output-inspector">
       <div className="wf-row">
@@ -54,11 +56,14 @@ const OutputInspector = memo(function OutputInspector({ image, host }: { image: 
             {fileName(out.npyPath)}
           </span>
         )}
-        {out.npyPath && downloadHref(host, out.npyPath) && (
+        {npyPath && canDownloadFromHost(host) && (
           <a
-            href={downloadHref(host, out.npyPath)}
-            download={fileName(out.npyPath)}
-            title={`Download ${out.npyPath} from the host to this computer`}
+            href="#"
+            onClick={(e) => {
+              e.preventDefault();
+              void downloadFromHost(npyPath, fileName(npyPath)).then((failed) => failed && store.getState().notify('error', failed));
+            }}
+            title={`Download ${npyPath} from the host to this computer`}
             data-testid="output-download"
           >
             ⤓ Download .npy
