@@ -8,6 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { serializeProject } from '../core/network/project-file.js';
+import { emptyDocument } from '../core/network/types.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -305,6 +307,7 @@ describe('the Electron main process', () => {
   it('opens dropped files it knows (projects first) and says which it does not', async () => {
     page.sent.length = 0;
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), ['/m/lenet5.wts', '/m/notes.txt', '/m/lenet5.trtstudio']);
+    await until(() => page.sent.length > 0);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: ['/m/lenet5.trtstudio', '/m/lenet5.wts'], source: 'drop' }]]);
     await until(() => state.messageBoxes.length > 0);
     expect(state.messageBoxes.at(-1)).toMatchObject({
@@ -314,7 +317,34 @@ describe('the Electron main process', () => {
     page.sent.length = 0;
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'https://evil.example/'), ['/m/a.wts']);
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), 'not a list');
+    state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), ['relative/a.wts']);
+    await new Promise((r) => setTimeout(r, 50));
     expect(page.sent).toEqual([]);
+  });
+
+  it('hands the services only paths the user chose: outside the folders of dialogs, drops and recent projects a request is refused', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const project = join(elsewhere, 'net.trtstudio');
+    await writeFile(project, serializeProject(emptyDocument()));
+    const refusals = [
+      await call('project.open', { path: project }),
+      await call('project.open', { path: join(elsewhere, 'missing.trtstudio') }),
+      await call('files.write', { path: join(elsewhere, 'graph.svg'), data: '<svg/>', encoding: 'utf8' }),
+      await call('weights.import', { path: '/etc/passwd' }),
+    ];
+    expect(refusals.map((r) => [r.ok, r.diagnostics?.[0]?.code])).toEqual([
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+    ]);
+    expect(refusals[0]!.diagnostics![0]!.message).toMatch(/^The path ".*net\.trtstudio" is outside the folders TRT Studio may access;/);
+    // Dropped onto the window, its folder becomes allowed.
+    page.sent.length = 0;
+    state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), [project]);
+    await until(() => page.sent.length > 0);
+    expect(await call('project.open', { path: project })).toMatchObject({ ok: true });
   });
 
   it('has the File, Edit, View, Network and Help menu; its items send menu commands', () => {
@@ -358,6 +388,7 @@ describe('the Electron main process', () => {
     await until(() => recentItems().some((m) => m.label?.endsWith(path) ?? false));
     page.sent.length = 0;
     recentItems()[0]!.click!();
+    await until(() => page.sent.length > 0);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: [path], source: 'menu' }]]);
   });
 

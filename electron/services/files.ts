@@ -1,8 +1,9 @@
 /**
- * File access for the UI: which folders it may browse, read and write. In browser mode every path a
- * request names must lie inside an allowed root — a folder from the settings or `--root`, the folder
- * of a file opened from the command line or a native dialog, or the upload folder. Paths are
- * compared after resolving symbolic links, so a link cannot lead outside.
+ * File access for the UI: which folders it may browse, read and write. In both hosts (the browser
+ * page and the Electron window alike, since either page could be made to ask for any path) every
+ * path a request names must lie inside an allowed root — a folder from the settings or `--root`, the
+ * folder of a file opened from the command line, a native dialog, a drop or the recent projects, or
+ * the upload folder. Paths are compared after resolving symbolic links, so a link cannot lead outside.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -49,11 +50,6 @@ export class FileAccess {
   /** Resolved roots and the label each one shows. */
   private readonly roots = new Map<string, string>();
 
-  constructor(
-    /** False in Electron, where paths come from the user's own dialogs and drops. */
-    readonly enforce: boolean,
-  ) {}
-
   /** Adds a folder (resolved through symbolic links) to the allowed roots; missing folders are skipped. */
   async addRoot(folder: string, label?: string): Promise<void> {
     try {
@@ -88,7 +84,7 @@ export class FileAccess {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Outside the roots, a missing path gets the same answer as an existing one: no probing for files.
-      if (this.enforce && !this.allows(await realAncestorPath(path))) return fail(denied(path, [...this.roots.keys()]));
+      if (!this.allows(await realAncestorPath(path))) return fail(denied(path, [...this.roots.keys()]));
       if (mode === 'read' || code !== 'ENOENT') return fail(this.missing(path, e));
       try {
         real = join(await realpath(dirname(path)), basename(path));
@@ -96,7 +92,7 @@ export class FileAccess {
         return fail(this.missing(dirname(path), inner));
       }
     }
-    if (!this.enforce || this.allows(real)) return ok(real);
+    if (this.allows(real)) return ok(real);
     return fail(denied(path, [...this.roots.keys()]));
   }
 
@@ -139,11 +135,11 @@ export class FileAccess {
       entries.push({ name, path: full, kind, size: kind === 'file' ? info.size : 0, modifiedAt: info.mtime.toISOString() });
     }
     entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'directory' ? -1 : 1));
-    const atRoot = this.enforce && this.roots.has(folder);
+    const atRoot = this.roots.has(folder);
     const parent = atRoot || dirname(folder) === folder ? null : dirname(folder);
     const listing: FolderListing = {
       path: folder,
-      parent: parent && (!this.enforce || [...this.roots.keys()].some((r) => isInside(r, parent))) ? parent : null,
+      parent: parent && this.allows(parent) ? parent : null,
       entries: entries.slice(0, MAX_LISTING),
     };
     if (entries.length > MAX_LISTING) {

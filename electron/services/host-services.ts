@@ -72,7 +72,7 @@ export async function createHostServices(options: HostServicesOptions): Promise<
   const events = new EventBus(log);
   const settings = new SettingsService(configDir, events);
   await settings.load();
-  const files = new FileAccess(options.hostKind === 'web');
+  const files = new FileAccess();
   for (const root of [...settings.get().allowedRoots, ...(options.roots ?? [])]) await files.addRoot(root);
   const shutdownTasks: (() => Promise<void> | void)[] = [];
   const jobs = new JobService(events, log);
