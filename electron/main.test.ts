@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serializeProject } from '../core/network/project-file.js';
 import { emptyDocument } from '../core/network/types.js';
+import { expandCase, HOSTILE_DIR, hostileCases, internalErrorIn } from './hostile-corpus.testing.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -205,7 +206,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'models'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) signalsBefore.set(signal, process.listeners(signal as NodeJS.Signals) as Listener[]);
   const argv = process.argv;
-  process.argv = ['/opt/TRT Studio/trt-studio', '--config-dir', join(dir, 'config'), '--no-sandbox'];
+  process.argv = ['/opt/TRT Studio/trt-studio', '--config-dir', join(dir, 'config'), '--root', HOSTILE_DIR, '--no-sandbox'];
   try {
     await import('./main.js');
   } finally {
@@ -391,6 +392,24 @@ describe('the Electron main process', () => {
     await until(() => page.sent.length > 0);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: [path], source: 'menu' }]]);
   });
+
+  for (const raw of hostileCases('electron'))
+    it(`refuses hostile input through IPC ${raw.method}: ${raw.id}`, async () => {
+      const roots = ((await call('files.roots', {})).value as { roots: { path: string }[] }).roots.map((r) => r.path).join(', ');
+      const c = expandCase(raw, { roots });
+      const answer = await call(c.method, c.params);
+      let diagnostics = answer.diagnostics;
+      const jobId = answer.ok ? (answer.value as { jobId?: string }).jobId : undefined;
+      if (jobId !== undefined) {
+        const finished = () =>
+          page.sent.find(([, event, payload]) => event === 'job.finished' && (payload as { jobId: string }).jobId === jobId)?.[2] as
+            { diagnostics: { code: string; message: string }[] } | undefined;
+        await until(() => finished() !== undefined);
+        diagnostics = finished()!.diagnostics;
+      }
+      expect(internalErrorIn(JSON.stringify(diagnostics ?? []))).toBeUndefined();
+      expect({ code: diagnostics?.[0]?.code, message: diagnostics?.[0]?.message }).toEqual(c.expect);
+    });
 
   it('shuts the services down before it quits', async () => {
     let prevented = 0;

@@ -328,7 +328,7 @@ describe('upload quota', () => {
     const quotaServices = await createHostServices({ hostKind: 'web', configDir: join(dir, 'config-quota'), log, modules: [] });
     const small = await startWebHost({ services: quotaServices, port: 0, host: '127.0.0.1', rendererDir: join(dir, 'renderer'), uploadQuotaBytes: 40 });
     try {
-      const upload = (body: string | Uint8Array, name: string) =>
+      const upload = (body: string, name: string) =>
         fetch(`http://127.0.0.1:${small.port}/api/upload?name=${name}`, { method: 'POST', headers: { Authorization: `Bearer ${small.token}` }, body });
       expect((await upload('x'.repeat(30), 'a.wts')).status).toBe(200);
       const r = await upload('y'.repeat(20), 'b.wts');
