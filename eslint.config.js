@@ -70,8 +70,13 @@ export default tseslint.config(
           patterns: [
             ...nodeImports,
             ...electronImports,
-            layer('electron', 'The renderer talks to the host only through core/api.ts.'),
+            layer('electron', 'The renderer talks to the host only through the client in core/api/.'),
             layer('native', 'The renderer never loads native code.'),
+            {
+              group: ['**/core/api/host/**', '**/core/api/host'],
+              message:
+                'core/api/host/ is the host-side half of the contract (request validation, the wire format); the renderer uses core/api/client.ts and transports.ts.',
+            },
           ],
         },
       ],

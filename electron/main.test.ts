@@ -273,6 +273,23 @@ describe('the Electron main process', () => {
     expect(unknown.diagnostics?.[0]?.code).toBe('api.method.unknown');
   });
 
+  it('refuses an IPC request over its method’s size limit, naming the method and the limit', async () => {
+    // 32 MiB of one-element lists, as an object: IPC carries objects, so the walk estimates the size.
+    const nodes = Array.from({ length: 200_000 }, () => ['x'.repeat(160)]);
+    const answer = await call('project.save', { path: join(dir, 'big.trtstudio'), document: { name: 'big', nodes } });
+    expect(answer).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'api.message.tooLarge',
+          message:
+            "The request 'project.save' was refused: it may be at most 8 MiB and this one is larger than that. Large data goes by file: import or upload it, then pass its path.",
+        },
+      ],
+    });
+  });
+
   it('refuses calls from an iframe, a foreign page, a gone frame or another webContents', async () => {
     const cases = [
       [ipcEvent(page, 'app://trt-studio/index.html', false), 'the message came from an embedded frame ("app://trt-studio/index.html")'],

@@ -22,7 +22,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MenuCommand } from '../core/api.js';
+import type { MenuCommand } from '../core/api/contract.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api/names.js';
 import { fail, ok, type Result } from '../core/diagnostics.js';
 import { setDefaultEngineHostSpawner, utilityProcessEngineHost } from './engine-host/spawn.js';

@@ -1,7 +1,7 @@
 /**
  * The names of every request and event in the UI ↔ host contract, without their schemas. Kept free of
  * zod so that the sandboxed Electron preload can check calls against it without bundling a schema
- * library; `core/api.ts` proves at compile time that its tables have exactly these keys.
+ * library; `contract.ts` proves at compile time that its tables have exactly these keys.
  */
 
 /** Every request the UI may send to the host. */
@@ -80,7 +80,7 @@ export const IPC_EVENT_CHANNEL = 'trt-studio:event';
 
 /**
  * What the preload exposes as `window.trtStudioHost`. Raw and untyped on purpose: the renderer wraps
- * it with `createHostApi(bridgeTransport(bridge))` from `core/api.ts`, which types and checks it.
+ * it with `createHostApi(bridgeTransport(bridge))` (`client.ts`, `transports.ts`), which types and checks it.
  */
 export interface PreloadBridge {
   /** Sends one request; resolves with the host's response envelope `{ ok, value?, diagnostics? }`. */

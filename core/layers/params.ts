@@ -3,6 +3,7 @@
  * validated parameters, so layer code reads them with the small typed getters below.
  */
 import type { ParamSpec, ParamValue, Params } from './types.js';
+import { quote as quoteValue } from '../network/limits.js';
 
 export function defaultParams(specs: readonly ParamSpec[]): Params {
   const params: Params = {};
@@ -19,7 +20,7 @@ export function completeParams(specs: readonly ParamSpec[], params: Params): Par
 
 /** Why `value` is not a valid value for `spec`, or undefined when it is. */
 export function checkParam(spec: ParamSpec, value: unknown): string | undefined {
-  const quote = JSON.stringify(value);
+  const quote = quoteValue(value);
   switch (spec.kind) {
     case 'int':
     case 'float': {

@@ -3,7 +3,7 @@
  * Diagnostic it must produce, and why the case exists. Nothing is ever half-loaded.
  */
 import { describe, expect, it } from 'vitest';
-import { parseProject, serializeProject } from './project-file.js';
+import { parseProject, serializeProject, validateDocument } from './project-file.js';
 import { emptyDocument, type NetworkDocument } from './types.js';
 
 const FILE = 'net.trtstudio';
@@ -377,7 +377,51 @@ const CASES: Case[] = [
     name: 'binding to a non-string',
     why: 'tensor names are strings',
     text: mutated((f) => (f.network.bindings = { n1: { kernel: 5 } as never })),
-    expected: [{ code: 'project.bindings', message: 'Weight bindings of \'conv1\' must map slot names to tensor names; found {"kernel":5}.', nodeId: 'n1' }],
+    expected: [
+      {
+        code: 'project.bindings',
+        message: 'Weight bindings of \'conv1\' must map slot names (at most 256 characters) to tensor names (at most 1024); found {"kernel":5}.',
+        nodeId: 'n1',
+      },
+    ],
+  },
+  {
+    name: 'deeply nested JSON in a parameter',
+    why: 'a stack overflow here once ended in an internal error',
+    // Built as text: JSON.stringify itself cannot write such a value.
+    text: mutated((f) => (f.network.nodes[1]!.params = { alpha: 'DEEP' })).replace('"DEEP"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+    expected: [
+      {
+        code: 'project.limit',
+        message: `${FILE} was refused: network.nodes[1].params.alpha${'[0]'.repeat(27)} is nested deeper than 32 levels; expected a flatter payload.`,
+      },
+    ],
+  },
+  {
+    name: 'a layer name longer than the API accepts',
+    why: 'the loader and the API share one set of limits',
+    text: mutated((f) => (f.network.nodes[0]!.name = 'c'.repeat(2000))),
+    expected: [
+      {
+        code: 'project.node',
+        message: `Node 'n1' "name" is 2000 characters long; the limit is 1024. It starts "${'c'.repeat(40)}".`,
+        nodeId: 'n1',
+        field: 'name',
+      },
+    ],
+  },
+  {
+    name: 'a huge string parameter',
+    why: 'a message quotes at most 200 characters of a bad value',
+    text: mutated((f) => (f.network.nodes[1]!.params = { type: 'x'.repeat(1_000_000) })),
+    expected: [
+      {
+        code: 'project.param.invalid',
+        message: `Node 'relu1' (addActivation) parameter 'type': the text is 1000000 characters long; the limit is 65536.`,
+        nodeId: 'n2',
+        field: 'type',
+      },
+    ],
   },
   {
     name: 'group with a missing node',
@@ -424,4 +468,33 @@ describe('parseProject', () => {
       expect(parsed.diagnostics!.every((d) => d.severity === 'error' && d.detail === FILE)).toBe(true);
     });
   }
+});
+
+describe('validateDocument', () => {
+  it('returns the typed document for a valid one, with missing parameters completed', () => {
+    const doc = validDoc();
+    expect(validateDocument(structuredClone(doc), 'the request')).toEqual({ ok: true, value: doc });
+  });
+
+  it('refuses what loading a file refuses, with the same messages', () => {
+    const doc = validDoc();
+    doc.nodes[0]!.type = 'addTeleport';
+    const fromFile = parseProject(serializeProject(doc), 'the request');
+    const direct = validateDocument(doc, 'the request');
+    expect(direct).toEqual(fromFile);
+    expect(direct.ok ? 'accepted' : direct.diagnostics[0]!.message).toBe("Node 'conv1' has the unknown layer type 'addTeleport'.");
+  });
+
+  it('refuses something that is not a document, and deep nesting, without recursing', () => {
+    expect(validateDocument([1, 2], 'the request')).toEqual({
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'project.network', message: 'the request must be a network object; found [1,2].', detail: 'the request' }],
+    });
+    let deep: unknown = 0;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const r = validateDocument({ ...validDoc(), name: deep }, 'the request');
+    expect(r.ok ? 'accepted' : r.diagnostics[0]!.message).toBe(
+      `the request was refused: network.name${'[0]'.repeat(31)} is nested deeper than 32 levels; expected a flatter payload.`,
+    );
+  });
 });

@@ -21,6 +21,7 @@ import {
   type UiState,
   type WeightBindings,
 } from './types.js';
+import { MAX_DIMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, MAX_PARAM_LIST, MAX_PROJECT_BYTES, MAX_TEXT_LENGTH, findJsonProblem, formatBytes, quote } from './limits.js';
 
 export const PROJECT_FORMAT = 'trtstudio';
 export const PROJECT_VERSION = 1;
@@ -32,6 +33,16 @@ export function serializeProject(doc: NetworkDocument): string {
 }
 
 type Json = unknown;
+
+/** A name or id from the file as a message shows it: cut after 200 characters, with the full length. */
+function clip(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}… (${text.length} characters)`;
+}
+
+/** The node a Diagnostic points at, when the id is one a Diagnostic can carry. */
+function nodeRef(id: Json): Partial<Diagnostic> {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH ? { nodeId: id } : {};
+}
 
 function isObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,18 +57,25 @@ class Checker {
     this.problems.push(error(code, message, { detail: this.fileName, ...extra }));
   }
 
-  string(v: Json, where: string, code: string, extra: Partial<Diagnostic> = {}): v is string {
-    if (typeof v === 'string' && v.length > 0) return true;
-    this.fail(code, `${where} must be a non-empty string; found ${JSON.stringify(v) ?? 'nothing'}.`, extra);
+  /** A non-empty string of at most `max` characters (MAX_NAME_LENGTH for names, MAX_ID_LENGTH for ids). */
+  string(v: Json, where: string, code: string, extra: Partial<Diagnostic> = {}, max = MAX_NAME_LENGTH): v is string {
+    if (typeof v === 'string' && v.length > 0 && v.length <= max) return true;
+    if (typeof v === 'string' && v.length > max)
+      this.fail(code, `${where} is ${v.length} characters long; the limit is ${max}. It starts ${quote(v.slice(0, 40))}.`, extra);
+    else this.fail(code, `${where} must be a non-empty string; found ${v === undefined ? 'nothing' : quote(v)}.`, extra);
     return false;
+  }
+
+  id(v: Json, where: string, code: string, extra: Partial<Diagnostic> = {}): v is string {
+    return this.string(v, where, code, extra, MAX_ID_LENGTH);
   }
 
   dims(v: Json, where: string, extra: Partial<Diagnostic>, allowDynamic: boolean): v is number[] {
     const okValue = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && (d >= 1 || (allowDynamic && d === -1));
-    if (Array.isArray(v) && v.length <= 8 && v.every(okValue)) return true;
+    if (Array.isArray(v) && v.length <= MAX_DIMS && v.every(okValue)) return true;
     this.fail(
       'project.dims',
-      `${where} must be a list of at most 8 positive integers${allowDynamic ? ' (−1 for a dynamic dimension)' : ''}; found ${JSON.stringify(v) ?? 'nothing'}.`,
+      `${where} must be a list of at most ${MAX_DIMS} positive integers${allowDynamic ? ' (−1 for a dynamic dimension)' : ''}; found ${v === undefined ? 'nothing' : quote(v)}.`,
       extra,
     );
     return false;
@@ -67,11 +85,21 @@ class Checker {
 /** Parse and validate a project file's text. `fileName` is used in messages only. */
 export function parseProject(text: string, fileName: string): Result<NetworkDocument> {
   const c = new Checker(fileName);
+  if (text.length > MAX_PROJECT_BYTES) {
+    c.fail('project.tooLarge', `${fileName} is ${formatBytes(text.length)}; a project file may be at most ${formatBytes(MAX_PROJECT_BYTES)}.`);
+    return { ok: false, diagnostics: c.problems };
+  }
   let raw: Json;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     c.fail('project.json', jsonErrorMessage(text, fileName, e as Error));
+    return { ok: false, diagnostics: c.problems };
+  }
+  // Bound nesting and size before anything recursive (quoting a value, the checks below) touches the data.
+  const bounds = findJsonProblem(raw, { root: '' });
+  if (bounds) {
+    c.fail('project.limit', `${fileName} was refused: ${bounds.message}`);
     return { ok: false, diagnostics: c.problems };
   }
   if (!isObject(raw) || raw.format !== PROJECT_FORMAT) {
@@ -80,7 +108,10 @@ export function parseProject(text: string, fileName: string): Result<NetworkDocu
   }
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    c.fail('project.version', `${fileName} has an invalid format version ${JSON.stringify(version) ?? '(missing)'}; expected a positive integer.`);
+    c.fail(
+      'project.version',
+      `${fileName} has an invalid format version ${version === undefined ? '(missing)' : quote(version)}; expected a positive integer.`,
+    );
     return { ok: false, diagnostics: c.problems };
   }
   if (version > PROJECT_VERSION) {
@@ -99,6 +130,27 @@ export function parseProject(text: string, fileName: string): Result<NetworkDocu
   return c.problems.length > 0 || !doc ? { ok: false, diagnostics: c.problems } : { ok: true, value: doc };
 }
 
+/**
+ * Checks a network document that did not come from a file (a request, a recovery file, the CLI's
+ * templates) exactly as loading a project file would: the same meaning checks (layer types, ports,
+ * params, unique names) and the same limits. Returns the document as the loader would (missing
+ * parameters completed), or every problem found. `source` names it in messages.
+ */
+export function validateDocument(doc: unknown, source = 'The network'): Result<NetworkDocument> {
+  const c = new Checker(source);
+  const bounds = findJsonProblem(doc, { root: 'network', strict: true });
+  if (bounds) {
+    c.fail('project.limit', `${source} was refused: ${bounds.message}`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  if (!isObject(doc)) {
+    c.fail('project.network', `${source} must be a network object; found ${quote(doc)}.`);
+    return { ok: false, diagnostics: c.problems };
+  }
+  const checked = checkNetwork(doc, c);
+  return c.problems.length > 0 || !checked ? { ok: false, diagnostics: c.problems } : { ok: true, value: checked };
+}
+
 /** A JSON syntax error as a sentence with a line and column, independent of the JS engine's wording. */
 function jsonErrorMessage(text: string, fileName: string, e: Error): string {
   if (text.trim().length === 0) return `${fileName} is empty; expected a TRT Studio project (JSON).`;
@@ -115,7 +167,7 @@ function list(net: Record<string, Json>, key: string, c: Checker): Json[] {
   const v = net[key];
   if (v === undefined) return [];
   if (Array.isArray(v)) return v;
-  c.fail('project.network', `"network.${key}" must be a list; found ${JSON.stringify(v)}.`);
+  c.fail('project.network', `"network.${key}" must be a list; found ${quote(v)}.`);
   return [];
 }
 
@@ -133,17 +185,17 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
   const inputNames = new Set<string>();
   list(net, 'inputs', c).forEach((raw, i) => {
     const where = `Input ${i + 1}`;
-    if (!isObject(raw)) return c.fail('project.input', `${where} must be an object; found ${JSON.stringify(raw)}.`);
-    const extra = typeof raw.id === 'string' ? { nodeId: raw.id } : {};
-    if (!c.string(raw.id, `${where} "id"`, 'project.input', extra)) return;
-    claimId(raw.id, `${where} '${String(raw.name)}'`, extra);
+    if (!isObject(raw)) return c.fail('project.input', `${where} must be an object; found ${quote(raw)}.`);
+    const extra = nodeRef(raw.id);
+    if (!c.id(raw.id, `${where} "id"`, 'project.input', extra)) return;
+    claimId(raw.id, `${where} '${clip(String(raw.name))}'`, extra);
     rejected.add(raw.id);
     if (!c.string(raw.name, `Input '${raw.id}' "name"`, 'project.input', { ...extra, field: 'name' })) return;
     if (inputNames.has(raw.name))
       c.fail('project.name.duplicate', `Two inputs are named '${raw.name}'; input names must be unique.`, { ...extra, field: 'name' });
     inputNames.add(raw.name);
     if (typeof raw.dtype !== 'string' || !(DATA_TYPES as readonly string[]).includes(raw.dtype))
-      return c.fail('project.input.dtype', `Input '${raw.name}' has the data type ${JSON.stringify(raw.dtype)}; expected one of ${DATA_TYPES.join(', ')}.`, {
+      return c.fail('project.input.dtype', `Input '${raw.name}' has the data type ${quote(raw.dtype)}; expected one of ${DATA_TYPES.join(', ')}.`, {
         ...extra,
         field: 'dtype',
       });
@@ -164,18 +216,19 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
 
   list(net, 'nodes', c).forEach((raw, i) => {
     const where = `Node ${i + 1}`;
-    if (!isObject(raw)) return c.fail('project.node', `${where} must be an object; found ${JSON.stringify(raw)}.`);
-    const extra = typeof raw.id === 'string' ? { nodeId: raw.id } : {};
-    if (!c.string(raw.id, `${where} "id"`, 'project.node', extra)) return;
-    claimId(raw.id, `Node '${String(raw.name ?? raw.id)}'`, extra);
+    if (!isObject(raw)) return c.fail('project.node', `${where} must be an object; found ${quote(raw)}.`);
+    const extra = nodeRef(raw.id);
+    if (!c.id(raw.id, `${where} "id"`, 'project.node', extra)) return;
+    claimId(raw.id, `Node '${clip(String(raw.name ?? raw.id))}'`, extra);
+    // From here on a refused node's wires and bindings are not reported again.
+    rejected.add(raw.id);
     if (!c.string(raw.name, `Node '${raw.id}' "name"`, 'project.node', { ...extra, field: 'name' })) return;
     if (nodeNames.has(raw.name))
       c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
     nodeNames.add(raw.name);
-    rejected.add(raw.id);
     if (typeof raw.type !== 'string') return c.fail('project.node.type', `Node '${raw.name}' has no layer type.`, { ...extra, field: 'type' });
     const spec = getLayerSpec(raw.type);
-    if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${raw.type}'.`, { ...extra, field: 'type' });
+    if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${clip(raw.type)}'.`, { ...extra, field: 'type' });
     const rawParams = raw.params ?? {};
     if (!isObject(rawParams)) return c.fail('project.param', `Node '${raw.name}' "params" must be an object.`, { ...extra, field: 'params' });
     const params: Params = {};
@@ -186,12 +239,18 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
         paramsOk = false;
         c.fail(
           'project.param.unknown',
-          `Node '${raw.name}' (${spec.type}) has the unknown parameter '${key}'; ${spec.type} takes ${spec.params.map((p) => p.name).join(', ') || 'no parameters'}.`,
-          { ...extra, field: key },
+          `Node '${raw.name}' (${spec.type}) has the unknown parameter '${clip(key)}'; ${spec.type} takes ${spec.params.map((p) => p.name).join(', ') || 'no parameters'}.`,
+          { ...extra, field: key.slice(0, MAX_ID_LENGTH) },
         );
         continue;
       }
-      const why = isParamValue(value) ? checkParam(pspec, value) : `expected a ${pspec.kind} value, got ${JSON.stringify(value)}`;
+      const why = !isParamValue(value)
+        ? `expected a ${pspec.kind} value, got ${quote(value)}`
+        : typeof value === 'string' && value.length > MAX_TEXT_LENGTH
+          ? `the text is ${value.length} characters long; the limit is ${MAX_TEXT_LENGTH}`
+          : Array.isArray(value) && value.length > MAX_PARAM_LIST
+            ? `the list has ${value.length} values; the limit is ${MAX_PARAM_LIST}`
+            : checkParam(pspec, value);
       if (why) {
         paramsOk = false;
         c.fail('project.param.invalid', `Node '${raw.name}' (${spec.type}) parameter '${key}': ${why}.`, { ...extra, field: key });
@@ -209,7 +268,11 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
   const nodeById = new Map(nodes.map((x) => [x.id, x]));
   const checkSource = (ref: Json, where: string, extra: Partial<Diagnostic>): PortRef | undefined => {
     if (!isObject(ref) || typeof ref.node !== 'string' || typeof ref.port !== 'string') {
-      c.fail('project.edge', `${where} must be {"node": ..., "port": ...}; found ${JSON.stringify(ref)}.`, extra);
+      c.fail('project.edge', `${where} must be {"node": ..., "port": ...}; found ${quote(ref)}.`, extra);
+      return undefined;
+    }
+    if (ref.node.length > MAX_ID_LENGTH || ref.port.length > MAX_ID_LENGTH) {
+      c.fail('project.edge', `${where} names a node or port longer than ${MAX_ID_LENGTH} characters; found ${quote(ref)}.`, extra);
       return undefined;
     }
     if (rejected.has(ref.node) && !inputById.has(ref.node) && !nodeById.has(ref.node)) return undefined;
@@ -242,14 +305,14 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
   const fedPorts = new Set<string>();
   list(net, 'edges', c).forEach((raw, i) => {
     const where = `Edge ${i + 1}`;
-    if (!isObject(raw)) return c.fail('project.edge', `${where} must be an object; found ${JSON.stringify(raw)}.`);
-    if (!c.string(raw.id, `${where} "id"`, 'project.edge')) return;
+    if (!isObject(raw)) return c.fail('project.edge', `${where} must be an object; found ${quote(raw)}.`);
+    if (!c.id(raw.id, `${where} "id"`, 'project.edge')) return;
     claimId(raw.id, `Edge '${raw.id}'`, {});
     const label = `Edge '${raw.id}'`;
     const from = checkSource(raw.from, `${label} "from"`, {});
     const to = raw.to;
-    if (!isObject(to) || typeof to.node !== 'string' || typeof to.port !== 'string')
-      return c.fail('project.edge', `${label} "to" must be {"node": ..., "port": ...}; found ${JSON.stringify(to)}.`);
+    if (!isObject(to) || typeof to.node !== 'string' || typeof to.port !== 'string' || to.node.length > MAX_ID_LENGTH || to.port.length > MAX_ID_LENGTH)
+      return c.fail('project.edge', `${label} "to" must be {"node": ..., "port": ...}; found ${quote(to)}.`);
     const target = nodeById.get(to.node);
     if (!target) {
       if (rejected.has(to.node)) return;
@@ -277,7 +340,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
   const outputNames = new Set<string>();
   list(net, 'outputs', c).forEach((raw, i) => {
     const where = `Output ${i + 1}`;
-    if (!isObject(raw)) return c.fail('project.output', `${where} must be an object; found ${JSON.stringify(raw)}.`);
+    if (!isObject(raw)) return c.fail('project.output', `${where} must be an object; found ${quote(raw)}.`);
     if (!c.string(raw.name, `${where} "name"`, 'project.output')) return;
     if (outputNames.has(raw.name)) c.fail('project.name.duplicate', `Two outputs are named '${raw.name}'; output names must be unique.`, { field: 'name' });
     outputNames.add(raw.name);
@@ -293,17 +356,24 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       const node = nodeById.get(nodeId);
       if (!node) {
         if (rejected.has(nodeId)) continue;
-        c.fail('project.bindings', `Weight bindings name the node '${nodeId}', which does not exist.`);
+        c.fail('project.bindings', `Weight bindings name the node '${clip(nodeId)}', which does not exist.`);
         continue;
       }
-      if (!isObject(slots) || !Object.values(slots).every((t) => typeof t === 'string' && t.length > 0)) {
-        c.fail('project.bindings', `Weight bindings of '${node.name}' must map slot names to tensor names; found ${JSON.stringify(slots)}.`, { nodeId });
+      const validSlot = ([slot, t]: [string, Json]) => slot.length <= MAX_ID_LENGTH && typeof t === 'string' && t.length > 0 && t.length <= MAX_NAME_LENGTH;
+      if (!isObject(slots) || !Object.entries(slots).every(validSlot)) {
+        c.fail(
+          'project.bindings',
+          `Weight bindings of '${node.name}' must map slot names (at most ${MAX_ID_LENGTH} characters) to tensor names (at most ${MAX_NAME_LENGTH}); found ${quote(slots)}.`,
+          { nodeId },
+        );
         continue;
       }
       bindings[nodeId] = { ...(slots as Record<string, string>) };
     }
 
   const ui = checkUi(net.ui, new Set([...nodeById.keys(), ...inputById.keys()]), rejected, c);
+  if (typeof net.name === 'string' && net.name.length > MAX_NAME_LENGTH)
+    c.fail('project.network', `The network's name is ${net.name.length} characters long; the limit is ${MAX_NAME_LENGTH}.`, { field: 'name' });
   const name = typeof net.name === 'string' && net.name.length > 0 ? net.name : 'Untitled';
   return ui ? { name, inputs, nodes, edges, outputs, bindings, ui } : undefined;
 }
@@ -356,7 +426,7 @@ function checkUi(raw: Json, nodeIds: Set<string>, rejected: Set<string>, c: Chec
       // Positions of nodes that no longer exist are dropped quietly: they carry no meaning.
       if (!nodeIds.has(id)) continue;
       if (!isObject(p) || typeof p.x !== 'number' || typeof p.y !== 'number' || !Number.isFinite(p.x) || !Number.isFinite(p.y)) {
-        c.fail('project.ui', `The position of node '${id}' must be {"x": number, "y": number}; found ${JSON.stringify(p)}.`, { nodeId: id });
+        c.fail('project.ui', `The position of node '${id}' must be {"x": number, "y": number}; found ${quote(p)}.`, { nodeId: id });
         continue;
       }
       ui.positions[id] = { x: p.x, y: p.y };
@@ -364,20 +434,23 @@ function checkUi(raw: Json, nodeIds: Set<string>, rejected: Set<string>, c: Chec
   const groups = raw.groups ?? [];
   if (Array.isArray(groups))
     for (const g of groups) {
-      if (!isObject(g) || typeof g.id !== 'string' || typeof g.name !== 'string' || !Array.isArray(g.nodeIds)) {
-        c.fail('project.ui.group', `A group must be {"id", "name", "nodeIds", "collapsed"}; found ${JSON.stringify(g)}.`);
+      if (!isObject(g) || !Array.isArray(g.nodeIds)) {
+        c.fail('project.ui.group', `A group must be {"id", "name", "nodeIds", "collapsed"}; found ${quote(g)}.`);
         continue;
       }
+      if (!c.id(g.id, 'A group\'s "id"', 'project.ui.group') || !c.string(g.name, `Group '${clip(g.id)}' "name"`, 'project.ui.group')) continue;
       const missing = g.nodeIds.filter((id) => typeof id !== 'string' || (!nodeIds.has(id) && !rejected.has(id)));
       if (missing.length > 0) {
-        c.fail('project.ui.group', `Group '${g.name}' lists nodes that do not exist: ${missing.map((m) => JSON.stringify(m)).join(', ')}.`);
+        const shown = missing.slice(0, 5).map((m) => quote(m));
+        if (missing.length > 5) shown.push(`and ${missing.length - 5} more`);
+        c.fail('project.ui.group', `Group '${g.name}' lists nodes that do not exist: ${shown.join(', ')}.`);
         continue;
       }
       const group: NodeGroup = { id: g.id, name: g.name, nodeIds: (g.nodeIds as string[]).filter((id) => nodeIds.has(id)), collapsed: g.collapsed === true };
       ui.groups.push(group);
     }
   const vp = raw.viewport;
-  if (isObject(vp) && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0)
-    ui.viewport = { x: vp.x, y: vp.y, zoom: vp.zoom };
+  const finite = (v: Json): v is number => typeof v === 'number' && Number.isFinite(v);
+  if (isObject(vp) && finite(vp.x) && finite(vp.y) && finite(vp.zoom) && vp.zoom > 0) ui.viewport = { x: vp.x, y: vp.y, zoom: vp.zoom };
   return ui;
 }

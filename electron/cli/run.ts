@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Preprocessing } from '../../core/api.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { programForCodegen } from '../../core/codegen/index.js';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
 import type { LoweredProgram } from '../../core/lower/lower.js';

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodResult } from '../../core/api.js';
+import type { MethodResult } from '../../core/api/contract.js';
+import { serializeProject } from '../../core/network/project-file.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { createHostServices } from '../services/host-services.js';
 import { memoryLog } from '../services/log.js';
@@ -70,6 +71,52 @@ describe('browser mode', () => {
     try {
       expect(printed[0]).toMatch(new RegExp(`^error: Cannot open ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
       expect(printed[1]).toMatch(/^TRT Studio is running at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    } finally {
+      await mode.stop();
+    }
+  });
+
+  it('starts with a project of deeply nested JSON, showing the loader’s refusal instead of an internal error', async () => {
+    const deep = join(dir, 'deep.trtstudio');
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    await writeFile(
+      deep,
+      `{"format":"trtstudio","version":1,"network":{"name":"Deep","nodes":[{"id":"n1","type":"addActivation","name":"a","params":{"alpha":${nested}}}]}}`,
+    );
+    const { mode, printed } = await start([deep, '--port', '0'], 'deep');
+    try {
+      expect(printed[0]).toBe(
+        `error: ${deep} was refused: network.nodes[0].params.alpha${'[0]'.repeat(27)} is nested deeper than 32 levels; expected a flatter payload.`,
+      );
+      expect(printed[1]).toMatch(/^TRT Studio is running at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const startup = await mode.services.dispatch('host.startup', {}, { transport: 'web', clientId: 'test' });
+      expect(startup.ok && (startup.value as MethodResult<'host.startup'>).diagnostics.map((d) => d.code)).toEqual(['project.limit']);
+    } finally {
+      await mode.stop();
+    }
+  });
+
+  it('opens a project the API can carry: a layer name over the shared limit is the loader’s refusal, not an invalid result', async () => {
+    const long = join(dir, 'long-name.trtstudio');
+    const doc = emptyDocument('Long');
+    doc.nodes.push({ id: 'n1', type: 'addActivation', name: 'r'.repeat(5000), params: { type: 'RELU', alpha: 0, beta: 0 } });
+    await writeFile(long, serializeProject(doc));
+    const { mode } = await start(['--port', '0', '--root', dir], 'long');
+    try {
+      const opened = await mode.services.dispatch('project.open', { path: long }, { transport: 'web', clientId: 'test' });
+      expect(opened).toEqual({
+        ok: false,
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'project.node',
+            message: `Node 'n1' "name" is 5000 characters long; the limit is 1024. It starts "${'r'.repeat(40)}".`,
+            nodeId: 'n1',
+            field: 'name',
+            detail: long,
+          },
+        ],
+      });
     } finally {
       await mode.stop();
     }

@@ -16,7 +16,9 @@ import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, parseClientMessage, type HostMessage, type UploadResult } from '../../core/api.js';
+import { LARGEST_REQUEST_BYTES, parseClientMessage, type HostMessage } from '../../core/api/host/wire.js';
+import type { UploadResult } from '../../core/api/project-schemas.js';
+import { MAX_MESSAGE_BYTES } from '../../core/network/limits.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { HostServices } from '../services/host-services.js';
 import { contentSecurityPolicy, rendererMissingPage, resolveStaticFile } from './static-files.js';
@@ -385,8 +387,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send({ type: 'event', event: 'host.protocolError', payload: { diagnostics } });
         return;
       }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      const parsed = parseClientMessage(text);
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // A frame larger than any request is refused from its first bytes (which name the method and id), never decoded whole.
+      const text = bytes.length > LARGEST_REQUEST_BYTES ? bytes.subarray(0, 300).toString('utf8') : bytes.toString('utf8');
+      const parsed = parseClientMessage(text, bytes.length);
       if (!parsed.ok) {
         log.warn(`Refused a message from ${clientId}: ${parsed.diagnostics.map((d) => d.message).join(' ')}`);
         if (parsed.id !== undefined) send({ type: 'response', id: parsed.id, ok: false, diagnostics: parsed.diagnostics });

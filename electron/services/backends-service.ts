@@ -8,16 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type {
-  BackendId,
-  BackendInfo,
-  BuildOptions,
-  BuildResult,
-  ExportFormat,
-  HandlerParams,
-  ProfileResult as ProfileResultMessage,
-  RunResult,
-} from '../../core/api.js';
+import type { HandlerParams } from '../../core/api/contract.js';
+import type { BuildOptions, BuildResult, ExportFormat, ProfileResult as ProfileResultMessage, RunResult } from '../../core/api/job-schemas.js';
+import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { cppTargetName, generateCpp, generateCppCMake, generatePython } from '../../core/codegen/index.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';

@@ -1,5 +1,6 @@
 /** Host → UI events: one bus that every transport subscribes to, so both hosts see the same stream. */
-import { validateEvent, type EventName, type EventPayload } from '../../core/api.js';
+import { validateEvent, type EventPayload } from '../../core/api/contract.js';
+import type { EventName } from '../../core/api/names.js';
 import type { HostLog } from './log.js';
 
 export type EventListener = (event: EventName, payload: unknown) => void;

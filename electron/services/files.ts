@@ -7,7 +7,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoot, type FolderListing } from '../../core/api/project-schemas.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 

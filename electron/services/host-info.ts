@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BackendIdSchema, type BackendId, type BackendInfo, type Capabilities, type JobInfo, type OpenedProject } from '../../core/api.js';
+import type { JobInfo } from '../../core/api/job-schemas.js';
+import type { OpenedProject } from '../../core/api/project-schemas.js';
+import { BackendIdSchema, type BackendId, type BackendInfo, type Capabilities } from '../../core/api/schemas.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 

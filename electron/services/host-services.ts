@@ -4,7 +4,9 @@
  * validates, calls the handler from the one table, and checks what comes back.
  */
 import { dirname, join, resolve } from 'node:path';
-import { METHOD_NAMES, notAvailable, validateRequest, validateResult, type MethodName } from '../../core/api.js';
+import { notAvailable } from '../../core/api/contract.js';
+import { validateRequest, validateResult } from '../../core/api/host/validate.js';
+import { METHOD_NAMES, type MethodName } from '../../core/api/names.js';
 import { fail, ok, type Result } from '../../core/diagnostics.js';
 import { removeOrphanTempFiles, type AtomicWriteHooks } from './atomic-write.js';
 import { EventBus } from './events.js';

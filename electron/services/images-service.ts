@@ -4,7 +4,7 @@
  * the user sees is what the backend gets (size, crop, grayscale), shown in display colours.
  */
 import sharp from 'sharp';
-import type { ImagePreview, Preprocessing } from '../../core/api.js';
+import type { ImagePreview, Preprocessing } from '../../core/api/job-schemas.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import { imageToTensor, loadImage } from './images.js';
 import type { ServiceModule } from './service-types.js';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { bmpHeader, pngHeader } from './image-headers.testing.js';
-import type { Preprocessing } from '../../core/api.js';
 import {
   decodeBmp,
   decodeImage,

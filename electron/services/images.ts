@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Metadata } from 'sharp';
-import type { Preprocessing } from '../../core/api.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Result } from '../../core/diagnostics.js';
 
 /** Decoded 8-bit pixels, interleaved, top row first. */

@@ -4,7 +4,8 @@
  * `exclusive` key (one engine host) run one at a time, in the order they were started.
  */
 import { randomBytes } from 'node:crypto';
-import { validateEvent, type JobFinished, type JobInfo, type JobKind, type JobProgress, type JobResultOf, type JobStatus } from '../../core/api.js';
+import { validateEvent } from '../../core/api/contract.js';
+import type { JobFinished, JobInfo, JobKind, JobProgress, JobResultOf, JobStatus } from '../../core/api/job-schemas.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import type { EventBus } from './events.js';
 import type { HostLog } from './log.js';

@@ -1,7 +1,7 @@
 /** Shape check and lowering preview: core's own functions, run on the document the UI sends. */
 import { fail, ok } from '../../core/diagnostics.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
-import { parseProject, serializeProject } from '../../core/network/project-file.js';
+import { validateDocument } from '../../core/network/project-file.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { inferShapes } from '../../core/shapes/infer.js';
 import type { Result } from '../../core/diagnostics.js';
@@ -9,7 +9,7 @@ import type { ServiceModule } from './service-types.js';
 
 /** The contract checked the structure; this checks the meaning (types, ports, params) as loading a file would. */
 export function checkDocument(document: NetworkDocument): Result<NetworkDocument> {
-  return parseProject(serializeProject(document), `network '${document.name}'`);
+  return validateDocument(document, `network '${document.name}'`);
 }
 
 export const networkModule: ServiceModule = {

@@ -10,16 +10,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-import { NetworkDocumentSchema, type OpenedProject, type RecentEntry, type RecoveryOffer, type SavedProject } from '../../core/api.js';
+import type { OpenedProject, RecentEntry, RecoveryOffer, SavedProject } from '../../core/api/project-schemas.js';
+import { NetworkDocumentSchema } from '../../core/api/schemas.js';
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
-import { PROJECT_EXTENSION, parseProject, serializeProject } from '../../core/network/project-file.js';
+import { MAX_PROJECT_BYTES, formatBytes } from '../../core/network/limits.js';
+import { PROJECT_EXTENSION, parseProject, serializeProject, validateDocument } from '../../core/network/project-file.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { writeFileAtomic, type AtomicWriteHooks } from './atomic-write.js';
 import type { HostLog } from './log.js';
 import type { SettingsService } from './settings.js';
 
-/** A project file larger than this is refused before reading (a 2,000-node project is about 1 MiB). */
-export const MAX_PROJECT_BYTES = 128 * 1024 * 1024;
 export const RECENT_FILE = 'recent.json';
 export const RECOVERY_FOLDER = 'recovery';
 const RECOVERY_FORMAT = 'trtstudio-recovery';
@@ -114,9 +114,15 @@ export class ProjectService {
     if (extname(path).toLowerCase() !== PROJECT_EXTENSION) {
       return fail({ severity: 'error', code: 'project.extension', message: `Cannot save to ${path}: a project file name must end in ${PROJECT_EXTENSION}.` });
     }
-    const text = serializeProject(document);
-    const check = parseProject(text, path);
+    const check = validateDocument(document, path);
     if (!check.ok) return check;
+    const text = serializeProject(document);
+    if (text.length > MAX_PROJECT_BYTES)
+      return fail({
+        severity: 'error',
+        code: 'project.tooLarge',
+        message: `Cannot save ${path}: the project would be ${formatBytes(text.length)}; a project file may be at most ${formatBytes(MAX_PROJECT_BYTES)}.`,
+      });
     try {
       await writeFileAtomic(path, text, this.options.writeHooks);
     } catch (e) {
@@ -271,7 +277,7 @@ export class ProjectService {
   async restore(id: string): Promise<Result<OpenedProject>> {
     const file = await this.readRecovery(id);
     if (!file.ok) return file;
-    const checked = parseProject(serializeProject(file.value.document), `recovery file ${id}`);
+    const checked = validateDocument(file.value.document, `recovery file ${id}`);
     if (!checked.ok) return checked;
     this.pending = { document: checked.value, projectPath: file.value.projectPath };
     await this.flushAutosave();

@@ -2,7 +2,9 @@
  * How services plug into the host: each service module returns handlers for some contract methods;
  * the host joins them into one table (every method not handled answers "not available yet").
  */
-import type { BackendInfo, HandlerParams, MethodName, MethodResult } from '../../core/api.js';
+import type { HandlerParams, MethodResult } from '../../core/api/contract.js';
+import type { MethodName } from '../../core/api/names.js';
+import type { BackendInfo } from '../../core/api/schemas.js';
 import type { Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
 import type { EventBus } from './events.js';

@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { SettingsSchema, type Settings, type SettingsPatch } from '../../core/api.js';
+import { SettingsSchema, type Settings, type SettingsPatch } from '../../core/api/project-schemas.js';
 import { fail, ok, type Diagnostic } from '../../core/diagnostics.js';
 import { writeFileAtomic } from './atomic-write.js';
 import type { EventBus } from './events.js';

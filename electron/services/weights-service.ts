@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { BindResult, TensorStats, WeightSet } from '../../core/api.js';
+import type { BindResult, TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import { bindWeights } from '../../core/weights/binding.js';
 import { HISTOGRAM_BINS } from '../../core/weights/statistics.js';

@@ -2,7 +2,7 @@
  * The native open and save dialogs' options for each purpose of the contract (`dialog.open`,
  * `dialog.save`), as plain data the shell hands to Electron's dialog module.
  */
-import { FILE_PURPOSE_EXTENSIONS, type FilePurpose } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS, type FilePurpose } from '../../core/api/project-schemas.js';
 
 export interface FileFilter {
   name: string;

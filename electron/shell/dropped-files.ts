@@ -3,7 +3,7 @@
  * each path is classified by its extension; what TRT Studio opens goes out in one `host.openFiles`
  * event, projects first so that weights and images land in the project they belong to.
  */
-import { FILE_PURPOSE_EXTENSIONS } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 
 export type OpenableKind = 'project' | 'weights' | 'onnx' | 'engine' | 'image';
 

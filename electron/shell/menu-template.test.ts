@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MENU_COMMANDS } from '../../core/api.js';
+import { MENU_COMMANDS } from '../../core/api/contract.js';
 import { buildMenuTemplate, menuCommands, registeredAccelerators, type MenuEntry } from './menu-template.js';
 
 const linux = { platform: 'linux', appName: 'TRT Studio', recent: [], developerTools: false };

@@ -9,7 +9,7 @@
  * fields keep their native undo; cut, copy and paste are roles, which raise the DOM clipboard events
  * the page handles in both hosts.
  */
-import type { MenuCommand } from '../../core/api.js';
+import type { MenuCommand } from '../../core/api/contract.js';
 
 /** The Electron roles this menu uses. */
 export type MenuRole =

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FILE_PURPOSE_EXTENSIONS } from '../../core/api.js';
+import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 
 const builder = readFileSync('electron-builder.yml', 'utf8');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string; scripts: Record<string, string> };

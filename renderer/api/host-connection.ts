@@ -3,7 +3,9 @@
  * (browser mode, opened as http://127.0.0.1:PORT/?token=TOKEN). Without either (a plain static
  * server) the editor still works, with files opened and saved through the browser.
  */
-import { createHostApi, bridgeTransport, webSocketTransport, PRELOAD_GLOBAL, type HostApi, type PreloadBridge } from '../../core/api.js';
+import { createHostApi, type HostApi } from '../../core/api/client.js';
+import { PRELOAD_GLOBAL, type PreloadBridge } from '../../core/api/names.js';
+import { bridgeTransport, webSocketTransport } from '../../core/api/transports.js';
 
 const TOKEN_KEY = 'trtstudio.token';
 

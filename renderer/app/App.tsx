@@ -1,7 +1,7 @@
 /** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import type { HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../panels/Palette.js';
 import { Inspector } from '../panels/Inspector.js';

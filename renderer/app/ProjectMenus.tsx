@@ -3,7 +3,8 @@
  * that a session left unsaved when it ended (a crash, a killed host, a closed tab).
  */
 import { memo, useEffect, useState } from 'react';
-import type { HostApi, RecentEntry, RecoveryOffer as Offer } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { RecentEntry, RecoveryOffer as Offer } from '../../core/api/project-schemas.js';
 import { useEditorStore } from '../store/context.js';
 import { openRecent, restoreRecovery, type ProjectDialogs } from './project.js';
 

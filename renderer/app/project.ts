@@ -1,9 +1,9 @@
 /**
  * Project commands: new, new from template, open, save, save as, with the unsaved-changes prompt.
- * They go through the host (core/api.ts) when there is one, else through the browser (file picker
+ * They go through the host (core/api/client.ts) when there is one, else through the browser (file picker
  * and download), so the editor is usable from a plain static server too.
  */
-import type { HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';

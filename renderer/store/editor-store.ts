@@ -13,7 +13,8 @@ import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../cor
 import { moveNodes } from '../../core/network/edit.js';
 import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
-import type { BuildResult, WeightSet, WeightTensor } from '../../core/api.js';
+import type { BuildResult } from '../../core/api/job-schemas.js';
+import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import type { BuildResult } from '../../core/api.js';
+import type { BuildResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../store/editor-store.js';
 import { EditorProvider } from '../store/context.js';

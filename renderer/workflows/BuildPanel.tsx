@@ -5,7 +5,9 @@
  * and the history of this session's builds with their settings.
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import type { BackendId, BuildOptions, BuildResult, HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { BuildOptions, BuildResult } from '../../core/api/job-schemas.js';
+import type { BackendId } from '../../core/api/schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';

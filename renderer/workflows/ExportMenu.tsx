@@ -4,7 +4,8 @@
  * be used says why in its tooltip and its line.
  */
 import { memo, useEffect, useRef, useState } from 'react';
-import type { ExportFormat, HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { ExportFormat } from '../../core/api/job-schemas.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import type { EditorStore } from '../store/editor-store.js';
 import { formatBytes, shortReason } from './format.js';

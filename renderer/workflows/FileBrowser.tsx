@@ -3,7 +3,8 @@
  * the host allows (`files.roots`, `files.list`), with an upload of a file from this computer.
  */
 import { memo, useCallback, useEffect, useState } from 'react';
-import type { FilePurpose, FolderListing, HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { FilePurpose, FolderListing } from '../../core/api/project-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DiagnosticList } from './common.js';
 import { formatBytes } from './format.js';

@@ -4,7 +4,8 @@
  * slowest layer's time (the store's `heat`, which each node reads for itself).
  */
 import { memo, useMemo, useState } from 'react';
-import type { HostApi, ProfileResult } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { ProfileResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { backendLabel } from './BuildPanel.js';

@@ -5,7 +5,9 @@
  * backends when more than one engine ran, and any output tensor.
  */
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
-import { FILE_PURPOSE_EXTENSIONS, type HostApi, type Preprocessing, type RunResult } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { Preprocessing, RunResult } from '../../core/api/job-schemas.js';
+import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../store/context.js';
 import { backendLabel } from './BuildPanel.js';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { WeightSet } from '../../core/api.js';
+import type { WeightSet } from '../../core/api/weight-schemas.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { autoBindWeights } from '../../core/weights/binding.js';

@@ -5,7 +5,8 @@
  * from a list filtered to tensors of the right count. The values stay in the host (rule 4).
  */
 import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
-import type { HostApi, TensorStats, WeightSet } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import type { TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
 import { useEditor, useEditorStore } from '../store/context.js';

@@ -4,7 +4,8 @@
  * switch. The dock owns the file browser the panels ask for files through.
  */
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
-import { FILE_PURPOSE_EXTENSIONS, type HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import { useEditor } from '../store/context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ExportMenu } from './ExportMenu.js';

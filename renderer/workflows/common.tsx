@@ -1,6 +1,6 @@
 /** Small pieces the workflow panels share: Diagnostics shown as sentences, a progress bar, a job log. */
 import { memo, useEffect, useRef } from 'react';
-import type { JobProgress } from '../../core/api.js';
+import type { JobProgress } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { formatBytes, formatMs, formatSpeed } from './format.js';
 

@@ -4,7 +4,7 @@
  * ticket (`POST /api/download/ticket`, the launch token in a header), then `GET /api/download?ticket=`
  * — the token never appears in a URL the browser keeps in its download list or history.
  */
-import type { HostApi } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
 import { webHostToken } from '../api/host-connection.js';
 
 /** Whether files on the host can be downloaded: browser mode with a launch token (Electron saves through its own dialogs). */

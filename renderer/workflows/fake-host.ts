@@ -3,7 +3,9 @@
  * each method answers from a table (or "not available", as the real host does for a missing service),
  * every call is recorded, and the test sends job events itself.
  */
-import { notAvailable, type EventName, type EventPayload, type HostApi, type MethodName, type MethodParams, type MethodResult } from '../../core/api.js';
+import type { HostApi } from '../../core/api/client.js';
+import { notAvailable, type EventPayload, type MethodParams, type MethodResult } from '../../core/api/contract.js';
+import type { EventName, MethodName } from '../../core/api/names.js';
 import type { Result } from '../../core/diagnostics.js';
 
 type Handler<M extends MethodName> = (params: MethodParams<M>) => Result<MethodResult<M>> | MethodResult<M>;

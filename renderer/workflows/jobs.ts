@@ -3,7 +3,8 @@
  * list current, and hand back how it ended. Every path resolves; a refused start or a host that is
  * not there comes back as Diagnostics, shown as they are.
  */
-import { followJob, type HostApi, type JobFinished, type JobKind, type JobProgress } from '../../core/api.js';
+import { followJob, type HostApi } from '../../core/api/client.js';
+import type { JobFinished, JobKind, JobProgress } from '../../core/api/job-schemas.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import type { EditorStore } from '../store/editor-store.js';
 

@@ -2,7 +2,7 @@
  * The run panel's preprocessing presets, as the host applies them (electron/services/images.ts keeps
  * the same table): value = (pixel · scale − mean[c]) / std[c].
  */
-import type { Preprocessing } from '../../core/api.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 
 export const PREPROCESSING_PRESETS: Record<'imagenet' | 'mnist', Preprocessing> = {
   imagenet: {

@@ -3,7 +3,7 @@
  * (`POST /api/upload?name=FILE`, same launch token), which answers with the path of its stored copy;
  * `weights.import` and `images.preview` then take that path like any other.
  */
-import { UploadResultSchema, type UploadResult } from '../../core/api.js';
+import { UploadResultSchema, type UploadResult } from '../../core/api/project-schemas.js';
 import type { Result } from '../../core/diagnostics.js';
 import { webHostToken } from '../api/host-connection.js';
 

@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { emptyDocument } from './network/types.js';
-import {
-  EVENTS,
-  METHOD_NAMES,
-  METHODS,
-  createHostApi,
-  findHostileContent,
-  parseClientMessage,
-  validateRequest,
-  validateResult,
-  webSocketTransport,
-  type HostTransport,
-  type TextSocket,
-} from './api.js';
-import { EVENT_NAMES } from './api/names.js';
-
-describe('the contract tables', () => {
-  it('declare exactly the names the preload checks against', () => {
-    expect(Object.keys(METHODS).sort()).toEqual([...METHOD_NAMES].sort());
-    expect(Object.keys(EVENTS).sort()).toEqual([...EVENT_NAMES].sort());
-  });
-});
+import { emptyDocument } from '../../network/types.js';
+import { METHOD_NAMES } from '../names.js';
+import { findHostileContent, validateRequest, validateResult } from './validate.js';
 
 describe('validateRequest', () => {
   it('accepts a well-formed request and fills defaults', () => {
@@ -69,8 +50,9 @@ describe('validateRequest', () => {
     const r = validateRequest('project.open', { path: 'a'.repeat(1_000_000) });
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.diagnostics[0]!.message.length).toBeLessThan(300);
-      expect(r.diagnostics[0]!.message).toContain('params.path: Too big');
+      expect(r.diagnostics[0]!.message).toBe(
+        `The request 'project.open' was refused: params.path: Too big: expected string to have <=4096 characters (found "${'a'.repeat(200)}"… (1000000 characters)).`,
+      );
     }
   });
 
@@ -91,7 +73,9 @@ describe('validateRequest', () => {
   it('refuses deeply nested payloads', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
-    expect(findHostileContent({ a: deep })).toMatch(/nested deeper than 32 levels/);
+    expect(findHostileContent({ a: deep })?.message).toBe(
+      'params.a[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0] is nested deeper than 32 levels; expected a flatter payload.',
+    );
     const r = validateRequest('project.open', { path: deep });
     expect(r.ok ? 'accepted' : r.diagnostics[0]!.code).toBe('api.params.refused');
   });
@@ -114,70 +98,31 @@ describe('validateResult', () => {
   });
 });
 
-describe('parseClientMessage', () => {
-  it('reads a request', () => {
-    expect(parseClientMessage('{"type":"request","id":7,"method":"settings.get","params":{}}')).toEqual({
-      ok: true,
-      id: 7,
-      method: 'settings.get',
-      params: {},
-    });
-  });
-  it('keeps the id of a malformed request so it can be answered', () => {
-    const r = parseClientMessage('{"type":"request","id":9,"method":5}');
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.id).toBe(9);
-  });
-  it('refuses text that is not JSON and oversized text', () => {
-    const a = parseClientMessage('{nope');
-    expect(a.ok ? 'accepted' : a.diagnostics[0]!.code).toBe('api.message.json');
-    const b = parseClientMessage('x'.repeat(101), 100);
-    expect(b.ok ? 'accepted' : b.diagnostics[0]!.message).toBe('A message of 101 characters was refused; the limit is 100.');
-  });
-});
-
-describe('createHostApi', () => {
-  it('types results, drops malformed events and turns transport failure into a Diagnostic', async () => {
-    let emit: (event: string, payload: unknown) => void = () => {};
-    const transport: HostTransport = {
-      request: async (method) => {
-        if (method === 'jobs.cancel') throw new Error('socket closed');
-        return { ok: true, value: { status: 'cancelled' } };
-      },
-      subscribe: (l) => ((emit = l), () => {}),
-    };
-    const api = createHostApi(transport, 'web');
-    const seen: unknown[] = [];
-    api.on('menu.command', (p) => seen.push(p.command));
-    emit('menu.command', { command: 'file.save' });
-    emit('menu.command', { command: 'rm -rf' });
-    emit('no.such.event', {});
-    expect(seen).toEqual(['file.save']);
-    const r = await api.call('jobs.cancel', { jobId: 'j1' });
+describe('the size limits', () => {
+  it('refuses a request over its method’s size limit, naming the method and the limit, without a path per element', () => {
+    const document = { ...emptyDocument('Big'), nodes: new Array(180_000).fill('x'.repeat(100)) };
+    const r = validateRequest('network.check', { document });
     expect(r).toEqual({
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'host.disconnected', message: "The request 'jobs.cancel' could not reach the host: socket closed." }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'api.message.tooLarge',
+          message:
+            "The request 'network.check' was refused: it may be at most 8 MiB and this one is larger than that. Large data goes by file: import or upload it, then pass its path.",
+        },
+      ],
     });
+    const small = validateRequest('project.open', { path: '/a.trtstudio', extra: 'x'.repeat(2 * 1024 * 1024) });
+    expect(small.ok ? 'accepted' : small.diagnostics[0]!.message).toBe(
+      "The request 'project.open' was refused: it may be at most 1 MiB and this one is larger than that. Large data goes by file: import or upload it, then pass its path.",
+    );
   });
 
-  it('matches responses to requests by id over a text socket', async () => {
-    const sent: string[] = [];
-    const handlers: Record<string, ((e: { data: unknown }) => void)[]> = { message: [], open: [], close: [] };
-    const socket: TextSocket = {
-      readyState: 1,
-      send: (t) => sent.push(t),
-      addEventListener: ((type: string, l: (e: { data: unknown }) => void) => handlers[type]!.push(l)) as TextSocket['addEventListener'],
-    };
-    const api = createHostApi(webSocketTransport(socket), 'web');
-    const a = api.call('settings.get', {});
-    const b = api.call('jobs.list', {});
-    const [ra, rb] = sent.map((t) => JSON.parse(t) as { id: number; method: string });
-    expect([ra!.method, rb!.method]).toEqual(['settings.get', 'jobs.list']);
-    handlers.message!.forEach((l) => l({ data: JSON.stringify({ type: 'response', id: rb!.id, ok: true, value: { jobs: [] } }) }));
-    handlers.message!.forEach((l) =>
-      l({ data: JSON.stringify({ type: 'response', id: ra!.id, ok: false, diagnostics: [{ severity: 'error', code: 'x', message: 'No.' }] }) }),
+  it('refuses a list longer than the shared item limit before any schema sees it', () => {
+    const r = validateRequest('weights.stats', { setId: 'w1', names: new Array(200_001).fill(0) });
+    expect(r.ok ? 'accepted' : r.diagnostics[0]!.message).toBe(
+      "The request 'weights.stats' was refused: params.names is a list of 200001 entries; the limit is 200000.",
     );
-    expect(await b).toEqual({ ok: true, value: { jobs: [] } });
-    expect(await a).toEqual({ ok: false, diagnostics: [{ severity: 'error', code: 'x', message: 'No.' }] });
   });
 });
