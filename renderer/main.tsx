@@ -4,8 +4,8 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './app/App.js';
-import { connectToHost } from './api/host-connection.js';
-import { createEditorStore } from './store/editor-store.js';
+import { connectToHost } from './host/host-connection.js';
+import { createEditorStore } from './editor/editor-store.js';
 
 const host = connectToHost();
 const store = createEditorStore();

@@ -90,6 +90,51 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The one-line summary of an auto-map: `318 of 320 tensors bound; 53 num_batches_tracked ignored`. */
+export function bindSummary(bound: number, total: number, ignored: number, unused: number, missingSlots: number): string {
+  const parts = [`${bound} of ${plural(total, 'tensor')} bound`];
+  if (ignored > 0) parts.push(`${ignored} num_batches_tracked ignored`);
+  if (unused > 0) parts.push(`${unused} unused`);
+  if (missingSlots > 0) parts.push(`${plural(missingSlots, 'weight slot')} without a tensor`);
+  return parts.join('; ');
+}
+
+/** What one auto-map did: the bound document, its binding report, and the counts its summary line gives. */
+export interface AutoMapOutcome {
+  doc: NetworkDocument;
+  report: BindingReport;
+  tensorCount: number;
+  /** Distinct loaded tensors bound to a slot. */
+  boundCount: number;
+  /** Tensors deliberately left out (`num_batches_tracked`). */
+  ignored: string[];
+  /** Other tensors bound to nothing. */
+  unused: string[];
+  summary: string;
+}
+
+/**
+ * Auto-map by PyTorch names and count what happened. Needs only the tensors' names and counts, so the
+ * editor runs it on what it already holds, and the host's `weights.bind` gives the same answer.
+ */
+export function autoMapWeights(doc: NetworkDocument, tensors: readonly WeightTensorInfo[], shapes: ShapeReport = inferShapes(doc)): AutoMapOutcome {
+  const { doc: bound, report } = bindWeights(doc, tensors, shapes);
+  const present = new Set(tensors.map((t) => t.name));
+  const boundNames = new Set(report.slots.filter((s) => s.status === 'bound' && s.tensor !== undefined && present.has(s.tensor)).map((s) => s.tensor!));
+  const ignored = report.unused.filter(isTrainingCounter);
+  const unused = report.unused.filter((n) => !isTrainingCounter(n));
+  const missingSlots = report.slots.filter((s) => s.status === 'missing').length;
+  return {
+    doc: bound,
+    report,
+    tensorCount: tensors.length,
+    boundCount: boundNames.size,
+    ignored,
+    unused,
+    summary: bindSummary(boundNames.size, tensors.length, ignored.length, unused.length, missingSlots),
+  };
+}
+
 function formatShape(shape: readonly number[] | undefined): string {
   return shape ? `[${shape.join(', ')}]` : '';
 }

@@ -8,29 +8,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { BindResult, TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
-import { bindWeights } from '../../core/weights/binding.js';
+import { autoMapWeights } from '../../core/weights/binding.js';
 import { HISTOGRAM_BINS } from '../../core/weights/statistics.js';
 import { checkDocument } from './network.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 import { WeightStore, type WeightFileSummary } from './weight-store.js';
-
-/** BatchNorm's training counter, which inference never reads. */
-function isTrainingCounter(name: string): boolean {
-  return name === 'num_batches_tracked' || name.endsWith('.num_batches_tracked');
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The one-line summary of an auto-map: `318 of 320 tensors bound; 53 num_batches_tracked ignored`. */
-export function bindSummary(bound: number, total: number, ignored: number, unused: number, missingSlots: number): string {
-  const parts = [`${bound} of ${plural(total, 'tensor')} bound`];
-  if (ignored > 0) parts.push(`${ignored} num_batches_tracked ignored`);
-  if (unused > 0) parts.push(`${unused} unused`);
-  if (missingSlots > 0) parts.push(`${plural(missingSlots, 'weight slot')} without a tensor`);
-  return parts.join('; ');
-}
 
 /** Equal-width bins between min and max over the finite values (the last bin includes max). */
 function histogram(values: Float32Array, min: number, max: number, bins: number): number[] {
@@ -167,21 +149,8 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
           if (!file) return unknownSet(setId);
           const checked = checkDocument(document);
           if (!checked.ok) return checked;
-          const tensors = store.tensorInfos(setId);
-          const { doc, report } = bindWeights(checked.value, tensors);
-          const present = new Set(tensors.map((t) => t.name));
-          const bound = new Set(report.slots.filter((s) => s.status === 'bound' && s.tensor !== undefined && present.has(s.tensor)).map((s) => s.tensor!));
-          const ignored = report.unused.filter(isTrainingCounter);
-          const unused = report.unused.filter((n) => !isTrainingCounter(n));
-          const missingSlots = report.slots.filter((s) => s.status === 'missing').length;
-          const result: BindResult = {
-            bindings: doc.bindings,
-            tensorCount: tensors.length,
-            boundCount: bound.size,
-            ignored,
-            unused,
-            summary: bindSummary(bound.size, tensors.length, ignored.length, unused.length, missingSlots),
-          };
+          const { doc, report, tensorCount, boundCount, ignored, unused, summary } = autoMapWeights(checked.value, store.tensorInfos(setId));
+          const result: BindResult = { bindings: doc.bindings, tensorCount, boundCount, ignored, unused, summary };
           return ok(result, report.diagnostics);
         },
       };

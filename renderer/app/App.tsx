@@ -10,10 +10,12 @@ import { WorkflowDock } from '../workflows/WorkflowDock.js';
 import { FileBrowser } from '../workflows/FileBrowser.js';
 import { SearchMenu } from '../panels/SearchMenu.js';
 import { FindDialog } from '../panels/FindDialog.js';
-import { EditorProvider, useEditor, useEditorStore } from '../store/context.js';
-import { isDirty, type EditorStore } from '../store/editor-store.js';
-import { SHORTCUTS, useShortcuts } from './shortcuts.js';
-import { autoLayout, expandSelection, groupSelection, ungroupSelection } from './commands.js';
+import { EditorProvider, useEditor, useEditorStore } from '../react/editor-context.js';
+import { HostProvider, useHost } from '../react/host-context.js';
+import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { SHORTCUTS } from '../editor/shortcuts.js';
+import { useShortcuts } from '../react/use-shortcuts.js';
+import { autoLayout, expandSelection, groupSelection, ungroupSelection } from '../editor/commands.js';
 import { listTemplates, newFromTemplate, newProject, openPath, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
 
@@ -175,8 +177,9 @@ function Toolbar({
   );
 }
 
-function EditorShell({ host }: { host: HostApi | undefined }) {
+function EditorShell() {
   const store = useEditorStore();
+  const host = useHost();
   const [modal, setModal] = useState<Modal | undefined>();
   const dialogs = useMemo<ProjectDialogs>(
     () => ({
@@ -250,7 +253,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
         onTemplates={showTemplates}
         onOpen={actions.open}
         onSave={actions.save}
-        recent={<RecentProjects host={host} dialogs={dialogs} />}
+        recent={<RecentProjects dialogs={dialogs} />}
       />
       <div className="workspace">
         <Palette />
@@ -258,7 +261,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
           <ReactFlowProvider>
             <Canvas />
           </ReactFlowProvider>
-          <WorkflowDock host={host} problems={<Problems />} />
+          <WorkflowDock problems={<Problems />} />
         </div>
         <Inspector />
       </div>
@@ -266,7 +269,7 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
       <SearchMenu />
       <FindDialog />
       <HelpOverlay />
-      <RecoveryOffer host={host} dialogs={dialogs} />
+      <RecoveryOffer dialogs={dialogs} />
       <Notices />
       {modal?.kind === 'confirm' && (
         <div className="modal-backdrop">
@@ -332,8 +335,10 @@ function EditorShell({ host }: { host: HostApi | undefined }) {
 /** The whole editor for one store and one host connection. */
 export function App({ store, host }: { store: EditorStore; host: HostApi | undefined }) {
   return (
-    <EditorProvider store={store}>
-      <EditorShell host={host} />
-    </EditorProvider>
+    <HostProvider host={host}>
+      <EditorProvider store={store}>
+        <EditorShell />
+      </EditorProvider>
+    </HostProvider>
   );
 }

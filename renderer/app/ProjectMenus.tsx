@@ -3,9 +3,9 @@
  * that a session left unsaved when it ended (a crash, a killed host, a closed tab).
  */
 import { memo, useEffect, useState } from 'react';
-import type { HostApi } from '../../core/api/client.js';
 import type { RecentEntry, RecoveryOffer as Offer } from '../../core/api/project-schemas.js';
-import { useEditorStore } from '../store/context.js';
+import { useEditorStore } from '../react/editor-context.js';
+import { useHost } from '../react/host-context.js';
 import { openRecent, restoreRecovery, type ProjectDialogs } from './project.js';
 
 /** "3 min ago" for a timestamp; the full date for anything older than a day. */
@@ -20,7 +20,8 @@ function age(iso: string, now = Date.now()): string {
 }
 
 /** The toolbar's "Recent" button and its list, newest first; a file that is gone can be forgotten. */
-export const RecentProjects = memo(function RecentProjects({ host, dialogs }: { host: HostApi | undefined; dialogs: ProjectDialogs }) {
+export const RecentProjects = memo(function RecentProjects({ dialogs }: { dialogs: ProjectDialogs }) {
+  const host = useHost();
   const store = useEditorStore();
   const [entries, setEntries] = useState<RecentEntry[] | undefined>();
   if (!host) return null;
@@ -72,7 +73,8 @@ export const RecentProjects = memo(function RecentProjects({ host, dialogs }: { 
  * Asks the host once for recovery files of sessions that ended without saving and offers each
  * back. Not modal: the editor stays usable while the offer waits.
  */
-export const RecoveryOffer = memo(function RecoveryOffer({ host, dialogs }: { host: HostApi | undefined; dialogs: ProjectDialogs }) {
+export const RecoveryOffer = memo(function RecoveryOffer({ dialogs }: { dialogs: ProjectDialogs }) {
+  const host = useHost();
   const store = useEditorStore();
   const [offers, setOffers] = useState<Offer[]>([]);
   useEffect(() => {

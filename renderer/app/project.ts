@@ -7,9 +7,9 @@ import type { HostApi } from '../../core/api/client.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
-import { isDirty, type EditorStore } from '../store/editor-store.js';
-import { nativePick } from '../workflows/FileBrowser.js';
-import { laidOut } from './commands.js';
+import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { nativePick } from '../host/file-picking.js';
+import { laidOut } from '../editor/commands.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {

@@ -16,20 +16,19 @@ import {
 } from '@xyflow/react';
 import { connect, connectionProblem } from '../../core/network/edit.js';
 import { getLayerSpec } from '../../core/layers/catalog.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import { addLayerAt } from '../app/commands.js';
-import { NODE_TYPES, CATEGORY_COLORS } from './nodes.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { addLayerAt } from '../editor/commands.js';
+import { NODE_TYPES } from './nodes.js';
+import { CATEGORY_COLORS, LAYER_DRAG_TYPE } from '../editor/layer-look.js';
 import { EDGE_TYPES } from './wire.js';
-import { DetailStoreContext, createDetailStore, edgesToDraw, useTrackDetailedNodes, useWatchFarView } from './detail.js';
+import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
+import { edgesToDraw } from '../editor/view-geometry.js';
 import { FarWires } from './far-wires.js';
-import { sameItems } from './flow-model.js';
+import { sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
-import { tensorMismatch } from './wire-check.js';
-import { warmUpLayout } from '../layout/auto-layout.js';
-
-/** The drag payload a palette entry carries. */
-export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
+import { tensorMismatch } from '../editor/wire-check.js';
+import { warmUpLayout } from '../editor/layout/auto-layout.js';
 
 /** Above this many nodes only the nodes in view draw their detail (detail.ts), and a fit is not animated. */
 const BIG_NETWORK = 300;

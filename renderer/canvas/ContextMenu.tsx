@@ -5,8 +5,8 @@
 import { useEffect } from 'react';
 import { getLayerSpec } from '../../core/layers/catalog.js';
 import { disconnect } from '../../core/network/edit.js';
-import { useEditorStore } from '../store/context.js';
-import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection } from '../app/commands.js';
+import { useEditorStore } from '../react/editor-context.js';
+import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection } from '../editor/commands.js';
 
 /** Where the menu opened and on what. */
 export type ContextTarget =

@@ -9,8 +9,8 @@
  */
 import { memo, useCallback, useMemo, useRef, type PointerEvent, type WheelEvent } from 'react';
 import { Panel, useReactFlow, useStore, type Node } from '@xyflow/react';
-import { useEditor } from '../store/context.js';
-import { nodeRect, unite, viewRect, type FlowRect } from './detail.js';
+import { useEditor } from '../react/editor-context.js';
+import { nodeRect, unite, viewRect, type FlowRect } from '../editor/view-geometry.js';
 
 const WIDTH = 170;
 const HEIGHT = 110;

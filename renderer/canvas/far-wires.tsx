@@ -10,7 +10,7 @@
  */
 import { memo, useMemo } from 'react';
 import { EdgeLabelRenderer, Position, getBezierPath, useStoreApi, type Edge, type InternalNode, type Node } from '@xyflow/react';
-import { useEditor } from '../store/context.js';
+import { useEditor } from '../react/editor-context.js';
 
 type HandleSide = 'source' | 'target';
 

@@ -1,7 +1,7 @@
 /** The pure parts of the level of detail: which nodes and wires are drawn, the far wires' paths and the minimap's blocks. */
 import { describe, expect, it } from 'vitest';
 import type { Edge, InternalNode, Node } from '@xyflow/react';
-import { edgesToDraw, nodesIn, type DetailedNodes } from './detail.js';
+import { edgesToDraw, nodesIn, type DetailedNodes } from '../editor/view-geometry.js';
 import { farWirePaths } from './far-wires.js';
 import { minimapBlocks } from './Minimap.js';
 

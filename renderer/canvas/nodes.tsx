@@ -8,32 +8,15 @@ import { useShallow } from 'zustand/shallow';
 import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getLayerSpec } from '../../core/layers/catalog.js';
-import type { LayerCategory, PortSpec } from '../../core/layers/types.js';
+import type { PortSpec } from '../../core/layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
-import { heatColor } from '../workflows/heat.js';
-import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from './flow-model.js';
+import { heatColor } from '../editor/heat.js';
+import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from '../editor/flow-model.js';
 import { useDetailed } from './detail.js';
-
-/** One accent colour per catalog category, shared by the palette and the node header. */
-export const CATEGORY_COLORS: Record<LayerCategory, string> = {
-  'Input / Output': '#4fb477',
-  Convolution: '#4c8dff',
-  Pooling: '#36b3c9',
-  Activation: '#f0a541',
-  Normalization: '#b07cff',
-  Elementwise: '#e66f8a',
-  'Linear algebra': '#5d9cec',
-  Shape: '#8ea3b8',
-  Reduction: '#d98b5f',
-  Resampling: '#4fc1a6',
-  Indexing: '#a0a86a',
-  Constant: '#9a8f80',
-  Type: '#7f8fa6',
-  Blocks: '#e0c341',
-};
+import { CATEGORY_COLORS } from '../editor/layer-look.js';
 
 /** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {

@@ -1,9 +1,12 @@
 /** A wire between ports, labelled live with the dims of the tensor it carries. */
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor } from '../store/context.js';
-import type { WireEdge } from './flow-model.js';
+import { useEditor } from '../react/editor-context.js';
+import type { WireData } from '../editor/flow-model.js';
+
+/** The wire as React Flow hands it to its component (React Flow's own edge type, with our data). */
+type WireEdge = Edge<WireData, 'wire'>;
 
 export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected }: EdgeProps<WireEdge>) {
   const fromNode = data?.fromNode ?? '';

@@ -1,7 +1,7 @@
 /** Find a node by name or type (Ctrl+F): fuzzy list, Enter selects and centres it. */
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import { fuzzyFilter } from '../app/fuzzy.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { fuzzyFilter } from '../editor/fuzzy.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 
 export function FindDialog() {
   const store = useEditorStore();

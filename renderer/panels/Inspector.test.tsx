@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { addInput, addNode, connect } from '../../core/network/edit.js';
 import { emptyDocument } from '../../core/network/types.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
 import { Inspector } from './Inspector.js';
 
 afterEach(cleanup);

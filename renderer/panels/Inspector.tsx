@@ -10,8 +10,8 @@ import type { ParamSpec } from '../../core/layers/types.js';
 import { markOutput, rename, setParam, unmarkOutput, updateInput } from '../../core/network/edit.js';
 import { DATA_TYPES, type DataType, type NetworkInput, type NetworkNode, type ParamValue } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import { bypassSelection, expandSelection } from '../app/commands.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { bypassSelection, expandSelection } from '../editor/commands.js';
 
 /** Text for a value in an input box: lists as `7, 7`. */
 function toText(value: ParamValue | undefined): string {

@@ -2,9 +2,8 @@
 import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
 import { listLayerSpecs } from '../../core/layers/catalog.js';
 import type { LayerSpec } from '../../core/layers/types.js';
-import { fuzzyFilter } from '../app/fuzzy.js';
-import { CATEGORY_COLORS } from '../canvas/nodes.js';
-import { LAYER_DRAG_TYPE } from '../canvas/Canvas.js';
+import { fuzzyFilter } from '../editor/fuzzy.js';
+import { CATEGORY_COLORS, LAYER_DRAG_TYPE } from '../editor/layer-look.js';
 
 function onDragStart(event: DragEvent, type: string): void {
   event.dataTransfer.setData(LAYER_DRAG_TYPE, type);

@@ -1,6 +1,6 @@
 /** The Problems panel: every Diagnostic; clicking one selects and centres its node. */
 import { memo } from 'react';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 
 export const Problems = memo(function Problems() {
   const store = useEditorStore();

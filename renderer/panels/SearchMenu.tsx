@@ -8,11 +8,11 @@ import { defaultParams } from '../../core/layers/params.js';
 import type { LayerSpec, TensorInfo } from '../../core/layers/types.js';
 import { evaluate } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
-import { fuzzyFilter } from '../app/fuzzy.js';
-import { addLayerAt } from '../app/commands.js';
-import { CATEGORY_COLORS } from '../canvas/nodes.js';
+import { fuzzyFilter } from '../editor/fuzzy.js';
+import { addLayerAt } from '../editor/commands.js';
+import { CATEGORY_COLORS } from '../editor/layer-look.js';
 import { INPUT_ENTRY } from './Palette.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 
 type Entry = Pick<LayerSpec, 'type' | 'label' | 'category' | 'doc'>;
 

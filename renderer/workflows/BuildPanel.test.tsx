@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { BuildResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost, type FakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
+import { fakeHost, type FakeHost } from '../host/fake-host.js';
 import { WorkflowDock } from './WorkflowDock.js';
 
 afterEach(cleanup);
@@ -34,7 +35,9 @@ function setup(tensorrt: { available: boolean; detail: string }) {
   });
   render(
     <EditorProvider store={store}>
-      <WorkflowDock host={host} problems={null} />
+      <HostProvider host={host}>
+        <WorkflowDock problems={null} />
+      </HostProvider>
     </EditorProvider>,
   );
   fireEvent.click(screen.getByTestId('dock-tab-build'));

@@ -5,14 +5,14 @@
  * and the history of this session's builds with their settings.
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
-import type { HostApi } from '../../core/api/client.js';
-import type { BuildOptions, BuildResult } from '../../core/api/job-schemas.js';
 import type { BackendId } from '../../core/api/schemas.js';
+import type { BuildOptions, BuildResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost } from '../react/host-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
 type Precision = (typeof PRECISIONS)[number];
@@ -31,7 +31,8 @@ function parseDims(text: string): number[] | undefined {
   return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
 }
 
-export const BuildPanel = memo(function BuildPanel({ host }: { host: HostApi | undefined }) {
+export const BuildPanel = memo(function BuildPanel() {
+  const host = useHost();
   const store = useEditorStore();
   const backends = useEditor((s) => s.backends);
   const engines = useEditor((s) => s.engines);

@@ -2,9 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
+import { fakeHost } from '../host/fake-host.js';
 import { WorkflowDock } from './WorkflowDock.js';
 
 afterEach(cleanup);
@@ -20,7 +21,9 @@ function setup() {
   });
   render(
     <EditorProvider store={store}>
-      <WorkflowDock host={host} problems={null} />
+      <HostProvider host={host}>
+        <WorkflowDock problems={null} />
+      </HostProvider>
     </EditorProvider>,
   );
   fireEvent.click(screen.getByTestId('export-menu'));

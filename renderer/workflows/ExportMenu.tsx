@@ -4,15 +4,14 @@
  * be used says why in its tooltip and its line.
  */
 import { memo, useEffect, useRef, useState } from 'react';
-import type { HostApi } from '../../core/api/client.js';
 import type { ExportFormat } from '../../core/api/job-schemas.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import type { EditorStore } from '../store/editor-store.js';
+import { canDownloadFromHost, downloadFromHost } from '../host/download.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost, usePickFiles } from '../react/host-context.js';
+import type { EditorStore } from '../editor/editor-store.js';
 import { formatBytes, shortReason } from './format.js';
-import { canDownloadFromHost, downloadFromHost } from './download.js';
-import { describeEnd, runJob } from './jobs.js';
+import { describeEnd, runJob } from '../host/jobs.js';
 import { networkToSvg, svgToPngDataUrl, type NodeSizes } from './graph-svg.js';
-import type { PickFiles } from './WorkflowDock.js';
 
 interface ExportItem {
   id: ExportFormat | 'svg' | 'png';
@@ -43,7 +42,9 @@ function download(name: string, href: string): void {
   a.click();
 }
 
-export const ExportMenu = memo(function ExportMenu({ host, pickFiles }: { host: HostApi | undefined; pickFiles: PickFiles }) {
+export const ExportMenu = memo(function ExportMenu() {
+  const host = useHost();
+  const pickFiles = usePickFiles();
   const store = useEditorStore();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<string | undefined>();

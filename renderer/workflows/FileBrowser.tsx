@@ -1,38 +1,20 @@
 /**
- * Choosing files on the host: Electron's native dialog, or in browser mode a browser of the folders
- * the host allows (`files.roots`, `files.list`), with an upload of a file from this computer.
+ * Choosing files on the host in browser mode: a browser of the folders the host allows
+ * (`files.roots`, `files.list`), with an upload of a file from this computer. (Electron's native
+ * dialog is asked first, by `host/file-picking.ts`.)
  */
 import { memo, useCallback, useEffect, useState } from 'react';
+import type { FolderListing } from '../../core/api/project-schemas.js';
 import type { HostApi } from '../../core/api/client.js';
-import type { FilePurpose, FolderListing } from '../../core/api/project-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DiagnosticList } from './common.js';
 import { formatBytes } from './format.js';
-import { uploadFile } from './upload.js';
+import type { FileRequest } from '../host/file-picking.js';
+import { uploadFile } from '../host/upload.js';
 
-export interface FileBrowserRequest {
-  purpose: FilePurpose;
-  title: string;
-  /** 'open' picks existing files; 'save' picks a folder and a file name. */
-  mode: 'open' | 'save';
-  multiple?: boolean;
-  defaultName?: string;
+/** A request for files, with where the answer goes. */
+export interface FileBrowserRequest extends FileRequest {
   resolve: (paths: string[]) => void;
-}
-
-/** Ask Electron's native dialog when the host has one; undefined means "use the in-page browser". */
-export async function nativePick(host: HostApi, request: Omit<FileBrowserRequest, 'resolve'>): Promise<string[] | undefined> {
-  if (host.kind !== 'electron') return undefined;
-  if (request.mode === 'open') {
-    const r = await host.call('dialog.open', { purpose: request.purpose, multiple: request.multiple ?? false, title: request.title });
-    return r.ok ? r.value.paths : undefined;
-  }
-  const r = await host.call('dialog.save', {
-    purpose: request.purpose,
-    title: request.title,
-    ...(request.defaultName ? { defaultName: request.defaultName } : {}),
-  });
-  return r.ok ? (r.value.path ? [r.value.path] : []) : undefined;
 }
 
 export const FileBrowser = memo(function FileBrowser({ host, request, close }: { host: HostApi; request: FileBrowserRequest; close: () => void }) {

@@ -8,7 +8,7 @@ import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
-import { heatColor } from './heat.js';
+import { heatColor } from '../editor/heat.js';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
 

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BuildResult, ProfileResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
+import { fakeHost } from '../host/fake-host.js';
 import { heatOf } from './ProfilePanel.js';
 import { WorkflowDock } from './WorkflowDock.js';
 
@@ -48,7 +49,9 @@ describe('Profile panel', () => {
     const host = fakeHost({ 'build.history': () => ({ builds: [ENGINE] }), 'profile.start': () => ({ jobId: 'p1' }) });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-profile'));
@@ -79,7 +82,9 @@ describe('Profile panel', () => {
     const store = createEditorStore(buildTemplate('lenet5')!);
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={fakeHost()} problems={null} />
+        <HostProvider host={fakeHost()}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-profile'));

@@ -4,15 +4,15 @@
  * slowest layer's time (the store's `heat`, which each node reads for itself).
  */
 import { memo, useMemo, useState } from 'react';
-import type { HostApi } from '../../core/api/client.js';
 import type { ProfileResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatMs, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
-import { heatColor } from './heat.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
+import { heatColor } from '../editor/heat.js';
 import { LayerChart, type ChartLayer } from './LayerChart.js';
 
 type SortKey = 'name' | 'node' | 'ms' | 'percent';
@@ -30,7 +30,8 @@ export function heatOf(layers: ProfileResult['layers']): Record<string, number> 
 
 const NO_NODES: readonly { id: string; name: string }[] = [];
 
-export const ProfilePanel = memo(function ProfilePanel({ host, active = true }: { host: HostApi | undefined; active?: boolean }) {
+export const ProfilePanel = memo(function ProfilePanel({ active = true }: { active?: boolean }) {
+  const host = useHost();
   const store = useEditorStore();
   const engineId = useEditor((s) => s.engineId);
   const engines = useEditor((s) => s.engines);

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BuildResult, RunResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
+import { fakeHost } from '../host/fake-host.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
 import { WorkflowDock } from './WorkflowDock.js';
 
@@ -69,7 +70,9 @@ describe('Run panel', () => {
     });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-run'));
@@ -124,7 +127,9 @@ describe('Run panel', () => {
     });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-run'));
@@ -155,7 +160,9 @@ describe('Run panel', () => {
     });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-run'));
@@ -198,7 +205,9 @@ describe('Run panel', () => {
     store.getState().setEngines([ENGINE]);
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={fakeHost({ 'build.history': () => ({ builds: [ENGINE] }) })} problems={null} />
+        <HostProvider host={fakeHost({ 'build.history': () => ({ builds: [ENGINE] }) })}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-run'));

@@ -5,19 +5,18 @@
  * backends when more than one engine ran, and any output tensor.
  */
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
-import type { HostApi } from '../../core/api/client.js';
-import type { Preprocessing, RunResult } from '../../core/api/job-schemas.js';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
+import { type Preprocessing, type RunResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { useEditor, useEditorStore } from '../store/context.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { canDownloadFromHost, downloadFromHost } from '../host/download.js';
+import { useHost, usePickFiles } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
-import { canDownloadFromHost, downloadFromHost } from './download.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
-import { uploadFile } from './upload.js';
-import type { PickFiles } from './WorkflowDock.js';
+import { uploadFile } from '../host/upload.js';
 
 /** Previews fetched at most for this many images (the rest run without one). */
 const MAX_PREVIEWS = 24;
@@ -33,7 +32,8 @@ function fileName(path: string): string {
 
 type RunImage = RunResult['images'][number];
 
-const OutputInspector = memo(function OutputInspector({ image, host }: { image: RunImage; host: HostApi | undefined }) {
+const OutputInspector = memo(function OutputInspector({ image }: { image: RunImage }) {
+  const host = useHost();
   const [index, setIndex] = useState(0);
   const store = useEditorStore();
   const out = image.outputs[Math.min(index, image.outputs.length - 1)];
@@ -86,7 +86,7 @@ const OutputInspector = memo(function OutputInspector({ image, host }: { image: 
   );
 });
 
-const ImageResult = memo(function ImageResult({ image, preview, host }: { image: RunImage; preview: string | undefined; host: HostApi | undefined }) {
+const ImageResult = memo(function ImageResult({ image, preview }: { image: RunImage; preview: string | undefined }) {
   const [inspect, setInspect] = useState(false);
   return (
     <div className="wf-image-result" data-testid="run-result" data-file={fileName(image.path)}>
@@ -113,12 +113,14 @@ const ImageResult = memo(function ImageResult({ image, preview, host }: { image:
           ))}
         </ol>
       </div>
-      {inspect && <OutputInspector image={image} host={host} />}
+      {inspect && <OutputInspector image={image} />}
     </div>
   );
 });
 
-export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: HostApi | undefined; pickFiles: PickFiles }) {
+export const RunPanel = memo(function RunPanel() {
+  const host = useHost();
+  const pickFiles = usePickFiles();
   const store = useEditorStore();
   const engines = useEditor((s) => s.engines);
   const engineId = useEditor((s) => s.engineId);
@@ -421,7 +423,7 @@ export const RunPanel = memo(function RunPanel({ host, pickFiles }: { host: Host
       )}
       <div className="wf-results">
         {result
-          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} host={host} />)
+          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
           : images.map((path) => (
               <div key={path} className="wf-image-pending" data-testid="run-image">
                 {previews[path] ? (

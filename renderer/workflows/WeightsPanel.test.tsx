@@ -2,12 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { WeightSet } from '../../core/api/weight-schemas.js';
-import type { NetworkDocument } from '../../core/network/types.js';
 import { buildTemplate } from '../../core/templates/index.js';
-import { autoBindWeights } from '../../core/weights/binding.js';
-import { createEditorStore } from '../store/editor-store.js';
-import { EditorProvider } from '../store/context.js';
-import { fakeHost, type FakeHost } from './fake-host.js';
+import { createEditorStore } from '../editor/editor-store.js';
+import { EditorProvider } from '../react/editor-context.js';
+import { HostProvider } from '../react/host-context.js';
+import { fakeHost, type FakeHost } from '../host/fake-host.js';
 import { slotForTensor, TENSOR_DRAG_TYPE } from './tensor-drop.js';
 import { WorkflowDock } from './WorkflowDock.js';
 import { inferShapes } from '../../core/shapes/infer.js';
@@ -52,19 +51,13 @@ function setup(tensors = LENET_TENSORS): { host: FakeHost; store: ReturnType<typ
     'weights.stats': ({ names }) => ({
       stats: names.map((name) => ({ name, count: 6, min: -0.5, max: 0.25, mean: 0.01, std: 0.2, zeros: 0, nonFinite: 0, histogram: [1, 0, 3, 2] })),
     }),
-    'weights.bind': ({ document }) => ({
-      bindings: autoBindWeights(document as NetworkDocument, tensors).bindings,
-      tensorCount: 10,
-      boundCount: 10,
-      ignored: [],
-      unused: [],
-      summary: '10 of 10 tensors bound',
-    }),
     'jobs.cancel': () => ({ status: 'running' }),
   });
   render(
     <EditorProvider store={store}>
-      <WorkflowDock host={host} problems={<div>problems</div>} />
+      <HostProvider host={host}>
+        <WorkflowDock problems={<div>problems</div>} />
+      </HostProvider>
     </EditorProvider>,
   );
   return { host, store };
@@ -103,6 +96,8 @@ describe('Weights panel', () => {
 
     fireEvent.click(screen.getByTestId('weights-automap'));
     expect((await screen.findByTestId('weights-summary')).textContent).toBe('10 of 10 tensors bound');
+    // Auto-map runs in the editor on the names and counts it holds; the host is not asked.
+    expect(host.calls.map((c) => c.method)).not.toContain('weights.bind');
     expect(store.getState().doc.bindings.n1).toEqual({ kernel: 'conv1.weight', bias: 'conv1.bias' });
     expect(store.getState().past).toHaveLength(1);
     expect(Object.values(store.getState().weightStatus)).toEqual(['ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2', 'ok:2/2']);
@@ -128,7 +123,7 @@ describe('Weights panel', () => {
       }),
     );
     fireEvent.click(await screen.findByTestId('weights-automap'));
-    await screen.findByTestId('weights-summary');
+    expect((await screen.findByTestId('weights-summary')).textContent).toBe('9 of 11 tensors bound; 1 unused');
     const problems = await screen.findByTestId('mapping-problems');
     expect(problems.textContent).toContain(
       "Layer 'fc3' (Linear) slot 'weight' expects 840 values [10, 84], but the tensor 'fc3.weight' has 8400. It would fit [100, 84]: 100 output features (classes) instead of 10.",
@@ -168,7 +163,9 @@ describe('Weights panel', () => {
     });
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     fireEvent.click(screen.getByTestId('dock-tab-weights'));
@@ -208,7 +205,9 @@ describe('files opened by the Electron window', () => {
     const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
     render(
       <EditorProvider store={store}>
-        <WorkflowDock host={host} problems={null} />
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
       </EditorProvider>,
     );
     act(() => host.emit('host.openFiles', { paths: ['/home/me/lenet5.wts'], source: 'drop' }));

@@ -8,15 +8,15 @@ import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 
 import type { HostApi } from '../../core/api/client.js';
 import type { TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
-import { bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
-import { useEditor, useEditorStore } from '../store/context.js';
-import type { EditorStore } from '../store/editor-store.js';
+import { autoMapWeights, bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { useHost, usePickFiles } from '../react/host-context.js';
+import type { EditorStore } from '../editor/editor-store.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatNumber } from './format.js';
-import { cancelJob, describeEnd, runJob } from './jobs.js';
+import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
-import { uploadFile } from './upload.js';
-import type { PickFiles } from './WorkflowDock.js';
+import { uploadFile } from '../host/upload.js';
 
 /** Bins of the small histogram in each row. */
 const HISTOGRAM_BINS = 16;
@@ -85,15 +85,9 @@ const SlotBinder = memo(function SlotBinder({ slots, tensors }: { slots: SlotSta
   );
 });
 
-export const WeightsPanel = memo(function WeightsPanel({
-  host,
-  pickFiles,
-  active = true,
-}: {
-  host: HostApi | undefined;
-  pickFiles: PickFiles;
-  active?: boolean;
-}) {
+export const WeightsPanel = memo(function WeightsPanel({ active = true }: { active?: boolean }) {
+  const host = useHost();
+  const pickFiles = usePickFiles();
   const store = useEditorStore();
   const weights = useEditor((s) => s.weights);
   // While the tab is hidden the panel does not follow edits (no re-render, no binding check per edit).
@@ -207,13 +201,14 @@ export const WeightsPanel = memo(function WeightsPanel({
     await importPath(r.value.path, startedAt);
   };
 
-  const autoMap = async () => {
-    if (!host || !weights) return;
-    const r = await host.call('weights.bind', { setId: weights.set.id, document: store.getState().doc });
-    if (!r.ok) return setDiagnostics(r.diagnostics);
-    store.getState().apply((d) => ok({ ...d, bindings: r.value.bindings }));
-    setSummary(r.value.summary);
-    setDiagnostics(r.diagnostics ?? []);
+  // Auto-map needs only the tensors' names and counts, which the editor holds: no host call.
+  const autoMap = () => {
+    const s = store.getState();
+    if (!s.weights) return;
+    const outcome = autoMapWeights(s.doc, s.weights.tensors, s.shapes);
+    s.apply((d) => ok({ ...d, bindings: outcome.doc.bindings }));
+    setSummary(outcome.summary);
+    setDiagnostics(outcome.report.diagnostics);
   };
 
   const unload = async () => {
@@ -248,7 +243,7 @@ export const WeightsPanel = memo(function WeightsPanel({
           Import .wts…
         </button>
         <button
-          onClick={() => void autoMap()}
+          onClick={autoMap}
           disabled={!weights || job !== undefined}
           data-testid="weights-automap"
           title="Bind every slot whose PyTorch name (layer name + suffix) is in the file"

@@ -1,22 +1,21 @@
 /**
  * The bottom dock: Problems and the workflow panels (weights, build, run, profile) as tabs, with the
  * export menu. Every panel stays mounted when hidden, so a running job and its results survive a tab
- * switch. The dock owns the file browser the panels ask for files through.
+ * switch. The dock owns the file browser the panels ask for files through (`usePickFiles`).
  */
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { HostApi } from '../../core/api/client.js';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
-import { useEditor } from '../store/context.js';
+import { type JobKind } from '../../core/api/job-schemas.js';
+import { nativePick, type PickFiles } from '../host/file-picking.js';
+import { useEditor } from '../react/editor-context.js';
+import { PickFilesProvider, useHost } from '../react/host-context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ExportMenu } from './ExportMenu.js';
-import { FileBrowser, nativePick, type FileBrowserRequest } from './FileBrowser.js';
+import { FileBrowser, type FileBrowserRequest } from './FileBrowser.js';
 import { ProfilePanel } from './ProfilePanel.js';
 import { RunPanel } from './RunPanel.js';
 import { WeightsPanel } from './WeightsPanel.js';
 import './workflows.css';
-
-/** How a panel asks for files: resolves with the chosen paths (none when cancelled). */
-export type PickFiles = (request: Omit<FileBrowserRequest, 'resolve'>) => Promise<string[]>;
 
 export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile';
 
@@ -28,21 +27,19 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'profile', label: 'Profile' },
 ];
 
-const JOB_TABS: Record<string, DockTab> = { Import: 'weights', Build: 'build', Run: 'run', Profile: 'profile' };
+/** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
+const JOB_TABS: Record<JobKind, DockTab | undefined> = { 'weights.import': 'weights', build: 'build', run: 'run', profile: 'profile', export: undefined };
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
   const problems = useEditor((s) => (tab === 'problems' ? s.diagnostics.filter((d) => d.severity === 'error').length : 0));
-  const busy = useEditor(
-    (s) =>
-      s.jobs.find((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab)?.progress ??
-      (s.jobs.some((j) => JOB_TABS[j.label.split(' ')[0] ?? ''] === tab) ? -1 : undefined),
-  );
+  const busy = useEditor((s) => s.jobs.find((j) => JOB_TABS[j.kind] === tab)?.progress ?? (s.jobs.some((j) => JOB_TABS[j.kind] === tab) ? -1 : undefined));
   if (busy !== undefined) return <span className="wf-tab-busy">{busy >= 0 ? `${Math.round(busy * 100)}%` : '…'}</span>;
   if (problems > 0) return <span className="count error">{problems}</span>;
   return null;
 });
 
-export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { host: HostApi | undefined; problems: ReactNode }) {
+export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems: ReactNode }) {
+  const host = useHost();
   const [tab, setTab] = useState<DockTab>('problems');
   const [request, setRequest] = useState<FileBrowserRequest | undefined>();
 
@@ -75,42 +72,44 @@ export const WorkflowDock = memo(function WorkflowDock({ host, problems }: { hos
   }, [host]);
 
   return (
-    <section className={`wf-dock${tab === 'problems' ? '' : ' expanded'}`} data-testid="workflow-dock">
-      <div className="wf-tabs" role="tablist">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            role="tab"
-            aria-selected={tab === t.id}
-            className={`wf-tab${tab === t.id ? ' active' : ''}`}
-            onClick={() => setTab(t.id)}
-            data-testid={`dock-tab-${t.id}`}
-          >
-            {t.label}
-            <TabBadge tab={t.id} />
-          </button>
-        ))}
-        <span className="status-spacer" />
-        <ExportMenu host={host} pickFiles={pickFiles} />
-      </div>
-      <div className="wf-dock-body">
-        <div className="wf-tab-panel" hidden={tab !== 'problems'}>
-          {problems}
+    <PickFilesProvider pickFiles={pickFiles}>
+      <section className={`wf-dock${tab === 'problems' ? '' : ' expanded'}`} data-testid="workflow-dock">
+        <div className="wf-tabs" role="tablist">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              role="tab"
+              aria-selected={tab === t.id}
+              className={`wf-tab${tab === t.id ? ' active' : ''}`}
+              onClick={() => setTab(t.id)}
+              data-testid={`dock-tab-${t.id}`}
+            >
+              {t.label}
+              <TabBadge tab={t.id} />
+            </button>
+          ))}
+          <span className="status-spacer" />
+          <ExportMenu />
         </div>
-        <div className="wf-tab-panel" hidden={tab !== 'weights'}>
-          <WeightsPanel host={host} pickFiles={pickFiles} active={tab === 'weights'} />
+        <div className="wf-dock-body">
+          <div className="wf-tab-panel" hidden={tab !== 'problems'}>
+            {problems}
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'weights'}>
+            <WeightsPanel active={tab === 'weights'} />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'build'}>
+            <BuildPanel />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'run'}>
+            <RunPanel />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'profile'}>
+            <ProfilePanel active={tab === 'profile'} />
+          </div>
         </div>
-        <div className="wf-tab-panel" hidden={tab !== 'build'}>
-          <BuildPanel host={host} />
-        </div>
-        <div className="wf-tab-panel" hidden={tab !== 'run'}>
-          <RunPanel host={host} pickFiles={pickFiles} />
-        </div>
-        <div className="wf-tab-panel" hidden={tab !== 'profile'}>
-          <ProfilePanel host={host} active={tab === 'profile'} />
-        </div>
-      </div>
-      {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
-    </section>
+        {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
+      </section>
+    </PickFilesProvider>
   );
 });

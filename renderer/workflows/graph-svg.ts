@@ -7,8 +7,8 @@ import { getLayerSpec } from '../../core/layers/catalog.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import type { ShapeReport } from '../../core/shapes/infer.js';
-import { CATEGORY_COLORS } from '../canvas/nodes.js';
-import { NODE_HEIGHT, NODE_WIDTH } from '../canvas/flow-model.js';
+import { CATEGORY_COLORS } from '../editor/layer-look.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../editor/flow-model.js';
 
 const MARGIN = 40;
 

@@ -8,7 +8,7 @@ import { fail, ok, type Result } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { ShapeReport } from '../../core/shapes/infer.js';
 import { bindSlot } from '../../core/weights/binding.js';
-import type { EditorStore } from '../store/editor-store.js';
+import type { EditorStore } from '../editor/editor-store.js';
 
 /** The drag data type of a tensor row: its name. */
 export const TENSOR_DRAG_TYPE = 'application/x-trtstudio-tensor';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../../core/templates/index.js';
-import { createEditorStore } from '../store/editor-store.js';
+import { createEditorStore } from './editor-store.js';
 
 describe('the workflow slice of the editor store', () => {
   it('checks bindings against loaded weights on every edit and forgets them when unloaded', () => {

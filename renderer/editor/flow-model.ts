@@ -3,7 +3,7 @@
  * nothing they show changed, so React Flow and the memoised node components skip them (the
  * "performance" advice of the React Flow docs: stable node objects, narrow data).
  */
-import type { Edge, Node } from '@xyflow/react';
+import type { EdgeBase, EdgeChange, NodeBase, NodeChange } from '@xyflow/system';
 import type { NetworkDocument, NetworkEdge, NetworkInput, NetworkNode, NodeGroup } from '../../core/network/types.js';
 
 /** Approximate size of a layer node, used for group frames and auto-layout before React Flow measures. */
@@ -30,6 +30,20 @@ export interface WireData extends Record<string, unknown> {
   fromNode: string;
   fromPort: string;
 }
+
+/**
+ * A node as React Flow draws it. The types come from xyflow's framework-free core, so this layer
+ * knows React Flow's data shapes without React; `className` is the one React-side field we set.
+ */
+export type Node<Data extends Record<string, unknown> = Record<string, unknown>, Type extends string | undefined = string | undefined> = NodeBase<
+  Data,
+  Type
+> & {
+  className?: string;
+  resizing?: boolean;
+};
+export type Edge<Data extends Record<string, unknown> = Record<string, unknown>, Type extends string | undefined = string | undefined> = EdgeBase<Data, Type>;
+export type { EdgeChange, NodeChange };
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export type InputFlowNode = Node<InputNodeData, 'tensorInput'>;
@@ -256,4 +270,72 @@ export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+type Change = NodeChange<Node> | EdgeChange<Edge>;
+
+/** One change applied to a copy of an element, as React Flow's own `applyNodeChanges` does it. */
+function applyChange(change: Change, element: Node & Edge): void {
+  if (change.type === 'select') element.selected = change.selected;
+  else if (change.type === 'position') {
+    if (change.position !== undefined) element.position = change.position;
+    if (change.dragging !== undefined) element.dragging = change.dragging;
+  } else if (change.type === 'dimensions') {
+    if (change.dimensions !== undefined) {
+      element.measured = { ...change.dimensions };
+      if (change.setAttributes === true || change.setAttributes === 'width') element.width = change.dimensions.width;
+      if (change.setAttributes === true || change.setAttributes === 'height') element.height = change.dimensions.height;
+    }
+    if (typeof change.resizing === 'boolean') element.resizing = change.resizing;
+  }
+}
+
+/**
+ * React Flow's changes (drags, measurements, selection) applied to an array, with the semantics of
+ * `applyNodeChanges`/`applyEdgeChanges` from @xyflow/react: an element without changes is kept as
+ * it is (same object), a changed one is copied once, removals and replacements win, additions go
+ * last at their index. Here so that the store needs no React.
+ */
+function applyChanges<T extends { id: string }>(changes: readonly Change[], elements: readonly T[]): T[] {
+  const byId = new Map<string, Change[]>();
+  const added: { item: T; index?: number }[] = [];
+  for (const change of changes) {
+    if (change.type === 'add') added.push(change as unknown as { item: T; index?: number });
+    else if (change.type === 'remove' || change.type === 'replace') byId.set(change.id, [change]);
+    else {
+      const queued = byId.get(change.id);
+      if (queued) queued.push(change);
+      else byId.set(change.id, [change]);
+    }
+  }
+  const out: T[] = [];
+  for (const element of elements) {
+    const queued = byId.get(element.id);
+    if (!queued) {
+      out.push(element);
+      continue;
+    }
+    const first = queued[0]!;
+    if (first.type === 'remove') continue;
+    if (first.type === 'replace') {
+      out.push({ ...(first.item as unknown as T) });
+      continue;
+    }
+    const copy = { ...element };
+    for (const change of queued) applyChange(change, copy as unknown as Node & Edge);
+    out.push(copy);
+  }
+  for (const { item, index } of added) {
+    if (index !== undefined) out.splice(index, 0, { ...item });
+    else out.push({ ...item });
+  }
+  return out;
+}
+
+export function applyNodeChanges(changes: readonly NodeChange<Node>[], nodes: readonly Node[]): Node[] {
+  return applyChanges(changes, nodes);
+}
+
+export function applyEdgeChanges(changes: readonly EdgeChange<Edge>[], edges: readonly Edge[]): Edge[] {
+  return applyChanges(changes, edges);
 }

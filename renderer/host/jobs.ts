@@ -6,7 +6,7 @@
 import { followJob, type HostApi } from '../../core/api/client.js';
 import type { JobFinished, JobKind, JobProgress } from '../../core/api/job-schemas.js';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
-import type { EditorStore } from '../store/editor-store.js';
+import type { EditorStore } from '../editor/editor-store.js';
 
 export interface JobCallbacks {
   /** Called once the host accepted the job, with its id (for cancel). */
@@ -33,13 +33,13 @@ export async function runJob<K extends JobKind>(
   const started = await start();
   if (!started.ok) return { started: false, diagnostics: started.diagnostics };
   const { jobId } = started.value;
-  store.getState().trackJob({ id: jobId, label, progress: undefined });
+  store.getState().trackJob({ id: jobId, kind, label, progress: undefined });
   callbacks.onStarted?.(jobId);
   const finished = await followJob(
     host,
     jobId,
     (progress) => {
-      store.getState().trackJob({ id: jobId, label, progress: progress.fraction });
+      store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
       callbacks.onProgress?.(progress);
     },
     callbacks.onLog,

@@ -5,7 +5,7 @@
  * — the token never appears in a URL the browser keeps in its download list or history.
  */
 import type { HostApi } from '../../core/api/client.js';
-import { webHostToken } from '../api/host-connection.js';
+import { webHostToken } from './host-connection.js';
 
 /** Whether files on the host can be downloaded: browser mode with a launch token (Electron saves through its own dialogs). */
 export function canDownloadFromHost(host: HostApi | undefined): boolean {

@@ -5,7 +5,7 @@
  */
 import { UploadResultSchema, type UploadResult } from '../../core/api/project-schemas.js';
 import type { Result } from '../../core/diagnostics.js';
-import { webHostToken } from '../api/host-connection.js';
+import { webHostToken } from './host-connection.js';
 
 /** Upload one file with progress (bytes sent, total). Resolves with the stored path or a Diagnostic. */
 export function uploadFile(file: File, onProgress?: (done: number, total: number) => void): Promise<Result<UploadResult>> {

@@ -21,9 +21,9 @@ import {
 import { getLayerSpec } from '../../core/layers/catalog.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
-import type { EditorStore, SearchMenuState } from '../store/editor-store.js';
-import { computeLayout } from '../layout/auto-layout.js';
-import { NODE_WIDTH } from '../canvas/flow-model.js';
+import type { EditorStore, SearchMenuState } from './editor-store.js';
+import { computeLayout } from './layout/auto-layout.js';
+import { NODE_WIDTH } from './flow-model.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {

@@ -1,7 +1,7 @@
 /** The editor store provided through React context, and the narrow-selector hook components use. */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { EditorState, EditorStore } from './editor-store.js';
+import type { EditorState, EditorStore } from '../editor/editor-store.js';
 
 const EditorContext = createContext<EditorStore | undefined>(undefined);
 

@@ -1,6 +1,6 @@
 /** Auto-layout of the whole network or a selection, computed by elkjs in a Web Worker. */
-import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
-import { NODE_HEIGHT, NODE_WIDTH } from '../canvas/flow-model.js';
+import { emptyDocument, type NetworkDocument } from '../../../core/network/types.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../flow-model.js';
 import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
 
 let worker: Worker | undefined;

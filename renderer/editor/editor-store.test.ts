@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addInput, addNode, connect, group, setGroupCollapsed, setParam } from '../../core/network/edit.js';
 import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { createEditorStore } from './editor-store.js';
-import { copySelectionText, deleteSelection, groupSelection, pasteText } from '../app/commands.js';
+import { copySelectionText, deleteSelection, groupSelection, pasteText } from './commands.js';
 
 function must<T>(r: { ok: true; value: T } | { ok: false; diagnostics: { message: string }[] }): T {
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));

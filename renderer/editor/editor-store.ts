@@ -1,19 +1,29 @@
 /**
  * The editor's state: one Zustand store per open editor, created by a factory (so tests and
- * several windows get their own) and provided through React context. Slices: document with
- * undo/redo history, selection, view (the React Flow node/edge arrays and overlays),
- * diagnostics (shape inference, re-run on every edit) and jobs.
+ * several windows get their own) and provided through React context by react/editor-context.tsx;
+ * this file imports no React. Slices: document with undo/redo history, selection, view (the React
+ * Flow node/edge arrays and overlays), diagnostics (shape inference, re-run on every edit) and jobs.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Edge, Node, NodeChange, EdgeChange } from '@xyflow/react';
-import { applyNodeChanges, applyEdgeChanges } from '@xyflow/react';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
 import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
-import { buildFlowEdges, buildFlowNodes, emptyFlowCache, syncFlowCache, type FlowCache } from '../canvas/flow-model.js';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  buildFlowEdges,
+  buildFlowNodes,
+  emptyFlowCache,
+  syncFlowCache,
+  type Edge,
+  type EdgeChange,
+  type FlowCache,
+  type Node,
+  type NodeChange,
+} from './flow-model.js';
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
-import type { BuildResult } from '../../core/api/job-schemas.js';
+import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 
 /** The most undo steps kept; older ones are dropped. */
@@ -51,6 +61,8 @@ export interface BackendInfo {
 
 export interface Job {
   id: string;
+  /** What the job does; the dock shows a running job on the tab of its kind. */
+  kind: JobKind;
   label: string;
   progress: number | undefined;
 }

@@ -1,0 +1,76 @@
+/**
+ * The geometry of the level of detail, without React: the view and node boxes in flow coordinates,
+ * which nodes fall in an area, and which wires the near view draws. The canvas's hooks
+ * (`canvas/detail.ts`) and the minimap use it.
+ */
+import type { Edge, Node } from './flow-model.js';
+import { NODE_HEIGHT, NODE_WIDTH } from './flow-model.js';
+
+/** A rectangle in flow coordinates. */
+export interface FlowRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the canvas shows, in flow coordinates, given React Flow's transform and pane size. */
+export function viewRect([tx, ty, zoom]: readonly [number, number, number], width: number, height: number): FlowRect {
+  return { x: -tx / zoom, y: -ty / zoom, width: width / zoom, height: height / zoom };
+}
+
+/** Which nodes draw their detail in the near view: all of them, or those in `area`. */
+export interface DetailedNodes {
+  all: boolean;
+  ids: ReadonlySet<string>;
+  area: FlowRect | undefined;
+}
+
+function overlaps(a: FlowRect, b: FlowRect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** The smallest rectangle holding both. */
+export function unite(a: FlowRect, b: FlowRect): FlowRect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
+export function contains(outer: FlowRect, inner: FlowRect): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/** A node's box in flow coordinates (nodes here have no parents, so the position is absolute). */
+export function nodeRect(n: Node): FlowRect {
+  return { x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? NODE_WIDTH, height: n.measured?.height ?? n.height ?? NODE_HEIGHT };
+}
+
+/** The ids of the nodes whose box meets `area`. */
+export function nodesIn(nodes: readonly Node[], area: FlowRect): Set<string> {
+  const ids = new Set<string>();
+  for (const n of nodes) if (!n.hidden && overlaps(nodeRect(n), area)) ids.add(n.id);
+  return ids;
+}
+
+/** Whether two sets hold the same ids. */
+export function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const id of a) if (!b.has(id)) return false;
+  return true;
+}
+
+/** Wires to draw in the near view: all of them, or those whose two ends' box meets the detailed area. */
+export function edgesToDraw(edges: Edge[], nodes: readonly Node[], detailed: DetailedNodes): Edge[] {
+  if (detailed.all) return edges;
+  const area = detailed.area;
+  // The area is set just after the canvas switches to the near view.
+  if (!area) return [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return edges.filter((e) => {
+    if (detailed.ids.has(e.source) || detailed.ids.has(e.target)) return true;
+    const a = byId.get(e.source);
+    const b = byId.get(e.target);
+    return a !== undefined && b !== undefined && overlaps(unite(nodeRect(a), nodeRect(b)), area);
+  });
+}
