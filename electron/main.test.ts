@@ -8,6 +8,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { serializeProject } from '../core/network/project-file.js';
+import { emptyDocument } from '../core/network/types.js';
+import { expandCase, HOSTILE_DIR, hostileCases, internalErrorIn } from './hostile-corpus.testing.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -203,7 +206,7 @@ beforeAll(async () => {
   await mkdir(join(dir, 'models'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) signalsBefore.set(signal, process.listeners(signal as NodeJS.Signals) as Listener[]);
   const argv = process.argv;
-  process.argv = ['/opt/TRT Studio/trt-studio', '--config-dir', join(dir, 'config'), '--no-sandbox'];
+  process.argv = ['/opt/TRT Studio/trt-studio', '--config-dir', join(dir, 'config'), '--root', HOSTILE_DIR, '--no-sandbox'];
   try {
     await import('./main.js');
   } finally {
@@ -322,6 +325,7 @@ describe('the Electron main process', () => {
   it('opens dropped files it knows (projects first) and says which it does not', async () => {
     page.sent.length = 0;
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), ['/m/lenet5.wts', '/m/notes.txt', '/m/lenet5.trtstudio']);
+    await until(() => page.sent.length > 0);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: ['/m/lenet5.trtstudio', '/m/lenet5.wts'], source: 'drop' }]]);
     await until(() => state.messageBoxes.length > 0);
     expect(state.messageBoxes.at(-1)).toMatchObject({
@@ -331,7 +335,34 @@ describe('the Electron main process', () => {
     page.sent.length = 0;
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'https://evil.example/'), ['/m/a.wts']);
     state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), 'not a list');
+    state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), ['relative/a.wts']);
+    await new Promise((r) => setTimeout(r, 50));
     expect(page.sent).toEqual([]);
+  });
+
+  it('hands the services only paths the user chose: outside the folders of dialogs, drops and recent projects a request is refused', async () => {
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const project = join(elsewhere, 'net.trtstudio');
+    await writeFile(project, serializeProject(emptyDocument()));
+    const refusals = [
+      await call('project.open', { path: project }),
+      await call('project.open', { path: join(elsewhere, 'missing.trtstudio') }),
+      await call('files.write', { path: join(elsewhere, 'graph.svg'), data: '<svg/>', encoding: 'utf8' }),
+      await call('weights.import', { path: '/etc/passwd' }),
+    ];
+    expect(refusals.map((r) => [r.ok, r.diagnostics?.[0]?.code])).toEqual([
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+      [false, 'files.outsideRoots'],
+    ]);
+    expect(refusals[0]!.diagnostics![0]!.message).toMatch(/^The path ".*net\.trtstudio" is outside the folders TRT Studio may access;/);
+    // Dropped onto the window, its folder becomes allowed.
+    page.sent.length = 0;
+    state.ipcListeners.get('trt-studio:drop')!(ipcEvent(page, 'app://trt-studio/index.html'), [project]);
+    await until(() => page.sent.length > 0);
+    expect(await call('project.open', { path: project })).toMatchObject({ ok: true });
   });
 
   it('has the File, Edit, View, Network and Help menu; its items send menu commands', () => {
@@ -375,8 +406,27 @@ describe('the Electron main process', () => {
     await until(() => recentItems().some((m) => m.label?.endsWith(path) ?? false));
     page.sent.length = 0;
     recentItems()[0]!.click!();
+    await until(() => page.sent.length > 0);
     expect(page.sent).toEqual([['trt-studio:event', 'host.openFiles', { paths: [path], source: 'menu' }]]);
   });
+
+  for (const raw of hostileCases('electron'))
+    it(`refuses hostile input through IPC ${raw.method}: ${raw.id}`, async () => {
+      const roots = ((await call('files.roots', {})).value as { roots: { path: string }[] }).roots.map((r) => r.path).join(', ');
+      const c = expandCase(raw, { roots });
+      const answer = await call(c.method, c.params);
+      let diagnostics = answer.diagnostics;
+      const jobId = answer.ok ? (answer.value as { jobId?: string }).jobId : undefined;
+      if (jobId !== undefined) {
+        const finished = () =>
+          page.sent.find(([, event, payload]) => event === 'job.finished' && (payload as { jobId: string }).jobId === jobId)?.[2] as
+            { diagnostics: { code: string; message: string }[] } | undefined;
+        await until(() => finished() !== undefined);
+        diagnostics = finished()!.diagnostics;
+      }
+      expect(internalErrorIn(JSON.stringify(diagnostics ?? []))).toBeUndefined();
+      expect({ code: diagnostics?.[0]?.code, message: diagnostics?.[0]?.message }).toEqual(c.expect);
+    });
 
   it('shuts the services down before it quits', async () => {
     let prevented = 0;

@@ -20,7 +20,7 @@ import {
   type WebContents,
 } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuCommand } from '../core/api/contract.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api/names.js';
@@ -67,13 +67,13 @@ if (!launch.ok) {
 } else {
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    if (services) openFiles([path], 'secondInstance');
+    if (services) void openFiles([path], 'secondInstance');
     else openedBeforeReady.push(path);
   });
   app.on('second-instance', (_event, argv, workingDirectory) => {
     const args = parseLaunchArgs(userArguments(argv, process.defaultApp === true), 'electron');
     if (args.ok)
-      openFiles(
+      void openFiles(
         [args.value.projectPath, args.value.weightsPath].filter((p): p is string => p !== undefined).map((p) => resolve(workingDirectory, p)),
         'secondInstance',
       );
@@ -132,6 +132,8 @@ async function start(args: LaunchArgs): Promise<void> {
       ...(args.configDir ? { configDir: resolve(args.configDir) } : {}),
       extraModules: [dialogModule],
     });
+    // The services refuse paths outside the allowed folders; the recent projects were the user's own choices.
+    for (const entry of await services.context.projects.recent()) await services.context.files.addFolderOf(entry.path);
     const report = await services.openAtStart(startupState(args));
     for (const d of report.diagnostics) log.warn(d.message);
     services.context.events.subscribe((event, payload) => {
@@ -248,16 +250,19 @@ async function onCall(event: IpcMainInvokeEvent, method: unknown, params: unknow
 function onDrop(event: IpcMainEvent, paths: unknown): void {
   const why = refusal(event);
   if (why) return log.warn(`Refused dropped files: ${why}.`);
-  if (!Array.isArray(paths) || paths.length > MAX_DROPPED || !paths.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 4096))
-    return log.warn('Refused a drop message that is not a list of paths.');
-  openFiles(paths as string[], 'drop');
+  if (!Array.isArray(paths) || paths.length > MAX_DROPPED || !paths.every((p) => typeof p === 'string' && p.length <= 4096 && isAbsolute(p)))
+    return log.warn('Refused a drop message that is not a list of absolute paths.');
+  void openFiles(paths as string[], 'drop');
 }
 
-/** Sends what TRT Studio opens to the page (`host.openFiles`) and says which files it does not open. */
-function openFiles(paths: readonly string[], source: 'menu' | 'drop' | 'secondInstance'): void {
+/**
+ * Sends what TRT Studio opens to the page (`host.openFiles`) and says which files it does not open.
+ * Their folders become allowed first: the services refuse every other path the page names.
+ */
+async function openFiles(paths: readonly string[], source: 'menu' | 'drop' | 'secondInstance'): Promise<void> {
   if (!services) return;
   const { open, ignored } = classifyFiles(paths);
-  for (const { path } of open) void services.context.files.addFolderOf(path);
+  for (const { path } of open) await services.context.files.addFolderOf(path);
   if (open.length > 0) services.context.events.emit('host.openFiles', { paths: open.map((f) => f.path), source });
   const message = ignoredFilesMessage(ignored);
   if (message) {
@@ -305,7 +310,7 @@ function toElectronMenu(entries: readonly MenuEntry[]): MenuItemConstructorOptio
       case 'role':
         return { role: entry.role, ...(entry.label ? { label: entry.label } : {}) };
       case 'openRecent':
-        return { label: entry.label, click: () => openFiles([entry.path], 'menu') };
+        return { label: entry.label, click: () => void openFiles([entry.path], 'menu') };
       case 'note':
         return { label: entry.label, enabled: false };
       case 'separator':

@@ -94,10 +94,6 @@ describe('accepted variants', () => {
       expect(decodeText(bytes).map((t) => ({ name: t.name, values: [...t.values] }))).toEqual(expected);
     });
 
-  it('reads short hex tokens as the value of their digits', () => {
-    expect([...new Uint32Array(decodeText('1\nz 3 0 1 ff\n')[0]!.values.buffer)]).toEqual([0, 1, 255]);
-  });
-
   it('reads a one-value gen_wts record that starts like a typed record', () => {
     expect([...decodeText('2\none 1 40000000\nzero 0\n').map((t) => [...t.values])]).toEqual([[2], []]);
   });
@@ -243,7 +239,7 @@ const CORPUS: BadCase[] = [
   {
     file: 'truncated.wts',
     source: 'a download cut in the middle of a record',
-    content: '2\na 1 3f800000\nfc.weight 4 3f800000 3f80',
+    content: '2\na 1 3f800000\nfc.weight 4 3f800000 3f800000',
     code: 'wts.values.missing',
     message: "'truncated.wts' line 3: tensor 'fc.weight' has 2 values, but its count says 4 (the file ends there).",
   },
@@ -259,28 +255,49 @@ const CORPUS: BadCase[] = [
     source: 'a bit flip that turned a hex digit into a letter',
     content: '1\nfc.bias 2 3f800000 3f8g0000\n',
     code: 'wts.token.invalid',
-    message: "'bad-digit.wts' line 2: value 2 of tensor 'fc.bias' is '3f8g0000', not a hexadecimal float32 (up to 8 hex digits, e.g. 3f800000).",
+    message: "'bad-digit.wts' line 2: value 2 of tensor 'fc.bias' is '3f8g0000', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
   },
   {
     file: 'decimal-values.wts',
     source: 'a script that wrote the floats in decimal instead of hex',
     content: '1\nfc.bias 2 0.5 -1.25\n',
     code: 'wts.token.invalid',
-    message: "'decimal-values.wts' line 2: value 1 of tensor 'fc.bias' is '0.5', not a hexadecimal float32 (up to 8 hex digits, e.g. 3f800000).",
+    message: "'decimal-values.wts' line 2: value 1 of tensor 'fc.bias' is '0.5', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
   },
   {
     file: 'float64.wts',
     source: "struct.pack('>d') instead of '>f': 16 hex digits per value",
     content: '1\nfc.bias 1 3ff0000000000000\n',
     code: 'wts.token.invalid',
-    message: "'float64.wts' line 2: value 1 of tensor 'fc.bias' is '3ff0000000000000', not a hexadecimal float32 (up to 8 hex digits, e.g. 3f800000).",
+    message: "'float64.wts' line 2: value 1 of tensor 'fc.bias' is '3ff0000000000000', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
   },
   {
     file: 'bare-prefix.wts',
     source: 'a printf format with %#x and an empty argument',
     content: '1\nfc.bias 1 0x\n',
     code: 'wts.token.invalid',
-    message: "'bare-prefix.wts' line 2: value 1 of tensor 'fc.bias' is '0x', not a hexadecimal float32 (up to 8 hex digits, e.g. 3f800000).",
+    message: "'bare-prefix.wts' line 2: value 1 of tensor 'fc.bias' is '0x', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
+  },
+  {
+    file: 'cut-in-value.wts',
+    source: 'a download cut inside the last value (it loaded as 1.4e-42 where the value was 1.0)',
+    content: '1\na 2 3f800000 3f8',
+    code: 'wts.token.invalid',
+    message: "'cut-in-value.wts' line 2: value 2 of tensor 'a' is '3f8', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
+  },
+  {
+    file: 'short-tokens.wts',
+    source: 'a writer that dropped leading zeros (printf("%x")): each short value would load as a different float',
+    content: '1\nz 3 0 1 ff\n',
+    code: 'wts.token.invalid',
+    message: "'short-tokens.wts' line 2: value 1 of tensor 'z' is '0', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
+  },
+  {
+    file: 'half-short.wts',
+    source: "a TensorRT samples' HALF record cut inside its last value",
+    content: '1\na 1 2 3c00 3c',
+    code: 'wts.token.invalid',
+    message: "'half-short.wts' line 2: value 2 of tensor 'a' is '3c', not a hexadecimal float16 (exactly 4 hex digits, e.g. 3c00).",
   },
   {
     file: 'duplicate.wts',
@@ -338,7 +355,7 @@ const CORPUS: BadCase[] = [
     source: 'float32 values under a HALF type field',
     content: '1\na 1 1 3f800000\n',
     code: 'wts.token.invalid',
-    message: "'typed-half-too-long.wts' line 2: value 1 of tensor 'a' is '3f800000', not a hexadecimal float16 (up to 4 hex digits, e.g. 3c00).",
+    message: "'typed-half-too-long.wts' line 2: value 1 of tensor 'a' is '3f800000', not a hexadecimal float16 (exactly 4 hex digits, e.g. 3c00).",
   },
 ];
 

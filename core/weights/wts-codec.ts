@@ -3,8 +3,8 @@
  *
  * Decoding is streaming: `WtsDecoder.push` takes byte chunks of any size and returns the tensors
  * completed so far, so a 1.2 GB file never exists as one buffer or string. It accepts every variant
- * in use (spaces or tabs, repeated separators, CRLF, no final newline, `0x`-prefixed or short hex
- * tokens, and the TensorRT samples' `name type count values...` records) and is strict about
+ * in use (spaces or tabs, repeated separators, CRLF, no final newline, `0x`-prefixed or upper-case
+ * hex, and the TensorRT samples' `name type count values...` records) and is strict about
  * everything that would otherwise load wrong weights silently: the first problem stops decoding with
  * a Diagnostic naming the file, the line and the tensor, and the caller imports nothing.
  *
@@ -596,11 +596,11 @@ export class WtsDecoder {
         `${this.where()}: tensor '${this.name}' has more values than its count ${this.count} (the ${ordinal(index)} is ${quote(this.tokenText)}).`,
         this.recordLine,
       );
-    const maxDigits = this.half ? 4 : 8;
-    if (this.tokenDigits === 0 || this.tokenDigits > maxDigits)
+    // Exactly 8 (or 4) digits: a shorter token is a file cut inside its last value, which would load a wrong number.
+    if (this.tokenDigits !== (this.half ? 4 : 8))
       this.raise(
         'wts.token.invalid',
-        `${this.where()}: value ${index} of tensor '${this.name}' is ${quote(this.tokenText)}, not a hexadecimal ${this.half ? 'float16 (up to 4 hex digits, e.g. 3c00)' : 'float32 (up to 8 hex digits, e.g. 3f800000)'}.`,
+        `${this.where()}: value ${index} of tensor '${this.name}' is ${quote(this.tokenText)}, not a hexadecimal ${this.half ? 'float16 (exactly 4 hex digits, e.g. 3c00)' : 'float32 (exactly 8 hex digits, e.g. 3f800000)'}.`,
         this.recordLine,
       );
     if (this.half) this.values[this.filled] = halfToFloat(this.tokenValue);

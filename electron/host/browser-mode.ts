@@ -99,7 +99,8 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
   options.print(`TRT Studio is running at ${web.url}`);
   if (!existsSync(join(options.rendererDir ?? findRendererDir(), 'index.html')))
     options.print('note: the user interface is not built yet; run npm run build:renderer.');
-  if (args.open) openInBrowser(web.url, options.log);
+  // A one-time launch URL: the browser's command line (visible to every user in the process list) never holds the token.
+  if (args.open) openInBrowser(web.launchUrl(), options.log);
   return {
     services,
     host: web,
@@ -110,8 +111,12 @@ export async function startBrowserMode(args: LaunchArgs, options: BrowserModeOpt
   };
 }
 
-/** Asks the desktop to open the URL; failing that is only a notice (the URL was printed). */
-function openInBrowser(url: string, log: HostLog): void {
+/**
+ * Asks the desktop to open the URL; failing that is only a notice (the URL was printed). The URL is
+ * a command-line argument of `xdg-open`/`open`/`start` and the browser (no platform hands it over
+ * otherwise), so callers pass a one-time launch URL, not the one with the token.
+ */
+export function openInBrowser(url: string, log: HostLog): void {
   const [command, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
   try {

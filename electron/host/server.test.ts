@@ -343,48 +343,135 @@ describe('upload', () => {
   });
 });
 
+/** Asks for a download ticket with the token in a header, as the page does. */
+async function ticketFor(path: string | undefined): Promise<Response> {
+  const query = path === undefined ? '' : `?path=${encodeURIComponent(path)}`;
+  return fetch(`${base}/api/download/ticket${query}`, { method: 'POST', headers: { Authorization: `Bearer ${host.token}` } });
+}
+
+describe('upload quota', () => {
+  it('refuses an upload that would take the uploads of this launch over the quota, naming it', async () => {
+    const quotaServices = await createHostServices({ hostKind: 'web', configDir: join(dir, 'config-quota'), log, modules: [] });
+    const small = await startWebHost({ services: quotaServices, port: 0, host: '127.0.0.1', rendererDir: join(dir, 'renderer'), uploadQuotaBytes: 40 });
+    try {
+      const upload = (body: string, name: string) =>
+        fetch(`http://127.0.0.1:${small.port}/api/upload?name=${name}`, { method: 'POST', headers: { Authorization: `Bearer ${small.token}` }, body });
+      expect((await upload('x'.repeat(30), 'a.wts')).status).toBe(200);
+      const r = await upload('y'.repeat(20), 'b.wts');
+      expect(r.status).toBe(413);
+      expect(await r.json()).toEqual({
+        diagnostics: [
+          {
+            severity: 'error',
+            code: 'upload.quota',
+            message:
+              "The upload of 20 bytes was refused: this launch's uploads would total 50 bytes, over the quota of 40 bytes for all uploads of one launch. Restart the host to empty its upload folder, or pass the file's path on the host instead.",
+          },
+        ],
+      });
+      // Without a Content-Length the count stops the copy at the quota; nothing of it stays.
+      const streamed = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array(20));
+          controller.close();
+        },
+      });
+      const chunked = await fetch(`http://127.0.0.1:${small.port}/api/upload?name=c.wts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${small.token}` },
+        body: streamed,
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
+      expect(((await chunked.json()) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('upload.quota');
+      expect((await readdir(small.uploadDir, { recursive: true })).filter((n) => n.endsWith('.wts')).map((n) => n.split(/[\\/]/).pop())).toEqual(['a.wts']);
+      // A refused upload does not count: 10 more bytes still fit.
+      expect((await upload('z'.repeat(10), 'd.wts')).status).toBe(200);
+    } finally {
+      await small.close();
+      await quotaServices.shutdown();
+    }
+  });
+});
+
 describe('download', () => {
-  it('hands a file inside the allowed folders to the browser as an attachment, byte for byte', async () => {
+  it('hands a file inside the allowed folders to the browser as an attachment, byte for byte, through a one-time ticket', async () => {
     const bytes = Buffer.from([0x08, 0x07, 0x12, 0x00, 0xff, 0x80, 0x0a, 0x0d]);
     const file = join(dir, 'work', 'model é.onnx');
     await writeFile(file, bytes);
-    const r = await fetch(`${base}/api/download?path=${encodeURIComponent(file)}`, { headers: { Authorization: `Bearer ${host.token}` } });
+    const issued = await ticketFor(file);
+    expect(issued.status).toBe(200);
+    const { ticket, url } = (await issued.json()) as { ticket: string; url: string };
+    expect(url).toBe(`/api/download?ticket=${ticket}`);
+    expect(url).not.toContain(host.token);
+    // No token with the download itself.
+    const r = await fetch(`${base}${url}`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="model _.onnx"; filename*=UTF-8''model%20%C3%A9.onnx`);
     expect(r.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await r.arrayBuffer())).toEqual(bytes);
+    // The ticket works once.
+    const again = await fetch(`${base}${url}`);
+    expect(again.status).toBe(404);
+    expect(((await again.json()) as { diagnostics: { code: string; message: string }[] }).diagnostics[0]).toMatchObject({
+      code: 'download.ticket',
+      message: 'This download link is not valid: each link works once, within 60 seconds. Start the download again in TRT Studio.',
+    });
   });
 
-  it('needs the token', async () => {
+  it('needs the token for a ticket, and a ticket (not a path, not the token) for the download', async () => {
     const file = join(dir, 'work', 'model é.onnx');
-    const r = await fetch(`${base}/api/download?path=${encodeURIComponent(file)}`);
-    expect(r.status).toBe(401);
+    expect((await fetch(`${base}/api/download/ticket?path=${encodeURIComponent(file)}`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${base}/api/download?path=${encodeURIComponent(file)}&token=${host.token}`)).status).toBe(404);
+    expect((await fetch(`${base}/api/download?ticket=made-up`)).status).toBe(404);
   });
 
-  it('refuses files outside the allowed folders, also through ..', async () => {
-    for (const path of [join(dir, 'package.json'), `${join(dir, 'work')}/../package.json`]) {
-      const r = await fetch(`${base}/api/download?path=${encodeURIComponent(path)}&token=${host.token}`);
-      expect(r.status).toBe(403);
+  it('refuses files outside the allowed folders the same way whether they exist or not, also through ..', async () => {
+    const answers: unknown[] = [];
+    for (const path of [join(dir, 'package.json'), `${join(dir, 'work')}/../package.json`, join(dir, 'no-such-file.json'), '/no/such/folder/file']) {
+      const r = await ticketFor(path);
       const body = (await r.json()) as { diagnostics: { code: string; message: string }[] };
-      expect(body.diagnostics[0]!.code).toBe('files.outsideRoots');
       expect(JSON.stringify(body)).not.toContain('SECRET-OUTSIDE');
+      answers.push([r.status, body.diagnostics[0]!.code, body.diagnostics[0]!.message.replace(JSON.stringify(path), 'PATH')]);
     }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]).toEqual([403, 'files.outsideRoots', expect.stringMatching(/^The path PATH is outside the folders TRT Studio may access;/)]);
   });
 
-  it('answers 404 for a missing file or a folder and 400 without a path, with a clear message', async () => {
+  it('answers 404 for a missing file or a folder inside the roots and 400 without a path, with a clear message', async () => {
     const missing = join(dir, 'work', 'nothing.onnx');
-    let r = await fetch(`${base}/api/download?path=${encodeURIComponent(missing)}&token=${host.token}`);
+    let r = await ticketFor(missing);
     expect(r.status).toBe(404);
     expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(
       `Cannot open ${JSON.stringify(missing)}: it does not exist.`,
     );
-    r = await fetch(`${base}/api/download?path=${encodeURIComponent(join(dir, 'work'))}&token=${host.token}`);
+    r = await ticketFor(join(dir, 'work'));
     expect(r.status).toBe(404);
     expect(((await r.json()) as { diagnostics: { message: string }[] }).diagnostics[0]!.message).toBe(
       `${JSON.stringify(join(dir, 'work'))} is a folder; only files can be downloaded.`,
     );
-    r = await fetch(`${base}/api/download?token=${host.token}`);
+    r = await ticketFor(undefined);
     expect(r.status).toBe(400);
     expect(((await r.json()) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('download.noPath');
+  });
+});
+
+describe('tokens', () => {
+  it('reads the Authorization scheme in any case (RFC 7235)', async () => {
+    for (const scheme of ['Bearer', 'bearer', 'BEARER'])
+      expect((await fetch(`${base}/api/capabilities`, { headers: { Authorization: `${scheme} ${host.token}` } })).status).toBe(200);
+    expect((await fetch(`${base}/api/capabilities`, { headers: { Authorization: `Basic ${host.token}` } })).status).toBe(401);
+  });
+
+  it('opens the page for a browser it started through a one-time launch URL without the token', async () => {
+    const launch = host.launchUrl();
+    expect(launch).toMatch(new RegExp(`^${base}/\\?launch=[A-Za-z0-9_-]{22}$`));
+    expect(launch).not.toContain(host.token);
+    const r = await fetch(launch, { redirect: 'manual' });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('location')).toBe(`/?token=${host.token}`);
+    const again = await fetch(launch, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(await again.text()).toBe('This launch link works once and was already used (or has expired); open the URL the host printed when it started.\n');
   });
 });

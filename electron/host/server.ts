@@ -2,8 +2,10 @@
  * The web host (browser mode, ARCHITECTURE.md rule 5): serves the built renderer and carries the
  * contract over a WebSocket at /api/ws, plus a few HTTP endpoints under /api/. Listens on 127.0.0.1
  * by default. Everything under /api/ needs the per-launch token (`?token=` or `Authorization:
- * Bearer`); the WebSocket also needs a same-origin Origin; the Host header must name this machine
- * (a DNS-rebinding page cannot reach the API even if it guessed the token).
+ * Bearer`) except a download, which needs a one-time ticket instead (issued to a caller with the
+ * token), so the token never sits in a download URL; the WebSocket also needs a same-origin Origin;
+ * the Host header must name this machine (a DNS-rebinding page cannot reach the API even if it
+ * guessed the token).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -20,11 +22,16 @@ import { MAX_MESSAGE_BYTES } from '../../core/network/limits.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { HostServices } from '../services/host-services.js';
 import { contentSecurityPolicy, rendererMissingPage, resolveStaticFile } from './static-files.js';
+import { OneTimeTickets } from './tickets.js';
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = '127.0.0.1';
 /** A client name a tab may choose (`/api/ws?client=`): the contract's id characters. */
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** All uploads of one launch together (16 GiB): each file has its own limit, this bounds the temp folder. */
+export const DEFAULT_UPLOAD_QUOTA_BYTES = 16 * 1024 ** 3;
+/** How long a download or launch ticket stays valid: long enough for a browser to follow it. */
+export const TICKET_LIFETIME_MS = 60_000;
 
 export interface WebHostOptions {
   services: HostServices;
@@ -35,11 +42,18 @@ export interface WebHostOptions {
   rendererDir: string;
   /** Random per launch when not given. */
   token?: string;
+  /** Defaults to DEFAULT_UPLOAD_QUOTA_BYTES. */
+  uploadQuotaBytes?: number;
 }
 
 export interface WebHost {
   /** The URL to open, with the token: `http://127.0.0.1:8765/?token=...`. */
   url: string;
+  /**
+   * A URL for a browser started by the host: `http://127.0.0.1:8765/?launch=TICKET`, which works once
+   * and redirects to `url`, so the token is not in the browser's command line (the process list).
+   */
+  launchUrl(): string;
   port: number;
   token: string;
   /** Where uploads are stored (inside the per-launch temp folder, removed at shutdown). */
@@ -60,10 +74,10 @@ function tokenMatches(expected: string, given: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries, from `Authorization: Bearer` or the `token` query parameter. */
-function requestToken(req: IncomingMessage): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+/** The token a request carries, from `Authorization: Bearer` (the scheme in any case, RFC 7235) or the `token` query parameter. */
+export function requestToken(req: IncomingMessage): string | undefined {
+  const bearer = /^bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (bearer) return bearer[1];
   const query = (req.url ?? '').split('?')[1];
   return query ? (new URLSearchParams(query).get('token') ?? undefined) : undefined;
 }
@@ -116,6 +130,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   await services.context.files.addRoot(uploadDir, 'Uploads (temporary)', { temporary: true });
   let uploadCounter = 0;
   let clientCounter = 0;
+  const uploadQuota = options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES;
+  /** Bytes of the uploads stored (or being stored) in this launch. */
+  let uploadedBytes = 0;
+  const downloads = new OneTimeTickets<string>(TICKET_LIFETIME_MS);
+  const launches = new OneTimeTickets<true>(TICKET_LIFETIME_MS);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
@@ -167,6 +186,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function handleUpload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const limit = services.context.settings.get().uploadLimitMiB * 1024 * 1024;
     const declared = Number(req.headers['content-length'] ?? NaN);
+    const overQuota = (bytes: number) =>
+      problem(
+        'upload.quota',
+        `The upload of ${bytes} bytes was refused: this launch's uploads would total ${uploadedBytes + bytes} bytes, over the quota of ${uploadQuota} bytes for all uploads of one launch. Restart the host to empty its upload folder, or pass the file's path on the host instead.`,
+      );
+    if (Number.isFinite(declared) && uploadedBytes + declared > uploadQuota) {
+      res.setHeader('Connection', 'close');
+      sendJson(res, 413, overQuota(declared));
+      req.resume();
+      return;
+    }
     if (Number.isFinite(declared) && declared > limit) {
       res.setHeader('Connection', 'close');
       sendJson(
@@ -183,13 +213,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const target = join(folder, name);
     let bytes = 0;
     let tooLarge = false;
-    // Counting in a transform stops the copy at the limit without trusting Content-Length.
+    let quotaReached = false;
+    // Counting in a transform stops the copy at the limit (and the quota) without trusting Content-Length.
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
+        uploadedBytes += chunk.length;
         if (bytes > limit) {
           tooLarge = true;
           callback(new Error(`more than ${limit} bytes`));
+        } else if (uploadedBytes > uploadQuota) {
+          quotaReached = true;
+          callback(new Error(`over the upload quota of ${uploadQuota} bytes`));
         } else callback(null, chunk);
       },
     });
@@ -201,6 +236,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await pipeline(counter, createWriteStream(target, { flags: 'wx' }));
     } catch (e) {
       req.unpipe(counter);
+      uploadedBytes -= bytes;
       await unlink(target).catch(() => undefined);
       // Close the connection once answered instead of reading the rest of an oversized body.
       res.setHeader('Connection', 'close');
@@ -211,6 +247,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           413,
           problem('upload.tooLarge', `The upload was refused after ${limit} bytes; the limit is ${limit} bytes (uploadLimitMiB in the settings).`),
         );
+      else if (quotaReached) sendJson(res, 413, overQuota(bytes));
       else sendJson(res, 400, problem('upload.failed', `The upload of ${name} failed: ${(e as Error).message}.`));
       return;
     }
@@ -219,28 +256,50 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   /**
-   * `GET /api/download?path=...`: hands a file the host wrote (an export, an engine, saved outputs)
-   * to the browser, which may be on another machine (SSH). Only files inside the allowed roots.
+   * `POST /api/download/ticket?path=...` (with the token): checks that the file is inside the allowed
+   * roots and answers a one-time ticket for it. A path outside the roots gets the same answer whether
+   * or not something exists there.
    */
-  async function handleDownload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+  async function issueDownloadTicket(res: ServerResponse, query: URLSearchParams): Promise<void> {
     const path = query.get('path');
     if (!path) {
-      sendJson(res, 400, problem('download.noPath', 'GET /api/download needs ?path= with the absolute path of a file inside the allowed folders.'));
+      sendJson(res, 400, problem('download.noPath', 'POST /api/download/ticket needs ?path= with the absolute path of a file inside the allowed folders.'));
       return;
     }
     const checked = await services.context.files.check(path, 'read');
     if (!checked.ok) {
-      const status = checked.diagnostics.some((d) => d.code === 'files.missing') ? 404 : 403;
+      const status = checked.diagnostics.some((d) => d.code === 'files.outsideRoots') ? 403 : 404;
       log.warn(`Refused the download of ${JSON.stringify(path)}: ${checked.diagnostics.map((d) => d.message).join(' ')}`);
       sendJson(res, status, { diagnostics: checked.diagnostics });
       return;
     }
-    const info = await stat(checked.value);
-    if (!info.isFile()) {
+    if (!(await stat(checked.value)).isFile()) {
       sendJson(res, 404, problem('download.notFile', `${JSON.stringify(path)} is a folder; only files can be downloaded.`));
       return;
     }
-    const name = basename(checked.value);
+    const ticket = downloads.issue(checked.value);
+    sendJson(res, 200, { ticket, url: `/api/download?ticket=${ticket}` });
+  }
+
+  /**
+   * `GET /api/download?ticket=...`: hands a file the host wrote (an export, an engine, saved outputs)
+   * to the browser, which may be on another machine (SSH). The ticket works once, for a minute.
+   */
+  async function handleDownload(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const path = downloads.redeem(query.get('ticket'));
+    const info = path === undefined ? undefined : await stat(path).catch(() => undefined);
+    if (path === undefined || !info?.isFile()) {
+      sendJson(
+        res,
+        404,
+        problem(
+          'download.ticket',
+          `This download link is not valid: each link works once, within ${TICKET_LIFETIME_MS / 1000} seconds. Start the download again in TRT Studio.`,
+        ),
+      );
+      return;
+    }
+    const name = basename(path);
     // An ASCII fallback name plus the exact UTF-8 one (RFC 6266).
     const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
     res.writeHead(
@@ -252,15 +311,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Cache-Control': 'no-store',
       }),
     );
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    log.info(`Download of ${checked.value} (${info.size} bytes)`);
-    await pipeline(createReadStream(checked.value), res).catch(() => res.destroy());
+    log.info(`Download of ${path} (${info.size} bytes)`);
+    await pipeline(createReadStream(path), res).catch(() => res.destroy());
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    // The ticket stands for the token here (the one URL a browser fetches without our headers).
+    if (path === '/api/download' && req.method === 'GET') return handleDownload(req, res, query);
     if (!tokenMatches(token, requestToken(req))) {
       sendJson(res, 401, problem('host.unauthorized', 'This request needs the token printed when the host started (?token=... or Authorization: Bearer ...).'));
       return;
@@ -272,8 +329,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (path === '/api/upload' && req.method === 'POST') return handleUpload(req, res, query);
-    if (path === '/api/download' && (req.method === 'GET' || req.method === 'HEAD')) return handleDownload(req, res, query);
+    if (path === '/api/download/ticket' && req.method === 'POST') return issueDownloadTicket(res, query);
     sendJson(res, 404, problem('host.notFound', `There is no endpoint ${req.method ?? ''} ${path}; the contract is served over the WebSocket at /api/ws.`));
+  }
+
+  /** `/?launch=TICKET`, the URL a browser started by the host opens: once, it leads on to the page with the token. */
+  function redeemLaunch(res: ServerResponse, ticket: string | null): void {
+    if (launches.redeem(ticket)) {
+      res.writeHead(303, securityHeaders({ Location: `/?token=${token}`, 'Cache-Control': 'no-store' }));
+      res.end();
+      return;
+    }
+    res.writeHead(401, securityHeaders({ 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }));
+    res.end('This launch link works once and was already used (or has expired); open the URL the host printed when it started.\n');
   }
 
   const server: Server = createServer((req, res) => {
@@ -284,6 +352,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 421, problem('host.badHost', `The Host header ${JSON.stringify(req.headers.host ?? '')} does not name this machine.`));
       return;
     }
+    if (path === '/' && query.has('launch')) return redeemLaunch(res, query.get('launch'));
     const work = path === '/api' || path.startsWith('/api/') ? handleApi(req, res, path, query) : serveStatic(req, res, path);
     work.catch((e: unknown) => {
       log.error(`HTTP ${req.method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -367,6 +436,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   return {
     url: `http://${urlHost}:${port}/?token=${token}`,
+    launchUrl: () => `http://${urlHost}:${port}/?launch=${launches.issue(true)}`,
     port,
     token,
     uploadDir,

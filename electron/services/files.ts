@@ -1,10 +1,11 @@
 /**
- * File access for the UI: which folders it may browse, read and write. In browser mode every path a
- * request names must lie inside an allowed root — a folder from the settings or `--root`, the folder
- * of a file opened from the command line or a native dialog, or the upload folder. Paths are
- * compared after resolving symbolic links, so a link cannot lead outside. A temporary root (the
- * upload folder, removed when the host stops) can be read but never written: saved work must
- * outlive the host.
+ * File access for the UI: which folders it may browse, read and write. In both hosts (the browser
+ * page and the Electron window alike, since either page could be made to ask for any path) every
+ * path a request names must lie inside an allowed root — a folder from the settings or `--root`, the
+ * folder of a file opened from the command line, a native dialog, a drop or the recent projects, or
+ * the upload folder. Paths are compared after resolving symbolic links, so a link cannot lead outside.
+ * A temporary root (the upload folder, removed when the host stops) can be read but never
+ * written: saved work must outlive the host.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -33,16 +34,26 @@ function denied(path: string, roots: readonly string[]): Diagnostic {
   };
 }
 
+/** Where a path that cannot be resolved would be: its deepest existing folder, resolved through links, plus the rest. */
+async function realAncestorPath(path: string): Promise<string> {
+  let folder = resolve(path);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(await realpath(folder), ...rest);
+    } catch {
+      if (dirname(folder) === folder) return resolve(path);
+      rest.unshift(basename(folder));
+      folder = dirname(folder);
+    }
+  }
+}
+
 export class FileAccess {
   /** Resolved roots and the label each one shows. */
   private readonly roots = new Map<string, string>();
   /** Resolved roots that are removed when the host stops. */
   private readonly temporary = new Set<string>();
-
-  constructor(
-    /** False in Electron, where paths come from the user's own dialogs and drops. */
-    readonly enforce: boolean,
-  ) {}
 
   /** Adds a folder (resolved through symbolic links) to the allowed roots; missing folders are skipped. */
   async addRoot(folder: string, label?: string, options: { temporary?: boolean } = {}): Promise<void> {
@@ -83,6 +94,8 @@ export class FileAccess {
       real = await realpath(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      // Outside the roots, a missing path gets the same answer as an existing one: no probing for files.
+      if (!this.allows(await realAncestorPath(path))) return fail(denied(path, [...this.roots.keys()]));
       if (mode === 'read' || code !== 'ENOENT') return fail(this.missing(path, e));
       try {
         real = join(await realpath(dirname(path)), basename(path));
@@ -99,9 +112,12 @@ export class FileAccess {
         message: `Cannot write ${JSON.stringify(path)}: ${temporary} is a temporary folder that is deleted when the host stops; save ${keep ? `into a real folder such as ${keep.path}` : 'into a folder given with --root'}, or download the file.`,
       });
     }
-    if (!this.enforce) return ok(real);
-    const roots = [...this.roots.keys()];
-    return roots.some((root) => isInside(root, real)) ? ok(real) : fail(denied(path, roots));
+    if (this.allows(real)) return ok(real);
+    return fail(denied(path, [...this.roots.keys()]));
+  }
+
+  private allows(real: string): boolean {
+    return [...this.roots.keys()].some((root) => isInside(root, real));
   }
 
   private missing(path: string, e: unknown): Diagnostic {
@@ -137,11 +153,11 @@ export class FileAccess {
       entries.push({ name, path: full, kind, size: kind === 'file' ? info.size : 0, modifiedAt: info.mtime.toISOString() });
     }
     entries.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'directory' ? -1 : 1));
-    const atRoot = this.enforce && this.roots.has(folder);
+    const atRoot = this.roots.has(folder);
     const parent = atRoot || dirname(folder) === folder ? null : dirname(folder);
     const listing: FolderListing = {
       path: folder,
-      parent: parent && (!this.enforce || [...this.roots.keys()].some((r) => isInside(r, parent))) ? parent : null,
+      parent: parent && this.allows(parent) ? parent : null,
       entries: entries.slice(0, MAX_LISTING),
     };
     if (entries.length > MAX_LISTING) {

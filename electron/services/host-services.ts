@@ -3,23 +3,22 @@
  * contract (Electron IPC or the web host's WebSocket). `dispatch` is the single entrance: it
  * validates, calls the handler from the one table, and checks what comes back.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { notAvailable } from '../../core/api/contract.js';
 import { validateRequest, validateResult } from '../../core/api/host/validate.js';
 import { METHOD_NAMES, type MethodName } from '../../core/api/names.js';
 import { fail, ok, type Result } from '../../core/diagnostics.js';
-import type { AtomicWriteHooks } from './atomic-write.js';
+import { removeOrphanTempFiles, type AtomicWriteHooks } from './atomic-write.js';
 import { EventBus } from './events.js';
 import { FileAccess } from './files.js';
 import { findAppVersion, startupReports, type StartupReport } from './host-info.js';
 import { JobService } from './jobs.js';
 import { consoleLog, type HostLog } from './log.js';
-import { ProjectService } from './projects.js';
+import { ProjectService, RECOVERY_FOLDER } from './projects.js';
 import { SERVICE_MODULES } from './registry.js';
 import type { CallContext, Handler, HandlerTable, ServiceContext, ServiceModule, StartupState } from './service-types.js';
 import { SettingsService, defaultConfigDir } from './settings.js';
+import { createLaunchTempFolder, removeLaunchTempFolder, removeOrphanTempFolders } from './temp-folders.js';
 
 export interface HostServicesOptions {
   hostKind: 'electron' | 'web';
@@ -54,14 +53,28 @@ function unavailableTable(): HandlerTable {
   return table as HandlerTable;
 }
 
+/**
+ * What killed earlier launches left behind: their temp folders (uploads) and the temp files of
+ * interrupted saves in the config folder and the recent projects' folders.
+ */
+async function removeLeftovers(projects: ProjectService, configDir: string, log: HostLog): Promise<void> {
+  const folders = await removeOrphanTempFolders();
+  if (folders.length > 0) log.info(`Removed ${folders.length} temp folder(s) of TRT Studio launches that ended without cleaning up: ${folders.join(', ')}`);
+  const saveFolders = new Set([configDir, join(configDir, RECOVERY_FOLDER), ...(await projects.recent()).map((e) => dirname(e.path))]);
+  for (const folder of saveFolders) {
+    const files = await removeOrphanTempFiles(folder);
+    if (files.length > 0) log.info(`Removed the temp files of interrupted saves: ${files.join(', ')}`);
+  }
+}
+
 export async function createHostServices(options: HostServicesOptions): Promise<HostServices> {
   const log = options.log ?? consoleLog();
   const configDir = resolve(options.configDir ?? defaultConfigDir());
-  const tempDir = await mkdtemp(join(tmpdir(), 'trt-studio-'));
+  const tempDir = await createLaunchTempFolder();
   const events = new EventBus(log);
   const settings = new SettingsService(configDir, events);
   await settings.load();
-  const files = new FileAccess(options.hostKind === 'web');
+  const files = new FileAccess();
   for (const root of [...settings.get().allowedRoots, ...(options.roots ?? [])]) await files.addRoot(root);
   const shutdownTasks: (() => Promise<void> | void)[] = [];
   const jobs = new JobService(events, log);
@@ -88,6 +101,8 @@ export async function createHostServices(options: HostServicesOptions): Promise<
     startup: {},
     onShutdown: (task) => shutdownTasks.push(task),
   };
+
+  await removeLeftovers(projects, configDir, log);
 
   const handlers = unavailableTable();
   for (const module of [...(options.modules ?? SERVICE_MODULES), ...(options.extraModules ?? [])]) {
@@ -151,7 +166,7 @@ export async function createHostServices(options: HostServicesOptions): Promise<
       }
     }
     await projects.shutdown();
-    await rm(tempDir, { recursive: true, force: true });
+    await removeLaunchTempFolder(tempDir);
   }
 
   return { context, handlers, dispatch, openAtStart, shutdown };

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { softmax, topK } from '../../core/run/classes.js';
 import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
 import { decodeBmp, decodeImage, imagesToBatch, imageToTensor, loadImagenetLabels, summarizeTensor, type DecodedImage } from './images.js';
+import { bmpHeader, pngHeader } from './image-headers.testing.js';
 
 /** A 3×2 RGB image with distinct pixels. */
 const PIXELS = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 200, 100, 0]);
@@ -109,6 +111,58 @@ describe('decoding', () => {
     expect(truncated.ok).toBe(false);
     if (!truncated.ok)
       expect(truncated.diagnostics[0]!.message).toBe('cut.bmp is not a BMP this reader supports: the pixel data is truncated (60 bytes for 3×2 at 24 bits).');
+  });
+});
+
+describe('hostile images', () => {
+  const refusal = async (bytes: Uint8Array, name: string) => {
+    const result = await decodeImage(bytes, name);
+    if (result.ok) throw new Error(`${name} decoded`);
+    return result.diagnostics.map((d) => [d.code, d.message]);
+  };
+
+  test('an image declaring more than 40 megapixels is refused from its header, quoting the declared size', async () => {
+    expect(await refusal(bmpHeader(50000, 50000), 'huge.bmp')).toEqual([
+      ['image.tooLarge', 'huge.bmp declares 50000×50000 pixels (2500000000); test images are limited to 40000000 pixels (40 megapixels). Scale it down first.'],
+    ]);
+    expect(await refusal(pngHeader(8000, 6000), 'photo.png')).toEqual([
+      ['image.tooLarge', 'photo.png declares 8000×6000 pixels (48000000); test images are limited to 40000000 pixels (40 megapixels). Scale it down first.'],
+    ]);
+  });
+
+  test('a PNG cut short or damaged in its pixel data is refused, not decoded half grey', async () => {
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } })
+      .png()
+      .toBuffer();
+    expect((await decodeImage(png, 'whole.png')).ok).toBe(true);
+    expect(await refusal(png.subarray(0, png.length >> 1), 'half.png')).toEqual([
+      ['image.truncated', 'half.png is damaged or cut short, so it was not used: the PNG ends before its IEND chunk. Save or download it again.'],
+    ]);
+    // The compressed data overwritten in the middle, its chunks intact: the decoder's own error.
+    const damaged = Buffer.from(png);
+    damaged.fill(0, damaged.length >> 2, damaged.length >> 1);
+    expect(await refusal(damaged, 'damaged.png')).toEqual([
+      ['image.truncated', 'damaged.png is damaged or cut short, so it was not used: vipspng: libpng read error. Save or download it again.'],
+    ]);
+    expect(await refusal(png.subarray(0, png.length - 12), 'no-end.png')).toEqual([
+      ['image.truncated', 'no-end.png is damaged or cut short, so it was not used: the PNG ends before its IEND chunk. Save or download it again.'],
+    ]);
+  });
+
+  test('decoding a 50000×50000 header keeps the process under 500 MB of peak memory', () => {
+    // A separate process, so that its peak resident size (maxRSS) measures only this decode.
+    const script = [
+      "import { decodeImage } from './electron/services/images.ts';",
+      "import { bmpHeader, pngHeader } from './electron/services/image-headers.testing.ts';",
+      "const bmp = await decodeImage(bmpHeader(50000, 50000), 'huge.bmp');",
+      "const png = await decodeImage(pngHeader(50000, 50000), 'huge.png');",
+      'console.log(JSON.stringify({ codes: [bmp, png].map((r) => (r.ok ? "decoded" : r.diagnostics[0].code)), maxRssBytes: process.resourceUsage().maxRSS * 1024 }));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { codes, maxRssBytes } = JSON.parse(out.trim().split('\n').at(-1)!) as { codes: string[]; maxRssBytes: number };
+    expect(codes).toEqual(['image.tooLarge', 'image.tooLarge']);
+    expect(maxRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(maxRssBytes).toBeLessThan(500 * 2 ** 20);
   });
 });
 

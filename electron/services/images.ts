@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Result } from '../../core/diagnostics.js';
 import { fileErrorReason } from './file-errors.js';
@@ -21,8 +21,32 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
+/**
+ * The most pixels a test image may declare: 40 megapixels (a 24 MP camera photo fits). The header's
+ * size is checked before any pixel buffer exists, so a file declaring 50000×50000 costs nothing.
+ */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+
 function fail<T>(code: string, message: string, fileName: string): Result<T> {
   return { ok: false, diagnostics: [error(code, message, { detail: fileName })] };
+}
+
+/** The refusal of an image whose header declares more than MAX_IMAGE_PIXELS. */
+function tooManyPixels<T>(fileName: string, width: number, height: number): Result<T> {
+  return fail(
+    'image.tooLarge',
+    `${fileName} declares ${width}×${height} pixels (${width * height}); test images are limited to ${MAX_IMAGE_PIXELS} pixels (40 megapixels). Scale it down first.`,
+    fileName,
+  );
+}
+
+/** A PNG ends with its IEND chunk; without it the file was cut short (libpng decodes such a file without complaint). */
+function pngIsCut(bytes: Uint8Array): boolean {
+  const isPng = bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  if (!isPng) return false;
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.length - 4096));
+  // IEND's length, type and CRC never change: 00000000 49454e44 ae426082 (trailing bytes after it are tolerated).
+  return tail.indexOf(Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82])) < 0;
 }
 
 /**
@@ -43,6 +67,7 @@ export function decodeBmp(bytes: Uint8Array, fileName: string): Result<DecodedIm
   const height = Math.abs(rawHeight);
   const bottomUp = rawHeight > 0;
   if (width <= 0 || height === 0 || width > 65535 || height > 65535) return bad(`its size ${width}×${rawHeight} is invalid`);
+  if (width * height > MAX_IMAGE_PIXELS) return tooManyPixels(fileName, width, height);
   if (compression !== 0 && compression !== 3) return bad(`compression method ${compression} (RLE or embedded JPEG/PNG) is not supported`);
   if (![1, 4, 8, 16, 24, 32].includes(bits)) return bad(`${bits} bits per pixel is not supported`);
   let masks = bits === 16 ? [0x7c00, 0x03e0, 0x001f] : [0xff0000, 0x00ff00, 0x0000ff];
@@ -104,13 +129,34 @@ export function decodeBmp(bytes: Uint8Array, fileName: string): Result<DecodedIm
   return { ok: true, value: { width, height, channels: 3, data } };
 }
 
-/** Decode an image file's bytes: BMP here, everything else (JPEG, PNG, WebP, GIF, TIFF) with sharp. */
+/**
+ * Decode an image file's bytes: BMP here, everything else (JPEG, PNG, WebP, GIF, TIFF) with sharp.
+ * The declared size is read from the header first and refused above MAX_IMAGE_PIXELS; damaged or
+ * truncated pixel data is refused (sharp's failOn 'error', plus a PNG's missing IEND), never decoded
+ * as a partly grey image that would then be classified.
+ */
 export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<Result<DecodedImage>> {
   if (bytes[0] === 0x42 && bytes[1] === 0x4d) return decodeBmp(bytes, fileName);
+  let meta: Metadata;
+  try {
+    // The header only; no pixel buffer yet. No pixel limit here so the refusal can quote the declared size.
+    meta = await sharp(bytes, { pages: 1, limitInputPixels: false }).metadata();
+  } catch (e) {
+    return fail(
+      'image.decode',
+      `${fileName} cannot be decoded as an image: ${(e as Error).message}. Supported formats are JPEG, PNG, WebP, BMP and GIF.`,
+      fileName,
+    );
+  }
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (width * height > MAX_IMAGE_PIXELS) return tooManyPixels(fileName, width, height);
+  const truncated = (why: string) =>
+    fail<DecodedImage>('image.truncated', `${fileName} is damaged or cut short, so it was not used: ${why}. Save or download it again.`, fileName);
+  if (pngIsCut(bytes)) return truncated('the PNG ends before its IEND chunk');
   try {
     // pages: 1 takes a GIF's (or WebP animation's) first frame.
-    const image = sharp(bytes, { pages: 1, failOn: 'error' });
-    const meta = await image.metadata();
+    const image = sharp(bytes, { pages: 1, failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
     const gray = meta.channels !== undefined && meta.channels <= 2;
     const pipeline = gray ? image.removeAlpha().toColourspace('b-w') : image.removeAlpha().toColourspace('srgb');
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
@@ -118,11 +164,8 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
     if (info.channels !== channels) return fail('image.decode', `${fileName} decoded to ${info.channels} channels; expected 1 or 3.`, fileName);
     return { ok: true, value: { width: info.width, height: info.height, channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) } };
   } catch (e) {
-    return fail(
-      'image.decode',
-      `${fileName} cannot be decoded as an image: ${(e as Error).message}. Supported formats are JPEG, PNG, WebP, BMP and GIF.`,
-      fileName,
-    );
+    // The header was readable, so a failure here is in the pixel data.
+    return truncated((e as Error).message.trim());
   }
 }
 

@@ -25,7 +25,7 @@ import type { SettingsService } from './settings.js';
 import { fileErrorReason } from './file-errors.js';
 
 const RECENT_FILE = 'recent.json';
-const RECOVERY_FOLDER = 'recovery';
+export const RECOVERY_FOLDER = 'recovery';
 const RECOVERY_FORMAT = 'trtstudio-recovery';
 
 const RecentFileSchema = z.array(z.object({ path: z.string(), name: z.string(), openedAt: z.string() }));

@@ -129,7 +129,7 @@ describe('weights.import', () => {
       {
         severity: 'error',
         code: 'wts.token.invalid',
-        message: "'bad.wts' line 2: value 2 of tensor 'conv1.bias' is '4000000g', not a hexadecimal float32 (up to 8 hex digits, e.g. 3f800000).",
+        message: "'bad.wts' line 2: value 2 of tensor 'conv1.bias' is '4000000g', not a hexadecimal float32 (exactly 8 hex digits, e.g. 3f800000).",
         field: 'line 2',
         detail: 'bad.wts',
       },

@@ -15,6 +15,17 @@ function list(key: string): string[] {
     .map((l) => l.slice(4).replace(/^"|"$/g, ''));
 }
 
+/** The `key: value` lines of one top-level map in the YAML file. */
+function map(key: string): Record<string, string> {
+  const block = new RegExp(`^${key}:\\n((?: {2}\\w+: .*\\n)+)`, 'm').exec(builder)?.[1] ?? '';
+  return Object.fromEntries(
+    block
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(': ') as [string, string]),
+  );
+}
+
 describe('the desktop packaging', () => {
   it('packages the entry package.json names, which the build writes, with the preload beside it', () => {
     expect(pkg.main).toBe('dist/electron-main.mjs');
@@ -31,6 +42,24 @@ describe('the desktop packaging', () => {
     );
     expect(existsSync('native/CMakeLists.txt')).toBe(true);
     expect(list('asarUnpack')).toEqual(['native/build/Release/**', 'node_modules/onnxruntime-node/**', 'node_modules/sharp/**', 'node_modules/@img/**']);
+  });
+
+  it('flips the Electron fuses: no run-as-node, NODE_OPTIONS or --inspect; encrypted cookies; only the integrity-checked asar', () => {
+    expect(map('electronFuses')).toEqual({
+      runAsNode: 'false',
+      enableNodeOptionsEnvironmentVariable: 'false',
+      enableNodeCliInspectArguments: 'false',
+      enableCookieEncryption: 'true',
+      enableEmbeddedAsarIntegrityValidation: 'true',
+      onlyLoadAppFromAsar: 'true',
+    });
+    // The fuses hold only if the app is in an asar with its hash: nothing turns either off.
+    expect(builder).not.toMatch(/^asar:\s*false/m);
+    expect(builder).not.toMatch(/disableIntegrity/);
+    // With runAsNode off, child_process.fork does not work in the packaged app: the shell starts the engine host as a utility process.
+    const main = readFileSync('electron/main.ts', 'utf8');
+    expect(main).toContain('setDefaultEngineHostSpawner(utilityProcessEngineHost(utilityProcess));');
+    expect(main).not.toMatch(/node:child_process/);
   });
 
   it('targets AppImage and deb, NSIS and dmg, and opens .trtstudio files', () => {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
@@ -65,7 +65,7 @@ describe('Export menu', () => {
     await waitFor(() => expect(store.getState().notices.at(-1)?.message).toBe('Wrote /data/lenet5.onnx (247 KB).'));
   });
 
-  it('offers the written file for download in browser mode, through /api/download with the launch token', async () => {
+  it('offers the written file for download in browser mode, through a one-time ticket asked for with the launch token', async () => {
     sessionStorage.setItem('trtstudio.token', 'tok/en');
     const { host } = setup();
     fireEvent.click(screen.getByTestId('export-onnx'));
@@ -85,9 +85,26 @@ describe('Export menu', () => {
     );
     const link = (await screen.findByTestId('export-download')) as HTMLAnchorElement;
     expect(link.textContent).toBe('⤓ Download my model.onnx');
-    expect(link.getAttribute('href')).toBe('/api/download?path=%2Fdata%2Fmy%20model.onnx&token=tok%2Fen');
-    expect(link.getAttribute('download')).toBe('my model.onnx');
-    sessionStorage.removeItem('trtstudio.token');
+    const fetched: [string, RequestInit | undefined][] = [];
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+      fetched.push([String(url), init]);
+      return new Response(JSON.stringify({ ticket: 't1', url: '/api/download?ticket=t1' }), { status: 200 });
+    });
+    const clicked: [string, string][] = [];
+    const clickSpy = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push([this.getAttribute('href') ?? '', this.download]);
+    });
+    try {
+      fireEvent.click(link);
+      await waitFor(() => expect(clicked).toEqual([['/api/download?ticket=t1', 'my model.onnx']]));
+      expect(fetched).toEqual([['/api/download/ticket?path=%2Fdata%2Fmy%20model.onnx', { method: 'POST', headers: { Authorization: 'Bearer tok/en' } }]]);
+      // The token is in no URL.
+      expect(link.getAttribute('href')).toBe('#');
+    } finally {
+      fetchSpy.mockRestore();
+      clickSpy.mockRestore();
+      sessionStorage.removeItem('trtstudio.token');
+    }
   });
 
   it('writes the graph as SVG through the host', async () => {

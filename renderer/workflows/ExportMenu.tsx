@@ -5,8 +5,7 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import type { ExportFormat } from '../../core/api/job-schemas.js';
-import type { HostApi } from '../../core/api/client.js';
-import { webHostToken } from '../host/host-connection.js';
+import { canDownloadFromHost, downloadFromHost } from '../host/download.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import type { EditorStore } from '../editor/editor-store.js';
@@ -30,15 +29,6 @@ function measuredSizes(store: EditorStore): NodeSizes {
   const sizes: NodeSizes = {};
   for (const n of store.getState().flowNodes) if (n.measured?.width && n.measured.height) sizes[n.id] = { width: n.measured.width, height: n.measured.height };
   return sizes;
-}
-
-/**
- * Browser mode: where the browser fetches a file the host wrote (`GET /api/download`, launch token),
- * so a user on another machine (SSH tunnel) gets the export too. Undefined in Electron or without a token.
- */
-export function downloadHref(host: HostApi | undefined, path: string): string | undefined {
-  const token = host?.kind === 'web' ? webHostToken() : undefined;
-  return token ? `/api/download?path=${encodeURIComponent(path)}&token=${encodeURIComponent(token)}` : undefined;
 }
 
 function fileNameOf(path: string): string {
@@ -162,11 +152,14 @@ export const ExportMenu = memo(function ExportMenu() {
       <button onClick={() => setOpen((o) => !o)} data-testid="export-menu" disabled={busy !== undefined}>
         {busy ? `Exporting ${busy}…` : 'Export ▾'}
       </button>
-      {written && downloadHref(host, written) && (
+      {written && canDownloadFromHost(host) && (
         <a
           className="wf-download"
-          href={downloadHref(host, written)}
-          download={fileNameOf(written)}
+          href="#"
+          onClick={(e) => {
+            e.preventDefault();
+            void downloadFromHost(written, fileNameOf(written)).then((failed) => failed && store.getState().notify('error', failed));
+          }}
           title={`Download ${written} from the host to this computer`}
           data-testid="export-download"
         >

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { BuildResult, RunResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
@@ -184,8 +184,20 @@ describe('Run panel', () => {
     act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: saved, diagnostics: [], elapsedMs: 12 }));
     fireEvent.click(within(await screen.findByTestId('run-result')).getByText('Outputs'));
     expect(screen.getByTestId('output-npy').textContent).toBe('input.prob.npy');
-    expect(screen.getByTestId('output-download').getAttribute('href')).toBe('/api/download?path=%2Fdata%2Finput.prob.npy&token=tok');
-    sessionStorage.removeItem('trtstudio.token');
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ ticket: 't2', url: '/api/download?ticket=t2' })));
+    const clicked: [string, string][] = [];
+    const clickSpy = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push([this.getAttribute('href') ?? '', this.download]);
+    });
+    try {
+      fireEvent.click(screen.getByTestId('output-download'));
+      await waitFor(() => expect(clicked).toEqual([['/api/download?ticket=t2', 'input.prob.npy']]));
+      expect(fetchSpy.mock.calls.map(([url]) => String(url))).toEqual(['/api/download/ticket?path=%2Fdata%2Finput.prob.npy']);
+    } finally {
+      fetchSpy.mockRestore();
+      clickSpy.mockRestore();
+      sessionStorage.removeItem('trtstudio.token');
+    }
   });
 
   it('refuses a mean with the wrong number of channels inline and does not run', async () => {

@@ -9,9 +9,9 @@ import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import { type Preprocessing, type RunResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { canDownloadFromHost, downloadFromHost } from '../host/download.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
-import { downloadHref } from './ExportMenu.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
@@ -35,8 +35,10 @@ type RunImage = RunResult['images'][number];
 const OutputInspector = memo(function OutputInspector({ image }: { image: RunImage }) {
   const host = useHost();
   const [index, setIndex] = useState(0);
+  const store = useEditorStore();
   const out = image.outputs[Math.min(index, image.outputs.length - 1)];
   if (!out) return null;
+  const npyPath = out.npyPath;
   return (
     <div className="wf-output" data-testid="output-inspector">
       <div className="wf-row">
@@ -56,11 +58,14 @@ const OutputInspector = memo(function OutputInspector({ image }: { image: RunIma
             {fileName(out.npyPath)}
           </span>
         )}
-        {out.npyPath && downloadHref(host, out.npyPath) && (
+        {npyPath && canDownloadFromHost(host) && (
           <a
-            href={downloadHref(host, out.npyPath)}
-            download={fileName(out.npyPath)}
-            title={`Download ${out.npyPath} from the host to this computer`}
+            href="#"
+            onClick={(e) => {
+              e.preventDefault();
+              void downloadFromHost(npyPath, fileName(npyPath)).then((failed) => failed && store.getState().notify('error', failed));
+            }}
+            title={`Download ${npyPath} from the host to this computer`}
             data-testid="output-download"
           >
             ⤓ Download .npy
