@@ -1,9 +1,10 @@
 /**
- * `trt-studio build PROJECT --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]`:
+ * `trt-studio build PROJECT --weights FILE.wts -o OUT.engine [--fp16] [--tf32] [--workspace MiB] [--timing-cache FILE] [--json]`:
  * bind the weights, lower the network and build a serialized TensorRT engine in the engine host.
  * Without TensorRT it exits 2 with the loader's reason and where to read about building the addon.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../services/atomic-write.js';
 import { error, hasErrors, type Diagnostic } from '../../core/diagnostics.js';
 import { lowerToProgram } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
@@ -33,7 +34,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
   return {
     name: 'build',
     summary: 'Build a TensorRT engine from a project and its .wts weights (needs TensorRT; see `doctor`).',
-    usage: 'build PROJECT.trtstudio --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]',
+    usage: 'build PROJECT.trtstudio --weights FILE.wts -o OUT.engine [--fp16] [--tf32] [--workspace MiB] [--timing-cache FILE] [--json]',
     async run(args, io) {
       const parsed = parseCommandArgs(
         this,
@@ -42,6 +43,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           weights: { type: 'string' },
           output: { type: 'string', short: 'o' },
           fp16: { type: 'boolean' },
+          tf32: { type: 'boolean' },
           workspace: { type: 'string' },
           'timing-cache': { type: 'string' },
           json: { type: 'boolean' },
@@ -106,10 +108,15 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           return EXIT_INVALID;
         }
 
+        // TensorRT's log arrives as events while it builds and again in the result: each is printed once.
+        const printed = new Set<string>();
         const onBuildEvent = (event: NativeBuildEvent) => {
           if (json) return;
           if (event.kind === 'phaseStart' && event.parentPhase === undefined) io.err(`  ${event.phase}`);
-          if (event.kind === 'diagnostic') printDiagnostics(io, [event.diagnostic], doc);
+          if (event.kind === 'diagnostic') {
+            printed.add(JSON.stringify(event.diagnostic));
+            printDiagnostics(io, [event.diagnostic], doc);
+          }
         };
         backend = makeBackend({ onBuildEvent });
         const capabilities = await backend.hostCapabilities();
@@ -135,6 +142,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
         }
         const buildOptions: NativeBuildOptions = {
           precision: v.fp16 === true ? 'FP16' : 'FP32',
+          tf32: v.tf32 === true,
           workspaceBytes: workspaceMiB * 2 ** 20,
           ...(timingCache ? { timingCache } : {}),
         };
@@ -142,7 +150,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
         const program = lowered.value.program;
         if (!json)
           io.out(
-            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision}, workspace ${workspaceMiB} MiB.`,
+            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${buildOptions.precision} (TF32 ${buildOptions.tf32 ? 'on' : 'off'}), workspace ${workspaceMiB} MiB.`,
           );
         const built = await backend.buildEngine(lowered.value, { buildOptions });
         if (!built.ok) {
@@ -151,7 +159,8 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
         }
         try {
           await writeFile(v.output, built.value.engine);
-          if (cachePath) await writeFile(cachePath, built.value.timingCache);
+          // Never replace a saved cache with an empty one, and never leave a torn file.
+          if (cachePath && built.value.timingCache.length > 0) await writeFileAtomic(cachePath, built.value.timingCache);
         } catch (e) {
           printDiagnostics(io, [error('file.write', `Cannot write ${(e as NodeJS.ErrnoException).path ?? v.output}: ${(e as Error).message}.`)]);
           return EXIT_USAGE;
@@ -164,6 +173,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
                 bytes: built.value.engine.length,
                 tensorrt: version,
                 precision: buildOptions.precision,
+                tf32: buildOptions.tf32,
                 workspaceMiB,
                 timingCache: cachePath ?? null,
                 diagnostics: built.value.diagnostics,
@@ -173,8 +183,17 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
             ),
           );
         } else {
-          printDiagnostics(io, built.value.diagnostics, doc);
-          io.out(`Wrote ${v.output} (${built.value.engine.length} bytes).${cachePath ? ` Timing cache saved to ${cachePath}.` : ''}`);
+          printDiagnostics(
+            io,
+            built.value.diagnostics.filter((d) => !printed.has(JSON.stringify(d))),
+            doc,
+          );
+          const cacheNote = !cachePath
+            ? ''
+            : built.value.timingCache.length > 0
+              ? ` Timing cache saved to ${cachePath}.`
+              : ` TensorRT returned no timing cache; ${cachePath} was left as it was.`;
+          io.out(`Wrote ${v.output} (${built.value.engine.length} bytes).${cacheNote}`);
         }
         return EXIT_OK;
       } finally {

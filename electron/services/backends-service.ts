@@ -295,7 +295,12 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               field: 'precision',
             }),
           );
-        const buildOptions: NativeBuildOptions = { precision, workspaceBytes: opts.workspaceMiB * 1024 * 1024, optimizationLevel: opts.optimizationLevel };
+        const buildOptions: NativeBuildOptions = {
+          precision,
+          workspaceBytes: opts.workspaceMiB * 1024 * 1024,
+          optimizationLevel: opts.optimizationLevel,
+          tf32: opts.tf32 === true,
+        };
         if (opts.timingCachePath !== null) {
           const checked = await ctx.files.check(opts.timingCachePath, 'write');
           if (!checked.ok) return checked;
