@@ -3,7 +3,7 @@
  * engine host process loaded it (built with which TensorRT, or why not; the runtime library's
  * version; the GPUs), and onnxruntime-node's version. Always exits 0: it reports, it does not judge.
  */
-import { describeCapabilities } from '../../native/lib/loader.js';
+import { describeAddonCandidates, describeCapabilities } from '../../native/lib/loader.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
 import type { HostCapabilities } from '../backends/tensorrt/host-handlers.js';
 import { EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
@@ -53,6 +53,8 @@ export function createDoctorCommand(makeBackend: () => TensorRTBackend = () => n
           ? `onnxruntime: onnxruntime-node ${ort.version ?? '?'} (CPU), available.`
           : `onnxruntime: not loadable (${ort.error ?? 'unknown error'}).`,
       );
+      // A build with one addon per TensorRT major lists each, and which one this machine uses.
+      if ('addons' in tensorrt && tensorrt.addons) for (const line of describeAddonCandidates(tensorrt.addons)) io.out(line);
       const native = 'native' in tensorrt ? tensorrt.native : undefined;
       if (native) for (const line of describeCapabilities(native)) io.out(line);
       else io.out(`Addon: not loaded (${tensorrt.cause ?? 'unknown cause'}).`);

@@ -4,7 +4,7 @@
  */
 import { error, fail, ok, type Diagnostic, type Result } from '../../../core/diagnostics.js';
 import type { HostRequest } from '../../engine-host/protocol.js';
-import { loadTensorRT, type LoadResult } from '../../../native/lib/loader.js';
+import { loadTensorRT, type AddonCandidate, type LoadResult } from '../../../native/lib/loader.js';
 import type { NativeCapabilities } from '../../../native/lib/types.js';
 
 /** The capabilities request's answer: whether TensorRT jobs can run here, and if not why. */
@@ -16,6 +16,8 @@ export interface HostCapabilities {
   /** The addon's own report, when it loaded. */
   native?: NativeCapabilities;
   supportedOps: string[];
+  /** The addon built for each TensorRT major, and which one loaded; absent for a single-addon build. */
+  addons?: AddonCandidate[];
 }
 
 export type JobRequest = Exclude<HostRequest, { type: 'crash' } | { type: 'cancel' }>;
@@ -90,7 +92,7 @@ export function createTensorRTHandlers(load: () => LoadResult = () => loadTensor
             native: state.capabilities,
             supportedOps: state.addon?.supportedOps() ?? [],
           };
-      return ok(value);
+      return ok(state.candidates ? { ...value, addons: state.candidates } : value);
     },
   };
 }
