@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { lowerToProgram } from '../../../core/lower/lower.js';
-import type { ProgramWeightData } from '../../../core/program/types.js';
+import type { ProgramWeightData, TrtProgram } from '../../../core/program/types.js';
 import { buildTemplate } from '../../../core/templates/index.js';
 import { autoBindWeights } from '../../../core/weights/binding.js';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../../../core/weights/formula.js';
@@ -81,8 +81,83 @@ function relativeError(actual: Float32Array, expected: Float32Array): number {
   return worst / (largest || 1);
 }
 
+/** Run a replayed model and return every output by name. */
+async function runAll(model: BackendModel, input: { name: string; dims: number[]; data: Float32Array }): Promise<Map<string, Float32Array>> {
+  const built = await onnxRuntimeBackend.build(model);
+  if (!built.ok) throw new Error(built.diagnostics.map((d) => d.message).join(' '));
+  try {
+    const result = await built.value.run([{ ...input, dtype: 'FLOAT' }]);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join(' '));
+    return new Map(result.value.map((t) => [t.name, t.data as Float32Array]));
+  } finally {
+    await built.value.dispose();
+  }
+}
+
+/**
+ * Outputs the bridge must give tensors of their own: one reading the network input directly and two
+ * on one layer's output, in a reduced-precision build (the input is cast, the outputs cast back).
+ */
+async function outputsOfTheirOwn(precision: Precision): Promise<string[]> {
+  const program: TrtProgram = {
+    formatVersion: 1,
+    name: 'outputs',
+    inputs: [{ name: 'x', dtype: 'FLOAT', dims: [1, 2, 2, 2], nodeId: 'x' }],
+    ops: [
+      {
+        op: 'addActivation',
+        layerName: 'relu',
+        nodeId: 'relu',
+        params: { type: 'RELU', alpha: 0, beta: 0 },
+        inputs: { input: 'x' },
+        outputs: { output: 'y' },
+        outputInfo: { output: { dims: [1, 2, 2, 2], dtype: 'FLOAT' } },
+        weights: {},
+      },
+    ],
+    outputs: [
+      { name: 'y', tensor: 'y' },
+      { name: 'y_again', tensor: 'y' },
+      { name: 'x_out', tensor: 'x' },
+    ],
+    weights: [],
+  };
+  const built = await backend.buildEngine({ program, weights: new Map() }, { buildOptions: { precision, stronglyTyped: precision !== 'FP32' } });
+  if (!built.ok) return [`the build failed: ${built.diagnostics.map((d) => d.message).join(' | ')}`];
+  const recording = readRecording(built.value.engine)!;
+  const problems: string[] = [];
+  if (JSON.stringify(recording.outputs) !== JSON.stringify(['y', 'y_again', 'x_out'])) problems.push(`outputs ${JSON.stringify(recording.outputs)}`);
+  if (!recording.inputs.some((t) => t.name === 'x')) problems.push('the input lost its name');
+  const input = { name: 'x', dims: [1, 2, 2, 2], data: Float32Array.from([-1, 2, -3, 4, 0.5, -0.5, 6, -7]) };
+  const outputs = await runAll(replayProgram(recording), input);
+  const relu = input.data.map((v) => Math.max(0, v));
+  const expected = new Map([
+    ['y', relu],
+    ['y_again', relu],
+    ['x_out', input.data],
+  ]);
+  for (const [name, values] of expected)
+    if (JSON.stringify([...(outputs.get(name) ?? [])]) !== JSON.stringify([...values]))
+      problems.push(`output ${name} is ${JSON.stringify([...(outputs.get(name) ?? [])])}`);
+  return problems;
+}
+
+/** A timing cache from another device: a warning, a build without error Diagnostics, and a fresh cache to save. */
+async function foreignTimingCache(model: BackendModel): Promise<string[]> {
+  const timingCache = new TextEncoder().encode('a timing cache from another GPU');
+  const built = await backend.buildEngine(model, { buildOptions: { precision: 'FP32', timingCache } });
+  if (!built.ok) return [`the build failed: ${built.diagnostics.map((d) => d.message).join(' | ')}`];
+  const problems: string[] = [];
+  const errors = built.value.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) problems.push(`a successful build carries errors: ${errors.map((d) => d.message).join(' | ')}`);
+  if (!built.value.diagnostics.some((d) => d.code === 'build.timing-cache')) problems.push('no build.timing-cache warning');
+  if (!new TextDecoder().decode(built.value.timingCache).startsWith('RECORDER-TIMING-CACHE')) problems.push('no fresh timing cache came back');
+  return problems;
+}
+
 const backend = new TensorRTBackend({ host: new EngineHostClient(() => forkEngineHost({ ...process.env, TRT_STUDIO_ADDON_DIR: addonDir })) });
 let passed = 0;
+let lenet: BackendModel | undefined;
 let total = 0;
 try {
   const caps = await backend.hostCapabilities();
@@ -100,6 +175,7 @@ try {
     );
     const lowered = lowerToProgram(doc, (tensor) => tensors.get(tensor));
     if (!lowered.ok) throw new Error(`${name}: ${lowered.diagnostics.map((d) => d.message).join(' ')}`);
+    if (name === 'lenet5') lenet = lowered.value;
     const programInput = lowered.value.program.inputs[0]!;
     const input = { name: programInput.name, dims: programInput.dims, data: formulaInput(programInput.dims) };
     for (const precision of PRECISIONS) {
@@ -136,6 +212,22 @@ try {
         `ok   ${label}: ${recording.layers.length} layers, ${recording.calls} network calls recorded, replay within ${error.toExponential(1)} of the reference\n`,
       );
     }
+  }
+  for (const precision of PRECISIONS) {
+    total++;
+    const problems = await outputsOfTheirOwn(precision);
+    if (problems.length === 0) passed++;
+    process.stdout.write(
+      `${problems.length === 0 ? 'ok  ' : 'FAIL'} outputs on an input and on a shared tensor ${precision}${problems.length ? `: ${problems.join('; ')}` : ''}\n`,
+    );
+  }
+  if (lenet) {
+    total++;
+    const problems = await foreignTimingCache(lenet);
+    if (problems.length === 0) passed++;
+    process.stdout.write(
+      `${problems.length === 0 ? 'ok  ' : 'FAIL'} lenet5 with a timing cache from another device${problems.length ? `: ${problems.join('; ')}` : ''}\n`,
+    );
   }
   process.stdout.write(`recorder: ${passed} of ${total} builds replayed within 1e-5 against TensorRT ${headers} headers\n`);
 } finally {
