@@ -118,6 +118,27 @@ describe('trt-studio doctor', () => {
     expect(report.tensorrt.available).toBe(true);
     expect(report.tensorrt.native.runtimeLibVersion).toBe(101600);
   });
+
+  it('lists the addon built for each TensorRT major and which one is in use', async () => {
+    const candidates = [
+      {
+        major: 11,
+        directory: '/opt/trt-studio/native/build/Release/tensorrt11',
+        status: 'not-loadable' as const,
+        detail: 'the addon was built against TensorRT 11 but libnvinfer.so.11 cannot be loaded (libnvinfer.so.11: cannot open shared object file).',
+      },
+      { major: 10, directory: '/opt/trt-studio/native/build/Release/tensorrt10', status: 'selected' as const, detail: 'loaded.' },
+    ];
+    const { code, out } = await run(
+      createDoctorCommand(() => new TensorRTBackend({ host: new EngineHostClient(testDoubleEngineHost(undefined, candidates)) })),
+    );
+    expect(code).toBe(0);
+    expect(out.slice(2, 5)).toEqual([
+      'TensorRT 11 addon (/opt/trt-studio/native/build/Release/tensorrt11): not loadable; the addon was built against TensorRT 11 but libnvinfer.so.11 cannot be loaded (libnvinfer.so.11: cannot open shared object file).',
+      'TensorRT 10 addon (/opt/trt-studio/native/build/Release/tensorrt10): in use; loaded.',
+      'Addon built with TensorRT 10.16.0.',
+    ]);
+  });
 });
 
 describe('trt-studio build', () => {
