@@ -901,7 +901,9 @@ struct RuntimeImpl : apiv::RecVRuntime {
   void setEngineHostCodeAllowed(bool allowed) noexcept override { hostCodeAllowed = allowed; }
   bool getEngineHostCodeAllowed() const noexcept override { return hostCodeAllowed; }
   ICudaEngine* deserializeCudaEngine(void const*, std::size_t) noexcept override {
-    logAs(ILogger::Severity::kERROR, "The TensorRT recorder records builds; it cannot deserialize or run engines.");
+    // What the runtime was told before it had to load the engine, for the recorder check to read.
+    logAs(ILogger::Severity::kERROR, std::string("The TensorRT recorder records builds; it cannot deserialize or run engines (engine host code allowed: ") +
+                                         (hostCodeAllowed ? "yes" : "no") + ").");
     return nullptr;
   }
 };

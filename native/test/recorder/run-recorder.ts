@@ -155,6 +155,14 @@ async function foreignTimingCache(model: BackendModel): Promise<string[]> {
   return problems;
 }
 
+/** Running an engine: the runtime must allow engine host code (version-compatible engines need it) before it deserializes. */
+async function runtimeAllowsHostCode(engine: Uint8Array): Promise<string[]> {
+  const ran = await backend.openEngine(engine).run([{ name: 'x', dtype: 'FLOAT', dims: [1], data: new Float32Array(1) }]);
+  if (ran.ok) return ['the recorder ran an engine, which it cannot'];
+  const said = ran.diagnostics.map((d) => d.message).join(' | ');
+  return said.includes('engine host code allowed: yes') ? [] : [`the runtime did not allow engine host code: ${said}`];
+}
+
 const backend = new TensorRTBackend({ host: new EngineHostClient(() => forkEngineHost({ ...process.env, TRT_STUDIO_ADDON_DIR: addonDir })) });
 let passed = 0;
 let lenet: BackendModel | undefined;
@@ -219,6 +227,15 @@ try {
     if (problems.length === 0) passed++;
     process.stdout.write(
       `${problems.length === 0 ? 'ok  ' : 'FAIL'} outputs on an input and on a shared tensor ${precision}${problems.length ? `: ${problems.join('; ')}` : ''}\n`,
+    );
+  }
+  if (lenet) {
+    total++;
+    const built = await backend.buildEngine(lenet, { buildOptions: { precision: 'FP32', versionCompatible: true } });
+    const problems = built.ok ? await runtimeAllowsHostCode(built.value.engine) : ['the version-compatible build failed'];
+    if (problems.length === 0) passed++;
+    process.stdout.write(
+      `${problems.length === 0 ? 'ok  ' : 'FAIL'} lenet5 version-compatible, loaded by a runtime${problems.length ? `: ${problems.join('; ')}` : ''}\n`,
     );
   }
   if (lenet) {
