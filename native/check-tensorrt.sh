@@ -5,13 +5,25 @@
 # away (no linking; a full compile also reports the unused-function warnings -fsyntax-only misses).
 # Usage: native/check-tensorrt.sh INCLUDE_DIR [EXTRA.cpp ...]
 # Exits 0 only when every file compiles without warnings; prints how many files it compiled.
+#
+# With --recorder instead: builds the addon against those headers linked with the recording
+# libnvinfer (native/test/recorder, a test double), builds lenet5, resnet18, mobilenet_v2 and
+# squeezenet1_1 in FP32, FP16 and BF16 through the engine host, replays each recording on ONNX
+# Runtime and compares (native/test/recorder/run-recorder.ts). Work files go to
+# $TRT_RECORDER_WORK (default /tmp/trt-recorder-MAJOR.MINOR); a second run rebuilds only what changed.
+# Usage: native/check-tensorrt.sh INCLUDE_DIR --recorder [MODEL ...]
 set -u
 if [ $# -lt 1 ] || [ ! -f "$1/NvInfer.h" ]; then
-  echo "Usage: native/check-tensorrt.sh INCLUDE_DIR [EXTRA.cpp ...] — INCLUDE_DIR must hold NvInfer.h; got '${1:-}'." >&2
+  echo "Usage: native/check-tensorrt.sh INCLUDE_DIR [EXTRA.cpp ...] | INCLUDE_DIR --recorder [MODEL ...] — INCLUDE_DIR must hold NvInfer.h; got '${1:-}'." >&2
   exit 2
 fi
 include_dir=$(cd "$1" && pwd)
 shift
+recorder=0
+if [ "${1:-}" = "--recorder" ]; then
+  recorder=1
+  shift
+fi
 native_dir=$(cd "$(dirname "$0")" && pwd)
 root_dir=$(dirname "$native_dir")
 cxx=${CXX:-g++}
@@ -55,6 +67,28 @@ cat > "$generated/trt_studio_build_config.h" <<HEADER
 #define TRT_STUDIO_BUILD_TENSORRT_MAJOR $major
 #define TRT_STUDIO_WITHOUT_TENSORRT_REASON ""
 HEADER
+
+if [ "$recorder" -eq 1 ]; then
+  work=${TRT_RECORDER_WORK:-/tmp/trt-recorder-$major.$(version_part MINOR)}
+  mkdir -p "$work/lib" "$work/cuda"
+  recorder_dir="$native_dir/test/recorder"
+  # The recording libnvinfer.so.MAJOR, its stubs generated from these headers (never committed).
+  python3 "$recorder_dir/generate_stubs.py" "$include_dir" "$work/recorder_stubs.h" || exit 1
+  "$cxx" -std=c++17 -shared -fPIC -O1 -Wall -Wextra -Werror -Wno-deprecated-declarations -isystem "$include_dir" -isystem "$cuda_include" \
+    -I"$work" -Wl,-soname,"libnvinfer.so.$major" -o "$work/lib/libnvinfer.so.$major" "$recorder_dir/recorder.cc" || exit 1
+  ln -sf "libnvinfer.so.$major" "$work/lib/libnvinfer.so"
+  gcc -shared -fPIC -Wall -Werror -Wl,-soname,libcuda.so.1 -o "$work/cuda/libcuda.so.1" "$recorder_dir/cuda_stand_in.c" || exit 1
+  # The addon as npm run build:native builds it, but against these headers and the recorder.
+  node "$root_dir/node_modules/cmake-js/bin/cmake-js" build --directory "$native_dir" --out "$work/addon" --log-level warn --parallel 2 \
+    --CDTRT_INCLUDE_DIR="$include_dir" --CDTRT_LIB_DIR="$work/lib" > "$work/addon-build.log" 2>&1 || {
+    tail -30 "$work/addon-build.log" >&2
+    echo "check-tensorrt: the addon did not build against the recorder; see $work/addon-build.log." >&2
+    exit 1
+  }
+  cd "$root_dir" && LD_LIBRARY_PATH="$work/lib:$work/cuda${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    npx tsx "$recorder_dir/run-recorder.ts" "$work/addon/Release" "$@"
+  exit $?
+fi
 
 mapfile -t sources < <(find "$native_dir/src" -name '*.cc' -o -name '*.cpp' | sort)
 sources+=("$@")

@@ -66,6 +66,8 @@ export const BuildOptionsSchema = z.strictObject({
     .max(1024 * 1024)
     .default(1024),
   optimizationLevel: z.number().int().min(0).max(5).default(3),
+  /** Let FLOAT layers use TF32 arithmetic (TensorRT's own default); absent or false, an fp32 build computes in FP32. */
+  tf32: z.boolean().optional(),
   /** Read and updated when given. */
   timingCachePath: PathSchema.nullable().default(null),
   /** Per dynamic input name. */

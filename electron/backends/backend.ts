@@ -85,6 +85,8 @@ export interface BackendBuildOptions {
   precision?: BuildOptions['precision'];
   workspaceBytes?: number;
   optimizationLevel?: number;
+  /** Let FLOAT layers use TF32 (TensorRT's default); off unless asked, so an fp32 build computes in FP32. */
+  tf32?: boolean;
   /** A timing cache from an earlier build, to start from. */
   timingCache?: Uint8Array;
   onEvent?: (event: BuildEvent) => void;

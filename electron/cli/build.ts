@@ -1,5 +1,5 @@
 /**
- * `trt-studio build PROJECT --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]`:
+ * `trt-studio build PROJECT --weights FILE.wts -o OUT.engine [--fp16] [--tf32] [--workspace MiB] [--timing-cache FILE] [--json]`:
  * bind the weights, lower the network and build a serialized TensorRT engine in the engine host.
  * Without TensorRT it exits 2 with the loader's reason and where to read about building the addon.
  */
@@ -32,7 +32,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
   return {
     name: 'build',
     summary: 'Build a TensorRT engine from a project and its .wts weights (needs TensorRT; see `doctor`).',
-    usage: 'build PROJECT.trtstudio --weights FILE.wts -o OUT.engine [--fp16] [--workspace MiB] [--timing-cache FILE] [--json]',
+    usage: 'build PROJECT.trtstudio --weights FILE.wts -o OUT.engine [--fp16] [--tf32] [--workspace MiB] [--timing-cache FILE] [--json]',
     async run(args, io) {
       const parsed = parseCommandArgs(
         this,
@@ -41,6 +41,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           weights: { type: 'string' },
           output: { type: 'string', short: 'o' },
           fp16: { type: 'boolean' },
+          tf32: { type: 'boolean' },
           workspace: { type: 'string' },
           'timing-cache': { type: 'string' },
           json: { type: 'boolean' },
@@ -122,19 +123,25 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
           printDiagnostics(io, model.diagnostics, doc);
           return EXIT_INVALID;
         }
+        // TensorRT's log arrives as events while it builds and again in the result: each is printed once.
+        const printed = new Set<string>();
         const onEvent = (event: BuildEvent) => {
           if (json) return;
           if (event.kind === 'phaseStart' && event.parentPhase === undefined) io.err(`  ${event.phase}`);
-          if (event.kind === 'diagnostic') printDiagnostics(io, [event.diagnostic], doc);
+          if (event.kind === 'diagnostic') {
+            printed.add(JSON.stringify(event.diagnostic));
+            printDiagnostics(io, [event.diagnostic], doc);
+          }
         };
         const precision = v.fp16 === true ? 'fp16' : 'fp32';
+        const tf32 = v.tf32 === true;
         const version = capabilities.value.native?.buildTensorRTVersion ?? '?';
         const program = model.value.program;
         if (!json)
           io.out(
-            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${precision.toUpperCase()}, workspace ${workspaceMiB} MiB.`,
+            `Building '${program.name}' (${program.ops.length} layers) with TensorRT ${version}: ${precision.toUpperCase()} (TF32 ${tf32 ? 'on' : 'off'}), workspace ${workspaceMiB} MiB.`,
           );
-        const built = await buildEngine(ctx, model.value, { backend: 'tensorrt', precision, workspaceMiB, timingCachePath: cachePath ?? null, onEvent });
+        const built = await buildEngine(ctx, model.value, { backend: 'tensorrt', precision, tf32, workspaceMiB, timingCachePath: cachePath ?? null, onEvent });
         if (!built.ok) {
           printDiagnostics(io, built.diagnostics, doc);
           return built.diagnostics.some((d) => d.code === 'export.write' || d.code === 'file.read') ? EXIT_USAGE : EXIT_INVALID;
@@ -154,6 +161,7 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
                 bytes: engine.length,
                 tensorrt: version,
                 precision: precision.toUpperCase(),
+                tf32,
                 workspaceMiB,
                 timingCache: cachePath ?? null,
                 diagnostics,
@@ -163,8 +171,18 @@ export function createBuildCommand(makeBackend: (options: TensorRTBackendOptions
             ),
           );
         } else {
-          printDiagnostics(io, diagnostics, doc);
-          io.out(`Wrote ${v.output} (${engine.length} bytes).${cachePath ? ` Timing cache saved to ${cachePath}.` : ''}`);
+          printDiagnostics(
+            io,
+            diagnostics.filter((d) => !printed.has(JSON.stringify(d))),
+            doc,
+          );
+          const cacheSaved = (built.value.session.timingCache?.length ?? 0) > 0;
+          const cacheNote = !cachePath
+            ? ''
+            : cacheSaved
+              ? ` Timing cache saved to ${cachePath}.`
+              : ` TensorRT returned no timing cache; ${cachePath} was left as it was.`;
+          io.out(`Wrote ${v.output} (${engine.length} bytes).${cacheNote}`);
         }
         return EXIT_OK;
       } finally {

@@ -13,7 +13,8 @@ import { generateCppCMake, programForCodegen } from '../../core/codegen/index.js
 import { serializeProject } from '../../core/network/project-file.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
-import { readTestDoubleEngine, testDoubleEngineHost } from '../backends/tensorrt/tensorrt-test-double.js';
+import { createTensorRTTestDouble, readTestDoubleEngine, testDoubleEngineHost } from '../backends/tensorrt/tensorrt-test-double.js';
+import type { NativeAddon } from '../../native/lib/types.js';
 import { EngineHostClient } from '../engine-host/client.js';
 import { buildCommand, createBuildCommand, NATIVE_README_HINT } from './build.js';
 import { codegenCommand } from './codegen.js';
@@ -117,6 +118,27 @@ describe('trt-studio doctor', () => {
     expect(report.tensorrt.available).toBe(true);
     expect(report.tensorrt.native.runtimeLibVersion).toBe(101600);
   });
+
+  it('lists the addon built for each TensorRT major and which one is in use', async () => {
+    const candidates = [
+      {
+        major: 11,
+        directory: '/opt/trt-studio/native/build/Release/tensorrt11',
+        status: 'not-loadable' as const,
+        detail: 'the addon was built against TensorRT 11 but libnvinfer.so.11 cannot be loaded (libnvinfer.so.11: cannot open shared object file).',
+      },
+      { major: 10, directory: '/opt/trt-studio/native/build/Release/tensorrt10', status: 'selected' as const, detail: 'loaded.' },
+    ];
+    const { code, out } = await run(
+      createDoctorCommand(() => new TensorRTBackend({ host: new EngineHostClient(testDoubleEngineHost(undefined, candidates)) })),
+    );
+    expect(code).toBe(0);
+    expect(out.slice(2, 5)).toEqual([
+      'TensorRT 11 addon (/opt/trt-studio/native/build/Release/tensorrt11): not loadable; the addon was built against TensorRT 11 but libnvinfer.so.11 cannot be loaded (libnvinfer.so.11: cannot open shared object file).',
+      'TensorRT 10 addon (/opt/trt-studio/native/build/Release/tensorrt10): in use; loaded.',
+      'Addon built with TensorRT 10.16.0.',
+    ]);
+  });
 });
 
 describe('trt-studio build', () => {
@@ -151,7 +173,7 @@ describe('trt-studio build', () => {
     expect(err).toEqual(['  Building a network (test double)']);
     const bytes = new Uint8Array(await readFile(engine));
     expect(out).toEqual([
-      "Building 'lenet5' (24 layers) with TensorRT 10.16.0: FP16, workspace 256 MiB.",
+      "Building 'lenet5' (24 layers) with TensorRT 10.16.0: FP16 (TF32 off), workspace 256 MiB.",
       `Wrote ${engine} (${bytes.length} bytes). Timing cache saved to ${cache}.`,
     ]);
     expect(code).toBe(0);
@@ -159,7 +181,7 @@ describe('trt-studio build', () => {
     expect(built.network).toBe('lenet5');
     expect(built.layers.slice(0, 3)).toEqual(['conv1', 'relu1', 'pool1']);
     expect(built.weightIds).toHaveLength(10);
-    expect(built.options).toEqual({ precision: 'FP16', workspaceBytes: 256 * 2 ** 20 });
+    expect(built.options).toEqual({ precision: 'FP16', tf32: false, workspaceBytes: 256 * 2 ** 20 });
     expect(await readFile(cache, 'utf8')).toBe('test double timing cache (0 bytes given)');
   });
 
@@ -203,10 +225,64 @@ describe('trt-studio build', () => {
       bytes: (await readFile(engine)).length,
       tensorrt: '10.16.0',
       precision: 'FP32',
+      tf32: false,
       workspaceMiB: 1024,
       timingCache: null,
       diagnostics: [],
     });
+  });
+
+  it('--tf32 asks for TF32 and the summary says so', async () => {
+    const dir = await tempDir();
+    const engine = join(dir, 'lenet5.engine');
+    const { code, out } = await run(
+      createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost()) })),
+      await lenetProject(dir),
+      '--weights',
+      LENET_WTS,
+      '-o',
+      engine,
+      '--tf32',
+    );
+    expect(code).toBe(0);
+    expect(out[0]).toBe("Building 'lenet5' (24 layers) with TensorRT 10.16.0: FP32 (TF32 on), workspace 1024 MiB.");
+    expect(readTestDoubleEngine(new Uint8Array(await readFile(engine)))!.options).toEqual({ precision: 'FP32', tf32: true, workspaceBytes: 2 ** 30 });
+  });
+
+  it('keeps the saved timing cache when TensorRT returns none, and prints each TensorRT warning once', async () => {
+    const dir = await tempDir();
+    const engine = join(dir, 'lenet5.engine');
+    const cache = join(dir, 'lenet5.cache');
+    await writeFile(cache, 'cache from another GPU');
+    const warning = { severity: 'warning' as const, code: 'tensorrt.warning', message: 'TensorRT: the timing cache does not match this device.' };
+    const late = { severity: 'warning' as const, code: 'build.timing-cache', message: 'The saved timing cache (22 bytes) was made on another device.' };
+    const base = createTensorRTTestDouble();
+    const addon: NativeAddon = {
+      ...base,
+      buildEngine(request, onEvent) {
+        const handle = base.buildEngine(request, onEvent);
+        onEvent?.({ kind: 'diagnostic', diagnostic: warning });
+        return { ...handle, promise: handle.promise.then((r) => ({ ...r, timingCache: new Uint8Array(), diagnostics: [warning, late] })) };
+      },
+    };
+    const { code, out, err } = await run(
+      createBuildCommand((options) => new TensorRTBackend({ ...options, host: new EngineHostClient(testDoubleEngineHost(addon)) })),
+      await lenetProject(dir),
+      '--weights',
+      LENET_WTS,
+      '-o',
+      engine,
+      '--timing-cache',
+      cache,
+    );
+    expect(code).toBe(0);
+    expect(err).toEqual([
+      '  Building a network (test double)',
+      'warning [tensorrt.warning] TensorRT: the timing cache does not match this device.',
+      'warning [build.timing-cache] The saved timing cache (22 bytes) was made on another device.',
+    ]);
+    expect(out[1]).toBe(`Wrote ${engine} (${(await readFile(engine)).length} bytes). TensorRT returned no timing cache; ${cache} was left as it was.`);
+    expect(await readFile(cache, 'utf8')).toBe('cache from another GPU');
   });
 
   it('exit 2 for a missing --weights or a bad --workspace; exit 1 when the .wts does not fit the network', async () => {

@@ -11,6 +11,8 @@ type RequestBody = HostRequest extends infer R ? (R extends { id: number } ? Omi
 
 interface PendingJob {
   type: HostRequest['type'];
+  /** The request as sent, to send again to a fresh host if this one retires before answering. */
+  body: RequestBody;
   resolve: (result: Result<unknown>) => void;
   onEvent?: (event: unknown) => void;
 }
@@ -29,21 +31,22 @@ export class EngineHostClient {
 
   /** Send one request; resolves with the host's value or the Diagnostics of its failure (a crash included). */
   request(body: RequestBody, options: { onEvent?: (event: unknown) => void; signal?: AbortSignal } = {}): Promise<Result<unknown>> {
-    const host = this.ensureHost();
     const id = this.nextId++;
     return new Promise<Result<unknown>>((resolve) => {
       const finish = (result: Result<unknown>): void => {
         options.signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
-      const onAbort = (): void => host.transport.send({ type: 'cancel', id });
+      // Sent to whichever host holds the job now (a retiring host hands its jobs to a fresh one).
+      const onAbort = (): void => {
+        if (this.host?.pending.has(id)) this.host.transport.send({ type: 'cancel', id });
+      };
       if (options.signal?.aborted) {
         resolve(fail(error('job.cancelled', `The ${body.type} job was cancelled before it started.`)));
         return;
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      host.pending.set(id, { type: body.type, resolve: finish, onEvent: options.onEvent });
-      host.transport.send({ ...body, id });
+      this.send(id, { type: body.type, body, resolve: finish, onEvent: options.onEvent });
     });
   }
 
@@ -61,6 +64,21 @@ export class EngineHostClient {
       job.resolve(fail(error('engine-host.stopped', `The ${job.type} job was stopped because the engine host was shut down.`)));
     host.pending.clear();
     host.transport.kill();
+  }
+
+  private send(id: number, job: PendingJob): void {
+    const host = this.ensureHost();
+    host.pending.set(id, job);
+    host.transport.send({ ...job.body, id });
+  }
+
+  /** The host said it can run no more jobs: its unanswered jobs go to a fresh host, and it is stopped. */
+  private retire(host: RunningHost): void {
+    if (this.host === host) this.host = undefined;
+    const waiting = [...host.pending];
+    host.pending.clear();
+    host.transport.kill();
+    for (const [id, job] of waiting) this.send(id, job);
   }
 
   private ensureHost(): RunningHost {
@@ -83,6 +101,10 @@ export class EngineHostClient {
     }
     const reply = parsed.value;
     if (reply.type === 'ready') return;
+    if (reply.type === 'retiring') {
+      this.retire(host);
+      return;
+    }
     const job = host.pending.get(reply.id);
     if (!job) return;
     if (reply.type === 'event') {

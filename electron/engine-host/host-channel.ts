@@ -16,6 +16,8 @@ export interface HostJobHandlers {
   handle(request: JobRequest, emit: (event: unknown) => void): Promise<Result<unknown>>;
   /** Stop the job with this id; its own reply follows when it stops. */
   cancel(id: number): void;
+  /** Why this process can run no more jobs (a sticky CUDA error), once a job has hit that; the host then replaces itself. */
+  unusable(): string | undefined;
 }
 
 /** How the host hears requests and sends replies. */
@@ -71,9 +73,19 @@ export interface ServeOptions {
   exit(code: number): void;
 }
 
-/** Serve requests arriving on `channel`: each one is validated; a malformed one with an id fails that job with a Diagnostic. */
+/**
+ * Serve requests arriving on `channel`, one job at a time: each one is validated; a malformed one
+ * with an id fails that job with a Diagnostic. When a job leaves the process unusable (a sticky CUDA
+ * error) the host says it is retiring and answers nothing more.
+ */
 export function serveEngineHost(channel: HostChannel, options: ServeOptions): void {
   const { handlers } = options;
+  // Jobs run one at a time, in the order they arrived: TensorRT keeps one logger per process and the
+  // GPU is shared, so overlapping jobs would only compete (the addon also locks each TensorRT job).
+  let queue: Promise<void> = Promise.resolve();
+  const waiting = new Set<number>();
+  const cancelledWhileWaiting = new Set<number>();
+  let retiring = false;
   channel.onMessage((message) => {
     const parsed = parseHostRequest(message);
     if (!parsed.ok) {
@@ -92,16 +104,35 @@ export function serveEngineHost(channel: HostChannel, options: ServeOptions): vo
     }
     if (request.type === 'cancel') {
       // Carries the id of the job to cancel; that job's own reply follows when it stops.
-      handlers.cancel(request.id);
+      if (waiting.has(request.id)) cancelledWhileWaiting.add(request.id);
+      else handlers.cancel(request.id);
       return;
     }
-    void handlers
-      .handle(request, (event) => channel.send({ type: 'event', id: request.id, event }))
-      .then((result) =>
-        channel.send(
-          result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics },
-        ),
-      );
+    const serve = async (): Promise<void> => {
+      const result = await handlers.handle(request, (event) => channel.send({ type: 'event', id: request.id, event }));
+      channel.send(result.ok ? { type: 'result', id: request.id, value: result.value } : { type: 'failure', id: request.id, diagnostics: result.diagnostics });
+      const reason = handlers.unusable();
+      if (reason !== undefined && !retiring) {
+        retiring = true;
+        channel.send({ type: 'retiring', reason });
+      }
+    };
+    // Capabilities touch no GPU work and must not wait behind a long build.
+    if (request.type === 'capabilities') {
+      void serve();
+      return;
+    }
+    waiting.add(request.id);
+    queue = queue.then(async () => {
+      waiting.delete(request.id);
+      // A retiring host answers nothing more: the client has sent its waiting jobs to a fresh host.
+      if (retiring) return;
+      if (cancelledWhileWaiting.delete(request.id)) {
+        channel.send({ type: 'failure', id: request.id, diagnostics: [error('job.cancelled', `The ${request.type} job was cancelled before it started.`)] });
+        return;
+      }
+      await serve();
+    });
   });
   // Without a parent nothing could reach this process any more.
   channel.onDisconnect(() => options.exit(0));

@@ -67,6 +67,7 @@ const buildOptionsSchema = z.object({
   stronglyTyped: z.boolean().optional(),
   hardwareCompatibility: z.enum(['NONE', 'AMPERE_PLUS', 'SAME_COMPUTE_CAPABILITY']).optional(),
   versionCompatible: z.boolean().optional(),
+  tf32: z.boolean().optional(),
   timingCache: uint8Array.optional(),
   averageTimingIterations: z.number().int().positive().optional(),
 });
@@ -110,6 +111,8 @@ const hostReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), id: z.number().int(), event: z.unknown() }),
   z.object({ type: z.literal('result'), id: z.number().int(), value: z.unknown() }),
   z.object({ type: z.literal('failure'), id: z.number().int(), diagnostics: z.array(diagnosticSchema).min(1) }),
+  /** The host can run no more jobs (a sticky CUDA error): the client moves its waiting jobs to a fresh host and stops this one. */
+  z.object({ type: z.literal('retiring'), reason: z.string() }),
 ]);
 
 export type HostReply = z.infer<typeof hostReplySchema>;

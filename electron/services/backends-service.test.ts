@@ -426,7 +426,7 @@ describe('with TensorRT (an engine host stand-in)', () => {
       const built = succeeded<BuildResult>(await start('build.start', { document: doc, weightSetId: set.id, options }));
       expect(built).toMatchObject({ backend: 'tensorrt', sizeBytes: 4, note: 'Built a TensorRT engine of 4 bytes.' });
       const sent = received.find((r) => r.type === 'build')!.request as { options: unknown; program: { ops: unknown[] } };
-      expect(sent.options).toEqual({ precision: 'FP16', workspaceBytes: 256 * 1024 * 1024, optimizationLevel: 4 });
+      expect(sent.options).toEqual({ precision: 'FP16', tf32: false, workspaceBytes: 256 * 1024 * 1024, optimizationLevel: 4 });
       expect(sent.program.ops.length).toBeGreaterThan(5);
       expect(progress).toContainEqual({ phase: 'Building engine', step: { index: 2, total: 2 }, fraction: 1 });
       expect([...(await readFile(cache))]).toEqual([7, 7]);

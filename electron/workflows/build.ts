@@ -34,6 +34,8 @@ export interface EngineBuildOptions {
   precision?: BuildOptions['precision'];
   workspaceMiB?: number;
   optimizationLevel?: number;
+  /** Let FLOAT layers use TF32 on TensorRT; off unless asked, so an fp32 build computes in FP32. */
+  tf32?: boolean;
   /** Read before the build when it exists, replaced by the builder's updated cache after it. */
   timingCachePath?: string | null;
   /** Dynamic-shape profiles by input name; they override the document's. */
@@ -105,6 +107,7 @@ export async function buildEngine(ctx: WorkflowContext, model: BackendModel, opt
       ...(options.precision !== undefined ? { precision: options.precision } : {}),
       ...(options.workspaceMiB !== undefined ? { workspaceBytes: options.workspaceMiB * 1024 * 1024 } : {}),
       ...(options.optimizationLevel !== undefined ? { optimizationLevel: options.optimizationLevel } : {}),
+      tf32: options.tf32 === true,
       onEvent: (event) => {
         report(event);
         options.onEvent?.(event);
@@ -131,6 +134,7 @@ export async function buildEngine(ctx: WorkflowContext, model: BackendModel, opt
     if (!built.ok) return built;
     session = built.value;
     diagnostics.push(...(built.diagnostics ?? []));
+    // Never replace a saved cache with an empty one (TensorRT returns none for a cache from another device).
     if (options.timingCachePath && session.timingCache && session.timingCache.length > 0) {
       const saved = await ctx.files.write(options.timingCachePath, session.timingCache);
       if (!saved.ok) {

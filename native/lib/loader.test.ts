@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultAddonDirectory, describeCapabilities, explainCapabilities, explainLoadError, loadTensorRT } from './loader.js';
-import type { NativeCapabilities } from './types.js';
+import { defaultAddonDirectory, describeAddonCandidates, describeCapabilities, explainCapabilities, explainLoadError, loadTensorRT } from './loader.js';
+import type { NativeAddon, NativeCapabilities } from './types.js';
 
 const NO_TENSORRT: NativeCapabilities = {
   builtWithTensorRT: false,
@@ -70,6 +70,73 @@ describe('loadTensorRT', () => {
     const error = (await handle.promise.catch((e: unknown) => e)) as Error & { diagnostics: { code: string; message: string }[] };
     expect(error.diagnostics[0]!.code).toBe('tensorrt.unavailable');
     expect(error.message).toBe(`This TRT Studio addon was built without TensorRT: ${result.capabilities?.withoutTensorRTReason ?? ''}`);
+  });
+});
+
+describe('one addon per TensorRT major', () => {
+  const WITH_GPU: NativeCapabilities = {
+    ...NO_TENSORRT,
+    builtWithTensorRT: true,
+    buildTensorRTVersion: '10.16.0',
+    buildTensorRTMajor: 10,
+    runtimeLibVersion: 101600,
+    runtimeVersion: '10.16.0',
+    runtimeLibrary: 'libnvinfer.so.10',
+    gpus: [{ name: 'NVIDIA H100', computeCapability: '9.0', totalMemoryBytes: 80 * 2 ** 30 }],
+  };
+
+  function twoMajors(): string {
+    const directory = mkdtempSync(join(tmpdir(), 'trt-addon-'));
+    for (const major of [10, 11]) {
+      mkdirSync(join(directory, `tensorrt${major}`));
+      writeFileSync(join(directory, `tensorrt${major}`, 'trt_studio.node'), '');
+    }
+    writeFileSync(join(directory, 'trt_studio.node'), '');
+    return directory;
+  }
+
+  it('uses the newest major whose libnvinfer loads, and lists both', () => {
+    const directory = twoMajors();
+    const tried: string[] = [];
+    const result = loadTensorRT({
+      addonDirectory: directory,
+      requireAddon: (path) => {
+        tried.push(path);
+        if (path.includes('tensorrt11')) throw new Error('libnvinfer.so.11: cannot open shared object file: No such file or directory');
+        return { capabilities: () => WITH_GPU } as unknown as NativeAddon;
+      },
+    });
+    expect(tried).toEqual([join(directory, 'tensorrt11', 'trt_studio.node'), join(directory, 'tensorrt10', 'trt_studio.node')]);
+    expect(result.ok && result.capabilities.buildTensorRTVersion).toBe('10.16.0');
+    expect(describeAddonCandidates(result.candidates!)).toEqual([
+      `TensorRT 11 addon (${join(directory, 'tensorrt11')}): not loadable; the addon was built against TensorRT 11 but libnvinfer.so.11 cannot be loaded (libnvinfer.so.11: cannot open shared object file: No such file or directory).`,
+      `TensorRT 10 addon (${join(directory, 'tensorrt10')}): in use; loaded.`,
+    ]);
+  });
+
+  it('stops at the newest that loads, and explains the newest failure when none does', () => {
+    const directory = twoMajors();
+    const tried: string[] = [];
+    const newest = loadTensorRT({
+      addonDirectory: directory,
+      requireAddon: (path) => {
+        tried.push(path);
+        return { capabilities: () => ({ ...WITH_GPU, buildTensorRTVersion: '11.1.0', buildTensorRTMajor: 11 }) } as unknown as NativeAddon;
+      },
+    });
+    expect(tried).toHaveLength(1);
+    expect(newest.candidates?.map((c) => c.status)).toEqual(['selected', 'not-tried']);
+    const none = loadTensorRT({
+      addonDirectory: directory,
+      requireAddon: (path) => {
+        throw new Error(`${path.includes('tensorrt11') ? 'libnvinfer.so.11' : 'libnvinfer.so.10'}: cannot open shared object file: No such file or directory`);
+      },
+    });
+    expect(none.ok).toBe(false);
+    if (none.ok) return;
+    expect(none.cause).toBe('library-not-loadable');
+    expect(none.explanation.split('\n')[0]).toContain('libnvinfer.so.11 cannot be loaded');
+    expect(none.candidates?.map((c) => c.status)).toEqual(['not-loadable', 'not-loadable']);
   });
 });
 

@@ -2,7 +2,7 @@
  * The one place that loads the native addon (the only `require()` of a `.node` file), and explains
  * every way that can fail in one message with "Possible solutions", the way sharp's loader does.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +11,23 @@ import type { NativeAddon, NativeBuildInfo, NativeCapabilities } from './types.j
 /** Why TensorRT cannot be used, as a machine-readable cause. */
 export type UnavailableCause = 'addon-not-built' | 'addon-load-failed' | 'library-not-loadable' | 'built-without-tensorrt' | 'no-gpu';
 
-export type LoadResult =
+/** One per-major addon (`tensorrt<major>/` beside the plain addon) and what the loader made of it. */
+export interface AddonCandidate {
+  major: number;
+  directory: string;
+  /** `selected`: this one is used; `not-loadable`: its require() failed (usually libnvinfer.so.<major> is missing); `not-tried`: a newer major was picked. */
+  status: 'selected' | 'not-loadable' | 'not-tried';
+  detail: string;
+}
+
+export type LoadResult = (
   | { ok: true; addon: NativeAddon; capabilities: NativeCapabilities }
   /** `addon` is present when the addon loaded but cannot run TensorRT jobs (its capabilities still help `doctor`). */
-  | { ok: false; cause: UnavailableCause; explanation: string; addon?: NativeAddon; capabilities?: NativeCapabilities };
+  | { ok: false; cause: UnavailableCause; explanation: string; addon?: NativeAddon; capabilities?: NativeCapabilities }
+) & {
+  /** The per-major addons found, newest first; absent when the build made a single addon. */
+  candidates?: AddonCandidate[];
+};
 
 export interface LoaderOptions {
   /** Folder holding `trt_studio.node` and `build-info.json`; default: `$TRT_STUDIO_ADDON_DIR` or native/build/Release. */
@@ -117,9 +130,59 @@ export function explainCapabilities(capabilities: NativeCapabilities): { cause: 
   return undefined;
 }
 
-/** Load the addon once and say whether TensorRT jobs can run, and if not exactly why. */
+/** The `tensorrt<major>` folders holding an addon, newest major first. */
+export function perMajorAddons(directory: string): { major: number; directory: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => ({ name, major: Number(/^tensorrt(\d+)$/.exec(name)?.[1] ?? NaN) }))
+    .filter((e) => Number.isInteger(e.major) && existsSync(join(directory, e.name, ADDON_FILE)))
+    .map((e) => ({ major: e.major, directory: join(directory, e.name) }))
+    .sort((a, b) => b.major - a.major);
+}
+
+/**
+ * Load the addon once and say whether TensorRT jobs can run, and if not exactly why. A build holds
+ * one addon per TensorRT major found (the C++ API differs between majors): the newest one whose
+ * `libnvinfer.so.<major>` loads is used; without per-major addons, the plain one.
+ */
 export function loadTensorRT(options: LoaderOptions = {}): LoadResult {
   const directory = options.addonDirectory ?? defaultAddonDirectory();
+  const majors = perMajorAddons(directory);
+  if (majors.length === 0) return loadAddon(directory, options);
+  const candidates: AddonCandidate[] = [];
+  let selected: LoadResult | undefined;
+  let firstFailure: LoadResult | undefined;
+  for (const { major, directory: folder } of majors) {
+    if (selected) {
+      candidates.push({ major, directory: folder, status: 'not-tried', detail: `the TensorRT ${candidates[0]!.major} addon loaded first.` });
+      continue;
+    }
+    const result = loadAddon(folder, options);
+    const summary = result.ok ? 'loaded.' : result.explanation.split('\n')[0]!.replace(/^TensorRT is not available: /, '');
+    // An addon that loads but finds no GPU is still the one to use: another major would find none either.
+    if (result.ok || result.addon) {
+      selected = result;
+      candidates.push({ major, directory: folder, status: 'selected', detail: summary });
+    } else {
+      firstFailure ??= result;
+      candidates.push({ major, directory: folder, status: 'not-loadable', detail: summary });
+    }
+  }
+  return { ...(selected ?? firstFailure!), candidates };
+}
+
+/** One line per per-major addon, for `trt-studio doctor`. */
+export function describeAddonCandidates(candidates: readonly AddonCandidate[]): string[] {
+  const words = { selected: 'in use', 'not-loadable': 'not loadable', 'not-tried': 'not needed' } as const;
+  return candidates.map((c) => `TensorRT ${c.major} addon (${c.directory}): ${words[c.status]}; ${c.detail}`);
+}
+
+function loadAddon(directory: string, options: LoaderOptions): LoadResult {
   const file = join(directory, ADDON_FILE);
   if (!existsSync(file)) {
     const info = readBuildInfo(directory);

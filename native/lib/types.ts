@@ -40,6 +40,8 @@ export interface NativeBuildOptions {
   stronglyTyped?: boolean;
   hardwareCompatibility?: 'NONE' | 'AMPERE_PLUS' | 'SAME_COMPUTE_CAPABILITY';
   versionCompatible?: boolean;
+  /** Allow TF32 arithmetic in FLOAT layers; off unless asked, so that an FP32 build computes in FP32. */
+  tf32?: boolean;
   timingCache?: Uint8Array;
   averageTimingIterations?: number;
 }

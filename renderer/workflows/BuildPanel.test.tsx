@@ -61,10 +61,11 @@ describe('Build panel', () => {
     fireEvent.change(screen.getByTestId('build-precision'), { target: { value: 'fp16' } });
     fireEvent.change(screen.getByTestId('build-workspace'), { target: { value: '2048' } });
     fireEvent.change(screen.getByTestId('build-level'), { target: { value: '5' } });
+    fireEvent.click(screen.getByTestId('build-tf32'));
     fireEvent.click(screen.getByTestId('build-start'));
     await waitFor(() => expect(host.calls.some((c) => c.method === 'build.start')).toBe(true));
     const params = host.calls.find((c) => c.method === 'build.start')!.params as { weightSetId: unknown; options: unknown };
-    expect(params.options).toEqual({ backend: 'tensorrt', precision: 'fp16', workspaceMiB: 2048, optimizationLevel: 5, timingCachePath: null, profiles: {} });
+    expect(params.options).toEqual({ backend: 'tensorrt', precision: 'fp16', workspaceMiB: 2048, optimizationLevel: 5, tf32: true, timingCachePath: null, profiles: {} });
     expect(params.weightSetId).toBeNull();
   });
 

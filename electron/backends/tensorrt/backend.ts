@@ -7,7 +7,7 @@ import { error, fail, ok, type Diagnostic, type Result } from '../../../core/dia
 import { DATA_TYPES, type DataType } from '../../../core/network/types.js';
 import type { TrtProgram } from '../../../core/program/types.js';
 import { EngineHostClient } from '../../engine-host/client.js';
-import { describeCapabilities } from '../../../native/lib/loader.js';
+import { describeAddonCandidates, describeCapabilities } from '../../../native/lib/loader.js';
 import type {
   Backend,
   BackendBuildOptions,
@@ -231,7 +231,9 @@ export class TensorRTBackend implements Backend {
       ? caps.value
       : { available: false as const, explanation: caps.diagnostics.map((d) => d.message).join(' '), cause: 'engine-host-failed' };
     const native = 'native' in capabilities ? capabilities.native : undefined;
-    return { capabilities, lines: native ? describeCapabilities(native) : [`Addon: not loaded (${capabilities.cause ?? 'unknown cause'}).`] };
+    // A build with one addon per TensorRT major lists each, and which one this machine uses.
+    const addons = 'addons' in capabilities && capabilities.addons ? describeAddonCandidates(capabilities.addons) : [];
+    return { capabilities, lines: [...addons, ...(native ? describeCapabilities(native) : [`Addon: not loaded (${capabilities.cause ?? 'unknown cause'}).`])] };
   }
 
   async build(model: BackendModel, signal?: AbortSignal, options: BackendBuildOptions = {}): Promise<Result<BackendSession>> {
@@ -247,6 +249,7 @@ export class TensorRTBackend implements Backend {
       ...(options.workspaceBytes !== undefined ? { workspaceBytes: options.workspaceBytes } : {}),
       ...(options.optimizationLevel !== undefined ? { optimizationLevel: options.optimizationLevel } : {}),
       ...(options.timingCache ? { timingCache: options.timingCache } : {}),
+      tf32: options.tf32 === true,
     };
     const built = await this.buildEngine(model, { buildOptions, signal, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
     if (!built.ok) return built;

@@ -10,6 +10,7 @@ import { createTensorRTHandlers, type HostCapabilities } from './host-handlers.j
 import { createTensorRTTestDouble, TEST_DOUBLE_CAPABILITIES } from './tensorrt-test-double.js';
 import { EngineHostClient } from '../../engine-host/client.js';
 import { selectHostChannel, serveEngineHost, type HostJobHandlers, type HostProcessLike, type ParentPortLike } from '../../engine-host/host-channel.js';
+import type { NativeAddon, NativeBuildRequest } from '../../../native/lib/types.js';
 import { parseHostReply } from '../../engine-host/protocol.js';
 import {
   defaultEngineHostSpawner,
@@ -21,8 +22,7 @@ import {
 } from '../../engine-host/spawn.js';
 
 /** Handlers over the TensorRT test double (the addon "loads" and reports TensorRT 10.16.0). */
-function doubleHandlers(): HostJobHandlers {
-  const addon = createTensorRTTestDouble();
+function doubleHandlers(addon: NativeAddon = createTensorRTTestDouble()): HostJobHandlers {
   return createTensorRTHandlers(() => ({ ok: true, addon, capabilities: addon.capabilities() }));
 }
 
@@ -113,7 +113,10 @@ describe('selectHostChannel', () => {
  * A fake `utilityProcess` module: each fork runs serveEngineHost in this process behind a fake
  * parentPort; `crash` ends the "process" with exit code 139 as a SIGSEGV would.
  */
-function fakeUtilityProcess(): { module: UtilityProcessModule; forks: { modulePath: string; options: unknown; child: EventEmitter }[] } {
+function fakeUtilityProcess(makeAddon?: () => NativeAddon): {
+  module: UtilityProcessModule;
+  forks: { modulePath: string; options: unknown; child: EventEmitter }[];
+} {
   const forks: { modulePath: string; options: unknown; child: EventEmitter }[] = [];
   let nextPid = 100;
   const module: UtilityProcessModule = {
@@ -144,7 +147,7 @@ function fakeUtilityProcess(): { module: UtilityProcessModule; forks: { modulePa
       };
       forks.push({ modulePath, options, child });
       serveEngineHost(selectHostChannel({ parentPort: port, on: () => undefined })!, {
-        handlers: doubleHandlers(),
+        handlers: doubleHandlers(makeAddon?.()),
         pid: pid,
         crashHookEnabled: true,
         crash: () => queueMicrotask(() => die(139)),
@@ -214,6 +217,91 @@ describe('utilityProcessEngineHost', () => {
       client.dispose();
     } finally {
       setDefaultEngineHostSpawner(before);
+    }
+  });
+});
+
+/** A build request for the double whose network name says which job it is. */
+function namedBuild(name: string): { type: 'build'; request: NativeBuildRequest } {
+  return { type: 'build', request: { program: { formatVersion: 1, name, inputs: [], ops: [], outputs: [], weights: [] }, weights: {} } };
+}
+
+/** The TensorRT test double, but each build logs when it starts and ends and takes a little while. */
+function loggingDouble(log: string[]): NativeAddon {
+  const base = createTensorRTTestDouble();
+  return {
+    ...base,
+    buildEngine(request, onEvent) {
+      log.push(`start ${request.program.name}`);
+      const handle = base.buildEngine(request, onEvent);
+      const promise = handle.promise.then(async (result) => {
+        await settle();
+        log.push(`end ${request.program.name}`);
+        return result;
+      });
+      return { promise, cancel: handle.cancel };
+    },
+  };
+}
+
+describe('the engine host queue', () => {
+  it('runs TensorRT jobs one at a time in arrival order, answers capabilities at once, and cancels a waiting job before it starts', async () => {
+    const log: string[] = [];
+    const utility = fakeUtilityProcess(() => loggingDouble(log));
+    const client = new EngineHostClient(utilityProcessEngineHost(utility.module));
+    try {
+      const cancel = new AbortController();
+      const jobs = [client.request(namedBuild('a')), client.request(namedBuild('b'), { signal: cancel.signal }), client.request(namedBuild('c'))];
+      const caps = await client.request({ type: 'capabilities' });
+      expect(caps.ok).toBe(true);
+      expect(log).toEqual(['start a']);
+      cancel.abort();
+      const [a, b, c] = await Promise.all(jobs);
+      expect(log).toEqual(['start a', 'end a', 'start c', 'end c']);
+      expect([a?.ok, c?.ok]).toEqual([true, true]);
+      expect(b).toEqual({
+        ok: false,
+        diagnostics: [{ severity: 'error', code: 'job.cancelled', message: 'The build job was cancelled before it started.' }],
+      });
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('after a sticky CUDA error the host retires: the failed job says why, the waiting job runs on a fresh host', async () => {
+    const sticky = {
+      severity: 'error' as const,
+      code: 'cuda.sticky',
+      message:
+        'CUDA failed to finish a run: an illegal memory access was encountered. The GPU context cannot be used after this error; the engine host restarts for the next job.',
+    };
+    const log: string[] = [];
+    let hosts = 0;
+    const utility = fakeUtilityProcess(() => {
+      const host = ++hosts;
+      return {
+        ...loggingDouble(log),
+        runEngine: () => {
+          log.push(`run on host ${host}`);
+          return Promise.reject(Object.assign(new Error(sticky.message), { diagnostics: [sticky] }));
+        },
+      };
+    });
+    const client = new EngineHostClient(utilityProcessEngineHost(utility.module));
+    try {
+      const run = client.request({ type: 'run', request: { engine: new Uint8Array([1]), inputs: {} } });
+      const waiting = client.request(namedBuild('after'));
+      expect(await run).toEqual({ ok: false, diagnostics: [sticky] });
+      const after = await waiting;
+      expect(after.ok).toBe(true);
+      expect(log).toEqual(['run on host 1', 'start after', 'end after']);
+      expect(utility.forks).toHaveLength(2);
+      expect(client.pid).toBe(101);
+      // The first host was stopped, and later jobs keep going to the fresh one.
+      expect((await client.request(namedBuild('later'))).ok).toBe(true);
+      expect(utility.forks).toHaveLength(2);
+    } finally {
+      client.dispose();
     }
   });
 });

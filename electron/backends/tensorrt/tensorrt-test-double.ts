@@ -9,6 +9,7 @@
 import { parseHostRequest, type HostReply } from '../../engine-host/protocol.js';
 import type { EngineHostTransport, SpawnEngineHost } from '../../engine-host/spawn.js';
 import type { NativeAddon, NativeBuildEvent, NativeBuildRequest, NativeCapabilities } from '../../../native/lib/types.js';
+import type { AddonCandidate } from '../../../native/lib/loader.js';
 import { createTensorRTHandlers } from './host-handlers.js';
 
 /** The first line of every engine the double "builds", so no test mistakes one for a real plan. */
@@ -94,10 +95,11 @@ export function createTensorRTTestDouble(): NativeAddon {
 /**
  * TEST DOUBLE of the engine host process: requests are validated with the real schema and served
  * in this process by the real handlers over `addon`; messages are structured-cloned like IPC.
+ * `candidates` stands for the per-major addons the loader would have found.
  */
-export function testDoubleEngineHost(addon: NativeAddon = createTensorRTTestDouble()): SpawnEngineHost {
+export function testDoubleEngineHost(addon: NativeAddon = createTensorRTTestDouble(), candidates?: AddonCandidate[]): SpawnEngineHost {
   return () => {
-    const handlers = createTensorRTHandlers(() => ({ ok: true, addon, capabilities: addon.capabilities() }));
+    const handlers = createTensorRTHandlers(() => ({ ok: true, addon, capabilities: addon.capabilities(), ...(candidates ? { candidates } : {}) }));
     const listeners: ((message: unknown) => void)[] = [];
     let exitListener: ((code: number | null, signal: string | null) => void) | undefined;
     let alive = true;

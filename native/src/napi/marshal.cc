@@ -149,6 +149,7 @@ BuildOptions readBuildOptions(Napi::Value value) {
     options.hardwareCompatibility = object.Get("hardwareCompatibility").As<Napi::String>().Utf8Value();
   options.stronglyTyped = object.Get("stronglyTyped").ToBoolean().Value();
   options.versionCompatible = object.Get("versionCompatible").ToBoolean().Value();
+  options.tf32 = object.Get("tf32").ToBoolean().Value();
   if (!object.Get("timingCache").IsUndefined()) options.timingCache = readBytes(object.Get("timingCache"), "options.timingCache");
   return options;
 }

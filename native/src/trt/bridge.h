@@ -13,6 +13,13 @@
 
 namespace trtstudio {
 
+/**
+ * The Diagnostic code of a CUDA error that leaves the process's GPU context unusable (an illegal
+ * address in a kernel, say): every later job in the same process would fail, so the engine host
+ * replaces itself with a fresh process when a job fails with it.
+ */
+inline constexpr char kStickyCudaErrorCode[] = "cuda.sticky";
+
 /** Receives build events; called from TensorRT's threads, so it must be thread-safe. */
 using EventSink = std::function<void(ProgressEvent const&)>;
 

@@ -65,7 +65,7 @@ PrecisionPlan planPrecision(BuildOptions const& options, std::vector<Diagnostic>
 }
 
 void configureBuilder(IBuilder& builder, IBuilderConfig& config, Program const& program, BuildOptions const& options, PrecisionPlan const& plan,
-                      std::unique_ptr<ITimingCache>& timingCache, std::vector<Diagnostic>& diagnostics) {
+                      std::unique_ptr<ITimingCache>& timingCache, DiagnosticLogger& logger, std::vector<Diagnostic>& diagnostics) {
   // DETAILED verbosity: the inspector then shows layer parameters and the metadata (node ids) set on layers.
   config.setProfilingVerbosity(ProfilingVerbosity::kDETAILED);
   if (options.workspaceBytes > 0) config.setMemoryPoolLimit(MemoryPoolType::kWORKSPACE, static_cast<size_t>(options.workspaceBytes));
@@ -107,15 +107,30 @@ void configureBuilder(IBuilder& builder, IBuilderConfig& config, Program const& 
   (void)plan;
 #endif
 
-  // Timing cache: start from the saved one (or empty); the caller serializes it after the build.
-  timingCache.reset(config.createTimingCache(options.timingCache.data(), options.timingCache.size()));
-  if (!timingCache) {
-    diagnostics.push_back(warningDiagnostic("build.timing-cache", "The timing cache could not be read, so the build starts with an empty one."));
-    timingCache.reset(config.createTimingCache(nullptr, 0));
+  // TF32 is on by default in TensorRT; a build labelled FP32 keeps FP32 arithmetic unless TF32 was asked for.
+  if (options.tf32)
+    config.setFlag(BuilderFlag::kTF32);
+  else
+    config.clearFlag(BuilderFlag::kTF32);
+
+  // Timing cache: start from the saved one; the caller serializes it after the build.
+  {
+    // TensorRT logs a rejected cache as an error, yet the build goes on without it: a warning here.
+    DiagnosticLogger::ErrorsAsWarnings demote(logger);
+    if (!options.timingCache.empty()) {
+      timingCache.reset(config.createTimingCache(options.timingCache.data(), options.timingCache.size()));
+      if (!timingCache || !config.setTimingCache(*timingCache, false)) {
+        diagnostics.push_back(warningDiagnostic(
+            "build.timing-cache", "The saved timing cache (" + std::to_string(options.timingCache.size()) +
+                                      " bytes) was made on another device or TensorRT version, or is damaged; the build starts with an empty one."));
+        timingCache.reset();
+      }
+    }
+    if (!timingCache) {
+      timingCache.reset(config.createTimingCache(nullptr, 0));
+      if (timingCache) config.setTimingCache(*timingCache, false);
+    }
   }
-  if (timingCache && !config.setTimingCache(*timingCache, false))
-    diagnostics.push_back(warningDiagnostic("build.timing-cache",
-                                            "The saved timing cache was made on another device or TensorRT version and was not used."));
 
   // One optimization profile covering every dynamic input.
   bool anyDynamic = false;

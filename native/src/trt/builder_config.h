@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "trt/logger.h"
 #include "trt/network_builder.h"
 #include "trt/program.h"
 
@@ -30,7 +31,7 @@ PrecisionPlan planPrecision(BuildOptions const& options, std::vector<Diagnostic>
  * object, which must outlive the build. Throws BridgeError for an invalid setting.
  */
 void configureBuilder(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& config, Program const& program, BuildOptions const& options,
-                      PrecisionPlan const& plan, std::unique_ptr<nvinfer1::ITimingCache>& timingCache,
+                      PrecisionPlan const& plan, std::unique_ptr<nvinfer1::ITimingCache>& timingCache, DiagnosticLogger& logger,
                       std::vector<Diagnostic>& diagnostics);
 
 }  // namespace trtstudio

@@ -79,12 +79,14 @@ BuildResult buildEngine(BuildRequest const& request, EventSink const& events, st
     event.diagnostic = diagnostic;
     if (events) events(event);
   });
+  // TensorRT logs through the process logger; this job's messages come here until the scope ends.
+  JobScope job(logger);
   // Destruction order matters (TENSORRT.md §3): network and config before the builder; the monitor,
   // timing cache and logger outlive them because they are declared first.
   ProgressMonitor monitor(events, cancel);
   std::unique_ptr<ITimingCache> timingCache;
   try {
-    std::unique_ptr<IBuilder> builder(createInferBuilder(logger));
+    std::unique_ptr<IBuilder> builder(createInferBuilder(processLogger()));
     if (!builder) throw BridgeError("build.builder", "TensorRT could not create a builder: " + logger.lastError());
     PrecisionPlan plan = planPrecision(request.options, diagnostics);
     std::unique_ptr<INetworkDefinition> network(builder->createNetworkV2(plan.networkFlags));
@@ -97,7 +99,7 @@ BuildResult buildEngine(BuildRequest const& request, EventSink const& events, st
     defineNetwork(*network, request.program, arena, plan.network, layerNodes);
     logger.setLayerNodes(layerNodes);
 
-    configureBuilder(*builder, *config, request.program, request.options, plan, timingCache, diagnostics);
+    configureBuilder(*builder, *config, request.program, request.options, plan, timingCache, logger, diagnostics);
     config->setProgressMonitor(&monitor);
 
     std::unique_ptr<IHostMemory> planMemory(builder->buildSerializedNetwork(*network, *config));
@@ -113,7 +115,8 @@ BuildResult buildEngine(BuildRequest const& request, EventSink const& events, st
       result.engine.assign(bytes, bytes + planMemory->size());
       if (ITimingCache const* cache = config->getTimingCache()) {
         std::unique_ptr<IHostMemory> serialized(cache->serialize());
-        if (serialized) {
+        // An empty cache is never handed back: the caller would replace the user's file with it.
+        if (serialized && serialized->size() > 0) {
           auto const* cacheBytes = static_cast<uint8_t const*>(serialized->data());
           result.timingCache.assign(cacheBytes, cacheBytes + serialized->size());
         }

@@ -17,10 +17,34 @@ namespace {
 
 using namespace nvinfer1;
 
+/**
+ * Errors after which the CUDA context is corrupt: every later CUDA call in this process fails too,
+ * so the engine host must be replaced by a fresh process (the handlers see the code and restart it).
+ */
+bool isStickyCudaError(cudaError_t status) {
+  switch (status) {
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorAssert:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidAddressSpace:
+    case cudaErrorInvalidPc:
+    case cudaErrorLaunchFailure:
+    case cudaErrorECCUncorrectable:
+    case cudaErrorContextIsDestroyed: return true;
+    default: return false;
+  }
+}
+
 void checkCuda(cudaError_t status, std::string const& what) {
-  if (status != cudaSuccess)
-    throw BridgeError("run.cuda", "CUDA failed to " + what + ": " + cudaGetErrorString(status) +
-                                      ". Check that an NVIDIA GPU and driver are present (nvidia-smi).");
+  if (status == cudaSuccess) return;
+  if (isStickyCudaError(status))
+    throw BridgeError(kStickyCudaErrorCode, "CUDA failed to " + what + ": " + cudaGetErrorString(status) +
+                                                ". The GPU context cannot be used after this error; the engine host restarts for the next job.");
+  throw BridgeError("run.cuda", "CUDA failed to " + what + ": " + cudaGetErrorString(status) +
+                                    ". Check that an NVIDIA GPU and driver are present (nvidia-smi).");
 }
 
 /** Device memory freed on scope exit. */
@@ -98,9 +122,8 @@ size_t elementSize(DataType type) {
     case DataType::kINT64: return 8;
     case DataType::kINT8:
     case DataType::kUINT8:
-    case DataType::kBOOL:
-    case DataType::kFP8: return 1;
-    default: return 0;
+    case DataType::kBOOL: return 1;
+    default: return 0;  // FP8, INT4, FP4 and E8M0: toFloats cannot decode them.
   }
 }
 
@@ -157,6 +180,11 @@ int64_t volume(Dims const& dims) {
   return v;
 }
 
+void bindTensor(IExecutionContext& context, char const* name, void* address, DiagnosticLogger const& logger) {
+  if (!context.setTensorAddress(name, address))
+    throw BridgeError("run.tensor-address", std::string("TensorRT refused the device buffer of tensor '") + name + "': " + logger.lastError());
+}
+
 Diagnostic errorDiagnostic(std::string code, std::string message) {
   Diagnostic d;
   d.severity = "error";
@@ -164,6 +192,12 @@ Diagnostic errorDiagnostic(std::string code, std::string message) {
   d.message = std::move(message);
   return d;
 }
+
+/**
+ * A version-compatible engine carries its own lean runtime, which the runtime runs only when host code
+ * is allowed (trtexec does the same). Every engine this app loads was built by the user, so it is trusted.
+ */
+void allowVersionCompatibleEngines(IRuntime& runtime) { runtime.setEngineHostCodeAllowed(true); }
 
 /** Deserialize, explaining a version or device mismatch in words. */
 std::unique_ptr<ICudaEngine> deserialize(IRuntime& runtime, std::vector<uint8_t> const& bytes, DiagnosticLogger const& logger) {
@@ -186,10 +220,12 @@ std::unique_ptr<ICudaEngine> deserialize(IRuntime& runtime, std::vector<uint8_t>
 RunResult runEngine(RunRequest const& request) {
   RunResult result;
   DiagnosticLogger logger;
+  JobScope job(logger);
   std::vector<Diagnostic> diagnostics;
   try {
-    std::unique_ptr<IRuntime> runtime(createInferRuntime(logger));
+    std::unique_ptr<IRuntime> runtime(createInferRuntime(processLogger()));
     if (!runtime) throw BridgeError("run.runtime", "TensorRT could not create a runtime: " + logger.lastError());
+    allowVersionCompatibleEngines(*runtime);
     std::unique_ptr<ICudaEngine> engine = deserialize(*runtime, request.engine, logger);
     std::unique_ptr<IExecutionContext> context(engine->createExecutionContext());
     if (!context) throw BridgeError("run.context", "TensorRT could not create an execution context: " + logger.lastError());
@@ -229,16 +265,20 @@ RunResult runEngine(RunRequest const& request) {
       buffers.push_back(std::make_unique<DeviceBuffer>(values.count * sizeof(float)));
       checkCuda(cudaMemcpyAsync(buffers.back()->data(), values.data, values.count * sizeof(float), cudaMemcpyHostToDevice, stream.get()),
                 std::string("copy input '") + name + "' to the GPU");
-      context->setTensorAddress(name, buffers.back()->data());
+      bindTensor(*context, name, buffers.back()->data(), logger);
     }
     for (int32_t i = 0; i < nbTensors; ++i) {
       char const* name = engine->getIOTensorName(i);
       if (engine->getTensorIOMode(name) != TensorIOMode::kOUTPUT) continue;
       DataType type = engine->getTensorDataType(name);
+      if (elementSize(type) == 0)
+        throw BridgeError("run.output.type", std::string("The engine output '") + name + "' is " + dataTypeName(type) +
+                                                 "; running engines reads FLOAT, HALF, BF16, INT8, UINT8, BOOL, INT32 and INT64 outputs only. "
+                                                 "Cast the output to FLOAT in the network (a Cast layer before it).");
       Dims dims = context->getTensorShape(name);
       size_t bytes = static_cast<size_t>(volume(dims)) * elementSize(type);
       buffers.push_back(std::make_unique<DeviceBuffer>(bytes));
-      context->setTensorAddress(name, buffers.back()->data());
+      bindTensor(*context, name, buffers.back()->data(), logger);
       outputs.push_back(Output{name, type, buffers.back()->data()});
     }
 
@@ -295,9 +335,11 @@ RunResult runEngine(RunRequest const& request) {
 InspectResult inspectEngine(std::vector<uint8_t> const& bytes) {
   InspectResult result;
   DiagnosticLogger logger;
+  JobScope job(logger);
   try {
-    std::unique_ptr<IRuntime> runtime(createInferRuntime(logger));
+    std::unique_ptr<IRuntime> runtime(createInferRuntime(processLogger()));
     if (!runtime) throw BridgeError("inspect.runtime", "TensorRT could not create a runtime: " + logger.lastError());
+    allowVersionCompatibleEngines(*runtime);
     std::unique_ptr<ICudaEngine> engine = deserialize(*runtime, bytes, logger);
     std::unique_ptr<IEngineInspector> inspector(engine->createEngineInspector());
     if (!inspector) throw BridgeError("inspect.inspector", "TensorRT could not create an engine inspector: " + logger.lastError());

@@ -1,6 +1,36 @@
 #include "trt/logger.h"
 
 namespace trtstudio {
+namespace {
+
+std::mutex gJobMutex;
+std::mutex gRouteMutex;
+DiagnosticLogger* gCurrentJob = nullptr;
+
+class RoutingLogger : public nvinfer1::ILogger {
+ public:
+  void log(Severity severity, nvinfer1::AsciiChar const* message) noexcept override {
+    std::lock_guard<std::mutex> lock(gRouteMutex);
+    if (gCurrentJob) gCurrentJob->log(severity, message);
+  }
+};
+
+}  // namespace
+
+nvinfer1::ILogger& processLogger() {
+  static RoutingLogger logger;
+  return logger;
+}
+
+JobScope::JobScope(DiagnosticLogger& jobLogger) : mJobLock(gJobMutex) {
+  std::lock_guard<std::mutex> lock(gRouteMutex);
+  gCurrentJob = &jobLogger;
+}
+
+JobScope::~JobScope() {
+  std::lock_guard<std::mutex> lock(gRouteMutex);
+  gCurrentJob = nullptr;
+}
 
 Diagnostic diagnosticFromLog(nvinfer1::ILogger::Severity severity, std::string const& message,
                              std::map<std::string, std::string> const& layerNodes) {
@@ -30,6 +60,7 @@ void DiagnosticLogger::log(Severity severity, nvinfer1::AsciiChar const* message
     Diagnostic diagnostic;
     {
       std::lock_guard<std::mutex> lock(mMutex);
+      if (mDemoteErrors > 0 && severity < Severity::kWARNING) severity = Severity::kWARNING;
       diagnostic = diagnosticFromLog(severity, message, mLayerNodes);
       mDiagnostics.push_back(diagnostic);
       if (severity <= Severity::kERROR) mLastError = message;
@@ -38,6 +69,16 @@ void DiagnosticLogger::log(Severity severity, nvinfer1::AsciiChar const* message
   } catch (...) {
     // A logger must not throw into TensorRT; a lost message is the lesser harm.
   }
+}
+
+DiagnosticLogger::ErrorsAsWarnings::ErrorsAsWarnings(DiagnosticLogger& logger) : mLogger(logger) {
+  std::lock_guard<std::mutex> lock(mLogger.mMutex);
+  ++mLogger.mDemoteErrors;
+}
+
+DiagnosticLogger::ErrorsAsWarnings::~ErrorsAsWarnings() {
+  std::lock_guard<std::mutex> lock(mLogger.mMutex);
+  --mLogger.mDemoteErrors;
 }
 
 void DiagnosticLogger::setLayerNodes(std::map<std::string, std::string> layerNodes) {

@@ -183,6 +183,12 @@ std::string dataTypeName(nvinfer1::DataType type) {
     case nvinfer1::DataType::kBF16: return "BF16";
     case nvinfer1::DataType::kINT64: return "INT64";
     case nvinfer1::DataType::kINT4: return "INT4";
+#if TRT_STUDIO_TRT_AT_LEAST(10, 8)
+    case nvinfer1::DataType::kFP4: return "FP4";
+#endif
+#if TRT_STUDIO_TRT_AT_LEAST(10, 12)
+    case nvinfer1::DataType::kE8M0: return "E8M0";
+#endif
     default: return "OTHER";
   }
 }
@@ -200,6 +206,8 @@ void defineNetwork(nvinfer1::INetworkDefinition& network, Program const& program
     if (castInputs && type == nvinfer1::DataType::kFLOAT) {
       // Strongly typed reduced precision: the network computes in computeType from the first layer on.
       nvinfer1::ICastLayer* cast = network.addCast(*tensor, options.computeType);
+      if (!cast || !cast->getOutput(0))
+        throw BridgeError("bridge.input", "TensorRT refused the cast of network input '" + input.name + "' to the compute type.", input.nodeId);
       std::string castName = input.name + ".cast";
       cast->setName(castName.c_str());
       cast->setMetadata(input.nodeId.c_str());
@@ -234,16 +242,38 @@ void defineNetwork(nvinfer1::INetworkDefinition& network, Program const& program
     auto it = tensors.find(output.tensor);
     if (it == tensors.end())
       throw BridgeError("bridge.output", "Network output '" + output.name + "' reads tensor '" + output.tensor + "', which no op produces.");
-    nvinfer1::ITensor* tensor = it->second;
-    if (castInputs && tensor->getType() == options.computeType) {
-      nvinfer1::ICastLayer* cast = network.addCast(*tensor, nvinfer1::DataType::kFLOAT);
-      std::string castName = output.name + ".cast";
-      cast->setName(castName.c_str());
-      tensor = cast->getOutput(0);
-    }
-    tensor->setName(output.name.c_str());
-    network.markOutput(*tensor);
+    network.markOutput(*outputTensor(network, *it->second, output, options));
   }
+}
+
+nvinfer1::ITensor* outputTensor(nvinfer1::INetworkDefinition& network, nvinfer1::ITensor& computed, ProgramOutput const& output,
+                                NetworkOptions const& options) {
+  bool castBack = options.computeType != nvinfer1::DataType::kFLOAT && computed.getType() == options.computeType;
+  // A network input keeps its own name, and a tensor already marked keeps the first output's name, so
+  // either one needs a tensor of its own to carry this output's name.
+  bool needsOwnTensor = computed.isNetworkInput() || computed.isNetworkOutput();
+  nvinfer1::ILayer* copy = nullptr;
+  std::string layerName;
+  if (castBack) {
+    // The layer that computed the output already carries the output's name; it becomes `<name>.compute`
+    // (as in the generated code) so that the FLOAT cast alone is called `<name>`.
+    if (!needsOwnTensor && output.name == computed.getName()) computed.setName((output.name + ".compute").c_str());
+    copy = network.addCast(computed, nvinfer1::DataType::kFLOAT);
+    layerName = output.name + ".cast";
+  } else if (needsOwnTensor) {
+    copy = network.addIdentity(computed);
+    layerName = output.name + ".copy";
+  } else {
+    computed.setName(output.name.c_str());
+    return &computed;
+  }
+  if (!copy || !copy->getOutput(0))
+    throw BridgeError("bridge.output", "TensorRT refused the " + std::string(castBack ? "cast to FLOAT" : "copy") + " of network output '" +
+                                           output.name + "'; the TensorRT log above says why.");
+  copy->setName(layerName.c_str());
+  nvinfer1::ITensor* tensor = copy->getOutput(0);
+  tensor->setName(output.name.c_str());
+  return tensor;
 }
 
 }  // namespace trtstudio

@@ -108,4 +108,13 @@ struct NetworkOptions {
 void defineNetwork(nvinfer1::INetworkDefinition& network, Program const& program, WeightArena& arena, NetworkOptions const& options,
                    std::map<std::string, std::string>& layerNodes);
 
+/**
+ * The tensor to mark as `output`, named after it: `computed` itself, or a FLOAT cast of it in a
+ * reduced-precision network (the computed tensor is then renamed `<name>.compute`), or an identity
+ * copy when `computed` is a network input or already another output. Throws BridgeError if TensorRT
+ * refuses the extra layer.
+ */
+nvinfer1::ITensor* outputTensor(nvinfer1::INetworkDefinition& network, nvinfer1::ITensor& computed, ProgramOutput const& output,
+                                NetworkOptions const& options);
+
 }  // namespace trtstudio

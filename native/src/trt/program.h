@@ -99,6 +99,8 @@ struct BuildOptions {
   /** NONE, AMPERE_PLUS or SAME_COMPUTE_CAPABILITY. */
   std::string hardwareCompatibility = "NONE";
   bool versionCompatible = false;
+  /** Allow TF32 arithmetic for FLOAT layers (TensorRT's default is on; FP32 builds here keep it off unless asked). */
+  bool tf32 = false;
   /** A serialized timing cache to start from; empty for a fresh one. */
   std::vector<uint8_t> timingCache;
   /** Average timing iterations; 0 leaves the default. */
