@@ -65,7 +65,15 @@ describe('Build panel', () => {
     fireEvent.click(screen.getByTestId('build-start'));
     await waitFor(() => expect(host.calls.some((c) => c.method === 'build.start')).toBe(true));
     const params = host.calls.find((c) => c.method === 'build.start')!.params as { weightSetId: unknown; options: unknown };
-    expect(params.options).toEqual({ backend: 'tensorrt', precision: 'fp16', workspaceMiB: 2048, optimizationLevel: 5, tf32: true, timingCachePath: null, profiles: {} });
+    expect(params.options).toEqual({
+      backend: 'tensorrt',
+      precision: 'fp16',
+      workspaceMiB: 2048,
+      optimizationLevel: 5,
+      tf32: true,
+      timingCachePath: null,
+      profiles: {},
+    });
     expect(params.weightSetId).toBeNull();
   });
 
