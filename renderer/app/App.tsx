@@ -157,7 +157,7 @@ function Toolbar({
         <button onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])} title="Auto-layout top to bottom (Shift+L)">
           Layout ↓
         </button>
-        <button onClick={() => s().requestFit()} title="Fit view (F)">
+        <button onClick={() => s().requestFit(true)} title="Fit view (F)">
           Fit
         </button>
         <button onClick={() => groupSelection(store)} title="Group the selection (Ctrl+G)" data-testid="btn-group">

@@ -8,6 +8,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type FinalConnectionState,
@@ -53,6 +54,9 @@ function portRefs(c: Connection | Edge): { from: { node: string; port: string };
   return { from: { node: c.source, port: c.sourceHandle ?? 'output' }, to: { node: c.target, port: c.targetHandle ?? 'input' } };
 }
 
+/** The smallest zoom a fit goes to: below it, layer names and wire labels cannot be read. */
+const READABLE_ZOOM = 0.55;
+
 export function Canvas() {
   const store = useEditorStore();
   const nodes = useEditor((s) => s.flowNodes);
@@ -62,6 +66,12 @@ export function Canvas() {
   const focusRequest = useEditor((s) => s.focusRequest);
   const fitSerial = useEditor((s) => s.fitSerial);
   const flow = useReactFlow();
+  // Handles move to other sides when a layout turns the drawing; React Flow must measure them again.
+  const direction = useEditor((s) => s.direction);
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => {
+    updateNodeInternals(store.getState().flowNodes.map((n) => n.id));
+  }, [direction, updateNodeInternals, store]);
   const wrapper = useRef<HTMLDivElement>(null);
   // A boolean, so the canvas re-renders only when the zoom crosses the threshold.
   const far = useWatchFarView();
@@ -103,7 +113,18 @@ export function Canvas() {
       // Room for the zoom controls (left) and the minimap (bottom right).
       // No animation for big networks: every frame of it would draw all their nodes.
       const duration = store.getState().doc.nodes.length > BIG_NETWORK ? 0 : 200;
-      void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
+      const bounds = flow.getNodesBounds(flow.getNodes().filter((n) => !n.hidden));
+      const box = wrapper.current?.getBoundingClientRect();
+      const zoomToFit = box && bounds.width > 0 ? Math.min((box.width - 80) / bounds.width, (box.height - 154) / bounds.height) : 1;
+      if (box && zoomToFit < READABLE_ZOOM && !store.getState().fitWhole) {
+        // A long network fitted whole is too small to read: show its start at a readable size, as
+        // Netron does, centred across the flow; the rest is a scroll away.
+        const lr = store.getState().direction === 'LR';
+        const fitsAcross = lr ? bounds.height * READABLE_ZOOM < box.height - 154 : bounds.width * READABLE_ZOOM < box.width - 80;
+        const x = lr || !fitsAcross ? 56 - bounds.x * READABLE_ZOOM : box.width / 2 - (bounds.x + bounds.width / 2) * READABLE_ZOOM;
+        const y = !lr || !fitsAcross ? 24 - bounds.y * READABLE_ZOOM : 24 + (box.height - 154) / 2 - (bounds.y + bounds.height / 2) * READABLE_ZOOM;
+        void flow.setViewport({ x, y, zoom: READABLE_ZOOM }, { duration });
+      } else void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
     });
     return () => cancelAnimationFrame(id);
   }, [fitSerial, nodesMeasured, flow, store]);

@@ -49,7 +49,7 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     entries.push({ label: 'Add a layer…', keys: 'Space', run: () => store.getState().openSearch({ screen: target.screen, flow: target.flow }) });
     entries.push({ label: 'Lay out left to right', keys: 'L', run: () => void autoLayout(store, 'LR') });
     entries.push({ label: 'Lay out top to bottom', keys: 'Shift+L', run: () => void autoLayout(store, 'TB') });
-    entries.push({ label: 'Fit the view', keys: 'F', run: () => store.getState().requestFit() });
+    entries.push({ label: 'Fit the view', keys: 'F', run: () => store.getState().requestFit(true) });
     entries.push({
       label: 'Select everything',
       keys: 'Ctrl+A',

@@ -11,10 +11,11 @@
 import { memo, useMemo } from 'react';
 import { EdgeLabelRenderer, Position, getBezierPath, useStoreApi, type Edge, type InternalNode, type Node } from '@xyflow/react';
 import { useEditor } from '../react/editor-context.js';
+import type { FlowDirection } from '../editor/ports.js';
 
 type HandleSide = 'source' | 'target';
 
-/** Where a wire leaves or enters a node: the middle of the handle's outer edge, in flow coordinates. */
+/** Where a wire leaves or enters a node: the middle of the handle's outer edge (right or bottom for an output), in flow coordinates. */
 function portPoint(
   node: Node,
   internal: InternalNode | undefined,
@@ -24,8 +25,11 @@ function portPoint(
   const handles = internal?.internals.handleBounds?.[side];
   const handle = handles?.find((h) => h.id === handleId) ?? (handleId ? undefined : handles?.[0]);
   if (!handle) return undefined;
-  const x = node.position.x + handle.x + (side === 'source' ? handle.width : 0);
-  return { x, y: node.position.y + handle.y + handle.height / 2 };
+  const x = node.position.x + handle.x;
+  const y = node.position.y + handle.y;
+  if (handle.position === Position.Top || handle.position === Position.Bottom)
+    return { x: x + handle.width / 2, y: y + (handle.position === Position.Bottom ? handle.height : 0) };
+  return { x: x + (side === 'source' ? handle.width : 0), y: y + handle.height / 2 };
 }
 
 /**
@@ -39,8 +43,10 @@ export function farWirePaths(
   nodes: readonly Node[],
   edges: readonly Edge[],
   lookup: ReadonlyMap<string, InternalNode>,
+  direction: FlowDirection = 'LR',
 ): { tiles: [string, string][]; selected: string } {
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const [out, into] = direction === 'LR' ? [Position.Right, Position.Left] : [Position.Bottom, Position.Top];
   const tiles = new Map<string, string[]>();
   const selected: string[] = [];
   for (const e of edges) {
@@ -51,7 +57,7 @@ export function farWirePaths(
     const s = portPoint(from, lookup.get(e.source), 'source', e.sourceHandle);
     const t = portPoint(to, lookup.get(e.target), 'target', e.targetHandle);
     if (!s || !t) continue;
-    const [d] = getBezierPath({ sourceX: s.x, sourceY: s.y, sourcePosition: Position.Right, targetX: t.x, targetY: t.y, targetPosition: Position.Left });
+    const [d] = getBezierPath({ sourceX: s.x, sourceY: s.y, sourcePosition: out, targetX: t.x, targetY: t.y, targetPosition: into });
     if (e.selected) {
       selected.push(d);
       continue;
@@ -72,8 +78,9 @@ export function farWirePaths(
 export const FarWires = memo(function FarWires() {
   const nodes = useEditor((s) => s.flowNodes);
   const edges = useEditor((s) => s.flowEdges);
+  const direction = useEditor((s) => s.direction);
   const flowStore = useStoreApi();
-  const { tiles, selected } = useMemo(() => farWirePaths(nodes, edges, flowStore.getState().nodeLookup), [nodes, edges, flowStore]);
+  const { tiles, selected } = useMemo(() => farWirePaths(nodes, edges, flowStore.getState().nodeLookup, direction), [nodes, edges, flowStore, direction]);
   return (
     <EdgeLabelRenderer>
       <svg className="far-wires" data-testid="far-wires">

@@ -8,8 +8,7 @@ import { useShallow } from 'zustand/shallow';
 import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getLayerSpec } from '../../core/layers/catalog.js';
-import type { PortSpec } from '../../core/layers/types.js';
-import { INPUT_NODE_PORT, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
+import { INPUT_NODE_PORT, type NetworkNode } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
@@ -17,6 +16,7 @@ import { heatColor } from '../editor/heat.js';
 import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from '../editor/flow-model.js';
 import { useDetailed } from './detail.js';
 import { CATEGORY_COLORS } from '../editor/layer-look.js';
+import { inputPortNames, portOffset, PORT_STEP, PORT_TOP, variadicWireCounts, type FlowDirection } from '../editor/ports.js';
 
 /** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {
@@ -37,26 +37,6 @@ function ProblemBadge({ nodeId }: { nodeId: string }) {
   );
 }
 
-/** How many wires each variadic input of the layer has (`'2,1'`), or `''` when it has none. */
-function variadicWireCounts(doc: NetworkDocument, nodeId: string, ports: readonly PortSpec[]): string {
-  if (!ports.some((p) => p.variadic)) return '';
-  return ports
-    .filter((p) => p.variadic)
-    .map((p) => doc.edges.filter((e) => e.to.node === nodeId && e.to.port.startsWith(`${p.name}.`)).length)
-    .join(',');
-}
-
-/** Port names of the inputs: a variadic input's wired slots plus one free slot to connect the next. */
-function inputPortNames(ports: readonly PortSpec[], variadicCounts: string): string[] {
-  const counts = variadicCounts.split(',').map(Number);
-  let v = 0;
-  return ports.flatMap((p) => {
-    if (!p.variadic) return [p.name];
-    const n = Math.max((counts[v++] ?? 0) + 1, p.minCount ?? 1);
-    return Array.from({ length: n }, (_, i) => `${p.name}.${i}`);
-  });
-}
-
 /**
  * What a layer node's outside shows, in one subscription (all 2,000 nodes of a big network stay
  * mounted, and each subscription runs on every store update, a drag step included): the layer, its
@@ -71,11 +51,16 @@ function useLayerFace(id: string, fallback: NetworkNode) {
   );
 }
 
-const PORT_TOP = 44;
-const PORT_STEP = 18;
+/** Where handle `index` of `count` sits: down the side (left to right) or along the edge from the middle (top to bottom). */
+function handleStyle(direction: FlowDirection, index: number, count: number): CSSProperties {
+  const offset = portOffset(direction, index, count);
+  return direction === 'LR' ? { top: offset } : { left: `calc(50% + ${offset}px)` };
+}
 
-function handleStyle(index: number): CSSProperties {
-  return { top: PORT_TOP + index * PORT_STEP };
+/** The handles' sides for the drawing's direction. */
+function useSides(): { direction: FlowDirection; inSide: Position; outSide: Position } {
+  const direction = useEditor((s) => s.direction);
+  return direction === 'LR' ? { direction, inSide: Position.Left, outSide: Position.Right } : { direction, inSide: Position.Top, outSide: Position.Bottom };
 }
 
 function OutputDims({ nodeId, port }: { nodeId: string; port: string }) {
@@ -103,6 +88,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
   // The heat overlay is this node's share of the slowest layer's time (the store rounds it, so it rarely changes).
   const [node, severity, heat, variadicCounts] = useLayerFace(id, data.node);
   const detailed = useDetailed(id);
+  const { direction, inSide, outSide } = useSides();
   const spec = getLayerSpec(node.type);
   const inputs = inputPortNames(spec?.inputs ?? [], variadicCounts);
   const outputs = spec?.outputs ?? [];
@@ -112,7 +98,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
   const heatFill = heat === undefined ? undefined : heatColor(heat);
   // Zoomed out, where the badge is too small to see, the whole node shows its problem's colour.
   const className = `layer-node${selected ? ' selected' : ''}${spec?.kind === 'composite' ? ' composite' : ''}${heatFill ? ' heat' : ''}${severity ? ` has-${severity}` : ''}`;
-  const minHeight = PORT_TOP + rows * PORT_STEP;
+  const minHeight = direction === 'LR' ? PORT_TOP + rows * PORT_STEP : undefined;
   const heatStyle: Record<string, string> = heatFill ? { '--heat-color': heatFill } : {};
   // Without detail (zoomed out, or out of view in a big network), once measured: a block of the
   // measured height with its ports and nothing inside, a third of the elements, and none watching
@@ -127,10 +113,10 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         data-name={node.name}
       >
         {inputs.map((port, i) => (
-          <Handle key={port} id={port} type="target" position={Position.Left} style={handleStyle(i)} className="port port-in" />
+          <Handle key={port} id={port} type="target" position={inSide} style={handleStyle(direction, i, inputs.length)} className="port port-in" />
         ))}
         {outputs.map((p, i) => (
-          <Handle key={p.name} id={p.name} type="source" position={Position.Right} style={handleStyle(i)} className="port port-out" />
+          <Handle key={p.name} id={p.name} type="source" position={outSide} style={handleStyle(direction, i, outputs.length)} className="port port-out" />
         ))}
       </div>
     );
@@ -160,12 +146,20 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         ))}
       </div>
       {inputs.map((port, i) => (
-        <Handle key={port} id={port} type="target" position={Position.Left} style={handleStyle(i)} className="port port-in" title={port}>
+        <Handle key={port} id={port} type="target" position={inSide} style={handleStyle(direction, i, inputs.length)} className="port port-in" title={port}>
           {inputs.length > 1 && <span className="port-label port-label-in">{port}</span>}
         </Handle>
       ))}
       {outputs.map((p, i) => (
-        <Handle key={p.name} id={p.name} type="source" position={Position.Right} style={handleStyle(i)} className="port port-out" title={p.name}>
+        <Handle
+          key={p.name}
+          id={p.name}
+          type="source"
+          position={outSide}
+          style={handleStyle(direction, i, outputs.length)}
+          className="port port-out"
+          title={p.name}
+        >
           {outputs.length > 1 && <span className="port-label port-label-out">{p.name}</span>}
         </Handle>
       ))}
@@ -174,6 +168,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
 });
 
 export const InputNode = memo(function InputNode({ id, data, selected }: NodeProps<InputFlowNode>) {
+  const { direction, outSide } = useSides();
   const input = useEditor((s) => s.doc.inputs.find((i) => i.id === id)) ?? data.input;
   return (
     <div
@@ -191,7 +186,7 @@ export const InputNode = memo(function InputNode({ id, data, selected }: NodePro
         <div className="node-summary">{input.dtype}</div>
         <span className="node-dims">{formatDims(input.dims)}</span>
       </div>
-      <Handle id={INPUT_NODE_PORT} type="source" position={Position.Right} style={handleStyle(0)} className="port port-out" />
+      <Handle id={INPUT_NODE_PORT} type="source" position={outSide} style={handleStyle(direction, 0, 1)} className="port port-out" />
     </div>
   );
 });
@@ -238,6 +233,7 @@ function GroupName({ id, name }: { id: string; name: string }) {
 
 export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<GroupFlowNode>) {
   const store = useEditorStore();
+  const { direction, inSide, outSide } = useSides();
   const g = data.group;
   return (
     <div className={`layer-node group-node${selected ? ' selected' : ''}`} data-testid="group-node" data-name={g.name}>
@@ -253,8 +249,8 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         </div>
         <div className="node-summary">{g.nodeIds.length} layers</div>
       </div>
-      <Handle id="in" type="target" position={Position.Left} style={handleStyle(0)} className="port port-in" isConnectable={false} />
-      <Handle id="out" type="source" position={Position.Right} style={handleStyle(0)} className="port port-out" isConnectable={false} />
+      <Handle id="in" type="target" position={inSide} style={handleStyle(direction, 0, 1)} className="port port-in" isConnectable={false} />
+      <Handle id="out" type="source" position={outSide} style={handleStyle(direction, 0, 1)} className="port port-out" isConnectable={false} />
     </div>
   );
 });

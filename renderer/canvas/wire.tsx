@@ -1,6 +1,6 @@
 /** A wire between ports, labelled live with the dims of the tensor it carries. */
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, Position, type Edge, type EdgeProps } from '@xyflow/react';
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor } from '../react/editor-context.js';
 import type { WireData } from '../editor/flow-model.js';
@@ -15,6 +15,8 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
   // only when they do. (Zoomed out, wires are not React Flow edges but far-wires.tsx's paths.)
   const tensor = useEditor((s) => s.shapes.nodes[fromNode]?.outputs[fromPort]);
   const label = tensor ? formatDims(tensor.dims) : '?';
+  // Top to bottom the label sits beside the wire, not on it; left to right the gap between ranks holds it.
+  const across = sourcePosition === Position.Bottom;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
@@ -22,7 +24,7 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
       <EdgeLabelRenderer>
         <div
           className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          style={{ transform: `${across ? 'translate(6px, -50%)' : 'translate(-50%, -50%)'} translate(${labelX}px, ${labelY}px)` }}
           data-testid="wire-label"
           data-edge={id}
         >

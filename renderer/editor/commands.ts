@@ -186,15 +186,9 @@ export function nudgeSelection(store: EditorStore, dx: number, dy: number): void
   s.apply((doc) => moveNodes(doc, positions));
 }
 
-/** The canvas's width / height, so a laid-out network fills the view; undefined outside a page. */
-function canvasAspect(): number | undefined {
-  const canvas = typeof document === 'undefined' ? undefined : document.querySelector('.canvas')?.getBoundingClientRect();
-  return canvas && canvas.height > 0 ? canvas.width / canvas.height : undefined;
-}
-
 /** `doc` laid out as a whole with elkjs (a template before it is shown). */
 export async function laidOut(doc: NetworkDocument, direction: 'LR' | 'TB'): Promise<NetworkDocument> {
-  const moved = moveNodes(doc, await computeLayout(doc, direction, [], new Map(), canvasAspect()));
+  const moved = moveNodes(doc, await computeLayout(doc, direction));
   return moved.ok ? moved.value : doc;
 }
 
@@ -205,7 +199,7 @@ export async function autoLayout(store: EditorStore, direction: 'LR' | 'TB', ids
   for (const n of s.flowNodes) if (n.measured?.width && n.measured.height) sizes.set(n.id, { width: n.measured.width, height: n.measured.height });
   try {
     const doc = s.doc;
-    const positions = await computeLayout(doc, direction, ids, sizes, ids.length === 0 ? canvasAspect() : undefined);
+    const positions = await computeLayout(doc, direction, ids, sizes);
     // The document may have changed while the worker ran; positions of removed nodes are dropped.
     store
       .getState()

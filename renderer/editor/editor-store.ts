@@ -26,6 +26,7 @@ import {
 import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
+import { flowDirection, type FlowDirection } from './ports.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -97,6 +98,8 @@ export interface SelectionSlice {
 export interface ViewSlice {
   flowNodes: Node[];
   flowEdges: Edge[];
+  /** Which way the drawing runs: where the handles go (left/right or top/bottom). */
+  direction: FlowDirection;
   /**
    * The layers by id. A layer's React Flow object stays the same across parameter edits (so React
    * Flow has nothing to redo on a 2,000-node canvas); the node component reads its layer here.
@@ -110,7 +113,9 @@ export interface ViewSlice {
   focusRequest: { nodeId: string; serial: number } | undefined;
   /** Bumped to ask the canvas to fit the whole network in view. */
   fitSerial: number;
-  requestFit: () => void;
+  /** Whether the last fit asked for the whole network however small (F) or a readable view of its start when it is long (opening, auto-layout). */
+  fitWhole: boolean;
+  requestFit: (whole?: boolean) => void;
   onNodesChange: (changes: NodeChange[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
   commitDrag: (ids: string[]) => void;
@@ -240,6 +245,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       nodeProblems: summariseProblems(diagnostics),
       weightStatus: report ? summariseSlots(report.slots) : NO_WEIGHT_STATUS,
       flowNodes: buildFlowNodes(doc, selectedSet, cache),
+      direction: flowDirection(doc),
       nodeById: nodeIndex(doc.nodes),
       flowEdges: buildFlowEdges(doc, new Set(keptEdges), cache),
       selected: keptSelection.length === selected.length ? (selected as string[]) : keptSelection,
@@ -266,6 +272,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       notices: [],
       focusRequest: undefined,
       fitSerial: 0,
+      fitWhole: false,
       jobs: [],
       backends: undefined,
       weights: undefined,
@@ -364,8 +371,8 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         });
         if (changed) get().apply((doc) => moveNodes(doc, positions));
       },
-      requestFit() {
-        set({ fitSerial: get().fitSerial + 1 });
+      requestFit(whole = false) {
+        set({ fitSerial: get().fitSerial + 1, fitWhole: whole });
       },
       openSearch(menu) {
         set({ searchMenu: menu });

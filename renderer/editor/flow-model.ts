@@ -127,8 +127,9 @@ function bounds(doc: NetworkDocument, ids: readonly string[]): { x: number; y: n
   return { x, y, width: right - x, height: bottom - y };
 }
 
-const FRAME_PAD = 24;
-const FRAME_HEADER = 30;
+/** How far a group frame reaches around its members, and its title bar. */
+export const FRAME_PAD = 24;
+export const FRAME_HEADER = 30;
 
 export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<string>, cache: FlowCache): Node[] {
   const groups = groupOf(doc);
@@ -150,7 +151,8 @@ export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<strin
           pos,
           selected.has(g.id),
           false,
-          () => ({ id: g.id, type: 'block', position: pos, data: { group: g }, selected: selected.has(g.id) }) satisfies GroupFlowNode,
+          // Above the layers: a block placed by hand where others are is never hidden under them.
+          () => ({ id: g.id, type: 'block', position: pos, data: { group: g }, selected: selected.has(g.id), zIndex: 1 }) satisfies GroupFlowNode,
         ),
       );
     } else {

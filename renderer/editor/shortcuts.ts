@@ -106,7 +106,7 @@ export function shortcutListeners(store: EditorStore, actions: ShortcutActions):
       const m = viewport ? new DOMMatrixReadOnly(getComputedStyle(viewport).transform) : new DOMMatrixReadOnly();
       const flow = { x: ((canvas?.width ?? 800) / 2 - m.e) / (m.a || 1), y: ((canvas?.height ?? 600) / 2 - m.f) / (m.a || 1) };
       s.openSearch({ screen, flow });
-    } else if (key === 'f') s.requestFit();
+    } else if (key === 'f') s.requestFit(true);
     else if (key === 'e') expandSelection(store);
     else if (key === 'b') bypassSelection(store);
     else if (key === 'l') void autoLayout(store, e.shiftKey ? 'TB' : 'LR', s.selected.length > 1 ? s.selected : []);

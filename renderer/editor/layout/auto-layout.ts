@@ -1,6 +1,7 @@
 /** Auto-layout of the whole network or a selection, computed by elkjs in a Web Worker. */
 import { emptyDocument, type NetworkDocument } from '../../../core/network/types.js';
-import { NODE_HEIGHT, NODE_WIDTH } from '../flow-model.js';
+import type { FlowDirection } from '../ports.js';
+import { layoutRequest, memberPositions } from './elk-graph.js';
 import type { LayoutRequest, LayoutResponse } from './layout-protocol.js';
 
 let worker: Worker | undefined;
@@ -26,35 +27,26 @@ export function warmUpLayout(): void {
 
 /**
  * New positions for `ids` (all layers and inputs when empty). A laid-out selection keeps its
- * top-left corner where it was, so it does not jump across the canvas. With `aspectRatio`, long
- * chains wrap so the whole drawing fits a view of that shape.
+ * top-left corner where it was, so it does not jump across the canvas.
  */
 export async function computeLayout(
   doc: NetworkDocument,
-  direction: 'LR' | 'TB',
+  direction: FlowDirection,
   ids: readonly string[] = [],
   sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
-  aspectRatio?: number,
 ): Promise<Record<string, { x: number; y: number }>> {
-  const all = [...doc.inputs.map((i) => i.id), ...doc.nodes.map((n) => n.id)];
-  const chosen = new Set(ids.length > 0 ? ids : all);
-  const request: LayoutRequest = {
-    serial: ++serial,
-    direction,
-    ...(aspectRatio ? { aspectRatio } : {}),
-    nodes: all.filter((id) => chosen.has(id)).map((id) => ({ id, width: sizes.get(id)?.width ?? NODE_WIDTH, height: sizes.get(id)?.height ?? NODE_HEIGHT })),
-    edges: doc.edges.filter((e) => chosen.has(e.from.node) && chosen.has(e.to.node)).map((e) => ({ source: e.from.node, target: e.to.node })),
-  };
+  const request: LayoutRequest = { serial: ++serial, ...layoutRequest(doc, direction, ids, sizes) };
   const response = await new Promise<LayoutResponse>((resolve) => {
     waiting.set(request.serial, resolve);
     layoutWorker().postMessage(request);
   });
   if (response.error) throw new Error(response.error);
-  if (ids.length === 0) return response.positions;
+  const positions = memberPositions(doc, response.positions);
+  if (ids.length === 0) return positions;
   const before = ids.map((id) => doc.ui.positions[id]).filter((p): p is { x: number; y: number } => p !== undefined);
   const originX = before.length ? Math.min(...before.map((p) => p.x)) : 0;
   const originY = before.length ? Math.min(...before.map((p) => p.y)) : 0;
   const shifted: Record<string, { x: number; y: number }> = {};
-  for (const [id, p] of Object.entries(response.positions)) shifted[id] = { x: p.x + originX, y: p.y + originY };
+  for (const [id, p] of Object.entries(positions)) shifted[id] = { x: p.x + originX, y: p.y + originY };
   return shifted;
 }
