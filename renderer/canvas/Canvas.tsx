@@ -25,7 +25,7 @@ import { EDGE_TYPES } from './wire.js';
 import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
 import { edgesToDraw } from '../editor/view-geometry.js';
 import { FarWires } from './far-wires.js';
-import { sameItems } from '../editor/flow-model.js';
+import { NODE_HEIGHT, NODE_WIDTH, sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
 import { tensorMismatch } from '../editor/wire-check.js';
@@ -36,7 +36,8 @@ const BIG_NETWORK = 300;
 
 // Props that are objects live at module scope: a new object on each render of the canvas would make
 // React Flow update its store, and every drawn wire re-render (it reads the default edge options).
-const MULTI_SELECTION_KEYS = ['Meta', 'Control'];
+// Shift+click adds to the selection as in most editors (Shift+drag on the canvas still draws a selection box).
+const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
 const NO_EDGES: Edge[] = [];
 const PRO_OPTIONS = { hideAttribution: true };
 const DEFAULT_EDGE_OPTIONS = { type: 'wire' };
@@ -97,6 +98,43 @@ export function Canvas() {
     void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
   }, [focusRequest, flow]);
 
+  // A layer just added (search menu, wire drop, paste) that landed out of view or under the minimap
+  // or the zoom buttons: pan just enough to show it, keeping the zoom.
+  useEffect(() => {
+    let known = new Set(store.getState().doc.nodes.map((n) => n.id));
+    return store.subscribe((state, previous) => {
+      if (state.doc === previous.doc) return;
+      const ids = state.doc.nodes.map((n) => n.id);
+      const added = ids.filter((id) => !known.has(id));
+      known = new Set(ids);
+      // A project opened or an undo brings many at once, and its own fit.
+      if (added.length === 0 || added.length > 20 || state.past.length === 0) return;
+      requestAnimationFrame(() => showNodes(added));
+    });
+
+    function showNodes(ids: readonly string[]) {
+      const box = wrapper.current?.getBoundingClientRect();
+      if (!box) return;
+      const zoom = flow.getZoom();
+      const rects = ids.map((id) => flow.getInternalNode(id)).filter((n) => n !== undefined);
+      if (rects.length === 0) return;
+      const left = Math.min(...rects.map((n) => n.internals.positionAbsolute.x));
+      const top = Math.min(...rects.map((n) => n.internals.positionAbsolute.y));
+      const right = Math.max(...rects.map((n) => n.internals.positionAbsolute.x + (n.measured.width ?? NODE_WIDTH)));
+      const bottom = Math.max(...rects.map((n) => n.internals.positionAbsolute.y + (n.measured.height ?? NODE_HEIGHT)));
+      const a = flow.flowToScreenPosition({ x: left, y: top });
+      const b = flow.flowToScreenPosition({ x: right, y: bottom });
+      // The free part of the canvas: clear of the zoom buttons (left) and the minimap (bottom right).
+      const minimap = wrapper.current?.querySelector('.minimap')?.getBoundingClientRect();
+      const safe = { left: box.left + 60, top: box.top + 16, right: box.right - 16, bottom: (minimap?.top ?? box.bottom) - 16 };
+      const dx = a.x < safe.left ? safe.left - a.x : b.x > safe.right ? Math.max(safe.left - a.x, safe.right - b.x) : 0;
+      const dy = a.y < safe.top ? safe.top - a.y : b.y > safe.bottom ? Math.max(safe.top - a.y, safe.bottom - b.y) : 0;
+      if (dx === 0 && dy === 0) return;
+      const v = flow.getViewport();
+      void flow.setViewport({ x: v.x + dx, y: v.y + dy, zoom }, { duration: 200 });
+    }
+  }, [store, flow]);
+
   // elkjs is 1.4 MB: load it while the user looks around, not when the first template opens.
   useEffect(() => {
     const id = setTimeout(warmUpLayout, 1500);
@@ -116,13 +154,14 @@ export function Canvas() {
       const bounds = flow.getNodesBounds(flow.getNodes().filter((n) => !n.hidden));
       const box = wrapper.current?.getBoundingClientRect();
       const zoomToFit = box && bounds.width > 0 ? Math.min((box.width - 80) / bounds.width, (box.height - 154) / bounds.height) : 1;
-      if (box && zoomToFit < READABLE_ZOOM && !store.getState().fitWhole) {
-        // A long network fitted whole is too small to read: show its start at a readable size, as
-        // Netron does, centred across the flow; the rest is a scroll away.
-        const lr = store.getState().direction === 'LR';
-        const fitsAcross = lr ? bounds.height * READABLE_ZOOM < box.height - 154 : bounds.width * READABLE_ZOOM < box.width - 80;
-        const x = lr || !fitsAcross ? 56 - bounds.x * READABLE_ZOOM : box.width / 2 - (bounds.x + bounds.width / 2) * READABLE_ZOOM;
-        const y = !lr || !fitsAcross ? 24 - bounds.y * READABLE_ZOOM : 24 + (box.height - 154) / 2 - (bounds.y + bounds.height / 2) * READABLE_ZOOM;
+      const lr = store.getState().direction === 'LR';
+      const fitsAcross = box && (lr ? bounds.height * READABLE_ZOOM < box.height - 154 : bounds.width * READABLE_ZOOM < box.width - 80);
+      if (box && fitsAcross && zoomToFit < READABLE_ZOOM && !store.getState().fitWhole) {
+        // A long, thin network (a chain laid out in a line) fitted whole is too small to read: show
+        // its start at a readable size, as Netron does, centred across the flow; the rest is a
+        // scroll away. A network that is big both ways is fitted whole, for an overview.
+        const x = lr ? 56 - bounds.x * READABLE_ZOOM : box.width / 2 - (bounds.x + bounds.width / 2) * READABLE_ZOOM;
+        const y = lr ? 24 + (box.height - 154) / 2 - (bounds.y + bounds.height / 2) * READABLE_ZOOM : 24 - bounds.y * READABLE_ZOOM;
         void flow.setViewport({ x, y, zoom: READABLE_ZOOM }, { duration });
       } else void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
     });

@@ -40,6 +40,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy / cut / paste (JSON text, works between projects)' },
   { keys: 'Ctrl+D', what: 'Duplicate the selection' },
   { keys: 'Delete / Backspace', what: 'Delete the selection' },
+  { keys: 'Shift+click / Ctrl+click', what: 'Add a node to the selection (or take it out)' },
+  { keys: 'Shift+drag on the canvas', what: 'Select the nodes in a box' },
   { keys: 'Ctrl+A', what: 'Select everything' },
   { keys: 'Ctrl+F', what: 'Find a node by name or type' },
   { keys: 'Ctrl+G / Ctrl+Shift+G', what: 'Group the selection into a block / ungroup' },
