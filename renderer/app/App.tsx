@@ -20,6 +20,7 @@ import { downloadProject, listTemplates, newFromTemplate, newProject, openProjec
 import { useHostSession } from './host-session.js';
 import { HostStatus, OverwriteDialog } from './HostStatus.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
+import { count } from '../editor/words.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
@@ -78,9 +79,9 @@ const StatusBar = memo(function StatusBar() {
   const path = useEditor((s) => s.filePath);
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span>{layers} layers</span>
-      <span className={errors ? 'status-error' : ''}>● {errors} errors</span>
-      <span className={warnings ? 'status-warning' : ''}>▲ {warnings} warnings</span>
+      <span>{count(layers, 'layer')}</span>
+      <span className={errors ? 'status-error' : ''}>● {count(errors, 'error')}</span>
+      <span className={warnings ? 'status-warning' : ''}>▲ {count(warnings, 'warning')}</span>
       <span className="status-path">{path ?? 'not saved yet'}</span>
       <HostStatus />
       <span className="status-spacer" />

@@ -7,6 +7,7 @@ import type { RecentEntry, RecoveryOffer as Offer } from '../../core/api/project
 import { useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { openRecent, restoreRecovery, type ProjectDialogs } from './project.js';
+import { count } from '../editor/words.js';
 
 /** "3 min ago" for a timestamp; the full date for anything older than a day. */
 function age(iso: string, now = Date.now()): string {
@@ -94,7 +95,7 @@ export const RecoveryOffer = memo(function RecoveryOffer({ dialogs }: { dialogs:
     <div className="recovery-offer" data-testid="recovery-offer">
       <div className="recovery-title">Recover unsaved work?</div>
       <div>
-        “{offer.name}”, {offer.nodeCount} layers, autosaved {age(offer.savedAt)}
+        “{offer.name}”, {count(offer.nodeCount, 'layer')}, autosaved {age(offer.savedAt)}
         {offer.projectPath ? ` from ${offer.projectPath}` : ' (never saved)'}, was left by a session that ended without saving.
       </div>
       {offers.length > 1 && <div className="muted">{offers.length - 1} more after this one.</div>}

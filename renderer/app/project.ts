@@ -16,6 +16,7 @@ import { nativePick } from '../host/file-picking.js';
 import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
+import { count } from '../editor/words.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -128,7 +129,7 @@ export async function restoreRecovery(store: EditorStore, host: HostApi, dialogs
     return false;
   }
   showUnsavedWork(store, host, r.value);
-  store.getState().notify('info', `Restored “${r.value.document.name}” (${r.value.document.nodes.length} layers); save it to keep it.`);
+  store.getState().notify('info', `Restored “${r.value.document.name}” (${count(r.value.document.nodes.length, 'layer')}); save it to keep it.`);
   return true;
 }
 

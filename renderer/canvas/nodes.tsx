@@ -17,6 +17,7 @@ import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from 
 import { useDetailed } from './detail.js';
 import { CATEGORY_COLORS } from '../editor/layer-look.js';
 import { inputPortNames, portOffset, PORT_STEP, PORT_TOP, variadicWireCounts, type FlowDirection } from '../editor/ports.js';
+import { count } from '../editor/words.js';
 
 /** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {
@@ -247,7 +248,7 @@ export const GroupNode = memo(function GroupNode({ data, selected }: NodeProps<G
         <div className="node-name">
           <GroupName id={g.id} name={g.name} />
         </div>
-        <div className="node-summary">{g.nodeIds.length} layers</div>
+        <div className="node-summary">{count(g.nodeIds.length, 'layer')}</div>
       </div>
       <Handle id="in" type="target" position={inSide} style={handleStyle(direction, 0, 1)} className="port port-in" isConnectable={false} />
       <Handle id="out" type="source" position={outSide} style={handleStyle(direction, 0, 1)} className="port port-out" isConnectable={false} />

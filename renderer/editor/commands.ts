@@ -24,6 +24,7 @@ import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
 import { computeLayout } from './layout/auto-layout.js';
 import { NODE_WIDTH } from './flow-model.js';
+import { count } from './words.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {
@@ -76,7 +77,7 @@ export function pasteText(store: EditorStore, text: string): void {
   const result = s.apply((doc) => pasteFragment(doc, text));
   if (result) {
     store.getState().select(Object.values(result.idMap));
-    store.getState().notify('info', `Pasted ${Object.keys(result.idMap).length} nodes.`);
+    store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}.`);
   }
 }
 

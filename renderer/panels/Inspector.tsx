@@ -12,6 +12,7 @@ import { DATA_TYPES, type DataType, type NetworkInput, type NetworkNode, type Pa
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { bypassSelection, expandSelection } from '../editor/commands.js';
+import { count } from '../editor/words.js';
 
 /** Text for a value in an input box: lists as `7, 7`. */
 function toText(value: ParamValue | undefined): string {
@@ -282,11 +283,14 @@ function InputInspector({ input }: { input: NetworkInput }) {
 
 export const Inspector = memo(function Inspector() {
   const selectedId = useEditor((s) => (s.selected.length === 1 ? s.selected[0] : undefined));
-  const count = useEditor((s) => s.selected.length);
+  const selectedCount = useEditor((s) => s.selected.length);
   const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
   const input = useEditor((s) => (selectedId ? s.doc.inputs.find((i) => i.id === selectedId) : undefined));
   const docName = useEditor((s) => s.doc.name);
-  const counts = useEditor((s) => `${s.doc.nodes.length} layers, ${s.doc.inputs.length} inputs, ${s.doc.edges.length} wires, ${s.doc.outputs.length} outputs`);
+  const counts = useEditor(
+    (s) =>
+      `${count(s.doc.nodes.length, 'layer')}, ${count(s.doc.inputs.length, 'input')}, ${count(s.doc.edges.length, 'wire')}, ${count(s.doc.outputs.length, 'output')}`,
+  );
   return (
     <aside className="inspector">
       <div className="panel-title">Inspector</div>
@@ -295,7 +299,7 @@ export const Inspector = memo(function Inspector() {
       {!node && !input && (
         <div className="inspector-body">
           <div className="inspector-type">{docName}</div>
-          <div className="muted">{count > 1 ? `${count} nodes selected. Ctrl+G groups them.` : 'Select a layer to edit its parameters.'}</div>
+          <div className="muted">{selectedCount > 1 ? `${selectedCount} nodes selected. Ctrl+G groups them.` : 'Select a layer to edit its parameters.'}</div>
           <div className="muted">{counts}</div>
         </div>
       )}

@@ -1,0 +1,73 @@
+/** Small things a user meets on the canvas: where new nodes land, Shift+click, counted words. */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { documentOf, dragFromPalette, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
+
+let browser: Browser;
+const url = inject('editorUrl');
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the canvas', () => {
+  it('adds to the selection with Shift+click and says so in the help', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'Input', { x: 180, y: 220 });
+    await dragFromPalette(page, 'addActivation', { x: 520, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    await nodeLocator(page, 'data').click();
+    await nodeLocator(page, 'activation').click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+    await expect(page.locator('.inspector').textContent()).resolves.toContain('2 nodes selected');
+    await page.keyboard.press('?');
+    await expect(page.locator('[data-testid=help]').textContent()).resolves.toContain('Shift+click / Ctrl+click');
+  });
+
+  it('counts in words: 1 input, Pasted 1 node', async () => {
+    const { page } = await openEditor(browser, url);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await dragFromPalette(page, 'Input', { x: 180, y: 220 });
+    await dragFromPalette(page, 'addActivation', { x: 520, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
+    await expect(page.locator('.inspector').textContent()).resolves.toContain('1 layer, 1 input, 0 wires, 0 outputs');
+    await expect(page.locator('[data-testid=status-bar]').textContent()).resolves.toContain('1 layer');
+    await nodeLocator(page, 'activation').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid=notice]').allTextContents()).toContain('Pasted 1 node.');
+  });
+
+  it('brings a pasted node into view, clear of the minimap', async () => {
+    const { page } = await openEditor(browser, url);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await dragFromPalette(page, 'addActivation', { x: 400, y: 200 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    await nodeLocator(page, 'activation').click();
+    await page.keyboard.press('Control+c');
+    // Pan far away: the copied layer and where its copy lands are out of view.
+    const pane = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    for (let i = 0; i < 3; i++) {
+      await page.mouse.move(pane.x + pane.width - 100, pane.y + pane.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(pane.x + 100, pane.y + 60, { steps: 5 });
+      await page.mouse.up();
+    }
+    await expect.poll(async () => (await nodeLocator(page, 'activation').first().boundingBox())!.x < pane.x).toBe(true);
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(2);
+    const minimap = (await page.locator('[data-testid=minimap]').boundingBox())!;
+    const pasted = page.locator('.react-flow__node.selected');
+    await expect
+      .poll(async () => {
+        const b = (await pasted.boundingBox())!;
+        return b.x >= pane.x && b.x + b.width <= pane.x + pane.width && b.y >= pane.y && b.y + b.height <= minimap.y;
+      })
+      .toBe(true);
+    await screenshot(page, 'canvas-ui-pasted-in-view');
+  });
+});
