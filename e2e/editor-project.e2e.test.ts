@@ -52,8 +52,10 @@ describe('projects', () => {
     await page.locator('[data-testid=template-resnet18]').click();
     await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(14); // the first layout starts the elkjs worker
     await expect.poll(() => page.locator('[data-testid=doc-title]').textContent()).toBe('resnet18');
-    // Laid out and fitted: nothing overlaps, everything is in view, every wire has its dims.
-    await expect.poll(() => allNodesVisible(page)).toBe(true);
+    // Laid out in one straight line, too long to fit readably: its start is in view at a readable
+    // zoom; nothing overlaps, every wire has its dims; F fits it all.
+    await expect.poll(async () => (await nodeLocator(page, 'data').boundingBox())?.x ?? -1).toBeGreaterThan(0);
+    expect(await allNodesVisible(page)).toBe(false);
     expect(await nodesOverlap(page)).toBe(false);
     const labels = await page.locator('[data-testid=wire-label]').allTextContents();
     expect(labels).toHaveLength(14);
@@ -63,6 +65,8 @@ describe('projects', () => {
     await expect(nodeLocator(page, 'fc').locator('.node-dims').textContent()).resolves.toBe('[1, 1000]');
     expect(await editorState(page)).toEqual({ dirty: false, filePath: undefined, past: 0 });
     await screenshot(page, '20-template-resnet18');
+    await page.keyboard.press('f');
+    await expect.poll(() => allNodesVisible(page)).toBe(true);
 
     // Ctrl+S on a project never saved asks where: the host's file browser.
     await page.keyboard.press('Control+s');
@@ -71,7 +75,10 @@ describe('projects', () => {
     const path = join(root, 'my-resnet.trtstudio');
     await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: path, past: 0 });
     const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; network: { name: string; nodes: unknown[] } };
-    expect([file.format, file.network.name, file.network.nodes.length]).toEqual(['trtstudio', 'resnet18', 14]);
+    // The network takes the file's name: the title and every export's default name follow it.
+    expect([file.format, file.network.name, file.network.nodes.length]).toEqual(['trtstudio', 'my-resnet', 14]);
+    await expect.poll(() => page.locator('[data-testid=doc-title]').textContent()).toBe('my-resnet');
+    expect(await page.title()).toBe('my-resnet — TRT Studio');
     const saved = await documentOf(page);
 
     // Save as: a second file; the editor now works on it.
@@ -81,6 +88,8 @@ describe('projects', () => {
     // Enter in the name field saves, as the Save button does.
     await page.locator('[data-testid=file-browser-name]').press('Enter');
     await expect.poll(async () => (await editorState(page)).filePath).toBe(join(root, 'copy.trtstudio'));
+    expect([(await documentOf(page)).name, await page.title()]).toEqual(['copy', 'copy — TRT Studio']);
+    expect((JSON.parse(readFileSync(join(root, 'copy.trtstudio'), 'utf8')) as { network: { name: string } }).network.name).toBe('copy');
 
     // A reload brings back the project the tab had open; Open through the file browser brings the first file back as it was.
     await page.reload();
@@ -162,7 +171,7 @@ describe('projects', () => {
     await expect
       .poll(() => offer.textContent())
       .toMatch(
-        /^Recover unsaved work\?“Untitled”, 1 layers, autosaved (just now|\d+ min ago) \(never saved\), was left by a session that ended without saving\./,
+        /^Recover unsaved work\?“Untitled”, 1 layer, autosaved (just now|\d+ min ago) \(never saved\), was left by a session that ended without saving\./,
       );
     await screenshot(next.page, '23-recovery-offer');
     await offer.locator('[data-testid=recovery-restore]').click();

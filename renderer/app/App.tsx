@@ -115,6 +115,10 @@ function Toolbar({
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   const s = () => store.getState();
+  // The window's (or tab's) title names the network, as the toolbar does.
+  useEffect(() => {
+    document.title = `${name}${dirty ? ' •' : ''} — TRT Studio`;
+  }, [name, dirty]);
   return (
     <header className="toolbar">
       <span className="brand">TRT Studio</span>

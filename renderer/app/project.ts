@@ -176,6 +176,13 @@ async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | '
   return native ? native[0] : dialogs.pickPath(mode, defaultName);
 }
 
+/** The network name a project file gives: its file name without the folder and extension (`~/nets/my-lenet.trtstudio` → `my-lenet`). */
+export function projectName(path: string, fallback: string): string {
+  const base = path.split(/[\\/]/).pop() ?? '';
+  const name = base.endsWith(PROJECT_EXTENSION) ? base.slice(0, -PROJECT_EXTENSION.length) : base.replace(/\.json$/, '');
+  return name.trim() || fallback;
+}
+
 /** Save (or save as); returns whether the project was written. */
 export async function saveProject(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, saveAs: boolean): Promise<boolean> {
   const s = store.getState();
@@ -192,7 +199,10 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
   }
   const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
   if (!path) return false;
-  const doc = store.getState().doc;
+  const current = store.getState().doc;
+  // Saved under a new file name, the network takes that name: the title and every export's default file name follow it.
+  const name = path === s.filePath ? current.name : projectName(path, current.name);
+  const doc = name === current.name ? current : { ...current, name };
   const request = {
     path,
     document: doc,
@@ -215,7 +225,11 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
     return false;
   }
   // Marks the document that was written, even if an edit landed while the host wrote it.
-  store.setState({ savedDoc: doc, filePath: r.value.path });
+  // The open document takes the new name too (not an edit to undo: it is the file's name); when
+  // nothing else changed while the host wrote, it is exactly the saved one.
+  const latest = store.getState().doc;
+  if (latest === current) store.setState({ doc, savedDoc: doc, filePath: r.value.path });
+  else store.setState({ doc: doc === current ? latest : { ...latest, name }, savedDoc: doc, filePath: r.value.path });
   projectFileChanged(r.value.path, r.value.version);
   store.getState().notify('info', `Saved ${r.value.path}.`);
   return true;
