@@ -310,6 +310,20 @@ describe('upload', () => {
     expect(body.bytes).toBe(15);
     expect(body.path.startsWith(host.uploadDir)).toBe(true);
     expect(await readFile(body.path, 'utf8')).toBe('1\nw 1 3f800000\n');
+    // Uploads keep their names in one folder; a second file of the same name gets a numbered one.
+    expect(body.path).toBe(join(host.uploadDir, 'evil name_.wts'));
+    const again = async () =>
+      (
+        (await (
+          await fetch(`${base}/api/upload?name=${encodeURIComponent('evil name?.wts')}`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${host.token}` },
+            body: 'x',
+          })
+        ).json()) as { path: string; name: string }
+      ).name;
+    expect([await again(), await again()]).toEqual(['evil name_ (2).wts', 'evil name_ (3).wts']);
+    expect(await readFile(body.path, 'utf8')).toBe('1\nw 1 3f800000\n');
     // The upload folder is browsable (it is an allowed root), after the real folders, and never a place to save into.
     const { api, socket } = await client();
     const roots = await api.call('files.roots', {});

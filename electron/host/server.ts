@@ -8,8 +8,8 @@
  * guessed the token).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import { basename, join } from 'node:path';
@@ -100,6 +100,25 @@ function originAllowed(origin: string | undefined, hostHeader: string | undefine
   return hostHeader !== undefined && (origin === `http://${hostHeader}` || origin === `https://${hostHeader}`);
 }
 
+/**
+ * A new file for an upload named `name` in the upload folder, under its own name (`digit.png`) or,
+ * when that is taken, a numbered one (`digit (2).png`): the folder reads like the files the user
+ * chose, and a second upload of the same name never overwrites the first. Created exclusively, so
+ * two uploads at once cannot claim the same name.
+ */
+async function claimUploadPath(dir: string, name: string): Promise<{ target: string; file: FileHandle }> {
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 1; ; n++) {
+    const target = join(dir, n === 1 ? name : `${stem} (${n})${ext}`);
+    try {
+      return { target, file: await open(target, 'wx') };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 /** Keeps an uploaded file's name readable but harmless: no folders, no odd characters. */
 function safeUploadName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
@@ -128,7 +147,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   await mkdir(uploadDir, { recursive: true });
   // Uploads are copies of the user's files: readable, never a place to save work into.
   await services.context.files.addRoot(uploadDir, 'Uploads (temporary)', { temporary: true });
-  let uploadCounter = 0;
   let clientCounter = 0;
   const uploadQuota = options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES;
   /** Bytes of the uploads stored (or being stored) in this launch. */
@@ -207,10 +225,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       req.resume();
       return;
     }
-    const name = safeUploadName(query.get('name') ?? 'upload');
-    const folder = join(uploadDir, String(++uploadCounter));
-    await mkdir(folder);
-    const target = join(folder, name);
+    const { target, file } = await claimUploadPath(uploadDir, safeUploadName(query.get('name') ?? 'upload'));
+    const name = basename(target);
     let bytes = 0;
     let tooLarge = false;
     let quotaReached = false;
@@ -233,7 +249,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     req.pipe(counter);
     try {
-      await pipeline(counter, createWriteStream(target, { flags: 'wx' }));
+      await pipeline(counter, file.createWriteStream());
     } catch (e) {
       req.unpipe(counter);
       uploadedBytes -= bytes;
