@@ -70,4 +70,30 @@ describe('the canvas', () => {
       .toBe(true);
     await screenshot(page, 'canvas-ui-pasted-in-view');
   });
+
+  it('keeps an invalid value in the inspector, with its error, until it is fixed or Escape', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'addConvolutionNd', { x: 400, y: 200 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(1);
+    await nodeLocator(page, 'convolution').click();
+    const field = page.locator('[data-testid="param-nbOutputMaps"]');
+    const before = await field.inputValue();
+    await field.fill('-3');
+    // Leaving the field neither commits nor forgets it.
+    await page.locator('.inspector .panel-title').click();
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(false);
+    await expect(field.inputValue()).resolves.toBe('-3');
+    await expect(page.locator('.field-error').first().textContent()).resolves.toBe('-3 is below the minimum 1');
+    expect(String((await documentOf(page)).nodes[0]!.params.nbOutputMaps)).toBe(before);
+    await screenshot(page, 'canvas-ui-invalid-kept');
+    // Escape gives the saved value back.
+    await field.focus();
+    await field.press('Escape');
+    await expect(field.inputValue()).resolves.toBe(before);
+    expect(await page.locator('.field-error').count()).toBe(0);
+    // Fixed, it commits on blur.
+    await field.fill('16');
+    await field.press('Tab');
+    await expect.poll(async () => (await documentOf(page)).nodes[0]!.params.nbOutputMaps).toBe(16);
+  });
 });

@@ -38,7 +38,7 @@ function parseValue(spec: ParamSpec, text: string): unknown {
   }
 }
 
-/** One text-edited field with a draft, inline validation and commit on Enter/blur. */
+/** One text-edited field with a draft, inline validation and commit on Enter/blur; Escape reverts. */
 function TextField({
   label,
   doc,
@@ -56,19 +56,28 @@ function TextField({
 }) {
   const [draft, setDraft] = useState(value);
   const [focused, setFocused] = useState(false);
+  // An invalid draft left by blur or Enter stays, with its error, until it is fixed or Escape
+  // drops it: reverting it silently would lose what was typed and hide why it was refused.
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!focused) setDraft(value);
-  }, [value, focused]);
+    if (!focused && !held) setDraft(value);
+  }, [value, focused, held]);
+  // The value changed elsewhere (undo, another edit): that value wins over a held draft.
+  useEffect(() => setHeld(false), [value]);
   const problem = draft === value ? undefined : check(draft);
   const finish = () => {
     setFocused(false);
-    if (draft !== value && !check(draft)) commit(draft);
-    else setDraft(value);
+    if (draft === value) setHeld(false);
+    else if (!check(draft)) {
+      setHeld(false);
+      commit(draft);
+    } else setHeld(true);
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
     if (e.key === 'Escape') {
       setDraft(value);
+      setHeld(false);
       setFocused(false);
     }
   };
