@@ -98,6 +98,7 @@ export function Canvas() {
     void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 250 });
   }, [focusRequest, flow]);
 
+  const droppedLayer = useRef(false);
   // A layer just added (search menu, wire drop, paste) that landed out of view or under the minimap
   // or the zoom buttons: pan just enough to show it, keeping the zoom.
   useEffect(() => {
@@ -107,8 +108,11 @@ export function Canvas() {
       const ids = state.doc.nodes.map((n) => n.id);
       const added = ids.filter((id) => !known.has(id));
       known = new Set(ids);
-      // A project opened or an undo brings many at once, and its own fit.
-      if (added.length === 0 || added.length > 20 || state.past.length === 0) return;
+      // A project opened or an undo brings many at once, and its own fit; a layer dropped from
+      // the palette lands where the pointer put it.
+      const dropped = droppedLayer.current;
+      droppedLayer.current = false;
+      if (added.length === 0 || added.length > 20 || state.past.length === 0 || dropped) return;
       requestAnimationFrame(() => showNodes(added));
     });
 
@@ -124,9 +128,10 @@ export function Canvas() {
       const bottom = Math.max(...rects.map((n) => n.internals.positionAbsolute.y + (n.measured.height ?? NODE_HEIGHT)));
       const a = flow.flowToScreenPosition({ x: left, y: top });
       const b = flow.flowToScreenPosition({ x: right, y: bottom });
-      // The free part of the canvas: clear of the zoom buttons (left) and the minimap (bottom right).
+      // Inside the canvas, clear of the zoom buttons (left) and, when it would sit under it, of the minimap (bottom right).
       const minimap = wrapper.current?.querySelector('.minimap')?.getBoundingClientRect();
-      const safe = { left: box.left + 60, top: box.top + 16, right: box.right - 16, bottom: (minimap?.top ?? box.bottom) - 16 };
+      const underMinimap = minimap !== undefined && b.x > minimap.left && a.y < minimap.bottom && b.y > minimap.top && a.x < minimap.right;
+      const safe = { left: box.left + 60, top: box.top + 16, right: box.right - 16, bottom: (underMinimap ? minimap.top : box.bottom) - 16 };
       const dx = a.x < safe.left ? safe.left - a.x : b.x > safe.right ? Math.max(safe.left - a.x, safe.right - b.x) : 0;
       const dy = a.y < safe.top ? safe.top - a.y : b.y > safe.bottom ? Math.max(safe.top - a.y, safe.bottom - b.y) : 0;
       if (dx === 0 && dy === 0) return;
@@ -231,6 +236,7 @@ export function Canvas() {
       if (!type) return;
       event.preventDefault();
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      droppedLayer.current = true;
       addLayerAt(store, type, { x: Math.round(position.x - 95), y: Math.round(position.y - 20) });
     },
     [flow, store],
