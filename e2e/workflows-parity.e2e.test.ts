@@ -7,7 +7,7 @@
  * engine runs again afterwards.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -206,7 +206,8 @@ describe('LeNet-5 built by hand gives PyTorch’s output', () => {
     await browseWorkDir();
     await page.click('[data-testid=file-browser-folder]');
     expect(await page.locator('[data-testid=run-npy-dir] .mono').textContent()).toBe(workDir);
-    await page.click('[data-testid=run-start]');
+    // The run on screen is the one whose outputs are saved: no second click on Run.
+    await expect.poll(() => existsSync(join(workDir, 'lenet5-input.output.npy')), { timeout: 60_000 }).toBe(true);
     await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(1);
     const result = page.locator('[data-testid=run-result]').first();
     await result.locator('button', { hasText: 'Outputs' }).click();

@@ -118,6 +118,13 @@ const ImageResult = memo(function ImageResult({ image, preview }: { image: RunIm
   );
 });
 
+/** A run's request: the engines, the images and how they were preprocessed. */
+interface ShownRun {
+  engineIds: string[];
+  images: string[];
+  preprocessing: Preprocessing;
+}
+
 export const RunPanel = memo(function RunPanel() {
   const host = useHost();
   const pickFiles = usePickFiles();
@@ -134,6 +141,8 @@ export const RunPanel = memo(function RunPanel() {
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [job, setJob] = useState<RunningJob | undefined>();
   const [result, setResult] = useState<RunResult | undefined>();
+  // What produced the result on screen: "Save outputs…" applies to it, whatever was chosen since.
+  const [shown, setShown] = useState<ShownRun | undefined>();
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   /** Where every output is also saved as float32 .npy (run.start's outputNpyDir), when chosen. */
   const [npyDir, setNpyDir] = useState<string | undefined>();
@@ -218,8 +227,8 @@ export const RunPanel = memo(function RunPanel() {
   const comparable = engines.filter((e) => e.engineId !== engineId && e.networkName === engine?.networkName);
   const engineIds = engineId ? [engineId, ...compare.filter((id) => id !== engineId && comparable.some((e) => e.engineId === id))] : [];
   const docName = useEditor((s) => s.doc.name);
-  const run = async () => {
-    if (!host || !effective || engineIds.length === 0 || images.length === 0) return;
+  const run = async (request: ShownRun | undefined = effective && { engineIds, images, preprocessing: effective }, outputNpyDir = npyDir) => {
+    if (!host || !request || request.engineIds.length === 0 || request.images.length === 0) return;
     setDiagnostics([]);
     setResult(undefined);
     setJob({ jobId: undefined, progress: { phase: 'Starting' }, startedAt: Date.now(), now: Date.now() });
@@ -227,13 +236,13 @@ export const RunPanel = memo(function RunPanel() {
       host,
       store,
       'run',
-      `Run ${images.length} image${images.length === 1 ? '' : 's'}`,
+      `Run ${request.images.length} image${request.images.length === 1 ? '' : 's'}`,
       () =>
         host.call('run.start', {
-          engineIds,
-          images: images.map((path) => ({ path, preprocessing: effective })),
+          engineIds: request.engineIds,
+          images: request.images.map((path) => ({ path, preprocessing: request.preprocessing })),
           topK: 5,
-          ...(npyDir ? { outputNpyDir: npyDir } : {}),
+          ...(outputNpyDir ? { outputNpyDir } : {}),
         }),
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
@@ -245,7 +254,16 @@ export const RunPanel = memo(function RunPanel() {
     const { finished } = outcome;
     if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd('The run', finished));
     setResult(finished.result);
+    setShown(request);
     setDiagnostics(finished.diagnostics);
+  };
+  // "Save outputs…" with a result on screen saves that run's outputs (it runs the same images
+  // through the same engines again, writing the .npy files), and every later run's.
+  const saveOutputs = async () => {
+    const [dir] = await pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' });
+    if (!dir) return;
+    setNpyDir(dir);
+    if (result && shown) await run(shown, dir);
   };
 
   const reason = !host
@@ -307,9 +325,13 @@ export const RunPanel = memo(function RunPanel() {
           </span>
         ) : (
           <button
-            onClick={() => void pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' }).then(([dir]) => dir && setNpyDir(dir))}
-            disabled={!host}
-            title="Also save every output tensor, whole, as float32 .npy in a folder"
+            onClick={() => void saveOutputs()}
+            disabled={!host || job !== undefined}
+            title={
+              result
+                ? 'Save every output tensor of the run shown, whole, as float32 .npy in a folder (and those of later runs)'
+                : 'Also save every output tensor of the next runs, whole, as float32 .npy in a folder'
+            }
             data-testid="run-save-outputs"
           >
             Save outputs…
