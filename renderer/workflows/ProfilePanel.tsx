@@ -30,6 +30,18 @@ export function heatOf(layers: ProfileResult['layers']): Record<string, number> 
 
 const NO_NODES: readonly { id: string; name: string }[] = [];
 
+/**
+ * What a profile row of no layer is: ONNX Runtime's own kernels (`ReorderInput…`, `ReorderOutput…`
+ * convert tensors to and from its blocked NCHWc layout around convolutions; `Memcpy…` copies
+ * between devices). Their time belongs to no single layer of the network.
+ */
+export function internalNote(name: string): string | undefined {
+  if (/^Reorder(Input|Output)/i.test(name))
+    return "ONNX Runtime's layout conversion (to or from its blocked NCHWc layout around convolutions); it belongs to no single layer";
+  if (/^Memcpy/i.test(name)) return "ONNX Runtime's copy between devices; it belongs to no single layer";
+  return undefined;
+}
+
 export const ProfilePanel = memo(function ProfilePanel({ active = true }: { active?: boolean }) {
   const host = useHost();
   const store = useEditorStore();
@@ -181,10 +193,13 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
                       className={l.nodeId && names.has(l.nodeId) ? 'clickable' : ''}
                       onClick={() => pick(l)}
                       data-testid="profile-row"
-                      title={l.fusedFrom ? `fused from ${l.fusedFrom.join(', ')}` : undefined}
+                      title={l.fusedFrom ? `One kernel ran ${l.fusedFrom.join(' and ')} together; its time is charged to the first` : internalNote(l.name)}
                     >
                       <td className="mono">{l.name}</td>
-                      <td className="mono">{l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : '—'}</td>
+                      <td className="mono">
+                        {l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : internalNote(l.name) ? <span className="muted">runtime internal</span> : '—'}
+                        {l.fusedFrom && <span className="muted"> (fused: {l.fusedFrom.join(' + ')})</span>}
+                      </td>
                       <td className="num">
                         <span className="wf-heat-dot" style={{ background: heatColor(l.ms / maxMs) }} />
                         {formatMs(l.ms)}
