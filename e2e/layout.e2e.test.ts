@@ -37,6 +37,8 @@ describe('auto-layout', () => {
     // A chain of blocks: every node on one row, every wire running right.
     expect(shape(await documentOf(page), 'LR')).toEqual({ forward: true, lines: 1 });
     expect(await handleSides(page)).toEqual(['left', 'right']);
+    // The blocks' dashed borders are explained on the canvas.
+    await expect(page.locator('[data-testid=canvas-legend]').innerText()).resolves.toBe('dashed layer: a block of several layers (E expands it)');
     await page.waitForTimeout(400);
     await screenshot(page, 'layout-01-resnet18-opened');
 

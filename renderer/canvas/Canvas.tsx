@@ -5,6 +5,7 @@ import {
   Background,
   BackgroundVariant,
   Controls,
+  Panel,
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
@@ -53,6 +54,29 @@ function minimapColor(node: Node): string {
 
 function portRefs(c: Connection | Edge): { from: { node: string; port: string }; to: { node: string; port: string } } {
   return { from: { node: c.source, port: c.sourceHandle ?? 'output' }, to: { node: c.target, port: c.targetHandle ?? 'input' } };
+}
+
+/** What the dashed borders mean, shown while the canvas has any: a composite layer and a group's frame. */
+function Legend() {
+  const composites = useEditor((s) => s.doc.nodes.some((n) => getLayerSpec(n.type)?.kind === 'composite'));
+  const groups = useEditor((s) => s.doc.ui.groups.some((g) => !g.collapsed));
+  if (!composites && !groups) return null;
+  return (
+    <Panel position="top-right" className="canvas-legend" data-testid="canvas-legend">
+      {composites && (
+        <div>
+          <span className="legend-swatch legend-composite" />
+          dashed layer: a block of several layers (E expands it)
+        </div>
+      )}
+      {groups && (
+        <div>
+          <span className="legend-swatch legend-group" />
+          dashed frame: a group (Ctrl+Shift+G ungroups)
+        </div>
+      )}
+    </Panel>
+  );
 }
 
 /** The smallest zoom a fit goes to: below it, layer names and wire labels cannot be read. */
@@ -330,6 +354,7 @@ export function Canvas() {
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
           <Minimap nodeColor={minimapColor} />
           <Controls showInteractive={false} />
+          <Legend />
         </ReactFlow>
       </DetailStoreContext.Provider>
       {contextMenu && <ContextMenu target={contextMenu} close={closeContextMenu} />}
