@@ -96,4 +96,25 @@ describe('the canvas', () => {
     await field.press('Tab');
     await expect.poll(async () => (await documentOf(page)).nodes[0]!.params.nbOutputMaps).toBe(16);
   });
+
+  it('lays the network out again when a new group would cover other nodes, so its frame holds only its members', async () => {
+    const { page } = await openEditor(browser, url);
+    await dragFromPalette(page, 'Input', { x: 160, y: 220 });
+    await dragFromPalette(page, 'addActivation', { x: 460, y: 220 });
+    await dragFromPalette(page, 'addActivation', { x: 760, y: 220 });
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(2);
+    await nodeLocator(page, 'data').click();
+    await nodeLocator(page, 'activation_2').click({ modifiers: ['Shift'] });
+    await page.keyboard.press('Control+g');
+    await expect.poll(async () => (await documentOf(page)).ui.groups.length).toBe(1);
+    const frame = page.locator('[data-testid=group-frame]');
+    const middle = nodeLocator(page, 'activation');
+    await expect
+      .poll(async () => {
+        const [f, m] = [(await frame.boundingBox())!, (await middle.boundingBox())!];
+        return m.x >= f.x + f.width || m.x + m.width <= f.x || m.y >= f.y + f.height || m.y + m.height <= f.y;
+      })
+      .toBe(true);
+    await screenshot(page, 'canvas-ui-group-frame');
+  });
 });

@@ -23,7 +23,7 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
 import { computeLayout } from './layout/auto-layout.js';
-import { NODE_WIDTH } from './flow-model.js';
+import { NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
 import { count } from './words.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
@@ -89,7 +89,12 @@ export function groupSelection(store: EditorStore, name?: string): void {
     return;
   }
   const result = s.apply((doc) => group(doc, ids, name ?? `block${doc.ui.groups.length + 1}`));
-  if (result) store.getState().select([]);
+  if (!result) return;
+  store.getState().select([]);
+  // A frame holds its members and nothing else: when other nodes sit between the members, the
+  // network is laid out again (a second undo step), which draws the group as one box.
+  const made = store.getState().doc.ui.groups.find((g) => g.id === result.groupId);
+  if (made && nodesUnderFrame(store.getState().doc, made).length > 0) void autoLayout(store, store.getState().direction);
 }
 
 export function ungroupSelection(store: EditorStore): void {

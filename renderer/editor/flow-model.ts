@@ -131,6 +131,18 @@ function bounds(doc: NetworkDocument, ids: readonly string[]): { x: number; y: n
 export const FRAME_PAD = 24;
 export const FRAME_HEADER = 30;
 
+/** The nodes, not members of `group`, that its expanded frame would cover. */
+export function nodesUnderFrame(doc: NetworkDocument, group: NodeGroup): string[] {
+  const b = bounds(doc, group.nodeIds);
+  if (!b) return [];
+  const frame = { left: b.x - FRAME_PAD, top: b.y - FRAME_PAD - FRAME_HEADER, right: b.x + b.width + FRAME_PAD, bottom: b.y + b.height + FRAME_PAD };
+  const members = new Set(group.nodeIds);
+  return [...doc.inputs.map((i) => i.id), ...doc.nodes.map((n) => n.id)].filter((id) => {
+    const p = doc.ui.positions[id];
+    return !members.has(id) && p !== undefined && p.x < frame.right && p.x + NODE_WIDTH > frame.left && p.y < frame.bottom && p.y + NODE_HEIGHT > frame.top;
+  });
+}
+
 export function buildFlowNodes(doc: NetworkDocument, selected: ReadonlySet<string>, cache: FlowCache): Node[] {
   const groups = groupOf(doc);
   const out: Node[] = [];

@@ -3,7 +3,7 @@ import { buildTemplate } from '../../../core/templates/index.js';
 import { templateBuilder } from '../../../core/templates/builder.js';
 import { group, moveNodes, setGroupCollapsed } from '../../../core/network/edit.js';
 import type { NetworkDocument } from '../../../core/network/types.js';
-import { buildFlowNodes, emptyFlowCache, NODE_HEIGHT, NODE_WIDTH, type FrameFlowNode } from '../flow-model.js';
+import { buildFlowNodes, emptyFlowCache, NODE_HEIGHT, NODE_WIDTH, nodesUnderFrame, type FrameFlowNode } from '../flow-model.js';
 import { flowDirection } from '../ports.js';
 import { layoutRequest, memberPositions } from './elk-graph.js';
 import { runLayout } from './elk-run.js';
@@ -97,6 +97,9 @@ describe('auto-layout', () => {
       );
     };
     expect([...doc.inputs.map((i) => i.id), ...ids].filter(inside)).toEqual([ids[1], ids[4]]);
+    // Before the layout the frame covered the two layers between its members (grouping then lays out again).
+    expect(nodesUnderFrame(grouped, grouped.ui.groups[0]!)).toEqual([ids[2], ids[3]]);
+    expect(nodesUnderFrame(doc, doc.ui.groups[0]!)).toEqual([]);
   });
 
   it('lays a collapsed group out as one node that nothing covers, its members moving with it', async () => {
