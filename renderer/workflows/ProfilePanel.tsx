@@ -195,10 +195,12 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
                       data-testid="profile-row"
                       title={l.fusedFrom ? `One kernel ran ${l.fusedFrom.join(' and ')} together; its time is charged to the first` : internalNote(l.name)}
                     >
-                      <td className="mono">{l.name}</td>
+                      <td className="mono">
+                        {l.name}
+                        {l.fusedFrom && <span className="muted"> (fused: {l.fusedFrom.join(' + ')})</span>}
+                      </td>
                       <td className="mono">
                         {l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : internalNote(l.name) ? <span className="muted">runtime internal</span> : '—'}
-                        {l.fusedFrom && <span className="muted"> (fused: {l.fusedFrom.join(' + ')})</span>}
                       </td>
                       <td className="num">
                         <span className="wf-heat-dot" style={{ background: heatColor(l.ms / maxMs) }} />
