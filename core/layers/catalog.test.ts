@@ -45,7 +45,7 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   InvertedResidual: { input: image(32) },
 };
 
-/** Every type issue 2 names, by its INetworkDefinition method (or composite name). */
+/** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
 const REQUIRED_TYPES = [
   'addConvolutionNd',
   'addDeconvolutionNd',
