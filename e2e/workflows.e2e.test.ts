@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
-import { encodeWts } from '../core/weights/wts-codec.js';
+import { encodeWts } from '../core/weights/wts-encoder.js';
 import { dismissRecoveryOffers, documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
