@@ -51,7 +51,15 @@ async function spaceAfter(page: Page, name: string): Promise<{ x: number; y: num
  * Drop a wire from `from`'s output onto empty canvas, search for `query`, expect `label` first,
  * pick it with Enter, and give the new layer its name and parameters in the inspector.
  */
-async function addAfter(page: Page, from: string, query: string, label: string, name: string, params: Record<string, string> = {}): Promise<void> {
+async function addAfter(
+  page: Page,
+  from: string,
+  query: string,
+  label: string,
+  name: string,
+  params: Record<string, string> = {},
+  shot?: string,
+): Promise<void> {
   const to = await spaceAfter(page, from);
   const handle = nodeLocator(page, from).locator('.react-flow__handle.source[data-handleid="output"]');
   const a = (await handle.boundingBox())!;
@@ -61,6 +69,7 @@ async function addAfter(page: Page, from: string, query: string, label: string, 
   await page.mouse.up();
   await page.locator('[data-testid=search-input]').pressSequentially(query);
   await expect.poll(() => page.locator('[data-testid=search-item] .search-label').first().textContent()).toBe(label);
+  if (shot) await screenshot(page, shot);
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('[data-testid=search-menu]').count()).toBe(0);
   await setField(page, 'name', name);
@@ -98,13 +107,12 @@ describe('LeNet-5 built with the wire-drop menu and search only', () => {
 
     await addAfter(page, 'data', 'conv', 'Convolution', 'conv1', { nbOutputMaps: '6', kernelSize: '5, 5' });
     await addAfter(page, 'conv1', 'relu', 'ReLU', 'relu1');
-    await addAfter(page, 'relu1', 'avgpool', 'AvgPool', 'pool1');
-    await screenshot(page, 'first-hour-lenet-01-search-menu-typed');
+    await addAfter(page, 'relu1', 'avgpool', 'AvgPool', 'pool1', {}, 'first-hour-lenet-00-wire-drop-avgpool');
     await addAfter(page, 'pool1', 'conv2d', 'Convolution', 'conv2', { nbOutputMaps: '16', kernelSize: '5, 5' });
     await addAfter(page, 'conv2', 'relu', 'ReLU', 'relu2');
     await addAfter(page, 'relu2', 'avgpool', 'AvgPool', 'pool2');
     // The menu offers Linear for the [1, 16, 5, 5] tensor and fills inFeatures = 400 itself.
-    await addAfter(page, 'pool2', 'fc', 'Linear (FullyConnected)', 'fc1', { outFeatures: '120' });
+    await addAfter(page, 'pool2', 'fc', 'Linear (FullyConnected)', 'fc1', { outFeatures: '120' }, 'first-hour-lenet-01-wire-drop-fc');
     expect(await page.locator('[data-testid=param-inFeatures]').inputValue()).toBe('400');
     await addAfter(page, 'fc1', 'relu', 'ReLU', 'relu3');
     await addAfter(page, 'relu3', 'linear', 'Linear (FullyConnected)', 'fc2', { outFeatures: '84' });
