@@ -1,5 +1,5 @@
 /**
- * The editor in Chromium (issue 7, "Performance"): open a big network, edit one parameter, drag a
+ * The editor in Chromium: open a big network, edit one parameter, drag a
  * node, pan and zoom, timed in Debian's Chromium through Playwright against the built renderer.
  *
  * Run: `npm run build:renderer && npx tsx bench/editor.bench.ts [--nodes 2000] [--edits 20]`.

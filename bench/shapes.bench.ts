@@ -1,5 +1,5 @@
 /**
- * Shape re-inference after a one-parameter edit on a synthetic 2,000-node graph (issue 2 §4:
+ * Shape re-inference after a one-parameter edit on a synthetic 2,000-node graph (target:
  * ≤ 5 ms). Run: `npx tsx bench/shapes.bench.ts [--nodes N] [--iterations N]`.
  *
  * The graph is ResNet-like: units of conv → BatchNorm2d → ReLU → conv → BatchNorm2d → add(skip) →

@@ -7,7 +7,8 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { WtsDecoder, type WtsTensor } from '../core/weights/wts-codec.js';
+import { WtsDecoder } from '../core/weights/wts-decoder.js';
+import type { WtsTensor } from '../core/weights/wts-format.js';
 
 const { values, positionals } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, chunk: { type: 'string', default: String(1 << 20) } },

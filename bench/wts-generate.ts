@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
-import { encodeWts } from '../core/weights/wts-codec.js';
+import { encodeWts } from '../core/weights/wts-encoder.js';
 
 interface ModelFacts {
   wts_sha256: string;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CODEGEN_OPS, outputPorts } from './codegen/common.js';
-import { CPP_EMITTERS } from './codegen/cpp.js';
+import { CPP_EMITTERS } from './codegen/cpp-emitters.js';
 import { PYTHON_EMITTERS } from './codegen/python.js';
 import { listLayerSpecs } from './layers/catalog.js';
 import { TRANSLATORS } from './onnx/translate.js';
@@ -64,7 +64,7 @@ describe('consumer tables in step with the catalog', () => {
       keysOf('the ONNX translators (core/onnx/translate.ts TRANSLATORS)', Object.keys(TRANSLATORS)),
       { name: 'the ops code generation supports (core/codegen/common.ts CODEGEN_OPS)', entries: new Map(CODEGEN_OPS.map((op) => [op, outputPorts(op)])) },
       keysOf('the Python emitters (core/codegen/python.ts PYTHON_EMITTERS)', Object.keys(PYTHON_EMITTERS)),
-      keysOf('the C++ emitters (core/codegen/cpp.ts CPP_EMITTERS)', Object.keys(CPP_EMITTERS)),
+      keysOf('the C++ emitters (core/codegen/cpp-emitters.ts CPP_EMITTERS)', Object.keys(CPP_EMITTERS)),
       nativeLayerTable(readFileSync(LAYER_TABLE, 'utf8')),
     ];
     expect(tables.at(-1)!.entries.size, 'no line of the C++ layer table was recognised; has its format changed?').toBeGreaterThan(0);

@@ -180,9 +180,10 @@ describe('editing comforts', () => {
     await expect(input.getAttribute('placeholder')).resolves.toBe('Layers that accept [1, 3, 224, 224]…');
     await expect(page.locator('[data-testid=pending-wire] line').count()).resolves.toBe(1);
     const types = await page.locator('[data-testid=search-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')));
-    // A BasicBlock with its default 64 channels cannot add its shortcut to a 3-channel tensor; a constant takes no input.
+    // Layers whose input size is a parameter (Linear's inFeatures, a block's inplanes) take it from the tensor; a constant takes no input.
     expect(types).toContain('addConvolutionNd');
-    expect(types).not.toContain('BasicBlock');
+    expect(types).toContain('Linear');
+    expect(types).toContain('BasicBlock');
     expect(types).not.toContain('addConstant');
     await screenshot(page, '08-wire-dropped-menu');
     await input.fill('convolution');

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
-import { encodeWts } from '../core/weights/wts-codec.js';
+import { encodeWts } from '../core/weights/wts-encoder.js';
 import { readNpy, writeNpy } from '../electron/services/npy.js';
 import { dismissRecoveryOffers, documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField } from './editor-page.js';
 

@@ -53,7 +53,9 @@ describe('npm start (electron/launch.mjs)', () => {
     expect(caps.host).toBe('web');
     run.child.kill('SIGTERM');
     expect(await run.exited).toEqual({ code: 0, signal: null });
-    expect(run.output()).toContain('Stopping (SIGTERM); unsaved work is kept for recovery.');
+    expect(run.output()).toContain('Stopping (SIGTERM).');
+    // Nothing was unsaved or uploaded, so nothing more is said (electron/host/shutdown.test.ts covers the notices).
+    expect(run.output()).not.toContain('unsaved work');
     await expect(fetch(`${base}/api/capabilities`)).rejects.toThrow();
   }, 300_000);
 

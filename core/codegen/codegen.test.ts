@@ -10,7 +10,7 @@ import type { TrtProgram } from '../program/types.js';
 import { buildTemplate } from '../templates/index.js';
 import { autoBindWeights } from '../weights/binding.js';
 import { formulaTensor } from '../weights/formula.js';
-import { encodeWtsBytes } from '../weights/wts-codec.js';
+import { encodeWtsBytes } from '../weights/wts-encoder.js';
 import { CODEGEN_OPS, generateCpp, generateCppCMake, generatePython, programForCodegen } from './index.js';
 import { everyOpProgram } from './every-op.js';
 import { templateProgram } from './testing.js';

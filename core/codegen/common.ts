@@ -32,7 +32,7 @@ export function resolveOptions(program: TrtProgram, options: CodegenOptions): Re
 
 /**
  * Ops both generators print, in the bridge's table order (native/src/trt/layer_table.cc). Adding a
- * primitive: one line in that table, one emitter in python.ts and one in cpp.ts.
+ * primitive: one line in that table, one emitter in python.ts and one in cpp-emitters.ts.
  */
 export const CODEGEN_OPS: readonly string[] = [
   'addActivation',

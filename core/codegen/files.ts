@@ -6,7 +6,8 @@
 import { error, fail, ok, type Diagnostic, type Result } from '../diagnostics.js';
 import type { TrtProgram } from '../program/types.js';
 import type { CodegenOptions } from './common.js';
-import { cppTargetName, generateCpp, generateCppCMake } from './cpp.js';
+import { cppTargetName, generateCppCMake } from './cpp-cmake.js';
+import { generateCpp } from './cpp.js';
 import { generatePython } from './python.js';
 
 export type CodegenLanguage = 'python' | 'cpp';

@@ -4,7 +4,8 @@
  * output is deterministic; core/codegen/golden holds what lenet5 and resnet18 print.
  */
 export { CODEGEN_OPS, type CodegenOptions } from './common.js';
-export { cppTargetName, generateCpp, generateCppCMake } from './cpp.js';
+export { generateCpp } from './cpp.js';
+export { cppTargetName, generateCppCMake } from './cpp-cmake.js';
 export { programForCodegen } from './program.js';
 export { generatePython } from './python.js';
 export { codegenFiles, defaultCodeFileName, mayReplace, GENERATED_CMAKE_MARK, type CodegenFile, type CodegenLanguage } from './files.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { TrtProgram } from '../program/types.js';
-import { encodeWtsBytes } from '../weights/wts-codec.js';
+import { encodeWtsBytes } from '../weights/wts-encoder.js';
 import { everyOpProgram } from './every-op.js';
 import { generatePython } from './index.js';
 import { templateProgram } from './testing.js';

@@ -26,6 +26,20 @@ export const addActivation: PrimitiveSpec = {
   type: 'addActivation',
   category: 'Activation',
   label: 'Activation',
+  aliases: [
+    { names: ['relu', 'nn.relu'], label: 'ReLU', params: { type: 'RELU' } },
+    { names: ['sigmoid', 'logistic'], label: 'Sigmoid', params: { type: 'SIGMOID' } },
+    { names: ['tanh'], label: 'Tanh', params: { type: 'TANH' } },
+    { names: ['leakyrelu', 'leaky_relu'], label: 'LeakyReLU', params: { type: 'LEAKY_RELU', alpha: 0.01 } },
+    { names: ['elu'], label: 'ELU', params: { type: 'ELU', alpha: 1 } },
+    { names: ['selu'], label: 'SELU', params: { type: 'SELU', alpha: 1.6732632423543772, beta: 1.0507009873554805 } },
+    { names: ['softplus'], label: 'Softplus', params: { type: 'SOFTPLUS', alpha: 1, beta: 1 } },
+    { names: ['softsign'], label: 'Softsign', params: { type: 'SOFTSIGN' } },
+    { names: ['relu6', 'clip', 'clamp', 'hardtanh'], label: 'ReLU6 (Clip 0…6)', params: { type: 'CLIP', alpha: 0, beta: 6 } },
+    { names: ['hardsigmoid', 'hard_sigmoid'], label: 'Hardsigmoid', params: { type: 'HARD_SIGMOID', alpha: 1 / 6, beta: 0.5 } },
+    { names: ['gelu'], label: 'GELU', params: { type: 'GELU_ERF' } },
+    { names: ['activation', 'nonlinearity'] },
+  ],
   doc: 'Elementwise activation function; alpha and beta are used only where the formula names them.',
   params: [
     { name: 'type', kind: 'enum', enumType: 'ActivationType', values: ACTIVATION_TYPES, default: 'RELU', doc: 'The activation function.' },
@@ -53,6 +67,7 @@ export const addParametricReLU: PrimitiveSpec = {
   type: 'addParametricReLU',
   category: 'Activation',
   label: 'Parametric ReLU',
+  aliases: [{ names: ['prelu'] }],
   doc: 'x ≥ 0 ? x : slope·x, with a slope tensor that broadcasts to the input (same rank).',
   params: [],
   inputs: [

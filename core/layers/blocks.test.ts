@@ -122,9 +122,10 @@ describe('resnet18 built from BasicBlock', () => {
     ]);
   });
 
-  it('reports an input whose channels do not match inplanes, naming the inner layer', () => {
+  it('reports an input whose channels do not match inplanes, on the inplanes field', () => {
     const run = runLayer('BasicBlock', { inplanes: 64, planes: 64, stride: 1 }, { input: tensor([1, 32, 56, 56]) });
-    expect(run.error?.message).toBe("in 'add' (addElementWise): inputs [1, 64, 56, 56] and [1, 32, 56, 56] cannot be broadcast: dimension 1 is 64 and 32");
+    expect(run.error?.message).toBe('inplanes is 64 but the input [1, 32, 56, 56] has 32 channels');
+    expect(run.error?.field).toBe('inplanes');
   });
 });
 

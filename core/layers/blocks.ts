@@ -3,7 +3,7 @@
  * composites. Their weight slots are derived from the expansion (core/shapes/infer.ts) and carry
  * the exact PyTorch `state_dict` suffixes, so a node named `layer1.0` maps `layer1.0.conv1.weight`.
  */
-import { enumParam, floatParam, intParam } from './params.js';
+import { channelsFromInput, enumParam, floatParam, intParam } from './params.js';
 import type { CompositeSpec, Expansion, ExpansionPort, Params } from './types.js';
 
 /** Activations a ConvBnAct can end with; those TensorRT lacks are composed from primitives. */
@@ -112,6 +112,11 @@ export const ConvBnAct: CompositeSpec = {
   type: 'ConvBnAct',
   category: 'Blocks',
   label: 'Conv-BN-Activation',
+  aliases: [
+    { names: ['conv2dnormactivation', 'convbnrelu', 'conv bn relu'] },
+    { names: ['silu', 'swish'], label: 'Conv-BN-SiLU', params: { activation: 'SILU' } },
+    { names: ['hardswish', 'hswish'], label: 'Conv-BN-Hardswish', params: { activation: 'HARDSWISH' } },
+  ],
   doc: "torchvision's Conv2dNormActivation: a bias-free convolution, BatchNorm2d and an activation.",
   params: [
     { name: 'outChannels', kind: 'int', default: 64, min: 1, doc: 'Output channels; the input channels come from the input tensor.' },
@@ -178,6 +183,7 @@ export const BasicBlock: CompositeSpec = {
   type: 'BasicBlock',
   category: 'Blocks',
   label: 'ResNet BasicBlock',
+  aliases: [{ names: ['resnet', 'residual'] }],
   doc: "torchvision's ResNet BasicBlock: relu(bn2(conv2(relu(bn1(conv1(x))))) + identity), with a 1×1 downsample when the shape changes.",
   params: [
     { name: 'inplanes', kind: 'int', default: 64, min: 1, doc: 'Input channels (must match the input tensor).' },
@@ -186,6 +192,7 @@ export const BasicBlock: CompositeSpec = {
   ],
   inputs: [{ name: 'input', doc: 'NCHW tensor with inplanes channels.' }],
   outputs: [{ name: 'output', doc: 'N × planes × H/stride × W/stride.' }],
+  fromInput: [channelsFromInput('inplanes')],
   expand: (params) => {
     const inplanes = intParam(params, 'inplanes');
     const planes = intParam(params, 'planes');
@@ -211,6 +218,7 @@ export const Bottleneck: CompositeSpec = {
   type: 'Bottleneck',
   category: 'Blocks',
   label: 'ResNet Bottleneck',
+  aliases: [{ names: ['resnet', 'residual', 'resnext'] }],
   doc: "torchvision's ResNet v1.5 Bottleneck: 1×1 reduce, 3×3 (strided, grouped), 1×1 expand ×4, plus identity or downsample.",
   params: [
     { name: 'inplanes', kind: 'int', default: 256, min: 1, doc: 'Input channels (must match the input tensor).' },
@@ -222,6 +230,7 @@ export const Bottleneck: CompositeSpec = {
   ],
   inputs: [{ name: 'input', doc: 'NCHW tensor with inplanes channels.' }],
   outputs: [{ name: 'output', doc: 'N × planes·4 × H/stride × W/stride.' }],
+  fromInput: [channelsFromInput('inplanes')],
   expand: (params) => {
     const inplanes = intParam(params, 'inplanes');
     const planes = intParam(params, 'planes');
@@ -265,6 +274,7 @@ export const InvertedResidual: CompositeSpec = {
   type: 'InvertedResidual',
   category: 'Blocks',
   label: 'MobileNetV2 InvertedResidual',
+  aliases: [{ names: ['mobilenet', 'mbconv'] }],
   doc: "torchvision's MobileNetV2 block: 1×1 expand + ReLU6, 3×3 depthwise + ReLU6, 1×1 project + BN, residual when shapes match.",
   params: [
     { name: 'inp', kind: 'int', default: 32, min: 1, doc: 'Input channels (must match the input tensor).' },
@@ -274,6 +284,7 @@ export const InvertedResidual: CompositeSpec = {
   ],
   inputs: [{ name: 'input', doc: 'NCHW tensor with inp channels.' }],
   outputs: [{ name: 'output', doc: 'N × oup × H/stride × W/stride.' }],
+  fromInput: [channelsFromInput('inp')],
   expand: (params) => {
     const inp = intParam(params, 'inp');
     const oup = intParam(params, 'oup');

@@ -45,7 +45,7 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   InvertedResidual: { input: image(32) },
 };
 
-/** Every type issue 2 names, by its INetworkDefinition method (or composite name). */
+/** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
 const REQUIRED_TYPES = [
   'addConvolutionNd',
   'addDeconvolutionNd',
@@ -132,5 +132,25 @@ describe('the layer catalog', () => {
     expect(checkParam(k, 4000)).toBe('4000 is above the maximum 3840');
     const mode = getLayerSpec('addResize')!.params.find((p) => p.name === 'resizeMode')!;
     expect(checkParam(mode, 'BILINEAR')).toBe("'BILINEAR' is not a InterpolationMode; expected one of NEAREST, LINEAR, CUBIC");
+  });
+});
+
+describe('search aliases', () => {
+  it('preset only parameters the layer has, with valid values', () => {
+    for (const spec of listLayerSpecs())
+      for (const alias of spec.aliases ?? []) {
+        expect(alias.names.length, `${spec.type} alias`).toBeGreaterThan(0);
+        for (const [name, value] of Object.entries(alias.params ?? {})) {
+          const param = spec.params.find((p) => p.name === name);
+          expect(param, `${spec.type} alias ${alias.names[0]} sets '${name}'`).toBeDefined();
+          expect(checkParam(param!, value), `${spec.type} alias ${alias.names[0]} sets '${name}'`).toBeUndefined();
+        }
+      }
+  });
+
+  it('name parameters that follow from the input among the layer parameters', () => {
+    const derived = listLayerSpecs().flatMap((s) => (s.fromInput ?? []).map((d) => `${s.type}.${d.param}`));
+    expect(derived).toEqual(['Linear.inFeatures', 'BasicBlock.inplanes', 'Bottleneck.inplanes', 'InvertedResidual.inp']);
+    for (const spec of listLayerSpecs()) for (const d of spec.fromInput ?? []) expect(spec.params.some((p) => p.name === d.param)).toBe(true);
   });
 });

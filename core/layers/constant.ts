@@ -8,6 +8,7 @@ export const addConstant: PrimitiveSpec = {
   type: 'addConstant',
   category: 'Constant',
   label: 'Constant',
+  aliases: [{ names: ['parameter', 'tensor', 'initializer'] }],
   doc: 'A constant tensor of the given dims whose values come from a bound weight tensor (FLOAT).',
   params: [{ name: 'dimensions', kind: 'ints', default: [1], maxLength: 8, min: 1, doc: 'Dims of the constant; the weights hold their product of values.' }],
   inputs: [],

@@ -14,6 +14,16 @@ export const addElementWise: PrimitiveSpec = {
   type: 'addElementWise',
   category: 'Elementwise',
   label: 'ElementWise',
+  aliases: [
+    { names: ['add', 'sum', 'plus', '+'], label: 'Add', params: { operation: 'SUM' } },
+    { names: ['sub', 'subtract', 'minus', '-'], label: 'Sub', params: { operation: 'SUB' } },
+    { names: ['mul', 'multiply', 'prod', '*'], label: 'Mul', params: { operation: 'PROD' } },
+    { names: ['div', 'divide', '/'], label: 'Div', params: { operation: 'DIV' } },
+    { names: ['pow', 'power'], label: 'Pow', params: { operation: 'POW' } },
+    { names: ['maximum'], label: 'Max (elementwise)', params: { operation: 'MAX' } },
+    { names: ['minimum'], label: 'Min (elementwise)', params: { operation: 'MIN' } },
+    { names: ['binary', 'elementwise'] },
+  ],
   doc: 'Binary elementwise operation; both inputs have the same rank and broadcast along size-1 dims.',
   params: [
     {
@@ -48,6 +58,7 @@ export const addSelect: PrimitiveSpec = {
   type: 'addSelect',
   category: 'Elementwise',
   label: 'Select',
+  aliases: [{ names: ['where', 'ifelse'] }],
   doc: 'condition ? thenInput : elseInput, elementwise; all three have the same rank and broadcast along size-1 dims.',
   params: [],
   inputs: [

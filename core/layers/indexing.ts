@@ -15,6 +15,7 @@ export const addSlice: PrimitiveSpec = {
   type: 'addSlice',
   category: 'Indexing',
   label: 'Slice',
+  aliases: [{ names: ['narrow', 'crop', 'stridedslice'] }],
   doc: 'Output element i is input[start + i·stride] per dim; out-of-range reads follow the sample mode.',
   params: [
     { name: 'start', kind: 'ints', default: [0, 0, 0, 0], minLength: 1, maxLength: 8, doc: 'First input index per dimension.' },
@@ -104,6 +105,7 @@ export const addGatherV2: PrimitiveSpec = {
   type: 'addGatherV2',
   category: 'Indexing',
   label: 'Gather',
+  aliases: [{ names: ['index_select', 'take', 'embedding'] }],
   doc: 'Gather data by indices: DEFAULT like ONNX Gather, ELEMENT like GatherElements, ND like GatherND.',
   params: [
     {

@@ -40,7 +40,7 @@ describe('Linear', () => {
   });
   it('reports features that do not match the input', () => {
     expect(runLayer('Linear', { inFeatures: 500, outFeatures: 10 }, { input: tensor([1, 512, 1, 1]) }).error?.message).toBe(
-      "in 'flatten' (addShuffle): cannot reshape [1, 512, 1, 1] (512 elements) to [1, 500] (500 elements)",
+      'inFeatures is 500 but the input [1, 512, 1, 1] has 512 features per sample',
     );
   });
 });

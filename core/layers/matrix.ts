@@ -1,6 +1,6 @@
 /** Linear algebra: `addMatrixMultiply`, and the Linear (fully connected) composite in its TensorRT 10 form. */
 import { broadcastDims, formatDims } from '../shapes/dims.js';
-import { boolParam, intParam, stringParam } from './params.js';
+import { boolParam, featuresFromInput, intParam, stringParam } from './params.js';
 import { fail, type CompositeSpec, type Expansion, type PrimitiveSpec, type TensorInfo } from './types.js';
 
 const MATRIX_OPERATIONS = ['NONE', 'TRANSPOSE', 'VECTOR'] as const;
@@ -23,6 +23,7 @@ export const addMatrixMultiply: PrimitiveSpec = {
   type: 'addMatrixMultiply',
   category: 'Linear algebra',
   label: 'MatrixMultiply',
+  aliases: [{ names: ['matmul', 'mm', 'bmm', 'gemm'] }],
   doc: 'Batched matrix product op0(A)·op1(B); TRANSPOSE swaps the last two dims, VECTOR treats the last dim as a vector.',
   params: [
     { name: 'op0', kind: 'enum', enumType: 'MatrixOperation', values: MATRIX_OPERATIONS, default: 'NONE', doc: 'Operation applied to input0 (A).' },
@@ -64,6 +65,7 @@ export const Linear: CompositeSpec = {
   type: 'Linear',
   category: 'Linear algebra',
   label: 'Linear (FullyConnected)',
+  aliases: [{ names: ['linear', 'dense', 'fc', 'fullyconnected', 'gemm', 'nn.linear'] }],
   doc: 'y = x·Wᵀ + b on the input flattened to [N, inFeatures], as nn.Linear; W is [outFeatures, inFeatures].',
   params: [
     { name: 'inFeatures', kind: 'int', default: 512, min: 1, doc: 'Size of each flattened input sample.' },
@@ -72,6 +74,7 @@ export const Linear: CompositeSpec = {
   ],
   inputs: [{ name: 'input', doc: '[N, ...] tensor whose non-batch dims multiply to inFeatures.' }],
   outputs: [{ name: 'output', doc: '[N, outFeatures].' }],
+  fromInput: [featuresFromInput('inFeatures')],
   weights: (ctx) => {
     const inF = intParam(ctx.params, 'inFeatures');
     const outF = intParam(ctx.params, 'outFeatures');
@@ -218,6 +221,7 @@ export const addEinsum: PrimitiveSpec = {
   type: 'addEinsum',
   category: 'Linear algebra',
   label: 'Einsum',
+  aliases: [{ names: ['einsum'] }],
   doc: "Einstein summation: 'ij,jk->ik' multiplies matrices; labels left out of the output are summed.",
   params: [
     {

@@ -22,6 +22,7 @@ export const addScale: PrimitiveSpec = {
   type: 'addScale',
   category: 'Normalization',
   label: 'Scale',
+  aliases: [{ names: ['affine', 'mul add'] }],
   doc: 'out = (in·scale + shift)^power, per tensor (UNIFORM), per channel (CHANNEL) or per element (ELEMENTWISE).',
   params: [
     {
@@ -58,6 +59,7 @@ export const addSoftMax: PrimitiveSpec = {
   type: 'addSoftMax',
   category: 'Normalization',
   label: 'SoftMax',
+  aliases: [{ names: ['softmax', 'nn.softmax'] }],
   doc: 'Softmax along one axis (setAxes takes a bitmask with exactly one bit; here the axis index).',
   params: [
     {
@@ -88,6 +90,7 @@ export const BatchNorm2d: CompositeSpec = {
   type: 'BatchNorm2d',
   category: 'Normalization',
   label: 'BatchNorm2d',
+  aliases: [{ names: ['bn', 'batchnorm', 'batch_norm', 'batchnormalization', 'nn.batchnorm2d'] }],
   doc: 'Inference BatchNorm folded into a CHANNEL scale: scale = γ/√(var+ε), shift = β − mean·scale.',
   params: [{ name: 'eps', kind: 'float', default: 1e-5, min: 0, doc: 'ε added to the variance (PyTorch default 1e-5).' }],
   inputs: [{ name: 'input', doc: 'NCHW tensor; C must be static.' }],
@@ -128,6 +131,7 @@ export const addLRN: PrimitiveSpec = {
   type: 'addLRN',
   category: 'Normalization',
   label: 'LRN',
+  aliases: [{ names: ['localresponsenorm', 'local response normalization'] }],
   doc: 'Local response normalization across channels: x / (k + α·Σx²/window)^β over `window` neighbouring channels.',
   params: [
     { name: 'window', kind: 'int', default: 5, min: 1, max: 15, doc: 'Number of channels summed; odd, 1 to 15.' },
@@ -156,6 +160,7 @@ export const addNormalizationV2: PrimitiveSpec = {
   type: 'addNormalizationV2',
   category: 'Normalization',
   label: 'Normalization',
+  aliases: [{ names: ['layernorm', 'groupnorm', 'instancenorm', 'layer_norm', 'group_norm', 'instance_norm'] }],
   doc: 'Y = (X − mean) / √(var + ε) · scale + bias over the given axes: instance, group (nbGroups) or layer norm.',
   params: [
     {

@@ -2,7 +2,7 @@
  * Reading, defaulting and validating parameters against a catalog schema. Documents hold
  * validated parameters, so layer code reads them with the small typed getters below.
  */
-import type { ParamSpec, ParamValue, Params } from './types.js';
+import type { InputDerivedParam, ParamSpec, ParamValue, Params, TensorInfo } from './types.js';
 import { quote as quoteValue } from '../network/limits.js';
 
 export function defaultParams(specs: readonly ParamSpec[]): Params {
@@ -79,4 +79,28 @@ export function isParamValue(value: unknown): value is ParamValue {
 }
 export function floatsParam(params: Params, name: string): number[] {
   return params[name] as number[];
+}
+
+/** `param` is the input's channel count (dim 1 of NCHW), as a block's `inplanes`. */
+export function channelsFromInput(param: string): InputDerivedParam {
+  return { param, what: 'channels', value: (t) => (t.dims.length >= 2 && t.dims[1]! >= 0 ? t.dims[1] : undefined) };
+}
+
+/** `param` is the size of one flattened sample (every dim after the batch), as Linear's `inFeatures`. */
+export function featuresFromInput(param: string): InputDerivedParam {
+  return {
+    param,
+    what: 'features per sample',
+    value: (t) => (t.dims.length >= 2 && t.dims.slice(1).every((d) => d >= 0) ? t.dims.slice(1).reduce((a, b) => a * b, 1) : undefined),
+  };
+}
+
+/** The parameters `spec` takes from `input`, where the input tells them. */
+export function paramsFromInput(spec: { fromInput?: readonly InputDerivedParam[] }, input: TensorInfo): Params {
+  const params: Params = {};
+  for (const d of spec.fromInput ?? []) {
+    const v = d.value(input);
+    if (v !== undefined) params[d.param] = v;
+  }
+  return params;
 }

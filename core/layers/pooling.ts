@@ -9,6 +9,11 @@ export const addPoolingNd: PrimitiveSpec = {
   type: 'addPoolingNd',
   category: 'Pooling',
   label: 'Pooling',
+  aliases: [
+    { names: ['maxpool', 'maxpool2d', 'max_pool2d', 'nn.maxpool2d'], label: 'MaxPool', params: { type: 'MAX' } },
+    { names: ['avgpool', 'avgpool2d', 'averagepool', 'avg_pool2d', 'nn.avgpool2d'], label: 'AvgPool', params: { type: 'AVERAGE' } },
+    { names: ['pool', 'pooling'] },
+  ],
   doc: 'Max, average or blended pooling over a window. Padding is −inf for max and 0 for average.',
   params: [
     {

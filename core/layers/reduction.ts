@@ -14,6 +14,11 @@ export const addReduce: PrimitiveSpec = {
   type: 'addReduce',
   category: 'Reduction',
   label: 'Reduce',
+  aliases: [
+    { names: ['mean', 'reducemean', 'globalaveragepool', 'adaptiveavgpool'], label: 'Mean (Reduce AVG)', params: { operation: 'AVG' } },
+    { names: ['reducesum'], label: 'Sum (Reduce SUM)', params: { operation: 'SUM' } },
+    { names: ['reducemax', 'amax', 'globalmaxpool'], label: 'Max (Reduce MAX)', params: { operation: 'MAX' } },
+  ],
   doc: 'Sum, product, max, min or mean over a set of axes, keeping them as size 1 or dropping them.',
   params: [
     { name: 'operation', kind: 'enum', enumType: 'ReduceOperation', values: REDUCE_OPERATIONS, default: 'AVG', doc: 'SUM, PROD, MAX, MIN or AVG (mean).' },
@@ -45,6 +50,7 @@ export const addTopK: PrimitiveSpec = {
   type: 'addTopK',
   category: 'Reduction',
   label: 'TopK',
+  aliases: [{ names: ['topk', 'argmax', 'argmin', 'sort'] }],
   doc: 'The k largest (MAX) or smallest (MIN) values along one axis, and their indices.',
   params: [
     {

@@ -11,6 +11,7 @@ export const addResize: PrimitiveSpec = {
   type: 'addResize',
   category: 'Resampling',
   label: 'Resize',
+  aliases: [{ names: ['upsample', 'interpolate', 'resize', 'upsampling', 'nn.upsample'] }],
   doc: 'Resize the innermost dims by scales (out = floor(in·scale)) or to fixed output dims, by nearest, linear or cubic interpolation.',
   params: [
     {

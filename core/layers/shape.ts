@@ -47,6 +47,10 @@ export const addShuffle: PrimitiveSpec = {
   type: 'addShuffle',
   category: 'Shape',
   label: 'Shuffle',
+  aliases: [
+    { names: ['flatten', 'nn.flatten'], label: 'Flatten', params: { reshapeDimensions: [0, -1] } },
+    { names: ['reshape', 'view', 'permute', 'transpose'] },
+  ],
   doc: 'First transpose, then reshape (0 copies a dim, −1 infers one), then second transpose.',
   params: [
     {
@@ -92,6 +96,7 @@ export const addConcatenation: PrimitiveSpec = {
   type: 'addConcatenation',
   category: 'Shape',
   label: 'Concatenation',
+  aliases: [{ names: ['concat', 'cat', 'torch.cat', 'stack'] }],
   doc: 'Joins tensors of equal rank along one axis; all other dims must match.',
   params: [{ name: 'axis', kind: 'int', default: 1, doc: 'The axis to concatenate along (negative counts from the end).' }],
   inputs: [{ name: 'inputs', doc: 'One or more tensors of equal rank and type.', variadic: true, minCount: 1 }],
@@ -128,6 +133,7 @@ export const addPaddingNd: PrimitiveSpec = {
   type: 'addPaddingNd',
   category: 'Shape',
   label: 'Padding',
+  aliases: [{ names: ['pad', 'zeropad', 'nn.zeropad2d'] }],
   doc: 'Zero-pads (or, with negative values, crops) the last two dimensions.',
   params: [
     { name: 'prePadding', kind: 'ints', default: [1, 1], minLength: 2, maxLength: 2, doc: 'Padding before the last two dims (negative crops).' },
@@ -160,6 +166,7 @@ export const addShape: PrimitiveSpec = {
   type: 'addShape',
   category: 'Shape',
   label: 'Shape',
+  aliases: [{ names: ['size', 'shape'] }],
   doc: "The input's dims as a 1-D INT64 shape tensor.",
   params: [],
   inputs: [{ name: 'input', doc: 'Any tensor.' }],
@@ -173,6 +180,7 @@ export const addSqueeze: PrimitiveSpec = {
   type: 'addSqueeze',
   category: 'Shape',
   label: 'Squeeze',
+  aliases: [{ names: ['squeeze'] }],
   doc: 'Removes the given size-1 axes.',
   params: [{ name: 'axes', kind: 'ints', default: [0], minLength: 1, maxLength: 8, doc: 'Axes to remove, each of size 1 (negative counts from the end).' }],
   inputs: [{ name: 'input', doc: 'Any tensor.' }],
@@ -193,6 +201,7 @@ export const addUnsqueeze: PrimitiveSpec = {
   type: 'addUnsqueeze',
   category: 'Shape',
   label: 'Unsqueeze',
+  aliases: [{ names: ['unsqueeze', 'expand_dims'] }],
   doc: 'Inserts size-1 axes at the given positions of the output.',
   params: [
     {

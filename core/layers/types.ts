@@ -164,6 +164,29 @@ export interface Expansion {
   weights: { node: string; slot: string; source: WeightSource }[];
 }
 
+/**
+ * A name people search for a layer by: a PyTorch or ONNX name or a common word (`relu`, `maxpool`,
+ * `dense`). With `params`, the alias stands for the layer with those values preset (`relu` is an
+ * Activation of type RELU) and is offered as an entry of its own, labelled `label`.
+ */
+export interface LayerAlias {
+  names: readonly string[];
+  label?: string;
+  params?: Params;
+}
+
+/**
+ * A parameter whose value follows from the tensor on the first input (Linear's `inFeatures`, a
+ * block's `inplanes`): set when the layer is created on a wire, and a mismatch is a shape error.
+ */
+export interface InputDerivedParam {
+  param: string;
+  /** What of the input it is, for messages: `channels`, `features per sample`. */
+  what: string;
+  /** The value the input implies; undefined when it cannot be known (a dynamic dimension). */
+  value: (input: TensorInfo) => number | undefined;
+}
+
 interface LayerSpecBase {
   type: string;
   category: LayerCategory;
@@ -178,6 +201,10 @@ interface LayerSpecBase {
   weights?: (ctx: LayerContext) => WeightSlot[];
   /** A compact summary of the key parameters for the node face, e.g. `7×7 /2 64`. */
   summary?: (params: Params) => string;
+  /** Other names search finds this layer by; see LayerAlias. */
+  aliases?: readonly LayerAlias[];
+  /** Parameters that follow from the first input's tensor. */
+  fromInput?: readonly InputDerivedParam[];
 }
 
 /** A TensorRT primitive: exactly one `INetworkDefinition` method. */

@@ -40,6 +40,19 @@ export const addUnary: PrimitiveSpec = {
   type: 'addUnary',
   category: 'Elementwise',
   label: 'Unary',
+  aliases: [
+    { names: ['exp'], label: 'Exp', params: { operation: 'EXP' } },
+    { names: ['log'], label: 'Log', params: { operation: 'LOG' } },
+    { names: ['sqrt'], label: 'Sqrt', params: { operation: 'SQRT' } },
+    { names: ['abs'], label: 'Abs', params: { operation: 'ABS' } },
+    { names: ['neg', 'negate'], label: 'Neg', params: { operation: 'NEG' } },
+    { names: ['reciprocal', 'recip'], label: 'Reciprocal', params: { operation: 'RECIP' } },
+    { names: ['floor'], label: 'Floor', params: { operation: 'FLOOR' } },
+    { names: ['ceil'], label: 'Ceil', params: { operation: 'CEIL' } },
+    { names: ['erf'], label: 'Erf', params: { operation: 'ERF' } },
+    { names: ['round'], label: 'Round', params: { operation: 'ROUND' } },
+    { names: ['math'] },
+  ],
   doc: 'Elementwise unary function; NOT takes Bool, ISINF and ISNAN give Bool, the rest keep the input type.',
   params: [
     {

@@ -3,7 +3,7 @@
  * Plain JSON-compatible data; every edit returns a new document (see `edit.ts`).
  */
 
-/** TensorRT's `DataType` names (TENSORRT.md §1.3). Files carry names, never enum numbers. */
+/** TensorRT's `DataType` names. Files carry names, never enum numbers (native/README.md, "TensorRT facts"). */
 export const DATA_TYPES = ['FLOAT', 'HALF', 'INT8', 'INT32', 'BOOL', 'UINT8', 'FP8', 'BF16', 'INT64', 'INT4', 'FP4', 'E8M0'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 

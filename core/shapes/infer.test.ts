@@ -92,8 +92,38 @@ describe('inferShapes diagnostics and incrementality', () => {
     const doc = lenetLike();
     doc.nodes[2] = { ...doc.nodes[2]!, params: { inFeatures: 100, outFeatures: 120, bias: true } };
     expect(inferShapes(doc).diagnostics.map((d) => d.message)).toEqual([
-      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 6, 14, 14] (1176 elements) to [1, 100] (100 elements).",
+      "Layer 'fc1' (Linear): inFeatures is 100 but the input [1, 6, 14, 14] has 1176 features per sample.",
     ]);
+  });
+
+  it('reports a block whose inplanes disagree with its input, on the inplanes field', () => {
+    const doc = emptyDocument('blocks');
+    doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [1, 1024, 14, 14] });
+    doc.nodes.push({ id: 'b', type: 'Bottleneck', name: 'layer4.0', params: { inplanes: 512, planes: 256 } });
+    doc.edges.push({ id: 'e', from: { node: 'in', port: 'output' }, to: { node: 'b', port: 'input' } });
+    expect(inferShapes(doc).diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'shape.invalid',
+        message: "Layer 'layer4.0' (Bottleneck): inplanes is 512 but the input [1, 1024, 14, 14] has 1024 channels.",
+        nodeId: 'b',
+        field: 'inplanes',
+      },
+    ]);
+    doc.nodes[0] = { ...doc.nodes[0]!, params: { inplanes: 1024, planes: 256 } };
+    const fixed = inferShapes(doc);
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.nodes.b!.weights.find((w) => w.name === 'conv1.weight')!.shape).toEqual([256, 1024, 1, 1]);
+  });
+
+  it('leaves a derived parameter unchecked while the input dimension is dynamic', () => {
+    const doc = emptyDocument('dynamic');
+    doc.inputs.push({ id: 'in', name: 'data', dtype: 'FLOAT', dims: [-1, 400] });
+    doc.nodes.push({ id: 'fc', type: 'Linear', name: 'fc', params: { inFeatures: 400, outFeatures: 10, bias: true } });
+    doc.edges.push({ id: 'e', from: { node: 'in', port: 'output' }, to: { node: 'fc', port: 'input' } });
+    expect(inferShapes(doc).diagnostics).toEqual([]);
+    doc.inputs[0] = { ...doc.inputs[0]!, dims: [1, -1] };
+    expect(inferShapes(doc).diagnostics.map((d) => d.message)).not.toContainEqual(expect.stringContaining('features per sample'));
   });
 
   it('fills parameters a document leaves out with their defaults', () => {
@@ -115,7 +145,7 @@ describe('inferShapes diagnostics and incrementality', () => {
     const third = inferShapes(widened);
     expect(third.nodes.p1!.outputs.output!.dims).toEqual([1, 8, 14, 14]);
     expect(third.diagnostics.map((d) => d.message)).toEqual([
-      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 8, 14, 14] (1568 elements) to [1, 1176] (1176 elements).",
+      "Layer 'fc1' (Linear): inFeatures is 1176 but the input [1, 8, 14, 14] has 1568 features per sample.",
     ]);
   });
 });
@@ -170,9 +200,7 @@ describe('a composite that fails', () => {
     doc.nodes.push({ id: 'b', type: 'BasicBlock', name: 'layer1.0', params: { inplanes: 64, planes: 64, stride: 1 } });
     doc.edges.push({ id: 'e', from: { node: 'in', port: 'output' }, to: { node: 'b', port: 'input' } });
     const report = inferShapes(doc);
-    expect(report.diagnostics.map((d) => d.message)).toEqual([
-      "Layer 'layer1.0' (BasicBlock): in 'add' (addElementWise): inputs [1, 64, 8, 8] and [1, 32, 8, 8] cannot be broadcast: dimension 1 is 64 and 32.",
-    ]);
+    expect(report.diagnostics.map((d) => d.message)).toEqual(["Layer 'layer1.0' (BasicBlock): inplanes is 64 but the input [1, 32, 8, 8] has 32 channels."]);
     const slots = report.nodes.b!.weights;
     expect(slots.map((s) => s.name)).toEqual([
       'conv1.weight',
@@ -199,7 +227,7 @@ describe('the cached wiring', () => {
     const rewired = { ...disconnected, edges: [...disconnected.edges, { id: 'e9', from: { node: 'c1', port: 'output' }, to: { node: 'fc', port: 'input' } }] };
     const report = inferShapes(rewired);
     expect(report.diagnostics.map((d) => d.message)).toEqual([
-      "Layer 'fc1' (Linear): in 'flatten' (addShuffle): cannot reshape [1, 6, 28, 28] (4704 elements) to [1, 1176] (1176 elements).",
+      "Layer 'fc1' (Linear): inFeatures is 1176 but the input [1, 6, 28, 28] has 4704 features per sample.",
     ]);
     expect(report.order).toEqual(['c1', 'p1', 'fc']);
   });

@@ -9,7 +9,8 @@
 import { error, type Diagnostic } from '../diagnostics.js';
 import { getLayerSpec } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
-import { LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
+import { formatDims } from './dims.js';
+import { fail, LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type NetworkEdge, type NetworkInput, type NetworkNode, type Params, type PortRef } from '../network/types.js';
 
 export interface NodeShapes {
@@ -240,6 +241,7 @@ function safeWeights(spec: LayerSpec, params: Params, inputs: Record<string, Ten
 /** Infer one node: a primitive directly, a composite through its expansion. */
 export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): Evaluated {
   try {
+    checkInputDerived(spec, params, inputs);
     if (spec.kind === 'primitive') {
       const tensors = spec.infer({ params, inputs });
       const outputs: Record<string, TensorInfo> = {};
@@ -252,6 +254,22 @@ export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string,
   } catch (e) {
     if (e instanceof LayerError) return { outputs: undefined, weights: fallbackWeights(spec, params, inputs), errors: [e] };
     throw e;
+  }
+}
+
+/**
+ * A parameter that follows from the input (a block's `inplanes`) must agree with it: otherwise the
+ * expansion would build weights for the wrong input and TensorRT would refuse them much later.
+ */
+function checkInputDerived(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): void {
+  const first = spec.inputs[0];
+  const input = first && inputs[first.variadic ? `${first.name}.0` : first.name];
+  if (!input) return;
+  for (const d of spec.fromInput ?? []) {
+    const expected = d.value(input);
+    const actual = params[d.param];
+    if (expected !== undefined && actual !== expected)
+      fail(`${d.param} is ${String(actual)} but the input ${formatDims(input.dims)} has ${expected} ${d.what}`, d.param);
   }
 }
 

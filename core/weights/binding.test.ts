@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../templates/index.js';
 import { autoBindWeights, bindSlot, bindWeights, boundWeightsForExport, checkBindings, unbindSlot } from './binding.js';
 import { formulaTensor, type StateDictEntry } from './formula.js';
-import { decodeWts, encodeWtsBytes } from './wts-codec.js';
+import { decodeWts } from './wts-decoder.js';
+import { encodeWtsBytes } from './wts-encoder.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const models = JSON.parse(readFileSync(new URL('models.json', FIXTURES), 'utf8')) as Record<string, { state_dict: StateDictEntry[] }>;

@@ -13,7 +13,7 @@ import { getLayerSpec } from '../layers/catalog.js';
 import type { WeightSlot } from '../layers/types.js';
 import type { NetworkDocument, NetworkNode, WeightBindings } from '../network/types.js';
 import { inferShapes, type ShapeReport } from '../shapes/infer.js';
-import type { WtsTensorData } from './wts-codec.js';
+import type { WtsTensorData } from './wts-format.js';
 
 /** What binding needs to know of a loaded tensor: its name and element count (never the values). */
 export interface WeightTensorInfo {

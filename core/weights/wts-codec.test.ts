@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formulaTensor, type StateDictEntry } from './formula.js';
-import { decodeWts, encodeWts, encodeWtsBytes, halfToFloat, WtsDecoder, type WtsTensor } from './wts-codec.js';
+import { halfToFloat } from './wts-bytes.js';
+import { decodeWts, WtsDecoder } from './wts-decoder.js';
+import { encodeWts, encodeWtsBytes } from './wts-encoder.js';
+import type { WtsTensor } from './wts-format.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

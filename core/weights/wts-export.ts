@@ -6,7 +6,7 @@
  */
 import type { NetworkDocument } from '../network/types.js';
 import { boundWeightsForExport } from './binding.js';
-import type { WtsTensorData } from './wts-codec.js';
+import type { WtsTensorData } from './wts-format.js';
 
 const COUNTER = 'num_batches_tracked';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formulaTensor, type StateDictEntry } from '../../core/weights/formula.js';
 import { tensorStatistics } from '../../core/weights/statistics.js';
-import { encodeWts } from '../../core/weights/wts-codec.js';
+import { encodeWts } from '../../core/weights/wts-encoder.js';
 import { WeightStore, type ImportProgress } from './weight-store.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);

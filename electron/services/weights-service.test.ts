@@ -14,7 +14,8 @@ import type { BindResult, TensorStats, WeightSet } from '../../core/api/weight-s
 import type { Result } from '../../core/diagnostics.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { tensorStatistics } from '../../core/weights/statistics.js';
-import { decodeWts, encodeWtsBytes } from '../../core/weights/wts-codec.js';
+import { decodeWts } from '../../core/weights/wts-decoder.js';
+import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
 import { createHostServices, type HostServices } from './host-services.js';
 import { memoryLog } from './log.js';
 

@@ -9,7 +9,9 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { error } from '../../core/diagnostics.js';
 import { tensorStatistics } from '../../core/weights/statistics.js';
-import { WtsDecoder, WtsFormatError, type WtsTensor } from '../../core/weights/wts-codec.js';
+import { WtsDecoder } from '../../core/weights/wts-decoder.js';
+import { WtsFormatError } from '../../core/weights/wts-errors.js';
+import type { WtsTensor } from '../../core/weights/wts-format.js';
 import type { DecodeReply, DecodeRequest, DecodedTensorMessage } from './wts-decode-protocol.js';
 
 /** 4 MiB: large enough that reading costs little per byte, small enough to stay out of the memory budget. */

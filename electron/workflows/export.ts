@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { codegenFiles, mayReplace } from '../../core/codegen/index.js';
 import { error, fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { translateProgram } from '../../core/onnx/translate.js';
-import { encodeWts } from '../../core/weights/wts-codec.js';
+import { encodeWts } from '../../core/weights/wts-encoder.js';
 import { weightsForWtsExport } from '../../core/weights/wts-export.js';
 import type { BackendModel, BackendSession } from '../backends/backend.js';
 import { lowerNetwork, type NetworkSource } from './build.js';

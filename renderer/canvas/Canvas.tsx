@@ -21,7 +21,8 @@ import { getLayerSpec } from '../../core/layers/catalog.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { addLayerAt } from '../editor/commands.js';
 import { NODE_TYPES } from './nodes.js';
-import { CATEGORY_COLORS, LAYER_DRAG_TYPE } from '../editor/layer-look.js';
+import { CATEGORY_COLORS, LAYER_DRAG_TYPE, LAYER_PARAMS_DRAG_TYPE } from '../editor/layer-look.js';
+import type { Params } from '../../core/layers/types.js';
 import { EDGE_TYPES } from './wire.js';
 import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
 import { edgesToDraw } from '../editor/view-geometry.js';
@@ -260,8 +261,15 @@ export function Canvas() {
       if (!type) return;
       event.preventDefault();
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const preset = event.dataTransfer.getData(LAYER_PARAMS_DRAG_TYPE);
       droppedLayer.current = true;
-      addLayerAt(store, type, { x: Math.round(position.x - 95), y: Math.round(position.y - 20) });
+      addLayerAt(
+        store,
+        type,
+        { x: Math.round(position.x - 95), y: Math.round(position.y - 20) },
+        undefined,
+        preset ? (JSON.parse(preset) as Params) : undefined,
+      );
     },
     [flow, store],
   );

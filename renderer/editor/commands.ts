@@ -19,6 +19,8 @@ import {
   ungroup,
 } from '../../core/network/edit.js';
 import { getLayerSpec } from '../../core/layers/catalog.js';
+import { paramsFromInput } from '../../core/layers/params.js';
+import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
@@ -259,30 +261,45 @@ function makeRoomOnWire(doc: NetworkDocument, from: string, to: string, inserted
   return moved.ok ? moved.value : doc;
 }
 
-/** Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it onto a wire. */
-export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState): void {
+/** The tensor a new layer will take on its first input: the dragged wire's or the wire it is inserted onto. */
+function incomingTensor(store: EditorStore, menu: SearchMenuState | undefined): TensorInfo | undefined {
   const s = store.getState();
+  const from = menu?.edge ? s.doc.edges.find((e) => e.id === menu.edge)?.from : menu?.pending?.side === 'source' ? menu.pending : undefined;
+  return from && s.shapes.nodes[from.node]?.outputs[from.port];
+}
+
+/**
+ * Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it
+ * onto a wire. It gets `params` (a search preset such as `relu`) and, when it is wired, the
+ * parameters that follow from the incoming tensor (Linear's inFeatures, a block's inplanes).
+ */
+export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
+  const s = store.getState();
+  const spec = getLayerSpec(type);
+  const tensor = incomingTensor(store, menu);
+  const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
   const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {
     if (menu?.edge) {
       const edge = doc.edges.find((e) => e.id === menu.edge);
-      const inserted = insertOnEdge(doc, menu.edge, { type, position });
+      const inserted = insertOnEdge(doc, menu.edge, { type, position, params });
       if (!inserted.ok || !edge) return inserted;
       return ok({ doc: makeRoomOnWire(inserted.value.doc, edge.from.node, edge.to.node, inserted.value.nodeId), nodeId: inserted.value.nodeId });
     }
     if (type === 'Input') return addInput(doc, { dims: [1, 3, 224, 224], position });
-    const added = addNode(doc, { type, position });
-    if (!added.ok || !menu?.pending) return added;
-    const spec = getLayerSpec(type)!;
+    const added = addNode(doc, { type, position, params });
+    if (!added.ok || !menu?.pending || !spec) return added;
     const pending = menu.pending;
+    // Only the endpoint: the menu's record of which side was dragged is not part of a wire.
+    const end = { node: pending.node, port: pending.port };
     if (pending.side === 'source') {
       const port = spec.inputs[0];
       if (!port) return added;
-      const wired = connect(added.value.doc, pending, { node: added.value.nodeId, port: port.variadic ? `${port.name}.0` : port.name });
+      const wired = connect(added.value.doc, end, { node: added.value.nodeId, port: port.variadic ? `${port.name}.0` : port.name });
       return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
     }
     const out = spec.outputs[0];
     if (!out) return added;
-    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out.name }, pending);
+    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out.name }, end);
     return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
   });
   if (result) store.getState().select([result.nodeId]);

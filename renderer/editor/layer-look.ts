@@ -24,3 +24,6 @@ export const CATEGORY_COLORS: Record<LayerCategory, string> = {
 
 /** The drag payload a palette entry carries (its layer type), dropped on the canvas. */
 export const LAYER_DRAG_TYPE = 'application/x-trtstudio-layer';
+
+/** Preset parameters a palette entry carries with its type (a search alias such as `relu`), as JSON. */
+export const LAYER_PARAMS_DRAG_TYPE = 'application/x-trtstudio-layer-params';

@@ -1,29 +1,20 @@
 /** The layer palette: every catalog entry grouped by category, searchable, each with its one-line doc; drag onto the canvas. */
 import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
-import { listLayerSpecs } from '../../core/layers/catalog.js';
 import type { LayerSpec } from '../../core/layers/types.js';
-import { fuzzyFilter } from '../editor/fuzzy.js';
-import { CATEGORY_COLORS, LAYER_DRAG_TYPE } from '../editor/layer-look.js';
+import { allLayerChoices, searchLayers, type LayerChoice } from '../editor/layer-search.js';
+import { CATEGORY_COLORS, LAYER_DRAG_TYPE, LAYER_PARAMS_DRAG_TYPE } from '../editor/layer-look.js';
 
-function onDragStart(event: DragEvent, type: string): void {
-  event.dataTransfer.setData(LAYER_DRAG_TYPE, type);
+function onDragStart(event: DragEvent, choice: LayerChoice): void {
+  event.dataTransfer.setData(LAYER_DRAG_TYPE, choice.type);
+  if (choice.params) event.dataTransfer.setData(LAYER_PARAMS_DRAG_TYPE, JSON.stringify(choice.params));
   event.dataTransfer.effectAllowed = 'copy';
 }
 
-/** The palette's entry for network inputs, which are not catalog layers. */
-export const INPUT_ENTRY = {
-  type: 'Input',
-  label: 'Input',
-  category: 'Input / Output' as const,
-  doc: 'A network input (addInput): name, data type and dims, −1 for a dynamic dimension.',
-};
-
 export const Palette = memo(function Palette() {
   const [query, setQuery] = useState('');
-  const specs = useMemo(() => listLayerSpecs(), []);
+  const choices = useMemo(() => allLayerChoices(), []);
   const groups = useMemo(() => {
-    const entries: Pick<LayerSpec, 'type' | 'label' | 'category' | 'doc'>[] = [INPUT_ENTRY, ...specs];
-    const found = fuzzyFilter(query, entries, (s) => [s.label, s.type, s.category]);
+    const found = searchLayers(query, choices);
     const byCategory = new Map<string, typeof found>();
     for (const s of found) {
       const list = byCategory.get(s.category) ?? [];
@@ -31,7 +22,7 @@ export const Palette = memo(function Palette() {
       byCategory.set(s.category, list);
     }
     return [...byCategory.entries()];
-  }, [query, specs]);
+  }, [query, choices]);
   return (
     <aside className="palette" data-testid="palette">
       <div className="panel-title">Layers</div>
@@ -44,12 +35,12 @@ export const Palette = memo(function Palette() {
             </div>
             {list.map((s) => (
               <div
-                key={s.type}
+                key={s.key}
                 className="palette-entry"
                 draggable
-                onDragStart={(e) => onDragStart(e, s.type)}
+                onDragStart={(e) => onDragStart(e, s)}
                 title={`${s.type}: ${s.doc}`}
-                data-testid={`palette-${s.type}`}
+                data-testid={`palette-${s.key}`}
                 style={{ '--accent': CATEGORY_COLORS[s.category] } as CSSProperties}
               >
                 <div className="palette-label">{s.label}</div>

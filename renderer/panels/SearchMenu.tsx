@@ -3,31 +3,40 @@
  * over the catalog; for a dropped wire only the layers that accept that tensor are listed.
  */
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import { listLayerSpecs } from '../../core/layers/catalog.js';
-import { defaultParams } from '../../core/layers/params.js';
-import type { LayerSpec, TensorInfo } from '../../core/layers/types.js';
+import { getLayerSpec } from '../../core/layers/catalog.js';
+import { defaultParams, paramsFromInput } from '../../core/layers/params.js';
+import type { TensorInfo } from '../../core/layers/types.js';
 import { evaluate } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
-import { fuzzyFilter } from '../editor/fuzzy.js';
 import { addLayerAt } from '../editor/commands.js';
+import { allLayerChoices, searchLayers, type LayerChoice } from '../editor/layer-search.js';
 import { CATEGORY_COLORS } from '../editor/layer-look.js';
-import { INPUT_ENTRY } from './Palette.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 
-type Entry = Pick<LayerSpec, 'type' | 'label' | 'category' | 'doc'>;
-
-/** Whether a layer with default parameters accepts `tensor` on its first input. */
-function accepts(spec: LayerSpec, tensor: TensorInfo): boolean {
-  const first = spec.inputs[0];
-  if (!first) return false;
+/**
+ * Whether a choice accepts `tensor` on its first input, with the parameters it would be created
+ * with: its defaults, its preset and what follows from the tensor (so Linear fits any flat size).
+ */
+function accepts(choice: LayerChoice, tensor: TensorInfo): boolean {
+  const spec = getLayerSpec(choice.type);
+  const first = spec?.inputs[0];
+  if (!spec || !first) return false;
   const required = spec.inputs.filter((p) => !p.optional);
   if (required.length > 1 || (first.variadic && (first.minCount ?? 1) > 1)) return true; // judged once every input is wired
   try {
     const port = first.variadic ? `${first.name}.0` : first.name;
-    return evaluate(spec, defaultParams(spec.params), { [port]: tensor }).errors.length === 0;
+    const params = { ...defaultParams(spec.params), ...choice.params, ...paramsFromInput(spec, tensor) };
+    return evaluate(spec, params, { [port]: tensor }).errors.length === 0;
   } catch {
     return false;
   }
+}
+
+/** Whether a choice has the ports a menu needs. */
+function hasPorts(choice: LayerChoice, inputs: boolean, outputs: boolean): boolean {
+  if (choice.type === 'Input') return !inputs;
+  const spec = getLayerSpec(choice.type);
+  return !!spec && (!inputs || spec.inputs.length > 0) && (!outputs || spec.outputs.length > 0);
 }
 
 export function SearchMenu() {
@@ -38,24 +47,24 @@ export function SearchMenu() {
   );
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
-  const candidates = useMemo<Entry[]>(() => {
-    const specs = listLayerSpecs();
+  const candidates = useMemo<LayerChoice[]>(() => {
+    const choices = allLayerChoices();
     if (!menu) return [];
-    if (menu.pending?.side === 'source') return specs.filter((s) => (tensor ? accepts(s, tensor) : s.inputs.length > 0));
-    if (menu.pending?.side === 'target') return [INPUT_ENTRY, ...specs.filter((s) => s.outputs.length > 0)];
-    if (menu.edge) return specs.filter((s) => s.inputs.length > 0 && s.outputs.length > 0);
-    return [INPUT_ENTRY, ...specs];
+    if (menu.pending?.side === 'source') return choices.filter((c) => hasPorts(c, true, false) && (!tensor || accepts(c, tensor)));
+    if (menu.pending?.side === 'target') return choices.filter((c) => hasPorts(c, false, true));
+    if (menu.edge) return choices.filter((c) => hasPorts(c, true, true));
+    return choices;
   }, [menu, tensor]);
-  const found = useMemo(() => fuzzyFilter(query, candidates, (s) => [s.label, s.type, s.category]).slice(0, 40), [query, candidates]);
+  const found = useMemo(() => searchLayers(query, candidates).slice(0, 40), [query, candidates]);
   if (!menu) return null;
   const close = () => {
     store.getState().openSearch(undefined);
     setQuery('');
     setActive(0);
   };
-  const choose = (entry: Entry | undefined) => {
+  const choose = (entry: LayerChoice | undefined) => {
     if (!entry) return;
-    addLayerAt(store, entry.type, { x: Math.round(menu.flow.x), y: Math.round(menu.flow.y) }, menu);
+    addLayerAt(store, entry.type, { x: Math.round(menu.flow.x), y: Math.round(menu.flow.y) }, menu, entry.params);
     close();
   };
   const onKey = (e: KeyboardEvent) => {
@@ -97,7 +106,7 @@ export function SearchMenu() {
         <div className="search-results">
           {found.map((s, i) => (
             <div
-              key={s.type}
+              key={s.key}
               className={`search-item${i === active ? ' active' : ''}`}
               onMouseEnter={() => setActive(i)}
               onMouseDown={(e) => {
@@ -106,10 +115,11 @@ export function SearchMenu() {
               }}
               data-testid="search-item"
               data-type={s.type}
+              data-key={s.key}
             >
               <span className="search-dot" style={{ background: CATEGORY_COLORS[s.category] }} />
               <span className="search-label">{s.label}</span>
-              <span className="search-type">{s.type}</span>
+              <span className="search-type">{s.params ? `${s.type} ${String(Object.values(s.params)[0])}` : s.type}</span>
               <div className="search-doc">{s.doc}</div>
             </div>
           ))}

@@ -10,7 +10,7 @@ import type { NetworkDocument } from '../../../core/network/types.js';
 import { buildTemplate } from '../../../core/templates/index.js';
 import { autoBindWeights } from '../../../core/weights/binding.js';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../../../core/weights/formula.js';
-import { decodeWts } from '../../../core/weights/wts-codec.js';
+import { decodeWts } from '../../../core/weights/wts-decoder.js';
 import { topK } from '../../../core/run/classes.js';
 import { PREPROCESSING_PRESETS } from '../../../core/run/preprocessing.js';
 import { imageToTensor, loadImage } from '../../services/images.js';

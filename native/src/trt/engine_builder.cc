@@ -81,7 +81,7 @@ BuildResult buildEngine(BuildRequest const& request, EventSink const& events, st
   });
   // TensorRT logs through the process logger; this job's messages come here until the scope ends.
   JobScope job(logger);
-  // Destruction order matters (TENSORRT.md §3): network and config before the builder; the monitor,
+  // Destruction order matters (native/README.md, "TensorRT facts"): network and config before the builder; the monitor,
   // timing cache and logger outlive them because they are declared first.
   ProgressMonitor monitor(events, cancel);
   std::unique_ptr<ITimingCache> timingCache;

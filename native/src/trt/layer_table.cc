@@ -226,7 +226,7 @@ ILayer* addPaddingNd(LayerContext const& c) {
 ILayer* addActivation(LayerContext const& c) {
   IActivationLayer* layer = c.network().addActivation(c.input("input"), enumValue(c, "type", kActivationTypes));
   if (!layer) return nullptr;
-  // The header gives no defaults for alpha and beta, so they are always set (TENSORRT.md §1.3).
+  // The header gives no defaults for alpha and beta, so they are always set (native/README.md, "TensorRT facts").
   layer->setAlpha(c.floatParam("alpha"));
   layer->setBeta(c.floatParam("beta"));
   return layer;

@@ -1,4 +1,4 @@
-// TensorRT version gates for the bridge (TENSORRT.md §6): one macro for minor-version checks.
+// TensorRT version gates for the bridge (native/README.md, "TensorRT facts"): one macro for minor-version checks.
 #pragma once
 
 #include <NvInferVersion.h>

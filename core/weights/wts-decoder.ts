@@ -1,5 +1,5 @@
 /**
- * The `.wts` codec (tensorrtx's text weights format, ARCHITECTURE.md "The `.wts` format").
+ * The `.wts` decoder (tensorrtx's text weights format, ARCHITECTURE.md "The `.wts` format").
  *
  * Decoding is streaming: `WtsDecoder.push` takes byte chunks of any size and returns the tensors
  * completed so far, so a 1.2 GB file never exists as one buffer or string. It accepts every variant
@@ -7,41 +7,18 @@
  * hex, and the TensorRT samples' `name type count values...` records) and is strict about
  * everything that would otherwise load wrong weights silently: the first problem stops decoding with
  * a Diagnostic naming the file, the line and the tensor, and the caller imports nothing.
- *
- * The encoder writes exactly what PyTorch's `gen_wts` writes: `count\n`, then per tensor
- * `name count` followed by ` xxxxxxxx` (big-endian float32, lowercase hex) per value and `\n`.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import { utf8Decode, utf8Encode } from '../text-codec.js';
-
-/** One decoded tensor. A `.wts` carries no shapes: shapes come from the slot a tensor is bound to. */
-export interface WtsTensor {
-  name: string;
-  /** Element count, as the record says and as `values` holds. */
-  count: number;
-  values: Float32Array;
-  /** 1-based line of the record, for messages. */
-  line: number;
-}
-
-/** A tensor to encode. */
-export interface WtsTensorData {
-  name: string;
-  values: Float32Array;
-}
+import { utf8Decode } from '../text-codec.js';
+import { decodeHexRun, halfToFloat, HEX_VALUE, isBinaryByte, isDecimal } from './wts-bytes.js';
+import { ordinal, quote, WtsFormatError } from './wts-errors.js';
+import { CR, LF, SPACE, TAB, type WtsTensor } from './wts-format.js';
 
 export interface WtsDecodeOptions {
   /** The file name used in messages. */
   fileName: string;
   /** The file's size in bytes when known: absurd headers and counts are then caught before any allocation. */
   totalBytes?: number;
-}
-
-/** Thrown by `WtsDecoder` on the first format error; carries the Diagnostic to show. */
-export class WtsFormatError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-  }
 }
 
 /** Without a known file size, more tensors than this in a header is certainly a corrupt header. */
@@ -75,94 +52,6 @@ const enum Variant {
   Standard,
   /** TensorRT samples: `name type count values...`, type 0 FLOAT or 1 HALF. */
   Typed,
-}
-
-const SPACE = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-
-/** Hex digit value per byte, 255 for anything else: the decoder's hot loop is one table lookup per digit. */
-const HEX_VALUE = (() => {
-  const table = new Uint8Array(256).fill(255);
-  for (let i = 0; i < 10; i++) table[48 + i] = i;
-  for (let i = 0; i < 6; i++) {
-    table[65 + i] = 10 + i;
-    table[97 + i] = 10 + i;
-  }
-  return table;
-})();
-
-/** Byte value of each pair of hex digits (`(first << 8) | second`), 0xffff for anything else: 4 lookups per float32. */
-const HEX_PAIR = (() => {
-  const table = new Uint16Array(65536).fill(0xffff);
-  for (let a = 0; a < 256; a++) {
-    const high = HEX_VALUE[a]!;
-    if (high > 15) continue;
-    for (let b = 0; b < 256; b++) {
-      const low = HEX_VALUE[b]!;
-      if (low <= 15) table[(a << 8) | b] = (high << 4) | low;
-    }
-  }
-  return table;
-})();
-
-/**
- * The hot loop, kept small and separate so V8 optimises it early: from `i`, parse values of the form
- * optional space, 8 hex digits, separator (left for the next value) straight into the record's bits.
- * Stops at anything else (the slow path takes over) and returns the new position.
- */
-function decodeHexRun(chunk: Uint8Array, start: number, record: { count: number; bits: Uint32Array; filled: number }): number {
-  const n = chunk.length;
-  const view = new DataView(chunk.buffer, chunk.byteOffset, n);
-  const bits = record.bits;
-  const end = record.count;
-  let filled = record.filled;
-  let i = start;
-  while (filled < end && i + 9 < n) {
-    const j = chunk[i] === SPACE ? i + 1 : i;
-    const p0 = HEX_PAIR[view.getUint16(j)]!;
-    const p1 = HEX_PAIR[view.getUint16(j + 2)]!;
-    const p2 = HEX_PAIR[view.getUint16(j + 4)]!;
-    const p3 = HEX_PAIR[view.getUint16(j + 6)]!;
-    if ((p0 | p1 | p2 | p3) > 255) break;
-    const t = chunk[j + 8]!;
-    if (t !== SPACE && t !== LF && t !== CR && t !== TAB) break;
-    bits[filled++] = (p0 << 24) | (p1 << 16) | (p2 << 8) | p3;
-    i = j + 8;
-  }
-  record.filled = filled;
-  return i;
-}
-
-/** Bytes that can only come from a binary file: control characters other than tab, LF and CR, and DEL. */
-function isBinaryByte(b: number): boolean {
-  return (b < 32 && b !== TAB && b !== LF && b !== CR) || b === 127;
-}
-
-function isDecimal(text: string): boolean {
-  return /^[0-9]+$/.test(text);
-}
-
-/** An IEEE half (binary16) bit pattern as a float. */
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
-}
-
-/** Shorten a quoted token so a binary blob does not flood a message. */
-function quote(text: string): string {
-  return `'${text.length > 24 ? `${text.slice(0, 24)}…` : text}'`;
 }
 
 /**
@@ -625,84 +514,4 @@ export function decodeWts(
     throw e;
   }
   return { ok: true, tensors };
-}
-
-/** Two lowercase hex digits per byte value, as char codes. */
-const HEX_BYTE = (() => {
-  const digits = '0123456789abcdef';
-  const table = new Uint8Array(512);
-  for (let i = 0; i < 256; i++) {
-    table[2 * i] = digits.charCodeAt(i >> 4);
-    table[2 * i + 1] = digits.charCodeAt(i & 15);
-  }
-  return table;
-})();
-
-function asciiBytes(text: string): Uint8Array {
-  return utf8Encode(text);
-}
-
-/**
- * Encode tensors exactly as PyTorch's `gen_wts` does, yielding chunks of about `chunkBytes`.
- * `tensorCount` is written first, so the tensors can be produced lazily (a 1.2 GB file need not be in memory).
- */
-export function* encodeWts(tensorCount: number, tensors: Iterable<WtsTensorData>, chunkBytes = 1 << 20): Generator<Uint8Array> {
-  let buffer = new Uint8Array(chunkBytes + 64);
-  let at = 0;
-  const flushIfFull = function* (need: number): Generator<Uint8Array> {
-    if (at + need <= buffer.length) return;
-    if (at > 0) yield buffer.subarray(0, at);
-    buffer = new Uint8Array(Math.max(chunkBytes + 64, need));
-    at = 0;
-  };
-  const writeText = function* (text: string): Generator<Uint8Array> {
-    const bytes = asciiBytes(text);
-    yield* flushIfFull(bytes.length);
-    buffer.set(bytes, at);
-    at += bytes.length;
-  };
-  yield* writeText(`${tensorCount}\n`);
-  for (const tensor of tensors) {
-    const values = tensor.values;
-    yield* writeText(`${tensor.name} ${values.length}`);
-    // Read the float bits through a Uint32Array view: exact for every value, NaN payloads included.
-    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    for (let k = 0; k < bits.length;) {
-      if (at + 9 > buffer.length) yield* flushIfFull(chunkBytes);
-      const stop = Math.min(bits.length, k + Math.floor((buffer.length - at) / 9));
-      for (; k < stop; k++) {
-        const v = bits[k]!;
-        buffer[at] = SPACE;
-        const b0 = (v >>> 24) * 2;
-        const b1 = ((v >>> 16) & 255) * 2;
-        const b2 = ((v >>> 8) & 255) * 2;
-        const b3 = (v & 255) * 2;
-        buffer[at + 1] = HEX_BYTE[b0]!;
-        buffer[at + 2] = HEX_BYTE[b0 + 1]!;
-        buffer[at + 3] = HEX_BYTE[b1]!;
-        buffer[at + 4] = HEX_BYTE[b1 + 1]!;
-        buffer[at + 5] = HEX_BYTE[b2]!;
-        buffer[at + 6] = HEX_BYTE[b2 + 1]!;
-        buffer[at + 7] = HEX_BYTE[b3]!;
-        buffer[at + 8] = HEX_BYTE[b3 + 1]!;
-        at += 9;
-      }
-    }
-    yield* flushIfFull(1);
-    buffer[at++] = LF;
-  }
-  if (at > 0) yield buffer.subarray(0, at);
-}
-
-/** Encode tensors into one buffer (small files and tests). */
-export function encodeWtsBytes(tensors: readonly WtsTensorData[]): Uint8Array {
-  const chunks = [...encodeWts(tensors.length, tensors)];
-  const total = chunks.reduce((sum, c) => sum + c.length, 0);
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
 }

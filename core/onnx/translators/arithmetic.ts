@@ -1,0 +1,195 @@
+// Arithmetic translators: scale, elementwise, matrix multiply, unary, reduce, top-k and normalization.
+import { ONNX_INT32 } from '../model.js';
+import { attr, bool, ints, num, str, type TranslateContext } from './context.js';
+
+export function scale(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const input = ctx.inputInfo('input');
+  const mode = str(p, 'mode');
+  const axis = num(p, 'channelAxis');
+  // CHANNEL values broadcast along the channel axis: [C, 1, ..., 1] aligned to the input's trailing dims.
+  const dims = mode === 'UNIFORM' ? [] : mode === 'CHANNEL' ? [input.dims[axis]!, ...input.dims.slice(axis + 1).map(() => 1)] : input.dims.slice(axis);
+  let x = ctx.input('input');
+  const steps: [slot: string, opType: string][] = [
+    ['scale', 'Mul'],
+    ['shift', 'Add'],
+    ['power', 'Pow'],
+  ];
+  const bound = steps.filter(([slot]) => ctx.op.weights[slot] !== undefined);
+  if (bound.length === 0) return ctx.node('Identity', [x], [ctx.output('output')]);
+  bound.forEach(([slot, opType], i) => {
+    const y = i === bound.length - 1 ? ctx.output('output') : ctx.temp(slot);
+    ctx.node(opType, [x, ctx.weight(slot, dims)!], [y]);
+    x = y;
+  });
+}
+
+const ELEMENTWISE_OPS: Record<string, string> = {
+  SUM: 'Add',
+  PROD: 'Mul',
+  MAX: 'Max',
+  MIN: 'Min',
+  SUB: 'Sub',
+  DIV: 'Div',
+  POW: 'Pow',
+  AND: 'And',
+  OR: 'Or',
+  XOR: 'Xor',
+  EQUAL: 'Equal',
+  GREATER: 'Greater',
+  LESS: 'Less',
+};
+
+export function elementwise(ctx: TranslateContext): void {
+  const operation = str(ctx.op.params, 'operation');
+  const a = ctx.input('input1');
+  const b = ctx.input('input2');
+  if (operation === 'FLOOR_DIV') {
+    const dtype = ctx.inputInfo('input1').dtype;
+    if (dtype !== 'FLOAT' && dtype !== 'HALF' && dtype !== 'BF16')
+      ctx.fail(`FLOOR_DIV on ${dtype} is not translated: ONNX Div truncates integers towards zero while TensorRT floors`, 'operation');
+    const quotient = ctx.temp('quotient');
+    ctx.node('Div', [a, b], [quotient]);
+    return ctx.node('Floor', [quotient], [ctx.output('output')]);
+  }
+  const opType = ELEMENTWISE_OPS[operation];
+  if (!opType) ctx.fail(`elementwise operation '${operation}' has no ONNX translation`, 'operation');
+  ctx.node(opType, [a, b], [ctx.output('output')]);
+}
+
+export function matrixMultiply(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const prepare = (port: string, op: string, vectorAxis: number): string => {
+    const name = ctx.input(port);
+    const rank = ctx.inputInfo(port).dims.length;
+    if (op === 'TRANSPOSE') {
+      const perm = [...Array(rank).keys()];
+      [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1]!, perm[rank - 2]!];
+      const t = ctx.temp(`${port}_transposed`);
+      ctx.node('Transpose', [name], [t], [attr.ints('perm', perm)]);
+      return t;
+    }
+    if (op === 'VECTOR') {
+      // A VECTOR operand is a batch of vectors: give it a unit matrix dimension, removed again after.
+      const t = ctx.temp(`${port}_as_matrix`);
+      ctx.node('Unsqueeze', [name, ctx.int64s(`${port}_axis`, [vectorAxis])], [t]);
+      return t;
+    }
+    return name;
+  };
+  const op0 = str(p, 'op0');
+  const op1 = str(p, 'op1');
+  const a = prepare('input0', op0, -2);
+  const b = prepare('input1', op1, -1);
+  const squeeze: number[] = [];
+  if (op0 === 'VECTOR') squeeze.push(-2);
+  if (op1 === 'VECTOR') squeeze.push(-1);
+  if (squeeze.length === 0) return ctx.node('MatMul', [a, b], [ctx.output('output')]);
+  const product = ctx.temp('product');
+  ctx.node('MatMul', [a, b], [product]);
+  ctx.node('Squeeze', [product, ctx.int64s('squeeze_axes', squeeze)], [ctx.output('output')]);
+}
+
+const UNARY_OPS: Record<string, string> = {
+  EXP: 'Exp',
+  LOG: 'Log',
+  SQRT: 'Sqrt',
+  RECIP: 'Reciprocal',
+  ABS: 'Abs',
+  NEG: 'Neg',
+  SIN: 'Sin',
+  COS: 'Cos',
+  TAN: 'Tan',
+  SINH: 'Sinh',
+  COSH: 'Cosh',
+  ASIN: 'Asin',
+  ACOS: 'Acos',
+  ATAN: 'Atan',
+  ASINH: 'Asinh',
+  ACOSH: 'Acosh',
+  ATANH: 'Atanh',
+  CEIL: 'Ceil',
+  FLOOR: 'Floor',
+  ERF: 'Erf',
+  NOT: 'Not',
+  SIGN: 'Sign',
+  // Both round half to even.
+  ROUND: 'Round',
+  ISINF: 'IsInf',
+  ISNAN: 'IsNaN',
+};
+
+export function unary(ctx: TranslateContext): void {
+  const operation = str(ctx.op.params, 'operation');
+  const opType = UNARY_OPS[operation];
+  if (!opType) ctx.fail(`unary operation '${operation}' has no ONNX translation`, 'operation');
+  ctx.node(opType, [ctx.input('input')], [ctx.output('output')]);
+}
+
+const REDUCE_OPS: Record<string, string> = { SUM: 'ReduceSum', PROD: 'ReduceProd', MAX: 'ReduceMax', MIN: 'ReduceMin', AVG: 'ReduceMean' };
+
+export function reduce(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const opType = REDUCE_OPS[str(p, 'operation')];
+  if (!opType) ctx.fail(`reduce operation '${str(p, 'operation')}' has no ONNX translation`, 'operation');
+  ctx.node(
+    opType,
+    [ctx.input('input'), ctx.int64s('axes', ints(p, 'axes'))],
+    [ctx.output('output')],
+    [attr.int('keepdims', bool(p, 'keepDimensions') ? 1 : 0)],
+  );
+}
+
+export function topK(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const axis = ints(p, 'axes')[0]!;
+  const int32 = str(p, 'indicesType') === 'INT32';
+  const indices = int32 ? ctx.temp('indices_int64') : ctx.output('indices');
+  ctx.node(
+    'TopK',
+    [ctx.input('input'), ctx.int64s('k', [num(p, 'k')])],
+    [ctx.output('values'), indices],
+    [attr.int('axis', axis), attr.int('largest', str(p, 'operation') === 'MAX' ? 1 : 0), attr.int('sorted', 1)],
+  );
+  if (int32) ctx.node('Cast', [indices], [ctx.output('indices')], [attr.int('to', ONNX_INT32)]);
+}
+
+export function normalization(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const input = ctx.inputInfo('input').dims;
+  const groups = num(p, 'nbGroups');
+  const rank = input.length;
+  let axes = ints(p, 'axes').map((a) => (a < 0 ? a + rank : a));
+  let x = ctx.input('input');
+  if (groups > 1) {
+    // Group norm: statistics over each group's channels and the normalised axes, from [N, G, C/G, ...].
+    if (input.some((d) => d < 0)) ctx.fail('group normalization with dynamic dimensions is not translated yet', 'input');
+    const grouped = ctx.temp('grouped');
+    ctx.node('Reshape', [x, ctx.int64s('group_shape', [input[0]!, groups, input[1]! / groups, ...input.slice(2)])], [grouped]);
+    x = grouped;
+    axes = [2, ...axes.map((a) => a + 1)];
+  }
+  const mean = ctx.temp('mean');
+  const centred = ctx.temp('centred');
+  const squared = ctx.temp('squared');
+  const variance = ctx.temp('variance');
+  const shifted = ctx.temp('variance_eps');
+  const deviation = ctx.temp('deviation');
+  const normalised = ctx.temp('normalised');
+  const axesName = ctx.int64s('axes', axes);
+  ctx.node('ReduceMean', [x, axesName], [mean], [attr.int('keepdims', 1)]);
+  ctx.node('Sub', [x, mean], [centred]);
+  ctx.node('Mul', [centred, centred], [squared]);
+  ctx.node('ReduceMean', [squared, axesName], [variance], [attr.int('keepdims', 1)]);
+  ctx.node('Add', [variance, ctx.floats('epsilon', [num(p, 'epsilon')], [])], [shifted]);
+  ctx.node('Sqrt', [shifted], [deviation]);
+  ctx.node('Div', [centred, deviation], [normalised]);
+  let y = normalised;
+  if (groups > 1) {
+    y = ctx.temp('ungrouped');
+    ctx.node('Reshape', [normalised, ctx.int64s('input_shape', input)], [y]);
+  }
+  const scaled = ctx.temp('scaled');
+  ctx.node('Mul', [y, ctx.input('scale')], [scaled]);
+  ctx.node('Add', [scaled, ctx.input('bias')], [ctx.output('output')]);
+}

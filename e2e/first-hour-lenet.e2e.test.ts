@@ -1,0 +1,196 @@
+/**
+ * A newcomer builds LeNet-5 by hand the way the editor invites: the input from the keyboard's
+ * quick-add menu, then every layer by dropping a wire from the last output onto empty canvas and
+ * searching for it by its PyTorch name. No palette drags, no wires drawn handle to handle. The
+ * trained weights map by name on import, Ctrl+S saves into the default folder, a reload brings the
+ * project and its weights back, and the 20 handwritten digits come out right.
+ */
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentOf, editorState, launchBrowser, nodeLocator, openEditor, screenshot, setField, startWebHost, type WebHost } from './editor-page.js';
+
+let browser: Browser;
+let host: WebHost;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'trt-studio-lenet-'));
+  copyFileSync('fixtures/lenet5_digits.wts', join(root, 'lenet5_digits.wts'));
+  for (const f of readdirSync('fixtures/digits')) copyFileSync(join('fixtures/digits', f), join(root, f));
+  host = await startWebHost({ configDir: mkdtempSync(join(tmpdir(), 'trt-studio-config-')), root });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop('SIGKILL');
+});
+
+/**
+ * Empty canvas to the right of `name`, or at the start of a new row below it when the canvas ends
+ * there; zoomed out (the canvas's − button) until that spot is clear of the canvas's edges.
+ */
+async function spaceAfter(page: Page, name: string): Promise<{ x: number; y: number }> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    const box = (await nodeLocator(page, name).boundingBox())!;
+    // Gaps scale with the zoom, read from the node's drawn size.
+    const gap = box.height;
+    let to = { x: box.x + box.width + gap, y: box.y + gap / 4 };
+    if (to.x + box.width > canvas.x + canvas.width - 180) to = { x: canvas.x + 90, y: box.y + box.height + gap };
+    if (to.y + box.height < canvas.y + canvas.height - 60) return to;
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`No empty canvas left after '${name}'.`);
+}
+
+/**
+ * Drop a wire from `from`'s output onto empty canvas, search for `query`, expect `label` first,
+ * pick it with Enter, and give the new layer its name and parameters in the inspector.
+ */
+async function addAfter(
+  page: Page,
+  from: string,
+  query: string,
+  label: string,
+  name: string,
+  params: Record<string, string> = {},
+  shot?: string,
+): Promise<void> {
+  const to = await spaceAfter(page, from);
+  const handle = nodeLocator(page, from).locator('.react-flow__handle.source[data-handleid="output"]');
+  const a = (await handle.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 8 });
+  await page.mouse.up();
+  await page.locator('[data-testid=search-input]').pressSequentially(query);
+  await expect.poll(() => page.locator('[data-testid=search-item] .search-label').first().textContent()).toBe(label);
+  if (shot) await screenshot(page, shot);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('[data-testid=search-menu]').count()).toBe(0);
+  await setField(page, 'name', name);
+  for (const [param, value] of Object.entries(params)) await setField(page, param, value);
+  await nodeLocator(page, name).waitFor();
+}
+
+/** Save with Ctrl+S; the first save asks for a name in the file browser, which opens in the default folder. */
+async function saveAs(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+s');
+  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(root);
+  await page.locator('[data-testid=file-browser-name]').fill(file);
+  await page.locator('[data-testid=file-browser-ok]').click();
+}
+
+const LENET = ['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2', 'fc1', 'relu3', 'fc2', 'relu4', 'fc3', 'softmax'];
+
+describe('LeNet-5 built with the wire-drop menu and search only', () => {
+  it('builds, takes the trained weights, saves, comes back after a reload and reads 20 of 20 digits', async () => {
+    const { page, pageErrors } = await openEditor(browser, host.url);
+    await page.locator('button', { hasText: /^New$/ }).click();
+    const discard = page.locator('[data-testid=confirm-discard]');
+    if (await discard.isVisible()) await discard.click();
+
+    // The input from the keyboard: Space opens the quick-add menu.
+    await page.locator('[data-testid=canvas] .react-flow__pane').click({ position: { x: 300, y: 300 } });
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid=search-input]').pressSequentially('input');
+    await expect.poll(() => page.locator('[data-testid=search-item] .search-label').first().textContent()).toBe('Input');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await documentOf(page)).inputs.length).toBe(1);
+    await setField(page, 'name', 'data');
+    await setField(page, 'dims', '1, 1, 32, 32');
+    await expect.poll(async () => (await documentOf(page)).inputs[0]!.dims).toEqual([1, 1, 32, 32]);
+
+    await addAfter(page, 'data', 'conv', 'Convolution', 'conv1', { nbOutputMaps: '6', kernelSize: '5, 5' });
+    await addAfter(page, 'conv1', 'relu', 'ReLU', 'relu1');
+    await addAfter(page, 'relu1', 'avgpool', 'AvgPool', 'pool1', {}, 'first-hour-lenet-00-wire-drop-avgpool');
+    await addAfter(page, 'pool1', 'conv2d', 'Convolution', 'conv2', { nbOutputMaps: '16', kernelSize: '5, 5' });
+    await addAfter(page, 'conv2', 'relu', 'ReLU', 'relu2');
+    await addAfter(page, 'relu2', 'avgpool', 'AvgPool', 'pool2');
+    // The menu offers Linear for the [1, 16, 5, 5] tensor and fills inFeatures = 400 itself.
+    await addAfter(page, 'pool2', 'fc', 'Linear (FullyConnected)', 'fc1', { outFeatures: '120' }, 'first-hour-lenet-01-wire-drop-fc');
+    expect(await page.locator('[data-testid=param-inFeatures]').inputValue()).toBe('400');
+    await addAfter(page, 'fc1', 'relu', 'ReLU', 'relu3');
+    await addAfter(page, 'relu3', 'linear', 'Linear (FullyConnected)', 'fc2', { outFeatures: '84' });
+    await addAfter(page, 'fc2', 'relu', 'ReLU', 'relu4');
+    await addAfter(page, 'relu4', 'dense', 'Linear (FullyConnected)', 'fc3', { outFeatures: '10' });
+    await addAfter(page, 'fc3', 'softmax', 'SoftMax', 'softmax');
+    await page.locator('button', { hasText: 'mark output' }).click();
+
+    const doc = await documentOf(page);
+    expect(doc.nodes.map((n) => n.name)).toEqual(LENET);
+    expect(doc.nodes.map((n) => [n.type, n.params.type ?? n.params.inFeatures ?? n.params.nbOutputMaps ?? n.params.axes])).toEqual([
+      ['addConvolutionNd', 6],
+      ['addActivation', 'RELU'],
+      ['addPoolingNd', 'AVERAGE'],
+      ['addConvolutionNd', 16],
+      ['addActivation', 'RELU'],
+      ['addPoolingNd', 'AVERAGE'],
+      ['Linear', 400],
+      ['addActivation', 'RELU'],
+      ['Linear', 120],
+      ['addActivation', 'RELU'],
+      ['Linear', 84],
+      ['addSoftMax', [1]],
+    ]);
+    expect(doc.edges).toHaveLength(12);
+    expect(doc.outputs.map((o) => o.from.node)).toEqual([doc.nodes[11]!.id]);
+    const problems = await page.evaluate(
+      () =>
+        (window as unknown as { __trtStudio: { store: { getState(): { shapes: { diagnostics: { message: string }[] } } } } }).__trtStudio.store.getState()
+          .shapes.diagnostics,
+    );
+    expect(problems.map((d) => d.message)).toEqual([]);
+    await page.keyboard.press('f');
+    await screenshot(page, 'first-hour-lenet-02-built');
+
+    // The trained weights, mapped by name on import.
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toMatch(/^10 of 10 tensors bound/);
+    await screenshot(page, 'first-hour-lenet-03-weights');
+
+    await saveAs(page, 'lenet5-by-hand.trtstudio');
+    const path = join(root, 'lenet5-by-hand.trtstudio');
+    await expect.poll(() => editorState(page)).toMatchObject({ dirty: false, filePath: path });
+
+    await page.reload();
+    await page.waitForSelector('.react-flow__renderer');
+    await expect.poll(async () => (await editorState(page)).filePath, { timeout: 15_000 }).toBe(path);
+    expect((await documentOf(page)).nodes.map((n) => n.name)).toEqual(LENET);
+    await page.click('[data-testid=dock-tab-weights]');
+    await expect
+      .poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 20_000 })
+      .toMatch(/^lenet5_digits\.wts · 10 tensors · .* · 10 bound$/);
+    await screenshot(page, 'first-hour-lenet-04-reloaded');
+
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+    await page.click('[data-testid=dock-tab-run]');
+    expect(await page.locator('[data-testid=run-preset]').inputValue()).toBe('mnist');
+    await page.click('[data-testid=run-choose]');
+    await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(root);
+    const digits = readdirSync('fixtures/digits').filter((f) => f.endsWith('.png'));
+    expect(digits).toHaveLength(20);
+    for (const file of digits) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
+    await page.click('[data-testid=file-browser-ok]');
+    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(20);
+    await page.click('[data-testid=run-start]');
+    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(20);
+    const wrong: string[] = [];
+    for (const file of digits) {
+      const label = /label(\d)/.exec(file)![1]!;
+      const shown = (await page.locator(`[data-testid=run-result][data-file="${file}"] [data-testid=run-top1] .wf-top-label`).textContent()) ?? '';
+      if (shown.replace(/^class /, '') !== label) wrong.push(`${file}: ${shown}`);
+    }
+    expect(wrong).toEqual([]);
+    await screenshot(page, 'first-hour-lenet-05-digits');
+    expect(pageErrors).toEqual([]);
+  });
+});
