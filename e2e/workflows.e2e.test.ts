@@ -86,7 +86,11 @@ describe('the whole story in the UI', () => {
 
   it('unbinds a slot from the filtered list and binds it again by dragging the tensor onto the layer', async () => {
     const fc3 = (await documentOf(page)).nodes.find((n) => n.name === 'fc3')!;
-    await nodeLocator(page, 'fc3').click();
+    // The template opens showing its start; Find brings fc3, near the end of the chain, into view and selects it.
+    await page.keyboard.press('Control+f');
+    await page.locator('[data-testid=find-input]').fill('fc3');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await nodeLocator(page, 'fc3').getAttribute('class')) ?? '').toContain('selected');
     const select = page.locator('[data-testid=slot-binder] [data-testid=bind-weight]');
     expect(await select.locator('option').allTextContents()).toEqual(['— not bound —', 'fc3.weight (840)']);
     await select.selectOption('');
