@@ -2,7 +2,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
-import './styles.css';
+// The stylesheets in cascade order: later ones win ties with earlier ones.
+import './styles/base.css';
+import './styles/canvas.css';
+import './styles/panels.css';
+import './styles/overlays.css';
+import './styles/status.css';
 import { App } from './app/App.js';
 import { connectToHost } from './host/host-connection.js';
 import { createEditorStore } from './editor/editor-store.js';
