@@ -23,7 +23,7 @@ import { addLayerAt } from '../editor/commands.js';
 import { NODE_TYPES } from './nodes.js';
 import { CATEGORY_COLORS, LAYER_DRAG_TYPE, LAYER_PARAMS_DRAG_TYPE } from '../editor/layer-look.js';
 import type { Params } from '../../core/layers/types.js';
-import { EDGE_TYPES } from './wire.js';
+import { EDGE_TYPES, WireLabelStoreContext, createWireLabelStore, useTrackWireLabels } from './wire.js';
 import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
 import { edgesToDraw } from '../editor/view-geometry.js';
 import { FarWires } from './far-wires.js';
@@ -111,6 +111,8 @@ export function Canvas() {
     const next = far ? NO_EDGES : edgesToDraw(edges, nodes, detailed);
     return sameItems(lastDrawn.current, next) ? lastDrawn.current : (lastDrawn.current = next);
   }, [far, edges, nodes, detailed]);
+  const [wireLabelStore] = useState(createWireLabelStore);
+  useTrackWireLabels(wireLabelStore, drawnEdges, nodes);
 
   useEffect(() => {
     if (!focusRequest) return;
@@ -327,43 +329,45 @@ export function Canvas() {
   return (
     <div className={far ? 'canvas far' : 'canvas'} ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
       <DetailStoreContext.Provider value={detailStore}>
-        <ReactFlow
-          nodes={nodes}
-          edges={drawnEdges}
-          nodeTypes={NODE_TYPES}
-          edgeTypes={EDGE_TYPES}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          onDrop={onDrop}
-          onDragOver={onDragOver}
-          onEdgeDoubleClick={onEdgeDoubleClick}
-          onNodeContextMenu={onNodeContextMenu}
-          onEdgeContextMenu={onEdgeContextMenu}
-          onPaneContextMenu={onPaneContextMenu}
-          deleteKeyCode={null}
-          // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
-          disableKeyboardA11y
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
-          zoomOnDoubleClick={false}
-          minZoom={0.05}
-          maxZoom={2.5}
-          colorMode="dark"
-          // Every node stays mounted; detail.ts decides which draw their detail. React Flow's culling
-          // mounted and unmounted hundreds of nodes per wheel step on big networks.
-          onlyRenderVisibleElements={false}
-          proOptions={PRO_OPTIONS}
-          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-        >
-          {far && <FarWires />}
-          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
-          <Minimap nodeColor={minimapColor} />
-          <Controls showInteractive={false} />
-          <Legend />
-        </ReactFlow>
+        <WireLabelStoreContext.Provider value={wireLabelStore}>
+          <ReactFlow
+            nodes={nodes}
+            edges={drawnEdges}
+            nodeTypes={NODE_TYPES}
+            edgeTypes={EDGE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
+            isValidConnection={isValidConnection}
+            onDrop={onDrop}
+            onDragOver={onDragOver}
+            onEdgeDoubleClick={onEdgeDoubleClick}
+            onNodeContextMenu={onNodeContextMenu}
+            onEdgeContextMenu={onEdgeContextMenu}
+            onPaneContextMenu={onPaneContextMenu}
+            deleteKeyCode={null}
+            // Arrow keys nudge through the editor's own shortcut (one undo step, 10 px); React Flow's would move 5 px outside the history.
+            disableKeyboardA11y
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+            zoomOnDoubleClick={false}
+            minZoom={0.05}
+            maxZoom={2.5}
+            colorMode="dark"
+            // Every node stays mounted; detail.ts decides which draw their detail. React Flow's culling
+            // mounted and unmounted hundreds of nodes per wheel step on big networks.
+            onlyRenderVisibleElements={false}
+            proOptions={PRO_OPTIONS}
+            defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+          >
+            {far && <FarWires />}
+            <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
+            <Minimap nodeColor={minimapColor} />
+            <Controls showInteractive={false} />
+            <Legend />
+          </ReactFlow>
+        </WireLabelStoreContext.Provider>
       </DetailStoreContext.Provider>
       {contextMenu && <ContextMenu target={contextMenu} close={closeContextMenu} />}
     </div>

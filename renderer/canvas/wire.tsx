@@ -1,9 +1,13 @@
 /** A wire between ports, labelled live with the dims of the tensor it carries. */
-import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, Position, type Edge, type EdgeProps } from '@xyflow/react';
+import { createContext, memo, useContext, useEffect } from 'react';
+import { useStore as useZustand } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, Position, useReactFlow, type Edge, type EdgeProps, type InternalNode } from '@xyflow/react';
 import { formatDims } from '../../core/shapes/dims.js';
-import { useEditor } from '../react/editor-context.js';
-import type { WireData } from '../editor/flow-model.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import type { Node, WireData } from '../editor/flow-model.js';
+import { nodeRect } from '../editor/view-geometry.js';
+import { bezierCurve, placeWireLabels, pointOnCurve, type LabelPlace, type WireLabelInput } from '../editor/wire-labels.js';
 
 /** The wire as React Flow hands it to its component (React Flow's own edge type, with our data). */
 type WireEdge = Edge<WireData, 'wire'>;
@@ -17,14 +21,21 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
   const label = tensor ? formatDims(tensor.dims) : '?';
   // Top to bottom the label sits beside the wire, not on it; left to right the gap between ranks holds it.
   const across = sourcePosition === Position.Bottom;
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  // The placement gives a fraction along the wire; the point comes from this wire's own ends, so a drag carries the label.
+  const place = useZustand(useContext(WireLabelStoreContext), (s) => s.get(id));
+  const { x: labelX, y: labelY } = pointOnCurve(bezierCurve(sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition), place?.t ?? 0.5);
   return (
     <>
       <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
       <EdgeLabelRenderer>
         <div
           className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
-          style={{ transform: `${across ? 'translate(6px, -50%)' : 'translate(-50%, -50%)'} translate(${labelX}px, ${labelY}px)` }}
+          // With no free place along the wire the label stays at the midpoint, drawn above the nodes (selected ones at 1000).
+          style={{
+            transform: `${across ? 'translate(6px, -50%)' : 'translate(-50%, -50%)'} translate(${labelX}px, ${labelY}px)`,
+            zIndex: place?.raised ? 1001 : undefined,
+          }}
           data-testid="wire-label"
           data-edge={id}
         >
@@ -34,6 +45,74 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
     </>
   );
 });
+
+/** Per drawn wire, where its label sits; each wire selects its own entry (an unchanged entry keeps its object). */
+export type WireLabelStore = StoreApi<ReadonlyMap<string, LabelPlace>>;
+
+export function createWireLabelStore(): WireLabelStore {
+  return createStore<ReadonlyMap<string, LabelPlace>>(() => new Map());
+}
+
+export const WireLabelStoreContext = createContext<WireLabelStore>(createWireLabelStore());
+
+/** Where a wire's handle is, as React Flow places it (undefined before the node is measured). */
+function handlePoint(node: InternalNode | undefined, kind: 'source' | 'target', handleId: string | null | undefined) {
+  const bounds = node?.internals.handleBounds?.[kind];
+  const handle = bounds && (handleId ? bounds.find((h) => h.id === handleId) : bounds[0]);
+  if (!node || !handle) return undefined;
+  const x = node.internals.positionAbsolute.x + handle.x;
+  const y = node.internals.positionAbsolute.y + handle.y;
+  const side = handle.position;
+  if (side === Position.Top) return { x: x + handle.width / 2, y, side };
+  if (side === Position.Right) return { x: x + handle.width, y: y + handle.height / 2, side };
+  if (side === Position.Bottom) return { x: x + handle.width / 2, y: y + handle.height, side };
+  return { x, y: y + handle.height / 2, side };
+}
+
+function sameOrNew(prev: ReadonlyMap<string, LabelPlace>, next: Map<string, LabelPlace>): ReadonlyMap<string, LabelPlace> {
+  for (const [id, p] of next) {
+    const old = prev.get(id);
+    if (old && old.t === p.t && old.raised === p.raised) next.set(id, old);
+  }
+  return next;
+}
+
+/**
+ * Keeps `store` up to date for the wires the near view draws (none in the far view): it runs when
+ * those wires, the nodes (a drag, a measure) or the shapes (a label's text) change, and only labels
+ * whose place changes re-render.
+ */
+export function useTrackWireLabels(store: WireLabelStore, drawn: readonly Edge[], nodes: readonly Node[]): void {
+  const editor = useEditorStore();
+  const flow = useReactFlow();
+  useEffect(() => {
+    const place = () => {
+      const shapes = editor.getState().shapes;
+      const wires: WireLabelInput[] = [];
+      for (const e of drawn) {
+        const from = handlePoint(flow.getInternalNode(e.source), 'source', e.sourceHandle);
+        const to = handlePoint(flow.getInternalNode(e.target), 'target', e.targetHandle);
+        if (!from || !to) continue;
+        const data = e.data as WireData | undefined;
+        const tensor = shapes.nodes[data?.fromNode ?? '']?.outputs[data?.fromPort ?? ''];
+        const text = tensor ? formatDims(tensor.dims) : '?';
+        wires.push({
+          id: e.id,
+          curve: bezierCurve(from.x, from.y, from.side, to.x, to.y, to.side),
+          text,
+          anchor: from.side === Position.Bottom ? 'beside' : 'center',
+        });
+      }
+      // A group's frame is not an obstacle: the labels of the wires inside it sit on it.
+      const boxes = wires.length === 0 ? [] : nodes.filter((n) => !n.hidden && n.type !== 'groupFrame').map(nodeRect);
+      store.setState(sameOrNew(store.getState(), placeWireLabels(boxes, wires)), true);
+    };
+    place();
+    return editor.subscribe((s, prev) => {
+      if (s.shapes !== prev.shapes) place();
+    });
+  }, [store, drawn, nodes, editor, flow]);
+}
 
 /** Declared once at module scope, as React Flow requires. */
 export const EDGE_TYPES = { wire: Wire };

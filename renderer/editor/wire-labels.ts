@@ -4,6 +4,7 @@
  * placed, so a manual layout never hides a label under a node or on another label. When nothing
  * along the wire is free it keeps the midpoint and is raised above the nodes, never clipped.
  */
+import { Position } from '@xyflow/system';
 import type { FlowRect } from './view-geometry.js';
 
 /** Width of one character of the label's 10 px monospace type, and the box's fixed parts, in flow units. */
@@ -35,6 +36,8 @@ export interface WireLabelInput {
 }
 
 export interface LabelPlace {
+  /** The fraction along the wire: the wire's component finds the point on its own curve, so a drag moves the label with it. */
+  t: number;
   x: number;
   y: number;
   /** No free point was found: the label sits at the midpoint, drawn above the nodes. */
@@ -69,6 +72,31 @@ class BoxGrid {
   }
 }
 
+/** How far a control point lies from its end: React Flow's default bezier (curvature 0.25). */
+function controlOffset(distance: number): number {
+  return distance >= 0 ? 0.5 * distance : 0.25 * 25 * Math.sqrt(-distance);
+}
+
+function control(side: Position, x1: number, y1: number, x2: number, y2: number): [number, number] {
+  switch (side) {
+    case Position.Left:
+      return [x1 - controlOffset(x1 - x2), y1];
+    case Position.Right:
+      return [x1 + controlOffset(x2 - x1), y1];
+    case Position.Top:
+      return [x1, y1 - controlOffset(y1 - y2)];
+    case Position.Bottom:
+      return [x1, y1 + controlOffset(y2 - y1)];
+  }
+}
+
+/** The curve React Flow's getBezierPath draws between two handles. */
+export function bezierCurve(sx: number, sy: number, sourceSide: Position, tx: number, ty: number, targetSide: Position): WireCurve {
+  const [c1x, c1y] = control(sourceSide, sx, sy, tx, ty);
+  const [c2x, c2y] = control(targetSide, tx, ty, sx, sy);
+  return { sx, sy, c1x, c1y, c2x, c2y, tx, ty };
+}
+
 /** The point at `t` (0..1) along the curve. */
 export function pointOnCurve(c: WireCurve, t: number): { x: number; y: number } {
   const u = 1 - t;
@@ -101,13 +129,13 @@ export function placeWireLabels(nodes: readonly FlowRect[], wires: readonly Wire
       const box = labelBox(w.text, w.anchor, p.x, p.y);
       if (nodeGrid.hits(box) || labelGrid.hits(box)) continue;
       labelGrid.add(box);
-      place = { x: p.x, y: p.y, raised: false };
+      place = { t, x: p.x, y: p.y, raised: false };
       break;
     }
     if (!place) {
       const p = pointOnCurve(w.curve, 0.5);
       labelGrid.add(labelBox(w.text, w.anchor, p.x, p.y));
-      place = { x: p.x, y: p.y, raised: true };
+      place = { t: 0.5, x: p.x, y: p.y, raised: true };
     }
     places.set(w.id, place);
   }
