@@ -48,7 +48,7 @@ export interface LabelPlace {
 const CELL = 200;
 
 class BoxGrid {
-  private readonly cells = new Map<string, FlowRect[]>();
+  private readonly cells = new Map<number, FlowRect[]>();
 
   add(r: FlowRect): void {
     this.each(r, (key) => {
@@ -66,9 +66,10 @@ class BoxGrid {
     return hit;
   }
 
-  private each(r: FlowRect, visit: (key: string) => void): void {
+  // A number per cell (a string key cost a third of the time): rows and columns offset to stay positive.
+  private each(r: FlowRect, visit: (key: number) => void): void {
     for (let i = Math.floor(r.x / CELL); i <= Math.floor((r.x + r.width) / CELL); i++)
-      for (let j = Math.floor(r.y / CELL); j <= Math.floor((r.y + r.height) / CELL); j++) visit(`${i},${j}`);
+      for (let j = Math.floor(r.y / CELL); j <= Math.floor((r.y + r.height) / CELL); j++) visit((i + 32768) * 65536 + (j + 32768));
   }
 }
 
@@ -113,13 +114,30 @@ export function labelBox(text: string, anchor: WireLabelInput['anchor'], x: numb
   return { x: anchor === 'beside' ? x + 6 : x - width / 2, y: y - LABEL_HEIGHT / 2, width, height: LABEL_HEIGHT };
 }
 
+/** The box any label of `wires` can reach: the curves' control points (which bound them) widened by the longest label. */
+function reach(wires: readonly WireLabelInput[]): FlowRect | undefined {
+  if (wires.length === 0) return undefined;
+  let [x0, y0, x1, y1, longest] = [Infinity, Infinity, -Infinity, -Infinity, 0];
+  for (const { curve: c, text } of wires) {
+    x0 = Math.min(x0, c.sx, c.c1x, c.c2x, c.tx);
+    x1 = Math.max(x1, c.sx, c.c1x, c.c2x, c.tx);
+    y0 = Math.min(y0, c.sy, c.c1y, c.c2y, c.ty);
+    y1 = Math.max(y1, c.sy, c.c1y, c.c2y, c.ty);
+    longest = Math.max(longest, labelBox(text, 'beside', 0, 0).width + 6);
+  }
+  return { x: x0 - longest, y: y0 - LABEL_HEIGHT, width: x1 - x0 + 2 * longest, height: y1 - y0 + 2 * LABEL_HEIGHT };
+}
+
 /**
  * Places the labels of `wires`, in the order given (keep it stable: an earlier wire keeps its
  * place when a later one moves), away from `nodes` and from each other.
  */
 export function placeWireLabels(nodes: readonly FlowRect[], wires: readonly WireLabelInput[]): Map<string, LabelPlace> {
+  // Only the nodes near the wires can meet a label: on 2,000 layers the near view draws a few wires.
+  const area = reach(wires);
   const nodeGrid = new BoxGrid();
-  for (const n of nodes) nodeGrid.add(n);
+  for (const n of nodes)
+    if (area && n.x < area.x + area.width && area.x < n.x + n.width && n.y < area.y + area.height && area.y < n.y + n.height) nodeGrid.add(n);
   const labelGrid = new BoxGrid();
   const places = new Map<string, LabelPlace>();
   for (const w of wires) {
