@@ -8,6 +8,7 @@
  * count), tensors nobody uses, tensors bound twice, and bindings to tensors or slots that do not exist.
  * All functions are pure: they take a document and return a new one.
  */
+import { count } from '../words.js';
 import { error, warning, type Diagnostic, type Result } from '../diagnostics.js';
 import { getLayerSpec } from '../layers/catalog.js';
 import type { WeightSlot } from '../layers/types.js';
@@ -86,16 +87,12 @@ export function bindWeights(
   return { doc: bound, report: checkBindings(bound, tensors, shapes) };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** The one-line summary of an auto-map: `318 of 320 tensors bound; 53 num_batches_tracked ignored`. */
 export function bindSummary(bound: number, total: number, ignored: number, unused: number, missingSlots: number): string {
-  const parts = [`${bound} of ${plural(total, 'tensor')} bound`];
+  const parts = [`${bound} of ${count(total, 'tensor')} bound`];
   if (ignored > 0) parts.push(`${ignored} num_batches_tracked ignored`);
   if (unused > 0) parts.push(`${unused} unused`);
-  if (missingSlots > 0) parts.push(`${plural(missingSlots, 'weight slot')} without a tensor`);
+  if (missingSlots > 0) parts.push(`${count(missingSlots, 'weight slot')} without a tensor`);
   return parts.join('; ');
 }
 
@@ -195,7 +192,7 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
           continue;
         }
         const wanted = torchTensorName(node.name, slot);
-        const size = slot.count !== undefined ? ` (${plural(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''})` : '';
+        const size = slot.count !== undefined ? ` (${count(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''})` : '';
         // The file may hold the very tensor: then the slot is only not bound yet, and Auto-map binds it.
         const inFile = counts.has(wanted);
         diagnostics.push(
@@ -225,7 +222,7 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
         diagnostics.push(
           error(
             'weights.count',
-            `${label} slot '${slot.name}' expects ${plural(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''}, but the tensor '${tensor}' has ${found}.${countHint(node, slot, found)}`,
+            `${label} slot '${slot.name}' expects ${count(slot.count, 'value')}${slot.shape ? ` ${formatShape(slot.shape)}` : ''}, but the tensor '${tensor}' has ${found}.${countHint(node, slot, found)}`,
             where,
           ),
         );
@@ -276,7 +273,7 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
     diagnostics.push(
       warning(
         'weights.unused',
-        `${plural(others.length, 'tensor')} in the weights ${others.length === 1 ? 'is' : 'are'} bound to no layer: ${shown}${others.length > 20 ? `, and ${others.length - 20} more` : ''}.`,
+        `${count(others.length, 'tensor')} in the weights ${others.length === 1 ? 'is' : 'are'} bound to no layer: ${shown}${others.length > 20 ? `, and ${others.length - 20} more` : ''}.`,
         { detail: others.join('\n') },
       ),
     );
@@ -285,7 +282,7 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
     diagnostics.push({
       severity: 'info',
       code: 'weights.unused.num_batches_tracked',
-      message: `${plural(counters.length, 'num_batches_tracked tensor')} ${counters.length === 1 ? 'is' : 'are'} not used: BatchNorm's training counter plays no part in inference.`,
+      message: `${count(counters.length, 'num_batches_tracked tensor')} ${counters.length === 1 ? 'is' : 'are'} not used: BatchNorm's training counter plays no part in inference.`,
     });
   return { diagnostics, slots, unused, shapes: tensorShapes };
 }

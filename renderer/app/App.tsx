@@ -20,7 +20,7 @@ import { downloadProject, listTemplates, newFromTemplate, newProject, openProjec
 import { useHostSession } from './host-session.js';
 import { HostStatus, OverwriteDialog } from './HostStatus.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
-import { count } from '../editor/words.js';
+import { count } from '../../core/words.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }

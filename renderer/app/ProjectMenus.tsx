@@ -7,7 +7,7 @@ import type { RecentEntry, RecoveryOffer as Offer } from '../../core/api/project
 import { useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { openRecent, restoreRecovery, type ProjectDialogs } from './project.js';
-import { count } from '../editor/words.js';
+import { count } from '../../core/words.js';
 
 /** "3 min ago" for a timestamp; the full date for anything older than a day. */
 function age(iso: string, now = Date.now()): string {

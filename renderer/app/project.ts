@@ -16,7 +16,7 @@ import { nativePick } from '../host/file-picking.js';
 import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
-import { count } from '../editor/words.js';
+import { count } from '../../core/words.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {

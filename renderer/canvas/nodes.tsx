@@ -17,7 +17,7 @@ import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from 
 import { useDetailed } from './detail.js';
 import { CATEGORY_COLORS } from '../editor/layer-look.js';
 import { inputPortNames, portOffset, PORT_STEP, PORT_TOP, variadicWireCounts, type FlowDirection } from '../editor/ports.js';
-import { count } from '../editor/words.js';
+import { count } from '../../core/words.js';
 
 /** A layer's dims on one output port (`[1, 64, 112, 112]`); the selector returns the tensor object, which inference keeps while its dims do not change. */
 function useOutputDims(nodeId: string, port: string): string {

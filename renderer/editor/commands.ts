@@ -26,7 +26,7 @@ import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
 import { computeLayout } from './layout/auto-layout.js';
 import { NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
-import { count } from './words.js';
+import { count } from '../../core/words.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {

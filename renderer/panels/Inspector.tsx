@@ -12,7 +12,7 @@ import { DATA_TYPES, type DataType, type NetworkInput, type NetworkNode, type Pa
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { bypassSelection, expandSelection } from '../editor/commands.js';
-import { count } from '../editor/words.js';
+import { count } from '../../core/words.js';
 
 /** Text for a value in an input box: lists as `7, 7`. */
 function toText(value: ParamValue | undefined): string {
