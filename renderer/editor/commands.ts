@@ -25,7 +25,8 @@ import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
 import { computeLayout } from './layout/auto-layout.js';
-import { NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
+import { NODE_HEIGHT, NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
+import { clearSpot, nodeRect } from './view-geometry.js';
 import { count } from '../../core/words.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
@@ -272,9 +273,12 @@ function incomingTensor(store: EditorStore, menu: SearchMenuState | undefined): 
  * Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it
  * onto a wire. It gets `params` (a search preset such as `relu`) and, when it is wired, the
  * parameters that follow from the incoming tensor (Linear's inFeatures, a block's inplanes).
+ * It lands at `wanted`, or the nearest spot clear of the nodes there (the canvas then pans to show it).
  */
-export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
+export function addLayerAt(store: EditorStore, type: string, wanted: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
   const s = store.getState();
+  const occupied = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame').map(nodeRect);
+  const position = menu?.edge ? wanted : clearSpot(wanted, { width: NODE_WIDTH, height: NODE_HEIGHT }, occupied);
   const spec = getLayerSpec(type);
   const tensor = incomingTensor(store, menu);
   const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
