@@ -117,12 +117,13 @@ function fragmentLayers(text: string): { id: string; name: string }[] | undefine
  */
 export function copyWithNames(store: EditorStore, request: Exclude<NamingRequest, { kind: 'rename' }>, to?: string): void {
   const s = store.getState();
+  const offset = copyOffset(store, request.kind === 'paste' ? fragmentPositions(request.text) : copyFragment(s.doc, request.ids).positions);
   const result = s.apply((doc) => {
     let copied: Result<{ doc: NetworkDocument; idMap: Record<string, string> }>;
-    if (request.kind === 'paste') copied = pasteFragment(doc, request.text);
+    if (request.kind === 'paste') copied = pasteFragment(doc, request.text, offset);
     // Inputs are not layers: a selection with inputs is duplicated the way paste copies them.
-    else if (request.ids.some((id) => doc.inputs.some((i) => i.id === id))) copied = pasteFragment(doc, JSON.stringify(copyFragment(doc, request.ids)));
-    else copied = duplicate(doc, request.ids);
+    else if (request.ids.some((id) => doc.inputs.some((i) => i.id === id))) copied = pasteFragment(doc, JSON.stringify(copyFragment(doc, request.ids)), offset);
+    else copied = duplicate(doc, request.ids, offset);
     if (!copied.ok || to === undefined) return copied;
     // The copies in the order of their originals' names; idMap also maps inputs, which keep theirs.
     const originals = request.kind === 'paste' ? (fragmentLayers(request.text) ?? []).map((n) => n.id) : layerNames(doc, request.ids).ids;
@@ -136,6 +137,34 @@ export function copyWithNames(store: EditorStore, request: Exclude<NamingRequest
   if (!result) return;
   store.getState().select(Object.values(result.idMap));
   if (request.kind === 'paste') store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}.`);
+}
+
+function fragmentPositions(text: string): Record<string, { x: number; y: number }> {
+  try {
+    const positions = (JSON.parse(text) as { positions?: unknown }).positions;
+    return typeof positions === 'object' && positions !== null ? (positions as Record<string, { x: number; y: number }>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * How far copies at `positions` move from there: 40 right and 40 down when the copy as a whole
+ * lands clear of every node there, else the nearest offset where it does (a copied row goes below it).
+ */
+function copyOffset(store: EditorStore, positions: Record<string, { x: number; y: number }>): { x: number; y: number } {
+  const s = store.getState();
+  const drawn = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame');
+  const sizes = new Map(drawn.map((n) => [n.id, nodeRect(n)]));
+  const boxes = Object.entries(positions)
+    .filter(([, p]) => Number.isFinite(p?.x) && Number.isFinite(p?.y))
+    .map(([id, p]) => ({ x: p.x, y: p.y, width: sizes.get(id)?.width ?? NODE_WIDTH, height: sizes.get(id)?.height ?? NODE_HEIGHT }));
+  if (boxes.length === 0) return { x: 40, y: 40 };
+  const left = Math.min(...boxes.map((b) => b.x));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const size = { width: Math.max(...boxes.map((b) => b.x + b.width)) - left, height: Math.max(...boxes.map((b) => b.y + b.height)) - top };
+  const spot = clearSpot({ x: left + 40, y: top + 40 }, size, drawn.map(nodeRect));
+  return { x: spot.x - left, y: spot.y - top };
 }
 
 /** Open the naming dialog to rename the selected layers by pattern. */

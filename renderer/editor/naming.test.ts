@@ -5,6 +5,8 @@ import { buildTemplate } from '../../core/templates/index.js';
 import { checkRenames, nextInSequence, renameByPattern, renameLayers, sharedPrefix, suggestPrefix } from './naming.js';
 import { copySelectionText, copyWithNames, duplicateSelection, pasteText, renameByFindReplace } from './commands.js';
 import { createEditorStore } from './editor-store.js';
+import { NODE_HEIGHT } from './flow-model.js';
+import { nodeRect } from './view-geometry.js';
 
 function docWith(names: string[]): NetworkDocument {
   let doc = emptyDocument('net');
@@ -133,5 +135,27 @@ describe('paste and duplicate with a prefix rewrite', () => {
     renameByFindReplace(store, [id('fc')], 'fc', 'conv1');
     expect(store.getState().notices.at(-1)?.message).toBe("Nothing was renamed: 'conv1' is already the name of another layer.");
     expect(store.getState().past).toHaveLength(1);
+  });
+
+  it('puts the copies clear of every node: a copied run of a row goes just below it', () => {
+    const { store, id } = resnet();
+    const row = ['layer1.0', 'layer1.1', 'layer2.0'].map(id);
+    store.getState().select(row);
+    // layer1.* and layer2.0 share no prefix that counts on: duplicated at once, named _2.
+    duplicateSelection(store);
+    const s = store.getState();
+    expect(s.naming).toBeUndefined();
+    const rects = s.flowNodes.filter((n) => n.type !== 'groupFrame').map((n) => ({ id: n.id, ...nodeRect(n) }));
+    const copies = new Set(s.selected);
+    expect(copies.size).toBe(3);
+    const clashes = rects
+      .filter((a) => copies.has(a.id))
+      .flatMap((a) => rects.filter((b) => b.id !== a.id && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height));
+    expect(clashes).toEqual([]);
+    // The template is one row: the copies keep their spacing and sit one node height and a margin below it.
+    const original = s.doc.ui.positions[row[0]!]!;
+    const copy = s.doc.ui.positions[s.selected[0]!]!;
+    expect(copy.y - original.y).toBeGreaterThanOrEqual(NODE_HEIGHT + 20);
+    expect(copy.y - original.y).toBeLessThan(NODE_HEIGHT + 60);
   });
 });
