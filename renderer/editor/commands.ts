@@ -28,7 +28,7 @@ import { computeLayout } from './layout/auto-layout.js';
 import { NODE_HEIGHT, NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
 import { clearSpot, nodeRect } from './view-geometry.js';
 import { count } from '../../core/words.js';
-import { renameByPattern, renameLayers, sharedPrefix, suggestPrefix, withPrefix, type NamingRequest } from './naming.js';
+import { prefixIsFree, renameByPattern, renameLayers, sharedPrefix, suggestPrefix, withPrefix, type NamingRequest } from './naming.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {
@@ -94,7 +94,9 @@ export function pasteText(store: EditorStore, text: string): void {
   const layers = fragmentLayers(text);
   const names = layers?.map((n) => n.name);
   const prefix = names && sharedPrefix(names);
-  const suggestion = names && prefix && suggestPrefix(s.doc, names, prefix);
+  // Into a network where the names are new (another project), they are kept as they are.
+  const clash = names && prefix && !prefixIsFree(s.doc, names, prefix, prefix);
+  const suggestion = names && prefix && clash && suggestPrefix(s.doc, names, prefix);
   if (names && prefix && suggestion) s.openNaming({ kind: 'paste', text, names, prefix, suggestion });
   else copyWithNames(store, { kind: 'paste', text, names: names ?? [], prefix: '', suggestion: '' });
 }

@@ -111,6 +111,16 @@ describe('paste and duplicate with a prefix rewrite', () => {
     expect(store.getState().doc).toBe(before);
   });
 
+  it('pastes names that are new to the network as they are, with no question', () => {
+    const { store, id } = resnet();
+    store.getState().select([id('layer1.0'), id('layer1.1')]);
+    const text = copySelectionText(store)!;
+    const other = createEditorStore(docWith(['conv1']));
+    pasteText(other, text);
+    expect(other.getState().naming).toBeUndefined();
+    expect(other.getState().doc.nodes.map((n) => n.name)).toEqual(['conv1', 'layer1.0', 'layer1.1']);
+  });
+
   it('pastes with name_2 when the rewrite is declined, and duplicates with no prefix at once', () => {
     const { store, id } = resnet();
     store.getState().select([id('layer3.0')]);

@@ -54,16 +54,20 @@ export function withPrefix(names: readonly string[], from: string, to: string): 
  * a copy of `layer1.0` becomes `layer1.2`).
  */
 export function suggestPrefix(doc: NetworkDocument, names: readonly string[], prefix: string): string | undefined {
-  const taken = doc.nodes.map((n) => n.name);
-  const takenSet = new Set(taken);
   let next = nextInSequence(prefix);
   for (let tries = 0; next !== undefined && tries < 1000; tries++) {
-    const stem = next.endsWith('.') ? next.slice(0, -1) : next;
-    const inUse = taken.some((t) => t === stem || t.startsWith(`${stem}.`));
-    if (!inUse && withPrefix(names, prefix, next).every((n) => !takenSet.has(n))) return next;
+    if (prefixIsFree(doc, names, prefix, next)) return next;
     next = nextInSequence(next);
   }
   return undefined;
+}
+
+/** Whether `names` with `prefix` turned into `to` are new to `doc`: no layer has one of them, or `to` as its name or prefix. */
+export function prefixIsFree(doc: NetworkDocument, names: readonly string[], prefix: string, to: string): boolean {
+  const stem = to.endsWith('.') ? to.slice(0, -1) : to;
+  if (doc.nodes.some((n) => n.name === stem || n.name.startsWith(`${stem}.`))) return false;
+  const renamed = new Set(withPrefix(names, prefix, to));
+  return !doc.nodes.some((n) => renamed.has(n.name));
 }
 
 /**

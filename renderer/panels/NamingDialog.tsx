@@ -50,7 +50,8 @@ function NamingForm({ request }: { request: NamingRequest }) {
   const shown = rows.length > PREVIEW_ROWS ? [...rows.slice(0, PREVIEW_ROWS), ...rows.slice(PREVIEW_ROWS).filter((r) => r.problem !== '')] : rows;
   return (
     <div className="modal-backdrop" onMouseDown={dismiss}>
-      <div className="modal naming-dialog" onMouseDown={(e) => e.stopPropagation()} onKeyDown={onKey} data-testid="naming-dialog" role="dialog">
+      {/* Focusable, so Enter and Escape still reach it after a click on its text. */}
+      <div className="modal naming-dialog" tabIndex={-1} onMouseDown={(e) => e.stopPropagation()} onKeyDown={onKey} data-testid="naming-dialog" role="dialog">
         <div className="modal-title">
           {verb} {count(request.names.length, 'layer')}
         </div>
