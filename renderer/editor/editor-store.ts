@@ -27,6 +27,7 @@ import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
+import type { NamingRequest } from './naming.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -106,6 +107,8 @@ export interface ViewSlice {
    */
   nodeById: ReadonlyMap<string, NetworkNode>;
   searchMenu: SearchMenuState | undefined;
+  /** The naming dialog: a prefix for pasted or duplicated layers, or a rename by pattern. */
+  naming: NamingRequest | undefined;
   findOpen: boolean;
   helpOpen: boolean;
   notices: Notice[];
@@ -120,6 +123,7 @@ export interface ViewSlice {
   onEdgesChange: (changes: EdgeChange[]) => void;
   commitDrag: (ids: string[]) => void;
   openSearch: (menu: SearchMenuState | undefined) => void;
+  openNaming: (request: NamingRequest | undefined) => void;
   setFindOpen: (open: boolean) => void;
   setHelpOpen: (open: boolean) => void;
   notify: (kind: Notice['kind'], message: string) => void;
@@ -267,6 +271,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       ...derive(initial, [], [], []),
       hostDiagnostics: [],
       searchMenu: undefined,
+      naming: undefined,
       findOpen: false,
       helpOpen: false,
       notices: [],
@@ -312,7 +317,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       load(doc, filePath) {
         // A profile's heat belongs to the network it measured, not to the one opened now.
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, heat: {} });
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, naming: undefined, heat: {} });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
@@ -376,6 +381,9 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       openSearch(menu) {
         set({ searchMenu: menu });
+      },
+      openNaming(naming) {
+        set({ naming });
       },
       setFindOpen(open) {
         set({ findOpen: open });
