@@ -26,6 +26,7 @@ interface TorchReference {
   input_shape: number[];
   top5: number[];
   logits: number[];
+  state_dict: StateDictEntry[];
 }
 const REFERENCES: Record<string, TorchReference> = existsSync(REFERENCE_FILE)
   ? (JSON.parse(readFileSync(REFERENCE_FILE, 'utf8')) as { models: Record<string, TorchReference> }).models
@@ -89,6 +90,8 @@ describe('torchvision templates match PyTorch (fixtures/torchvision-parity.json)
     }
     test(`${template} reproduces PyTorch's logits within 1e-4 and its top-5`, { timeout: 120_000 }, async () => {
       expect(reference.input_shape).toEqual(INPUT_SHAPE);
+      // The weights the formula gives here are the ones PyTorch had: same names, shapes and dtypes.
+      expect(stateDict(template)).toEqual(reference.state_dict);
       const { data } = await logitsOf(template);
       const largest = Math.max(...reference.logits.map(Math.abs));
       const worst = Math.max(...reference.logits.map((v, i) => Math.abs(v - data[i]!)));
