@@ -3,7 +3,7 @@ numpy (float64), written from torchvision's module code, for checking the templa
 reference (bench/torchvision_reference.py) is at hand. It first checks itself against PyTorch's
 resnet18 logits in fixtures/parity.json, then compares each model with our ONNX Runtime logits:
 
-    npx tsx bench/template-logits.ts /tmp/ours.json shufflenet_v2_x1_0 densenet121 efficientnet_b0 \
+    npx tsx bench/template-logits.ts /tmp/ours.json squeezenet1_1 shufflenet_v2_x1_0 densenet121 efficientnet_b0 \
         googlenet mobilenet_v3_small regnet_x_400mf resnext50_32x4d
     python3 bench/numpy_forward_check.py /tmp/ours.json
 
@@ -322,8 +322,24 @@ def resnext(x):
     return linear(gap(x), 'fc')
 
 
+def squeezenet(x):
+    """squeezenet.py, 1.1: Fire modules, ceil-mode max-pools, a 1×1 conv classifier and a global average."""
+    def fire(t, n):
+        t = relu(conv(t, n + '.squeeze', bias=True))
+        return np.concatenate([relu(conv(t, n + '.expand1x1', bias=True)), relu(conv(t, n + '.expand3x3', 1, 1, bias=True))])
+    x = maxpool(relu(conv(x, 'features.0', 2, bias=True)), 3, 2, 0, True)
+    x = fire(fire(x, 'features.3'), 'features.4')
+    x = maxpool(x, 3, 2, 0, True)
+    x = fire(fire(x, 'features.6'), 'features.7')
+    x = maxpool(x, 3, 2, 0, True)
+    for i in (9, 10, 11, 12):
+        x = fire(x, f'features.{i}')
+    return gap(relu(conv(x, 'classifier.1', bias=True)))
+
+
 FORWARD = dict(
     resnet18=resnet18,
+    squeezenet1_1=squeezenet,
     shufflenet_v2_x1_0=shufflenet,
     densenet121=densenet,
     efficientnet_b0=effnet,
