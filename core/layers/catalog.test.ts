@@ -43,6 +43,17 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   BasicBlock: { input: image(64) },
   Bottleneck: { input: image(256) },
   InvertedResidual: { input: image(32) },
+  SqueezeExcitation: { input: image(64) },
+  MBConv: { input: image(16) },
+  InvertedResidualV3: { input: image(16) },
+  ResBottleneckBlock: { input: image(32) },
+  DenseLayer: { input: image(64) },
+  DenseBlock: { input: image(64) },
+  Transition: { input: image() },
+  BasicConv2d: { input: image() },
+  Inception: { input: image(192) },
+  Fire: { input: image() },
+  ShuffleUnit: { input: tensor([1, 116, 28, 28]) },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -81,6 +92,17 @@ const REQUIRED_TYPES = [
   'BasicBlock',
   'Bottleneck',
   'InvertedResidual',
+  'SqueezeExcitation',
+  'MBConv',
+  'InvertedResidualV3',
+  'ResBottleneckBlock',
+  'DenseLayer',
+  'DenseBlock',
+  'Transition',
+  'BasicConv2d',
+  'Inception',
+  'Fire',
+  'ShuffleUnit',
 ];
 
 describe('the layer catalog', () => {
@@ -150,7 +172,23 @@ describe('search aliases', () => {
 
   it('name parameters that follow from the input among the layer parameters', () => {
     const derived = listLayerSpecs().flatMap((s) => (s.fromInput ?? []).map((d) => `${s.type}.${d.param}`));
-    expect(derived).toEqual(['Linear.inFeatures', 'BasicBlock.inplanes', 'Bottleneck.inplanes', 'InvertedResidual.inp']);
+    expect(derived).toEqual([
+      'Linear.inFeatures',
+      'BasicBlock.inplanes',
+      'Bottleneck.inplanes',
+      'InvertedResidual.inp',
+      'SqueezeExcitation.inputChannels',
+      'MBConv.inputChannels',
+      'InvertedResidualV3.inputChannels',
+      'ResBottleneckBlock.widthIn',
+      'DenseLayer.numInputFeatures',
+      'DenseBlock.numInputFeatures',
+      'Inception.inChannels',
+      'ShuffleUnit.inp',
+      'ShuffleUnit.batch',
+      'ShuffleUnit.height',
+      'ShuffleUnit.width',
+    ]);
     for (const spec of listLayerSpecs()) for (const d of spec.fromInput ?? []) expect(spec.params.some((p) => p.name === d.param)).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ import { poolingLayers } from './pooling.js';
 import { reductionLayers } from './reduction.js';
 import { resamplingLayers } from './resampling.js';
 import { shapeLayers } from './shape.js';
+import { torchvisionBlockLayers } from './torchvision-blocks.js';
+import { torchvisionBranchBlockLayers } from './torchvision-branch-blocks.js';
 import { typeLayers } from './type.js';
 import { unaryLayers } from './unary.js';
 import type { LayerSpec, PortSpec } from './types.js';
@@ -33,6 +35,8 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   indexingLayers,
   typeLayers,
   blockLayers,
+  torchvisionBlockLayers,
+  torchvisionBranchBlockLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {
