@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATA_TYPES, type DataType } from '../network/types.js';
-import { getLayerSpec, listLayerSpecs } from './catalog.js';
+import { getLayerSpec, listLayerSpecs, outputPortNames } from './catalog.js';
 import { checkParam, defaultParams } from './params.js';
 import { runLayer, tensor } from './testing.js';
 import type { TensorInfo } from './types.js';
@@ -43,6 +43,16 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   BasicBlock: { input: image(64) },
   Bottleneck: { input: image(256) },
   InvertedResidual: { input: image(32) },
+  SiLU: { input: image() },
+  Hardswish: { input: image() },
+  Mish: { input: image() },
+  Split: { input: image(2) },
+  Chunk: { input: image(4) },
+  Flatten: { input: image() },
+  ChannelShuffle: { input: image(4) },
+  MaxPool2d: { input: image() },
+  AvgPool2d: { input: image() },
+  AdaptiveAvgPool2d: { input: image() },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -81,6 +91,16 @@ const REQUIRED_TYPES = [
   'BasicBlock',
   'Bottleneck',
   'InvertedResidual',
+  'SiLU',
+  'Hardswish',
+  'Mish',
+  'Split',
+  'Chunk',
+  'Flatten',
+  'ChannelShuffle',
+  'MaxPool2d',
+  'AvgPool2d',
+  'AdaptiveAvgPool2d',
 ];
 
 describe('the layer catalog', () => {
@@ -121,7 +141,7 @@ describe('the layer catalog', () => {
       expect(inputs, `no default input for ${spec.type}`).toBeDefined();
       const run = runLayer(spec.type, {}, inputs!);
       expect(run.error, spec.type).toBeUndefined();
-      expect(Object.keys(run.outputs), spec.type).toEqual(spec.outputs.map((p) => p.name));
+      expect(Object.keys(run.outputs), spec.type).toEqual(outputPortNames(spec, defaultParams(spec.params)));
       for (const slot of run.weights) expect(slot.count, `${spec.type} slot ${slot.name}`).toBeGreaterThan(0);
       expect(() => spec.summary?.(defaultParams(spec.params))).not.toThrow();
     }

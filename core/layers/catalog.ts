@@ -3,6 +3,7 @@
  * one file in this folder and one line in FAMILIES.
  */
 import { activationLayers } from './activation.js';
+import { activationCompositeLayers } from './activation-composites.js';
 import { blockLayers } from './blocks.js';
 import { constantLayers } from './constant.js';
 import { convolutionLayers } from './convolution.js';
@@ -11,7 +12,9 @@ import { indexingLayers } from './indexing.js';
 import { matrixLayers } from './matrix.js';
 import { normalizationLayers } from './normalization.js';
 import { poolingLayers } from './pooling.js';
+import { pytorchPoolingLayers } from './pytorch-pooling.js';
 import { reductionLayers } from './reduction.js';
+import { reshapingLayers } from './reshaping.js';
 import { resamplingLayers } from './resampling.js';
 import { shapeLayers } from './shape.js';
 import { typeLayers } from './type.js';
@@ -22,11 +25,14 @@ import type { LayerSpec, Params, PortSpec } from './types.js';
 const FAMILIES: readonly (readonly LayerSpec[])[] = [
   convolutionLayers,
   poolingLayers,
+  pytorchPoolingLayers,
   activationLayers,
+  activationCompositeLayers,
   normalizationLayers,
   elementwiseLayers,
   matrixLayers,
   shapeLayers,
+  reshapingLayers,
   constantLayers,
   unaryLayers,
   reductionLayers,
