@@ -53,6 +53,11 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   MaxPool2d: { input: image() },
   AvgPool2d: { input: image() },
   AdaptiveAvgPool2d: { input: image() },
+  YoloConv: { input: image() },
+  YoloBottleneck: { input: image(64) },
+  C2f: { input: image(32) },
+  C3: { input: image(32) },
+  SPPF: { input: image(256) },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -101,6 +106,11 @@ const REQUIRED_TYPES = [
   'MaxPool2d',
   'AvgPool2d',
   'AdaptiveAvgPool2d',
+  'YoloConv',
+  'YoloBottleneck',
+  'C2f',
+  'C3',
+  'SPPF',
 ];
 
 describe('the layer catalog', () => {
@@ -170,7 +180,7 @@ describe('search aliases', () => {
 
   it('name parameters that follow from the input among the layer parameters', () => {
     const derived = listLayerSpecs().flatMap((s) => (s.fromInput ?? []).map((d) => `${s.type}.${d.param}`));
-    expect(derived).toEqual(['Linear.inFeatures', 'BasicBlock.inplanes', 'Bottleneck.inplanes', 'InvertedResidual.inp']);
+    expect(derived).toEqual(['Linear.inFeatures', 'BasicBlock.inplanes', 'Bottleneck.inplanes', 'InvertedResidual.inp', 'YoloBottleneck.c1', 'SPPF.c1']);
     for (const spec of listLayerSpecs()) for (const d of spec.fromInput ?? []) expect(spec.params.some((p) => p.name === d.param)).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ import { resamplingLayers } from './resampling.js';
 import { shapeLayers } from './shape.js';
 import { typeLayers } from './type.js';
 import { unaryLayers } from './unary.js';
+import { yoloLayers } from './yolo.js';
 import { completeParams } from './params.js';
 import type { LayerSpec, Params, PortSpec } from './types.js';
 
@@ -40,6 +41,7 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   indexingLayers,
   typeLayers,
   blockLayers,
+  yoloLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {

@@ -20,7 +20,7 @@ describe('layer search', () => {
     expect(top('avgpool2d', 1)).toEqual(['AvgPool2d (PyTorch)']);
     expect(top('adaptiveavgpool', 1)).toEqual(['AdaptiveAvgPool2d']);
     expect(top('flatten', 1)).toEqual(['Flatten']);
-    for (const q of ['split', 'chunk']) expect(top(q, 1)[0]?.toLowerCase(), q).toMatch(new RegExp(`^${q}`));
+    for (const q of ['split', 'chunk', 'c2f', 'sppf']) expect(top(q, 1)[0]?.toLowerCase(), q).toMatch(new RegExp(`^${q}`));
     for (const q of ['reshape', 'view', 'permute', 'transpose']) expect(top(q, 1), q).toEqual(['Shuffle']);
     expect(top('add')).toEqual(['Add', 'Padding', 'Scale']);
     expect(top('mul')).toEqual(['Mul', 'Scale', 'MatrixMultiply']);
