@@ -57,8 +57,8 @@ const poolParams = (type: 'MAX' | 'AVERAGE'): ParamSpec[] => [
 ];
 
 /** The addPoolingNd padding (and, for an average that counts padding past an overhang, an explicit zero pad) that gives PyTorch's result. */
-function torchPoolExpansion(type: 'MAX' | 'AVERAGE', params: Record<string, unknown>, inputs: Record<string, TensorInfo>) {
-  const input = inputs.input;
+function torchPoolExpansion(type: 'MAX' | 'AVERAGE', params: Record<string, unknown>, inputs: Record<string, TensorInfo> | undefined) {
+  const input = inputs?.input;
   if (!input) fail(`${type === 'MAX' ? 'MaxPool2d' : 'AvgPool2d'} needs its input connected: its padding follows from the input size`, 'input');
   if (input.dims.length !== 4) fail(`the input must be NCHW (rank 4); got ${formatDims(input.dims)}`, 'input');
   const p = params as Parameters<typeof intsParam>[0];
@@ -212,7 +212,7 @@ export const AdaptiveAvgPool2d: CompositeSpec = {
   inputs: [{ name: 'input', doc: 'NCHW tensor; H and W static unless the output is 1 × 1.' }],
   outputs: [{ name: 'output', doc: 'N × C × outputSize.' }],
   expand: (params, inputs) => {
-    const input = inputs.input;
+    const input = inputs?.input;
     if (!input) fail('AdaptiveAvgPool2d needs its input connected: its windows follow from the input size', 'input');
     if (input.dims.length !== 4) fail(`the input must be NCHW (rank 4); got ${formatDims(input.dims)}`, 'input');
     const [oh, ow] = intsParam(params, 'outputSize') as [number, number];

@@ -10,8 +10,8 @@ import { intParam, intsParam } from './params.js';
 import { fail, type CompositeSpec, type Expansion, type TensorInfo } from './types.js';
 
 /** The connected input, or a failure that says the expansion needs it. */
-function connectedInput(inputs: Record<string, TensorInfo>, what: string): TensorInfo {
-  const input = inputs.input;
+function connectedInput(inputs: Record<string, TensorInfo> | undefined, what: string): TensorInfo {
+  const input = inputs?.input;
   if (!input) fail(`${what} needs its input connected: its layers take their sizes from the input tensor`, 'input');
   return input;
 }

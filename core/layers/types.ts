@@ -224,10 +224,11 @@ export interface CompositeSpec extends LayerSpecBase {
   kind: 'composite';
   /**
    * The expansion for these parameters. `inputs` holds the tensors on the input ports when they are
-   * known; an expansion that needs them (a Split's slice sizes, a ceil-mode pooling's padding) calls
-   * `fail()` when they are absent, and one that does not simply ignores them.
+   * known (inference and lowering always pass them); an expansion that needs them (a Split's slice
+   * sizes, a ceil-mode pooling's padding) calls `fail()` when they are absent, and one that does not
+   * simply ignores them.
    */
-  expand: (params: Params, inputs: Record<string, TensorInfo>) => Expansion;
+  expand: (params: Params, inputs?: Record<string, TensorInfo>) => Expansion;
 }
 
 export type LayerSpec = PrimitiveSpec | CompositeSpec;
