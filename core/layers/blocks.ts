@@ -7,7 +7,7 @@ import { channelsFromInput, enumParam, floatParam, intParam } from './params.js'
 import type { CompositeSpec, Expansion, ExpansionPort, Params } from './types.js';
 
 /** Activations a ConvBnAct can end with; those TensorRT lacks are composed from primitives. */
-const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
+export const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
 
 /** BatchNorm2d's four state_dict entries, in PyTorch's order. */
 export const BATCH_NORM_SLOTS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
@@ -77,7 +77,7 @@ export function addRelu(d: ExpansionDraft, id: string, name: string, input: Expa
 }
 
 /** x · g(x) as an elementwise product, for SiLU (g = sigmoid) and HardSwish (g = hard sigmoid). */
-function addGated(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, gate: Params): ExpansionPort {
+export function addGated(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, gate: Params): ExpansionPort {
   const g = d.add(`${id}_gate`, 'addActivation', name, gate, { input });
   return d.add(`${id}_mul`, 'addElementWise', `${name}.mul`, { operation: 'PROD' }, { input1: input, input2: g });
 }

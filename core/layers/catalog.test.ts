@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATA_TYPES, type DataType } from '../network/types.js';
-import { getLayerSpec, listLayerSpecs } from './catalog.js';
+import { getLayerSpec, listLayerSpecs, outputPortNames } from './catalog.js';
 import { checkParam, defaultParams } from './params.js';
 import { runLayer, tensor } from './testing.js';
 import type { TensorInfo } from './types.js';
@@ -54,6 +54,21 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   Inception: { input: image(192) },
   Fire: { input: image() },
   ShuffleUnit: { input: tensor([1, 116, 28, 28]) },
+  SiLU: { input: image() },
+  Hardswish: { input: image() },
+  Mish: { input: image() },
+  Split: { input: image(2) },
+  Chunk: { input: image(4) },
+  Flatten: { input: image() },
+  ChannelShuffle: { input: image(4) },
+  MaxPool2d: { input: image() },
+  AvgPool2d: { input: image() },
+  AdaptiveAvgPool2d: { input: image() },
+  YoloConv: { input: image() },
+  YoloBottleneck: { input: image(64) },
+  C2f: { input: image(32) },
+  C3: { input: image(32) },
+  SPPF: { input: image(256) },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -103,6 +118,21 @@ const REQUIRED_TYPES = [
   'Inception',
   'Fire',
   'ShuffleUnit',
+  'SiLU',
+  'Hardswish',
+  'Mish',
+  'Split',
+  'Chunk',
+  'Flatten',
+  'ChannelShuffle',
+  'MaxPool2d',
+  'AvgPool2d',
+  'AdaptiveAvgPool2d',
+  'YoloConv',
+  'YoloBottleneck',
+  'C2f',
+  'C3',
+  'SPPF',
 ];
 
 describe('the layer catalog', () => {
@@ -143,7 +173,7 @@ describe('the layer catalog', () => {
       expect(inputs, `no default input for ${spec.type}`).toBeDefined();
       const run = runLayer(spec.type, {}, inputs!);
       expect(run.error, spec.type).toBeUndefined();
-      expect(Object.keys(run.outputs), spec.type).toEqual(spec.outputs.map((p) => p.name));
+      expect(Object.keys(run.outputs), spec.type).toEqual(outputPortNames(spec, defaultParams(spec.params)));
       for (const slot of run.weights) expect(slot.count, `${spec.type} slot ${slot.name}`).toBeGreaterThan(0);
       expect(() => spec.summary?.(defaultParams(spec.params))).not.toThrow();
     }
@@ -188,6 +218,8 @@ describe('search aliases', () => {
       'ShuffleUnit.batch',
       'ShuffleUnit.height',
       'ShuffleUnit.width',
+      'YoloBottleneck.c1',
+      'SPPF.c1',
     ]);
     for (const spec of listLayerSpecs()) for (const d of spec.fromInput ?? []) expect(spec.params.some((p) => p.name === d.param)).toBe(true);
   });

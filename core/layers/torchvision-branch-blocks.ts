@@ -159,7 +159,7 @@ export const ShuffleUnit: CompositeSpec = {
   type: 'ShuffleUnit',
   category: 'Blocks',
   label: 'ShuffleNetV2 unit',
-  aliases: [{ names: ['shufflenet', 'shufflenetv2', 'channel shuffle'] }],
+  aliases: [{ names: ['shufflenet', 'shufflenetv2'] }],
   doc: "torchvision's ShuffleNetV2 InvertedResidual: stride 1 splits the channels in two and transforms the second half (`branch2`); stride 2 transforms the whole input twice (`branch1`, `branch2`); then joins and shuffles the channels in 2 groups.",
   params: [
     { name: 'inp', kind: 'int', default: 116, min: 1, doc: 'Input channels (must match the input tensor).' },

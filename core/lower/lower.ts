@@ -4,7 +4,7 @@
  * names made deterministic, derived weights (BatchNorm folding) computed — or every problem found.
  */
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
-import { getLayerSpec } from '../layers/catalog.js';
+import { getLayerSpec, outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import type { CompositeSpec, LayerSpec, TensorInfo, WeightSlot, WeightSource } from '../layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type Params } from '../network/types.js';
@@ -107,11 +107,11 @@ class Lowering {
     }
     const outputNames: Record<string, string> = {};
     const outputInfo: ProgramOp['outputInfo'] = {};
-    for (const port of spec.outputs) {
-      const info = outputs[port.name];
+    for (const port of outputPortNames(spec, params)) {
+      const info = outputs[port];
       if (!info) continue;
-      outputNames[port.name] = `${layerName}:${port.name}`;
-      outputInfo[port.name] = { dims: [...info.dims], dtype: info.dtype };
+      outputNames[port] = `${layerName}:${port}`;
+      outputInfo[port] = { dims: [...info.dims], dtype: info.dtype };
     }
     if (!complete) return outputNames;
     this.ops.push({

@@ -3,7 +3,7 @@
  * complete document or every problem found (with the node and field named) — never half a document.
  */
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
-import { findInputPort, findOutputPort, getLayerSpec } from '../layers/catalog.js';
+import { findInputPort, findOutputPort, getLayerSpec, outputPortNames } from '../layers/catalog.js';
 import { checkParam, completeParams, isParamValue } from '../layers/params.js';
 import {
   DATA_TYPES,
@@ -303,10 +303,11 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       return undefined;
     }
     const spec = getLayerSpec(node.type)!;
+    // Without the parameters: a wire past a Split's last output loads, and shape inference reports it.
     if (!findOutputPort(spec, ref.port)) {
       c.fail(
         'project.edge.port',
-        `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${spec.outputs.map((p) => p.name).join(', ')}.`,
+        `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${outputPortNames(spec, node.params).join(', ')}.`,
         { ...extra, nodeId: node.id },
       );
       return undefined;

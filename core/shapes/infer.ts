@@ -7,7 +7,7 @@
  * unchanged node with unchanged input tensors reuses its previous result).
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import { getLayerSpec } from '../layers/catalog.js';
+import { getLayerSpec, outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { formatDims } from './dims.js';
 import { fail, LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
@@ -181,9 +181,22 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
     const inputs: Record<string, TensorInfo> = {};
     let upstreamMissing = false;
     for (const [port, from] of wires) {
-      const tensor = nodes[from.node]?.outputs[from.port];
+      const source = nodes[from.node];
+      const tensor = source?.outputs[from.port];
       if (tensor) inputs[port] = tensor;
       else upstreamMissing = true;
+      // A source that inferred but lacks the port: its parameters now give fewer outputs (a Split with fewer sizes).
+      const sourceOutputs = source ? Object.keys(source.outputs) : [];
+      if (!tensor && sourceOutputs.length > 0) {
+        const sourceName = doc.nodes.find((n) => n.id === from.node)?.name ?? from.node;
+        diagnostics.push(
+          error(
+            'shape.input.port',
+            `Layer '${node.name}' reads the output '${from.port}' of '${sourceName}', which has only the outputs ${sourceOutputs.join(', ')}; rewire it or change '${sourceName}'.`,
+            { nodeId: id, field: port },
+          ),
+        );
+      }
     }
     const unconnected = unconnectedInputs(spec, wires);
     for (const port of unconnected)
@@ -245,8 +258,8 @@ export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string,
     if (spec.kind === 'primitive') {
       const tensors = spec.infer({ params, inputs });
       const outputs: Record<string, TensorInfo> = {};
-      spec.outputs.forEach((port, i) => {
-        if (tensors[i]) outputs[port.name] = tensors[i];
+      outputPortNames(spec, params).forEach((port, i) => {
+        if (tensors[i]) outputs[port] = tensors[i];
       });
       return { outputs, weights: safeWeights(spec, params, inputs), errors: [] };
     }
@@ -280,7 +293,7 @@ function checkInputDerived(spec: LayerSpec, params: Params, inputs: Record<strin
 function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
   if (spec.kind === 'primitive' || spec.weights) return safeWeights(spec, params, inputs);
   try {
-    return derivedCompositeSlots(spec.expand(params), {});
+    return derivedCompositeSlots(spec.expand(params, inputs), {});
   } catch {
     return [];
   }
@@ -295,7 +308,7 @@ export interface ExpansionShapes {
 
 /** Expand a composite and infer its inner nodes in order; inner errors are named after the inner node. */
 export function inferExpansion(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>): ExpansionShapes {
-  const expansion = spec.expand(params);
+  const expansion = spec.expand(params, inputs);
   const inner: Record<string, NodeShapes> = {};
   const pending = new Set(expansion.nodes.map((n) => n.id));
   // Expansions are small and written in dependency order; loop until every node is placed.

@@ -18,7 +18,7 @@ import {
   disconnect,
   ungroup,
 } from '../../core/network/edit.js';
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { getLayerSpec, outputPortNames } from '../../core/layers/catalog.js';
 import { paramsFromInput } from '../../core/layers/params.js';
 import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
@@ -407,9 +407,9 @@ export function addLayerAt(store: EditorStore, type: string, wanted: { x: number
       const wired = connect(added.value.doc, end, { node: added.value.nodeId, port: port.variadic ? `${port.name}.0` : port.name });
       return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
     }
-    const out = spec.outputs[0];
+    const out = outputPortNames(spec, added.value.doc.nodes.find((n) => n.id === added.value.nodeId)?.params ?? {})[0];
     if (!out) return added;
-    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out.name }, end);
+    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out }, end);
     return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
   });
   if (result) store.getState().select([result.nodeId]);
