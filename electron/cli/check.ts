@@ -1,9 +1,10 @@
 /**
- * `trt-studio check PROJECT.trtstudio [--weights FILE.wts] [--json]`: load, validate and infer shapes; print dims and
- * every Diagnostic. With `--weights`, also bind the file onto the network and report the binding.
+ * `trt-studio check PROJECT.trtstudio [--weights FILE.wts] [--json]`: load, validate and check that the network runs
+ * (shapes, lowering, ONNX translation: core/check/check-network.ts); print dims and every Diagnostic. With
+ * `--weights`, also bind the file onto the network and report the binding.
  */
+import { checkNetwork } from '../../core/check/check-network.js';
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
-import { inferShapes } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 import { checkWeights } from './check-weights.js';
@@ -11,7 +12,7 @@ import { formatDiagnostic, loadProjectFile } from './project-io.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: "Validate a project and infer every layer's output dims; exit 1 when the network has errors.",
+  summary: "Validate a project, infer every layer's output dims and check that it lowers and translates as run and build will; exit 1 on errors.",
   usage: 'check PROJECT.trtstudio [--weights FILE.wts] [--json]',
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' }, weights: { type: 'string' } }, io);
@@ -29,8 +30,8 @@ export const checkCommand: CliCommand = {
       return loaded.exitCode;
     }
     const doc = loaded.doc;
-    const report = inferShapes(doc);
-    const diagnostics: Diagnostic[] = [...report.diagnostics];
+    const { shapes: report, diagnostics: checked } = checkNetwork(doc);
+    const diagnostics: Diagnostic[] = [...checked];
     const weightsPath = parsed.values.weights;
     const weights = typeof weightsPath === 'string' ? await checkWeights(doc, report, weightsPath) : undefined;
     if (weights && !weights.ok) {

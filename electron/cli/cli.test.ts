@@ -90,6 +90,7 @@ describe('trt-studio check', () => {
     },
   });
   doc.edges.push({ id: 'e1', from: { node: 'in1', port: 'output' }, to: { node: 'n1', port: 'input' } });
+  doc.outputs.push({ name: 'pooled', from: { node: 'n1', port: 'output' } });
 
   it('prints each layer with its output dims and exits 0 for a valid network', async () => {
     const path = await tempFile('ok.trtstudio', serializeProject(doc));
