@@ -125,16 +125,16 @@ export async function prepareLowered(projectPath: string, weightsPath: string): 
   return { ...prepared, lowered: lowered.value };
 }
 
-/** What `check --weights` adds: the binding of the file onto the project, its Diagnostics and counts. */
+/** What `check --weights` adds: the binding of the file onto the project (the bound network), its Diagnostics and counts. */
 export async function checkWeights(
   doc: NetworkDocument,
   shapes: ShapeReport,
   weightsPath: string,
-): Promise<{ ok: true; diagnostics: Diagnostic[]; line: string; json: Record<string, unknown> } | CliFailure> {
+): Promise<{ ok: true; doc: NetworkDocument; diagnostics: Diagnostic[]; line: string; json: Record<string, unknown> } | CliFailure> {
   const weights = await loadWeightsFile(weightsPath);
   if (!weights.ok) return weights;
   try {
-    const { report } = bindWeights(
+    const { doc: bound, report } = bindWeights(
       doc,
       weights.file.tensors.map((t) => ({ name: t.name, count: t.count })),
       shapes,
@@ -142,6 +142,7 @@ export async function checkWeights(
     const counts = bindingCounts(report);
     return {
       ok: true,
+      doc: bound,
       diagnostics: report.diagnostics,
       line: formatBindingLine(weights.file, counts),
       json: {

@@ -5,6 +5,7 @@
  */
 import { checkNetwork } from '../../core/check/check-network.js';
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
+import { inferShapes } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 import { checkWeights } from './check-weights.js';
@@ -30,8 +31,7 @@ export const checkCommand: CliCommand = {
       return loaded.exitCode;
     }
     const doc = loaded.doc;
-    const { shapes: report, diagnostics: checked } = checkNetwork(doc);
-    const diagnostics: Diagnostic[] = [...checked];
+    const report = inferShapes(doc);
     const weightsPath = parsed.values.weights;
     const weights = typeof weightsPath === 'string' ? await checkWeights(doc, report, weightsPath) : undefined;
     if (weights && !weights.ok) {
@@ -39,7 +39,8 @@ export const checkCommand: CliCommand = {
       else for (const d of weights.diagnostics) io.err(formatDiagnostic(d));
       return weights.exitCode;
     }
-    if (weights) diagnostics.push(...weights.diagnostics);
+    // With a weights file, check the network as run binds it: an optional slot the file fills (a bias) is lowered and translated too.
+    const diagnostics: Diagnostic[] = [...checkNetwork(weights ? weights.doc : doc, report).diagnostics, ...(weights?.diagnostics ?? [])];
     const names = new Map<string, string>([...doc.nodes.map((n) => [n.id, n.name] as const), ...doc.inputs.map((i) => [i.id, i.name] as const)]);
     const rows = [
       ...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'input', outputs: report.nodes[i.id]?.outputs ?? {} })),
