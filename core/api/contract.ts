@@ -197,7 +197,7 @@ export const METHODS = {
   'network.check': method(
     z.strictObject({ document: NetworkDocumentSchema }),
     ShapeReportSchema,
-    'Validate the document and infer every output’s dims.',
+    'Validate the document, infer every output’s dims and report what run and build would stop on (the network check: lowering and the ONNX translation included).',
     MAX_DOCUMENT_BYTES,
   ),
   'network.lower': method(

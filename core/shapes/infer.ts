@@ -290,7 +290,7 @@ function checkInputDerived(spec: LayerSpec, params: Params, inputs: Record<strin
  * Slots of a node whose inference failed: a composite that derives its slots still lists them (with
  * unknown counts), so the weights panel keeps showing what the node needs while the error is fixed.
  */
-function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
+export function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
   if (spec.kind === 'primitive' || spec.weights) return safeWeights(spec, params, inputs);
   try {
     return derivedCompositeSlots(spec.expand(params, inputs), {});
