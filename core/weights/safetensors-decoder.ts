@@ -139,12 +139,16 @@ export async function decodeSafetensors(source: ByteSource, options: TensorFileO
   const dataStart = 8 + headerBytes;
   const entries = checkHeader(header, source.size - dataStart, fileName);
 
-  // Read the data section front to back (the offsets were checked to tile it), a piece at a time.
+  // Read the data section front to back (the offsets were checked to tile it) through one reused
+  // buffer: besides the tensors, a decode holds one piece of the file, not a trail of garbage pieces.
   const values = new Map<string, Float32Array>();
+  const piece = new Uint8Array(Math.min(chunkBytes, source.size - dataStart));
   for (const e of [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end)) {
     const filler = new TensorFiller(DTYPES[e.dtype]!, e.count);
-    const step = Math.max(1, Math.floor(chunkBytes / bytesOf(e.dtype))) * bytesOf(e.dtype);
-    for (let at = e.begin; at < e.end; at += step) filler.push(await source.read(dataStart + at, Math.min(step, e.end - at)));
+    for (let at = e.begin; at < e.end; at += piece.length) {
+      const length = Math.min(piece.length, e.end - at);
+      filler.push(await source.read(dataStart + at, length, piece.subarray(0, length)));
+    }
     values.set(e.name, filler.values);
   }
   return entries.map((e) => ({ name: e.name, shape: e.shape, values: values.get(e.name)! }));

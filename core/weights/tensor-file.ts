@@ -24,17 +24,22 @@ export function weightFileFormat(fileName: string): WeightFileFormat {
 export interface ByteSource {
   /** The file's size in bytes. */
   readonly size: number;
-  /** Exactly `length` bytes from `position`, in a new array; rejects when the file cannot be read (or the import was cancelled). */
-  read(position: number, length: number): Promise<Uint8Array>;
+  /**
+   * Exactly `length` bytes from `position`: into `into` (of that length) when given, so a decoder can
+   * reuse one buffer; else in a new array. Rejects when the file cannot be read (or the import was cancelled).
+   */
+  read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
 }
 
 /** A byte source over an array in memory. */
 export function memorySource(bytes: Uint8Array): ByteSource {
   return {
     size: bytes.length,
-    read: (position, length) => {
+    read: (position, length, into) => {
       if (position < 0 || position + length > bytes.length) return Promise.reject(new RangeError(`Read of ${length} bytes at ${position} past the end.`));
-      return Promise.resolve(bytes.slice(position, position + length));
+      if (!into) return Promise.resolve(bytes.slice(position, position + length));
+      into.set(bytes.subarray(position, position + length));
+      return Promise.resolve(into);
     },
   };
 }

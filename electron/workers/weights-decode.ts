@@ -70,9 +70,9 @@ function decodeWtsFile(fd: number, totalBytes: number, request: DecodeRequest, c
 function fileSource(fd: number, size: number, cancelled: Int32Array, progress: (bytes: number) => void): ByteSource {
   return {
     size,
-    read: (position, length) => {
+    read: (position, length, into) => {
       if (Atomics.load(cancelled, 0) !== 0) return Promise.reject(new Cancelled());
-      const out = new Uint8Array(length);
+      const out = into ?? new Uint8Array(length);
       for (let done = 0; done < length;) {
         const n = readSync(fd, out, done, length - done, position + done);
         if (n === 0) return Promise.reject(new Error(`the file ended at byte ${position + done} while it was being read; it changed during the import`));
