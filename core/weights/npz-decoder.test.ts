@@ -86,6 +86,32 @@ describe('decoding .npz', () => {
     }
   });
 
+  it('reads .npy versions 2.0 and 3.0 (4-byte header length) and big-endian arrays', async () => {
+    /** A .npy of the given version, header text and data. */
+    const npy = (major: number, header: string, data: Uint8Array): Uint8Array => {
+      const text = new TextEncoder().encode(header);
+      const out = new Uint8Array(12 + text.length + data.length);
+      out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
+      new DataView(out.buffer).setUint32(8, text.length, true);
+      out.set(text, 12);
+      out.set(data, 12 + text.length);
+      return out;
+    };
+    const bigEndian = new Uint8Array(8);
+    new DataView(bigEndian.buffer).setFloat32(0, 1.5, false);
+    new DataView(bigEndian.buffer).setFloat32(4, -2, false);
+    const tensors = await decode(
+      zip([
+        { name: 'v2.npy', data: npy(2, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n", f32(3, 4)) },
+        { name: 'größe.npy', data: npy(3, "{'descr': '>f4', 'fortran_order': False, 'shape': (1, 2), }\n", bigEndian), deflate: true },
+      ]),
+    );
+    expect(tensors.map((t) => [t.name, t.shape, [...t.values]])).toEqual([
+      ['v2', [2], [3, 4]],
+      ['größe', [1, 2], [1.5, -2]],
+    ]);
+  });
+
   const cases: [string, Uint8Array, string][] = [
     [
       'a file too short for a zip',
