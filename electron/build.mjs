@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 export const ENTRIES = [
   { in: 'electron/cli/entry.ts', out: 'cli', format: 'esm' },
   { in: 'electron/web-host-main.ts', out: 'host', format: 'esm' },
-  { in: 'electron/workers/wts-decode.ts', out: 'wts-decode-worker', format: 'esm' },
+  { in: 'electron/workers/weights-decode.ts', out: 'weights-decode-worker', format: 'esm' },
   { in: 'electron/engine-host-main.ts', out: 'engine-host', format: 'esm' },
   { in: 'electron/backends/onnxruntime/worker.ts', out: 'onnxruntime-worker', format: 'esm' },
   // The Electron shell sits in dist/ beside the workers and dist/renderer, which the services find

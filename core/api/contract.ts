@@ -174,7 +174,11 @@ export const METHODS = {
     z.object({ path: z.string().nullable() }),
     'Native save dialog (Electron only); null when cancelled.',
   ),
-  'weights.import': method(z.strictObject({ path: PathSchema }), JobStartedSchema, 'Decode a .wts file in the host (job kind weights.import).'),
+  'weights.import': method(
+    z.strictObject({ path: PathSchema }),
+    JobStartedSchema,
+    'Decode a weights file (.wts, .safetensors or .npz) in the host (job kind weights.import).',
+  ),
   'weights.list': method(EmptySchema, z.object({ sets: z.array(WeightSetSchema) }), 'Loaded weight files.'),
   'weights.tensors': method(
     z.strictObject({ setId: IdSchema }),

@@ -1,5 +1,5 @@
 /**
- * Weights for CLI commands: decode a `.wts` in the weight store's worker, bind it onto a project
+ * Weights for CLI commands: decode a `.wts`, `.safetensors` or `.npz` in the weight store's worker, bind it onto a project
  * (auto-mapping by PyTorch names, keeping the project's own bindings), report the binding for
  * `check --weights`, and lower the bound network for `run`, `profile` and `export`.
  */
@@ -30,7 +30,7 @@ export interface LoadedWeights {
   values: (name: string) => Float32Array | undefined;
 }
 
-/** Decode a `.wts` file off the main thread. The caller disposes `store`, also after a failure (it is disposed then already). */
+/** Decode a weights file off the main thread (its extension picks the format). The caller disposes `store`, also after a failure (it is disposed then already). */
 export async function loadWeightsFile(path: string): Promise<LoadedWeights | CliFailure> {
   const store = new WeightStore();
   const result = await store.load(path);
@@ -91,7 +91,7 @@ export interface PreparedModel {
   notes: Diagnostic[];
 }
 
-/** Load a project and a `.wts`, bind them; binding errors fail (exit 1). The caller disposes `weights.store` on success. */
+/** Load a project and a weights file, bind them; binding errors fail (exit 1). The caller disposes `weights.store` on success. */
 export async function prepareBound(projectPath: string, weightsPath: string): Promise<PreparedModel | CliFailure> {
   const loaded = await loadProjectFile(projectPath);
   if (!loaded.ok) return { ok: false, exitCode: loaded.exitCode, diagnostics: loaded.diagnostics };
