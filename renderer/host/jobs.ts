@@ -38,6 +38,8 @@ export async function runJob<K extends JobKind>(
   callbacks.onStarted?.(jobId);
   const startedAt = Date.now();
   let stopWatching = () => {};
+  // Whichever end comes first releases the other's listeners.
+  const following = new AbortController();
   // A host that goes away sends no job.finished: the job fails as soon as the connection is lost.
   const hostLost = new Promise<JobFinished>((resolve) => {
     stopWatching = hostConnection().subscribe((status) => {
@@ -61,9 +63,11 @@ export async function runJob<K extends JobKind>(
         callbacks.onProgress?.(progress);
       },
       callbacks.onLog,
+      following.signal,
     ),
     hostLost,
   ]);
+  following.abort();
   stopWatching();
   store.getState().endJob(jobId);
   if (finished.kind !== kind) {
