@@ -1,6 +1,7 @@
 /**
  * A newcomer's first hour, acted out: a wire made from the wire-drop menu that then saves and maps
- * weights; two tabs on one host whose host is killed; a host killed while a job runs. Each test runs
+ * weights; two tabs on one host whose host is killed; a host killed while a job runs; a
+ * duplicated tab that must not share the original's recovery file. Each test runs
  * hosts of its own (`dist/cli.mjs serve`) with their own config folder, and kills them as a crash
  * would (SIGKILL).
  */
@@ -246,5 +247,70 @@ describe('the host killed while a job runs', () => {
     expect(await statusBarColour(page)).toBe('rgb(90, 17, 17)');
     await expect.poll(() => page.locator('[data-testid=host-status]').textContent()).toMatch(/^✕ Host disconnected \d+ s ago: .*Reconnecting…$/);
     await screenshot(page, 'first-hour-06-killed-during-job');
+  });
+});
+
+describe('a duplicated tab', () => {
+  it('keeps showing the work it copied, then keeps its own: each tab recovers its own work after the host was killed', async () => {
+    const { host, configDir, root } = await freshHost();
+    const original = await openEditor(browser, host.url);
+    await dragFromPalette(original.page, 'Input', { x: 200, y: 250 });
+    await expect.poll(async () => (await documentOf(original.page)).inputs.length).toBe(1);
+    const recovery = join(configDir, 'recovery');
+    const recovered = () =>
+      existsSync(recovery)
+        ? readdirSync(recovery)
+            .filter((f) => /^[^.].*\.json$/.test(f))
+            .map((f) => JSON.parse(readFileSync(join(recovery, f), 'utf8')) as { client: string; document: { inputs: unknown[]; nodes: { type: string }[] } })
+            .map((r) => ({ client: r.client, inputs: r.document.inputs.length, nodes: r.document.nodes.map((n) => n.type) }))
+            .sort((a, b) => a.nodes.length - b.nodes.length)
+        : [];
+    const clientOf = (page: Page) => page.evaluate(() => sessionStorage.getItem('trtstudio.client'));
+    const originalClient = await clientOf(original.page);
+    await expect.poll(recovered, { timeout: 15_000 }).toEqual([{ client: originalClient, inputs: 1, nodes: [] }]);
+
+    // "Duplicate tab": a new page of the same browser whose sessionStorage starts as a copy of the original's.
+    const storage = await original.page.evaluate(() => Object.entries(sessionStorage));
+    const copy = await original.page.context().newPage();
+    const copyErrors: string[] = [];
+    copy.on('pageerror', (e) => copyErrors.push(e.message));
+    copy.on('console', (m) => m.type() === 'error' && !m.text().includes('favicon') && copyErrors.push(m.text()));
+    await copy.addInitScript((entries) => {
+      if (sessionStorage.length === 0) for (const [key, value] of entries) sessionStorage.setItem(key, value);
+    }, storage);
+    await copy.goto(original.page.url());
+    await copy.waitForSelector('.react-flow__renderer');
+    // It shows what the original showed, unsaved, under a name of its own.
+    await expect.poll(async () => (await documentOf(copy)).inputs.map((i) => i.name)).toEqual((await documentOf(original.page)).inputs.map((i) => i.name));
+    expect((await editorState(copy)).dirty).toBe(true);
+    const copyClient = await clientOf(copy);
+    expect(copyClient).toMatch(/^tab-/);
+    expect(copyClient).not.toBe(originalClient);
+    await screenshot(copy, 'first-hour-08-duplicated-tab');
+
+    // Different work in the copy: the original's recovery file stays the original's.
+    await dragFromPalette(copy, 'addActivation', { x: 520, y: 250 });
+    await expect.poll(async () => (await documentOf(copy)).nodes.length).toBe(1);
+    await expect.poll(recovered, { timeout: 15_000 }).toEqual([
+      { client: originalClient, inputs: 1, nodes: [] },
+      { client: copyClient, inputs: 1, nodes: ['addActivation'] },
+    ]);
+
+    await host.stop('SIGKILL');
+    const again = await serve({ configDir, root, port: host.port });
+    running.push(again);
+    for (const page of [original.page, copy]) await expect.poll(() => page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    for (const page of [original.page, copy]) {
+      await page.reload();
+      await page.waitForSelector('.react-flow__renderer');
+    }
+    // Each keeps its name across the reload and gets its own work back.
+    expect([await clientOf(original.page), await clientOf(copy)]).toEqual([originalClient, copyClient]);
+    await expect.poll(async () => (await documentOf(copy)).nodes.map((n) => n.type)).toEqual(['addActivation']);
+    await expect.poll(async () => (await documentOf(original.page)).inputs.length).toBe(1);
+    expect((await documentOf(original.page)).nodes).toEqual([]);
+    expect((await editorState(original.page)).dirty).toBe(true);
+    expect((await editorState(copy)).dirty).toBe(true);
+    expect([...original.pageErrors, ...copyErrors].filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { followJob, type HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
+import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
@@ -25,8 +26,22 @@ async function loadCapabilities(host: HostApi, store: EditorStore): Promise<void
   else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
 }
 
-/** What the page shows first: `?open=`, the command line's project, this tab's own work, or the project it had open before a reload. */
+/**
+ * What the page shows first: for a copy of a tab (the browser's "Duplicate tab"), the work the
+ * original showed; else `?open=`, the command line's project, this tab's own work, or the project it
+ * had open before a reload.
+ */
 async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> {
+  const copied = host.kind === 'web' ? (await tabIdentity()).copyOf : undefined;
+  if (copied) {
+    const work = copied.work;
+    if (work?.dirty) {
+      showUnsavedWork(store, host, work);
+      // Into this tab's own recovery file at once: the copy is its own work from now on.
+      autosave(host, store);
+    } else if (work?.path) await openPath(store, host, work.path);
+    return;
+  }
   const open = new URLSearchParams(window.location.search).get('open');
   if (open) return openPath(store, host, open);
   const startup = await host.call('host.startup', {});
@@ -73,8 +88,14 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
 
   useEffect(() => {
     if (!host) return;
-    const me = host.kind === 'web' ? clientId() : undefined;
+    if (host.kind === 'web')
+      shareWorkWithCopies(() => {
+        const s = store.getState();
+        return { path: s.filePath ?? null, document: s.doc, dirty: isDirty(s), weightsPath: s.weights?.set.path ?? null };
+      });
     const offAutosaved = host.on('project.autosaved', (e) => {
+      // The host sends a client only its own; this guards against a host that broadcasts.
+      const me = clientId();
       if (me !== undefined && e.client !== me) return;
       if (e.ok) autosaveSucceeded();
       else reportSaveProblem({ kind: 'autosave', message: e.diagnostics.map((d) => d.message).join(' ') });
