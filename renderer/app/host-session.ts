@@ -110,6 +110,8 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
     const offConnection = hostConnection().subscribe((status) => {
       if (status.state !== 'connected' || !status.reconnected) return;
       void loadCapabilities(host, store);
+      // Built engines lived in the host's process: the list is the new host's, not the gone one's.
+      void host.call('build.history', {}).then((r) => r.ok && store.getState().setEngines(r.value.builds));
       void host.call('project.resume', {}).then(() => {
         if (isDirty(store.getState())) autosave(host, store);
         else void host.call('project.discardAutosave', {});
