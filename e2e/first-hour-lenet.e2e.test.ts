@@ -42,9 +42,34 @@ async function spaceAfter(page: Page, name: string): Promise<{ x: number; y: num
     if (to.x + box.width > canvas.x + canvas.width - 180) to = { x: canvas.x + 90, y: box.y + box.height + gap };
     if (to.y + box.height < canvas.y + canvas.height - 60) return to;
     await page.locator('.react-flow__controls-zoomout').click();
-    await page.waitForTimeout(300);
+    await boxSettled(page, name, box);
   }
   throw new Error(`No empty canvas left after '${name}'.`);
+}
+
+/** Wait until `name` has moved from `before` and stays put for two frames (the zoom is drawn). */
+async function boxSettled(page: Page, name: string, before: { x: number; y: number; width: number }): Promise<void> {
+  const node = nodeLocator(page, name);
+  let last = '';
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const box = (await node.boundingBox())!;
+      const now = JSON.stringify(box);
+      const settled = box.width !== before.width && now === last;
+      last = now;
+      return settled;
+    })
+    .toBe(true);
+}
+
+/** The selected layer's id and the name its inspector field shows. */
+async function selectedLayer(page: Page): Promise<{ id: string | undefined; nameField: string }> {
+  const id = await page.evaluate(
+    () => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected[0],
+  );
+  const field = page.locator('[data-testid=param-name]');
+  return { id, nameField: (await field.count()) === 1 ? await field.inputValue() : '' };
 }
 
 /**
@@ -70,8 +95,13 @@ async function addAfter(
   await page.locator('[data-testid=search-input]').pressSequentially(query);
   await expect.poll(() => page.locator('[data-testid=search-item] .search-label').first().textContent()).toBe(label);
   if (shot) await screenshot(page, shot);
+  const before = (await documentOf(page)).nodes.length;
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('[data-testid=search-menu]').count()).toBe(0);
+  // The new layer is on the canvas and its inspector is shown: only then is the name field its own.
+  await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(before + 1);
+  const added = (await documentOf(page)).nodes.at(-1)!;
+  await expect.poll(() => selectedLayer(page)).toEqual({ id: added.id, nameField: added.name });
   await setField(page, 'name', name);
   for (const [param, value] of Object.entries(params)) await setField(page, param, value);
   await nodeLocator(page, name).waitFor();
@@ -180,7 +210,8 @@ describe('LeNet-5 built with the wire-drop menu and search only', () => {
     expect(digits).toHaveLength(20);
     for (const file of digits) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
     await page.click('[data-testid=file-browser-ok]');
-    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(20);
+    // Each preview is decoded by the host: a loaded machine takes its time.
+    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 60_000 }).toBe(20);
     await page.click('[data-testid=run-start]');
     await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(20);
     const wrong: string[] = [];
