@@ -3,13 +3,15 @@
  * quick-add menu, then every layer by dropping a wire from the last output onto empty canvas and
  * searching for it by its PyTorch name. No palette drags, no wires drawn handle to handle. The
  * trained weights map by name on import, Ctrl+S saves into the default folder, a reload brings the
- * project and its weights back, and the 20 handwritten digits come out right.
+ * project and its weights back, the 20 handwritten digits come out right, and "Save outputs…" saves
+ * that run's outputs as they were shown.
  */
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpy } from '../electron/services/npy.js';
 import { documentOf, editorState, launchBrowser, nodeLocator, openEditor, screenshot, setField, startWebHost, type WebHost } from './editor-page.js';
 
 let browser: Browser;
@@ -222,6 +224,32 @@ describe('LeNet-5 built with the wire-drop menu and search only', () => {
     }
     expect(wrong).toEqual([]);
     await screenshot(page, 'first-hour-lenet-05-digits');
+
+    // "Save outputs…" saves the outputs of the run on screen, as they are: nothing runs again.
+    await page.evaluate(() => {
+      const w = window as unknown as { __jobsSeen: string[]; __trtStudio: { store: { subscribe(l: (s: { jobs: { label: string }[] }) => void): void } } };
+      w.__jobsSeen = [];
+      w.__trtStudio.store.subscribe((s) => s.jobs.forEach((j) => w.__jobsSeen.push(j.label)));
+    });
+    const outputs = join(root, 'outputs');
+    mkdirSync(outputs);
+    await page.click('[data-testid=run-save-outputs]');
+    await page.click('[data-testid=file-browser-entry][data-name="outputs"]');
+    await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(outputs);
+    await page.click('[data-testid=file-browser-folder]');
+    await expect.poll(() => readdirSync(outputs).sort()).toEqual(digits.map((f) => f.replace(/\.png$/, '.output.npy')));
+    const shownResult = page.locator(`[data-testid=run-result][data-file="${digits[7]}"]`);
+    await shownResult.getByText('Outputs').click();
+    await expect.poll(() => shownResult.locator('[data-testid=output-npy]').textContent()).toBe(digits[7]!.replace(/\.png$/, '.output.npy'));
+    const shownValues = (await shownResult.locator('[data-testid=output-value]').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).map((t) =>
+      Number(t.replace(/^\[\d+\] /, '')),
+    );
+    const saved = readNpy(readFileSync(join(outputs, digits[7]!.replace(/\.png$/, '.output.npy'))), digits[7]!);
+    if (!saved.ok) throw new Error(saved.diagnostics[0]!.message);
+    expect(saved.value.shape).toEqual([1, 10]);
+    expect(Array.from(saved.value.data)).toEqual(shownValues.map((v) => Math.fround(v)));
+    expect(await page.evaluate(() => (window as unknown as { __jobsSeen: string[] }).__jobsSeen)).toEqual([]);
+    await screenshot(page, 'first-hour-lenet-06-outputs-saved');
     expect(pageErrors).toEqual([]);
   });
 });
