@@ -4,8 +4,9 @@
  * do when the connection comes back after the host went away.
  */
 import { useEffect, useRef } from 'react';
-import { followJob, type HostApi } from '../../core/api/client.js';
+import type { HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
+import { followWhileConnected } from '../host/jobs.js';
 import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { showWeightSet } from '../workflows/WeightsPanel.js';
@@ -59,9 +60,11 @@ async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> 
   const job = startup.ok ? startup.value.weightsJob : null;
   if (job && !store.getState().weights) {
     // Listen first, then look: a job that ended before the listener existed is no longer listed.
-    const done = followJob(host, job.id);
+    const notListed = new AbortController();
+    const done = followWhileConnected(host, job.id, undefined, undefined, notListed.signal);
     const listed = await host.call('jobs.list', {});
-    if (listed.ok && listed.value.jobs.some((j) => j.id === job.id)) await done;
+    if (!listed.ok || !listed.value.jobs.some((j) => j.id === job.id)) notListed.abort();
+    if ('lost' in (await done)) return;
     const sets = await host.call('weights.list', {});
     const last = sets.ok ? sets.value.sets.at(-1) : undefined;
     if (last) await showWeightSet(host, store, last);

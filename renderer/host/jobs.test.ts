@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEditorStore } from '../editor/editor-store.js';
 import { fakeHost } from './fake-host.js';
 import { connectToHost, hostConnection } from './host-connection.js';
-import { runJob } from './jobs.js';
+import { followWhileConnected, runJob } from './jobs.js';
 
 /** The browser's WebSocket, as far as the page uses it: the test opens and closes it as a host would. */
 class TestSocket extends EventTarget {
@@ -84,5 +84,15 @@ describe('a job whose host goes away', () => {
     expect(host.listenerCount('job.log')).toBe(0);
     host.emit('job.progress', { jobId: 'job-1', kind: 'run', progress: { phase: 'Running', fraction: 0.5 } });
     expect(progress).toEqual([0.25]);
+  });
+
+  it('stops following when told, releasing its listeners (a job that had ended before anyone listened)', async () => {
+    const host = fakeHost();
+    const stop = new AbortController();
+    const end = followWhileConnected(host, 'job-2', undefined, undefined, stop.signal);
+    expect(host.listenerCount('job.finished')).toBe(1);
+    stop.abort();
+    expect(await end).toEqual({ stopped: true });
+    expect([host.listenerCount('job.finished'), host.listenerCount('job.progress'), host.listenerCount('job.log')]).toEqual([0, 0, 0]);
   });
 });
