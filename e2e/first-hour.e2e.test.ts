@@ -216,7 +216,7 @@ describe('two tabs on one host', () => {
   });
 });
 
-/** Convolutions of 32 maps on a 512×512 picture: seconds per image for ONNX Runtime on a CPU, so a run of 20 lasts. */
+/** Convolutions of 32 maps on a 512×512 picture: a second or so per image for ONNX Runtime on a CPU, so a run of 40 lasts. */
 const SLOW_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7'];
 
 /** Write `slow.trtstudio` (the network above, ending in an 8×8-strided 1-map head) and its weights `slow.wts` into `root`. */
@@ -239,7 +239,9 @@ describe('the host killed while a job runs', () => {
     const { host, configDir, root } = await freshHost();
     writeSlowProject(root);
     mkdirSync(join(root, 'digits'));
-    for (const f of readdirSync('fixtures/digits')) copyFileSync(join('fixtures/digits', f), join(root, 'digits', f));
+    // Each digit twice: 40 images keep even a fast machine busy for seconds.
+    for (const f of readdirSync('fixtures/digits').filter((f) => f.endsWith('.png')))
+      for (const copy of [f, `again_${f}`]) copyFileSync(join('fixtures/digits', f), join(root, 'digits', copy));
     const { page, pageErrors } = await openEditor(browser, host.url);
     // Open the project; its weights come with it.
     await page.locator('button', { hasText: /^Open$/ }).click();
@@ -250,13 +252,13 @@ describe('the host killed while a job runs', () => {
     await page.click('[data-testid=dock-tab-build]');
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
-    // The Run workflow: choose the 20 digits, run them.
+    // The Run workflow: choose the 40 pictures, run them.
     await page.click('[data-testid=dock-tab-run]');
     await page.click('[data-testid=run-choose]');
     await page.click('[data-testid=file-browser-entry][data-name="digits"]');
     await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(join(root, 'digits'));
     await page.click('[data-testid=file-browser-all]');
-    await expect.poll(() => page.locator('[data-testid=run-image]').count()).toBe(20);
+    await expect.poll(() => page.locator('[data-testid=run-image]').count()).toBe(40);
     await page.click('[data-testid=run-start]');
     // Running: the bar names the image in work, and no result is shown yet.
     await expect.poll(() => page.locator('[data-testid=run-progress]').textContent(), { timeout: 30_000 }).toMatch(/Running/);
@@ -271,7 +273,7 @@ describe('the host killed while a job runs', () => {
     expect(await statusBarColour(page)).toBe('rgb(90, 17, 17)');
     await expect
       .poll(() => page.locator('[data-testid=workflow-diagnostics]').textContent(), { timeout: 2_000 })
-      .toMatch(/Run 20 images failed: the connection to the host was lost \(/);
+      .toMatch(/Run 40 images failed: the connection to the host was lost \(/);
     expect(Date.now() - killedAt).toBeLessThan(2_000);
     expect(await page.locator('[data-testid=run-progress]').count()).toBe(0);
     expect(await page.locator('[data-testid=run-result]').count()).toBe(0);
