@@ -14,7 +14,7 @@ import type { OpenedProject } from '../../core/api/project-schemas.js';
 const CLIENT_KEY = 'trtstudio.client';
 const CHANNEL = 'trtstudio.tabs';
 /** How long a page waits for its name's lock: on a reload the old page may still be letting go of it. */
-export const LOCK_WAIT_MS = 1000;
+const LOCK_WAIT_MS = 1000;
 /** How long a page without Web Locks waits for a live owner of its name to answer its claim. */
 const CLAIM_WAIT_MS = 250;
 /** How long a copied tab waits for the original to send its work (a busy original answers late). */
