@@ -233,6 +233,11 @@ export const METHODS = {
     'Run test images (or .npy inputs) through one or more engines (job kind run); several engines are compared.',
     MAX_DOCUMENT_BYTES,
   ),
+  'run.saveOutputs': method(
+    z.strictObject({ jobId: IdSchema, dir: PathSchema }),
+    z.object({ files: z.array(z.object({ engineId: IdSchema, image: z.string(), output: z.string(), npyPath: z.string() })) }),
+    'Write every output of a finished run, whole, as float32 .npy files in a folder, without running again (the host keeps the outputs of its recent runs).',
+  ),
   'profile.start': method(
     z.strictObject({
       engineId: IdSchema,
