@@ -215,9 +215,6 @@ describe('search aliases', () => {
       'DenseBlock.numInputFeatures',
       'Inception.inChannels',
       'ShuffleUnit.inp',
-      'ShuffleUnit.batch',
-      'ShuffleUnit.height',
-      'ShuffleUnit.width',
       'YoloBottleneck.c1',
       'SPPF.c1',
     ]);

@@ -203,7 +203,7 @@ describe('GoogLeNet and SqueezeNet blocks', () => {
 });
 
 describe('ShuffleUnit', () => {
-  const unit = { inp: 116, oup: 116, stride: 1, batch: 1, height: 28, width: 28 };
+  const unit = { inp: 116, oup: 116, stride: 1 };
 
   it('with stride 1 transforms only the second half of the channels (branch2)', () => {
     const names = slots('ShuffleUnit', unit, [1, 116, 28, 28]);
@@ -213,7 +213,7 @@ describe('ShuffleUnit', () => {
   });
 
   it('with stride 2 has branch1 and branch2 on the whole input', () => {
-    const names = slots('ShuffleUnit', { ...unit, inp: 24, stride: 2, height: 56, width: 56 }, [1, 24, 56, 56]);
+    const names = slots('ShuffleUnit', { ...unit, inp: 24, stride: 2 }, [1, 24, 56, 56]);
     expect(names.filter(([n]) => n.endsWith('.weight') && n.split('.').length === 3)).toEqual([
       ['branch1.0.weight', [24, 1, 3, 3]],
       ['branch1.1.weight', [24]],
@@ -226,20 +226,23 @@ describe('ShuffleUnit', () => {
       ['branch2.5.weight', [58, 58, 1, 1]],
       ['branch2.6.weight', [58]],
     ]);
-    expect(outDims('ShuffleUnit', { ...unit, inp: 24, stride: 2, height: 56, width: 56 }, { input: tensor([1, 24, 56, 56]) })).toEqual([1, 116, 28, 28]);
+    expect(outDims('ShuffleUnit', { ...unit, inp: 24, stride: 2 }, { input: tensor([1, 24, 56, 56]) })).toEqual([1, 116, 28, 28]);
   });
 
   it('shuffles the joined channels in 2 groups with two shuffles that need no spatial size', () => {
     const spec = getLayerSpec('ShuffleUnit') as CompositeSpec;
-    const e = spec.expand(completeParams(spec.params, unit));
+    const e = spec.expand(completeParams(spec.params, unit), { input: tensor([1, 116, 28, 28]) });
     expect(e.nodes.filter((n) => n.type === 'addShuffle').map((n) => [n.name, n.params])).toEqual([
       ['channel_shuffle.groups', { firstTranspose: [0, 2, 3, 1], reshapeDimensions: [0, 0, 0, 2, 58], secondTranspose: [0, 1, 2, 4, 3] }],
       ['channel_shuffle.merge', { reshapeDimensions: [0, 0, 0, 116], secondTranspose: [0, 3, 1, 2] }],
     ]);
   });
 
-  it('says which input size its channel split was made for, and refuses odd or mismatched widths', () => {
-    expect(outDims('ShuffleUnit', unit, { input: tensor([1, 116, 14, 14]) })).toBe('error: height is 28 but the input [1, 116, 14, 14] has 14 rows');
+  it('splits any static input size, refuses a dynamic one, and refuses odd or mismatched widths', () => {
+    expect(outDims('ShuffleUnit', unit, { input: tensor([1, 116, 14, 14]) })).toEqual([1, 116, 14, 14]);
+    expect(outDims('ShuffleUnit', unit, { input: tensor([-1, 116, 14, 14]) })).toBe(
+      'error: with stride 1 the channel split needs a static NCHW input; the input is [?, 116, 14, 14]',
+    );
     expect(outDims('ShuffleUnit', { ...unit, oup: 115, inp: 115 }, { input: tensor([1, 115, 28, 28]) })).toBe(
       'error: oup 115 must be even: each branch gives half the output channels',
     );

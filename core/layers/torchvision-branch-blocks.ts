@@ -3,10 +3,11 @@
  * ShuffleNetV2's unit (its `InvertedResidual`). Each is defined only by its expansion into primitives
  * and other composites; the slots carry the exact `state_dict` suffixes (`branch2.1.bn.running_var`).
  */
+import { formatDims } from '../shapes/dims.js';
 import { addBatchNorm, addConv, addRelu, BATCH_NORM_SLOTS, draftExpansion, type ExpansionDraft } from './blocks.js';
 import { channelsFromInput, floatParam, intParam } from './params.js';
 import { addConvWithBias, addNested } from './torchvision-blocks.js';
-import { fail, type CompositeSpec, type ExpansionPort, type InputDerivedParam } from './types.js';
+import { fail, type CompositeSpec, type ExpansionPort } from './types.js';
 
 const BASIC_CONV_SLOTS = ['conv.weight', ...BATCH_NORM_SLOTS.map((s) => `bn.${s}`)];
 
@@ -130,11 +131,6 @@ export const Fire: CompositeSpec = {
   summary: (p) => `${String(p.squeezePlanes)} → ${String(p.expand1x1Planes)}+${String(p.expand3x3Planes)}`,
 };
 
-/** A static dimension of the input, for the slices that split the channels in two. */
-function dimFromInput(param: string, axis: number, what: string): InputDerivedParam {
-  return { param, what, value: (t) => (t.dims.length === 4 && t.dims[axis]! >= 0 ? t.dims[axis] : undefined) };
-}
-
 /** torchvision's channel_shuffle with 2 groups, from [N, C, H, W] and C alone (no spatial size needed). */
 function addChannelShuffle(d: ExpansionDraft, input: ExpansionPort, channels: number): ExpansionPort {
   // [N,C,H,W] → [N,H,W,C] → [N,H,W,2,C/2] → [N,H,W,C/2,2]: channel i·2 + g now holds input channel g·C/2 + i.
@@ -165,14 +161,11 @@ export const ShuffleUnit: CompositeSpec = {
     { name: 'inp', kind: 'int', default: 116, min: 1, doc: 'Input channels (must match the input tensor).' },
     { name: 'oup', kind: 'int', default: 116, min: 2, doc: 'Output channels (even); each branch gives half.' },
     { name: 'stride', kind: 'int', default: 1, min: 1, max: 3, doc: 'Stride of the depthwise convolutions; 1 splits the input.' },
-    { name: 'batch', kind: 'int', default: 1, min: 1, doc: 'Batch size of the input (the channel split is a slice of static size).' },
-    { name: 'height', kind: 'int', default: 28, min: 1, doc: 'Input height (the channel split is a slice of static size).' },
-    { name: 'width', kind: 'int', default: 28, min: 1, doc: 'Input width (the channel split is a slice of static size).' },
   ],
   inputs: [{ name: 'input', doc: 'NCHW tensor with inp channels.' }],
   outputs: [{ name: 'output', doc: 'N × oup × H/stride × W/stride.' }],
-  fromInput: [channelsFromInput('inp'), dimFromInput('batch', 0, 'samples'), dimFromInput('height', 2, 'rows'), dimFromInput('width', 3, 'columns')],
-  expand: (params) => {
+  fromInput: [channelsFromInput('inp')],
+  expand: (params, inputs) => {
     const inp = intParam(params, 'inp');
     const oup = intParam(params, 'oup');
     const stride = intParam(params, 'stride');
@@ -187,7 +180,12 @@ export const ShuffleUnit: CompositeSpec = {
     let left: ExpansionPort;
     let right: ExpansionPort;
     if (stride === 1) {
-      const size = [intParam(params, 'batch'), half, intParam(params, 'height'), intParam(params, 'width')];
+      // The two halves are slices, whose sizes TensorRT needs static: they come from the input itself.
+      const dims = inputs?.input?.dims;
+      if (!dims) fail('the ShuffleNet unit splits its input in two and needs it connected', 'inp');
+      if (dims.length !== 4 || dims.some((v) => v < 0))
+        fail(`with stride 1 the channel split needs a static NCHW input; the input is ${formatDims(dims)}`, 'inp');
+      const size = [dims[0]!, half, dims[2]!, dims[3]!];
       left = d.add('chunk0', 'addSlice', 'chunk.0', { start: [0, 0, 0, 0], size, stride: [1, 1, 1, 1] }, { input });
       right = d.add('chunk1', 'addSlice', 'chunk.1', { start: [0, half, 0, 0], size, stride: [1, 1, 1, 1] }, { input });
     } else {

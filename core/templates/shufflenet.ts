@@ -15,13 +15,11 @@ export function shufflenet_v2_x1_0(): NetworkDocument {
   x = b.chain('ConvBnAct', 'conv1', { outChannels: 24, kernelSize: 3, stride: 2, activation: 'RELU' }, x);
   x = b.chain('addPoolingNd', 'maxpool', { type: 'MAX', windowSize: [3, 3], stride: [2, 2], prePadding: [1, 1], postPadding: [1, 1] }, x);
   let inp = 24;
-  let size = 56;
   STAGE_REPEATS.forEach((repeats, s) => {
     const oup = STAGE_CHANNELS[s]!;
     for (let i = 0; i < repeats; i++) {
       const stride = i === 0 ? 2 : 1;
-      x = b.chain('ShuffleUnit', `stage${s + 2}.${i}`, { inp, oup, stride, batch: 1, height: size, width: size }, x);
-      if (stride === 2) size /= 2;
+      x = b.chain('ShuffleUnit', `stage${s + 2}.${i}`, { inp, oup, stride }, x);
       inp = oup;
     }
   });
