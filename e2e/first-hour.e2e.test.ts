@@ -288,6 +288,15 @@ describe('the host killed while a job runs', () => {
     // The engine went with the old host: nothing to run until a build on the new one.
     await expect.poll(() => page.locator('[data-testid=run-engine]').textContent()).toBe('none built yet');
     expect(await page.locator('[data-testid=run-start]').isDisabled()).toBe(true);
+    // The weights went with it too: the page loads the project's file into the new host, bindings
+    // unchanged, so a build works at once without importing again.
+    await page.click('[data-testid=dock-tab-weights]');
+    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 30_000 }).toMatch(/^slow\.wts · 8 tensors · .* · 8 bound$/);
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+    await page.click('[data-testid=dock-tab-run]');
+    await expect.poll(() => page.locator('[data-testid=run-engine]').textContent()).not.toBe('none built yet');
     await screenshot(page, 'first-hour-07-reconnected');
     expect(pageErrors.filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { clientId, hostConnection } from '../host/host-connection.js';
 import { followWhileConnected } from '../host/jobs.js';
 import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
-import { showWeightSet } from '../workflows/WeightsPanel.js';
+import { reloadWeights, showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
 import { autosaveSucceeded, reportSaveProblem, sessionProjectPath } from './save-status.js';
 
@@ -115,6 +115,10 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
       void loadCapabilities(host, store);
       // Built engines lived in the host's process: the list is the new host's, not the gone one's.
       void host.call('build.history', {}).then((r) => r.ok && store.getState().setEngines(r.value.builds));
+      // So were the weights: the new host loads the same file again, or the page says why it cannot.
+      void reloadWeights(host, store).then((problems) => {
+        for (const d of problems) store.getState().notify('error', d.message);
+      });
       void host.call('project.resume', {}).then(() => {
         if (isDirty(store.getState())) autosave(host, store);
         else void host.call('project.discardAutosave', {});

@@ -78,23 +78,44 @@ export async function importWeights(
   path: string,
   callbacks: JobCallbacks = {},
 ): Promise<{ summary?: string; diagnostics: Diagnostic[] }> {
-  const previous = store.getState().weights?.set.id;
-  const outcome = await runJob(
-    host,
-    store,
-    'weights.import',
-    `Import ${path.split(/[\\/]/).pop() ?? path}`,
-    () => host.call('weights.import', { path }),
-    callbacks,
-  );
-  if (!outcome.started) return { diagnostics: outcome.diagnostics };
-  const { finished } = outcome;
-  if (finished.status !== 'succeeded' || !finished.result) return { diagnostics: describeEnd(`The import of ${path}`, finished) };
-  const problems = await showWeightSet(host, store, finished.result);
-  if (problems.length > 0) return { diagnostics: [...finished.diagnostics, ...problems] };
-  if (previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+  const loaded = await loadWeightSet(host, store, path, `Import ${path.split(/[\\/]/).pop() ?? path}`, callbacks);
+  if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const mapped = autoMapWeights(store);
-  return { ...mapped, diagnostics: [...finished.diagnostics, ...mapped.diagnostics] };
+  return { ...mapped, diagnostics: [...loaded.diagnostics, ...mapped.diagnostics] };
+}
+
+/**
+ * A host that restarted lost the weights the old one held, so build and run would find no set: load
+ * the same file again. The bindings stay exactly as they are (they name tensors of that same file);
+ * no auto-map, so a slot the user left unbound stays unbound.
+ */
+export async function reloadWeights(host: HostApi, store: EditorStore): Promise<Diagnostic[]> {
+  const set = store.getState().weights?.set;
+  if (!set?.path) return [];
+  const path = set.path;
+  // The connection only blinked and the same host still holds the set: nothing to do.
+  if ((await host.call('weights.tensors', { setId: set.id })).ok) return [];
+  const loaded = await loadWeightSet(host, store, path, `Reload ${path.split(/[\\/]/).pop() ?? path} into the new host`, {});
+  return loaded.ok ? [] : loaded.diagnostics;
+}
+
+/** Import a weights file as a job and show its set, unloading the set shown before. */
+async function loadWeightSet(
+  host: HostApi,
+  store: EditorStore,
+  path: string,
+  title: string,
+  callbacks: JobCallbacks,
+): Promise<{ ok: boolean; diagnostics: Diagnostic[] }> {
+  const previous = store.getState().weights?.set.id;
+  const outcome = await runJob(host, store, 'weights.import', title, () => host.call('weights.import', { path }), callbacks);
+  if (!outcome.started) return { ok: false, diagnostics: outcome.diagnostics };
+  const { finished } = outcome;
+  if (finished.status !== 'succeeded' || !finished.result) return { ok: false, diagnostics: describeEnd(`The import of ${path}`, finished) };
+  const problems = await showWeightSet(host, store, finished.result);
+  if (problems.length > 0) return { ok: false, diagnostics: [...finished.diagnostics, ...problems] };
+  if (previous && previous !== finished.result.id) void host.call('weights.unload', { setId: previous });
+  return { ok: true, diagnostics: finished.diagnostics };
 }
 
 export const Histogram = memo(function Histogram({ bins }: { bins: readonly number[] }) {
