@@ -20,6 +20,10 @@ const BENCHES = {
     ['bench/data/wts_ifstream', ['bench/data/resnet50.wts']],
   ],
   'wts-import-large': () => [...data('vgg11_bn'), node('--import', 'tsx', 'bench/wts-import-large.ts', 'bench/data/vgg11_bn.wts')],
+  'onnx-import': () => [
+    ...(existsSync('bench/data/resnet50.onnx') ? [] : [node('--import', 'tsx', 'bench/onnx-import.ts', '--make', 'bench/data/resnet50.onnx')]),
+    node('--expose-gc', '--import', 'tsx', 'bench/onnx-import.ts', 'bench/data/resnet50.onnx', '--runs', '5'),
+  ],
   'onnx-latency': () => [
     tsx('bench/onnx-latency.ts', 'resnet18', 'mobilenet_v2', ...(existsSync('bench/data/torch') ? ['--torch-dir', 'bench/data/torch'] : [])),
   ],
