@@ -198,6 +198,52 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     );
   });
 
+  test('Conv + BatchNormalization + activation become ConvBnAct (SiLU, ReLU6), and a per-channel Mul + Add a CHANNEL scale', async () => {
+    const bn = (p: string, c: number) => [w(`${p}.weight`, [c]), w(`${p}.bias`, [c]), w(`${p}.running_mean`, [c]), w(`${p}.running_var`, [c])];
+    const bnInputs = (p: string) => [`${p}.weight`, `${p}.bias`, `${p}.running_mean`, `${p}.running_var`];
+    const imported = await expectParity(
+      {
+        inputs: [{ name: 'x', dims: [1, 3, 8, 8] }],
+        outputs: [{ name: 'y' }, { name: 'scaled' }],
+        initializers: [
+          w('c0.weight', [6, 3, 3, 3]),
+          ...bn('bn0', 6),
+          w('c1.weight', [4, 6, 1, 1]),
+          ...bn('bn1', 4),
+          floatTensor('zero', [], [0]),
+          floatTensor('six', [], [6]),
+          w('s.weight', [3, 1, 1]),
+          w('s.bias', [1, 3, 1, 1]),
+        ],
+        nodes: [
+          { op: 'Conv', name: 'stem', inputs: ['x', 'c0.weight'], outputs: ['c0'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } },
+          { op: 'BatchNormalization', inputs: ['c0', ...bnInputs('bn0')], outputs: ['b0'], attributes: { epsilon: 1e-3 } },
+          { op: 'Sigmoid', inputs: ['b0'], outputs: ['g0'] },
+          { op: 'Mul', inputs: ['b0', 'g0'], outputs: ['a0'] },
+          { op: 'Conv', name: 'project', inputs: ['a0', 'c1.weight'], outputs: ['c1'] },
+          { op: 'BatchNormalization', inputs: ['c1', ...bnInputs('bn1')], outputs: ['b1'] },
+          { op: 'Clip', inputs: ['b1', 'zero', 'six'], outputs: ['y'] },
+          { op: 'Mul', name: 'affine', inputs: ['x', 's.weight'], outputs: ['m'] },
+          { op: 'Add', inputs: ['m', 's.bias'], outputs: ['scaled'] },
+        ],
+      },
+      { x: [1, 3, 8, 8] },
+    );
+    expect(imported.doc.nodes.map((n) => [n.name, n.type, n.params.activation ?? n.params.mode])).toEqual([
+      ['stem', 'ConvBnAct', 'SILU'],
+      ['project', 'ConvBnAct', 'RELU6'],
+      ['affine', 'addScale', 'CHANNEL'],
+    ]);
+    expect(imported.doc.bindings[imported.doc.nodes[0]!.id]).toEqual({
+      '0.weight': 'c0.weight',
+      '1.weight': 'bn0.weight',
+      '1.bias': 'bn0.bias',
+      '1.running_mean': 'bn0.running_mean',
+      '1.running_var': 'bn0.running_var',
+    });
+    expect(imported.doc.bindings[imported.doc.nodes[2]!.id]).toEqual({ scale: 's.weight', shift: 's.bias' });
+  });
+
   test('MatMul with a transposed initializer and its bias Add becomes one Linear named after the MatMul', async () => {
     const imported = await expectParity(
       {

@@ -1,6 +1,7 @@
 // Window and normalization importers: Conv, ConvTranspose, the pools, BatchNormalization and the other normalizations.
 import { volume } from '../../../shapes/dims.js';
 import { dimsOf, importFail, type GraphTensor, type NodeContext, type OpImporter } from '../context.js';
+import { importConvBnAct } from './patterns.js';
 
 interface Window {
   kernel: number[];
@@ -101,7 +102,9 @@ function normalization(ctx: NodeContext, x: GraphTensor, axes: number[], epsilon
 }
 
 export const CONVOLUTION_IMPORTERS: Record<string, OpImporter> = {
-  Conv: (ctx) => convolution(ctx, false),
+  Conv: (ctx) => {
+    if (!importConvBnAct(ctx)) convolution(ctx, false);
+  },
   ConvTranspose: (ctx) => convolution(ctx, true),
   MaxPool: (ctx) => pooling(ctx, 'MAX'),
   AveragePool: (ctx) => pooling(ctx, 'AVERAGE'),

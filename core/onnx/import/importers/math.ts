@@ -2,6 +2,7 @@
 import { volume } from '../../../shapes/dims.js';
 import { dimsOf, importFail, intValues, type GraphTensor, type NodeContext, type OpImporter, type Value } from '../context.js';
 import { onnxDataType, onnxTypeName, type ConstTensor } from '../onnx-file.js';
+import { importChannelScale } from './patterns.js';
 
 /** a ⊕ b with ONNX broadcasting: the lower-rank side gets leading 1s (TensorRT needs equal ranks). */
 export function binary(ctx: NodeContext, operation: string, a: Value, b: Value, suffix = operation.toLowerCase()): GraphTensor {
@@ -187,7 +188,9 @@ function softmax(ctx: NodeContext, log: boolean): void {
 export const MATH_IMPORTERS: Record<string, OpImporter> = {
   Add: elementwise('SUM'),
   Sub: elementwise('SUB'),
-  Mul: elementwise('PROD'),
+  Mul: (ctx) => {
+    if (!importChannelScale(ctx)) elementwise('PROD')(ctx);
+  },
   Div: elementwise('DIV'),
   Pow: elementwise('POW'),
   Equal: elementwise('EQUAL'),
