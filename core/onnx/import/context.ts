@@ -115,10 +115,12 @@ export class NodeContext {
   }
 
   /** Input `i` as a value known at import time (weights, shapes, axes). */
-  constant(i: number, what: string): ConstTensor {
+  constant(i: number, what: string, allowDynamicDims = false): ConstTensor {
     const v = this.input(i);
     if (v.kind !== 'constant')
       importFail(`its ${what} (input ${i + 1}, '${this.node.inputs[i]!}') must be known at import time, but it is computed by the network`);
+    if (!allowDynamicDims && hasDynamicDims(v.tensor))
+      importFail(`its ${what} (input ${i + 1}, '${this.node.inputs[i]!}') depends on a dynamic input dimension, which is not known at import time`);
     return v.tensor;
   }
 
@@ -255,6 +257,21 @@ export function dimsOf(v: Value): number[] {
 
 export function dtypeOf(v: Value): DataType {
   return v.kind === 'tensor' ? v.info.dtype : v.tensor.dtype;
+}
+
+/**
+ * A dynamic dimension read by Shape stands in the folded shape values as DYNAMIC_DIM + its axis, so
+ * it survives Gather, Concat, Unsqueeze and Cast (which copy values) and a Reshape can use it as 0
+ * (copy that dimension); arithmetic on it is refused (see fold.ts).
+ */
+export const DYNAMIC_DIM = -(2 ** 52);
+
+export function dynamicDimAxis(v: number): number | undefined {
+  return v >= DYNAMIC_DIM && v < DYNAMIC_DIM + 64 ? v - DYNAMIC_DIM : undefined;
+}
+
+export function hasDynamicDims(c: ConstTensor): boolean {
+  return c.dtype !== 'FLOAT' && (c.data as number[]).some((v) => dynamicDimAxis(v) !== undefined);
 }
 
 /** The values of an integer constant (axes, shapes, sizes) as numbers. */

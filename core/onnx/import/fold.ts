@@ -5,7 +5,7 @@
  */
 import { volume } from '../../shapes/dims.js';
 import type { DataType } from '../../network/types.js';
-import { importFail, intValues, type NodeContext } from './context.js';
+import { hasDynamicDims, importFail, intValues, type NodeContext } from './context.js';
 import { onnxDataType, type ConstTensor } from './onnx-file.js';
 
 function make(dtype: DataType, dims: number[], values: ArrayLike<number>): ConstTensor {
@@ -199,12 +199,19 @@ const UNARY: Record<string, (x: number) => number> = {
   Not: (x) => (x ? 0 : 1),
 };
 
+/** Ops that only move values, so a dynamic dimension's stand-in passes through them unchanged. */
+const MOVES_VALUES = new Set(['Identity', 'Gather', 'Concat', 'Unsqueeze', 'Squeeze', 'Slice', 'Cast', 'Reshape', 'Flatten']);
+
 /**
  * Compute a node whose inputs are all constants, or return undefined when this op is not folded
  * here (the importer then places it on the canvas).
  */
 export function foldNode(ctx: NodeContext, inputs: ConstTensor[]): ConstTensor[] | undefined {
   const op = ctx.node.opType;
+  if (inputs.some(hasDynamicDims) && !MOVES_VALUES.has(op))
+    importFail(
+      `it computes with a dynamic input dimension (read by Shape), which is not known at import time; only Gather, Concat, Unsqueeze, Squeeze, Slice, Cast and Reshape may carry it to a Reshape`,
+    );
   const [a, b] = inputs;
   if (BINARY[op] && a && b) {
     const integer = a.dtype !== 'FLOAT';

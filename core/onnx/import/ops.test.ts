@@ -113,6 +113,30 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     expect(imported.doc.nodes.map((n) => [n.name, n.type, n.params.reshapeDimensions])).toEqual([['view', 'addShuffle', [2, 6, 6]]]);
   });
 
+  test("x.view(x.size(0), -1) with a dynamic batch: the batch read by Shape becomes Reshape's 0 (copy)", async () => {
+    const spec: ModelSpec = {
+      opset: 13,
+      inputs: [{ name: 'x', dims: ['N', 4, 3, 3] }],
+      outputs: [{ name: 'y' }],
+      initializers: [int64Tensor('zero', [], [0]), int64Tensor('minus_one', [1], [-1]), int64Tensor('axis0', [1], [0])],
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Gather', inputs: ['s', 'zero'], outputs: ['n'], attributes: { axis: 0 } },
+        { op: 'Unsqueeze', inputs: ['n', 'axis0'], outputs: ['n1'] },
+        { op: 'Concat', inputs: ['n1', 'minus_one'], outputs: ['shape'], attributes: { axis: 0 } },
+        { op: 'Reshape', name: 'view', inputs: ['x', 'shape'], outputs: ['y'] },
+      ],
+    };
+    const imported = await expectParity(spec, { x: [2, 4, 3, 3] });
+    expect(imported.doc.nodes.map((n) => [n.name, n.params.reshapeDimensions])).toEqual([['view', [0, -1]]]);
+    // Arithmetic on the dynamic batch cannot be folded, and says so.
+    spec.nodes.splice(2, 0, { op: 'Mul', name: 'double', inputs: ['n', 'n'], outputs: ['n2'] });
+    spec.nodes[3]!.inputs = ['n2', 'axis0'];
+    expect(importOnnx(buildModel(spec)).diagnostics?.map((d) => d.message)).toEqual([
+      "Node 'double' (Mul) cannot be imported: it computes with a dynamic input dimension (read by Shape), which is not known at import time; only Gather, Concat, Unsqueeze, Squeeze, Slice, Cast and Reshape may carry it to a Reshape.",
+    ]);
+  });
+
   test('activations: HardSwish, HardSigmoid, Clip with inputs, LeakyRelu, Elu, Selu, Softplus, Softsign, PRelu, x·Sigmoid(x)', async () => {
     const acts = ['HardSwish', 'HardSigmoid', 'LeakyRelu', 'Elu', 'Selu', 'Softplus', 'Softsign', 'Tanh', 'Erf', 'Abs', 'Neg', 'Exp'];
     const nodes: ModelSpec['nodes'] = acts.map((op, i) => ({ op, inputs: ['x'], outputs: [`y${i}`] }));

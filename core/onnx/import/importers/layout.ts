@@ -1,6 +1,6 @@
 // Importers that move, select or resample elements, and the ones that only name values (Constant, Identity, Shape).
 import { formatDims, volume } from '../../../shapes/dims.js';
-import { dimsOf, importFail, intValues, type GraphTensor, type NodeContext, type OpImporter } from '../context.js';
+import { DYNAMIC_DIM, dimsOf, dynamicDimAxis, importFail, intValues, type GraphTensor, type NodeContext, type OpImporter } from '../context.js';
 import { reshapeTarget, sliceIndices, sliceSpec, unsqueezeDims } from '../fold.js';
 import type { ConstTensor } from '../onnx-file.js';
 
@@ -92,10 +92,26 @@ function slice(ctx: NodeContext): void {
   ctx.output(0, x);
 }
 
+/**
+ * A Reshape target with dynamic dimensions read by Shape (PyTorch's `x.view(x.size(0), -1)`): one
+ * that stays at its axis is TensorRT's 0 (copy), and one other unknown may be the inferred -1.
+ */
+function resolveDynamicDims(x: GraphTensor, shape: number[], allowZero: boolean): number[] {
+  let inferred = shape.includes(-1);
+  return shape.map((v, i) => {
+    const axis = dynamicDimAxis(v);
+    if (axis === undefined) return v;
+    if (axis === i && x.info.dims[i]! < 0 && !allowZero) return 0;
+    if (inferred) importFail(`its target shape has more than one dimension that is not known at import time`);
+    inferred = true;
+    return -1;
+  });
+}
+
 function reshape(ctx: NodeContext): void {
   const x = ctx.tensor(ctx.input(0));
-  const shape = ctx.opset < 5 ? (ctx.ints('shape') ?? []) : intValues(ctx.constant(1, 'shape'));
   const allowZero = ctx.int('allowzero', 0) === 1;
+  const shape = resolveDynamicDims(x, ctx.opset < 5 ? (ctx.ints('shape') ?? []) : intValues(ctx.constant(1, 'shape', true)), allowZero);
   // With static input dims the target is resolved here, so the canvas shows the real dims.
   const target = x.info.dims.every((d) => d >= 0) ? reshapeTarget(x.info.dims, shape, allowZero) : shape;
   ctx.output(0, ctx.layer1('addShuffle', 'reshape', { reshapeDimensions: target, zeroIsPlaceholder: !allowZero }, { input: x }));
@@ -188,8 +204,8 @@ function resize(ctx: NodeContext, upsample: boolean): void {
 /** Shape of a tensor with static dims, as an INT64 constant (opset 15's start and end slice it). */
 function shape(ctx: NodeContext): void {
   const v = ctx.input(0);
-  const dims = dimsOf(v);
-  if (dims.some((d) => d < 0)) importFail(`it reads the shape ${formatDims(dims)}, which has dynamic dimensions; only static shapes are folded at import`);
+  // A dynamic dimension is folded as its stand-in; see DYNAMIC_DIM.
+  const dims = dimsOf(v).map((d, i) => (d < 0 ? DYNAMIC_DIM + i : d));
   const rank = dims.length;
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + rank : i, 0), rank);
   const picked = dims.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', rank)));
