@@ -51,6 +51,7 @@ describe('trt-studio import', () => {
     expect(projectWeightsFile(text)).toBe('small.wts');
     const parsed = parseProject(text, project);
     if (!parsed.ok) throw new Error(parsed.diagnostics[0]!.message);
+    expect(parsed.value.inputs[0]!.dimNames).toEqual(['batch', '', '', '']);
     expect(parsed.value.nodes.map((n) => [n.name, n.type])).toEqual([
       ['conv', 'addConvolutionNd'],
       ['relu', 'addActivation'],

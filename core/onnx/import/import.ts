@@ -149,6 +149,7 @@ export function importModel(model: OnnxModelData, options: ImportOptions = {}): 
     });
     state.names.add(input.name);
     const port = builder.input(input.name, input.dims, dtype as DataType);
+
     state.values.set(input.name, { kind: 'tensor', port, info: { dims: input.dims, dtype } });
   }
 
@@ -198,6 +199,11 @@ export function importModel(model: OnnxModelData, options: ImportOptions = {}): 
 
   const doc = builder.finish();
   doc.bindings = state.bindings;
+  // Each input node carries the ONNX names of its dynamic dimensions, for the inspector and its profile.
+  for (const input of doc.inputs) {
+    const dims = dynamicDims.filter((d) => d.input === input.name);
+    if (dims.length > 0) input.dimNames = input.dims.map((_, axis) => dims.find((d) => d.axis === axis)?.name ?? '');
+  }
   const shapeErrors = inferShapes(doc).diagnostics.filter((d) => d.severity === 'error');
   if (shapeErrors.length > 0)
     return { ok: false, diagnostics: shapeErrors.map((d) => ({ ...d, code: 'onnx.import.shape', message: `The imported network is invalid: ${d.message}` })) };

@@ -354,6 +354,7 @@ describe('inputs and weights', () => {
     if (!result.ok) throw new Error(result.diagnostics[0]!.message);
     expect(result.value.doc.inputs.map((i) => [i.name, i.dims])).toEqual([['images', [-1, 3, 8, 8]]]);
     expect(result.value.dynamicDims).toEqual([{ input: 'images', axis: 0, name: 'batch' }]);
+    expect(result.value.doc.inputs[0]!.dimNames).toEqual(['batch', '', '', '']);
   });
 
   test('an initializer in an external data file is read from it, by offset and length', () => {
