@@ -64,6 +64,16 @@ describe('trt-studio import', () => {
     ]);
   });
 
+  it('export --wts writes the imported weights back in tensorrtx format, byte for byte', async () => {
+    const project = join(folder, 'again.trtstudio');
+    expect((await cli('import', model, '-o', project)).code).toBe(0);
+    const exported = join(folder, 'exported.wts');
+    const { code, err } = await cli('export', project, '--weights', join(folder, 'again.wts'), '--wts', exported);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(await readFile(exported, 'utf8')).toBe(await readFile(join(folder, 'again.wts'), 'utf8'));
+  });
+
   it('--weights-out puts the .wts elsewhere and --json reports the import', async () => {
     const project = join(folder, 'json.trtstudio');
     const weights = join(folder, 'sub', 'w.wts');

@@ -222,6 +222,54 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     );
   });
 
+  test('more ops: ConvTranspose (output_padding), AveragePool (count_include_pad), GlobalMaxPool, Gather by indices, TopK, ArgMax, Einsum, Mean, Max, Div, Pow, LogSoftmax, Softmax (opset 12, coerced to 2-D)', async () => {
+    await expectParity(
+      {
+        opset: 12,
+        inputs: [{ name: 'x', dims: [1, 4, 6, 6] }],
+        outputs: ['up', 'avg', 'gmax', 'picked', 'top', 'arg', 'ein', 'mean', 'max', 'div', 'pow', 'logsm', 'sm'].map((name) => ({ name })),
+        initializers: [
+          w('deconv.weight', [4, 2, 3, 3]),
+          w('deconv.bias', [2]),
+          int64Tensor('idx', [3], [3, 0, 2]),
+          int64Tensor('k', [1], [2]),
+          floatTensor('two', [], [2]),
+          floatTensor('half', [1], [0.5]),
+          w('e.weight', [6, 5]),
+        ],
+        nodes: [
+          {
+            op: 'ConvTranspose',
+            inputs: ['x', 'deconv.weight', 'deconv.bias'],
+            outputs: ['up'],
+            attributes: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] },
+          },
+          {
+            op: 'AveragePool',
+            inputs: ['x'],
+            outputs: ['avg'],
+            attributes: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 },
+          },
+          { op: 'GlobalMaxPool', inputs: ['x'], outputs: ['gmax'] },
+          { op: 'Gather', inputs: ['x', 'idx'], outputs: ['picked'], attributes: { axis: 1 } },
+          { op: 'TopK', inputs: ['x', 'k'], outputs: ['top', 'top_i'], attributes: { axis: -1 } },
+          { op: 'ArgMax', inputs: ['x'], outputs: ['arg_i'], attributes: { axis: 3, keepdims: 0 } },
+          { op: 'Cast', inputs: ['arg_i'], outputs: ['arg'], attributes: { to: 1 } },
+          { op: 'Einsum', inputs: ['x', 'e.weight'], outputs: ['ein'], attributes: { equation: 'nchw,wv->nchv' } },
+          { op: 'Sigmoid', inputs: ['x'], outputs: ['sig'] },
+          { op: 'Mean', inputs: ['x', 'x', 'sig'], outputs: ['mean'] },
+          { op: 'Max', inputs: ['x', 'two'], outputs: ['max'] },
+          { op: 'Div', inputs: ['x', 'two'], outputs: ['div'] },
+          { op: 'Abs', inputs: ['x'], outputs: ['ax'] },
+          { op: 'Pow', inputs: ['ax', 'half'], outputs: ['pow'] },
+          { op: 'LogSoftmax', inputs: ['x'], outputs: ['logsm'], attributes: { axis: 3 } },
+          { op: 'Softmax', inputs: ['x'], outputs: ['sm'], attributes: { axis: 1 } },
+        ],
+      },
+      { x: [1, 4, 6, 6] },
+    );
+  });
+
   test('Conv + BatchNormalization + activation become ConvBnAct (SiLU, ReLU6), and a per-channel Mul + Add a CHANNEL scale', async () => {
     const bn = (p: string, c: number) => [w(`${p}.weight`, [c]), w(`${p}.bias`, [c]), w(`${p}.running_mean`, [c]), w(`${p}.running_var`, [c])];
     const bnInputs = (p: string) => [`${p}.weight`, `${p}.bias`, `${p}.running_mean`, `${p}.running_var`];
