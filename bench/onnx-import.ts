@@ -3,16 +3,25 @@
  * every node, bind the initializers) on resnet50 as our export writes it with formula weights.
  *   node --import tsx bench/onnx-import.ts --make bench/data/resnet50.onnx     # write the model
  *   node --expose-gc --import tsx bench/onnx-import.ts bench/data/resnet50.onnx --runs 5
+ *   node --import tsx bench/onnx-import.ts --make-synthetic bench/data/synthetic2000.onnx 2000   # a 2,000-layer model
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { importOnnx } from '../core/onnx/import/import.js';
 import { exportOnnx, withFormulaWeights } from '../core/onnx/import/parity.testing.js';
 import { buildTemplate } from '../core/templates/index.js';
+import { syntheticGraph } from './synthetic-network.js';
 
 const args = process.argv.slice(2);
 const mb = (n: number): string => (n / 1e6).toFixed(1);
 
-if (args[0] === '--make') {
+if (args[0] === '--make-synthetic') {
+  const path = args[1] ?? 'bench/data/synthetic2000.onnx';
+  const graph = syntheticGraph(Number(args[2] ?? 2000));
+  graph.outputs.push({ name: 'output', from: { node: graph.nodes[graph.nodes.length - 1]!.id, port: 'output' } });
+  const { doc, weights } = withFormulaWeights(graph);
+  writeFileSync(path, exportOnnx(doc, weights));
+  console.log(`Wrote ${path}.`);
+} else if (args[0] === '--make') {
   const path = args[1] ?? 'bench/data/resnet50.onnx';
   const { doc, weights } = withFormulaWeights(buildTemplate(args[2] ?? 'resnet50')!);
   writeFileSync(path, exportOnnx(doc, weights));
