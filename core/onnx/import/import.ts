@@ -7,6 +7,7 @@
  */
 import { error, type Diagnostic, type Result } from '../../diagnostics.js';
 import type { DataType, NetworkDocument } from '../../network/types.js';
+import { validateDocument } from '../../network/project-file.js';
 import { inferShapes } from '../../shapes/infer.js';
 import { templateBuilder } from '../../templates/builder.js';
 import { ImportError, ImportState, NodeContext, type Value } from './context.js';
@@ -204,6 +205,9 @@ export function importModel(model: OnnxModelData, options: ImportOptions = {}): 
     const dims = dynamicDims.filter((d) => d.input === input.name);
     if (dims.length > 0) input.dimNames = input.dims.map((_, axis) => dims.find((d) => d.axis === axis)?.name ?? '');
   }
+  // The one check every document passes (names, list lengths, limits), so the project it becomes also loads.
+  const valid = validateDocument(doc, 'The imported network');
+  if (!valid.ok) return { ok: false, diagnostics: valid.diagnostics.map((d) => ({ ...d, code: `onnx.import.${d.code}` })) };
   const shapeErrors = inferShapes(doc).diagnostics.filter((d) => d.severity === 'error');
   if (shapeErrors.length > 0)
     return { ok: false, diagnostics: shapeErrors.map((d) => ({ ...d, code: 'onnx.import.shape', message: `The imported network is invalid: ${d.message}` })) };
