@@ -270,6 +270,38 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     );
   });
 
+  test('older forms: Split with a split attribute (opset 11), Upsample (opset 9), Where over a comparison, Not, ReduceMax/Min/Prod', async () => {
+    await expectParity(
+      {
+        opset: 11,
+        inputs: [{ name: 'x', dims: [1, 6, 4, 4] }],
+        outputs: ['s0', 's1', 's2', 'picked', 'rmax', 'rmin', 'rprod'].map((name) => ({ name })),
+        initializers: [floatTensor('zero', [], [0])],
+        nodes: [
+          { op: 'Split', inputs: ['x'], outputs: ['s0', 's1', 's2'], attributes: { axis: 1, split: [1, 2, 3] } },
+          { op: 'Less', inputs: ['x', 'zero'], outputs: ['neg'] },
+          { op: 'Not', inputs: ['neg'], outputs: ['nonneg'] },
+          { op: 'Neg', inputs: ['x'], outputs: ['minus'] },
+          { op: 'Where', inputs: ['nonneg', 'x', 'minus'], outputs: ['picked'] },
+          { op: 'ReduceMax', inputs: ['x'], outputs: ['rmax'], attributes: { axes: [1] } },
+          { op: 'ReduceMin', inputs: ['x'], outputs: ['rmin'], attributes: { axes: [-1], keepdims: 0 } },
+          { op: 'ReduceProd', inputs: ['x'], outputs: ['rprod'], attributes: { axes: [2, 3] } },
+        ],
+      },
+      { x: [1, 6, 4, 4] },
+    );
+    await expectParity(
+      {
+        opset: 9,
+        inputs: [{ name: 'x', dims: [1, 2, 3, 3] }],
+        outputs: [{ name: 'up' }],
+        initializers: [floatTensor('scales', [4], [1, 1, 2, 3])],
+        nodes: [{ op: 'Upsample', inputs: ['x', 'scales'], outputs: ['up'], attributes: { mode: 'nearest' } }],
+      },
+      { x: [1, 2, 3, 3] },
+    );
+  });
+
   test('Conv + BatchNormalization + activation become ConvBnAct (SiLU, ReLU6), and a per-channel Mul + Add a CHANNEL scale', async () => {
     const bn = (p: string, c: number) => [w(`${p}.weight`, [c]), w(`${p}.bias`, [c]), w(`${p}.running_mean`, [c]), w(`${p}.running_var`, [c])];
     const bnInputs = (p: string) => [`${p}.weight`, `${p}.bias`, `${p}.running_mean`, `${p}.running_var`];
