@@ -302,6 +302,27 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     );
   });
 
+  test("MaxPool and AveragePool with ceil_mode whose last window would start in the padding (PyTorch's rule: it is dropped)", async () => {
+    const imported = await expectParity(
+      {
+        opset: 17,
+        inputs: [{ name: 'x', dims: [1, 2, 5, 5] }],
+        outputs: [{ name: 'mx' }, { name: 'av' }, { name: 'kept' }],
+        nodes: [
+          { op: 'MaxPool', inputs: ['x'], outputs: ['mx'], attributes: { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 } },
+          { op: 'AveragePool', inputs: ['x'], outputs: ['av'], attributes: { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 } },
+          { op: 'MaxPool', inputs: ['x'], outputs: ['kept'], attributes: { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 } },
+        ],
+      },
+      { x: [1, 2, 5, 5] },
+    );
+    expect(imported.doc.nodes.map((n) => [n.params.paddingMode, n.params.postPadding])).toEqual([
+      ['EXPLICIT_ROUND_DOWN', [1, 1]],
+      ['EXPLICIT_ROUND_DOWN', [1, 1]],
+      ['EXPLICIT_ROUND_UP', [0, 0]],
+    ]);
+  });
+
   test('Conv + BatchNormalization + activation become ConvBnAct (SiLU, ReLU6), and a per-channel Mul + Add a CHANNEL scale', async () => {
     const bn = (p: string, c: number) => [w(`${p}.weight`, [c]), w(`${p}.bias`, [c]), w(`${p}.running_mean`, [c]), w(`${p}.running_var`, [c])];
     const bnInputs = (p: string) => [`${p}.weight`, `${p}.bias`, `${p}.running_mean`, `${p}.running_var`];

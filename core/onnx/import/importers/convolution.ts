@@ -69,12 +69,40 @@ function pooling(ctx: NodeContext, type: 'MAX' | 'AVERAGE'): void {
   const x = ctx.tensor(ctx.input(0));
   const window = windowOf(ctx, ctx.ints('kernel_shape') ?? importFail('it has no kernel_shape'));
   if (window.dilation.some((d) => d !== 1)) importFail(`its dilations [${window.dilation.join(', ')}] are not 1; TensorRT pooling has no dilation`);
-  const { kernel: windowSize, stride, pre: prePadding, post: postPadding, paddingMode } = window;
+  const { kernel: windowSize, stride, pre: prePadding } = window;
+  let { post: postPadding, paddingMode } = window;
   const averageCountExcludesPadding = ctx.int('count_include_pad', 0) === 0;
+  if (paddingMode === 'EXPLICIT_ROUND_UP')
+    ({ postPadding, paddingMode } = ceilModeWindow(x.info.dims.slice(2), window, type === 'MAX' || averageCountExcludesPadding));
   ctx.output(
     0,
     ctx.layer1('addPoolingNd', 'pool', { type, windowSize, stride, prePadding, postPadding, paddingMode, averageCountExcludesPadding }, { input: x }),
   );
+}
+
+/**
+ * ceil_mode drops a last window that would start in the end padding (PyTorch's rule, which ONNX
+ * Runtime follows); TensorRT's EXPLICIT_ROUND_UP keeps it. Where they differ, the same output comes
+ * from EXPLICIT_ROUND_DOWN with the end padding that reaches the last kept window, which is exact
+ * when padding never counts (max, or an average that excludes it).
+ */
+function ceilModeWindow(spatial: number[], w: Window, paddingIgnored: boolean): { postPadding: number[]; paddingMode: string } {
+  let differs = false;
+  const post = spatial.map((size, i) => {
+    const [k, s, pre, end] = [w.kernel[i]!, w.stride[i]!, w.pre[i]!, w.post[i]!];
+    if (size < 0) return end;
+    let out = Math.ceil((size + pre + end - k) / s) + 1;
+    if ((out - 1) * s >= size + pre) {
+      out -= 1;
+      differs = true;
+    }
+    return Math.max(end, (out - 1) * s + k - size - pre);
+  });
+  if (!differs) return { postPadding: w.post, paddingMode: 'EXPLICIT_ROUND_UP' };
+  if (!paddingIgnored)
+    importFail('its ceil_mode drops a last window that starts in the padding while count_include_pad is 1, which TensorRT pooling cannot reproduce');
+  if (spatial.some((d) => d < 0)) importFail('its ceil_mode output size depends on a dynamic spatial dimension');
+  return { postPadding: post, paddingMode: 'EXPLICIT_ROUND_DOWN' };
 }
 
 /** Global pooling is a reduction over every spatial axis, kept as size 1 (onnx-tensorrt does the same). */
