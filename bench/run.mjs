@@ -25,6 +25,10 @@ const BENCHES = {
       ...(existsSync(`bench/data/resnet101.${format}`) ? [] : [tsx('bench/tensor-file-generate.ts', 'resnet101', format)]),
       node('--import', 'tsx', 'bench/wts-import-large.ts', `bench/data/resnet101.${format}`),
     ]),
+  'onnx-import': () => [
+    ...(existsSync('bench/data/resnet50.onnx') ? [] : [node('--import', 'tsx', 'bench/onnx-import.ts', '--make', 'bench/data/resnet50.onnx')]),
+    node('--expose-gc', '--import', 'tsx', 'bench/onnx-import.ts', 'bench/data/resnet50.onnx', '--runs', '5'),
+  ],
   'onnx-latency': () => [
     tsx('bench/onnx-latency.ts', 'resnet18', 'mobilenet_v2', ...(existsSync('bench/data/torch') ? ['--torch-dir', 'bench/data/torch'] : [])),
   ],

@@ -356,6 +356,22 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'dimNames of the wrong length',
+    why: 'an imported input names its dynamic dims, one entry per dim',
+    text: mutated((f) => {
+      f.network.inputs[0]!.dims = [-1, 1, 32, 32];
+      (f.network.inputs[0] as { dimNames?: string[] }).dimNames = ['batch'];
+    }),
+    expected: [
+      {
+        code: 'project.input.dimNames',
+        message: 'Input \'data\' "dimNames" must list one name (or \'\') per dimension, 4 in all; found ["batch"].',
+        nodeId: 'in1',
+        field: 'dimNames',
+      },
+    ],
+  },
+  {
     name: 'output from a missing node',
     why: 'a node deleted by hand',
     text: mutated((f) => (f.network.outputs[0]!.from.node = 'gone')),

@@ -220,8 +220,29 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     } else if (raw.dims.includes(-1)) {
       // A dynamic input without a profile is allowed while editing; building reports it.
     }
+    let dimNames: string[] | undefined;
+    if (raw.dimNames !== undefined) {
+      const names = raw.dimNames;
+      if (!Array.isArray(names) || names.length !== raw.dims.length || !names.every((n) => typeof n === 'string' && n.length <= MAX_NAME_LENGTH))
+        return c.fail(
+          'project.input.dimNames',
+          `Input '${raw.name}' "dimNames" must list one name (or '') per dimension, ${raw.dims.length} in all; found ${quote(names)}.`,
+          {
+            ...extra,
+            field: 'dimNames',
+          },
+        );
+      dimNames = names as string[];
+    }
     rejected.delete(raw.id);
-    inputs.push({ id: raw.id, name: raw.name, dtype: raw.dtype as DataType, dims: raw.dims, ...(profile ? { profile } : {}) });
+    inputs.push({
+      id: raw.id,
+      name: raw.name,
+      dtype: raw.dtype as DataType,
+      dims: raw.dims,
+      ...(profile ? { profile } : {}),
+      ...(dimNames ? { dimNames } : {}),
+    });
   });
 
   const nodes: NetworkNode[] = [];

@@ -27,6 +27,8 @@ export interface NetworkInput {
   dtype: DataType;
   dims: number[];
   profile?: ShapeProfile;
+  /** Names of the dynamic dimensions, one entry per dim ('' for none), e.g. an imported ONNX model's `batch`. */
+  dimNames?: string[];
 }
 
 /** One layer on the canvas: a catalog type (an `INetworkDefinition` method or a composite) and its parameters. */

@@ -8,6 +8,7 @@ import { checkCommand } from './check.js';
 import { codegenCommand } from './codegen.js';
 import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { layersCommand } from './layers.js';
 import { profileCommand } from './profile.js';
 import { runCommand } from './run.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly CliCommand[] = [
   checkCommand,
   weightsCommand,
   templateCommand,
+  importCommand,
   serveCommand,
   runCommand,
   profileCommand,
