@@ -198,6 +198,11 @@ export const METHODS = {
     'Auto-map tensors to weight slots by PyTorch names; Diagnostics explain mismatched counts.',
     MAX_DOCUMENT_BYTES,
   ),
+  'model.import': method(
+    z.strictObject({ path: PathSchema }),
+    JobStartedSchema,
+    'Import an .onnx model as a new network with its initializers as a bound weight set (job kind model.import).',
+  ),
   'network.check': method(
     z.strictObject({ document: NetworkDocumentSchema }),
     ShapeReportSchema,

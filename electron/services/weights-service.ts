@@ -58,6 +58,12 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
         fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(setId)}; import the .wts file first.`));
 
       ctx.provided.weightLookup = (setId) => (store.summary(setId) ? (name: string) => store.tensor(setId, name) : undefined);
+      ctx.provided.adoptWeights = (fileName, tensors) => {
+        const file = store.adopt(fileName, tensors);
+        loadedAt.set(file.id, new Date().toISOString());
+        changed();
+        return toSet(file);
+      };
       ctx.provided.weightFileName = (setId) => store.summary(setId)?.fileName;
 
       return {
