@@ -17,6 +17,7 @@ import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
 import { count } from '../../core/words.js';
+import { importModel, isOnnxFile } from './ModelImport.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -38,7 +39,7 @@ async function okToReplace(store: EditorStore, dialogs: ProjectDialogs): Promise
 }
 
 /** Another network replaces the one shown: its weights, file version and save problems go with it. */
-function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
+export function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
   store.getState().setWeights(undefined);
   store.getState().load(doc, path);
   projectFileChanged(path ?? null, version);
@@ -151,8 +152,13 @@ async function loadWeights(store: EditorStore, host: HostApi, path: string): Pro
   );
 }
 
+/** Open a project file, or import an ONNX model as a new project. */
 export async function openPath(store: EditorStore, host: HostApi, path: string | undefined): Promise<void> {
   if (!path) return;
+  if (isOnnxFile(path)) {
+    await importModel(store, host, path);
+    return;
+  }
   const r = await host.call('project.open', { path });
   if (!r.ok) return report(store, r.diagnostics);
   replaceProject(store, r.value.document, r.value.path ?? undefined, r.value.version ?? null);
@@ -171,8 +177,11 @@ export function downloadProject(store: EditorStore): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/** The open and save dialogs' titles: Open takes a project or an ONNX model. */
+export const OPEN_TITLES = { open: 'Open a project or an ONNX model', save: 'Save project as' } as const;
+
 async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
-  const native = await nativePick(host, { purpose: 'project', mode, title: mode === 'open' ? 'Open project' : 'Save project as', defaultName });
+  const native = await nativePick(host, { purpose: mode === 'open' ? 'openable' : 'project', mode, title: OPEN_TITLES[mode], defaultName });
   return native ? native[0] : dialogs.pickPath(mode, defaultName);
 }
 
@@ -208,7 +217,8 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
     document: doc,
     // Only the file this page read carries a version to compare; a new path has nothing to lose but what the file browser showed.
     baseVersion: path === s.filePath ? saveStatus().version : null,
-    weightsPath: store.getState().weights?.set.path ?? null,
+    // An imported model's weights have no file yet ('' path): the project is saved without one.
+    weightsPath: store.getState().weights?.set.path || null,
   };
   let r = await host.call('project.save', request);
   if (!r.ok && r.diagnostics.some((d) => d.code === 'project.conflict')) {
