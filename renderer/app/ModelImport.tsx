@@ -12,7 +12,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import type { HostApi } from '../../core/api/client.js';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { emptyDocument } from '../../core/network/types.js';
+import { emptyDocument, type NetworkDocument } from '../../core/network/types.js';
 import { count } from '../../core/words.js';
 import { laidOut } from '../editor/commands.js';
 import type { EditorStore } from '../editor/editor-store.js';
@@ -42,6 +42,17 @@ function show(next: ImportView): void {
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** Models up to this many layers are laid out with ELK before they are shown (well under a second). */
+const LAYOUT_FIRST_MAX_LAYERS = 400;
+
+/** The document laid out left to right by ELK; the document as it was when the layout fails (said in a notice). */
+function arrange(store: EditorStore, doc: NetworkDocument): Promise<NetworkDocument> {
+  return laidOut(doc, 'LR').catch((e: unknown) => {
+    store.getState().notify('error', `The imported network could not be laid out: ${(e as Error).message}`);
+    return doc;
+  });
 }
 
 function fileNameOf(path: string): string {
@@ -78,14 +89,12 @@ export async function importModel(store: EditorStore, host: HostApi, path: strin
   }
   if (finished.status !== 'succeeded' || !finished.result) return failed(describeEnd(`The import of ${fileName}`, finished));
   const { document, weightSet } = finished.result;
-  running({ progress: { phase: 'Laying out the network', fraction: 1 } });
-  // Laid out before it is shown, as a template is: one document, nothing to undo.
-  let doc = document;
-  try {
-    doc = await laidOut(document, 'LR');
-  } catch (e) {
-    store.getState().notify('error', `The imported network could not be laid out: ${(e as Error).message}`);
-  }
+  // Laid out with ELK before it is shown, as a template is, when the model is small. ELK takes
+  // seconds for thousands of layers: a big model opens at once in the importer's simple layout and
+  // takes ELK's when it is ready (below).
+  const big = document.nodes.length > LAYOUT_FIRST_MAX_LAYERS;
+  if (!big) running({ progress: { phase: 'Laying out the network', fraction: 1 } });
+  const doc = big ? document : await arrange(store, document);
   const previous = store.getState().weights?.set.id;
   replaceProject(store, doc, undefined, null);
   // A new project that exists only here: marked unsaved, so Save asks for a path and closing asks first.
@@ -94,7 +103,20 @@ export async function importModel(store: EditorStore, host: HostApi, path: strin
   if (previous && previous !== weightSet.id) void host.call('weights.unload', { setId: previous });
   show(undefined);
   for (const d of problems) store.getState().notify('error', d.message);
-  store.getState().notify('info', `Imported ${fileName}: ${count(doc.nodes.length, 'layer')}, ${count(weightSet.tensorCount, 'weight tensor')}.`);
+  store.getState().notify('info', `Imported ${fileName}: ${count(document.nodes.length, 'layer')}, ${count(weightSet.tensorCount, 'weight tensor')}.`);
+  // Started after the next paint, so the layout worker does not compete with the first render.
+  // Its positions are not an edit (nothing to undo) and land only if nothing was edited meanwhile.
+  if (big)
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        void arrange(store, document).then((arranged) => {
+          const s = store.getState();
+          if (s.doc !== document || arranged === document) return;
+          s.load(arranged, undefined);
+          store.setState({ savedDoc: emptyDocument() });
+        });
+      }, 0),
+    );
   return true;
 }
 
