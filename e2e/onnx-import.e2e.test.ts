@@ -194,6 +194,31 @@ describe('an ONNX model opened in the editor', () => {
     expect(await page.locator('[data-testid=param-dims]').inputValue()).toBe('-1, 1, 32, 32');
     expect(await page.locator('[data-testid=input-dim-names]').textContent()).toBe('axis 0: -1 (batch)');
     await screenshot(page, 'onnx-import-04-dynamic-batch');
+  });
+
+  it('Save writes the imported weights next to the project, and reopening binds them again', async () => {
+    await page.keyboard.press('Control+s');
+    await browseWorkDir();
+    await page.locator('[data-testid=file-browser-name]').fill('lenet5-imported.trtstudio');
+    await page.locator('[data-testid=file-browser-ok]').click();
+    const projectPath = join(workDir, 'lenet5-imported.trtstudio');
+    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: projectPath, past: 0 });
+    const file = JSON.parse(readFileSync(projectPath, 'utf8')) as { weights?: string; network: { nodes: unknown[] } };
+    expect([file.weights, file.network.nodes.length]).toEqual(['lenet5-imported.wts', 15]);
+    expect(readFileSync(join(workDir, 'lenet5-imported.wts'), 'utf8').split('\n')[0]).toBe('10');
+    await page.click('[data-testid=dock-tab-weights]');
+    expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5-imported\.wts · 10 tensors · 247 KB · 10 bound$/);
+
+    await page.click('[data-testid=btn-templates]');
+    await page.click('[data-testid=template-lenet5]');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
+    // The .wts is text (a hex word per value), so the file is larger than the values it holds.
+    await openFromToolbar('lenet5-imported.trtstudio');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(15);
+    await expect
+      .poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 20_000 })
+      .toMatch(/^lenet5-imported\.wts · 10 tensors · 556 KB · 10 bound$/);
+    expect(await editorState(page)).toMatchObject({ dirty: false, filePath: projectPath });
     expect(pageErrors).toEqual([]);
   });
 });

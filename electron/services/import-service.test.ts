@@ -4,7 +4,7 @@
  * holds (values equal to the initializers), an unsupported model fails with the importer's whole
  * message and loads nothing, and a missing file is refused before any job starts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type { TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import type { Result } from '../../core/diagnostics.js';
 import { buildModel, floatTensor } from '../../core/onnx/import/onnx-builder.testing.js';
 import { formulaTensor } from '../../core/weights/formula.js';
+import { decodeWts } from '../../core/weights/wts-decoder.js';
 import { createHostServices, type HostServices } from './host-services.js';
 import { memoryLog } from './log.js';
 
@@ -115,6 +116,20 @@ describe('model.import', () => {
     expect(stats.ok && [stats.value.stats[0]!.min, stats.value.stats[0]!.max]).toEqual([Math.min(...fcBias), Math.max(...fcBias)]);
     // Lowering reads the bound values from the store: the Gemm's bias is the initializer, value for value.
     expect(Array.from(host.context.provided.weightLookup!(weightSet.id)!('fc.bias')!)).toEqual(Array.from(fcBias));
+  });
+
+  it('weights.save writes the imported set as a .wts that imports back with the same tensors', async () => {
+    const path = join(dir, 'tiny-classifier.onnx');
+    await writeFile(path, classifier());
+    const { weightSet } = (await importModel(path)).result as ModelImportResult;
+    const saved = await dispatch<{ path: string }>('weights.save', { setId: weightSet.id, path: join(dir, 'tiny-classifier.wts') });
+    expect(saved.ok && saved.value).toEqual({ path: join(dir, 'tiny-classifier.wts') });
+    const decoded = decodeWts(await readFile(join(dir, 'tiny-classifier.wts')), { fileName: 'tiny-classifier.wts' });
+    if (!decoded.ok) throw new Error(decoded.diagnostic.message);
+    expect(decoded.tensors.map((t) => t.name)).toEqual(['features.0.weight', 'features.0.bias', 'fc.weight', 'fc.bias']);
+    expect(Array.from(decoded.tensors[3]!.values)).toEqual(Array.from(formulaTensor('fc.bias', [5])));
+    const unknown = await dispatch('weights.save', { setId: 'w99', path: join(dir, 'x.wts') });
+    expect(!unknown.ok && unknown.diagnostics.map((d) => d.message)).toEqual(['There is no loaded weight file with id "w99"; import the .wts file first.']);
   });
 
   it('an unsupported model fails with every unsupported op listed, and nothing is loaded', async () => {

@@ -192,6 +192,28 @@ export function projectName(path: string, fallback: string): string {
   return name.trim() || fallback;
 }
 
+/**
+ * The weights file a saved project names. An imported model's weight set lives only in the host
+ * (its path is ''): it is written next to the project first (`model.trtstudio` → `model.wts`), and
+ * the set then belongs to that file. False when that write failed (the project is not saved then).
+ */
+async function weightsFileFor(store: EditorStore, host: HostApi, projectPath: string): Promise<string | null | false> {
+  const weights = store.getState().weights;
+  if (!weights) return null;
+  if (weights.set.path) return weights.set.path;
+  const dot = projectPath.lastIndexOf('.');
+  const wtsPath = `${dot > projectPath.search(/[^\\/]*$/) ? projectPath.slice(0, dot) : projectPath}.wts`;
+  const written = await host.call('weights.save', { setId: weights.set.id, path: wtsPath });
+  if (!written.ok) {
+    reportSaveProblem({ kind: 'save', message: `Not saved: ${written.diagnostics.map((d) => d.message).join(' ')}` });
+    report(store, written.diagnostics);
+    return false;
+  }
+  const fileName = written.value.path.split(/[\\/]/).pop() ?? written.value.path;
+  store.setState({ weights: { ...weights, set: { ...weights.set, path: written.value.path, fileName } } });
+  return written.value.path;
+}
+
 /** Save (or save as); returns whether the project was written. */
 export async function saveProject(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, saveAs: boolean): Promise<boolean> {
   const s = store.getState();
@@ -208,6 +230,8 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
   }
   const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
   if (!path) return false;
+  const weightsPath = await weightsFileFor(store, host, path);
+  if (weightsPath === false) return false;
   const current = store.getState().doc;
   // Saved under a new file name, the network takes that name: the title and every export's default file name follow it.
   const name = path === s.filePath ? current.name : projectName(path, current.name);
@@ -217,8 +241,7 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
     document: doc,
     // Only the file this page read carries a version to compare; a new path has nothing to lose but what the file browser showed.
     baseVersion: path === s.filePath ? saveStatus().version : null,
-    // An imported model's weights have no file yet ('' path): the project is saved without one.
-    weightsPath: store.getState().weights?.set.path || null,
+    weightsPath,
   };
   let r = await host.call('project.save', request);
   if (!r.ok && r.diagnostics.some((d) => d.code === 'project.conflict')) {
