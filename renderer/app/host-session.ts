@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { followJob, type HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
-import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { isDirty, projectDocument, type EditorStore } from '../editor/editor-store.js';
 import { showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
 import { autosaveSucceeded, reportSaveProblem, sessionProjectPath } from './save-status.js';
@@ -56,7 +56,7 @@ async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> 
 /** Send unsaved work to the host's recovery file for this tab (it throttles the writes). */
 function autosave(host: HostApi, store: EditorStore): void {
   const s = store.getState();
-  void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
+  void host.call('project.autosave', { document: projectDocument(s), projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
     if (!r.ok && r.diagnostics[0]?.code !== 'host.disconnected')
       reportSaveProblem({ kind: 'autosave', message: `Autosave was refused, so crash recovery is off: ${r.diagnostics.map((d) => d.message).join(' ')}` });
   });

@@ -18,7 +18,7 @@ import {
   disconnect,
   ungroup,
 } from '../../core/network/edit.js';
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
 import { paramsFromInput } from '../../core/layers/params.js';
 import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
@@ -111,7 +111,7 @@ export function ungroupSelection(store: EditorStore): void {
  */
 export async function expandSelection(store: EditorStore): Promise<void> {
   const s = store.getState();
-  const ids = selectedNodes(store).filter((id) => getLayerSpec(s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
+  const ids = selectedNodes(store).filter((id) => specIn(s.doc, s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
   if (ids.length === 0) {
     s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, Bottleneck, ...) to expand.');
     return;
@@ -275,7 +275,7 @@ function incomingTensor(store: EditorStore, menu: SearchMenuState | undefined): 
  */
 export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
   const s = store.getState();
-  const spec = getLayerSpec(type);
+  const spec = specIn(s.doc, type);
   const tensor = incomingTensor(store, menu);
   const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
   const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {

@@ -27,6 +27,8 @@ import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
+import { replaceBlock } from '../../core/blocks/block-edits.js';
+import { definitionDocument, definitionFromDocument, type DefinitionContext } from './block-editing.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -180,7 +182,18 @@ export interface WorkflowSlice {
   setHeat: (heat: Record<string, number>) => void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice;
+/**
+ * A block definition open on the canvas: the canvas shows the definition as a document of its own,
+ * and the project (with its undo history) waits here until the user goes back.
+ */
+export interface BlockEditSlice {
+  blockEdit: { context: DefinitionContext; project: Pick<DocumentSlice, 'doc' | 'past' | 'future'> } | undefined;
+  openDefinition: (block: string) => void;
+  /** Back to the project: the edited definition replaces the old one as one undo step. False when refused (the message is shown). */
+  closeDefinition: () => boolean;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice & BlockEditSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 function summariseProblems(diagnostics: readonly Diagnostic[]): Record<string, NodeProblem> {
@@ -279,6 +292,40 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       engines: [],
       engineId: undefined,
       heat: {},
+      blockEdit: undefined,
+
+      openDefinition(block) {
+        if (!get().closeDefinition()) return;
+        const s = get();
+        const opened = definitionDocument(s.doc, block);
+        if (!opened) return s.notify('error', `The project has no block '${block}'.`);
+        set({ blockEdit: { context: opened.context, project: { doc: s.doc, past: s.past, future: s.future } }, selected: [], selectedEdges: [] });
+        setDoc(opened.doc, { past: [], future: [] });
+        get().requestFit(true);
+      },
+      closeDefinition() {
+        const s = get();
+        if (!s.blockEdit) return true;
+        const { context, project } = s.blockEdit;
+        const original = project.doc.blocks?.find((b) => b.name === context.block);
+        let next = project.doc;
+        if (original) {
+          const def = definitionFromDocument(s.doc, original, context);
+          if (JSON.stringify(def) !== JSON.stringify(original)) {
+            // Blocks made while the definition was open belong to the project too.
+            const replaced = replaceBlock({ ...project.doc, blocks: s.doc.blocks ?? project.doc.blocks }, def);
+            if (!replaced.ok) {
+              s.notify('error', `The definition of ${context.block} was not applied: ${replaced.diagnostics[0]!.message}`);
+              return false;
+            }
+            next = replaced.value;
+          }
+        }
+        set({ blockEdit: undefined, selected: [], selectedEdges: [] });
+        setDoc(next, next === project.doc ? project : { past: [...project.past, project.doc].slice(-HISTORY_LIMIT), future: [] });
+        get().requestFit();
+        return true;
+      },
 
       apply(edit) {
         const s = get();
@@ -312,7 +359,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       load(doc, filePath) {
         // A profile's heat belongs to the network it measured, not to the one opened now.
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, heat: {} });
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, heat: {}, blockEdit: undefined });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
@@ -424,6 +471,11 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
     };
   });
+}
+
+/** The project's document: while a block definition is open on the canvas, the project it came from. */
+export function projectDocument(state: Pick<EditorState, 'doc' | 'blockEdit'>): NetworkDocument {
+  return state.blockEdit?.project.doc ?? state.doc;
 }
 
 /** Whether the document differs from the last saved or opened one. */

@@ -4,7 +4,7 @@
  * edge and outputs on the right, one row each; top to bottom, inputs are on the top edge and outputs
  * on the bottom, spread around the middle.
  */
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
 import type { PortSpec } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 
@@ -38,7 +38,7 @@ export function inputPortNames(ports: readonly PortSpec[], variadicCounts: strin
 
 /** A layer's input and output handle names, in the order the canvas draws them. */
 export function layerPorts(doc: NetworkDocument, nodeId: string, type: string): { inputs: string[]; outputs: string[] } {
-  const spec = getLayerSpec(type);
+  const spec = specIn(doc, type);
   return {
     inputs: inputPortNames(spec?.inputs ?? [], variadicWireCounts(doc, nodeId, spec?.inputs ?? [])),
     outputs: (spec?.outputs ?? []).map((p) => p.name),

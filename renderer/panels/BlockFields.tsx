@@ -1,0 +1,173 @@
+/**
+ * The inspector's block parts: an instance's repeat (count, first index, the first copy's own
+ * parameter values) and its definition button; the selection's "Make block"; and, with nothing
+ * selected, the project's blocks with the library file's load and save.
+ */
+import { useState } from 'react';
+import { definitionOf } from '../../core/blocks/block-edits.js';
+import { BLOCK_LIBRARY_EXTENSION } from '../../core/blocks/library.js';
+import { checkParam } from '../../core/layers/params.js';
+import type { LayerSpec, ParamSpec } from '../../core/layers/types.js';
+import type { NetworkNode, NodeRepeat, ParamValue } from '../../core/network/types.js';
+import { blockLibraryText, editDefinition, freshBlockName, loadBlockLibrary, makeBlockFromSelection, setInstanceRepeat } from '../editor/block-commands.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
+import { TextField } from './TextField.js';
+
+const wholeNumber = (min: number) => (t: string) => (/^\d+$/.test(t.trim()) && Number(t) >= min ? undefined : `a whole number of at least ${min}`);
+
+/** A first-copy override typed as text: empty means "as the other copies". */
+function parseOverride(spec: ParamSpec, text: string): unknown {
+  const t = text.trim();
+  if (spec.kind === 'int' || spec.kind === 'float') return Number.isNaN(Number(t)) ? t : Number(t);
+  if (spec.kind === 'bool') return t === 'true' ? true : t === 'false' ? false : t;
+  return t;
+}
+
+/** Repeat settings and the definition button of a block or composite instance. */
+export function InstanceFields({ node, spec }: { node: NetworkNode; spec: LayerSpec }) {
+  const store = useEditorStore();
+  const isBlock = useEditor((s) => definitionOf(s.doc, node.type) !== undefined);
+  if (spec.kind !== 'composite') return null;
+  const repeat: NodeRepeat = node.repeat ?? { count: 1 };
+  const update = (change: Partial<NodeRepeat>) => {
+    const next = { ...repeat, ...change };
+    if (next.first && Object.keys(next.first).length === 0) delete next.first;
+    if (!next.start) delete next.start;
+    setInstanceRepeat(store, node.id, next);
+  };
+  const canRepeat = spec.inputs.length === 1 && spec.outputs.length === 1;
+  const start = repeat.start ?? 0;
+  return (
+    <>
+      {isBlock && (
+        <div className="inspector-actions">
+          <button
+            onClick={() => editDefinition(store, node.id)}
+            data-testid="edit-definition"
+            title="Open the block's layers on the canvas; every instance follows the edit"
+          >
+            Edit definition
+          </button>
+        </div>
+      )}
+      {canRepeat && (
+        <>
+          <div className="inspector-section">Repeat</div>
+          <TextField
+            label="copies"
+            doc={`The block ${repeat.count} times in sequence, named ${node.name}.${start}${repeat.count > 1 ? ` … ${node.name}.${start + repeat.count - 1}` : ''}.`}
+            value={String(repeat.count)}
+            check={wholeNumber(1)}
+            commit={(t) => update({ count: Number(t) })}
+            testId="repeat-count"
+          />
+          {repeat.count > 1 && (
+            <>
+              <TextField
+                label="first index"
+                doc="The index of the first copy: 0 for layer1.0, 4 to continue features.4, features.5, …"
+                value={String(start)}
+                check={wholeNumber(0)}
+                commit={(t) => update({ start: Number(t) })}
+                testId="repeat-start"
+              />
+              <div className="muted">The first copy’s own values (a stage’s stride 2); empty is as the others.</div>
+              {spec.params.map((p) => (
+                <TextField
+                  key={p.name}
+                  label={`first ${p.name}`}
+                  doc={p.doc}
+                  value={repeat.first?.[p.name] === undefined ? '' : String(repeat.first[p.name])}
+                  check={(t) => (t.trim() === '' ? undefined : checkParam(p, parseOverride(p, t)))}
+                  commit={(t) => {
+                    const first = { ...repeat.first };
+                    if (t.trim() === '') delete first[p.name];
+                    else first[p.name] = parseOverride(p, t) as ParamValue;
+                    update({ first });
+                  }}
+                  testId={`repeat-first-${p.name}`}
+                />
+              ))}
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+/** With several layers selected: make them one block. */
+export function MakeBlockFields() {
+  const store = useEditorStore();
+  const [name, setName] = useState(() => freshBlockName(store));
+  return (
+    <div className="inspector-actions make-block">
+      <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Block name" data-testid="make-block-name" spellCheck={false} />
+      <button onClick={() => makeBlockFromSelection(store, name.trim())} data-testid="make-block" title="Replace the selection by one instance of a new block">
+        Make block
+      </button>
+    </div>
+  );
+}
+
+/** Pick a file in the browser and read it as text; the host is not needed to read what the user picks. */
+function pickText(accept: string): Promise<{ name: string; text: string } | undefined> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.dataset.testid = 'block-library-input';
+    input.style.display = 'none';
+    input.onchange = async () => {
+      const file = input.files?.[0];
+      input.remove();
+      resolve(file ? { name: file.name, text: await file.text() } : undefined);
+    };
+    document.body.appendChild(input);
+    input.click();
+  });
+}
+
+/** The project's blocks and the library file, shown while nothing is selected. */
+export function ProjectBlocks() {
+  const store = useEditorStore();
+  const names = useEditor((s) => (s.blockEdit?.project.doc ?? s.doc).blocks?.map((b) => b.name).join('\n') ?? '');
+  const save = () => {
+    const text = blockLibraryText(store);
+    if (!text) return store.getState().notify('error', 'The project has no blocks to save yet: select layers and Make block first.');
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    link.download = `${store.getState().doc.name.replace(/[^\w.-]+/g, '_') || 'blocks'}${BLOCK_LIBRARY_EXTENSION}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  };
+  const load = async () => {
+    const picked = await pickText(`${BLOCK_LIBRARY_EXTENSION},.json`);
+    if (picked) loadBlockLibrary(store, picked.text, picked.name);
+  };
+  return (
+    <>
+      <div className="inspector-section">Blocks</div>
+      {names ? (
+        names.split('\n').map((n) => (
+          <div key={n} className="kv" data-testid="project-block">
+            <span>{n}</span>
+            <button className="small" onClick={() => store.getState().openDefinition(n)} data-testid={`open-block-${n}`}>
+              edit
+            </button>
+          </div>
+        ))
+      ) : (
+        <div className="muted">No blocks yet: select layers and Make block.</div>
+      )}
+      <div className="inspector-actions">
+        <button onClick={() => void load()} data-testid="load-block-library">
+          Load library…
+        </button>
+        <button onClick={save} data-testid="save-block-library">
+          Save library
+        </button>
+      </div>
+    </>
+  );
+}
