@@ -5,7 +5,8 @@ import { lowerToProgram } from '../lower/lower.js';
 import { validateDocument } from '../network/project-file.js';
 import { emptyDocument, type NetworkDocument, type Params } from '../network/types.js';
 import { inferShapes } from '../shapes/infer.js';
-import { addBlocks, commonPrefix, makeBlock, replaceBlock, setRepeat } from './block-edits.js';
+import { expandComposite } from '../network/edit.js';
+import { addBlocks, collapseToBlock, commonPrefix, makeBlock, replaceBlock, setRepeat } from './block-edits.js';
 import { parseBlockLibrary, serializeBlockLibrary } from './library.js';
 
 function layer(id: string, type: string, name: string, params: Params = {}) {
@@ -120,6 +121,48 @@ describe('repeat and definition edits', () => {
     expect(!bad.ok && bad.diagnostics[0]!.message).toBe(
       "Layer 'head' cannot repeat: addActivation is a TensorRT primitive; only blocks and composites repeat.",
     );
+  });
+});
+
+describe('expand and collapse', () => {
+  test('collapsing expanded layers gives the instance back, with its parameters and weights', () => {
+    const made = makeBlock(network(), ['c', 'b', 'r'], 'Stem');
+    if (!made.ok) throw new Error(made.diagnostics[0]!.message);
+    const def = structuredClone(made.value.doc.blocks![0]!);
+    def.params = [{ name: 'out', kind: 'int', default: 8, min: 1 }];
+    def.inputs[0]!.name = 'x';
+    def.nodes[0]!.exprs = { nbOutputMaps: 'out' };
+    const edited = replaceBlock(made.value.doc, def);
+    if (!edited.ok) throw new Error(edited.diagnostics[0]!.message);
+    const withParam = edited.value.nodes.map((n) => (n.id === made.value.nodeId ? { ...n, params: { out: 4 } } : n));
+    const before = {
+      ...edited.value,
+      nodes: withParam,
+      edges: edited.value.edges.map((e) => (e.to.node === made.value.nodeId ? { ...e, to: { ...e.to, port: 'x' } } : e)),
+    };
+    expect(inferShapes(before).diagnostics).toEqual([]);
+    const expanded = expandComposite(before, made.value.nodeId);
+    if (!expanded.ok) throw new Error(expanded.diagnostics[0]!.message);
+    expect(expanded.value.doc.nodes.map((n) => n.name)).toEqual(['layer1.0.conv', 'layer1.0.bn', 'layer1.0.relu', 'head']);
+    const collapsed = collapseToBlock(expanded.value.doc, expanded.value.nodeIds, 'Stem');
+    if (!collapsed.ok) throw new Error(collapsed.diagnostics[0]!.message);
+    const instance = collapsed.value.doc.nodes.find((n) => n.id === collapsed.value.nodeId)!;
+    expect([instance.name, instance.type, instance.params]).toEqual(['layer1.0', 'block:Stem', { out: 4 }]);
+    expect(collapsed.value.doc.blocks).toEqual(before.blocks);
+    expect(collapsed.value.doc.bindings[instance.id]).toEqual(before.bindings[made.value.nodeId]);
+    const a = lowerToProgram(before, lookup);
+    const b = lowerToProgram(collapsed.value.doc, lookup);
+    if (!a.ok || !b.ok) throw new Error('lowering failed');
+    expect(b.value.program.ops.map(({ nodeId: _n, ...op }) => op)).toEqual(a.value.program.ops.map(({ nodeId: _n, ...op }) => op));
+
+    // A layer edited after expanding no longer is the block.
+    const conv = expanded.value.doc.nodes[0]!;
+    const changed = {
+      ...expanded.value.doc,
+      nodes: expanded.value.doc.nodes.map((n) => (n.id === conv.id ? { ...n, params: { ...n.params, nbGroups: 2 } } : n)),
+    };
+    const refused = collapseToBlock(changed, expanded.value.nodeIds, 'Stem');
+    expect(!refused.ok && refused.diagnostics[0]!.message).toBe("The selection is not the block Stem: 'conv' has nbGroups 2, the block gives 1.");
   });
 });
 

@@ -221,3 +221,76 @@ export function definitionOf(doc: NetworkDocument, type: string): BlockDefinitio
   const name = blockNameOf(type);
   return name === undefined ? undefined : doc.blocks?.find((b) => b.name === name);
 }
+
+/** A definition's wiring by layer names, to compare two graphs whose ids differ: `conv:output->bn:input`. */
+function wiringByName(def: Pick<BlockDefinition, 'inputs' | 'nodes' | 'edges' | 'outputs'>): string[] {
+  const nameOf = new Map<string, string>([...def.inputs.map((i) => [i.id, `<${i.name}>`] as const), ...def.nodes.map((n) => [n.id, n.name] as const)]);
+  const end = (p: PortRef) => `${nameOf.get(p.node) ?? p.node}:${p.port}`;
+  return [...def.edges.map((e) => `${end(e.from)}->${end(e.to)}`), ...def.outputs.map((o) => `${end(o.from)}->[${o.name}]`)].sort();
+}
+
+/**
+ * Put expanded layers back into one instance of the existing block `blockName` (the inverse of
+ * Expand). The layers must be the block's graph; the instance's parameters are read back from
+ * layers whose parameter is a bare block parameter (`out`), the others keep their defaults, and the
+ * result must give exactly the selected layers, or the first difference is the refusal.
+ */
+export function collapseToBlock(doc: NetworkDocument, ids: readonly string[], blockName: string): Result<{ doc: NetworkDocument; nodeId: string }> {
+  const target = doc.blocks?.find((b) => b.name === blockName);
+  if (!target) return refuse('edit.block.unknown', `The project has no block '${blockName}'.`);
+  const scratch = `${blockName}__collapse`;
+  const made = makeBlock(doc, ids, scratch);
+  if (!made.ok) return made;
+  const made0 = made.value.doc.blocks!.find((b) => b.name === scratch)!;
+  // A single port matches the block's single port whatever their names (`input` against `x`).
+  const inputNames = new Map(made0.inputs.length === 1 && target.inputs.length === 1 ? [[made0.inputs[0]!.name, target.inputs[0]!.name]] : []);
+  const outputNames = new Map(made0.outputs.length === 1 && target.outputs.length === 1 ? [[made0.outputs[0]!.name, target.outputs[0]!.name]] : []);
+  const drafted = {
+    ...made0,
+    inputs: made0.inputs.map((i) => ({ ...i, name: inputNames.get(i.name) ?? i.name })),
+    outputs: made0.outputs.map((o) => ({ ...o, name: outputNames.get(o.name) ?? o.name })),
+  };
+  const mismatch = (why: string) =>
+    refuse<{ doc: NetworkDocument; nodeId: string }>('edit.block.collapse', `The selection is not the block ${blockName}: ${why}.`);
+  const catalog = catalogFor(doc);
+  const spec = catalog.spec(blockType(blockName));
+  if (!spec || spec.kind !== 'composite') return refuse('edit.block.unknown', `The project has no block '${blockName}'.`);
+  const byName = new Map(drafted.nodes.map((n) => [n.name, n]));
+  const params: NetworkDocument['nodes'][number]['params'] = {};
+  for (const n of target.nodes)
+    for (const [param, text] of Object.entries(n.exprs ?? {})) {
+      const value = byName.get(n.name)?.params[param];
+      if (target.params.some((p) => p.name === text.trim()) && value !== undefined) params[text.trim()] = value;
+    }
+  let expansion;
+  try {
+    expansion = spec.expand(completeParams(spec.params, params));
+  } catch (e) {
+    return mismatch((e as Error).message);
+  }
+  if (expansion.nodes.length !== drafted.nodes.length) return mismatch(`it has ${expansion.nodes.length} layers and the selection ${drafted.nodes.length}`);
+  for (const inner of expansion.nodes) {
+    const mine = byName.get(inner.name);
+    if (!mine) return mismatch(`the selection has no layer '${inner.name}'`);
+    if (mine.type !== inner.type) return mismatch(`'${inner.name}' is ${mine.type}, the block's is ${inner.type}`);
+    const innerSpec = catalog.spec(inner.type);
+    const want = innerSpec ? completeParams(innerSpec.params, inner.params) : inner.params;
+    for (const [key, value] of Object.entries(want))
+      if (JSON.stringify(mine.params[key]) !== JSON.stringify(value))
+        return mismatch(`'${inner.name}' has ${key} ${JSON.stringify(mine.params[key])}, the block gives ${JSON.stringify(value)}`);
+  }
+  if (JSON.stringify(wiringByName(drafted)) !== JSON.stringify(wiringByName(target))) return mismatch('the layers are wired differently');
+  const nodeId = made.value.nodeId;
+  const result = made.value.doc;
+  const nodes = result.nodes.map((n) => (n.id === nodeId ? { ...n, type: spec.type, params: completeParams(spec.params, params) } : n));
+  const edges = result.edges.map((e) =>
+    e.to.node === nodeId
+      ? { ...e, to: { node: nodeId, port: inputNames.get(e.to.port) ?? e.to.port } }
+      : e.from.node === nodeId
+        ? { ...e, from: { node: nodeId, port: outputNames.get(e.from.port) ?? e.from.port } }
+        : e,
+  );
+  const outputs = result.outputs.map((o) => (o.from.node === nodeId ? { ...o, from: { node: nodeId, port: outputNames.get(o.from.port) ?? o.from.port } } : o));
+  const blocks = result.blocks!.filter((b) => b.name !== scratch);
+  return { ok: true, value: { doc: { ...result, nodes, edges, outputs, ...(blocks.length > 0 ? { blocks } : {}) }, nodeId } };
+}

@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { specIn } from '../../core/blocks/document-catalog.js';
 import { disconnect } from '../../core/network/edit.js';
 import { definitionOf } from '../../core/blocks/block-edits.js';
-import { editDefinition, makeBlockFromSelection } from '../editor/block-commands.js';
+import { collapseSelection, collapsibleInto, editDefinition, makeBlockFromSelection } from '../editor/block-commands.js';
 import { useEditorStore } from '../react/editor-context.js';
 import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection } from '../editor/commands.js';
 
@@ -40,6 +40,7 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     if (many) entries.push({ label: 'Group into a block', keys: 'Ctrl+G', run: () => groupSelection(store) });
     entries.push({ label: 'Make block (a reusable definition)', run: () => makeBlockFromSelection(store) });
     if (node && definitionOf(s.doc, node.type)) entries.push({ label: 'Edit definition', run: () => editDefinition(store, node.id) });
+    for (const block of many ? collapsibleInto(store) : []) entries.push({ label: `Collapse into block ${block}`, run: () => collapseSelection(store, block) });
     if (many) entries.push({ label: 'Lay out the selection', keys: 'L', run: () => void autoLayout(store, 'LR', store.getState().selected) });
     entries.push({ label: many ? `Delete ${s.selected.length} nodes` : 'Delete', keys: 'Delete', run: () => deleteSelection(store) });
   } else if (target.kind === 'edge') {

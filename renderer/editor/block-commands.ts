@@ -3,7 +3,7 @@
  * read or write a block library's text. Each is one user gesture and one undo step, through the
  * pure edits of core/blocks.
  */
-import { addBlocks, definitionOf, makeBlock, setRepeat } from '../../core/blocks/block-edits.js';
+import { addBlocks, collapseToBlock, definitionOf, makeBlock, setRepeat } from '../../core/blocks/block-edits.js';
 import { blocksWithDependencies, parseBlockLibrary, serializeBlockLibrary } from '../../core/blocks/library.js';
 import type { NodeRepeat } from '../../core/network/types.js';
 import type { EditorStore } from './editor-store.js';
@@ -27,6 +27,22 @@ export function makeBlockFromSelection(store: EditorStore, name: string = freshB
   store.getState().select([result.nodeId]);
   const made = store.getState().doc.nodes.find((n) => n.id === result.nodeId);
   store.getState().notify('info', `Made the block ${name}; '${made?.name ?? ''}' is its instance. Edit definition opens its layers.`);
+}
+
+/** The project's blocks the selected layers are an expansion of (what "Collapse" can give back). */
+export function collapsibleInto(store: EditorStore): string[] {
+  const s = store.getState();
+  const ids = s.selected.filter((id) => s.doc.nodes.some((n) => n.id === id));
+  if (ids.length === 0) return [];
+  return (s.doc.blocks ?? []).filter((b) => b.nodes.length === ids.length && collapseToBlock(s.doc, ids, b.name).ok).map((b) => b.name);
+}
+
+/** Put the selected layers back into one instance of `block` (the inverse of Expand). */
+export function collapseSelection(store: EditorStore, block: string): void {
+  const s = store.getState();
+  const ids = s.selected.filter((id) => s.doc.nodes.some((n) => n.id === id));
+  const result = s.apply((doc) => collapseToBlock(doc, ids, block));
+  if (result) store.getState().select([result.nodeId]);
 }
 
 /** Set an instance's repeat (a count of 1 with no start or overrides clears it). */
