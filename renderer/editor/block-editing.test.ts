@@ -68,4 +68,28 @@ describe('editing a block definition on the canvas', () => {
     expect(store.getState().blockEdit?.context.block).toBe('Unit');
     expect(store.getState().notices.at(-1)?.message).toBe("The definition of Unit was not applied: Block 'Unit' has no output; a block needs at least one.");
   });
+
+  test('an exposed parameter and an expression make the copies differ by their own values', () => {
+    const store = createEditorStore(network());
+    store.getState().select(['c', 'r']);
+    makeBlockFromSelection(store, 'Unit');
+    const instance = store.getState().doc.nodes[0]!;
+    store.getState().openDefinition('Unit');
+    expect(store.getState().setBlockParams([{ name: 'width', kind: 'int', default: 2, min: 1 }])).toBe(true);
+    store.getState().setBlockExpression('c', 'nbOutputMaps', 'widht * 4');
+    expect(store.getState().notices.at(-1)?.message).toBe("conv.nbOutputMaps = widht * 4: there is no parameter 'widht'; the block has width.");
+    store.getState().setBlockExpression('c', 'nbOutputMaps', 'width * 4');
+    // Shown for a new parameter's default: 2 · 4 maps.
+    expect(store.getState().doc.nodes[0]!.params.nbOutputMaps).toBe(8);
+    expect(store.getState().closeDefinition()).toBe(true);
+    const def = store.getState().doc.blocks![0]!;
+    expect(def.params).toEqual([{ name: 'width', kind: 'int', default: 2, min: 1 }]);
+    expect(def.nodes[0]!.exprs).toEqual({ nbOutputMaps: 'width * 4' });
+    // The instance takes the new parameter at its default; setting it changes its layers.
+    const node = store.getState().doc.nodes.find((n) => n.id === instance.id)!;
+    expect(node.params).toEqual({ width: 2 });
+    expect(store.getState().shapes.nodes[instance.id]!.outputs.output!.dims).toEqual([1, 8, 8, 8]);
+    store.getState().apply((doc) => setParam(doc, instance.id, 'width', 3));
+    expect(store.getState().shapes.nodes[instance.id]!.outputs.output!.dims).toEqual([1, 12, 8, 8]);
+  });
 });

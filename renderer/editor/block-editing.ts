@@ -4,19 +4,40 @@
  * shapes show real values), and the edited document becomes the definition again when the user
  * goes back. Expressions survive for every parameter the user did not retype.
  */
-import { blockScope, blockType, expressionValue } from '../../core/blocks/compile.js';
-import { catalogFor } from '../../core/blocks/document-catalog.js';
-import { parseExpressionList } from '../../core/blocks/expression.js';
-import { completeParams } from '../../core/layers/params.js';
+import { blockParamSpec, blockScope, blockType, expressionValue } from '../../core/blocks/compile.js';
+import { catalogFor, specIn } from '../../core/blocks/document-catalog.js';
+import { ExpressionError, parseExpressionList } from '../../core/blocks/expression.js';
+import { error, type Result } from '../../core/diagnostics.js';
+import { checkParam, completeParams } from '../../core/layers/params.js';
+import { setParam } from '../../core/network/edit.js';
 import type { TensorInfo } from '../../core/layers/types.js';
-import type { BlockDefinition, NetworkDocument, ParamValue, Params } from '../../core/network/types.js';
+import type { BlockDefinition, BlockParam, NetworkDocument, ParamValue, Params } from '../../core/network/types.js';
 import { inferShapes } from '../../core/shapes/infer.js';
 
-/** What leaving the definition needs: which block, and the values shown for its computed parameters. */
+/**
+ * What the canvas cannot hold of a definition while it is open: its exposed parameters and
+ * computed values, the expressions per inner node, and the values shown for them.
+ */
 export interface DefinitionContext {
   block: string;
+  params: BlockParam[];
+  lets: { name: string; expr: string }[];
+  /** Per inner node id, parameter name → expression. */
+  exprs: Record<string, Record<string, string>>;
   /** Per inner node id, the value shown for each parameter that has an expression. */
   shown: Record<string, Params>;
+  /** The parameter values expressions are shown with: the first instance's, else the defaults. */
+  instance: Params;
+}
+
+/** The names an expression may read in `context`: the block's parameters and computed values. */
+export function expressionScope(context: DefinitionContext): Params {
+  const def = { name: context.block, params: context.params, lets: context.lets, inputs: [], nodes: [], edges: [], outputs: [] };
+  try {
+    return blockScope(def, context.instance);
+  } catch {
+    return Object.fromEntries(context.params.map((p) => [p.name, context.instance[p.name] ?? p.default]));
+  }
 }
 
 /** Input tensors of the first instance of `block`, by port name (a definition with no instance gets a 1×3×224×224 stand-in). */
@@ -32,6 +53,10 @@ function instanceInputs(project: NetworkDocument, block: string): { inputs: Reco
   }
   // A repeated instance's copies after the first take its own params; the first copy's input is what the wire gives.
   return { inputs, params: { ...instance.params, ...instance.repeat?.first } };
+}
+
+function refuse<T>(code: string, message: string): Result<T> {
+  return { ok: false, diagnostics: [error(code, message)] };
 }
 
 const sameValue = (a: ParamValue | undefined, b: ParamValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
@@ -77,7 +102,8 @@ export function definitionDocument(project: NetworkDocument, block: string): { d
     ui: { positions: { ...def.positions }, groups: [], viewport: { x: 0, y: 0, zoom: 1 } },
     ...(project.blocks ? { blocks: project.blocks } : {}),
   };
-  return { doc, context: { block, shown } };
+  const exprs = Object.fromEntries(def.nodes.filter((n) => n.exprs).map((n) => [n.id, { ...n.exprs }]));
+  return { doc, context: { block, params: def.params.map((p) => ({ ...p })), lets: (def.lets ?? []).map((l) => ({ ...l })), exprs, shown, instance: params } };
 }
 
 /**
@@ -86,12 +112,15 @@ export function definitionDocument(project: NetworkDocument, block: string): { d
  * a parameter the user retyped becomes that literal.
  */
 export function definitionFromDocument(edited: NetworkDocument, original: BlockDefinition, context: DefinitionContext): BlockDefinition {
-  const exprsOf = new Map(original.nodes.map((n) => [n.id, n.exprs ?? {}]));
+  const exprsOf = new Map(Object.entries(context.exprs));
   const literalOf = new Map(original.nodes.map((n) => [n.id, n.params]));
   const ids = new Set([...edited.nodes.map((n) => n.id), ...edited.inputs.map((i) => i.id)]);
   const positions = Object.fromEntries(Object.entries(edited.ui.positions).filter(([id]) => ids.has(id)));
+  const { lets: _lets, ...rest } = original;
   return {
-    ...original,
+    ...rest,
+    params: context.params,
+    ...(context.lets.length > 0 ? { lets: context.lets } : {}),
     inputs: edited.inputs.map((i) => ({ id: i.id, name: i.name })),
     nodes: edited.nodes.map((n) => {
       const exprs: Record<string, string> = {};
@@ -110,4 +139,60 @@ export function definitionFromDocument(edited: NetworkDocument, original: BlockD
     outputs: edited.outputs.map((o) => ({ ...o })),
     ...(Object.keys(positions).length > 0 ? { positions } : {}),
   };
+}
+
+/**
+ * Give an inner parameter an expression over the block's parameters (or, with `text` empty,
+ * drop it and keep the value shown as a literal). The canvas shows the value for the instance the
+ * definition was opened from, so shapes stay real.
+ */
+export function withExpression(
+  doc: NetworkDocument,
+  context: DefinitionContext,
+  nodeId: string,
+  param: string,
+  text: string,
+): Result<{ doc: NetworkDocument; context: DefinitionContext }> {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  const pspec = node && specIn(doc, node.type)?.params.find((p) => p.name === param);
+  if (!node || !pspec) return refuse('edit.block.expr', `There is no parameter '${param}' on that layer.`);
+  const exprs = { ...context.exprs, [nodeId]: { ...context.exprs[nodeId] } };
+  const shown = { ...context.shown, [nodeId]: { ...context.shown[nodeId] } };
+  if (text.trim() === '') {
+    delete exprs[nodeId]![param];
+    delete shown[nodeId]![param];
+    return { ok: true, value: { doc, context: { ...context, exprs, shown } } };
+  }
+  const scope = expressionScope(context);
+  let value: ParamValue;
+  try {
+    value = expressionValue(parseExpressionList(text), pspec.kind, scope);
+  } catch (e) {
+    if (e instanceof ExpressionError) return refuse('edit.block.expr', `${node.name}.${param} = ${text}: ${e.message}.`);
+    throw e;
+  }
+  const why = checkParam(pspec, value);
+  if (why) return refuse('edit.block.expr', `${node.name}.${param} = ${text} gives ${JSON.stringify(value)}: ${why}.`);
+  const set = setParam(doc, nodeId, param, value);
+  if (!set.ok) return set;
+  exprs[nodeId]![param] = text.trim();
+  shown[nodeId]![param] = value;
+  return { ok: true, value: { doc: set.value, context: { ...context, exprs, shown } } };
+}
+
+/** Replace the block's exposed parameters; each needs a new name and a default its kind accepts. */
+export function withParams(context: DefinitionContext, params: BlockParam[]): Result<DefinitionContext> {
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name) || p.name === 'min' || p.name === 'max')
+      return refuse('edit.block.param', `'${p.name}' cannot name a parameter: use letters, digits and _, starting with a letter (and not min or max).`);
+    if (seen.has(p.name) || context.lets.some((l) => l.name === p.name)) return refuse('edit.block.param', `The block already has a parameter '${p.name}'.`);
+    seen.add(p.name);
+    const why = checkParam(blockParamSpec(context.block, p), p.default);
+    if (why) return refuse('edit.block.param', `Parameter '${p.name}' default: ${why}.`);
+  }
+  // A new parameter shows its default until an instance sets it.
+  const instance = { ...context.instance };
+  for (const p of params) if (!(p.name in instance)) instance[p.name] = p.default;
+  return { ok: true, value: { ...context, params, instance } };
 }

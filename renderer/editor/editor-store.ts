@@ -28,7 +28,8 @@ import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
 import { replaceBlock } from '../../core/blocks/block-edits.js';
-import { definitionDocument, definitionFromDocument, type DefinitionContext } from './block-editing.js';
+import { definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
+import type { BlockParam } from '../../core/network/types.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -191,6 +192,10 @@ export interface BlockEditSlice {
   openDefinition: (block: string) => void;
   /** Back to the project: the edited definition replaces the old one as one undo step. False when refused (the message is shown). */
   closeDefinition: () => boolean;
+  /** In the open definition: an inner parameter's expression (empty text drops it, keeping the value). */
+  setBlockExpression: (nodeId: string, param: string, text: string) => void;
+  /** In the open definition: the block's exposed parameters. False when refused (the message is shown). */
+  setBlockParams: (params: BlockParam[]) => boolean;
 }
 
 export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice & BlockEditSlice;
@@ -324,6 +329,27 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         set({ blockEdit: undefined, selected: [], selectedEdges: [] });
         setDoc(next, next === project.doc ? project : { past: [...project.past, project.doc].slice(-HISTORY_LIMIT), future: [] });
         get().requestFit();
+        return true;
+      },
+
+      setBlockExpression(nodeId, param, text) {
+        const s = get();
+        if (!s.blockEdit) return;
+        const r = withExpression(s.doc, s.blockEdit.context, nodeId, param, text);
+        if (!r.ok) return s.notify('error', r.diagnostics[0]!.message);
+        // The expressions live beside the canvas's document; the value they give is an ordinary (undoable) edit.
+        set({ blockEdit: { ...s.blockEdit, context: r.value.context } });
+        if (r.value.doc !== s.doc) setDoc(r.value.doc, { past: [...s.past, s.doc].slice(-HISTORY_LIMIT), future: [] });
+      },
+      setBlockParams(params) {
+        const s = get();
+        if (!s.blockEdit) return false;
+        const r = withParams(s.blockEdit.context, params);
+        if (!r.ok) {
+          s.notify('error', r.diagnostics[0]!.message);
+          return false;
+        }
+        set({ blockEdit: { ...s.blockEdit, context: r.value } });
         return true;
       },
 

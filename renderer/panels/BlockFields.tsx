@@ -171,3 +171,89 @@ export function ProjectBlocks() {
     </>
   );
 }
+
+const NO_EXPRESSIONS: Record<string, string> = {};
+
+/** In an open definition: each parameter of the selected inner layer may be an expression over the block's parameters. */
+export function ExpressionFields({ node, spec }: { node: NetworkNode; spec: LayerSpec }) {
+  const store = useEditorStore();
+  const exprs = useEditor((s) => s.blockEdit?.context.exprs[node.id] ?? NO_EXPRESSIONS);
+  const names = useEditor((s) =>
+    [...(s.blockEdit?.context.params.map((p) => p.name) ?? []), ...(s.blockEdit?.context.lets.map((l) => l.name) ?? [])].join(', '),
+  );
+  const open = useEditor((s) => s.blockEdit !== undefined);
+  if (!open) return null;
+  return (
+    <>
+      <div className="inspector-section">Computed from the block’s parameters</div>
+      <div className="muted">
+        {names ? `Expressions may use ${names}, numbers, + − * / // %, min and max.` : 'Add block parameters (select nothing) to compute values from them.'}
+      </div>
+      {spec.params.map((p) => (
+        <TextField
+          key={p.name}
+          label={`${p.name} =`}
+          doc={exprs[p.name] ? `Computed for each instance; the value above is this instance's.` : 'Empty: the value above, the same in every instance.'}
+          value={exprs[p.name] ?? ''}
+          check={() => undefined}
+          commit={(t) => store.getState().setBlockExpression(node.id, p.name, t)}
+          testId={`expr-${p.name}`}
+        />
+      ))}
+    </>
+  );
+}
+
+/** In an open definition with nothing selected: the block's exposed parameters, added and removed. */
+export function DefinitionParams() {
+  const store = useEditorStore();
+  const context = useEditor((s) => s.blockEdit?.context);
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'int' | 'float' | 'bool'>('int');
+  const [value, setValue] = useState('1');
+  if (!context) return null;
+  const add = () => {
+    const parsed = kind === 'bool' ? value.trim() === 'true' : Number(value);
+    if (store.getState().setBlockParams([...context.params, { name: name.trim(), kind, default: parsed }])) setName('');
+  };
+  return (
+    <>
+      <div className="inspector-section">Block {context.block}: parameters</div>
+      {context.params.length === 0 && <div className="muted">None yet: every instance is the same. Add one, then compute layer values from it.</div>}
+      {context.params.map((p) => (
+        <div key={p.name} className="kv" data-testid="block-param">
+          <span>{p.name}</span>
+          <span className="mono">
+            {p.kind} = {String(p.default)}
+          </span>
+          <button
+            className="small"
+            title="Remove the parameter"
+            onClick={() => store.getState().setBlockParams(context.params.filter((x) => x.name !== p.name))}
+          >
+            ×
+          </button>
+        </div>
+      ))}
+      <div className="inspector-actions make-block">
+        <input
+          value={name}
+          placeholder="name"
+          onChange={(e) => setName(e.target.value)}
+          aria-label="Parameter name"
+          data-testid="block-param-name"
+          spellCheck={false}
+        />
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'int' | 'float' | 'bool')} aria-label="Parameter kind" data-testid="block-param-kind">
+          <option value="int">int</option>
+          <option value="float">float</option>
+          <option value="bool">bool</option>
+        </select>
+        <input value={value} onChange={(e) => setValue(e.target.value)} aria-label="Default value" data-testid="block-param-default" spellCheck={false} />
+        <button onClick={add} data-testid="block-param-add">
+          Add
+        </button>
+      </div>
+    </>
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { TextField } from './TextField.js';
-import { InstanceFields, MakeBlockFields, ProjectBlocks } from './BlockFields.js';
+import { DefinitionParams, ExpressionFields, InstanceFields, MakeBlockFields, ProjectBlocks } from './BlockFields.js';
 import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { checkParam } from '../../core/layers/params.js';
 import type { ParamSpec } from '../../core/layers/types.js';
@@ -175,6 +175,7 @@ function LayerInspector({ node }: { node: NetworkNode }) {
         <ParamField key={p.name} node={node} spec={p} />
       ))}
       {spec.params.length === 0 && <div className="muted">No parameters.</div>}
+      <ExpressionFields node={node} spec={spec} />
       <InstanceFields node={node} spec={spec} />
       <NodeOutputs nodeId={node.id} />
       <div className="inspector-actions">
@@ -239,6 +240,7 @@ export const Inspector = memo(function Inspector() {
   const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
   const input = useEditor((s) => (selectedId ? s.doc.inputs.find((i) => i.id === selectedId) : undefined));
   const docName = useEditor((s) => s.doc.name);
+  const definitionOpen = useEditor((s) => s.blockEdit !== undefined);
   const counts = useEditor(
     (s) =>
       `${count(s.doc.nodes.length, 'layer')}, ${count(s.doc.inputs.length, 'input')}, ${count(s.doc.edges.length, 'wire')}, ${count(s.doc.outputs.length, 'output')}`,
@@ -254,7 +256,7 @@ export const Inspector = memo(function Inspector() {
           <div className="muted">{selectedCount > 1 ? `${selectedCount} nodes selected. Ctrl+G groups them.` : 'Select a layer to edit its parameters.'}</div>
           {selectedCount > 1 && <MakeBlockFields />}
           <div className="muted">{counts}</div>
-          {selectedCount <= 1 && <ProjectBlocks />}
+          {selectedCount <= 1 && (definitionOpen ? <DefinitionParams /> : <ProjectBlocks />)}
         </div>
       )}
     </aside>
