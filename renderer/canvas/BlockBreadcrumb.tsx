@@ -9,6 +9,7 @@ export function BlockBreadcrumb() {
   const store = useEditorStore();
   const block = useEditor((s) => s.blockEdit?.context.block);
   const project = useEditor((s) => s.blockEdit?.project.doc.name);
+  const readOnly = useEditor((s) => s.blockEdit?.context.readOnly === true);
   if (block === undefined) return null;
   return (
     <Panel position="top-center" className="block-breadcrumb" data-testid="block-breadcrumb">
@@ -16,10 +17,12 @@ export function BlockBreadcrumb() {
         {project}
       </button>
       <span className="crumb-sep">›</span>
-      <span className="crumb-block">Block {block}</span>
-      <span className="muted"> definition: inputs and marked outputs are its ports</span>
+      <span className="crumb-block">{readOnly ? block : `Block ${block}`}</span>
+      <span className="muted">
+        {readOnly ? ' built in, read-only: Expand the layer for an editable copy' : ' definition: inputs and marked outputs are its ports'}
+      </span>
       <button className="primary small" onClick={() => store.getState().closeDefinition()} data-testid="close-definition">
-        Done
+        {readOnly ? 'Back' : 'Done'}
       </button>
     </Panel>
   );

@@ -92,4 +92,24 @@ describe('editing a block definition on the canvas', () => {
     store.getState().apply((doc) => setParam(doc, instance.id, 'width', 3));
     expect(store.getState().shapes.nodes[instance.id]!.outputs.output!.dims).toEqual([1, 12, 8, 8]);
   });
+
+  test('a built-in composite opens read-only to show its layers', () => {
+    const doc = network();
+    doc.nodes = [layer('bb', 'BasicBlock', 'layer2.0', { inplanes: 4, planes: 8, stride: 2 })];
+    doc.edges = [{ id: 'e1', from: { node: 'in', port: 'output' }, to: { node: 'bb', port: 'input' } }];
+    doc.outputs = [{ name: 'out', from: { node: 'bb', port: 'output' } }];
+    const store = createEditorStore(doc);
+    store.getState().openComposite('bb');
+    const open = store.getState();
+    expect(open.doc.nodes.map((n) => n.name)).toEqual(['conv1', 'bn1', 'relu', 'conv2', 'bn2', 'downsample.0', 'downsample.1', 'add', 'relu_out']);
+    expect(open.shapes.diagnostics).toEqual([]);
+    expect(open.shapes.nodes[open.doc.nodes.at(-1)!.id]!.outputs.output!.dims).toEqual([1, 8, 4, 4]);
+    open.apply((d) => setParam(d, 'conv1', 'nbOutputMaps', 16));
+    expect(store.getState().notices.at(-1)?.message).toBe(
+      'ResNet BasicBlock is built in: its layers can be looked at, not changed. Expand the layer for an editable copy.',
+    );
+    expect(store.getState().closeDefinition()).toBe(true);
+    expect(store.getState().doc).toBe(doc);
+    expect(store.getState().past).toHaveLength(0);
+  });
 });

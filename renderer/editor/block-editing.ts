@@ -28,6 +28,8 @@ export interface DefinitionContext {
   shown: Record<string, Params>;
   /** The parameter values expressions are shown with: the first instance's, else the defaults. */
   instance: Params;
+  /** A built-in composite opened to see its layers: nothing is written back. */
+  readOnly?: boolean;
 }
 
 /** The names an expression may read in `context`: the block's parameters and computed values. */
@@ -38,6 +40,79 @@ export function expressionScope(context: DefinitionContext): Params {
   } catch {
     return Object.fromEntries(context.params.map((p) => [p.name, context.instance[p.name] ?? p.default]));
   }
+}
+
+/** Input tensors of one node, by port name. */
+function nodeInputs(project: NetworkDocument, nodeId: string): Record<string, TensorInfo> {
+  const shapes = inferShapes(project);
+  const inputs: Record<string, TensorInfo> = {};
+  for (const e of project.edges) {
+    if (e.to.node !== nodeId) continue;
+    const t = shapes.nodes[e.from.node]?.outputs[e.from.port];
+    if (t) inputs[e.to.port] = t;
+  }
+  return inputs;
+}
+
+/** Left to right by depth from the inputs: a readable first picture of a graph that has no positions. */
+function layeredPositions(
+  ids: readonly string[],
+  edges: readonly { from: { node: string }; to: { node: string } }[],
+): Record<string, { x: number; y: number }> {
+  const depth = new Map<string, number>();
+  const depthOf = (id: string, seen = new Set<string>()): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const d = Math.max(0, ...edges.filter((e) => e.to.node === id).map((e) => depthOf(e.from.node, seen) + 1));
+    depth.set(id, d);
+    return d;
+  };
+  const rows = new Map<number, number>();
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (const id of ids) {
+    const column = depthOf(id);
+    const row = rows.get(column) ?? 0;
+    rows.set(column, row + 1);
+    positions[id] = { x: column * 260, y: row * 150 };
+  }
+  return positions;
+}
+
+/** A built-in composite's layers for the node's parameters, as a document to look at (read-only). */
+export function compositeDocument(project: NetworkDocument, nodeId: string): { doc: NetworkDocument; context: DefinitionContext } | undefined {
+  const node = project.nodes.find((n) => n.id === nodeId);
+  const catalog = catalogFor(project);
+  const spec = node && catalog.spec(node.type);
+  if (!node || !spec || spec.kind !== 'composite') return undefined;
+  const expansion = spec.expand(completeParams(spec.params, node.params));
+  const tensors = nodeInputs(project, nodeId);
+  const inputId = (port: string) => `port:${port}`;
+  const end = (p: { node: string; port: string } | { input: string }) => ('input' in p ? { node: inputId(p.input), port: 'output' } : { ...p });
+  const inputs = spec.inputs.map((p) => {
+    const t = tensors[p.name];
+    return { id: inputId(p.name), name: p.name, dtype: t?.dtype ?? ('FLOAT' as const), dims: t ? [...t.dims] : [1, 3, 224, 224] };
+  });
+  const edges = expansion.edges.map((e, i) => ({ id: `w${i}`, from: end(e.from), to: { ...e.to } }));
+  const doc: NetworkDocument = {
+    name: `${project.name} › ${node.name}`,
+    inputs,
+    nodes: expansion.nodes.map((n) => {
+      const inner = catalog.spec(n.type);
+      return { id: n.id, type: n.type, name: n.name, params: inner ? completeParams(inner.params, n.params) : { ...n.params } };
+    }),
+    edges,
+    outputs: Object.entries(expansion.outputs).map(([name, from]) => ({ name, from: end(from) })),
+    bindings: {},
+    ui: {
+      positions: layeredPositions([...inputs.map((i) => i.id), ...expansion.nodes.map((n) => n.id)], edges),
+      groups: [],
+      viewport: { x: 0, y: 0, zoom: 1 },
+    },
+    ...(project.blocks ? { blocks: project.blocks } : {}),
+  };
+  return { doc, context: { block: spec.label, params: [], lets: [], exprs: {}, shown: {}, instance: {}, readOnly: true } };
 }
 
 /** Input tensors of the first instance of `block`, by port name (a definition with no instance gets a 1×3×224×224 stand-in). */

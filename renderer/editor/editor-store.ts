@@ -28,7 +28,7 @@ import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
 import { replaceBlock } from '../../core/blocks/block-edits.js';
-import { definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
+import { compositeDocument, definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
 import type { BlockParam } from '../../core/network/types.js';
 
 /** The most undo steps kept; older ones are dropped. */
@@ -190,6 +190,8 @@ export interface WorkflowSlice {
 export interface BlockEditSlice {
   blockEdit: { context: DefinitionContext; project: Pick<DocumentSlice, 'doc' | 'past' | 'future'> } | undefined;
   openDefinition: (block: string) => void;
+  /** Open a built-in composite node to see its layers (read-only; Expand gives an editable copy). */
+  openComposite: (nodeId: string) => void;
   /** Back to the project: the edited definition replaces the old one as one undo step. False when refused (the message is shown). */
   closeDefinition: () => boolean;
   /** In the open definition: an inner parameter's expression (empty text drops it, keeping the value). */
@@ -308,11 +310,20 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         setDoc(opened.doc, { past: [], future: [] });
         get().requestFit(true);
       },
+      openComposite(nodeId) {
+        if (!get().closeDefinition()) return;
+        const s = get();
+        const opened = compositeDocument(s.doc, nodeId);
+        if (!opened) return s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, ...) to see its layers.');
+        set({ blockEdit: { context: opened.context, project: { doc: s.doc, past: s.past, future: s.future } }, selected: [], selectedEdges: [] });
+        setDoc(opened.doc, { past: [], future: [] });
+        get().requestFit(true);
+      },
       closeDefinition() {
         const s = get();
         if (!s.blockEdit) return true;
         const { context, project } = s.blockEdit;
-        const original = project.doc.blocks?.find((b) => b.name === context.block);
+        const original = context.readOnly ? undefined : project.doc.blocks?.find((b) => b.name === context.block);
         let next = project.doc;
         if (original) {
           const def = definitionFromDocument(s.doc, original, context);
@@ -362,6 +373,10 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         }
         const value = result.value;
         const doc = isDocument(value) ? value : value.doc;
+        if (s.blockEdit?.context.readOnly && doc !== s.doc) {
+          get().notify('info', `${s.blockEdit.context.block} is built in: its layers can be looked at, not changed. Expand the layer for an editable copy.`);
+          return undefined;
+        }
         // The edit boundary: a document the project format would refuse never enters the editor.
         const stray = doc !== s.doc ? unknownKeyProblem(doc) : undefined;
         if (stray) {

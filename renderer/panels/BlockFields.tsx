@@ -39,6 +39,17 @@ export function InstanceFields({ node, spec }: { node: NetworkNode; spec: LayerS
   const start = repeat.start ?? 0;
   return (
     <>
+      {!isBlock && (
+        <div className="inspector-actions">
+          <button
+            onClick={() => store.getState().openComposite(node.id)}
+            data-testid="open-composite"
+            title="See the layers this composite expands into (read-only)"
+          >
+            Open (see its layers)
+          </button>
+        </div>
+      )}
       {isBlock && (
         <div className="inspector-actions">
           <button
