@@ -54,6 +54,7 @@ const NodeRepeatSchema: z.ZodType<NodeRepeat> = z.strictObject({
   count: z.number().int().min(1).max(MAX_REPEAT),
   start: z.number().int().min(0).optional(),
   first: ParamsSchema.optional(),
+  firstType: z.string().min(1).max(MAX_ID_LENGTH).optional(),
 });
 const NodeSchema = z.strictObject({
   id: NodeIdSchema,

@@ -162,7 +162,10 @@ export function setRepeat(doc: NetworkDocument, nodeId: string, repeat: NodeRepe
   if (!spec) return refuse('edit.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, nodeId);
   const plain = !repeat || (repeat.count === 1 && !repeat.start && Object.keys(repeat.first ?? {}).length === 0);
   if (!plain) {
-    const problem = repeatProblem(spec);
+    const firstSpec = repeat.firstType === undefined ? spec : catalogFor(doc).spec(repeat.firstType);
+    if (!firstSpec)
+      return refuse('edit.repeat', `The first copy's type '${repeat.firstType ?? ''}' is neither a layer type nor one of the project's blocks.`, nodeId);
+    const problem = repeatProblem(spec) ?? repeatProblem(firstSpec);
     if (problem) return refuse('edit.repeat', `Layer '${node.name}' cannot repeat: ${problem}.`, nodeId);
     if (!Number.isInteger(repeat.count) || repeat.count < 1)
       return refuse('edit.repeat', `A repeat count is a whole number of at least 1; got ${repeat.count}.`, nodeId);
@@ -190,7 +193,8 @@ export function replaceBlock(doc: NetworkDocument, def: BlockDefinition): Result
     Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as NetworkDocument['nodes'][number]['params'];
   const nodes = next.value.nodes.map((n) => {
     if (n.type !== spec.type) return n;
-    const first = n.repeat?.first ? keep(n.repeat.first) : undefined;
+    // A first copy of another type keeps its values: they are that type's parameters.
+    const first = n.repeat?.first && n.repeat.firstType === undefined ? keep(n.repeat.first) : n.repeat?.first;
     return { ...n, params: completeParams(spec.params, keep(n.params)), ...(n.repeat ? { repeat: { ...n.repeat, ...(first ? { first } : {}) } } : {}) };
   });
   return { ok: true, value: { ...next.value, nodes } };

@@ -224,6 +224,40 @@ describe('user-defined blocks', () => {
     expect(a.value.program.ops.map((op) => op.layerName).slice(0, 4)).toEqual(['layer1.0.conv', 'layer1.0.bn.scale', 'layer1.0.relu', 'layer1.1.conv']);
   });
 
+  test('a first copy of another block (a stage opening with a downsample) lowers like the hand-written chain', () => {
+    const unit = blockType('ConvUnit');
+    // The other copies: ConvUnit without its BatchNorm, so the first copy's layers differ from theirs.
+    const plain: BlockDefinition = { ...convUnit(), name: 'Plain', nodes: convUnit().nodes.filter((n) => n.id !== 'b') };
+    plain.edges = [plain.edges[0]!, { id: 'e2', from: { node: 'c', port: 'output' }, to: { node: 'r', port: 'input' } }];
+    const repeated = chain(
+      [{ ...node('s', blockType('Plain'), 'stage', { out: 6, stride: 1 }, undefined), repeat: { count: 3, firstType: unit, first: { out: 6, stride: 2 } } }],
+      [convUnit(), plain],
+    );
+    const by = chain(
+      [
+        node('a', unit, 'stage.0', { out: 6, stride: 2 }, undefined),
+        node('b', blockType('Plain'), 'stage.1', { out: 6, stride: 1 }, undefined),
+        node('c', blockType('Plain'), 'stage.2', { out: 6, stride: 1 }, undefined),
+      ],
+      [convUnit(), plain],
+    );
+    expect(validateDocument(repeated).ok).toBe(true);
+    const one = bindAll(repeated);
+    const other = bindAll(by);
+    expect(one.names).toEqual(other.names);
+    expect(one.names.filter((n) => n.includes('.bn.'))).toEqual(['stage.0.bn.weight', 'stage.0.bn.bias', 'stage.0.bn.running_mean', 'stage.0.bn.running_var']);
+    const a = lowerToProgram(one.doc, one.lookup);
+    const b = lowerToProgram(other.doc, other.lookup);
+    if (!a.ok || !b.ok) throw new Error('lowering failed');
+    expect(a.value.program.ops.map(({ nodeId: _n, ...op }) => op)).toEqual(b.value.program.ops.map(({ nodeId: _n, ...op }) => op));
+    const unknown = validateDocument(
+      chain([{ ...node('s', blockType('Plain'), 'stage', {}, undefined), repeat: { count: 2, firstType: 'block:Down' } }], [plain]),
+    );
+    expect(!unknown.ok && unknown.diagnostics.map((d) => d.message)).toEqual([
+      `Node 'stage' "repeat" "firstType" "block:Down" is neither a layer type nor one of the project's blocks.`,
+    ]);
+  });
+
   test('a repeated built-in composite numbers its copies from start', () => {
     const doc = chain(
       [{ ...node('r', 'BasicBlock', 'layer2', { inplanes: 8, planes: 8 }), repeat: { count: 2, start: 1, first: { inplanes: 3, stride: 2 } } }],

@@ -4,7 +4,7 @@
  * instance, so `conv1` in `layer3.0` is the layer `layer3.0.conv1` binding `layer3.0.conv1.weight`.
  */
 import { channelsFromInput, checkParam } from '../layers/params.js';
-import { fail, type CompositeSpec, type Expansion, type LayerSpec, type ParamSpec, type PortSpec } from '../layers/types.js';
+import { fail, type CompositeSpec, type Expansion, type ExpansionPort, type LayerSpec, type ParamSpec, type PortSpec } from '../layers/types.js';
 import { quote } from '../network/limits.js';
 import { BLOCK_TYPE_PREFIX, type BlockDefinition, type BlockParam, type NodeRepeat, type ParamValue, type Params } from '../network/types.js';
 import { evaluateExpression, ExpressionError, parseExpressionList, type Expression } from './expression.js';
@@ -151,8 +151,11 @@ export function repeatProblem(spec: LayerSpec): string | undefined {
  * first copy takes `first` over the node's parameters. Input-derived parameters are checked by each
  * copy (the first copy's input differs from the others').
  */
-export function repeatedSpec(spec: CompositeSpec, repeat: NodeRepeat): CompositeSpec {
-  const problem = repeatProblem(spec);
+export function repeatedSpec(spec: CompositeSpec, repeat: NodeRepeat, lookup: (type: string) => LayerSpec | undefined): CompositeSpec {
+  const firstSpec = repeat.firstType === undefined ? spec : lookup(repeat.firstType);
+  const problem =
+    repeatProblem(spec) ??
+    (firstSpec ? repeatProblem(firstSpec) : `the first copy's type '${repeat.firstType ?? ''}' is neither a layer type nor one of the project's blocks`);
   const start = repeat.start ?? 0;
   const { fromInput: _checkedPerCopy, ...rest } = spec;
   return {
@@ -162,14 +165,19 @@ export function repeatedSpec(spec: CompositeSpec, repeat: NodeRepeat): Composite
       if (problem) fail(problem);
       const input = spec.inputs[0]!.name;
       const output = spec.outputs[0]!.name;
+      const first = firstSpec!;
       const expansion: Expansion = { nodes: [], edges: [], outputs: {}, weights: [], relativeWeights: [] };
       for (let i = 0; i < repeat.count; i++) {
         const id = `copy${i}`;
-        expansion.nodes.push({ id, type: spec.type, name: String(start + i), params: i === 0 ? { ...params, ...repeat.first } : { ...params } });
-        expansion.edges.push({ from: i === 0 ? { input } : { node: `copy${i - 1}`, port: output }, to: { node: id, port: input } });
+        const type = i === 0 ? first.type : spec.type;
+        // A first copy of another type takes only its own values; the node's are the other copies'.
+        const values = i > 0 ? { ...params } : first === spec ? { ...params, ...repeat.first } : { ...repeat.first };
+        expansion.nodes.push({ id, type, name: String(start + i), params: values });
+        const from: ExpansionPort = i === 0 ? { input } : { node: `copy${i - 1}`, port: i === 1 ? first.outputs[0]!.name : output };
+        expansion.edges.push({ from, to: { node: id, port: i === 0 ? first.inputs[0]!.name : input } });
         expansion.relativeWeights!.push(id);
       }
-      expansion.outputs[output] = { node: `copy${repeat.count - 1}`, port: output };
+      expansion.outputs[output] = { node: `copy${repeat.count - 1}`, port: repeat.count === 1 ? first.outputs[0]!.name : output };
       return expansion;
     },
   };

@@ -36,7 +36,7 @@ function makeCatalog(defs: readonly BlockDefinition[]): LayerCatalog {
       const base = spec(node.type);
       if (!node.repeat || base?.kind !== 'composite') return base;
       let repeated = repeats.get(node.repeat);
-      if (!repeated) repeats.set(node.repeat, (repeated = repeatedSpec(base, node.repeat)));
+      if (!repeated) repeats.set(node.repeat, (repeated = repeatedSpec(base, node.repeat, spec)));
       return repeated;
     },
     blocks: [...specs.values()],

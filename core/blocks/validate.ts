@@ -309,22 +309,36 @@ export function checkBlocks(raw: Json, report: ReportProblem): BlockDefinition[]
 }
 
 /** A node's `repeat`, checked against the spec of the node's type; undefined with the problem reported. */
-export function checkRepeat(raw: Json, nodeName: string, spec: LayerSpec, report: ReportProblem): NodeRepeat | undefined {
+export function checkRepeat(
+  raw: Json,
+  nodeName: string,
+  spec: LayerSpec,
+  lookup: (type: string) => LayerSpec | undefined,
+  report: ReportProblem,
+): NodeRepeat | undefined {
   const where = `Node '${nodeName}' "repeat"`;
-  if (!isObject(raw)) return void report('project.repeat', `${where} must be {"count", "start", "first"}; found ${quote(raw)}.`);
+  if (!isObject(raw)) return void report('project.repeat', `${where} must be {"count", "start", "first", "firstType"}; found ${quote(raw)}.`);
   const problem = repeatProblem(spec);
   if (problem) return void report('project.repeat', `${where}: ${problem}.`);
-  const { count, start, first } = raw;
+  const { count, start, first, firstType } = raw;
+  let firstSpec = spec;
+  if (firstType !== undefined) {
+    const found = isId(firstType) ? lookup(firstType) : undefined;
+    if (!found) return void report('project.repeat', `${where} "firstType" ${quote(firstType)} is neither a layer type nor one of the project's blocks.`);
+    const why = repeatProblem(found);
+    if (why) return void report('project.repeat', `${where} "firstType": ${why}.`);
+    firstSpec = found;
+  }
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_REPEAT)
     return void report('project.repeat', `${where} "count" must be an integer from 1 to ${MAX_REPEAT}; found ${quote(count)}.`);
   if (start !== undefined && (typeof start !== 'number' || !Number.isInteger(start) || start < 0))
     return void report('project.repeat', `${where} "start" must be a non-negative integer; found ${quote(start)}.`);
-  const repeat: NodeRepeat = { count, ...(start !== undefined ? { start } : {}) };
+  const repeat: NodeRepeat = { count, ...(start !== undefined ? { start } : {}), ...(firstType !== undefined ? { firstType: firstSpec.type } : {}) };
   if (first !== undefined) {
     if (!isObject(first)) return void report('project.repeat', `${where} "first" must map parameter names to values; found ${quote(first)}.`);
     for (const [key, value] of Object.entries(first)) {
-      const p = spec.params.find((x) => x.name === key);
-      const why = !p ? `${spec.label} has no parameter '${key}'` : checkParam(p, value);
+      const p = firstSpec.params.find((x) => x.name === key);
+      const why = !p ? `${firstSpec.label} has no parameter '${key}'` : checkParam(p, value);
       if (why) return void report('project.repeat', `${where} "first" parameter '${key}': ${why}.`);
     }
     repeat.first = { ...(first as Params) };

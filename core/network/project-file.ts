@@ -253,7 +253,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${clip(raw.type)}'.`, { ...extra, field: 'type' });
     let repeat: NetworkNode['repeat'];
     if (raw.repeat !== undefined) {
-      repeat = checkRepeat(raw.repeat, raw.name, spec, (code, message) => c.fail(code, message, { ...extra, field: 'repeat' }));
+      repeat = checkRepeat(raw.repeat, raw.name, spec, catalog.spec, (code, message) => c.fail(code, message, { ...extra, field: 'repeat' }));
       if (!repeat) return;
     }
     const rawParams = raw.params ?? {};

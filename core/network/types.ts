@@ -52,6 +52,12 @@ export interface NodeRepeat {
   start?: number;
   /** Parameters of the first copy that differ from the node's. */
   first?: Params;
+  /**
+   * A different block (or composite) for the first copy, when the first differs in its layers and
+   * not only in values: a ResNet stage whose first block has a downsample branch. `first` then
+   * holds all of that copy's parameters.
+   */
+  firstType?: string;
 }
 
 /** An exposed parameter of a user-defined block; the inspector edits it like a catalog parameter. */

@@ -5,6 +5,8 @@
  */
 import { useState } from 'react';
 import { definitionOf } from '../../core/blocks/block-edits.js';
+import { repeatProblem } from '../../core/blocks/compile.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { BLOCK_LIBRARY_EXTENSION } from '../../core/blocks/library.js';
 import { checkParam } from '../../core/layers/params.js';
 import type { LayerSpec, ParamSpec } from '../../core/layers/types.js';
@@ -27,16 +29,28 @@ function parseOverride(spec: ParamSpec, text: string): unknown {
 export function InstanceFields({ node, spec }: { node: NetworkNode; spec: LayerSpec }) {
   const store = useEditorStore();
   const isBlock = useEditor((s) => definitionOf(s.doc, node.type) !== undefined);
+  const catalog = useEditor((s) => catalogFor(s.doc));
   if (spec.kind !== 'composite') return null;
   const repeat: NodeRepeat = node.repeat ?? { count: 1 };
   const update = (change: Partial<NodeRepeat>) => {
     const next = { ...repeat, ...change };
     if (next.first && Object.keys(next.first).length === 0) delete next.first;
     if (!next.start) delete next.start;
+    if (!next.firstType) delete next.firstType;
     setInstanceRepeat(store, node.id, next);
   };
   const canRepeat = spec.inputs.length === 1 && spec.outputs.length === 1;
   const start = repeat.start ?? 0;
+  const firstSpec = (repeat.firstType ? catalog.spec(repeat.firstType) : spec) ?? spec;
+  // Another type for the first copy: the project's blocks (and this one's type) that chain.
+  const firstChoices = [spec, ...catalog.blocks.filter((b) => b.type !== spec.type && !repeatProblem(b))];
+  const chooseFirst = (type: string) => {
+    const chosen = catalog.spec(type);
+    if (!chosen) return;
+    // The first copy starts from the node's values its type shares.
+    const first = type === spec.type ? {} : Object.fromEntries(chosen.params.filter((p) => p.name in node.params).map((p) => [p.name, node.params[p.name]!]));
+    update({ firstType: type === spec.type ? undefined : type, first });
+  };
   return (
     <>
       {!isBlock && (
@@ -82,8 +96,18 @@ export function InstanceFields({ node, spec }: { node: NetworkNode; spec: LayerS
                 commit={(t) => update({ start: Number(t) })}
                 testId="repeat-start"
               />
+              <label className="field" title="A stage whose first block has a downsample branch: make that block its own definition and choose it here.">
+                <span className="field-label">first copy is</span>
+                <select value={firstSpec.type} onChange={(e) => chooseFirst(e.target.value)} data-testid="repeat-first-type">
+                  {firstChoices.map((c) => (
+                    <option key={c.type} value={c.type}>
+                      {c === spec ? `${c.label} (as the others)` : c.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <div className="muted">The first copy’s own values (a stage’s stride 2); empty is as the others.</div>
-              {spec.params.map((p) => (
+              {firstSpec.params.map((p) => (
                 <TextField
                   key={p.name}
                   label={`first ${p.name}`}
