@@ -5,7 +5,7 @@ import { lowerToProgram } from '../lower/lower.js';
 import { validateDocument } from '../network/project-file.js';
 import { emptyDocument, type NetworkDocument, type Params } from '../network/types.js';
 import { inferShapes } from '../shapes/infer.js';
-import { expandComposite } from '../network/edit.js';
+import { copyFragment, duplicate, expandComposite, pasteFragment } from '../network/edit.js';
 import { addBlocks, collapseToBlock, commonPrefix, makeBlock, replaceBlock, setRepeat } from './block-edits.js';
 import { parseBlockLibrary, serializeBlockLibrary } from './library.js';
 
@@ -120,6 +120,27 @@ describe('repeat and definition edits', () => {
     const bad = setRepeat(again.value, 'h', { count: 2 });
     expect(!bad.ok && bad.diagnostics[0]!.message).toBe(
       "Layer 'head' cannot repeat: addActivation is a TensorRT primitive; only blocks and composites repeat.",
+    );
+  });
+});
+
+describe('copies of an instance', () => {
+  test('duplicate and paste keep the repeat; a bad pasted repeat is refused', () => {
+    const made = makeBlock(network(), ['c', 'b', 'r'], 'Stem');
+    if (!made.ok) throw new Error(made.diagnostics[0]!.message);
+    const refused = setRepeat(made.value.doc, made.value.nodeId, { count: 2, first: { x: 1 } });
+    expect(!refused.ok && refused.diagnostics[0]!.message).toBe("The first copy of 'layer1.0', parameter 'x': Stem has no parameter 'x'.");
+    const doc = setRepeat(made.value.doc, made.value.nodeId, { count: 2 });
+    if (!doc.ok) throw new Error(doc.diagnostics[0]!.message);
+    const dup = duplicate(doc.value, [made.value.nodeId]);
+    if (!dup.ok) throw new Error(dup.diagnostics[0]!.message);
+    expect(dup.value.doc.nodes.at(-1)!.repeat).toEqual({ count: 2 });
+    const text = JSON.stringify(copyFragment(doc.value, [made.value.nodeId]));
+    const pasted = pasteFragment(doc.value, text);
+    expect(pasted.ok && pasted.value.doc.nodes.at(-1)!.repeat).toEqual({ count: 2 });
+    const bad = pasteFragment(doc.value, text.replace('"count":2', '"count":-1'));
+    expect(!bad.ok && bad.diagnostics[0]!.message).toBe(
+      `Pasted layer 'layer1.0': Node 'layer1.0' "repeat" "count" must be an integer from 1 to 1000; found -1.`,
     );
   });
 });

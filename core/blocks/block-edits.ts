@@ -4,7 +4,7 @@
  * core/network/edit.ts, each returns a new document or the Diagnostic that says why not.
  */
 import { error, type Result } from '../diagnostics.js';
-import { completeParams } from '../layers/params.js';
+import { checkParam, completeParams } from '../layers/params.js';
 import { freshId, freshName, usedIds } from '../network/ids.js';
 import { INPUT_NODE_PORT, type BlockDefinition, type NetworkDocument, type NetworkEdge, type NodeRepeat, type PortRef } from '../network/types.js';
 import { inferShapes } from '../shapes/infer.js';
@@ -166,6 +166,11 @@ export function setRepeat(doc: NetworkDocument, nodeId: string, repeat: NodeRepe
     if (!firstSpec)
       return refuse('edit.repeat', `The first copy's type '${repeat.firstType ?? ''}' is neither a layer type nor one of the project's blocks.`, nodeId);
     const problem = repeatProblem(spec) ?? repeatProblem(firstSpec);
+    for (const [key, value] of Object.entries(repeat.first ?? {})) {
+      const p = firstSpec.params.find((x) => x.name === key);
+      const why = !p ? `${firstSpec.label} has no parameter '${key}'` : checkParam(p, value);
+      if (why) return refuse('edit.repeat', `The first copy of '${node.name}', parameter '${key}': ${why}.`, nodeId);
+    }
     if (problem) return refuse('edit.repeat', `Layer '${node.name}' cannot repeat: ${problem}.`, nodeId);
     if (!Number.isInteger(repeat.count) || repeat.count < 1)
       return refuse('edit.repeat', `A repeat count is a whole number of at least 1; got ${repeat.count}.`, nodeId);

@@ -4,6 +4,7 @@
  */
 import { error, type Result } from '../diagnostics.js';
 import { catalogFor, specIn } from '../blocks/document-catalog.js';
+import { checkRepeat } from '../blocks/validate.js';
 import { findInputPort, findOutputPort } from '../layers/catalog.js';
 import { checkParam, completeParams, defaultParams } from '../layers/params.js';
 import type { Expansion } from '../layers/types.js';
@@ -31,6 +32,11 @@ function refuse<T>(code: string, message: string, nodeId?: string, field?: strin
 
 function cloneParams(params: NetworkNode['params']): NetworkNode['params'] {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+}
+
+/** A repeat copied for a new node, so the two never share a `first` object. */
+function copyRepeat(repeat: NonNullable<NetworkNode['repeat']>): NonNullable<NetworkNode['repeat']> {
+  return { ...repeat, ...(repeat.first ? { first: cloneParams(repeat.first) } : {}) };
 }
 
 function findNode(doc: NetworkDocument, id: string): NetworkNode | undefined {
@@ -189,7 +195,7 @@ export function duplicate(
   const copies: NetworkNode[] = originals.map((n) => {
     const id = freshId(taken, 'n');
     idMap[n!.id] = id;
-    return { id, type: n!.type, name: freshName(names, n!.name), params: cloneParams(n!.params) };
+    return { id, type: n!.type, name: freshName(names, n!.name), params: cloneParams(n!.params), ...(n!.repeat ? { repeat: copyRepeat(n!.repeat) } : {}) };
   });
   const edges = doc.edges
     .filter((e) => idMap[e.from.node] && idMap[e.to.node])
@@ -443,7 +449,19 @@ export function pasteFragment(
     }
     const id = freshId(taken, 'n');
     idMap[item.id] = id;
-    nodes.push({ id, type: spec.type, name: freshName(layerNames, item.name), params: cloneParams(params) });
+    let repeat: NetworkNode['repeat'];
+    if (item.repeat !== undefined) {
+      const problems: string[] = [];
+      repeat = checkRepeat(
+        item.repeat,
+        item.name,
+        spec,
+        (t) => specIn(doc, t),
+        (_code, message) => problems.push(message),
+      );
+      if (!repeat) return refuse('edit.paste.node', `Pasted layer '${item.name}': ${problems[0] ?? 'its repeat is invalid'}`);
+    }
+    nodes.push({ id, type: spec.type, name: freshName(layerNames, item.name), params: cloneParams(params), ...(repeat ? { repeat } : {}) });
   }
   let next: NetworkDocument = { ...doc, inputs: [...doc.inputs, ...inputs], nodes: [...doc.nodes, ...nodes] };
   for (const item of raw.edges as unknown[]) {
