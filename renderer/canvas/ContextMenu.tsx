@@ -38,7 +38,7 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     if (node) entries.push({ label: 'Bypass (rewire around it)', keys: 'B', run: () => bypassSelection(store) });
     if (node && specIn(s.doc, node.type)?.kind === 'composite') entries.push({ label: 'Expand into primitives', keys: 'E', run: () => expandSelection(store) });
     if (many) entries.push({ label: 'Group into a block', keys: 'Ctrl+G', run: () => groupSelection(store) });
-    entries.push({ label: 'Make block (a reusable definition)', run: () => makeBlockFromSelection(store) });
+    if (many) entries.push({ label: 'Make block (a reusable definition)', run: () => makeBlockFromSelection(store) });
     if (node && definitionOf(s.doc, node.type)) entries.push({ label: 'Edit definition', run: () => editDefinition(store, node.id) });
     for (const block of many ? collapsibleInto(store) : []) entries.push({ label: `Collapse into block ${block}`, run: () => collapseSelection(store, block) });
     if (many) entries.push({ label: 'Lay out the selection', keys: 'L', run: () => void autoLayout(store, 'LR', store.getState().selected) });
