@@ -226,6 +226,108 @@ lb = rand(6)
 case("layer_norm_last", {"input": xl}, {"scale": ls, "bias": lb}, {"output": F.layer_norm(xl, (6,), ls, lb, 1e-5)})
 case("lrn_5", {"input": xg}, {}, {"output": F.local_response_norm(xg, 3, alpha=1e-2, beta=0.75, k=2.0)})
 
+# --- PyTorch-named layers the catalog composes: activations, pooling, reshaping --------------------------
+x = rand(1, 2, 3, 5, low=-4, high=4)
+case("torch_silu", {"input": x}, {}, {"output": F.silu(x)})
+case("torch_hardswish", {"input": x}, {}, {"output": F.hardswish(x)})
+case("torch_hardsigmoid", {"input": x}, {}, {"output": F.hardsigmoid(x)})
+case("torch_mish", {"input": x}, {}, {"output": F.mish(x)})
+x = rand(1, 2, 5, 5)
+case("torch_maxpool2d_ceil_pad", {"input": x}, {}, {"output": F.max_pool2d(x, 2, 2, padding=1, ceil_mode=True)})
+x = rand(1, 2, 8, 8)
+case("torch_avgpool2d_ceil_include_pad", {"input": x}, {}, {"output": F.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=True)})
+x = rand(1, 3, 10, 9)
+case("torch_adaptive_avgpool_7x4", {"input": x}, {}, {"output": F.adaptive_avg_pool2d(x, (7, 4))})
+x = rand(2, 6, 3, 2)
+case("torch_split_1_3_2", {"input": x}, {}, {f"output.{i}": p for i, p in enumerate(torch.split(x, [1, 3, 2], 1))})
+case("torch_chunk_2_dim2", {"input": x}, {}, {f"output.{i}": p for i, p in enumerate(torch.chunk(x, 2, 2))})
+case("torch_flatten_1_2", {"input": x}, {}, {"output": torch.flatten(x, 1, 2)})
+case("torch_channel_shuffle_3", {"input": x}, {}, {"output": torch.nn.ChannelShuffle(3)(x)})
+
+
+# --- ultralytics' blocks, written from ultralytics/nn/modules (Conv's BatchNorm eps is the 1e-3 its
+# initialize_weights sets); constants are the state_dict without num_batches_tracked -------------------
+class Conv(torch.nn.Module):
+    def __init__(self, c1, c2, k=1, s=1, g=1):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(c1, c2, k, s, k // 2, groups=g, bias=False)
+        self.bn = torch.nn.BatchNorm2d(c2, eps=1e-3)
+        self.act = torch.nn.SiLU()
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class Bottleneck(torch.nn.Module):
+    def __init__(self, c1, c2, shortcut=True, g=1, k=(3, 3), e=0.5):
+        super().__init__()
+        c_ = int(c2 * e)
+        self.cv1 = Conv(c1, c_, k[0], 1)
+        self.cv2 = Conv(c_, c2, k[1], 1, g=g)
+        self.add = shortcut and c1 == c2
+
+    def forward(self, x):
+        return x + self.cv2(self.cv1(x)) if self.add else self.cv2(self.cv1(x))
+
+
+class C2f(torch.nn.Module):
+    def __init__(self, c1, c2, n=1, shortcut=False, g=1, e=0.5):
+        super().__init__()
+        self.c = int(c2 * e)
+        self.cv1 = Conv(c1, 2 * self.c, 1, 1)
+        self.cv2 = Conv((2 + n) * self.c, c2, 1)
+        self.m = torch.nn.ModuleList(Bottleneck(self.c, self.c, shortcut, g, k=(3, 3), e=1.0) for _ in range(n))
+
+    def forward(self, x):
+        y = list(self.cv1(x).chunk(2, 1))
+        y.extend(m(y[-1]) for m in self.m)
+        return self.cv2(torch.cat(y, 1))
+
+
+class C3(torch.nn.Module):
+    def __init__(self, c1, c2, n=1, shortcut=True, g=1, e=0.5):
+        super().__init__()
+        c_ = int(c2 * e)
+        self.cv1 = Conv(c1, c_, 1, 1)
+        self.cv2 = Conv(c1, c_, 1, 1)
+        self.cv3 = Conv(2 * c_, c2, 1)
+        self.m = torch.nn.Sequential(*(Bottleneck(c_, c_, shortcut, g, k=(1, 3), e=1.0) for _ in range(n)))
+
+    def forward(self, x):
+        return self.cv3(torch.cat((self.m(self.cv1(x)), self.cv2(x)), 1))
+
+
+class SPPF(torch.nn.Module):
+    def __init__(self, c1, c2, k=5):
+        super().__init__()
+        c_ = c1 // 2
+        self.cv1 = Conv(c1, c_, 1, 1)
+        self.cv2 = Conv(c_ * 4, c2, 1, 1)
+        self.m = torch.nn.MaxPool2d(kernel_size=k, stride=1, padding=k // 2)
+
+    def forward(self, x):
+        y = [self.cv1(x)]
+        y.extend(self.m(y[-1]) for _ in range(3))
+        return self.cv2(torch.cat(y, 1))
+
+
+def yolo_case(name, module, x):
+    for m in module.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            c = m.num_features
+            m.weight.data, m.bias.data = rand(c, low=0.5, high=1.5), rand(c)
+            m.running_mean.data, m.running_var.data = rand(c), rand(c, low=0.5, high=1.5)
+    module.eval()
+    sd = {k: v for k, v in module.state_dict().items() if not k.endswith("num_batches_tracked")}
+    with torch.no_grad():
+        case(name, {"input": x}, sd, {"output": module(x)})
+
+
+yolo_case("yolo_conv_k3_s2", Conv(3, 5, 3, 2), rand(1, 3, 9, 8))
+yolo_case("yolo_c2f_n2_shortcut", C2f(6, 8, 2, True), rand(1, 6, 7, 6))
+yolo_case("yolo_c3_n2", C3(6, 8, 2), rand(1, 6, 6, 5))
+yolo_case("yolo_sppf_k5", SPPF(8, 6, 5), rand(1, 8, 7, 9))
+
 with open(os.path.join(OUT, "layer_cases.json"), "w") as f:
     json.dump({"generator": "bench/onnx_reference.py", "torch": torch.__version__, "cases": CASES}, f, separators=(",", ":"))
 print("layer cases:", len(CASES))

@@ -1,12 +1,14 @@
 /**
- * Import a large `.wts` through the weight store (decode worker) with a progress bar, then import it
- * again and cancel half-way; report time, peak memory and that the cancelled import kept nothing.
+ * Import a large weights file (`.wts`, `.safetensors` or `.npz`) through the weight store (decode
+ * worker) with a progress bar, then import it again and cancel half-way; report time, peak memory
+ * and that the cancelled import kept nothing.
  *   npx tsx bench/wts-generate.ts vgg11_bn && node --import tsx bench/wts-import-large.ts bench/data/vgg11_bn.wts
+ *   npx tsx bench/tensor-file-generate.ts resnet101 safetensors && node --import tsx bench/wts-import-large.ts bench/data/resnet101.safetensors
  */
 import { WeightStore, type ImportProgress } from '../electron/services/weight-store.js';
 
 const path = process.argv[2];
-if (!path) throw new Error('Usage: bench/wts-import-large.ts FILE.wts');
+if (!path) throw new Error('Usage: bench/wts-import-large.ts FILE.wts|FILE.safetensors|FILE.npz');
 
 const mb = (n: number): number => Math.round(n / 1e5) / 10;
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;

@@ -188,3 +188,14 @@ export async function dismissRecoveryOffers(page: Page): Promise<void> {
     await page.waitForTimeout(150);
   }
 }
+
+/** Drag a node by the mouse so that its centre ends at `to` (page coordinates). */
+export async function dragNode(page: Page, name: string, to: { x: number; y: number }): Promise<void> {
+  const box = (await nodeLocator(page, name).boundingBox())!;
+  // By its header, where a press starts a drag (not on a port).
+  const from = { x: box.x + box.width / 2, y: box.y + 12 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y - box.height / 2 + 12, { steps: 8 });
+  await page.mouse.up();
+}

@@ -381,7 +381,12 @@ describe('editing comforts', () => {
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name)).toEqual(['convolution', 'pooling']);
     await nodeLocator(page, 'pooling').click({ button: 'right' });
-    await expect(menu.locator('.context-item > span:first-child').allTextContents()).resolves.toEqual(['Duplicate', 'Bypass (rewire around it)', 'Delete']);
+    await expect(menu.locator('.context-item > span:first-child').allTextContents()).resolves.toEqual([
+      'Duplicate',
+      'Rename…',
+      'Bypass (rewire around it)',
+      'Delete',
+    ]);
     await screenshot(page, '13-context-menu');
     await menu.locator('.context-item', { hasText: 'Bypass' }).click();
     const doc = await documentOf(page);

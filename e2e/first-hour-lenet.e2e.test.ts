@@ -3,13 +3,15 @@
  * quick-add menu, then every layer by dropping a wire from the last output onto empty canvas and
  * searching for it by its PyTorch name. No palette drags, no wires drawn handle to handle. The
  * trained weights map by name on import, Ctrl+S saves into the default folder, a reload brings the
- * project and its weights back, and the 20 handwritten digits come out right.
+ * project and its weights back, the 20 handwritten digits come out right, and "Save outputs…" saves
+ * that run's outputs as they were shown.
  */
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNpy } from '../electron/services/npy.js';
 import { documentOf, editorState, launchBrowser, nodeLocator, openEditor, screenshot, setField, startWebHost, type WebHost } from './editor-page.js';
 
 let browser: Browser;
@@ -42,9 +44,34 @@ async function spaceAfter(page: Page, name: string): Promise<{ x: number; y: num
     if (to.x + box.width > canvas.x + canvas.width - 180) to = { x: canvas.x + 90, y: box.y + box.height + gap };
     if (to.y + box.height < canvas.y + canvas.height - 60) return to;
     await page.locator('.react-flow__controls-zoomout').click();
-    await page.waitForTimeout(300);
+    await boxSettled(page, name, box);
   }
   throw new Error(`No empty canvas left after '${name}'.`);
+}
+
+/** Wait until `name` has moved from `before` and stays put for two frames (the zoom is drawn). */
+async function boxSettled(page: Page, name: string, before: { x: number; y: number; width: number }): Promise<void> {
+  const node = nodeLocator(page, name);
+  let last = '';
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const box = (await node.boundingBox())!;
+      const now = JSON.stringify(box);
+      const settled = box.width !== before.width && now === last;
+      last = now;
+      return settled;
+    })
+    .toBe(true);
+}
+
+/** The selected layer's id and the name its inspector field shows. */
+async function selectedLayer(page: Page): Promise<{ id: string | undefined; nameField: string }> {
+  const id = await page.evaluate(
+    () => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected[0],
+  );
+  const field = page.locator('[data-testid=param-name]');
+  return { id, nameField: (await field.count()) === 1 ? await field.inputValue() : '' };
 }
 
 /**
@@ -70,8 +97,13 @@ async function addAfter(
   await page.locator('[data-testid=search-input]').pressSequentially(query);
   await expect.poll(() => page.locator('[data-testid=search-item] .search-label').first().textContent()).toBe(label);
   if (shot) await screenshot(page, shot);
+  const before = (await documentOf(page)).nodes.length;
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('[data-testid=search-menu]').count()).toBe(0);
+  // The new layer is on the canvas and its inspector is shown: only then is the name field its own.
+  await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(before + 1);
+  const added = (await documentOf(page)).nodes.at(-1)!;
+  await expect.poll(() => selectedLayer(page)).toEqual({ id: added.id, nameField: added.name });
   await setField(page, 'name', name);
   for (const [param, value] of Object.entries(params)) await setField(page, param, value);
   await nodeLocator(page, name).waitFor();
@@ -180,7 +212,8 @@ describe('LeNet-5 built with the wire-drop menu and search only', () => {
     expect(digits).toHaveLength(20);
     for (const file of digits) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
     await page.click('[data-testid=file-browser-ok]');
-    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 20_000 }).toBe(20);
+    // Each preview is decoded by the host: a loaded machine takes its time.
+    await expect.poll(() => page.locator('[data-testid=run-image] img').count(), { timeout: 60_000 }).toBe(20);
     await page.click('[data-testid=run-start]');
     await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(20);
     const wrong: string[] = [];
@@ -191,6 +224,32 @@ describe('LeNet-5 built with the wire-drop menu and search only', () => {
     }
     expect(wrong).toEqual([]);
     await screenshot(page, 'first-hour-lenet-05-digits');
+
+    // "Save outputs…" saves the outputs of the run on screen, as they are: nothing runs again.
+    await page.evaluate(() => {
+      const w = window as unknown as { __jobsSeen: string[]; __trtStudio: { store: { subscribe(l: (s: { jobs: { label: string }[] }) => void): void } } };
+      w.__jobsSeen = [];
+      w.__trtStudio.store.subscribe((s) => s.jobs.forEach((j) => w.__jobsSeen.push(j.label)));
+    });
+    const outputs = join(root, 'outputs');
+    mkdirSync(outputs);
+    await page.click('[data-testid=run-save-outputs]');
+    await page.click('[data-testid=file-browser-entry][data-name="outputs"]');
+    await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(outputs);
+    await page.click('[data-testid=file-browser-folder]');
+    await expect.poll(() => readdirSync(outputs).sort()).toEqual(digits.map((f) => f.replace(/\.png$/, '.output.npy')));
+    const shownResult = page.locator(`[data-testid=run-result][data-file="${digits[7]}"]`);
+    await shownResult.getByText('Outputs').click();
+    await expect.poll(() => shownResult.locator('[data-testid=output-npy]').textContent()).toBe(digits[7]!.replace(/\.png$/, '.output.npy'));
+    const shownValues = (await shownResult.locator('[data-testid=output-value]').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).map((t) =>
+      Number(t.replace(/^\[\d+\] /, '')),
+    );
+    const saved = readNpy(readFileSync(join(outputs, digits[7]!.replace(/\.png$/, '.output.npy'))), digits[7]!);
+    if (!saved.ok) throw new Error(saved.diagnostics[0]!.message);
+    expect(saved.value.shape).toEqual([1, 10]);
+    expect(Array.from(saved.value.data)).toEqual(shownValues.map((v) => Math.fround(v)));
+    expect(await page.evaluate(() => (window as unknown as { __jobsSeen: string[] }).__jobsSeen)).toEqual([]);
+    await screenshot(page, 'first-hour-lenet-06-outputs-saved');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,15 +1,19 @@
 /**
  * A newcomer's first hour, acted out: a wire made from the wire-drop menu that then saves and maps
- * weights; two tabs on one host whose host is killed; a host killed while a job runs. Each test runs
+ * weights; two tabs on one host whose host is killed; a host killed while a run is under way; a
+ * duplicated tab that must not share the original's recovery file. Each test runs
  * hosts of its own (`dist/cli.mjs serve`) with their own config folder, and kills them as a crash
  * would (SIGKILL).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serializeProject } from '../core/network/project-file.js';
+import { templateBuilder } from '../core/templates/builder.js';
+import { encodeWtsBytes } from '../core/weights/wts-encoder.js';
 import { documentOf, dragFromPalette, dragWireToEmpty, editorState, launchBrowser, openEditor, screenshot } from './editor-page.js';
 
 interface Served {
@@ -212,39 +216,144 @@ describe('two tabs on one host', () => {
   });
 });
 
+/** Convolutions of 32 maps on a 512×512 picture: a second or so per image for ONNX Runtime on a CPU, so a run of 40 lasts. */
+const SLOW_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'conv6', 'conv7'];
+
+/** Write `slow.trtstudio` (the network above, ending in an 8×8-strided 1-map head) and its weights `slow.wts` into `root`. */
+function writeSlowProject(root: string): void {
+  const b = templateBuilder('slow-convolutions');
+  let x = b.input('data', [1, 3, 512, 512]);
+  const same = { kernelSize: [3, 3], stride: [1, 1], prePadding: [1, 1], postPadding: [1, 1] };
+  for (const name of SLOW_LAYERS) x = b.chain('addConvolutionNd', name, { nbOutputMaps: 32, ...same }, x);
+  x = b.chain('addConvolutionNd', 'head', { nbOutputMaps: 1, kernelSize: [8, 8], stride: [8, 8], prePadding: [0, 0], postPadding: [0, 0] }, x);
+  b.output('map', x);
+  writeFileSync(join(root, 'slow.trtstudio'), serializeProject(b.finish(), 'slow.wts'));
+  const small = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.01 * Math.sin(i));
+  const tensors = SLOW_LAYERS.map((name, i) => ({ name: `${name}.weight`, values: small(32 * (i === 0 ? 3 : 32) * 9) }));
+  tensors.push({ name: 'head.weight', values: small(32 * 64) });
+  writeFileSync(join(root, 'slow.wts'), encodeWtsBytes(tensors));
+}
+
 describe('the host killed while a job runs', () => {
-  it('fails the job with the reason and turns the status bar red within 2 s', async () => {
-    const { host, root } = await freshHost();
-    copyFileSync('fixtures/lenet5_digits.wts', join(root, 'lenet5_digits.wts'));
-    const { page } = await openEditor(browser, host.url);
-    await page.click('[data-testid=btn-templates]');
-    await page.click('[data-testid=template-lenet5]');
-    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(12);
+  it('fails the run with the reason, turns the status bar red within 2 s, and reconnects when a host is back', async () => {
+    const { host, configDir, root } = await freshHost();
+    writeSlowProject(root);
+    mkdirSync(join(root, 'digits'));
+    // Each digit twice: 40 images keep even a fast machine busy for seconds.
+    for (const f of readdirSync('fixtures/digits').filter((f) => f.endsWith('.png')))
+      for (const copy of [f, `again_${f}`]) copyFileSync(join('fixtures/digits', f), join(root, 'digits', copy));
+    const { page, pageErrors } = await openEditor(browser, host.url);
+    // Open the project; its weights come with it.
+    await page.locator('button', { hasText: /^Open$/ }).click();
+    await page.click('[data-testid=file-browser-entry][data-name="slow.trtstudio"]');
+    await expect.poll(async () => (await documentOf(page)).nodes.map((n) => n.name)).toEqual([...SLOW_LAYERS, 'head']);
     await page.click('[data-testid=dock-tab-weights]');
-    await page.click('[data-testid=weights-import]');
-    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
-    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toMatch(/^10 of 10 tensors bound/);
+    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 30_000 }).toMatch(/^slow\.wts · 8 tensors · .* · 8 bound$/);
     await page.click('[data-testid=dock-tab-build]');
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
-    // A profile of a million iterations runs far longer than this test waits.
-    await page.click('[data-testid=dock-tab-profile]');
-    await page.fill('[data-testid=profile-iterations]', '1000000');
-    await page.click('[data-testid=profile-start]');
-    await page.waitForSelector('[data-testid=profile-progress]');
+    // The Run workflow: choose the 40 pictures, run them.
+    await page.click('[data-testid=dock-tab-run]');
+    await page.click('[data-testid=run-choose]');
+    await page.click('[data-testid=file-browser-entry][data-name="digits"]');
+    await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(join(root, 'digits'));
+    await page.click('[data-testid=file-browser-all]');
+    await expect.poll(() => page.locator('[data-testid=run-image]').count()).toBe(40);
+    await page.click('[data-testid=run-start]');
+    // Running: the bar names the image in work, and no result is shown yet.
+    await expect.poll(() => page.locator('[data-testid=run-progress]').textContent(), { timeout: 30_000 }).toMatch(/Running/);
+    expect(await page.locator('[data-testid=run-result]').count()).toBe(0);
     const before = await statusBarColour(page);
 
     await host.stop('SIGKILL');
     const killedAt = Date.now();
     await page.waitForSelector('[data-testid=host-status]', { timeout: 2_000 });
     expect(Date.now() - killedAt).toBeLessThan(2_000);
-    await expect
-      .poll(() => page.locator('[data-testid=workflow-diagnostics]').textContent(), { timeout: 2_000 })
-      .toMatch(/failed: the connection to the host was lost \(/);
-    expect(await page.locator('[data-testid=profile-progress]').count()).toBe(0);
     expect(await statusBarColour(page)).not.toBe(before);
     expect(await statusBarColour(page)).toBe('rgb(90, 17, 17)');
+    await expect
+      .poll(() => page.locator('[data-testid=workflow-diagnostics]').textContent(), { timeout: 2_000 })
+      .toMatch(/Run 40 images failed: the connection to the host was lost \(/);
+    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    expect(await page.locator('[data-testid=run-progress]').count()).toBe(0);
+    expect(await page.locator('[data-testid=run-result]').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid=host-status]').textContent()).toMatch(/^✕ Host disconnected \d+ s ago: .*Reconnecting…$/);
-    await screenshot(page, 'first-hour-06-killed-during-job');
+    await screenshot(page, 'first-hour-06-killed-during-run');
+
+    // A host is started again at the same address: the page finds it by itself and the bar clears.
+    const again = await serve({ configDir, root, port: host.port });
+    running.push(again);
+    await expect.poll(() => page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    expect(await statusBarColour(page)).toBe(before);
+    // The engine went with the old host: nothing to run until a build on the new one.
+    await expect.poll(() => page.locator('[data-testid=run-engine]').textContent()).toBe('none built yet');
+    expect(await page.locator('[data-testid=run-start]').isDisabled()).toBe(true);
+    await screenshot(page, 'first-hour-07-reconnected');
+    expect(pageErrors.filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
+  });
+});
+
+describe('a duplicated tab', () => {
+  it('keeps showing the work it copied, then keeps its own: each tab recovers its own work after the host was killed', async () => {
+    const { host, configDir, root } = await freshHost();
+    const original = await openEditor(browser, host.url);
+    await dragFromPalette(original.page, 'Input', { x: 200, y: 250 });
+    await expect.poll(async () => (await documentOf(original.page)).inputs.length).toBe(1);
+    const recovery = join(configDir, 'recovery');
+    const recovered = () =>
+      existsSync(recovery)
+        ? readdirSync(recovery)
+            .filter((f) => /^[^.].*\.json$/.test(f))
+            .map((f) => JSON.parse(readFileSync(join(recovery, f), 'utf8')) as { client: string; document: { inputs: unknown[]; nodes: { type: string }[] } })
+            .map((r) => ({ client: r.client, inputs: r.document.inputs.length, nodes: r.document.nodes.map((n) => n.type) }))
+            .sort((a, b) => a.nodes.length - b.nodes.length)
+        : [];
+    const clientOf = (page: Page) => page.evaluate(() => sessionStorage.getItem('trtstudio.client'));
+    const originalClient = await clientOf(original.page);
+    await expect.poll(recovered, { timeout: 15_000 }).toEqual([{ client: originalClient, inputs: 1, nodes: [] }]);
+
+    // "Duplicate tab": a new page of the same browser whose sessionStorage starts as a copy of the original's.
+    const storage = await original.page.evaluate(() => Object.entries(sessionStorage));
+    const copy = await original.page.context().newPage();
+    const copyErrors: string[] = [];
+    copy.on('pageerror', (e) => copyErrors.push(e.message));
+    copy.on('console', (m) => m.type() === 'error' && !m.text().includes('favicon') && copyErrors.push(m.text()));
+    await copy.addInitScript((entries) => {
+      if (sessionStorage.length === 0) for (const [key, value] of entries) sessionStorage.setItem(key, value);
+    }, storage);
+    await copy.goto(original.page.url());
+    await copy.waitForSelector('.react-flow__renderer');
+    // It shows what the original showed, unsaved, under a name of its own.
+    await expect.poll(async () => (await documentOf(copy)).inputs.map((i) => i.name)).toEqual((await documentOf(original.page)).inputs.map((i) => i.name));
+    expect((await editorState(copy)).dirty).toBe(true);
+    const copyClient = await clientOf(copy);
+    expect(copyClient).toMatch(/^tab-/);
+    expect(copyClient).not.toBe(originalClient);
+    await screenshot(copy, 'first-hour-08-duplicated-tab');
+
+    // Different work in the copy: the original's recovery file stays the original's.
+    await dragFromPalette(copy, 'addActivation', { x: 520, y: 250 });
+    await expect.poll(async () => (await documentOf(copy)).nodes.length).toBe(1);
+    await expect.poll(recovered, { timeout: 15_000 }).toEqual([
+      { client: originalClient, inputs: 1, nodes: [] },
+      { client: copyClient, inputs: 1, nodes: ['addActivation'] },
+    ]);
+
+    await host.stop('SIGKILL');
+    const again = await serve({ configDir, root, port: host.port });
+    running.push(again);
+    for (const page of [original.page, copy]) await expect.poll(() => page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    for (const page of [original.page, copy]) {
+      await page.reload();
+      await page.waitForSelector('.react-flow__renderer');
+    }
+    // Each keeps its name across the reload and gets its own work back.
+    expect([await clientOf(original.page), await clientOf(copy)]).toEqual([originalClient, copyClient]);
+    await expect.poll(async () => (await documentOf(copy)).nodes.map((n) => n.type)).toEqual(['addActivation']);
+    await expect.poll(async () => (await documentOf(original.page)).inputs.length).toBe(1);
+    expect((await documentOf(original.page)).nodes).toEqual([]);
+    expect((await editorState(original.page)).dirty).toBe(true);
+    expect((await editorState(copy)).dirty).toBe(true);
+    expect([...original.pageErrors, ...copyErrors].filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
   });
 });

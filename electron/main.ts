@@ -23,7 +23,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuCommand } from '../core/api/contract.js';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api/names.js';
+import { IPC_CALL_CHANNEL } from '../core/api/names.js';
 import { fail, ok, type Result } from '../core/diagnostics.js';
 import { setDefaultEngineHostSpawner, utilityProcessEngineHost } from './engine-host/spawn.js';
 import { parseLaunchArgs, type LaunchArgs } from './host/args.js';
@@ -37,6 +37,7 @@ import { IPC_DROP_CHANNEL } from './shell/channels.js';
 import { openDialogSettings, saveDialogSettings, withDefaultExtension } from './shell/dialog-options.js';
 import { classifyFiles, ignoredFilesMessage } from './shell/dropped-files.js';
 import { buildMenuTemplate, type MenuEntry } from './shell/menu-template.js';
+import { forwardEventsToWindow, windowClientId } from './shell/window-events.js';
 import { APP_SCHEME_PRIVILEGES, navigationAllowed, permissionAllowed, requestAllowed, secureWebPreferences } from './shell/security.js';
 
 const APP_NAME = 'TRT Studio';
@@ -136,10 +137,6 @@ async function start(args: LaunchArgs): Promise<void> {
     for (const entry of await services.context.projects.recent()) await services.context.files.addFolderOf(entry.path);
     const report = await services.openAtStart(startupState(args));
     for (const d of report.diagnostics) log.warn(d.message);
-    services.context.events.subscribe((event, payload) => {
-      const contents = window?.webContents;
-      if (contents && !contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(IPC_EVENT_CHANNEL, event, payload);
-    });
     ipcMain.handle(IPC_CALL_CHANNEL, onCall);
     ipcMain.on(IPC_DROP_CHANNEL, onDrop);
     await refreshMenu();
@@ -174,7 +171,11 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(join(here, 'electron-preload.cjs')),
   });
   window.once('ready-to-show', () => window?.show());
-  window.on('closed', () => (window = undefined));
+  const stopEvents = services ? forwardEventsToWindow(services.context.events, window.webContents, isAppUrl) : () => {};
+  window.on('closed', () => {
+    stopEvents();
+    window = undefined;
+  });
   // The page's beforeunload (unsaved changes) only stops the close; ask the user what they want.
   window.webContents.on('will-prevent-unload', (event) => {
     const choice = dialog.showMessageBoxSync(window!, {
@@ -241,7 +242,7 @@ async function onCall(event: IpcMainInvokeEvent, method: unknown, params: unknow
     log.warn(`Refused an IPC request: ${why}.`);
     return fail({ severity: 'error', code: 'host.senderRefused', message: `The request was refused: ${why}.` });
   }
-  const call: CallContext = { transport: 'electron', clientId: `window-${event.sender.id}` };
+  const call: CallContext = { transport: 'electron', clientId: windowClientId(event.sender) };
   const answer = await services!.dispatch(method, params, call);
   if (answer.ok && typeof method === 'string' && RECENT_CHANGERS.has(method)) void refreshMenu();
   return answer;

@@ -110,30 +110,47 @@ export function createHostApi(transport: HostTransport, kind: 'electron' | 'web'
   };
 }
 
+/** An AbortSignal as far as `followJob` uses it (core has neither the DOM's nor Node's types). */
+export interface StopSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /**
  * Follows a job to its end: calls `onProgress` for each progress event and resolves with the
  * `job.finished` payload. Start listening before the job could finish: call it right after the start
  * call resolves (the host sends `job.finished` only after answering the start request).
+ *
+ * `signal` stops following when the caller knows the end another way (the host went away, so no
+ * `job.finished` will come): the listeners are released and the promise stays pending.
  */
 export function followJob(
   api: HostApi,
   jobId: string,
   onProgress?: (progress: JobProgress) => void,
   onLog?: (line: string, severity: string) => void,
+  signal?: StopSignal,
 ): Promise<JobFinished> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return;
     const offProgress = api.on('job.progress', (e) => {
       if (e.jobId === jobId) onProgress?.(e.progress);
     });
     const offLog = api.on('job.log', (e) => {
       if (e.jobId === jobId) onLog?.(e.line, e.severity);
     });
-    const offFinished = api.on('job.finished', (e) => {
-      if (e.jobId !== jobId) return;
+    const stop = () => {
       offProgress();
       offLog();
       offFinished();
+      signal?.removeEventListener('abort', stop);
+    };
+    const offFinished = api.on('job.finished', (e) => {
+      if (e.jobId !== jobId) return;
+      stop();
       resolve(e);
     });
+    signal?.addEventListener('abort', stop);
   });
 }

@@ -174,7 +174,11 @@ export const METHODS = {
     z.object({ path: z.string().nullable() }),
     'Native save dialog (Electron only); null when cancelled.',
   ),
-  'weights.import': method(z.strictObject({ path: PathSchema }), JobStartedSchema, 'Decode a .wts file in the host (job kind weights.import).'),
+  'weights.import': method(
+    z.strictObject({ path: PathSchema }),
+    JobStartedSchema,
+    'Decode a weights file (.wts, .safetensors or .npz) in the host (job kind weights.import).',
+  ),
   'weights.list': method(EmptySchema, z.object({ sets: z.array(WeightSetSchema) }), 'Loaded weight files.'),
   'weights.tensors': method(
     z.strictObject({ setId: IdSchema }),
@@ -197,7 +201,7 @@ export const METHODS = {
   'network.check': method(
     z.strictObject({ document: NetworkDocumentSchema }),
     ShapeReportSchema,
-    'Validate the document and infer every output’s dims.',
+    'Validate the document, infer every output’s dims and report what run and build would stop on (the network check: lowering and the ONNX translation included).',
     MAX_DOCUMENT_BYTES,
   ),
   'network.lower': method(
@@ -228,6 +232,11 @@ export const METHODS = {
     JobStartedSchema,
     'Run test images (or .npy inputs) through one or more engines (job kind run); several engines are compared.',
     MAX_DOCUMENT_BYTES,
+  ),
+  'run.saveOutputs': method(
+    z.strictObject({ jobId: IdSchema, dir: PathSchema }),
+    z.object({ files: z.array(z.object({ engineId: IdSchema, image: z.string(), output: z.string(), npyPath: z.string() })) }),
+    'Write every output of a finished run, whole, as float32 .npy files in a folder, without running again (the host keeps the outputs of its recent runs).',
   ),
   'profile.start': method(
     z.strictObject({

@@ -34,6 +34,7 @@ export const METHOD_NAMES = [
   'build.start',
   'build.history',
   'run.start',
+  'run.saveOutputs',
   'profile.start',
   'export.start',
   'images.preview',

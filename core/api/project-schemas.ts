@@ -61,7 +61,7 @@ export type FilePurpose = z.infer<typeof FilePurposeSchema>;
 /** File extensions (lower case, with the dot) each purpose shows. */
 export const FILE_PURPOSE_EXTENSIONS: Record<FilePurpose, readonly string[]> = {
   project: ['.trtstudio'],
-  weights: ['.wts'],
+  weights: ['.wts', '.safetensors', '.npz'],
   // Test inputs: images, or a NumPy array used as the input tensor as it is.
   images: ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.gif', '.tif', '.tiff', '.npy'],
   folder: [],

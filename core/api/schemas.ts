@@ -88,7 +88,17 @@ export const BlockDefinitionSchema: z.ZodType<BlockDefinition> = z.strictObject(
     .max(MAX_BLOCK_PARAMS)
     .optional(),
   inputs: z.array(z.strictObject({ id: NodeIdSchema, name: z.string().min(1).max(MAX_ID_LENGTH) })).max(MAX_BLOCK_PARAMS),
-  nodes: z.array(NodeSchema.extend({ exprs: z.record(z.string().max(MAX_ID_LENGTH), TextSchema).optional() })).max(MAX_ITEMS),
+  nodes: z
+    .array(
+      z.strictObject({
+        id: NodeIdSchema,
+        type: z.string().min(1).max(MAX_ID_LENGTH),
+        name: NameSchema,
+        params: ParamsSchema,
+        exprs: z.record(z.string().max(MAX_ID_LENGTH), TextSchema).optional(),
+      }),
+    )
+    .max(MAX_ITEMS),
   edges: z.array(EdgeSchema).max(MAX_ITEMS),
   outputs: z.array(OutputSchema).max(MAX_BLOCK_PARAMS),
   positions: z.record(NodeIdSchema, PointSchema).optional(),

@@ -25,7 +25,8 @@ export const WeightSetSchema = z.object({
 });
 export type WeightSet = z.infer<typeof WeightSetSchema>;
 
-export const WeightTensorSchema = z.object({ name: z.string(), count: Count });
+/** `shape`: what a `.safetensors` or `.npz` gives (a `.wts` has none). */
+export const WeightTensorSchema = z.object({ name: z.string(), count: Count, shape: z.array(Count).max(64).optional() });
 export type WeightTensor = z.infer<typeof WeightTensorSchema>;
 
 export const TensorStatsSchema = z.object({

@@ -36,8 +36,10 @@ export const addActivation: PrimitiveSpec = {
     { names: ['softplus'], label: 'Softplus', params: { type: 'SOFTPLUS', alpha: 1, beta: 1 } },
     { names: ['softsign'], label: 'Softsign', params: { type: 'SOFTSIGN' } },
     { names: ['relu6', 'clip', 'clamp', 'hardtanh'], label: 'ReLU6 (Clip 0…6)', params: { type: 'CLIP', alpha: 0, beta: 6 } },
-    { names: ['hardsigmoid', 'hard_sigmoid'], label: 'Hardsigmoid', params: { type: 'HARD_SIGMOID', alpha: 1 / 6, beta: 0.5 } },
-    { names: ['gelu'], label: 'GELU', params: { type: 'GELU_ERF' } },
+    // PyTorch's Hardsigmoid: relu6(x + 3) / 6 = clamp(x/6 + 1/2, 0, 1).
+    { names: ['hardsigmoid', 'hard_sigmoid', 'nn.hardsigmoid'], label: 'Hardsigmoid', params: { type: 'HARD_SIGMOID', alpha: 1 / 6, beta: 0.5 } },
+    { names: ['gelu', 'nn.gelu'], label: 'GELU', params: { type: 'GELU_ERF' } },
+    { names: ['gelu_tanh', 'gelu tanh', 'approximate tanh'], label: 'GELU (tanh)', params: { type: 'GELU_TANH' } },
     { names: ['activation', 'nonlinearity'] },
   ],
   doc: 'Elementwise activation function; alpha and beta are used only where the formula names them.',

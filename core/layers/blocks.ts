@@ -7,13 +7,13 @@ import { channelsFromInput, enumParam, floatParam, intParam } from './params.js'
 import type { CompositeSpec, Expansion, ExpansionPort, Params } from './types.js';
 
 /** Activations a ConvBnAct can end with; those TensorRT lacks are composed from primitives. */
-const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
+export const BLOCK_ACTIVATIONS = ['NONE', 'RELU', 'RELU6', 'LEAKY_RELU', 'SIGMOID', 'TANH', 'SILU', 'HARDSIGMOID', 'HARDSWISH', 'GELU'] as const;
 
 /** BatchNorm2d's four state_dict entries, in PyTorch's order. */
-const BATCH_NORM_SLOTS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
+export const BATCH_NORM_SLOTS = ['weight', 'bias', 'running_mean', 'running_var'] as const;
 
 /** Collects an expansion's nodes, wires and weight pass-throughs. */
-interface ExpansionDraft {
+export interface ExpansionDraft {
   expansion: Expansion;
   /** Add a node fed by `wires` (port → source); returns its `output` port. */
   add: (id: string, type: string, name: string, params: Params, wires: Record<string, ExpansionPort>) => ExpansionPort;
@@ -21,7 +21,7 @@ interface ExpansionDraft {
   pass: (node: string, slot: string, from: string) => void;
 }
 
-function draftExpansion(): ExpansionDraft {
+export function draftExpansion(): ExpansionDraft {
   const expansion: Expansion = { nodes: [], edges: [], outputs: {}, weights: [] };
   return {
     expansion,
@@ -34,7 +34,7 @@ function draftExpansion(): ExpansionDraft {
   };
 }
 
-interface ConvOptions {
+export interface ConvOptions {
   outChannels: number;
   kernel: number;
   stride: number;
@@ -44,7 +44,7 @@ interface ConvOptions {
 }
 
 /** A bias-free square convolution whose kernel comes from the composite slot `slot`. */
-function addConv(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, o: ConvOptions, slot: string): ExpansionPort {
+export function addConv(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, o: ConvOptions, slot: string): ExpansionPort {
   const out = d.add(
     id,
     'addConvolutionNd',
@@ -66,24 +66,24 @@ function addConv(d: ExpansionDraft, id: string, name: string, input: ExpansionPo
 }
 
 /** A BatchNorm2d whose four slots come from `<prefix>.weight`, `<prefix>.bias`, ... */
-function addBatchNorm(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, prefix: string, eps = 1e-5): ExpansionPort {
+export function addBatchNorm(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, prefix: string, eps = 1e-5): ExpansionPort {
   const out = d.add(id, 'BatchNorm2d', name, { eps }, { input });
   for (const slot of BATCH_NORM_SLOTS) d.pass(id, slot, `${prefix}.${slot}`);
   return out;
 }
 
-function addRelu(d: ExpansionDraft, id: string, name: string, input: ExpansionPort): ExpansionPort {
+export function addRelu(d: ExpansionDraft, id: string, name: string, input: ExpansionPort): ExpansionPort {
   return d.add(id, 'addActivation', name, { type: 'RELU', alpha: 0, beta: 0 }, { input });
 }
 
 /** x · g(x) as an elementwise product, for SiLU (g = sigmoid) and HardSwish (g = hard sigmoid). */
-function addGated(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, gate: Params): ExpansionPort {
+export function addGated(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, gate: Params): ExpansionPort {
   const g = d.add(`${id}_gate`, 'addActivation', name, gate, { input });
   return d.add(`${id}_mul`, 'addElementWise', `${name}.mul`, { operation: 'PROD' }, { input1: input, input2: g });
 }
 
 /** The chosen activation after `input`, named `name` (its torchvision index); NONE passes the input through. */
-function addBlockActivation(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, activation: string, alpha: number): ExpansionPort {
+export function addBlockActivation(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, activation: string, alpha: number): ExpansionPort {
   const act = (type: string, a = 0, b = 0) => d.add(id, 'addActivation', name, { type, alpha: a, beta: b }, { input });
   switch (activation) {
     case 'NONE':
@@ -256,13 +256,13 @@ export const Bottleneck: CompositeSpec = {
 };
 
 /** Python's round(): halves go to the even neighbour (torchvision computes hidden_dim with it). */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** A nested ConvBnAct named `name` whose five slots pass through from `<name>.0.weight`, `<name>.1.*`. */
-function addNestedConvBnAct(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, params: Params): ExpansionPort {
+export function addNestedConvBnAct(d: ExpansionDraft, id: string, name: string, input: ExpansionPort, params: Params): ExpansionPort {
   const out = d.add(id, 'ConvBnAct', name, params, { input });
   d.pass(id, '0.weight', `${name}.0.weight`);
   for (const slot of BATCH_NORM_SLOTS) d.pass(id, `1.${slot}`, `${name}.1.${slot}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DATA_TYPES, type DataType } from '../network/types.js';
-import { getLayerSpec, listLayerSpecs } from './catalog.js';
+import { getLayerSpec, listLayerSpecs, outputPortNames } from './catalog.js';
 import { checkParam, defaultParams } from './params.js';
 import { runLayer, tensor } from './testing.js';
 import type { TensorInfo } from './types.js';
@@ -43,6 +43,32 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   BasicBlock: { input: image(64) },
   Bottleneck: { input: image(256) },
   InvertedResidual: { input: image(32) },
+  SqueezeExcitation: { input: image(64) },
+  MBConv: { input: image(16) },
+  InvertedResidualV3: { input: image(16) },
+  ResBottleneckBlock: { input: image(32) },
+  DenseLayer: { input: image(64) },
+  DenseBlock: { input: image(64) },
+  Transition: { input: image() },
+  BasicConv2d: { input: image() },
+  Inception: { input: image(192) },
+  Fire: { input: image() },
+  ShuffleUnit: { input: tensor([1, 116, 28, 28]) },
+  SiLU: { input: image() },
+  Hardswish: { input: image() },
+  Mish: { input: image() },
+  Split: { input: image(2) },
+  Chunk: { input: image(4) },
+  Flatten: { input: image() },
+  ChannelShuffle: { input: image(4) },
+  MaxPool2d: { input: image() },
+  AvgPool2d: { input: image() },
+  AdaptiveAvgPool2d: { input: image() },
+  YoloConv: { input: image() },
+  YoloBottleneck: { input: image(64) },
+  C2f: { input: image(32) },
+  C3: { input: image(32) },
+  SPPF: { input: image(256) },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -81,6 +107,32 @@ const REQUIRED_TYPES = [
   'BasicBlock',
   'Bottleneck',
   'InvertedResidual',
+  'SqueezeExcitation',
+  'MBConv',
+  'InvertedResidualV3',
+  'ResBottleneckBlock',
+  'DenseLayer',
+  'DenseBlock',
+  'Transition',
+  'BasicConv2d',
+  'Inception',
+  'Fire',
+  'ShuffleUnit',
+  'SiLU',
+  'Hardswish',
+  'Mish',
+  'Split',
+  'Chunk',
+  'Flatten',
+  'ChannelShuffle',
+  'MaxPool2d',
+  'AvgPool2d',
+  'AdaptiveAvgPool2d',
+  'YoloConv',
+  'YoloBottleneck',
+  'C2f',
+  'C3',
+  'SPPF',
 ];
 
 describe('the layer catalog', () => {
@@ -121,7 +173,7 @@ describe('the layer catalog', () => {
       expect(inputs, `no default input for ${spec.type}`).toBeDefined();
       const run = runLayer(spec.type, {}, inputs!);
       expect(run.error, spec.type).toBeUndefined();
-      expect(Object.keys(run.outputs), spec.type).toEqual(spec.outputs.map((p) => p.name));
+      expect(Object.keys(run.outputs), spec.type).toEqual(outputPortNames(spec, defaultParams(spec.params)));
       for (const slot of run.weights) expect(slot.count, `${spec.type} slot ${slot.name}`).toBeGreaterThan(0);
       expect(() => spec.summary?.(defaultParams(spec.params))).not.toThrow();
     }
@@ -150,7 +202,25 @@ describe('search aliases', () => {
 
   it('name parameters that follow from the input among the layer parameters', () => {
     const derived = listLayerSpecs().flatMap((s) => (s.fromInput ?? []).map((d) => `${s.type}.${d.param}`));
-    expect(derived).toEqual(['Linear.inFeatures', 'BasicBlock.inplanes', 'Bottleneck.inplanes', 'InvertedResidual.inp']);
+    expect(derived).toEqual([
+      'Linear.inFeatures',
+      'BasicBlock.inplanes',
+      'Bottleneck.inplanes',
+      'InvertedResidual.inp',
+      'SqueezeExcitation.inputChannels',
+      'MBConv.inputChannels',
+      'InvertedResidualV3.inputChannels',
+      'ResBottleneckBlock.widthIn',
+      'DenseLayer.numInputFeatures',
+      'DenseBlock.numInputFeatures',
+      'Inception.inChannels',
+      'ShuffleUnit.inp',
+      'ShuffleUnit.batch',
+      'ShuffleUnit.height',
+      'ShuffleUnit.width',
+      'YoloBottleneck.c1',
+      'SPPF.c1',
+    ]);
     for (const spec of listLayerSpecs()) for (const d of spec.fromInput ?? []) expect(spec.params.some((p) => p.name === d.param)).toBe(true);
   });
 });

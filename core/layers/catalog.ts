@@ -3,6 +3,7 @@
  * one file in this folder and one line in FAMILIES.
  */
 import { activationLayers } from './activation.js';
+import { activationCompositeLayers } from './activation-composites.js';
 import { blockLayers } from './blocks.js';
 import { constantLayers } from './constant.js';
 import { convolutionLayers } from './convolution.js';
@@ -11,21 +12,30 @@ import { indexingLayers } from './indexing.js';
 import { matrixLayers } from './matrix.js';
 import { normalizationLayers } from './normalization.js';
 import { poolingLayers } from './pooling.js';
+import { pytorchPoolingLayers } from './pytorch-pooling.js';
 import { reductionLayers } from './reduction.js';
+import { reshapingLayers } from './reshaping.js';
 import { resamplingLayers } from './resampling.js';
 import { shapeLayers } from './shape.js';
+import { torchvisionBlockLayers } from './torchvision-blocks.js';
+import { torchvisionBranchBlockLayers } from './torchvision-branch-blocks.js';
 import { typeLayers } from './type.js';
 import { unaryLayers } from './unary.js';
-import type { LayerSpec, PortSpec } from './types.js';
+import { yoloLayers } from './yolo.js';
+import { completeParams } from './params.js';
+import type { LayerSpec, Params, PortSpec } from './types.js';
 
 const FAMILIES: readonly (readonly LayerSpec[])[] = [
   convolutionLayers,
   poolingLayers,
+  pytorchPoolingLayers,
   activationLayers,
+  activationCompositeLayers,
   normalizationLayers,
   elementwiseLayers,
   matrixLayers,
   shapeLayers,
+  reshapingLayers,
   constantLayers,
   unaryLayers,
   reductionLayers,
@@ -33,6 +43,9 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   indexingLayers,
   typeLayers,
   blockLayers,
+  torchvisionBlockLayers,
+  torchvisionBranchBlockLayers,
+  yoloLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {
@@ -65,6 +78,33 @@ export function findInputPort(spec: LayerSpec, port: string): PortSpec | undefin
   return spec.inputs.find((p) => p.variadic && p.name === base);
 }
 
-export function findOutputPort(spec: LayerSpec, port: string): PortSpec | undefined {
-  return spec.outputs.find((p) => p.name === port);
+/**
+ * The output port spec a port name refers to (`output.2` resolves to a variadic `output`). With
+ * the layer's parameters, a variadic port's index must also be below its count.
+ */
+export function findOutputPort(spec: LayerSpec, port: string, params?: Params): PortSpec | undefined {
+  const direct = spec.outputs.find((p) => p.name === port && !p.variadic);
+  if (direct) return direct;
+  const dot = port.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const index = port.slice(dot + 1);
+  if (!/^(0|[1-9][0-9]*)$/.test(index)) return undefined;
+  const found = spec.outputs.find((p) => p.variadic && p.name === port.slice(0, dot));
+  if (!found || !params) return found;
+  return Number(index) < variadicCount(found, completeParams(spec.params, params)) ? found : undefined;
+}
+
+function variadicCount(port: PortSpec, params: Params): number {
+  try {
+    return port.count ? port.count(params) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The output port names of a layer with these parameters, in order; a variadic output gives `name.0` … `name.{n−1}`. */
+export function outputPortNames(spec: LayerSpec, params: Params): string[] {
+  if (!spec.outputs.some((p) => p.variadic)) return spec.outputs.map((p) => p.name);
+  const full = completeParams(spec.params, params);
+  return spec.outputs.flatMap((p) => (p.variadic ? Array.from({ length: variadicCount(p, full) }, (_, i) => `${p.name}.${i}`) : [p.name]));
 }

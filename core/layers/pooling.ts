@@ -10,8 +10,9 @@ export const addPoolingNd: PrimitiveSpec = {
   category: 'Pooling',
   label: 'Pooling',
   aliases: [
-    { names: ['maxpool', 'maxpool2d', 'max_pool2d', 'nn.maxpool2d'], label: 'MaxPool', params: { type: 'MAX' } },
-    { names: ['avgpool', 'avgpool2d', 'averagepool', 'avg_pool2d', 'nn.avgpool2d'], label: 'AvgPool', params: { type: 'AVERAGE' } },
+    { names: ['maxpool'], label: 'MaxPool', params: { type: 'MAX' } },
+    // Created the PyTorch way, an average counts the padding (count_include_pad=True); the parameter's own default stays TensorRT's.
+    { names: ['avgpool', 'averagepool'], label: 'AvgPool', params: { type: 'AVERAGE', averageCountExcludesPadding: false } },
     { names: ['pool', 'pooling'] },
   ],
   doc: 'Max, average or blended pooling over a window. Padding is −inf for max and 0 for average.',
@@ -41,7 +42,7 @@ export const addPoolingNd: PrimitiveSpec = {
       name: 'averageCountExcludesPadding',
       kind: 'bool',
       default: true,
-      doc: 'Average pooling divides by the number of non-padding elements (PyTorch count_include_pad=False).',
+      doc: "Average divides by the non-padding elements only (PyTorch count_include_pad=False). TensorRT's default is true; PyTorch's AvgPool2d counts padding (false here).",
     },
     { name: 'blendFactor', kind: 'float', default: 0, min: 0, max: 1, doc: 'Weight of the average in MAX_AVERAGE_BLEND.' },
   ],

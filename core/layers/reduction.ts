@@ -15,7 +15,7 @@ export const addReduce: PrimitiveSpec = {
   category: 'Reduction',
   label: 'Reduce',
   aliases: [
-    { names: ['mean', 'reducemean', 'globalaveragepool', 'adaptiveavgpool'], label: 'Mean (Reduce AVG)', params: { operation: 'AVG' } },
+    { names: ['mean', 'reducemean', 'globalaveragepool'], label: 'Mean (Reduce AVG)', params: { operation: 'AVG' } },
     { names: ['reducesum'], label: 'Sum (Reduce SUM)', params: { operation: 'SUM' } },
     { names: ['reducemax', 'amax', 'globalmaxpool'], label: 'Max (Reduce MAX)', params: { operation: 'MAX' } },
   ],

@@ -47,10 +47,7 @@ export const addShuffle: PrimitiveSpec = {
   type: 'addShuffle',
   category: 'Shape',
   label: 'Shuffle',
-  aliases: [
-    { names: ['flatten', 'nn.flatten'], label: 'Flatten', params: { reshapeDimensions: [0, -1] } },
-    { names: ['reshape', 'view', 'permute', 'transpose'] },
-  ],
+  aliases: [{ names: ['reshape', 'view', 'permute', 'transpose'] }],
   doc: 'First transpose, then reshape (0 copies a dim, −1 infers one), then second transpose.',
   params: [
     {

@@ -82,14 +82,19 @@ export interface StringParam extends ParamBase {
 
 export type ParamSpec = IntParam | FloatParam | BoolParam | EnumParam | IntsParam | FloatsParam | StringParam;
 
-/** An input or output port. Variadic inputs are addressed as `name.0`, `name.1`, ... */
+/** An input or output port. Variadic ports are addressed as `name.0`, `name.1`, ... */
 export interface PortSpec {
   name: string;
   doc: string;
   optional?: boolean;
   variadic?: boolean;
-  /** For variadic ports: how many connections at least. */
+  /** For variadic inputs: how many connections at least. */
   minCount?: number;
+  /**
+   * For a variadic output: how many outputs the (complete) parameters give, e.g. one per size of a
+   * Split. Outputs follow from parameters only, so ports stay put while the input's shape changes.
+   */
+  count?: (params: Params) => number;
 }
 
 /** What shape inference knows about a tensor. `-1` is a dynamic dimension. */
@@ -223,7 +228,13 @@ export interface PrimitiveSpec extends LayerSpecBase {
 /** A composite, defined only by how it expands into primitives (and other composites). */
 export interface CompositeSpec extends LayerSpecBase {
   kind: 'composite';
-  expand: (params: Params) => Expansion;
+  /**
+   * The expansion for these parameters. `inputs` holds the tensors on the input ports when they are
+   * known (inference and lowering always pass them); an expansion that needs them (a Split's slice
+   * sizes, a ceil-mode pooling's padding) calls `fail()` when they are absent, and one that does not
+   * simply ignores them.
+   */
+  expand: (params: Params, inputs?: Record<string, TensorInfo>) => Expansion;
 }
 
 export type LayerSpec = PrimitiveSpec | CompositeSpec;

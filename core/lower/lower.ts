@@ -5,6 +5,7 @@
  */
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
 import { catalogFor, type LayerCatalog } from '../blocks/document-catalog.js';
+import { outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import type { CompositeSpec, LayerSpec, TensorInfo, WeightSlot, WeightSource } from '../layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type Params } from '../network/types.js';
@@ -36,7 +37,8 @@ class Lowering {
   readonly data: ProgramWeightData = new Map();
   readonly diagnostics: Diagnostic[] = [];
   private readonly weightIds = new Map<string, string>();
-  private readonly layerNames = new Set<string>();
+  /** TensorRT layer name → the canvas node whose lowering took it. */
+  private readonly layerNames = new Map<string, string>();
 
   readonly catalog: LayerCatalog;
 
@@ -56,6 +58,13 @@ class Lowering {
     return id;
   }
 
+  /** `the layer 'fc'`, or for a layer a composite expands to, `the layer 'conv1' inside 'layer1.0' (BasicBlock)`. */
+  private describeLayer(nodeId: string, layerName: string): string {
+    const node = this.doc.nodes.find((n) => n.id === nodeId);
+    if (!node || node.name === layerName) return `the layer '${layerName}'`;
+    return `the layer '${layerName.slice(node.name.length + 1)}' inside '${node.name}' (${node.type})`;
+  }
+
   /** Lower one node (top-level or inner); returns its output tensor names by port, or undefined after a diagnostic. */
   lowerNode(
     nodeId: string,
@@ -69,13 +78,19 @@ class Lowering {
     resolve: SlotResolver,
   ): Record<string, string> | undefined {
     if (spec.kind === 'composite') return this.lowerComposite(nodeId, layerName, spec, params, inputNames, inputInfo, slots, resolve);
-    if (this.layerNames.has(layerName)) {
+    const taken = this.layerNames.get(layerName);
+    if (taken !== undefined) {
+      const first = this.describeLayer(nodeId, layerName);
       this.diagnostics.push(
-        error('lower.name.duplicate', `Two layers would both be named '${layerName}'; rename one so that TensorRT layer names stay unique.`, { nodeId }),
+        error(
+          'lower.name.duplicate',
+          `${first[0]!.toUpperCase()}${first.slice(1)} and ${this.describeLayer(taken, layerName)} would both be named '${layerName}' in TensorRT; rename one so that TensorRT layer names stay unique.`,
+          { nodeId },
+        ),
       );
       return undefined;
     }
-    this.layerNames.add(layerName);
+    this.layerNames.set(layerName, nodeId);
     const weights: Record<string, string> = {};
     let complete = true;
     for (const slot of slots) {
@@ -111,11 +126,11 @@ class Lowering {
     }
     const outputNames: Record<string, string> = {};
     const outputInfo: ProgramOp['outputInfo'] = {};
-    for (const port of spec.outputs) {
-      const info = outputs[port.name];
+    for (const port of outputPortNames(spec, params)) {
+      const info = outputs[port];
       if (!info) continue;
-      outputNames[port.name] = `${layerName}:${port.name}`;
-      outputInfo[port.name] = { dims: [...info.dims], dtype: info.dtype };
+      outputNames[port] = `${layerName}:${port}`;
+      outputInfo[port] = { dims: [...info.dims], dtype: info.dtype };
     }
     if (!complete) return outputNames;
     this.ops.push({

@@ -5,9 +5,10 @@
 import { error, type Result } from '../diagnostics.js';
 import { catalogFor, specIn } from '../blocks/document-catalog.js';
 import { checkRepeat } from '../blocks/validate.js';
-import { findInputPort, findOutputPort } from '../layers/catalog.js';
+import { findInputPort, findOutputPort, outputPortNames } from '../layers/catalog.js';
+import { LayerError, type Expansion } from '../layers/types.js';
+import { inferShapes } from '../shapes/infer.js';
 import { checkParam, completeParams, defaultParams } from '../layers/params.js';
-import type { Expansion } from '../layers/types.js';
 import { freshId, freshName, usedIds } from './ids.js';
 import {
   DATA_TYPES,
@@ -119,7 +120,7 @@ export function connectionProblem(doc: NetworkDocument, from: PortRef, to: PortR
   const sourceInput = doc.inputs.find((i) => i.id === from.node);
   if (!source && !sourceInput) return `there is no node '${from.node}'`;
   if (sourceInput && from.port !== INPUT_NODE_PORT) return `input '${sourceInput.name}' has only the port '${INPUT_NODE_PORT}'`;
-  if (source && !findOutputPort(specIn(doc, source.type)!, from.port)) return `'${source.name}' has no output '${from.port}'`;
+  if (source && !findOutputPort(specIn(doc, source.type)!, from.port, source.params)) return `'${source.name}' has no output '${from.port}'`;
   const target = findNode(doc, to.node);
   if (!target) return doc.inputs.some((i) => i.id === to.node) ? `a network input takes no wires` : `there is no node '${to.node}'`;
   if (!findInputPort(specIn(doc, target.type)!, to.port)) return `'${target.name}' has no input '${to.port}'`;
@@ -306,7 +307,7 @@ function connectionSourceProblem(doc: NetworkDocument, from: PortRef): string | 
   if (input) return from.port === INPUT_NODE_PORT ? undefined : `input '${input.name}' has only the port '${INPUT_NODE_PORT}'`;
   const node = findNode(doc, from.node);
   if (!node) return `there is no node '${from.node}'`;
-  return findOutputPort(specIn(doc, node.type)!, from.port) ? undefined : `'${node.name}' has no output '${from.port}'`;
+  return findOutputPort(specIn(doc, node.type)!, from.port, node.params) ? undefined : `'${node.name}' has no output '${from.port}'`;
 }
 
 /** Move nodes on the canvas (a drag is one edit). */
@@ -324,14 +325,14 @@ export function insertOnEdge(doc: NetworkDocument, edgeId: string, node: NewNode
   const spec = specIn(doc, node.type);
   if (!spec) return refuse('edit.type.unknown', `There is no layer type '${node.type}' in the catalog.`);
   const inPort = spec.inputs[0];
-  const outPort = spec.outputs[0];
+  const outPort = outputPortNames(spec, node.params ?? {})[0];
   if (!inPort || !outPort) return refuse('edit.insert.ports', `A ${spec.type} has no input or no output, so it cannot be inserted onto a wire.`);
   const added = addNode({ ...doc, edges: doc.edges.filter((e) => e.id !== edgeId) }, node);
   if (!added.ok) return added;
   const inName = inPort.variadic ? `${inPort.name}.0` : inPort.name;
   const first = connect(added.value.doc, edge.from, { node: added.value.nodeId, port: inName });
   if (!first.ok) return first;
-  const second = connect(first.value.doc, { node: added.value.nodeId, port: outPort.name }, edge.to);
+  const second = connect(first.value.doc, { node: added.value.nodeId, port: outPort }, edge.to);
   if (!second.ok) return second;
   return done({ doc: second.value.doc, nodeId: added.value.nodeId });
 }
@@ -345,12 +346,12 @@ export function bypassNode(doc: NetworkDocument, nodeId: string): EditResult {
   if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
   const spec = specIn(doc, node.type)!;
   const inPort = spec.inputs[0];
-  const outPort = spec.outputs[0];
+  const outPort = outputPortNames(spec, node.params)[0];
   if (!inPort || !outPort) return refuse('edit.bypass.ports', `Layer '${node.name}' has no input or no output to bypass.`, nodeId);
   const inName = inPort.variadic ? `${inPort.name}.0` : inPort.name;
   const feed = doc.edges.find((e) => e.to.node === nodeId && e.to.port === inName);
   if (!feed) return refuse('edit.bypass.unconnected', `Layer '${node.name}' cannot be bypassed: its input '${inName}' has no wire.`, nodeId);
-  const others = doc.edges.filter((e) => e.from.node === nodeId && e.from.port !== outPort.name);
+  const others = doc.edges.filter((e) => e.from.node === nodeId && e.from.port !== outPort);
   if (others.length > 0)
     return refuse('edit.bypass.outputs', `Layer '${node.name}' cannot be bypassed: its output '${others[0]!.from.port}' is in use.`, nodeId);
   const consumers = doc.edges.filter((e) => e.from.node === nodeId);
@@ -494,7 +495,21 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   const spec = catalogFor(doc).nodeSpec(node);
   if (!spec || spec.kind !== 'composite')
     return refuse('edit.expand.primitive', `Layer '${node.name}' is a TensorRT primitive (${node.type}); only composite layers expand.`, nodeId);
-  const expansion = spec.expand(completeParams(spec.params, node.params));
+  // An expansion may depend on the input tensors (a Split's slice sizes), so they are inferred first.
+  const shapes = inferShapes(doc).nodes;
+  const inputs = Object.fromEntries(
+    doc.edges.flatMap((e) => {
+      const tensor = e.to.node === nodeId ? shapes[e.from.node]?.outputs[e.from.port] : undefined;
+      return tensor ? [[e.to.port, tensor] as const] : [];
+    }),
+  );
+  let expansion: Expansion;
+  try {
+    expansion = spec.expand(completeParams(spec.params, node.params), inputs);
+  } catch (e) {
+    if (e instanceof LayerError) return refuse('edit.expand.shape', `Layer '${node.name}' (${spec.type}) cannot be expanded: ${e.message}.`, nodeId);
+    throw e;
+  }
   const derived = expansion.weights.find((w) => w.source.kind !== 'slot');
   if (derived)
     return refuse(

@@ -5,7 +5,7 @@
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
 import { catalogFor } from '../blocks/document-catalog.js';
 import { checkBlocks, checkRepeat } from '../blocks/validate.js';
-import { findInputPort, findOutputPort } from '../layers/catalog.js';
+import { findInputPort, findOutputPort, outputPortNames } from '../layers/catalog.js';
 import { checkParam, completeParams, isParamValue } from '../layers/params.js';
 import {
   BLOCK_TYPE_PREFIX,
@@ -317,10 +317,11 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       return undefined;
     }
     const spec = catalog.spec(node.type)!;
+    // Without the parameters: a wire past a Split's last output loads, and shape inference reports it.
     if (!findOutputPort(spec, ref.port)) {
       c.fail(
         'project.edge.port',
-        `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${spec.outputs.map((p) => p.name).join(', ')}.`,
+        `${where} starts at the port '${ref.port}' of '${node.name}' (${node.type}), which has the outputs ${outputPortNames(spec, node.params).join(', ')}.`,
         { ...extra, nodeId: node.id },
       );
       return undefined;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
-import { getLayerSpec } from '../layers/catalog.js';
+import { getLayerSpec, outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { lowerToProgram } from '../lower/lower.js';
 import { emptyDocument, type NetworkDocument, type Params } from '../network/types.js';
@@ -35,6 +35,8 @@ interface CaseLayer {
   wires?: Record<string, [string, number[]]>;
   /** Weight slot → constant name. */
   slots?: Record<string, string>;
+  /** Bind every constant to the weight slot of its own name (a block's state_dict, `cv1.conv.weight`, …). */
+  slotsNamedAsConstants?: boolean;
 }
 
 const conv = (extra: Params): CaseLayer => ({
@@ -119,6 +121,24 @@ const LAYERS: Record<string, CaseLayer> = {
   instance_norm: { type: 'addNormalizationV2', params: { axes: [2, 3], nbGroups: 1 }, wires: { scale: ['scale', [1, 4, 1, 1]], bias: ['bias', [1, 4, 1, 1]] } },
   layer_norm_last: { type: 'addNormalizationV2', params: { axes: [-1], nbGroups: 1 }, wires: { scale: ['scale', [1, 1, 6]], bias: ['bias', [1, 1, 6]] } },
   lrn_5: { type: 'addLRN', params: { window: 3, alpha: 1e-2, beta: 0.75, k: 2 } },
+  torch_silu: { type: 'SiLU', params: {} },
+  torch_hardswish: { type: 'Hardswish', params: {} },
+  torch_hardsigmoid: { type: 'addActivation', params: { type: 'HARD_SIGMOID', alpha: 1 / 6, beta: 0.5 } },
+  torch_mish: { type: 'Mish', params: {} },
+  torch_maxpool2d_ceil_pad: { type: 'MaxPool2d', params: { kernelSize: [2, 2], stride: [2, 2], padding: [1, 1], ceilMode: true } },
+  torch_avgpool2d_ceil_include_pad: {
+    type: 'AvgPool2d',
+    params: { kernelSize: [3, 3], stride: [2, 2], padding: [1, 1], ceilMode: true, countIncludePad: true },
+  },
+  torch_adaptive_avgpool_7x4: { type: 'AdaptiveAvgPool2d', params: { outputSize: [7, 4] } },
+  torch_split_1_3_2: { type: 'Split', params: { sizes: [1, 3, 2], dim: 1 } },
+  torch_chunk_2_dim2: { type: 'Chunk', params: { chunks: 2, dim: 2 } },
+  torch_flatten_1_2: { type: 'Flatten', params: { startDim: 1, endDim: 2 } },
+  torch_channel_shuffle_3: { type: 'ChannelShuffle', params: { groups: 3 } },
+  yolo_conv_k3_s2: { type: 'YoloConv', params: { outChannels: 5, kernelSize: 3, stride: 2 }, slotsNamedAsConstants: true },
+  yolo_c2f_n2_shortcut: { type: 'C2f', params: { c2: 8, n: 2, shortcut: true }, slotsNamedAsConstants: true },
+  yolo_c3_n2: { type: 'C3', params: { c2: 8, n: 2 }, slotsNamedAsConstants: true },
+  yolo_sppf_k5: { type: 'SPPF', params: { c1: 8, c2: 6, k: 5 }, slotsNamedAsConstants: true },
 };
 
 function unaryLayer(c: LayerCase): CaseLayer | undefined {
@@ -157,7 +177,9 @@ export function caseDocument(c: LayerCase, layer: CaseLayer): NetworkDocument {
     doc.bindings[`const_${name}`] = { weights: name };
   }
   if (layer.slots) doc.bindings.layer = { ...layer.slots };
-  for (const [port] of Object.entries(spec.outputs.length > 1 ? c.outputs : { output: true })) doc.outputs.push({ name: port, from: { node: 'layer', port } });
+  if (layer.slotsNamedAsConstants) doc.bindings.layer = Object.fromEntries(Object.keys(c.constants).map((name) => [name, name]));
+  const ports = outputPortNames(spec, layer.params);
+  for (const port of ports.length > 1 ? Object.keys(c.outputs) : ['output']) doc.outputs.push({ name: port, from: { node: 'layer', port } });
   return doc;
 }
 

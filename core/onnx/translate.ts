@@ -117,6 +117,15 @@ export interface OnnxTranslation {
 
 /** Translate a program and its weights to an ONNX model, or say which layers cannot be translated. */
 export function translateProgram(program: TrtProgram, weights: ProgramWeightData): Result<OnnxTranslation> {
+  const built = buildOnnxModel(program, weights);
+  return built.ok ? { ok: true, value: { bytes: encodeModel(built.value.model), nodeLayers: built.value.nodeLayers } } : built;
+}
+
+/**
+ * The ONNX model of a program, not yet serialised: what `translateProgram` encodes. The network
+ * check calls this alone, so that it finds every untranslatable layer without writing the weights out.
+ */
+export function buildOnnxModel(program: TrtProgram, weights: ProgramWeightData): Result<{ model: OnnxModel; nodeLayers: Record<string, string> }> {
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   const initializerNames = new Map<string, string>();
@@ -276,5 +285,5 @@ export function translateProgram(program: TrtProgram, weights: ProgramWeightData
     },
     metadata: { 'trt-studio.program.format': String(program.formatVersion) },
   };
-  return { ok: true, value: { bytes: encodeModel(model), nodeLayers } };
+  return { ok: true, value: { model, nodeLayers } };
 }

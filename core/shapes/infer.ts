@@ -8,6 +8,7 @@
  */
 import { error, type Diagnostic } from '../diagnostics.js';
 import { BUILTIN_CATALOG, catalogFor, type LayerCatalog } from '../blocks/document-catalog.js';
+import { outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { formatDims } from './dims.js';
 import { fail, LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
@@ -184,9 +185,22 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
     const inputs: Record<string, TensorInfo> = {};
     let upstreamMissing = false;
     for (const [port, from] of wires) {
-      const tensor = nodes[from.node]?.outputs[from.port];
+      const source = nodes[from.node];
+      const tensor = source?.outputs[from.port];
       if (tensor) inputs[port] = tensor;
       else upstreamMissing = true;
+      // A source that inferred but lacks the port: its parameters now give fewer outputs (a Split with fewer sizes).
+      const sourceOutputs = source ? Object.keys(source.outputs) : [];
+      if (!tensor && sourceOutputs.length > 0) {
+        const sourceName = doc.nodes.find((n) => n.id === from.node)?.name ?? from.node;
+        diagnostics.push(
+          error(
+            'shape.input.port',
+            `Layer '${node.name}' reads the output '${from.port}' of '${sourceName}', which has only the outputs ${sourceOutputs.join(', ')}; rewire it or change '${sourceName}'.`,
+            { nodeId: id, field: port },
+          ),
+        );
+      }
     }
     const unconnected = unconnectedInputs(spec, wires);
     for (const port of unconnected)
@@ -248,8 +262,8 @@ export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string,
     if (spec.kind === 'primitive') {
       const tensors = spec.infer({ params, inputs });
       const outputs: Record<string, TensorInfo> = {};
-      spec.outputs.forEach((port, i) => {
-        if (tensors[i]) outputs[port.name] = tensors[i];
+      outputPortNames(spec, params).forEach((port, i) => {
+        if (tensors[i]) outputs[port] = tensors[i];
       });
       return { outputs, weights: safeWeights(spec, params, inputs), errors: [] };
     }
@@ -280,10 +294,10 @@ function checkInputDerived(spec: LayerSpec, params: Params, inputs: Record<strin
  * Slots of a node whose inference failed: a composite that derives its slots still lists them (with
  * unknown counts), so the weights panel keeps showing what the node needs while the error is fixed.
  */
-function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>, catalog: LayerCatalog): WeightSlot[] {
+export function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>, catalog: LayerCatalog = BUILTIN_CATALOG): WeightSlot[] {
   if (spec.kind === 'primitive' || spec.weights) return safeWeights(spec, params, inputs);
   try {
-    const expansion = spec.expand(params);
+    const expansion = spec.expand(params, inputs);
     // Relative slots need the inner slots; without input shapes they are listed with unknown counts.
     const inner: Record<string, NodeShapes> = {};
     for (const id of expansion.relativeWeights ?? []) {
@@ -311,7 +325,7 @@ export function inferExpansion(
   inputs: Record<string, TensorInfo>,
   catalog: LayerCatalog = BUILTIN_CATALOG,
 ): ExpansionShapes {
-  const expansion = spec.expand(params);
+  const expansion = spec.expand(params, inputs);
   const inner: Record<string, NodeShapes> = {};
   const pending = new Set(expansion.nodes.map((n) => n.id));
   // Expansions are small and written in dependency order; loop until every node is placed.

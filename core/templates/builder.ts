@@ -57,7 +57,7 @@ export function templateBuilder(documentName: string): TemplateBuilder {
 }
 
 /** Column = longest path from an input, row = order within the column. */
-function layOut(doc: NetworkDocument): Record<string, { x: number; y: number }> {
+export function layOut(doc: NetworkDocument): Record<string, { x: number; y: number }> {
   const depth = new Map<string, number>(doc.inputs.map((i) => [i.id, 0]));
   const sources = new Map<string, string[]>();
   for (const e of doc.edges) {

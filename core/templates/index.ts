@@ -5,9 +5,15 @@
  * and `prob` for LeNet-5, whose last layer is a softmax as in tensorrtx.
  */
 import type { NetworkDocument } from '../network/types.js';
+import { densenet121 } from './densenet.js';
+import { efficientnet_b0 } from './efficientnet.js';
+import { googlenet } from './googlenet.js';
 import { lenet5 } from './lenet.js';
 import { mobilenet_v2 } from './mobilenet.js';
+import { mobilenet_v3_small } from './mobilenet_v3.js';
+import { regnet_x_400mf } from './regnet.js';
 import { resnet } from './resnet.js';
+import { shufflenet_v2_x1_0 } from './shufflenet.js';
 import { squeezenet1_1 } from './squeezenet.js';
 import { vgg } from './vgg.js';
 
@@ -32,6 +38,13 @@ const TEMPLATES: readonly TemplateInfo[] = [
   { name: 'vgg16_bn', summary: 'VGG-16 with BatchNorm, 224×224, 1000 logits.', build: () => vgg('vgg16', true) },
   { name: 'mobilenet_v2', summary: 'MobileNetV2 (width 1.0), 224×224, 1000 logits.', build: mobilenet_v2 },
   { name: 'squeezenet1_1', summary: 'SqueezeNet 1.1, 224×224, 1000 logits.', build: squeezenet1_1 },
+  { name: 'resnext50_32x4d', summary: 'ResNeXt-50 32×4d (grouped Bottleneck ×[3,4,6,3]), 224×224, 1000 logits.', build: () => resnet('resnext50_32x4d') },
+  { name: 'shufflenet_v2_x1_0', summary: 'ShuffleNetV2 ×1.0 (ShuffleUnit ×[4,8,4]), 224×224, 1000 logits.', build: shufflenet_v2_x1_0 },
+  { name: 'densenet121', summary: 'DenseNet-121 (DenseBlock ×[6,12,24,16]), 224×224, 1000 logits.', build: densenet121 },
+  { name: 'efficientnet_b0', summary: 'EfficientNet-B0 (16 MBConv), 224×224, 1000 logits.', build: efficientnet_b0 },
+  { name: 'googlenet', summary: 'GoogLeNet without aux classifiers or input transform, 224×224, 1000 logits.', build: googlenet },
+  { name: 'mobilenet_v3_small', summary: 'MobileNetV3-Small, 224×224, 1000 logits.', build: mobilenet_v3_small },
+  { name: 'regnet_x_400mf', summary: 'RegNetX-400MF (ResBottleneckBlock ×[1,2,7,12]), 224×224, 1000 logits.', build: regnet_x_400mf },
 ];
 
 /** Every template, in the order lists show them. */

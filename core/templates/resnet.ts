@@ -1,10 +1,10 @@
 /**
- * torchvision's ResNets: `conv1`, `bn1`, `relu`, `maxpool`, then `layer1`…`layer4` of BasicBlock or
+ * torchvision's ResNets and ResNeXt-50 32×4d: `conv1`, `bn1`, `relu`, `maxpool`, then `layer1`…`layer4` of BasicBlock or
  * Bottleneck composites named `layer<i>.<j>` (their slots carry the state_dict suffixes), global
  * average pool and `fc`.
  */
 import { BOTTLENECK_EXPANSION } from '../layers/blocks.js';
-import type { NetworkDocument } from '../network/types.js';
+import type { NetworkDocument, Params } from '../network/types.js';
 import { templateBuilder } from './builder.js';
 
 const RESNET_CONFIGS = {
@@ -13,12 +13,16 @@ const RESNET_CONFIGS = {
   resnet50: { block: 'Bottleneck', layers: [3, 4, 6, 3] },
   resnet101: { block: 'Bottleneck', layers: [3, 4, 23, 3] },
   resnet152: { block: 'Bottleneck', layers: [3, 8, 36, 3] },
+  // ResNeXt: the same Bottleneck with a grouped 3×3 (32 groups of 4 channels at the first stage).
+  resnext50_32x4d: { block: 'Bottleneck', layers: [3, 4, 6, 3], groups: 32, baseWidth: 4 },
 } as const;
 
 export type ResNetName = keyof typeof RESNET_CONFIGS;
 
 export function resnet(name: ResNetName): NetworkDocument {
-  const { block, layers } = RESNET_CONFIGS[name];
+  const config: { block: string; layers: readonly number[]; groups?: number; baseWidth?: number } = RESNET_CONFIGS[name];
+  const { block, layers } = config;
+  const grouping: Params = config.groups === undefined || config.baseWidth === undefined ? {} : { groups: config.groups, baseWidth: config.baseWidth };
   const expansion = block === 'Bottleneck' ? BOTTLENECK_EXPANSION : 1;
   const b = templateBuilder(name);
   let x = b.input('data', [1, 3, 224, 224]);
@@ -31,7 +35,7 @@ export function resnet(name: ResNetName): NetworkDocument {
     const planes = 64 * 2 ** stage;
     for (let j = 0; j < blocks; j++) {
       const stride = stage > 0 && j === 0 ? 2 : 1;
-      x = b.chain(block, `layer${stage + 1}.${j}`, { inplanes, planes, stride }, x);
+      x = b.chain(block, `layer${stage + 1}.${j}`, { inplanes, planes, stride, ...grouping }, x);
       inplanes = planes * expansion;
     }
   });

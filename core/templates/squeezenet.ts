@@ -1,6 +1,6 @@
 /**
- * torchvision's SqueezeNet 1.1. Each Fire module is written out with torchvision's own module
- * names (`features.3.squeeze`, `features.3.expand1x1_activation`, ...) and a channel concat.
+ * torchvision's SqueezeNet 1.1: Fire composites `features.3`…`features.12`, whose slots carry
+ * torchvision's names (`features.3.squeeze.weight`, `features.3.expand3x3.bias`, ...).
  * Max-pools use ceil_mode, which is TensorRT's EXPLICIT_ROUND_UP; the dropout is the identity.
  */
 import type { NetworkDocument, PortRef } from '../network/types.js';
@@ -19,11 +19,8 @@ function relu(b: TemplateBuilder, name: string, x: PortRef): PortRef {
   return b.chain('addActivation', name, { type: 'RELU' }, x);
 }
 
-function fire(b: TemplateBuilder, name: string, x: PortRef, squeeze: number, expand1x1: number, expand3x3: number): PortRef {
-  const s = relu(b, `${name}.squeeze_activation`, conv(b, `${name}.squeeze`, x, squeeze, 1));
-  const e1 = relu(b, `${name}.expand1x1_activation`, conv(b, `${name}.expand1x1`, s, expand1x1, 1));
-  const e3 = relu(b, `${name}.expand3x3_activation`, conv(b, `${name}.expand3x3`, s, expand3x3, 3, 1, 1));
-  return b.layer('addConcatenation', `${name}.cat`, { axis: 1 }, { 'inputs.0': e1, 'inputs.1': e3 });
+function fire(b: TemplateBuilder, name: string, x: PortRef, squeezePlanes: number, expand1x1Planes: number, expand3x3Planes: number): PortRef {
+  return b.chain('Fire', name, { squeezePlanes, expand1x1Planes, expand3x3Planes }, x);
 }
 
 function ceilMaxPool(b: TemplateBuilder, name: string, x: PortRef): PortRef {

@@ -5,6 +5,7 @@ import { inferShapes } from '../shapes/infer.js';
 import { bindWeights } from '../weights/binding.js';
 import type { StateDictEntry } from '../weights/formula.js';
 import { buildTemplate, listTemplates } from './index.js';
+import { TORCHVISION_SOURCE_STATE_DICTS } from './torchvision-state-dicts.js';
 
 const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', import.meta.url), 'utf8')) as Record<
   string,
@@ -29,6 +30,13 @@ describe('templates', () => {
       'vgg16_bn',
       'mobilenet_v2',
       'squeezenet1_1',
+      'resnext50_32x4d',
+      'shufflenet_v2_x1_0',
+      'densenet121',
+      'efficientnet_b0',
+      'googlenet',
+      'mobilenet_v3_small',
+      'regnet_x_400mf',
     ]);
     expect(buildTemplate('resnet-18')).toBeUndefined();
   });
@@ -48,9 +56,60 @@ describe('templates', () => {
     });
 });
 
+/** Templates built from blocks, and how many nodes each shows at the top level. */
+const BLOCK_TEMPLATES: Record<string, number> = {
+  resnext50_32x4d: 22,
+  shufflenet_v2_x1_0: 21,
+  densenet121: 15,
+  efficientnet_b0: 20,
+  googlenet: 18,
+  mobilenet_v3_small: 18,
+  regnet_x_400mf: 25,
+};
+
+describe('templates built from blocks', () => {
+  for (const [name, count] of Object.entries(BLOCK_TEMPLATES))
+    it(`${name} shows ${count} nodes at the top level (at most 40)`, () => {
+      expect(buildTemplate(name)!.nodes.length).toBe(count);
+      expect(count).toBeLessThanOrEqual(40);
+    });
+});
+
+/**
+ * Every model's state_dict: fixtures/models.json (written by PyTorch), and for the models it lacks
+ * the lists written from torchvision's source in torchvision-state-dicts.ts.
+ */
+const STATE_DICTS: [string, StateDictEntry[]][] = [
+  ...Object.entries(models).map(([name, facts]): [string, StateDictEntry[]] => [name, facts.state_dict]),
+  ...Object.entries(TORCHVISION_SOURCE_STATE_DICTS),
+];
+
 describe("binding each fixture model's state_dict onto its template", () => {
-  for (const [name, facts] of Object.entries(models)) {
+  it('checks every template whose state_dict is listed: all but resnet34, resnet152, vgg11, vgg16 and vgg16_bn', () => {
+    const covered = STATE_DICTS.map(([name]) => name).filter((name) => listTemplates().some((t) => t.name === name));
+    expect(covered.sort()).toEqual(
+      [
+        'densenet121',
+        'efficientnet_b0',
+        'googlenet',
+        'lenet5',
+        'mobilenet_v2',
+        'mobilenet_v3_small',
+        'regnet_x_400mf',
+        'resnet101',
+        'resnet18',
+        'resnet50',
+        'resnext50_32x4d',
+        'shufflenet_v2_x1_0',
+        'squeezenet1_1',
+        'vgg11_bn',
+      ].sort(),
+    );
+  });
+
+  for (const [name, stateDict] of STATE_DICTS) {
     if (!listTemplates().some((t) => t.name === name)) continue;
+    const facts = { state_dict: stateDict };
     it(`${name}: every tensor bound, each with its PyTorch shape, no Diagnostics but the num_batches_tracked note`, () => {
       const doc = buildTemplate(name)!;
       const tensors = facts.state_dict.map(([tensor, shape]) => ({ name: tensor, count: volume(shape) }));

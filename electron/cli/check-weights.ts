@@ -1,13 +1,14 @@
 /**
- * Weights for CLI commands: decode a `.wts` in the weight store's worker, bind it onto a project
+ * Weights for CLI commands: decode a `.wts`, `.safetensors` or `.npz` in the weight store's worker, bind it onto a project
  * (auto-mapping by PyTorch names, keeping the project's own bindings), report the binding for
  * `check --weights`, and lower the bound network for `run`, `profile` and `export`.
  */
+import { checkNetwork } from '../../core/check/check-network.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { hasErrors } from '../../core/diagnostics.js';
 import { lowerToProgram, type LoweredProgram } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
-import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
+import type { ShapeReport } from '../../core/shapes/infer.js';
 import { bindWeights, type BindingReport } from '../../core/weights/binding.js';
 import { WeightStore, type WeightFileSummary } from '../services/weight-store.js';
 import { EXIT_INVALID, EXIT_USAGE, type CliIo } from './command.js';
@@ -29,7 +30,7 @@ export interface LoadedWeights {
   values: (name: string) => Float32Array | undefined;
 }
 
-/** Decode a `.wts` file off the main thread. The caller disposes `store`, also after a failure (it is disposed then already). */
+/** Decode a weights file off the main thread (its extension picks the format). The caller disposes `store`, also after a failure (it is disposed then already). */
 export async function loadWeightsFile(path: string): Promise<LoadedWeights | CliFailure> {
   const store = new WeightStore();
   const result = await store.load(path);
@@ -90,13 +91,14 @@ export interface PreparedModel {
   notes: Diagnostic[];
 }
 
-/** Load a project and a `.wts`, bind them; binding errors fail (exit 1). The caller disposes `weights.store` on success. */
+/** Load a project and a weights file, bind them; binding errors fail (exit 1). The caller disposes `weights.store` on success. */
 export async function prepareBound(projectPath: string, weightsPath: string): Promise<PreparedModel | CliFailure> {
   const loaded = await loadProjectFile(projectPath);
   if (!loaded.ok) return { ok: false, exitCode: loaded.exitCode, diagnostics: loaded.diagnostics };
-  const shapes = inferShapes(loaded.doc);
-  const shapeErrors = shapes.diagnostics.filter((d) => d.severity === 'error');
-  if (shapeErrors.length > 0) return { ok: false, exitCode: EXIT_INVALID, diagnostics: shapeErrors, doc: loaded.doc };
+  // The preflight `check` runs, so that run, profile and export stop on exactly what check reports.
+  const { shapes, diagnostics: checked } = checkNetwork(loaded.doc);
+  const errors = checked.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return { ok: false, exitCode: EXIT_INVALID, diagnostics: errors, doc: loaded.doc };
   const weights = await loadWeightsFile(weightsPath);
   if (!weights.ok) return weights;
   const { doc, report } = bindWeights(
@@ -123,16 +125,16 @@ export async function prepareLowered(projectPath: string, weightsPath: string): 
   return { ...prepared, lowered: lowered.value };
 }
 
-/** What `check --weights` adds: the binding of the file onto the project, its Diagnostics and counts. */
+/** What `check --weights` adds: the binding of the file onto the project (the bound network), its Diagnostics and counts. */
 export async function checkWeights(
   doc: NetworkDocument,
   shapes: ShapeReport,
   weightsPath: string,
-): Promise<{ ok: true; diagnostics: Diagnostic[]; line: string; json: Record<string, unknown> } | CliFailure> {
+): Promise<{ ok: true; doc: NetworkDocument; diagnostics: Diagnostic[]; line: string; json: Record<string, unknown> } | CliFailure> {
   const weights = await loadWeightsFile(weightsPath);
   if (!weights.ok) return weights;
   try {
-    const { report } = bindWeights(
+    const { doc: bound, report } = bindWeights(
       doc,
       weights.file.tensors.map((t) => ({ name: t.name, count: t.count })),
       shapes,
@@ -140,6 +142,7 @@ export async function checkWeights(
     const counts = bindingCounts(report);
     return {
       ok: true,
+      doc: bound,
       diagnostics: report.diagnostics,
       line: formatBindingLine(weights.file, counts),
       json: {

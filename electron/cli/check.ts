@@ -1,7 +1,9 @@
 /**
- * `trt-studio check PROJECT.trtstudio [--weights FILE.wts] [--json]`: load, validate and infer shapes; print dims and
- * every Diagnostic. With `--weights`, also bind the file onto the network and report the binding.
+ * `trt-studio check PROJECT.trtstudio [--weights FILE.wts] [--json]`: load, validate and check that the network runs
+ * (shapes, lowering, ONNX translation: core/check/check-network.ts); print dims and every Diagnostic. With
+ * `--weights`, also bind the file onto the network and report the binding.
  */
+import { checkNetwork } from '../../core/check/check-network.js';
 import { hasErrors, type Diagnostic } from '../../core/diagnostics.js';
 import { inferShapes } from '../../core/shapes/infer.js';
 import { formatDims } from '../../core/shapes/dims.js';
@@ -11,7 +13,7 @@ import { formatDiagnostic, loadProjectFile } from './project-io.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: "Validate a project and infer every layer's output dims; exit 1 when the network has errors.",
+  summary: "Validate a project, infer every layer's output dims and check that it lowers and translates as run and build will; exit 1 on errors.",
   usage: 'check PROJECT.trtstudio [--weights FILE.wts] [--json]',
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { json: { type: 'boolean' }, weights: { type: 'string' } }, io);
@@ -30,7 +32,6 @@ export const checkCommand: CliCommand = {
     }
     const doc = loaded.doc;
     const report = inferShapes(doc);
-    const diagnostics: Diagnostic[] = [...report.diagnostics];
     const weightsPath = parsed.values.weights;
     const weights = typeof weightsPath === 'string' ? await checkWeights(doc, report, weightsPath) : undefined;
     if (weights && !weights.ok) {
@@ -38,7 +39,8 @@ export const checkCommand: CliCommand = {
       else for (const d of weights.diagnostics) io.err(formatDiagnostic(d));
       return weights.exitCode;
     }
-    if (weights) diagnostics.push(...weights.diagnostics);
+    // With a weights file, check the network as run binds it: an optional slot the file fills (a bias) is lowered and translated too.
+    const diagnostics: Diagnostic[] = [...checkNetwork(weights ? weights.doc : doc, report).diagnostics, ...(weights?.diagnostics ?? [])];
     const names = new Map<string, string>([...doc.nodes.map((n) => [n.id, n.name] as const), ...doc.inputs.map((i) => [i.id, i.name] as const)]);
     const rows = [
       ...doc.inputs.map((i) => ({ id: i.id, name: i.name, type: 'input', outputs: report.nodes[i.id]?.outputs ?? {} })),

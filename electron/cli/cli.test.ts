@@ -25,11 +25,11 @@ describe('trt-studio layers', () => {
   it('--json lists the catalog with params, ports and weight slots', async () => {
     const { code, out } = await cli('layers', '--json');
     expect(code).toBe(0);
-    const layers = JSON.parse(out) as { type: string; category: string; params: { name: string; type: string }[]; weights: string[] }[];
+    const layers = JSON.parse(out) as { type: string; category: string; params: { name: string; type: string }[]; weights: { name: string }[] }[];
     const conv = layers.find((l) => l.type === 'addConvolutionNd')!;
     expect(conv.category).toBe('Convolution');
     expect(conv.params.map((p) => p.name)).toContain('paddingMode');
-    expect(conv.weights).toEqual(['kernel', 'bias']);
+    expect(conv.weights.map((w) => w.name)).toEqual(['kernel', 'bias']);
     // Every primitive and composite the foundation issue names, as INetworkDefinition methods.
     const named = [
       'addConvolutionNd',
@@ -71,6 +71,61 @@ describe('trt-studio layers', () => {
   });
 });
 
+describe('trt-studio layers --json weight slots', () => {
+  type Slot = { name: string; pytorchName: string; count: number | null; shape: number[] | null; optional: boolean };
+  async function catalog(): Promise<{ type: string; kind: string; weights: Slot[] }[]> {
+    return JSON.parse((await cli('layers', '--json')).out) as { type: string; kind: string; weights: Slot[] }[];
+  }
+
+  it("lists every composite's slots with the PyTorch names a default instance binds", async () => {
+    const layers = await catalog();
+    const composites = layers.filter((l) => l.kind === 'composite');
+    // Only the weight-free composites (activations, pooling and reshaping built from primitives) list no slots.
+    expect(composites.filter((l) => l.weights.length === 0).map((l) => l.type)).toEqual([
+      'MaxPool2d',
+      'AvgPool2d',
+      'AdaptiveAvgPool2d',
+      'SiLU',
+      'Hardswish',
+      'Mish',
+      'Split',
+      'Chunk',
+      'Flatten',
+      'ChannelShuffle',
+    ]);
+    const basic = composites.find((l) => l.type === 'BasicBlock')!;
+    expect(basic.weights.map((w) => `${w.pytorchName} ${w.count}`)).toEqual([
+      'conv1.weight 36864',
+      'bn1.weight 64',
+      'bn1.bias 64',
+      'bn1.running_mean 64',
+      'bn1.running_var 64',
+      'conv2.weight 36864',
+      'bn2.weight 64',
+      'bn2.bias 64',
+      'bn2.running_mean 64',
+      'bn2.running_var 64',
+    ]);
+    expect(basic.weights[0]).toEqual({ name: 'conv1.weight', pytorchName: 'conv1.weight', count: 36864, shape: [64, 64, 3, 3], optional: false });
+    const linear = composites.find((l) => l.type === 'Linear')!;
+    expect(linear.weights.map((w) => [w.pytorchName, w.count, w.optional])).toEqual([
+      ['weight', 512000, false],
+      ['bias', 1000, false],
+    ]);
+  });
+
+  it('lists the names but no counts where the counts need an input the defaults do not fix', async () => {
+    const convBnAct = (await catalog()).find((l) => l.type === 'ConvBnAct')!;
+    expect(convBnAct.weights.map((w) => [w.pytorchName, w.count])).toEqual([
+      ['0.weight', null],
+      ['1.weight', null],
+      ['1.bias', null],
+      ['1.running_mean', null],
+      ['1.running_var', null],
+    ]);
+  });
+});
+
 describe('trt-studio check', () => {
   const doc = emptyDocument('tiny');
   doc.inputs.push({ id: 'in1', name: 'data', dtype: 'FLOAT', dims: [1, 3, 32, 32] });
@@ -90,6 +145,7 @@ describe('trt-studio check', () => {
     },
   });
   doc.edges.push({ id: 'e1', from: { node: 'in1', port: 'output' }, to: { node: 'n1', port: 'input' } });
+  doc.outputs.push({ name: 'pooled', from: { node: 'n1', port: 'output' } });
 
   it('prints each layer with its output dims and exits 0 for a valid network', async () => {
     const path = await tempFile('ok.trtstudio', serializeProject(doc));

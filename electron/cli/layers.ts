@@ -1,6 +1,8 @@
 /** `trt-studio layers [--json]`: the layer catalog, as the inspector and the bridge see it. */
 import { listLayerSpecs } from '../../core/layers/catalog.js';
-import type { LayerSpec, ParamSpec } from '../../core/layers/types.js';
+import { completeParams } from '../../core/layers/params.js';
+import type { LayerSpec, ParamSpec, TensorInfo, WeightSlot } from '../../core/layers/types.js';
+import { evaluate, fallbackWeights } from '../../core/shapes/infer.js';
 import { EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 
 /** The catalog as plain JSON: what `--json` prints. */
@@ -14,7 +16,7 @@ export function describeCatalog(): object[] {
     params: spec.params.map(describeParam),
     inputs: spec.inputs.map((p) => ({ name: p.name, doc: p.doc, optional: p.optional === true, variadic: p.variadic === true })),
     outputs: spec.outputs.map((p) => ({ name: p.name, doc: p.doc })),
-    weights: weightSlotNames(spec),
+    weights: describeWeightSlots(spec),
   }));
 }
 
@@ -26,15 +28,47 @@ function describeParam(p: ParamSpec): object {
   return base;
 }
 
-/** Weight slot names for the default parameters (slot counts depend on the input, so only names are listed). */
-function weightSlotNames(spec: LayerSpec): string[] {
-  if (!spec.weights) return [];
-  const params = Object.fromEntries(spec.params.map((p) => [p.name, p.default]));
-  try {
-    return spec.weights({ params, inputs: {} }).map((s) => s.name);
-  } catch {
-    return [];
+/** One weight slot as `--json` lists it. */
+export interface WeightSlotDescription {
+  /** The slot's name on the node, as bindings and the weights panel name it (`conv1.weight`, `kernel`). */
+  name: string;
+  /** The PyTorch `state_dict` suffix auto-mapping looks for: a node named `layer1.0` binds `layer1.0.<pytorchName>` (just `layer1.0` when empty). */
+  pytorchName: string;
+  /** Element count and shape for the default parameters, or null where they depend on an input the defaults do not fix. */
+  count: number | null;
+  shape: number[] | null;
+  optional: boolean;
+}
+
+/**
+ * A layer's weight slots for its default parameters. Where a parameter follows from the input (a
+ * block's `inplanes`, Linear's `inFeatures`), the input is the one the defaults describe, so the
+ * counts are those of a default instance; otherwise counts that need the input are null.
+ */
+export function describeWeightSlots(spec: LayerSpec): WeightSlotDescription[] {
+  const params = completeParams(spec.params, {});
+  const inputs: Record<string, TensorInfo> = {};
+  const first = spec.inputs[0];
+  const derived = spec.fromInput?.[0];
+  if (first && derived && typeof params[derived.param] === 'number') {
+    const size = params[derived.param] as number;
+    const dims = derived.what === 'channels' ? [1, size, 32, 32] : [1, size];
+    inputs[first.variadic ? `${first.name}.0` : first.name] = { dims, dtype: 'FLOAT' };
   }
+  let slots: WeightSlot[];
+  try {
+    slots = evaluate(spec, params, inputs).weights;
+  } catch {
+    // A layer whose shapes need an input the defaults do not describe: its slots with the counts that are known without one.
+    slots = fallbackWeights(spec, params, inputs);
+  }
+  return slots.map((slot) => ({
+    name: slot.name,
+    pytorchName: slot.torchSuffix,
+    count: slot.count ?? null,
+    shape: slot.shape ?? null,
+    optional: slot.optional === true,
+  }));
 }
 
 export const layersCommand: CliCommand = {

@@ -38,6 +38,7 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Weights (--weights FILE, weights inspect FILE): a tensorrtx .wts, a .safetensors or a NumPy .npz, by its extension.',
     "Run 'trt-studio <command> --help' for a command's options.",
   ].join('\n');
 }

@@ -225,6 +225,25 @@ describe('the contract over the WebSocket', () => {
     again.socket.close();
   });
 
+  it('tells each tab how its own autosave went, and no other tab', async () => {
+    const a = await client('tab-a');
+    const b = await client('tab-b');
+    const heardByA: string[] = [];
+    const heardByB: string[] = [];
+    a.api.on('project.autosaved', (e) => heardByA.push(e.client));
+    b.api.on('project.autosaved', (e) => heardByB.push(e.client));
+    await a.api.call('project.autosave', { document: emptyDocument('Tab A'), projectPath: null });
+    await services.context.projects.flushAutosave();
+    await b.api.call('project.autosave', { document: emptyDocument('Tab B'), projectPath: null });
+    await services.context.projects.flushAutosave();
+    // A request after the events makes sure both sockets have delivered what they were sent.
+    await Promise.all([a.api.call('project.discardAutosave', {}), b.api.call('project.discardAutosave', {})]);
+    expect(heardByA).toEqual(['tab-a']);
+    expect(heardByB).toEqual(['tab-b']);
+    a.socket.close();
+    b.socket.close();
+  });
+
   it('refuses malformed and hostile messages with a Diagnostic, and logs them', async () => {
     const { socket, frames } = await client();
     socket.send('{not json');

@@ -156,10 +156,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
-  const unsubscribe = services.context.events.subscribe((event, payload) => {
-    const text = JSON.stringify({ type: 'event', event, payload } satisfies HostMessage);
-    for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
-  });
 
   const securityHeaders = (extra: Record<string, string | number> = {}): Record<string, string | number> => ({
     'Content-Security-Policy': contentSecurityPolicy(),
@@ -404,6 +400,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const send = (message: HostMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
+    // The events every client hears, and those about this client's own work.
+    const stopEvents = services.context.events.subscribe((event, payload) => send({ type: 'event', event, payload }), clientId);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
         const diagnostics: Diagnostic[] = [
@@ -432,6 +430,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
     });
     ws.on('close', () => {
+      stopEvents();
       sockets.delete(ws);
       services.context.projects.clientConnected(clientId, false);
       log.info(`WebSocket client ${clientId} disconnected`);
@@ -457,7 +456,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     uploadDir,
     close: async () => {
-      unsubscribe();
       for (const socket of sockets) socket.close(1001, 'The host is shutting down.');
       wss.close();
       server.closeAllConnections();

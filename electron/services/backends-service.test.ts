@@ -173,6 +173,50 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     ]);
   });
 
+  it('saves the outputs of a finished run as .npy without running again, one file per engine, image and output', async () => {
+    const second = succeeded<BuildResult>(await job('build.start', { document: doc, weightSetId: setId, options: { backend: 'onnxruntime' } }));
+    const images = DIGITS.cases.slice(0, 2).map((c) => ({ path: join(FIXTURES, 'digits', c.file), preprocessing: MNIST }));
+    const { jobId } = await value<{ jobId: string }>('run.start', { engineIds: [engineId, second.engineId], images });
+    const result = succeeded<RunResult>(await host.context.jobs.finished(jobId)!);
+    const outDir = await mkdtemp(join(dir, 'outputs-'));
+    const events: string[] = [];
+    const stop = host.context.events.subscribe((event) => events.push(event));
+    const { files } = await value<{ files: { engineId: string; image: string; output: string; npyPath: string }[] }>('run.saveOutputs', { jobId, dir: outDir });
+    stop();
+    // Nothing ran: no job started, progressed or finished.
+    expect(events.filter((e) => e.startsWith('job.'))).toEqual([]);
+    const stems = DIGITS.cases.slice(0, 2).map((c) => c.file.replace(/\.png$/, ''));
+    expect(files.map((f) => f.npyPath)).toEqual([
+      join(outDir, `${stems[0]}.${engineId}.prob.npy`),
+      join(outDir, `${stems[0]}.${second.engineId}.prob.npy`),
+      join(outDir, `${stems[1]}.${engineId}.prob.npy`),
+      join(outDir, `${stems[1]}.${second.engineId}.prob.npy`),
+    ]);
+    for (const f of files) {
+      const run = f.engineId === engineId ? result.images : result.others![0]!.images;
+      const shown = run.find((i) => i.path === f.image)!.outputs[0]!;
+      const saved = readNpy(await readFile(f.npyPath), f.npyPath);
+      if (!saved.ok) throw new Error(saved.diagnostics[0]!.message);
+      expect(saved.value.shape).toEqual([1, 10]);
+      expect(Array.from(saved.value.data)).toEqual(shown.values.map((v) => Math.fround(v)));
+    }
+  });
+
+  it('says when the outputs of a run are no longer kept', async () => {
+    const r = await host.dispatch('run.saveOutputs', { jobId: 'job-404', dir }, call);
+    expect(r).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'run.outputs.gone',
+          message:
+            'The outputs of run job-404 are no longer in the host (it keeps those of the last 16 runs, up to 512 MiB, until it stops); run the images again to save their outputs.',
+        },
+      ],
+    });
+  });
+
   it('profiles with latency statistics and per-layer times mapped to canvas nodes', async () => {
     const result = succeeded<ProfileResult>(await job('profile.start', { engineId, iterations: 20, warmupIterations: 2 }));
     expect(result.iterations).toBe(20);

@@ -5,7 +5,7 @@
  * API contract. Built engines stay in this process (the session and the lowered model) under an
  * engine id until the host stops.
  */
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { HandlerParams } from '../../core/api/contract.js';
 import type { BuildResult, ProfileResult as ProfileResultMessage, RunResult } from '../../core/api/job-schemas.js';
 import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
@@ -31,7 +31,7 @@ import {
 import { loadImagenetLabels } from './images.js';
 import type { JobHandle } from './jobs.js';
 import { checkDocument } from './network.js';
-import { writeNpy } from './npy.js';
+import { KeptRunOutputs, safeName, writeRunOutputs, type RunOutput, type SavedOutput } from './run-outputs.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 
 export { ONNXRUNTIME_NOTE } from '../workflows/index.js';
@@ -57,11 +57,6 @@ export interface BackendsModuleOptions {
   tensorrt?: () => TensorRTBackend;
 }
 
-/** A file name part made from a tensor or image name. */
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_') || 'output';
-}
-
 /** Minimum, maximum and mean of an output. */
 function outputStats(data: Float32Array): { min: number; max: number; mean: number } {
   let min = Infinity;
@@ -76,8 +71,11 @@ function outputStats(data: Float32Array): { min: number; max: number; mean: numb
   return data.length === 0 ? { min: 0, max: 0, mean: 0 } : { min, max, mean: sum / data.length };
 }
 
-function elements(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
+/** Each output of the result names the `.npy` file it went to (`saved` is in run order: image, engine, output). */
+function attachNpyPaths(perEngine: readonly { images: RunResult['images'] }[], saved: readonly SavedOutput[]): void {
+  let n = 0;
+  const imageCount = perEngine[0]?.images.length ?? 0;
+  for (let i = 0; i < imageCount; i++) for (const run of perEngine) for (const out of run.images[i]!.outputs) out.npyPath = saved[n++]!.npyPath;
 }
 
 export function createBackendsModule(options: BackendsModuleOptions = {}): ServiceModule {
@@ -88,6 +86,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
       let trt: TensorRTBackend | undefined;
       const tensorrt = (): TensorRTBackend => (trt ??= options.tensorrt ? options.tensorrt() : new TensorRTBackend());
       const engines = new Map<string, Engine>();
+      const kept = new KeptRunOutputs();
       const history: BuildResult[] = [];
       let nextEngine = 1;
       let labels: Promise<string[] | undefined> | undefined;
@@ -276,6 +275,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             const outputCount = found.reduce((n, e) => n + e.session.outputs.length, 0);
             const perOutput = Math.max(16, Math.min(MAX_VALUES_PER_OUTPUT, Math.floor(VALUE_BUDGET / Math.max(1, images.length * outputCount))));
             const perEngine = found.map(() => ({ images: [] as RunResult['images'], data: [] as Float32Array[][], tops: [] as number[][] }));
+            const whole: RunOutput[] = [];
             const stems = new Map<string, number>();
             for (let i = 0; i < images.length; i++) {
               if (handle.signal.aborted) return fail(error('run.cancelled', 'The run was cancelled.'));
@@ -295,22 +295,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 const outputs: RunResult['images'][number]['outputs'] = [];
                 for (const out of ran.value.outputs) {
                   const shown = Array.from(out.data.subarray(0, perOutput));
-                  let npyPath: string | undefined;
-                  if (npyDir !== undefined) {
-                    const file = `${stem}${found.length > 1 ? `.${engine.result.engineId}` : ''}.${safeName(out.name)}.npy`;
-                    const dims = elements(out.dims) === out.data.length ? out.dims : [out.data.length];
-                    const written = await files.write(join(npyDir, file), writeNpy(dims, out.data));
-                    if (!written.ok) return written;
-                    npyPath = written.value;
-                  }
-                  outputs.push({
-                    name: out.name,
-                    dims: out.dims,
-                    ...outputStats(out.data),
-                    values: shown,
-                    truncated: out.data.length > shown.length,
-                    ...(npyPath ? { npyPath } : {}),
-                  });
+                  outputs.push({ name: out.name, dims: out.dims, ...outputStats(out.data), values: shown, truncated: out.data.length > shown.length });
+                  whole.push({ engineId: engine.result.engineId, image: entry.path, stem, name: out.name, dims: out.dims, data: out.data });
                 }
                 // The classes of the first output's first sample, when it is a class output.
                 const top = ran.value.outputs[0]?.top?.[0] ?? [];
@@ -319,6 +305,13 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 perEngine[e]!.tops.push(top.map((t) => t.index));
               }
             }
+            if (npyDir !== undefined) {
+              handle.progress({ phase: 'Saving outputs', fraction: 1, step: { index: images.length, total: images.length } });
+              const saved = await writeRunOutputs(files, npyDir, whole);
+              if (!saved.ok) return saved;
+              attachNpyPaths(perEngine, saved.value);
+            }
+            kept.keep(handle.id, whole);
             handle.progress({ phase: 'Done', fraction: 1, step: { index: images.length, total: images.length } });
             const comparisons: RunResult['comparisons'] = [];
             for (let a = 0; a < found.length; a++)
@@ -344,6 +337,15 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             return ok(result);
           });
           return ok({ jobId: job.id });
+        },
+
+        'run.saveOutputs': async ({ jobId, dir }) => {
+          const outputs = kept.get(jobId);
+          if (!outputs.ok) return outputs;
+          const checked = await ctx.files.check(dir, 'read');
+          if (!checked.ok) return checked;
+          const saved = await writeRunOutputs(files, checked.value, outputs.value);
+          return saved.ok ? ok({ files: saved.value }) : saved;
         },
 
         'profile.start': ({ engineId, iterations, warmupIterations }) => {

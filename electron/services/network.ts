@@ -1,9 +1,9 @@
-/** Shape check and lowering preview: core's own functions, run on the document the UI sends. */
+/** The network check and lowering preview: core's own functions, run on the document the UI sends. */
+import { checkNetwork } from '../../core/check/check-network.js';
 import { fail, ok } from '../../core/diagnostics.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
 import { validateDocument } from '../../core/network/project-file.js';
 import type { NetworkDocument } from '../../core/network/types.js';
-import { inferShapes } from '../../core/shapes/infer.js';
 import type { Result } from '../../core/diagnostics.js';
 import type { ServiceModule } from './service-types.js';
 
@@ -18,8 +18,8 @@ export const networkModule: ServiceModule = {
     'network.check': ({ document }) => {
       const checked = checkDocument(document);
       if (!checked.ok) return checked;
-      const report = inferShapes(checked.value);
-      return ok(report);
+      const { shapes, diagnostics } = checkNetwork(checked.value);
+      return ok({ ...shapes, diagnostics });
     },
     'network.lower': ({ document, weightSetId }) => {
       const checked = checkDocument(document);

@@ -1,6 +1,6 @@
 /**
- * The weight store (ARCHITECTURE.md rule 4): `.wts` files decoded once, off the main thread, into
- * Float32Arrays owned here. Several files can be loaded and unloaded; tensors are found by name;
+ * The weight store (ARCHITECTURE.md rule 4): weight files (`.wts`, `.safetensors`, NumPy `.npz`)
+ * decoded once, off the main thread, into Float32Arrays owned here. Several files can be loaded and unloaded; tensors are found by name;
  * statistics are computed once, in the worker. The renderer gets `WeightFileSummary` metadata only.
  */
 import { existsSync } from 'node:fs';
@@ -10,14 +10,16 @@ import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { WeightTensorInfo } from '../../core/weights/binding.js';
 import type { TensorStatistics } from '../../core/weights/statistics.js';
-import type { DecodeReply, DecodeRequest } from '../workers/wts-decode-protocol.js';
+import type { DecodeReply, DecodeRequest } from '../workers/weights-decode-protocol.js';
 
 /** What the renderer sees of one tensor: never the values. */
 export interface TensorSummary {
   name: string;
   count: number;
-  /** Line of the tensor's record in the file. */
-  line: number;
+  /** Line of the tensor's record in a `.wts`. */
+  line?: number;
+  /** The shape a `.safetensors` or `.npz` gives (a `.wts` carries none: its slot gives one). */
+  shape?: number[];
   statistics: TensorStatistics;
 }
 
@@ -67,13 +69,13 @@ interface PendingJob {
 }
 
 /**
- * Where the decode worker is: beside this module in the esbuild bundle (`dist/wts-decode-worker.mjs`),
+ * Where the decode worker is: beside this module in the esbuild bundle (`dist/weights-decode-worker.mjs`),
  * else the TypeScript source, started through tsx (vitest and `tsx` runs).
  */
 function resolveDecodeWorker(moduleUrl: string = import.meta.url): { url: URL; fromSource: boolean } {
-  const bundled = new URL('./wts-decode-worker.mjs', moduleUrl);
+  const bundled = new URL('./weights-decode-worker.mjs', moduleUrl);
   if (moduleUrl.startsWith('file:') && existsSync(fileURLToPath(bundled))) return { url: bundled, fromSource: false };
-  return { url: new URL('../workers/wts-decode.ts', moduleUrl), fromSource: true };
+  return { url: new URL('../workers/weights-decode.ts', moduleUrl), fromSource: true };
 }
 
 function startWorker(location: { url: URL; fromSource: boolean }): Worker {
@@ -93,7 +95,7 @@ export class WeightStore {
   /** `workerLocation` overrides where the decode worker is found (an Electron main bundle passes its own). */
   constructor(private readonly workerLocation: { url: URL; fromSource: boolean } = resolveDecodeWorker()) {}
 
-  /** Decode a `.wts` file in the worker and keep its tensors. A file with any error loads nothing. */
+  /** Decode a weights file in the worker (its extension picks the format) and keep its tensors. A file with any error loads nothing. */
   load(path: string, options: LoadOptions = {}): Promise<LoadResult> {
     const fileName = basename(path);
     if (options.signal?.aborted) return Promise.resolve(cancelledResult(fileName));
@@ -216,7 +218,7 @@ export class WeightStore {
           valueCount: reply.tensors.reduce((sum, t) => sum + t.count, 0),
           decodeSeconds: reply.decodeSeconds,
           statisticsSeconds: reply.statisticsSeconds,
-          tensors: reply.tensors.map((t) => ({ name: t.name, count: t.count, line: t.line, statistics: t.statistics })),
+          tensors: reply.tensors.map(({ values: _values, ...summary }) => summary),
         };
         this.files.set(id, { summary, values });
         job.resolve({ ok: true, file: summary });

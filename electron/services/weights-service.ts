@@ -1,6 +1,6 @@
 /**
  * The weights methods of the contract over the weight store (ARCHITECTURE.md rule 4): `weights.import`
- * decodes a `.wts` file as a job (byte progress, cancel, a Diagnostic naming file and line when the
+ * decodes a `.wts`, `.safetensors` or `.npz` file as a job (byte progress, cancel, a Diagnostic naming file and line when the
  * file is bad, nothing loaded then); list, tensors, statistics and unload answer metadata only;
  * `weights.bind` auto-maps by PyTorch names. It provides `weightLookup` for lowering, builds and exports.
  */
@@ -97,7 +97,7 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
         'weights.tensors': ({ setId }) => {
           const file = store.summary(setId);
           if (!file) return unknownSet(setId);
-          return ok({ tensors: file.tensors.map((t) => ({ name: t.name, count: t.count })) });
+          return ok({ tensors: file.tensors.map((t) => ({ name: t.name, count: t.count, ...(t.shape ? { shape: t.shape } : {}) })) });
         },
 
         'weights.stats': ({ setId, names, bins }) => {

@@ -6,7 +6,7 @@ describe('native dialog settings', () => {
     expect(openDialogSettings('weights', false)).toEqual({
       title: 'Import weights',
       filters: [
-        { name: 'Weights (.wts)', extensions: ['wts'] },
+        { name: 'Weights (.wts, .safetensors, .npz)', extensions: ['wts', 'safetensors', 'npz'] },
         { name: 'All files', extensions: ['*'] },
       ],
       properties: ['openFile'],

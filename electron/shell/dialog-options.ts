@@ -26,7 +26,7 @@ export interface SaveDialogSettings {
 
 const PURPOSE_NAMES: Record<FilePurpose, string> = {
   project: 'TRT Studio projects',
-  weights: 'Weights (.wts)',
+  weights: 'Weights (.wts, .safetensors, .npz)',
   images: 'Images',
   folder: 'Folders',
   onnx: 'ONNX models',

@@ -37,7 +37,7 @@ describe('dropped files', () => {
   it('tell the user which files were not opened and what is accepted', () => {
     expect(ignoredFilesMessage([])).toBeUndefined();
     expect(ignoredFilesMessage(['/m/readme.md', 'C:\\x\\a.zip'])).toBe(
-      'TRT Studio cannot open "readme.md", "a.zip"; it opens .trtstudio, .wts, .onnx, .engine, .plan, .png, .jpg, .jpeg, .bmp, .webp, .gif, .tif, .tiff, .npy files.',
+      'TRT Studio cannot open "readme.md", "a.zip"; it opens .trtstudio, .wts, .safetensors, .npz, .onnx, .engine, .plan, .png, .jpg, .jpeg, .bmp, .webp, .gif, .tif, .tiff, .npy files.',
     );
     expect(ignoredFilesMessage(['1', '2', '3', '4', '5', '6', '7'].map((n) => `/d/${n}.txt`))).toMatch(
       /^TRT Studio cannot open "1.txt", "2.txt", "3.txt", "4.txt", "5.txt" and 2 more;/,

@@ -4,6 +4,7 @@
  * reference runtime, translates the network to ONNX and loads it into an ONNX Runtime session.
  */
 import type { BuildOptions } from '../../core/api/job-schemas.js';
+import { checkNetwork } from '../../core/check/check-network.js';
 import type { BackendId } from '../../core/api/schemas.js';
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
@@ -22,6 +23,9 @@ export interface NetworkSource {
 
 /** The network lowered to the program backends consume, with the weight values it names. */
 export function lowerNetwork(ctx: WorkflowContext, source: NetworkSource): Result<BackendModel> {
+  // The preflight is the network check, so a build stops on exactly what `check` and the Problems panel report.
+  const errors = checkNetwork(source.doc).diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) return fail(...errors);
   const lowered = lowerToProgram(source.doc, source.weights);
   if (!lowered.ok) return lowered;
   ctx.log('info', `Lowered '${source.doc.name}' to ${lowered.value.program.ops.length} TensorRT layers.`);

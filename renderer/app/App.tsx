@@ -10,6 +10,7 @@ import { WorkflowDock } from '../workflows/WorkflowDock.js';
 import { FileBrowser } from '../workflows/FileBrowser.js';
 import { SearchMenu } from '../panels/SearchMenu.js';
 import { FindDialog } from '../panels/FindDialog.js';
+import { NamingDialog } from '../panels/NamingDialog.js';
 import { EditorProvider, useEditor, useEditorStore } from '../react/editor-context.js';
 import { HostProvider, useHost } from '../react/host-context.js';
 import { isDirty, type EditorStore } from '../editor/editor-store.js';
@@ -251,6 +252,7 @@ function EditorShell() {
       <StatusBar />
       <SearchMenu />
       <FindDialog />
+      <NamingDialog />
       <HelpOverlay />
       {modal?.kind === 'overwrite' && <OverwriteDialog path={modal.path} why={modal.why} answer={modal.resolve} close={() => setModal(undefined)} />}
       <RecoveryOffer dialogs={dialogs} />

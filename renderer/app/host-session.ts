@@ -4,8 +4,10 @@
  * do when the connection comes back after the host went away.
  */
 import { useEffect, useRef } from 'react';
-import { followJob, type HostApi } from '../../core/api/client.js';
+import type { HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
+import { followWhileConnected } from '../host/jobs.js';
+import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
 import { isDirty, projectDocument, type EditorStore } from '../editor/editor-store.js';
 import { showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
@@ -25,8 +27,22 @@ async function loadCapabilities(host: HostApi, store: EditorStore): Promise<void
   else store.getState().notify('error', r.diagnostics[0]?.message ?? 'The host did not answer.');
 }
 
-/** What the page shows first: `?open=`, the command line's project, this tab's own work, or the project it had open before a reload. */
+/**
+ * What the page shows first: for a copy of a tab (the browser's "Duplicate tab"), the work the
+ * original showed; else `?open=`, the command line's project, this tab's own work, or the project it
+ * had open before a reload.
+ */
 async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> {
+  const copied = host.kind === 'web' ? (await tabIdentity()).copyOf : undefined;
+  if (copied) {
+    const work = copied.work;
+    if (work?.dirty) {
+      showUnsavedWork(store, host, work);
+      // Into this tab's own recovery file at once: the copy is its own work from now on.
+      autosave(host, store);
+    } else if (work?.path) await openPath(store, host, work.path);
+    return;
+  }
   const open = new URLSearchParams(window.location.search).get('open');
   if (open) return openPath(store, host, open);
   const startup = await host.call('host.startup', {});
@@ -44,9 +60,11 @@ async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> 
   const job = startup.ok ? startup.value.weightsJob : null;
   if (job && !store.getState().weights) {
     // Listen first, then look: a job that ended before the listener existed is no longer listed.
-    const done = followJob(host, job.id);
+    const notListed = new AbortController();
+    const done = followWhileConnected(host, job.id, undefined, undefined, notListed.signal);
     const listed = await host.call('jobs.list', {});
-    if (listed.ok && listed.value.jobs.some((j) => j.id === job.id)) await done;
+    if (!listed.ok || !listed.value.jobs.some((j) => j.id === job.id)) notListed.abort();
+    if ('lost' in (await done)) return;
     const sets = await host.call('weights.list', {});
     const last = sets.ok ? sets.value.sets.at(-1) : undefined;
     if (last) await showWeightSet(host, store, last);
@@ -73,8 +91,14 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
 
   useEffect(() => {
     if (!host) return;
-    const me = host.kind === 'web' ? clientId() : undefined;
+    if (host.kind === 'web')
+      shareWorkWithCopies(() => {
+        const s = store.getState();
+        return { path: s.filePath ?? null, document: projectDocument(s), dirty: isDirty(s), weightsPath: s.weights?.set.path ?? null };
+      });
     const offAutosaved = host.on('project.autosaved', (e) => {
+      // The host sends a client only its own; this guards against a host that broadcasts.
+      const me = clientId();
       if (me !== undefined && e.client !== me) return;
       if (e.ok) autosaveSucceeded();
       else reportSaveProblem({ kind: 'autosave', message: e.diagnostics.map((d) => d.message).join(' ') });
@@ -89,6 +113,8 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
     const offConnection = hostConnection().subscribe((status) => {
       if (status.state !== 'connected' || !status.reconnected) return;
       void loadCapabilities(host, store);
+      // Built engines lived in the host's process: the list is the new host's, not the gone one's.
+      void host.call('build.history', {}).then((r) => r.ok && store.getState().setEngines(r.value.builds));
       void host.call('project.resume', {}).then(() => {
         if (isDirty(store.getState())) autosave(host, store);
         else void host.call('project.discardAutosave', {});

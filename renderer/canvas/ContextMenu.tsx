@@ -8,7 +8,7 @@ import { disconnect } from '../../core/network/edit.js';
 import { definitionOf } from '../../core/blocks/block-edits.js';
 import { collapseSelection, collapsibleInto, editDefinition, makeBlockFromSelection } from '../editor/block-commands.js';
 import { useEditorStore } from '../react/editor-context.js';
-import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection } from '../editor/commands.js';
+import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection, openRenameDialog } from '../editor/commands.js';
 
 /** Where the menu opened and on what. */
 export type ContextTarget =
@@ -35,6 +35,7 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     const node = s.doc.nodes.find((n) => n.id === target.id);
     const many = s.selected.length > 1;
     entries.push({ label: many ? `Duplicate ${s.selected.length} nodes` : 'Duplicate', keys: 'Ctrl+D', run: () => duplicateSelection(store) });
+    if (node) entries.push({ label: many ? `Rename ${s.selected.length} nodes…` : 'Rename…', keys: 'F2', run: () => openRenameDialog(store) });
     if (node) entries.push({ label: 'Bypass (rewire around it)', keys: 'B', run: () => bypassSelection(store) });
     if (node && specIn(s.doc, node.type)?.kind === 'composite') entries.push({ label: 'Expand into primitives', keys: 'E', run: () => expandSelection(store) });
     if (many) entries.push({ label: 'Group into a block', keys: 'Ctrl+G', run: () => groupSelection(store) });

@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/shallow';
 import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { catalogFor } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import { INPUT_NODE_PORT, type NetworkNode } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
@@ -94,7 +95,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
   const catalog = useEditor((s) => catalogFor(s.doc));
   const spec = catalog.nodeSpec(node);
   const inputs = inputPortNames(spec?.inputs ?? [], variadicCounts);
-  const outputs = spec?.outputs ?? [];
+  const outputs = spec ? outputPortNames(spec, node.params) : [];
   const summary = spec?.summary ? spec.summary(node.params) : '';
   const color = spec ? CATEGORY_COLORS[spec.category] : '#888';
   const rows = Math.max(inputs.length, outputs.length, 1);
@@ -118,8 +119,8 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         {inputs.map((port, i) => (
           <Handle key={port} id={port} type="target" position={inSide} style={handleStyle(direction, i, inputs.length)} className="port port-in" />
         ))}
-        {outputs.map((p, i) => (
-          <Handle key={p.name} id={p.name} type="source" position={outSide} style={handleStyle(direction, i, outputs.length)} className="port port-out" />
+        {outputs.map((port, i) => (
+          <Handle key={port} id={port} type="source" position={outSide} style={handleStyle(direction, i, outputs.length)} className="port port-out" />
         ))}
       </div>
     );
@@ -149,8 +150,8 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
           )}
         </div>
         {summary && <div className="node-summary">{summary}</div>}
-        {outputs.map((p) => (
-          <OutputDims key={p.name} nodeId={id} port={p.name} />
+        {outputs.map((port) => (
+          <OutputDims key={port} nodeId={id} port={port} />
         ))}
       </div>
       {inputs.map((port, i) => (
@@ -158,17 +159,9 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
           {inputs.length > 1 && <span className="port-label port-label-in">{port}</span>}
         </Handle>
       ))}
-      {outputs.map((p, i) => (
-        <Handle
-          key={p.name}
-          id={p.name}
-          type="source"
-          position={outSide}
-          style={handleStyle(direction, i, outputs.length)}
-          className="port port-out"
-          title={p.name}
-        >
-          {outputs.length > 1 && <span className="port-label port-label-out">{p.name}</span>}
+      {outputs.map((port, i) => (
+        <Handle key={port} id={port} type="source" position={outSide} style={handleStyle(direction, i, outputs.length)} className="port port-out" title={port}>
+          {outputs.length > 1 && <span className="port-label port-label-out">{port}</span>}
         </Handle>
       ))}
     </div>

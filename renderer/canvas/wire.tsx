@@ -6,8 +6,8 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, Position, useReactFlow, typ
 import { formatDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import type { Node, WireData } from '../editor/flow-model.js';
-import { nodeRect } from '../editor/view-geometry.js';
-import { bezierCurve, placeWireLabels, pointOnCurve, type LabelPlace, type WireLabelInput } from '../editor/wire-labels.js';
+import { nodeRect, type FlowRect } from '../editor/view-geometry.js';
+import { bezierCurve, labelBox, placeWireLabels, pointOnCurve, type LabelPlace, type WireLabelInput } from '../editor/wire-labels.js';
 
 /** The wire as React Flow hands it to its component (React Flow's own edge type, with our data). */
 type WireEdge = Edge<WireData, 'wire'>;
@@ -24,18 +24,19 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   // The placement gives a fraction along the wire; the point comes from this wire's own ends, so a drag carries the label.
   const place = useZustand(useContext(WireLabelStoreContext), (s) => s.get(id));
-  const { x: labelX, y: labelY } = pointOnCurve(bezierCurve(sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition), place?.t ?? 0.5);
+  const onWire = pointOnCurve(bezierCurve(sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition), place?.t ?? 0.5);
+  // The box the placement reserved, drawn at exactly that size, so what no two boxes share on paper no two labels share on screen.
+  const box = labelBox(label, across ? 'beside' : 'center', onWire.x + (place?.dx ?? 0), onWire.y + (place?.dy ?? 0));
+  // With no free place along the wire the label sits near it, drawn above the nodes (selected ones at 1000).
+  const zIndex = place?.raised ? 1001 : undefined;
   return (
     <>
       <BaseEdge id={id} path={path} className={selected ? 'wire selected' : 'wire'} interactionWidth={16} />
       <EdgeLabelRenderer>
+        {place?.raised && <Leader from={onWire} to={box} zIndex={zIndex} />}
         <div
-          className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}`}
-          // With no free place along the wire the label stays at the midpoint, drawn above the nodes (selected ones at 1000).
-          style={{
-            transform: `${across ? 'translate(6px, -50%)' : 'translate(-50%, -50%)'} translate(${labelX}px, ${labelY}px)`,
-            zIndex: place?.raised ? 1001 : undefined,
-          }}
+          className={`wire-label${label === '?' ? ' unknown' : ''}${selected ? ' selected' : ''}${place?.raised ? ' raised' : ''}`}
+          style={{ transform: `translate(${box.x}px, ${box.y}px)`, width: box.width, height: box.height, zIndex }}
           data-testid="wire-label"
           data-edge={id}
         >
@@ -45,6 +46,16 @@ export const Wire = memo(function Wire({ id, sourceX, sourceY, targetX, targetY,
     </>
   );
 });
+
+/** A thin line from the point on the wire to the nearest edge of its label, when the label had to move off the wire. */
+function Leader({ from, to, zIndex }: { from: { x: number; y: number }; to: FlowRect; zIndex: number | undefined }) {
+  const x = Math.min(Math.max(from.x, to.x), to.x + to.width);
+  const y = Math.min(Math.max(from.y, to.y), to.y + to.height);
+  const length = Math.hypot(x - from.x, y - from.y);
+  if (length < 2) return null;
+  const angle = Math.atan2(y - from.y, x - from.x);
+  return <div className="wire-leader" style={{ transform: `translate(${from.x}px, ${from.y}px) rotate(${angle}rad)`, width: length, zIndex }} />;
+}
 
 /** Per drawn wire, where its label sits; each wire selects its own entry (an unchanged entry keeps its object). */
 export type WireLabelStore = StoreApi<ReadonlyMap<string, LabelPlace>>;
@@ -72,7 +83,7 @@ function handlePoint(node: InternalNode | undefined, kind: 'source' | 'target', 
 function sameOrNew(prev: ReadonlyMap<string, LabelPlace>, next: Map<string, LabelPlace>): ReadonlyMap<string, LabelPlace> {
   for (const [id, p] of next) {
     const old = prev.get(id);
-    if (old && old.t === p.t && old.raised === p.raised) next.set(id, old);
+    if (old && old.t === p.t && old.dx === p.dx && old.dy === p.dy && old.raised === p.raised) next.set(id, old);
   }
   return next;
 }

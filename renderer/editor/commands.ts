@@ -19,14 +19,17 @@ import {
   ungroup,
 } from '../../core/network/edit.js';
 import { specIn } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import { paramsFromInput } from '../../core/layers/params.js';
 import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { ok, type Result } from '../../core/diagnostics.js';
 import type { EditorStore, SearchMenuState } from './editor-store.js';
 import { computeLayout } from './layout/auto-layout.js';
-import { NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
+import { NODE_HEIGHT, NODE_WIDTH, nodesUnderFrame } from './flow-model.js';
+import { clearSpot, nodeRect } from './view-geometry.js';
 import { count } from '../../core/words.js';
+import { prefixIsFree, renameByPattern, renameLayers, sharedPrefix, suggestPrefix, withPrefix, type NamingRequest } from './naming.js';
 
 /** Node ids in the selection that are layers or inputs (not groups). */
 function selectedNodes(store: EditorStore): string[] {
@@ -57,14 +60,26 @@ export function deleteSelection(store: EditorStore): void {
   });
 }
 
+/** The names of the layers among `ids` (inputs have names of their own and keep them), in the order of `ids`. */
+function layerNames(doc: NetworkDocument, ids: readonly string[]): { ids: string[]; names: string[] } {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n.name]));
+  const layers = ids.filter((id) => byId.has(id));
+  return { ids: layers, names: layers.map((id) => byId.get(id)!) };
+}
+
+/**
+ * Duplicate the selection. When its layer names share a prefix that counts on (`layer2.0.`), the
+ * naming dialog opens first and offers the next one (`layer2.1.`), so weights keep binding by name.
+ */
 export function duplicateSelection(store: EditorStore): void {
   const s = store.getState();
   const ids = selectedNodes(store);
   if (ids.length === 0) return;
-  // Inputs are not layers: a selection with inputs is duplicated the way paste copies them.
-  const withInputs = ids.some((id) => s.doc.inputs.some((i) => i.id === id));
-  const result = s.apply((doc) => (withInputs ? pasteFragment(doc, JSON.stringify(copyFragment(doc, ids))) : duplicate(doc, ids)));
-  if (result) store.getState().select(Object.values(result.idMap));
+  const { names } = layerNames(s.doc, ids);
+  const prefix = sharedPrefix(names);
+  const suggestion = prefix && suggestPrefix(s.doc, names, prefix);
+  if (prefix && suggestion) s.openNaming({ kind: 'duplicate', ids, names, prefix, suggestion });
+  else copyWithNames(store, { kind: 'duplicate', ids, names, prefix: '', suggestion: '' });
 }
 
 /** The selection as fragment text for the clipboard, or undefined when nothing is selected. */
@@ -74,13 +89,106 @@ export function copySelectionText(store: EditorStore): string | undefined {
   return JSON.stringify(copyFragment(store.getState().doc, ids), null, 1);
 }
 
+/** Paste clipboard text; a fragment whose layer names share a prefix that counts on opens the naming dialog first. */
 export function pasteText(store: EditorStore, text: string): void {
   const s = store.getState();
-  const result = s.apply((doc) => pasteFragment(doc, text));
-  if (result) {
-    store.getState().select(Object.values(result.idMap));
-    store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}.`);
+  const layers = fragmentLayers(text);
+  const names = layers?.map((n) => n.name);
+  const prefix = names && sharedPrefix(names);
+  // Into a network where the names are new (another project), they are kept as they are.
+  const clash = names && prefix && !prefixIsFree(s.doc, names, prefix, prefix);
+  const suggestion = names && prefix && clash && suggestPrefix(s.doc, names, prefix);
+  if (names && prefix && suggestion) s.openNaming({ kind: 'paste', text, names, prefix, suggestion });
+  else copyWithNames(store, { kind: 'paste', text, names: names ?? [], prefix: '', suggestion: '' });
+}
+
+/** The layers' ids and names in fragment text, or undefined when it is not a fragment (pasting it then says why). */
+function fragmentLayers(text: string): { id: string; name: string }[] | undefined {
+  try {
+    const raw = JSON.parse(text) as { nodes?: unknown };
+    if (!Array.isArray(raw.nodes)) return undefined;
+    const layers = raw.nodes as { id?: unknown; name?: unknown }[];
+    return layers.every((n) => typeof n?.id === 'string' && typeof n.name === 'string') ? (layers as { id: string; name: string }[]) : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * Paste or duplicate as `request` asks, as one undo step: with `prefix` rewritten to `to` in every
+ * copied layer's name, or, with no `to`, with names made unique by a suffix (`name_2`).
+ */
+export function copyWithNames(store: EditorStore, request: Exclude<NamingRequest, { kind: 'rename' }>, to?: string): void {
+  const s = store.getState();
+  const offset = copyOffset(store, request.kind === 'paste' ? fragmentPositions(request.text) : copyFragment(s.doc, request.ids).positions);
+  const result = s.apply((doc) => {
+    let copied: Result<{ doc: NetworkDocument; idMap: Record<string, string> }>;
+    if (request.kind === 'paste') copied = pasteFragment(doc, request.text, offset);
+    // Inputs are not layers: a selection with inputs is duplicated the way paste copies them.
+    else if (request.ids.some((id) => doc.inputs.some((i) => i.id === id))) copied = pasteFragment(doc, JSON.stringify(copyFragment(doc, request.ids)), offset);
+    else copied = duplicate(doc, request.ids, offset);
+    if (!copied.ok || to === undefined) return copied;
+    // The copies in the order of their originals' names; idMap also maps inputs, which keep theirs.
+    const originals = request.kind === 'paste' ? (fragmentLayers(request.text) ?? []).map((n) => n.id) : layerNames(doc, request.ids).ids;
+    const copies = originals.map((id) => copied.value.idMap[id]!);
+    const renamed = renameLayers(copied.value.doc, copies, withPrefix(request.names, request.prefix, to));
+    return renamed.ok ? ok({ doc: renamed.value, idMap: copied.value.idMap }) : renamed;
+  });
+  // A refused rename leaves the dialog open with the reason shown; anything else closes it.
+  if (!result && to !== undefined) return;
+  store.getState().openNaming(undefined);
+  if (!result) return;
+  store.getState().select(Object.values(result.idMap));
+  if (request.kind === 'paste') store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}.`);
+}
+
+function fragmentPositions(text: string): Record<string, { x: number; y: number }> {
+  try {
+    const positions = (JSON.parse(text) as { positions?: unknown }).positions;
+    return typeof positions === 'object' && positions !== null ? (positions as Record<string, { x: number; y: number }>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * How far copies at `positions` move from there: 40 right and 40 down when the copy as a whole
+ * lands clear of every node there, else the nearest offset where it does (a copied row goes below it).
+ */
+function copyOffset(store: EditorStore, positions: Record<string, { x: number; y: number }>): { x: number; y: number } {
+  const s = store.getState();
+  const drawn = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame');
+  const sizes = new Map(drawn.map((n) => [n.id, nodeRect(n)]));
+  const boxes = Object.entries(positions)
+    .filter(([, p]) => Number.isFinite(p?.x) && Number.isFinite(p?.y))
+    .map(([id, p]) => ({ x: p.x, y: p.y, width: sizes.get(id)?.width ?? NODE_WIDTH, height: sizes.get(id)?.height ?? NODE_HEIGHT }));
+  if (boxes.length === 0) return { x: 40, y: 40 };
+  const left = Math.min(...boxes.map((b) => b.x));
+  const top = Math.min(...boxes.map((b) => b.y));
+  const size = { width: Math.max(...boxes.map((b) => b.x + b.width)) - left, height: Math.max(...boxes.map((b) => b.y + b.height)) - top };
+  const spot = clearSpot({ x: left + 40, y: top + 40 }, size, drawn.map(nodeRect));
+  return { x: spot.x - left, y: spot.y - top };
+}
+
+/** Open the naming dialog to rename the selected layers by pattern. */
+export function openRenameDialog(store: EditorStore): void {
+  const s = store.getState();
+  const { ids, names } = layerNames(s.doc, selectedNodes(store));
+  if (ids.length === 0) {
+    s.notify('error', 'Select the layers to rename first.');
+    return;
+  }
+  s.openNaming({ kind: 'rename', ids, names });
+}
+
+/** Rename the layers `ids` by a plain find and replace (`{i}`: the place in the selection, from 0), as one undo step. */
+export function renameByFindReplace(store: EditorStore, ids: readonly string[], find: string, replace: string): void {
+  const s = store.getState();
+  const { ids: layers, names } = layerNames(s.doc, ids);
+  const done = s.apply((doc) => renameLayers(doc, layers, renameByPattern(names, find, replace)));
+  if (!done) return;
+  s.openNaming(undefined);
+  store.getState().notify('info', `Renamed ${count(layers.length, 'layer')}.`);
 }
 
 export function groupSelection(store: EditorStore, name?: string): void {
@@ -272,9 +380,12 @@ function incomingTensor(store: EditorStore, menu: SearchMenuState | undefined): 
  * Add a layer from the palette or the search menu, connecting it to a dragged wire or inserting it
  * onto a wire. It gets `params` (a search preset such as `relu`) and, when it is wired, the
  * parameters that follow from the incoming tensor (Linear's inFeatures, a block's inplanes).
+ * It lands at `wanted`, or the nearest spot clear of the nodes there (the canvas then pans to show it).
  */
-export function addLayerAt(store: EditorStore, type: string, position: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
+export function addLayerAt(store: EditorStore, type: string, wanted: { x: number; y: number }, menu?: SearchMenuState, preset?: Params): void {
   const s = store.getState();
+  const occupied = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame').map(nodeRect);
+  const position = menu?.edge ? wanted : clearSpot(wanted, { width: NODE_WIDTH, height: NODE_HEIGHT }, occupied);
   const spec = specIn(s.doc, type);
   const tensor = incomingTensor(store, menu);
   const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
@@ -297,9 +408,9 @@ export function addLayerAt(store: EditorStore, type: string, position: { x: numb
       const wired = connect(added.value.doc, end, { node: added.value.nodeId, port: port.variadic ? `${port.name}.0` : port.name });
       return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
     }
-    const out = spec.outputs[0];
+    const out = outputPortNames(spec, added.value.doc.nodes.find((n) => n.id === added.value.nodeId)?.params ?? {})[0];
     if (!out) return added;
-    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out.name }, end);
+    const wired = connect(added.value.doc, { node: added.value.nodeId, port: out }, end);
     return wired.ok ? ok({ doc: wired.value.doc, nodeId: added.value.nodeId }) : wired;
   });
   if (result) store.getState().select([result.nodeId]);

@@ -6,7 +6,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Diagnostic, Result } from '../../core/diagnostics.js';
-import { inferShapes, type ShapeReport } from '../../core/shapes/infer.js';
+import type { ShapeReport } from '../../core/shapes/infer.js';
+import { checkNetwork, type NetworkCheck } from '../../core/check/check-network.js';
 import { emptyDocument, type NetworkDocument, type NetworkNode } from '../../core/network/types.js';
 import { moveNodes } from '../../core/network/edit.js';
 import { unknownKeyProblem } from '../../core/network/document-keys.js';
@@ -30,6 +31,7 @@ import { flowDirection, type FlowDirection } from './ports.js';
 import { replaceBlock } from '../../core/blocks/block-edits.js';
 import { compositeDocument, definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
 import type { BlockParam } from '../../core/network/types.js';
+import type { NamingRequest } from './naming.js';
 
 /** The most undo steps kept; older ones are dropped. */
 const HISTORY_LIMIT = 200;
@@ -109,6 +111,8 @@ export interface ViewSlice {
    */
   nodeById: ReadonlyMap<string, NetworkNode>;
   searchMenu: SearchMenuState | undefined;
+  /** The naming dialog: a prefix for pasted or duplicated layers, or a rename by pattern. */
+  naming: NamingRequest | undefined;
   findOpen: boolean;
   helpOpen: boolean;
   notices: Notice[];
@@ -123,6 +127,7 @@ export interface ViewSlice {
   onEdgesChange: (changes: EdgeChange[]) => void;
   commitDrag: (ids: string[]) => void;
   openSearch: (menu: SearchMenuState | undefined) => void;
+  openNaming: (request: NamingRequest | undefined) => void;
   setFindOpen: (open: boolean) => void;
   setHelpOpen: (open: boolean) => void;
   notify: (kind: Notice['kind'], message: string) => void;
@@ -248,12 +253,20 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
   /** The loaded tensors' names and counts; bindings are checked against them on every edit. */
   let loadedTensors: WeightTensor[] | undefined;
 
-  /** Everything derived from the document: shapes, problems and the React Flow arrays. */
+  /** The last network check and the document parts it read: moving, selecting and grouping reuse it (a check of ResNet-152 takes ~20 ms). */
+  let lastCheck: { key: readonly unknown[]; check: NetworkCheck } | undefined;
+  function check(doc: NetworkDocument): NetworkCheck {
+    const key = [doc.name, doc.inputs, doc.nodes, doc.edges, doc.outputs, doc.bindings];
+    if (!lastCheck || key.some((part, i) => part !== lastCheck!.key[i])) lastCheck = { key, check: checkNetwork(doc) };
+    return lastCheck.check;
+  }
+
+  /** Everything derived from the document: shapes, problems (the network check: what run and build would stop on) and the React Flow arrays. */
   function derive(doc: NetworkDocument, selected: readonly string[], selectedEdges: readonly string[], hostDiagnostics: readonly Diagnostic[]) {
-    const shapes = inferShapes(doc);
+    const { shapes, diagnostics: checked } = check(doc);
     const report = loadedTensors ? checkBindings(doc, loadedTensors, shapes) : undefined;
     const binding = report?.diagnostics ?? [];
-    const diagnostics = [...shapes.diagnostics, ...binding, ...hostDiagnostics];
+    const diagnostics = [...checked, ...binding, ...hostDiagnostics];
     const selectedSet = new Set(selected);
     const live = new Set([...doc.nodes.map((n) => n.id), ...doc.inputs.map((i) => i.id), ...doc.ui.groups.map((g) => g.id)]);
     const keptSelection = selected.filter((id) => live.has(id));
@@ -287,6 +300,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       ...derive(initial, [], [], []),
       hostDiagnostics: [],
       searchMenu: undefined,
+      naming: undefined,
       findOpen: false,
       helpOpen: false,
       notices: [],
@@ -400,7 +414,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       load(doc, filePath) {
         // A profile's heat belongs to the network it measured, not to the one opened now.
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, heat: {}, blockEdit: undefined });
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, naming: undefined, heat: {}, blockEdit: undefined });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
@@ -464,6 +478,9 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       openSearch(menu) {
         set({ searchMenu: menu });
+      },
+      openNaming(naming) {
+        set({ naming });
       },
       setFindOpen(open) {
         set({ findOpen: open });

@@ -5,8 +5,9 @@
  * on the bottom, spread around the middle.
  */
 import { specIn } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import type { PortSpec } from '../../core/layers/types.js';
-import type { NetworkDocument } from '../../core/network/types.js';
+import type { NetworkDocument, NetworkNode } from '../../core/network/types.js';
 
 export type FlowDirection = 'LR' | 'TB';
 
@@ -37,11 +38,12 @@ export function inputPortNames(ports: readonly PortSpec[], variadicCounts: strin
 }
 
 /** A layer's input and output handle names, in the order the canvas draws them. */
-export function layerPorts(doc: NetworkDocument, nodeId: string, type: string): { inputs: string[]; outputs: string[] } {
-  const spec = specIn(doc, type);
+export function layerPorts(doc: NetworkDocument, node: NetworkNode): { inputs: string[]; outputs: string[] } {
+  const spec = specIn(doc, node.type);
   return {
-    inputs: inputPortNames(spec?.inputs ?? [], variadicWireCounts(doc, nodeId, spec?.inputs ?? [])),
-    outputs: (spec?.outputs ?? []).map((p) => p.name),
+    inputs: inputPortNames(spec?.inputs ?? [], variadicWireCounts(doc, node.id, spec?.inputs ?? [])),
+    // A variadic output (a Split's) has one port per output its parameters give.
+    outputs: spec ? outputPortNames(spec, node.params) : [],
   };
 }
 

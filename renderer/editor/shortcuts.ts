@@ -14,6 +14,7 @@ import {
   nudgeSelection,
   pasteText,
   selectAll,
+  openRenameDialog,
   ungroupSelection,
 } from './commands.js';
 
@@ -39,6 +40,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+Y / Ctrl+Shift+Z', what: 'Redo' },
   { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', what: 'Copy / cut / paste (JSON text, works between projects)' },
   { keys: 'Ctrl+D', what: 'Duplicate the selection' },
+  {
+    keys: 'Ctrl+V / Ctrl+D, then Enter / Escape',
+    what: 'Names with a numbered prefix (layer2.0.): Enter renames the copies to the next prefix (layer2.1.), Escape keeps the names with a suffix (name_2)',
+  },
+  { keys: 'F2', what: 'Rename the selected layers by pattern (find → replace, {i} numbers them)' },
   { keys: 'Delete / Backspace', what: 'Delete the selection' },
   { keys: 'Shift+click / Ctrl+click', what: 'Add a node to the selection (or take it out)' },
   { keys: 'Shift+drag on the canvas', what: 'Select the nodes in a box' },
@@ -86,7 +92,7 @@ export function shortcutListeners(store: EditorStore, actions: ShortcutActions):
       actions.open();
       return;
     }
-    if (typingInField(e.target) || s.searchMenu || s.findOpen) return;
+    if (typingInField(e.target) || s.searchMenu || s.findOpen || s.naming) return;
     if (s.helpOpen) {
       if (key === 'Escape' || key === '?') s.setHelpOpen(false);
       return;
@@ -109,6 +115,7 @@ export function shortcutListeners(store: EditorStore, actions: ShortcutActions):
       const flow = { x: ((canvas?.width ?? 800) / 2 - m.e) / (m.a || 1), y: ((canvas?.height ?? 600) / 2 - m.f) / (m.a || 1) };
       s.openSearch({ screen, flow });
     } else if (key === 'f') s.requestFit(true);
+    else if (key === 'F2') openRenameDialog(store);
     else if (key === 'e') expandSelection(store);
     else if (key === 'b') bypassSelection(store);
     else if (key === 'l') void autoLayout(store, e.shiftKey ? 'TB' : 'LR', s.selected.length > 1 ? s.selected : []);
@@ -135,7 +142,7 @@ export function shortcutListeners(store: EditorStore, actions: ShortcutActions):
     if (e.defaultPrevented) deleteSelection(store);
   };
   const onPaste = (e: ClipboardEvent) => {
-    if (typingInField(e.target)) return;
+    if (typingInField(e.target) || store.getState().naming) return;
     const text = e.clipboardData?.getData('text/plain');
     if (!text) return;
     e.preventDefault();

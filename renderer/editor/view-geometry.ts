@@ -74,3 +74,42 @@ export function edgesToDraw(edges: Edge[], nodes: readonly Node[], detailed: Det
     return a !== undefined && b !== undefined && overlaps(unite(nodeRect(a), nodeRect(b)), area);
   });
 }
+
+/** Room kept between a new node and the nodes around it, in flow units. */
+export const NEW_NODE_MARGIN = 20;
+const SPOT_STEP = 20;
+const SPOT_REACH = 1600;
+
+/**
+ * Where a new node of `size` goes when asked for at `wanted` (its top-left corner): there when its
+ * box, widened by `NEW_NODE_MARGIN`, meets none of `occupied`, else the nearest such spot on a
+ * 20-unit grid around it (within 1,600 units; beyond that the wanted spot, as nothing nearer is free).
+ */
+export function clearSpot(wanted: { x: number; y: number }, size: { width: number; height: number }, occupied: readonly FlowRect[]): { x: number; y: number } {
+  const m = NEW_NODE_MARGIN;
+  const reach: FlowRect = {
+    x: wanted.x - SPOT_REACH - m,
+    y: wanted.y - SPOT_REACH - m,
+    width: size.width + 2 * (SPOT_REACH + m),
+    height: size.height + 2 * (SPOT_REACH + m),
+  };
+  const near = occupied.filter((r) => overlaps(r, reach));
+  const free = (x: number, y: number) => !near.some((r) => overlaps(r, { x: x - m, y: y - m, width: size.width + 2 * m, height: size.height + 2 * m }));
+  if (free(wanted.x, wanted.y)) return wanted;
+  // Square rings outward, each ring's points nearest first: the first free one is about the nearest on the grid.
+  for (let ring = 1; ring * SPOT_STEP <= SPOT_REACH; ring++) {
+    const points: { x: number; y: number; d: number }[] = [];
+    for (let i = -ring; i <= ring; i++)
+      for (const [dx, dy] of [
+        [i, -ring],
+        [i, ring],
+        [-ring, i],
+        [ring, i],
+      ] as const)
+        if (Math.abs(dx) === ring || Math.abs(dy) === ring) points.push({ x: wanted.x + dx * SPOT_STEP, y: wanted.y + dy * SPOT_STEP, d: Math.hypot(dx, dy) });
+    points.sort((a, b) => a.d - b.d);
+    const found = points.find((p) => free(p.x, p.y));
+    if (found) return { x: found.x, y: found.y };
+  }
+  return wanted;
+}

@@ -1,8 +1,9 @@
 /**
  * Where each wire's dims label sits, without React. A label tries its wire's midpoint first, then
  * other points along the wire, and takes the first whose box meets no node and no label already
- * placed, so a manual layout never hides a label under a node or on another label. When nothing
- * along the wire is free it keeps the midpoint and is raised above the nodes, never clipped.
+ * placed. When nothing along the wire is free (a crowded manual layout) it takes the nearest spot
+ * around the midpoint that meets no node and no label, or failing that no label, raised above the
+ * nodes and tied to its wire by a leader line. So no two labels ever overlap, whatever the layout.
  */
 import { Position } from '@xyflow/system';
 import type { FlowRect } from './view-geometry.js';
@@ -38,11 +39,35 @@ export interface WireLabelInput {
 export interface LabelPlace {
   /** The fraction along the wire: the wire's component finds the point on its own curve, so a drag moves the label with it. */
   t: number;
+  /** The label's anchor point: the point at `t` on the wire, moved by (dx, dy). */
   x: number;
   y: number;
-  /** No free point was found: the label sits at the midpoint, drawn above the nodes. */
+  /** How far the label sits from its wire; non-zero only when raised (a leader line joins them). */
+  dx: number;
+  dy: number;
+  /** No free point along the wire was found: the label sits near the midpoint, drawn above the nodes. */
   raised: boolean;
 }
+
+/** The least room between two labels' boxes, in flow units, so their borders never touch. */
+export const LABEL_GAP = 2;
+
+/** Rows and columns of the spots tried around a wire's midpoint when nothing along the wire is free. */
+const ROW_STEP = LABEL_HEIGHT + LABEL_GAP;
+const COLUMN_STEP = 16;
+const NEAR_ROWS = 10;
+const NEAR_COLUMNS = 16;
+/** How far from its wire a label goes to find a spot clear of nodes too; beyond that it sits above a node nearer by. */
+const CLEAR_REACH = 120;
+
+/** The offsets tried around the midpoint, nearest first (a row up or down before a long way sideways). */
+const NEAR_OFFSETS: readonly { dx: number; dy: number }[] = (() => {
+  const offsets: { dx: number; dy: number }[] = [];
+  for (let row = -NEAR_ROWS; row <= NEAR_ROWS; row++)
+    for (let column = -NEAR_COLUMNS; column <= NEAR_COLUMNS; column++)
+      if (row !== 0 || column !== 0) offsets.push({ dx: column * COLUMN_STEP, dy: row * ROW_STEP });
+  return offsets.sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy) || a.dy - b.dy || a.dx - b.dx);
+})();
 
 /** Bucket side for the grid of boxes: a check only looks at the few cells a box covers. */
 const CELL = 200;
@@ -58,7 +83,9 @@ class BoxGrid {
     });
   }
 
-  hits(r: FlowRect): boolean {
+  /** Whether `r` meets a box of the grid, or comes closer to one than `gap`. */
+  hits(box: FlowRect, gap = 0): boolean {
+    const r = gap === 0 ? box : { x: box.x - gap, y: box.y - gap, width: box.width + 2 * gap, height: box.height + 2 * gap };
     let hit = false;
     this.each(r, (key) => {
       if (!hit) hit = (this.cells.get(key) ?? []).some((b) => r.x < b.x + b.width && b.x < r.x + r.width && r.y < b.y + b.height && b.y < r.y + r.height);
@@ -139,21 +166,36 @@ export function placeWireLabels(nodes: readonly FlowRect[], wires: readonly Wire
   for (const n of nodes)
     if (area && n.x < area.x + area.width && area.x < n.x + n.width && n.y < area.y + area.height && area.y < n.y + n.height) nodeGrid.add(n);
   const labelGrid = new BoxGrid();
+  // The lowest edge of any label placed, so the last resort below them all is always free.
+  let lowest = -Infinity;
   const places = new Map<string, LabelPlace>();
+  const take = (w: WireLabelInput, t: number, x: number, y: number, dx: number, dy: number, raised: boolean): LabelPlace => {
+    const box = labelBox(w.text, w.anchor, x + dx, y + dy);
+    labelGrid.add(box);
+    lowest = Math.max(lowest, box.y + box.height);
+    return { t, x: x + dx, y: y + dy, dx, dy, raised };
+  };
+  const free = (w: WireLabelInput, x: number, y: number, withNodes: boolean): boolean => {
+    const box = labelBox(w.text, w.anchor, x, y);
+    return !labelGrid.hits(box, LABEL_GAP) && !(withNodes && nodeGrid.hits(box));
+  };
   for (const w of wires) {
     let place: LabelPlace | undefined;
     for (const t of LABEL_FRACTIONS) {
       const p = pointOnCurve(w.curve, t);
-      const box = labelBox(w.text, w.anchor, p.x, p.y);
-      if (nodeGrid.hits(box) || labelGrid.hits(box)) continue;
-      labelGrid.add(box);
-      place = { t, x: p.x, y: p.y, raised: false };
+      if (!free(w, p.x, p.y, true)) continue;
+      place = take(w, t, p.x, p.y, 0, 0, false);
       break;
     }
     if (!place) {
-      const p = pointOnCurve(w.curve, 0.5);
-      labelGrid.add(labelBox(w.text, w.anchor, p.x, p.y));
-      place = { t: 0.5, x: p.x, y: p.y, raised: true };
+      const mid = pointOnCurve(w.curve, 0.5);
+      // Near the midpoint: first a spot clear of nodes too, then one clear of labels only (drawn above the nodes).
+      const near =
+        NEAR_OFFSETS.find((o) => Math.hypot(o.dx, o.dy) <= CLEAR_REACH && free(w, mid.x + o.dx, mid.y + o.dy, true)) ??
+        (free(w, mid.x, mid.y, false) ? { dx: 0, dy: 0 } : NEAR_OFFSETS.find((o) => free(w, mid.x + o.dx, mid.y + o.dy, false)));
+      // Below every label placed so far, when even that ring is full.
+      const offset = near ?? { dx: 0, dy: lowest + LABEL_GAP + LABEL_HEIGHT / 2 - mid.y };
+      place = take(w, 0.5, mid.x, mid.y, offset.dx, offset.dy, true);
     }
     places.set(w.id, place);
   }

@@ -14,6 +14,8 @@ export type FakeHandlers = { [M in MethodName]?: Handler<M> };
 export interface FakeHost extends HostApi {
   calls: { method: MethodName; params: unknown }[];
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** How many listeners an event has now (a test sees listeners that were never released). */
+  listenerCount(event: EventName): number;
   handlers: FakeHandlers;
 }
 
@@ -43,6 +45,7 @@ export function fakeHost(handlers: FakeHandlers = {}, kind: 'web' | 'electron' =
     emit(event, payload) {
       for (const l of listeners.get(event) ?? []) l(payload);
     },
+    listenerCount: (event) => listeners.get(event)?.size ?? 0,
   };
   return host;
 }

@@ -11,9 +11,9 @@
 import { createHostApi, type HostApi, type HostTransport } from '../../core/api/client.js';
 import { PRELOAD_GLOBAL, type PreloadBridge } from '../../core/api/names.js';
 import { bridgeTransport, webSocketTransport } from '../../core/api/transports.js';
+import { tabIdentity } from './tab-identity.js';
 
 const TOKEN_KEY = 'trtstudio.token';
-const CLIENT_KEY = 'trtstudio.client';
 /** How long the page waits between attempts to reach a host that went away. */
 export const RECONNECT_MS = 1000;
 
@@ -42,20 +42,11 @@ export function webHostToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
-/**
- * This tab's name towards the host, kept for the tab's life (reloads included): the host keeps one
- * recovery file per name, so two tabs never overwrite each other's unsaved work, and a tab finds its
- * own work again after a reload or a host restart.
- */
-export function clientId(): string {
-  let id = sessionStorage.getItem(CLIENT_KEY);
-  if (!id) {
-    const random = crypto.getRandomValues(new Uint32Array(2));
-    id = `tab-${Date.now().toString(36)}-${random[0]!.toString(36)}${random[1]!.toString(36)}`;
-    sessionStorage.setItem(CLIENT_KEY, id);
-  }
-  return id;
+/** This tab's name towards the host once settled (see tab-identity.ts); undefined before, or outside browser mode. */
+export function clientId(): string | undefined {
+  return settledClientId;
 }
+let settledClientId: string | undefined;
 
 /** Whether the page can reach its host: `lost` says why and since when. */
 export type ConnectionStatus = { state: 'connecting' } | { state: 'connected'; reconnected: boolean } | { state: 'lost'; since: number; reason: string };
@@ -106,12 +97,12 @@ async function whyUnreachable(token: string): Promise<string> {
  * A transport over a WebSocket that is opened again whenever it closes. Requests made while the
  * host is away fail at once with the reason, instead of waiting for an answer that cannot come.
  */
-function reconnectingTransport(url: string, token: string): { transport: HostTransport; monitor: ConnectionMonitor } {
+function reconnectingTransport(url: Promise<string>, token: string): { transport: HostTransport; monitor: ConnectionMonitor } {
   const status = createMonitor({ state: 'connecting' });
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
-  let current: HostTransport;
+  let current: HostTransport | undefined;
   let everOpened = false;
-  const open = () => {
+  const open = (url: string) => {
     const socket = new WebSocket(url);
     const inner = webSocketTransport(socket);
     inner.subscribe((event, payload) => eventListeners.forEach((l) => l(event, payload)));
@@ -126,16 +117,18 @@ function reconnectingTransport(url: string, token: string): { transport: HostTra
       void whyUnreachable(token).then((reason) => {
         if (status.get().state === 'lost') status.set({ state: 'lost', since, reason });
       });
-      setTimeout(open, RECONNECT_MS);
+      setTimeout(() => open(url), RECONNECT_MS);
     });
     current = inner;
   };
-  open();
+  // The socket opens once the tab knows its name; requests made before then wait for it.
+  const opened = url.then(open);
   const transport: HostTransport = {
-    request(method, params) {
+    async request(method, params) {
       const now = status.get();
-      if (now.state === 'lost') return Promise.reject(new Error(now.reason));
-      return current.request(method, params);
+      if (now.state === 'lost') throw new Error(now.reason);
+      if (!current) await opened;
+      return current!.request(method, params);
     },
     subscribe(listener) {
       eventListeners.add(listener);
@@ -152,7 +145,10 @@ export function connectToHost(): HostApi | undefined {
   const token = launchToken();
   if (!token) return undefined;
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  const url = `${scheme}://${window.location.host}/api/ws?token=${encodeURIComponent(token)}&client=${encodeURIComponent(clientId())}`;
+  const url = tabIdentity().then(({ clientId: id }) => {
+    settledClientId = id;
+    return `${scheme}://${window.location.host}/api/ws?token=${encodeURIComponent(token)}&client=${encodeURIComponent(id)}`;
+  });
   const connection = reconnectingTransport(url, token);
   monitor = connection.monitor;
   return createHostApi(connection.transport, 'web');

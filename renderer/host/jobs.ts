@@ -37,34 +37,25 @@ export async function runJob<K extends JobKind>(
   store.getState().trackJob({ id: jobId, kind, label, progress: undefined });
   callbacks.onStarted?.(jobId);
   const startedAt = Date.now();
-  let stopWatching = () => {};
-  // A host that goes away sends no job.finished: the job fails as soon as the connection is lost.
-  const hostLost = new Promise<JobFinished>((resolve) => {
-    stopWatching = hostConnection().subscribe((status) => {
-      if (status.state !== 'lost') return;
-      const message = `${label} failed: the connection to the host was lost (${status.reason}).`;
-      resolve({
-        kind,
-        jobId,
-        status: 'failed',
-        elapsedMs: Date.now() - startedAt,
-        diagnostics: [{ severity: 'error', code: 'host.disconnected', message }],
-      } as JobFinished);
-    });
-  });
-  const finished = await Promise.race([
-    followJob(
-      host,
-      jobId,
-      (progress) => {
-        store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
-        callbacks.onProgress?.(progress);
-      },
-      callbacks.onLog,
-    ),
-    hostLost,
-  ]);
-  stopWatching();
+  const end = await followWhileConnected(
+    host,
+    jobId,
+    (progress) => {
+      store.getState().trackJob({ id: jobId, kind, label, progress: progress.fraction });
+      callbacks.onProgress?.(progress);
+    },
+    callbacks.onLog,
+  );
+  const finished: JobFinished =
+    'lost' in end
+      ? ({
+          kind,
+          jobId,
+          status: 'failed',
+          elapsedMs: Date.now() - startedAt,
+          diagnostics: [{ severity: 'error', code: 'host.disconnected', message: `${label} failed: the connection to the host was lost (${end.lost}).` }],
+        } as JobFinished)
+      : end;
   store.getState().endJob(jobId);
   if (finished.kind !== kind) {
     return {
@@ -73,6 +64,48 @@ export async function runJob<K extends JobKind>(
     };
   }
   return { started: true, finished: finished as Extract<JobFinished, { kind: K }> };
+}
+
+/**
+ * Follow a job to its `job.finished`, or until the connection to the host is lost (a host that goes
+ * away sends no job.finished) with the reason, or until `stop` aborts (the caller learnt the end
+ * another way). Whichever end comes first releases every listener.
+ */
+export function followWhileConnected(
+  host: HostApi,
+  jobId: string,
+  onProgress?: (progress: JobProgress) => void,
+  onLog?: (line: string, severity: string) => void,
+): Promise<JobFinished | { lost: string }>;
+export function followWhileConnected(
+  host: HostApi,
+  jobId: string,
+  onProgress: ((progress: JobProgress) => void) | undefined,
+  onLog: ((line: string, severity: string) => void) | undefined,
+  stop: AbortSignal,
+): Promise<JobFinished | { lost: string } | { stopped: true }>;
+export async function followWhileConnected(
+  host: HostApi,
+  jobId: string,
+  onProgress?: (progress: JobProgress) => void,
+  onLog?: (line: string, severity: string) => void,
+  stop?: AbortSignal,
+): Promise<JobFinished | { lost: string } | { stopped: true }> {
+  const following = new AbortController();
+  let stopWatching = () => {};
+  const hostLost = new Promise<{ lost: string }>((resolve) => {
+    stopWatching = hostConnection().subscribe((status) => {
+      if (status.state === 'lost') resolve({ lost: status.reason });
+    });
+  });
+  const stopped = new Promise<{ stopped: true }>((resolve) => {
+    if (stop?.aborted) resolve({ stopped: true });
+    stop?.addEventListener('abort', () => resolve({ stopped: true }), { signal: following.signal });
+  });
+  const end = await Promise.race([followJob(host, jobId, onProgress, onLog, following.signal), hostLost, stopped]);
+  following.abort();
+  stopWatching();
+  return end;
 }
 
 /** Ask the host to cancel a job; its job.finished event (status 'cancelled') ends the panel's wait. */

@@ -200,6 +200,53 @@ describe('Run panel', () => {
     }
   });
 
+  it('saves the outputs of the run shown, without running it again', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
+      'files.list': ({ path, purpose }) => ({
+        path,
+        parent: null,
+        entries: purpose === 'folder' ? [] : [{ name: 'digit_05_label7.png', path: '/data/digit_05_label7.png', kind: 'file', size: 300, modifiedAt: '' }],
+      }),
+      'images.preview': ({ path }) => ({ path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' }),
+      'run.start': () => ({ jobId: 'r1' }),
+      'run.saveOutputs': ({ dir }) => ({
+        files: [{ engineId: 'engine-1', image: '/data/digit_05_label7.png', output: 'prob', npyPath: `${dir}/digit_05_label7.prob.npy` }],
+      }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    fireEvent.click(screen.getByTestId('run-choose'));
+    fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);
+    fireEvent.click(screen.getByTestId('file-browser-ok'));
+    await screen.findByTestId('run-image');
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
+    act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: RESULT, diagnostics: [], elapsedMs: 12 }));
+    await screen.findByTestId('run-result');
+
+    fireEvent.click(screen.getByTestId('run-save-outputs'));
+    await waitFor(() => expect((screen.getByTestId('file-browser-folder') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('file-browser-folder'));
+    await waitFor(() => expect(host.calls.find((c) => c.method === 'run.saveOutputs')?.params).toEqual({ jobId: 'r1', dir: '/data' }));
+    // The run shown was saved as it is: nothing ran again.
+    expect(host.calls.filter((c) => c.method === 'run.start')).toHaveLength(1);
+    fireEvent.click(within(screen.getByTestId('run-result')).getByText('Outputs'));
+    expect((await screen.findByTestId('output-npy')).textContent).toBe('digit_05_label7.prob.npy');
+    expect(store.getState().notices.map((n) => n.message)).toContain('Saved 1 output of the run shown as .npy in /data.');
+    // Later runs save theirs there too.
+    expect(screen.getByTestId('run-npy-dir').textContent).toContain('/data');
+  });
+
   it('refuses a mean with the wrong number of channels inline and does not run', async () => {
     const store = createEditorStore(buildTemplate('lenet5')!);
     store.getState().setEngines([ENGINE]);

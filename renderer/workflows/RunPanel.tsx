@@ -7,7 +7,9 @@
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import { type Preprocessing, type RunResult } from '../../core/api/job-schemas.js';
+import type { MethodResult } from '../../core/api/contract.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
+import { count } from '../../core/words.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { canDownloadFromHost, downloadFromHost } from '../host/download.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
@@ -119,10 +121,30 @@ const ImageResult = memo(function ImageResult({ image, preview }: { image: RunIm
 });
 
 /** A run's request: the engines, the images and how they were preprocessed. */
-interface ShownRun {
+interface RunRequest {
   engineIds: string[];
   images: string[];
   preprocessing: Preprocessing;
+}
+
+type SavedOutputs = MethodResult<'run.saveOutputs'>['files'];
+
+/** The result with each saved output naming its `.npy` file. */
+function withNpyPaths(result: RunResult, files: SavedOutputs): RunResult {
+  const where = new Map(files.map((f) => [JSON.stringify([f.engineId, f.image, f.output]), f.npyPath]));
+  const mark = (engineId: string, images: RunImage[]): RunImage[] =>
+    images.map((image) => ({
+      ...image,
+      outputs: image.outputs.map((o) => {
+        const npyPath = where.get(JSON.stringify([engineId, image.path, o.name]));
+        return npyPath ? { ...o, npyPath } : o;
+      }),
+    }));
+  return {
+    ...result,
+    images: mark(result.engineId, result.images),
+    ...(result.others ? { others: result.others.map((o) => ({ ...o, images: mark(o.engineId, o.images) })) } : {}),
+  };
 }
 
 export const RunPanel = memo(function RunPanel() {
@@ -141,8 +163,8 @@ export const RunPanel = memo(function RunPanel() {
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [job, setJob] = useState<RunningJob | undefined>();
   const [result, setResult] = useState<RunResult | undefined>();
-  // What produced the result on screen: "Save outputs…" applies to it, whatever was chosen since.
-  const [shown, setShown] = useState<ShownRun | undefined>();
+  // The run whose result is on screen: "Save outputs…" saves its outputs, whatever was chosen since.
+  const [shownJobId, setShownJobId] = useState<string | undefined>();
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   /** Where every output is also saved as float32 .npy (run.start's outputNpyDir), when chosen. */
   const [npyDir, setNpyDir] = useState<string | undefined>();
@@ -227,7 +249,8 @@ export const RunPanel = memo(function RunPanel() {
   const comparable = engines.filter((e) => e.engineId !== engineId && e.networkName === engine?.networkName);
   const engineIds = engineId ? [engineId, ...compare.filter((id) => id !== engineId && comparable.some((e) => e.engineId === id))] : [];
   const docName = useEditor((s) => s.doc.name);
-  const run = async (request: ShownRun | undefined = effective && { engineIds, images, preprocessing: effective }, outputNpyDir = npyDir) => {
+  const run = async () => {
+    const request: RunRequest | undefined = effective && { engineIds, images, preprocessing: effective };
     if (!host || !request || request.engineIds.length === 0 || request.images.length === 0) return;
     setDiagnostics([]);
     setResult(undefined);
@@ -242,7 +265,7 @@ export const RunPanel = memo(function RunPanel() {
           engineIds: request.engineIds,
           images: request.images.map((path) => ({ path, preprocessing: request.preprocessing })),
           topK: 5,
-          ...(outputNpyDir ? { outputNpyDir } : {}),
+          ...(npyDir ? { outputNpyDir: npyDir } : {}),
         }),
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
@@ -254,16 +277,20 @@ export const RunPanel = memo(function RunPanel() {
     const { finished } = outcome;
     if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd('The run', finished));
     setResult(finished.result);
-    setShown(request);
+    setShownJobId(finished.jobId);
     setDiagnostics(finished.diagnostics);
   };
-  // "Save outputs…" with a result on screen saves that run's outputs (it runs the same images
-  // through the same engines again, writing the .npy files), and every later run's.
+  // "Save outputs…" writes the outputs of the run on screen (the host kept them whole; nothing runs
+  // again), and every later run saves its outputs there too.
   const saveOutputs = async () => {
     const [dir] = await pickFiles({ purpose: 'folder', title: 'Save every output as .npy in', mode: 'open' });
-    if (!dir) return;
+    if (!dir || !host) return;
     setNpyDir(dir);
-    if (result && shown) await run(shown, dir);
+    if (!result || shownJobId === undefined) return;
+    const saved = await host.call('run.saveOutputs', { jobId: shownJobId, dir });
+    if (!saved.ok) return setDiagnostics(saved.diagnostics);
+    setResult((r) => (r ? withNpyPaths(r, saved.value.files) : r));
+    store.getState().notify('info', `Saved ${count(saved.value.files.length, 'output')} of the run shown as .npy in ${dir}.`);
   };
 
   const reason = !host

@@ -199,20 +199,21 @@ describe('Weights panel', () => {
 });
 
 describe('files opened by the Electron window', () => {
-  it('imports a dropped .wts (host.openFiles) and shows the weights tab', async () => {
-    const store = createEditorStore(buildTemplate('lenet5')!);
-    const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
-    act(() => host.emit('host.openFiles', { paths: ['/home/me/lenet5.wts'], source: 'drop' }));
-    await waitFor(() => expect(host.calls.find((c) => c.method === 'weights.import')?.params).toEqual({ path: '/home/me/lenet5.wts' }));
-    expect(screen.getByTestId('dock-tab-weights').getAttribute('aria-selected')).toBe('true');
-  });
+  for (const file of ['lenet5.wts', 'model.SafeTensors', 'weights.npz'])
+    it(`imports a dropped ${file} (host.openFiles) and shows the weights tab`, async () => {
+      const store = createEditorStore(buildTemplate('lenet5')!);
+      const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
+      render(
+        <EditorProvider store={store}>
+          <HostProvider host={host}>
+            <WorkflowDock problems={null} />
+          </HostProvider>
+        </EditorProvider>,
+      );
+      act(() => host.emit('host.openFiles', { paths: ['/home/me/cat.png', `/home/me/${file}`], source: 'drop' }));
+      await waitFor(() => expect(host.calls.find((c) => c.method === 'weights.import')?.params).toEqual({ path: `/home/me/${file}` }));
+      expect(screen.getByTestId('dock-tab-weights').getAttribute('aria-selected')).toBe('true');
+    });
 });
 
 describe('slotForTensor', () => {

@@ -1,5 +1,5 @@
 /**
- * The weights panel: import a `.wts` (file browser, upload or drop) with a progress bar, size, speed
+ * The weights panel: import a `.wts`, `.safetensors` or NumPy `.npz` (file browser, upload or drop) with a progress bar, size, speed
  * and cancel, mapped by name at once; every tensor with its count, the shape its slot gives it,
  * statistics and a small histogram, and where it is bound; auto-map with one click; bind a selected
  * layer's slots by hand from a list filtered to tensors of the right count. The values stay in the
@@ -7,6 +7,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import type { HostApi } from '../../core/api/client.js';
+import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import type { TensorStats, WeightSet } from '../../core/api/weight-schemas.js';
 import { ok, type Diagnostic } from '../../core/diagnostics.js';
 import { autoMapWeights as mapByName, bindSlot, checkBindings, unbindSlot, type SlotStatus } from '../../core/weights/binding.js';
@@ -61,8 +62,14 @@ export function autoMapWeights(store: EditorStore): { summary?: string; diagnost
   return { summary: outcome.summary, diagnostics: outcome.report.diagnostics };
 }
 
+/** Whether a path names a weights file the host decodes (`.wts`, `.safetensors`, `.npz`). */
+export function isWeightsFile(path: string): boolean {
+  const lower = path.toLowerCase();
+  return FILE_PURPOSE_EXTENSIONS.weights.some((extension) => lower.endsWith(extension));
+}
+
 /**
- * Import a `.wts` file, show it and auto-map it at once (the panel promises that tensors bind by
+ * Import a weights file, show it and auto-map it at once (the panel promises that tensors bind by
  * their PyTorch names). The previous set is unloaded once the new one is shown.
  */
 export async function importWeights(
@@ -218,17 +225,17 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
     [host, store],
   );
 
-  // A .wts opened from the menu, dropped on the Electron window or given on a second launch.
+  // A weights file opened from the menu, dropped on the Electron window or given on a second launch.
   useEffect(() => {
     if (!host) return;
     return host.on('host.openFiles', ({ paths }) => {
-      const wts = paths.find((p) => p.toLowerCase().endsWith('.wts'));
-      if (wts) void importPath(wts);
+      const weightsFile = paths.find(isWeightsFile);
+      if (weightsFile) void importPath(weightsFile);
     });
   }, [host, importPath]);
 
   const chooseFile = async () => {
-    const [path] = await pickFiles({ purpose: 'weights', title: 'Import weights (.wts)', mode: 'open' });
+    const [path] = await pickFiles({ purpose: 'weights', title: 'Import weights (.wts, .safetensors, .npz)', mode: 'open' });
     if (path) await importPath(path);
   };
 
@@ -286,7 +293,7 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
     >
       <div className="wf-toolbar">
         <button className="primary" onClick={() => void chooseFile()} disabled={!host || job !== undefined} data-testid="weights-import">
-          Import .wts…
+          Import weights…
         </button>
         <button
           onClick={autoMap}
@@ -328,8 +335,8 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
       <DiagnosticList diagnostics={diagnostics} />
       {!weights && !job && host && (
         <div className="muted wf-hint">
-          Import a .wts file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a tensor onto a layer to bind
-          it by hand.
+          Import a .wts, .safetensors or .npz file, or drop one here. Its tensors are listed here and auto-mapped to layers by their PyTorch names; drag a
+          tensor onto a layer to bind it by hand.
         </div>
       )}
       {weights && active && (
@@ -353,7 +360,7 @@ export const WeightsPanel = memo(function WeightsPanel({ active = true }: { acti
                 {rows.map((t) => {
                   const st = stats[t.name];
                   const bound = boundTo.get(t.name);
-                  const shape = report?.shapes[t.name];
+                  const shape = report?.shapes[t.name] ?? t.shape;
                   return (
                     <tr
                       key={t.name}

@@ -14,7 +14,7 @@ import { ExportMenu } from './ExportMenu.js';
 import { FileBrowser, type FileBrowserRequest } from './FileBrowser.js';
 import { ProfilePanel } from './ProfilePanel.js';
 import { RunPanel } from './RunPanel.js';
-import { WeightsPanel } from './WeightsPanel.js';
+import { isWeightsFile, WeightsPanel } from './WeightsPanel.js';
 import './workflows.css';
 
 export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile';
@@ -66,7 +66,7 @@ export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems:
     if (!host) return;
     return host.on('host.openFiles', ({ paths }) => {
       const lower = paths.map((p) => p.toLowerCase());
-      if (lower.some((p) => p.endsWith('.wts'))) setTab('weights');
+      if (lower.some(isWeightsFile)) setTab('weights');
       else if (lower.some((p) => FILE_PURPOSE_EXTENSIONS.images.some((ext) => p.endsWith(ext)))) setTab('run');
     });
   }, [host]);

@@ -50,7 +50,7 @@ export function layoutRequest(
       continue;
     }
     if (g) usedGroups.add(g.id);
-    nodes.push({ id: node.id, ...size(node.id), ...layerPorts(doc, node.id, node.type), ...(g ? { group: g.id } : {}) });
+    nodes.push({ id: node.id, ...size(node.id), ...layerPorts(doc, node), ...(g ? { group: g.id } : {}) });
   }
   const edges: LayoutRequest['edges'] = [];
   for (const e of doc.edges) {

@@ -1,4 +1,4 @@
-/** Messages between the weight store (main thread) and the `.wts` decode worker. */
+/** Messages between the weight store (main thread) and the weights decode worker. */
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { TensorStatistics } from '../../core/weights/statistics.js';
 
@@ -6,7 +6,7 @@ export interface DecodeRequest {
   type: 'decode';
   jobId: number;
   path: string;
-  /** The name used in messages (the file's base name). */
+  /** The name used in messages (the file's base name); its extension picks the format. */
   fileName: string;
   /** One Int32: the main thread stores 1 to cancel; the worker checks it between chunks. */
   cancel: SharedArrayBuffer;
@@ -17,7 +17,10 @@ export interface DecodeRequest {
 export interface DecodedTensorMessage {
   name: string;
   count: number;
-  line: number;
+  /** The record's line in a `.wts`. */
+  line?: number;
+  /** The shape a `.safetensors` or `.npz` gives (a `.wts` has none). */
+  shape?: number[];
   values: Float32Array;
   statistics: TensorStatistics;
 }
