@@ -18,7 +18,8 @@ import {
   disconnect,
   ungroup,
 } from '../../core/network/edit.js';
-import { getLayerSpec, outputPortNames } from '../../core/layers/catalog.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import { paramsFromInput } from '../../core/layers/params.js';
 import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
@@ -218,7 +219,7 @@ export function ungroupSelection(store: EditorStore): void {
  */
 export async function expandSelection(store: EditorStore): Promise<void> {
   const s = store.getState();
-  const ids = selectedNodes(store).filter((id) => getLayerSpec(s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
+  const ids = selectedNodes(store).filter((id) => specIn(s.doc, s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
   if (ids.length === 0) {
     s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, Bottleneck, ...) to expand.');
     return;
@@ -385,7 +386,7 @@ export function addLayerAt(store: EditorStore, type: string, wanted: { x: number
   const s = store.getState();
   const occupied = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame').map(nodeRect);
   const position = menu?.edge ? wanted : clearSpot(wanted, { width: NODE_WIDTH, height: NODE_HEIGHT }, occupied);
-  const spec = getLayerSpec(type);
+  const spec = specIn(s.doc, type);
   const tensor = incomingTensor(store, menu);
   const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
   const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {
