@@ -2,7 +2,7 @@
  * The quick-add menu (double-click, Space or Tab, or a wire dropped on empty space): fuzzy search
  * over the catalog; for a dropped wire only the layers that accept that tensor are listed.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { LayerCatalog } from '../../core/blocks/document-catalog.js';
 import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { defaultParams, paramsFromInput } from '../../core/layers/params.js';
@@ -49,6 +49,9 @@ export function SearchMenu() {
   const catalog = useEditor((s) => catalogFor(s.doc));
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  // Where the pointer was last seen. The menu opens under the pointer and its list changes as the
+  // user types, so an item can slide under a pointer that never moved; only a real move picks one.
+  const pointer = useRef<{ x: number; y: number } | undefined>(undefined);
   const candidates = useMemo<LayerChoice[]>(() => {
     const choices = allLayerChoices(catalog.list());
     if (!menu) return [];
@@ -63,6 +66,7 @@ export function SearchMenu() {
     store.getState().openSearch(undefined);
     setQuery('');
     setActive(0);
+    pointer.current = undefined;
   };
   const choose = (entry: LayerChoice | undefined) => {
     if (!entry) return;
@@ -110,7 +114,11 @@ export function SearchMenu() {
             <div
               key={s.key}
               className={`search-item${i === active ? ' active' : ''}`}
-              onMouseEnter={() => setActive(i)}
+              onMouseMove={(e) => {
+                const last = pointer.current;
+                pointer.current = { x: e.clientX, y: e.clientY };
+                if (last && (last.x !== e.clientX || last.y !== e.clientY)) setActive(i);
+              }}
               onMouseDown={(e) => {
                 e.preventDefault();
                 choose(s);
