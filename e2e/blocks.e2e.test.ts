@@ -1,8 +1,9 @@
 /**
  * Reusable blocks in the editor, the way a user copying a PyTorch `nn.Sequential` works: two layers
  * become a block, the instance repeats three times as `layer1.0` … `layer1.2`, the definition is
- * edited on the canvas and every copy follows, the instance is copied and pasted as `layer2` (its
- * repeat and its block with it), and a `.wts` named like PyTorch's state_dict binds to all of it by name.
+ * edited on the canvas and every copy follows, the instance is copied and pasted as `layer2` with
+ * its repeat, a `.wts` named like PyTorch's state_dict binds to all of it by name, and the copy
+ * pastes into a new project with its block.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,6 +194,14 @@ describe('user-defined blocks in the editor', () => {
     const discard = page.locator('[data-testid=confirm-discard]');
     await discard.click();
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(0);
+    // The copied stage, still on the clipboard, pastes into the new project with its block.
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid=notice]').allTextContents()).toContain("Pasted 1 node and the block 'Unit' it uses.");
+    const pastedHere = await documentOf(page);
+    expect(pastedHere.nodes.map((n) => [n.name, n.type, n.repeat])).toEqual([['layer1', 'block:Unit', { count: 3 }]]);
+    expect(pastedHere.blocks).toEqual(bound.blocks);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await documentOf(page)).blocks ?? []).toEqual([]);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('[data-testid=load-block-library]').click()]);
     await chooser.setFiles(library);
     await expect.poll(async () => (await documentOf(page)).blocks?.map((b) => b.name)).toEqual(['Unit']);
