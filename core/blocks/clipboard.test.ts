@@ -66,6 +66,18 @@ describe('copy and paste of block instances', () => {
     expect(pasted.value.doc.nodes.map((n) => n.name)).toEqual(['layer1', 'layer1_2']);
   });
 
+  test('an equal definition written with its fields in another order is the same block', () => {
+    const { doc, instance } = repeatedUnit();
+    const text = JSON.stringify(copyWithBlocks(doc, [instance]));
+    const target = otherProject();
+    const def = doc.blocks![0]!;
+    target.blocks = [Object.fromEntries(Object.entries(def).reverse()) as typeof def];
+    const pasted = pasteWithBlocks(target, text);
+    if (!pasted.ok) throw new Error(pasted.diagnostics[0]!.message);
+    expect(pasted.value.addedBlocks).toEqual([]);
+    expect(pasted.value.doc.blocks).toEqual(target.blocks);
+  });
+
   test('a different definition of the same name refuses the paste and changes nothing', () => {
     const { doc, instance } = repeatedUnit();
     const text = JSON.stringify(copyWithBlocks(doc, [instance]));

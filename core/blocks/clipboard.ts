@@ -54,20 +54,32 @@ export function pasteWithBlocks(
     if (!defs) return refused('edit.paste.block', `Nothing was pasted: a block the copied layers use is malformed: ${problems[0] ?? 'unknown problem'}`);
     const clash = defs.find((def) => {
       const mine = doc.blocks?.find((b) => b.name === def.name);
-      return mine !== undefined && JSON.stringify(mine) !== JSON.stringify(def);
+      return mine !== undefined && canonical(mine) !== canonical(def);
     });
     if (clash)
       return refused(
         'edit.paste.blockClash',
         `Nothing was pasted: the copied layers use the block '${clash.name}', which this project defines differently; rename one of the two blocks first.`,
       );
-    const added = addBlocks(doc, defs, 'The pasted layers');
+    // Equal definitions are the project's own, whatever order their fields were written in.
+    const added = addBlocks(
+      doc,
+      defs.filter((def) => !doc.blocks?.some((b) => b.name === def.name)),
+      'The pasted layers',
+    );
     if (!added.ok) return added;
     next = added.value.doc;
     addedBlocks = added.value.added;
   }
   const pasted = pasteFragment(next, text, offset);
   return pasted.ok ? { ok: true, value: { ...pasted.value, addedBlocks } } : pasted;
+}
+
+/** JSON with every object's keys sorted, so that equal definitions read equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 function refused<T>(code: string, message: string): Result<T> {
