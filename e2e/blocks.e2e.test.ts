@@ -1,8 +1,9 @@
 /**
  * Reusable blocks in the editor, the way a user copying a PyTorch `nn.Sequential` works: two layers
  * become a block, the instance repeats three times as `layer1.0` … `layer1.2`, the definition is
- * edited on the canvas and every copy follows, and a `.wts` named like PyTorch's state_dict binds
- * to all of it by name.
+ * edited on the canvas and every copy follows, the instance is copied and pasted as `layer2` with
+ * its repeat, a `.wts` named like PyTorch's state_dict binds to all of it by name, and the copy
+ * pastes into a new project with its block.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { getLayerSpec } from '../core/layers/catalog.js';
 import { completeParams } from '../core/layers/params.js';
 import { serializeProject } from '../core/network/project-file.js';
 import { emptyDocument, type Params } from '../core/network/types.js';
-import { documentOf, launchBrowser, nodeLocator, openEditor, screenshot, setField, startWebHost, type WebHost } from './editor-page.js';
+import { documentOf, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField, startWebHost, type WebHost } from './editor-page.js';
 
 let browser: Browser;
 let host: WebHost;
@@ -54,9 +55,10 @@ function wts(tensors: Record<string, number>): string {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'trt-studio-blocks-'));
   writeFileSync(join(root, 'blocks.trtstudio'), startingProject());
-  // The network as it is after the edits below: three copies, the definition's convolution at 8 maps.
+  // The network as it is after the edits below: three copies, the definition's convolution at 8
+  // maps, and the pasted `layer2` after it, three copies reading 8 channels.
   writeFileSync(
-    join(root, 'layer1.wts'),
+    join(root, 'layers.wts'),
     wts({
       'layer1.0.conv.weight': 8 * 4 * 9,
       'layer1.0.conv.bias': 8,
@@ -64,6 +66,12 @@ beforeAll(async () => {
       'layer1.1.conv.bias': 8,
       'layer1.2.conv.weight': 8 * 8 * 9,
       'layer1.2.conv.bias': 8,
+      'layer2.0.conv.weight': 8 * 8 * 9,
+      'layer2.0.conv.bias': 8,
+      'layer2.1.conv.weight': 8 * 8 * 9,
+      'layer2.1.conv.bias': 8,
+      'layer2.2.conv.weight': 8 * 8 * 9,
+      'layer2.2.conv.bias': 8,
     }),
   );
   host = await startWebHost({ configDir: mkdtempSync(join(tmpdir(), 'trt-studio-config-')), root });
@@ -80,7 +88,7 @@ async function inspectorWeights(page: Page): Promise<string[]> {
 }
 
 describe('user-defined blocks in the editor', () => {
-  it('makes a block, repeats it with index naming, edits the definition for every copy, binds a .wts by name and shares the block through a library', async () => {
+  it('makes a block, repeats it with index naming, edits the definition for every copy, pastes it with a prefix rewrite, binds a .wts by name and shares the block through a library', async () => {
     const { page, pageErrors } = await openEditor(browser, host.url);
     await page.locator('button', { hasText: /^Open$/ }).click();
     await page.locator('[data-testid=file-browser-entry][data-name="blocks.trtstudio"]').click();
@@ -128,21 +136,53 @@ describe('user-defined blocks in the editor', () => {
       '2.conv.weight[8, 8, 3, 3] = 576',
     ]);
 
-    // A .wts named like PyTorch's state_dict binds to every copy by name.
+    // Copy the instance and paste it: the next stage's name is offered, `layer2`, and the copy keeps its repeat.
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    const dialog = page.locator('[data-testid=naming-dialog]');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect(page.locator('[data-testid=naming-prefix]').inputValue()).resolves.toBe('layer2');
+    await expect(page.locator('[data-testid=naming-preview] .naming-to').allTextContents()).resolves.toEqual(['layer2']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect
+      .poll(async () => (await documentOf(page)).nodes.map((n) => [n.name, n.type, n.repeat]))
+      .toEqual([
+        ['layer1', 'block:Unit', { count: 3 }],
+        ['layer2', 'block:Unit', { count: 3 }],
+      ]);
+    await expect.poll(() => nodeLocator(page, 'layer2').locator('[data-testid=node-repeat]').textContent()).toBe('.0…2');
+    // The pasted stage follows the first, as in a ResNet: layer1's output feeds layer2.
+    await dragWire(page, { node: 'layer1', port: 'output' }, { node: 'layer2', port: 'input' });
+    await expect.poll(() => nodeLocator(page, 'layer2').locator('.node-dims').textContent()).toBe('[1, 8, 8, 8]');
+    await nodeLocator(page, 'layer2').click();
+    expect((await inspectorWeights(page)).filter((w) => w.includes('conv.weight'))).toEqual([
+      '0.conv.weight[8, 8, 3, 3] = 576',
+      '1.conv.weight[8, 8, 3, 3] = 576',
+      '2.conv.weight[8, 8, 3, 3] = 576',
+    ]);
+    // Laid out left to right, the two stages read as a chain.
+    await page.locator('button', { hasText: /^Layout →$/ }).click();
+    await expect
+      .poll(async () => {
+        const at = (await documentOf(page)).ui.positions;
+        const [one, two] = (await documentOf(page)).nodes.map((n) => at[n.id]!);
+        return two!.x > one!.x + 200;
+      })
+      .toBe(true);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'blocks-04-pasted');
+
+    // A .wts named like PyTorch's state_dict binds to every copy of both stages by name.
     await page.click('[data-testid=dock-tab-weights]');
     await page.click('[data-testid=weights-import]');
-    await page.click('[data-testid=file-browser-entry][data-name="layer1.wts"]');
-    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toBe('6 of 6 tensors bound');
+    await page.click('[data-testid=file-browser-entry][data-name="layers.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toBe('12 of 12 tensors bound');
     const bound = await documentOf(page);
-    expect(bound.bindings[bound.nodes[0]!.id]).toEqual({
-      '0.conv.weight': 'layer1.0.conv.weight',
-      '0.conv.bias': 'layer1.0.conv.bias',
-      '1.conv.weight': 'layer1.1.conv.weight',
-      '1.conv.bias': 'layer1.1.conv.bias',
-      '2.conv.weight': 'layer1.2.conv.weight',
-      '2.conv.bias': 'layer1.2.conv.bias',
-    });
-    await screenshot(page, 'blocks-04-bound');
+    const slots = (stage: string) => Object.fromEntries([0, 1, 2].flatMap((i) => ['weight', 'bias'].map((w) => [`${i}.conv.${w}`, `${stage}.${i}.conv.${w}`])));
+    expect(bound.bindings[bound.nodes[0]!.id]).toEqual(slots('layer1'));
+    expect(bound.bindings[bound.nodes[1]!.id]).toEqual(slots('layer2'));
+    await screenshot(page, 'blocks-05-bound');
 
     // The block goes to a library file and from there into a new project's palette.
     await page.locator('[data-testid=canvas] .react-flow__pane').click({ position: { x: 40, y: 40 } });
@@ -154,6 +194,14 @@ describe('user-defined blocks in the editor', () => {
     const discard = page.locator('[data-testid=confirm-discard]');
     await discard.click();
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(0);
+    // The copied stage, still on the clipboard, pastes into the new project with its block.
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => page.locator('[data-testid=notice]').allTextContents()).toContain("Pasted 1 node and the block 'Unit' it uses.");
+    const pastedHere = await documentOf(page);
+    expect(pastedHere.nodes.map((n) => [n.name, n.type, n.repeat])).toEqual([['layer1', 'block:Unit', { count: 3 }]]);
+    expect(pastedHere.blocks).toEqual(bound.blocks);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await documentOf(page)).blocks ?? []).toEqual([]);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('[data-testid=load-block-library]').click()]);
     await chooser.setFiles(library);
     await expect.poll(async () => (await documentOf(page)).blocks?.map((b) => b.name)).toEqual(['Unit']);
