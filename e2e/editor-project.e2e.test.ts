@@ -100,6 +100,8 @@ describe('projects', () => {
     await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').waitFor();
     await screenshot(page, '20c-open-dialog');
     await page.locator('[data-testid=file-browser-entry][data-name="my-resnet.trtstudio"]').click();
+    // Both files hold 14 layers: wait for the file that was opened, not for a count the old one has too.
+    await expect.poll(async () => (await editorState(page)).filePath).toBe(path);
     await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(14);
     const opened = await documentOf(page);
     expect({ nodes: opened.nodes, edges: opened.edges, inputs: opened.inputs, outputs: opened.outputs, positions: opened.ui.positions }).toEqual({

@@ -261,7 +261,13 @@ describe('editing comforts', () => {
     await page.locator('[data-testid=btn-templates]').click();
     await page.locator('[data-testid=template-resnet18]').click();
     await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(14);
-    await nodeLocator(page, 'layer1.0').click();
+    // The template is laid out in a worker after it opens: click the block once it is selected for sure.
+    await expect
+      .poll(async () => {
+        await nodeLocator(page, 'layer1.0').click();
+        return nodeLocator(page, 'layer1.0').getAttribute('class');
+      })
+      .toContain('selected');
     await page.keyboard.press('e');
     await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(20);
     expect((await documentOf(page)).nodes.filter((n) => n.name.startsWith('layer1.0.')).map((n) => n.type)).toEqual([

@@ -5,8 +5,19 @@
  */
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
-import { MAX_DIMS, MAX_ID_LENGTH, MAX_ITEMS, MAX_NAME_LENGTH, MAX_PARAM_LIST, MAX_PATH_LENGTH, MAX_TEXT_LENGTH } from '../network/limits.js';
-import type { NetworkDocument, WeightBindings } from '../network/types.js';
+import {
+  MAX_BLOCK_PARAMS,
+  MAX_BLOCKS,
+  MAX_DIMS,
+  MAX_ID_LENGTH,
+  MAX_ITEMS,
+  MAX_NAME_LENGTH,
+  MAX_PARAM_LIST,
+  MAX_PATH_LENGTH,
+  MAX_REPEAT,
+  MAX_TEXT_LENGTH,
+} from '../network/limits.js';
+import type { BlockDefinition, NetworkDocument, NodeRepeat, WeightBindings } from '../network/types.js';
 import { DATA_TYPES } from '../network/types.js';
 
 const noNul = (s: string) => !s.includes('\0');
@@ -38,6 +49,61 @@ export const NodeIdSchema = z.string().min(1).max(MAX_ID_LENGTH);
 export const PortRefSchema = z.strictObject({ node: NodeIdSchema, port: z.string().min(1).max(MAX_ID_LENGTH) });
 export const PointSchema = z.strictObject({ x: Finite, y: Finite });
 
+const ParamsSchema = z.record(z.string().max(MAX_ID_LENGTH), ParamValueSchema);
+const NodeRepeatSchema: z.ZodType<NodeRepeat> = z.strictObject({
+  count: z.number().int().min(1).max(MAX_REPEAT),
+  start: z.number().int().min(0).optional(),
+  first: ParamsSchema.optional(),
+  firstType: z.string().min(1).max(MAX_ID_LENGTH).optional(),
+});
+const NodeSchema = z.strictObject({
+  id: NodeIdSchema,
+  type: z.string().min(1).max(MAX_ID_LENGTH),
+  name: NameSchema,
+  params: ParamsSchema,
+  repeat: NodeRepeatSchema.optional(),
+});
+const EdgeSchema = z.strictObject({ id: NodeIdSchema, from: PortRefSchema, to: PortRefSchema });
+const OutputSchema = z.strictObject({ name: NameSchema, from: PortRefSchema });
+
+/** A block definition's structure; its meaning is checked by `checkBlocks` (core/blocks/validate.ts). */
+export const BlockDefinitionSchema: z.ZodType<BlockDefinition> = z.strictObject({
+  name: z.string().min(1).max(MAX_ID_LENGTH),
+  doc: TextSchema.optional(),
+  params: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(MAX_ID_LENGTH),
+        kind: z.enum(['int', 'float', 'bool', 'enum']),
+        default: z.union([Finite, z.boolean(), z.string().max(MAX_ID_LENGTH)]),
+        values: z.array(z.string().min(1).max(MAX_ID_LENGTH)).max(MAX_BLOCK_PARAMS).optional(),
+        min: Finite.optional(),
+        fromInput: z.literal('channels').optional(),
+        doc: TextSchema.optional(),
+      }),
+    )
+    .max(MAX_BLOCK_PARAMS),
+  lets: z
+    .array(z.strictObject({ name: z.string().min(1).max(MAX_ID_LENGTH), expr: TextSchema }))
+    .max(MAX_BLOCK_PARAMS)
+    .optional(),
+  inputs: z.array(z.strictObject({ id: NodeIdSchema, name: z.string().min(1).max(MAX_ID_LENGTH) })).max(MAX_BLOCK_PARAMS),
+  nodes: z
+    .array(
+      z.strictObject({
+        id: NodeIdSchema,
+        type: z.string().min(1).max(MAX_ID_LENGTH),
+        name: NameSchema,
+        params: ParamsSchema,
+        exprs: z.record(z.string().max(MAX_ID_LENGTH), TextSchema).optional(),
+      }),
+    )
+    .max(MAX_ITEMS),
+  edges: z.array(EdgeSchema).max(MAX_ITEMS),
+  outputs: z.array(OutputSchema).max(MAX_BLOCK_PARAMS),
+  positions: z.record(NodeIdSchema, PointSchema).optional(),
+});
+
 /** The network document's structure; its meaning (types, ports, params) is checked by `parseProject` in the services. */
 export const NetworkDocumentSchema: z.ZodType<NetworkDocument> = z.strictObject({
   name: NameSchema,
@@ -54,18 +120,9 @@ export const NetworkDocumentSchema: z.ZodType<NetworkDocument> = z.strictObject(
       }),
     )
     .max(MAX_ITEMS),
-  nodes: z
-    .array(
-      z.strictObject({
-        id: NodeIdSchema,
-        type: z.string().min(1).max(MAX_ID_LENGTH),
-        name: NameSchema,
-        params: z.record(z.string().max(MAX_ID_LENGTH), ParamValueSchema),
-      }),
-    )
-    .max(MAX_ITEMS),
-  edges: z.array(z.strictObject({ id: NodeIdSchema, from: PortRefSchema, to: PortRefSchema })).max(MAX_ITEMS),
-  outputs: z.array(z.strictObject({ name: NameSchema, from: PortRefSchema })).max(MAX_ITEMS),
+  nodes: z.array(NodeSchema).max(MAX_ITEMS),
+  edges: z.array(EdgeSchema).max(MAX_ITEMS),
+  outputs: z.array(OutputSchema).max(MAX_ITEMS),
   bindings: z.record(NodeIdSchema, z.record(z.string().max(MAX_ID_LENGTH), NameSchema)),
   ui: z.strictObject({
     positions: z.record(NodeIdSchema, PointSchema),
@@ -74,6 +131,7 @@ export const NetworkDocumentSchema: z.ZodType<NetworkDocument> = z.strictObject(
       .max(MAX_ITEMS),
     viewport: z.strictObject({ x: Finite, y: Finite, zoom: Finite }),
   }),
+  blocks: z.array(BlockDefinitionSchema).max(MAX_BLOCKS).optional(),
 });
 
 export const WeightBindingsSchema: z.ZodType<WeightBindings> = z.record(NodeIdSchema, z.record(z.string().max(MAX_ID_LENGTH), NameSchema));

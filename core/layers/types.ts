@@ -167,6 +167,12 @@ export interface Expansion {
   outputs: Record<string, ExpansionPort>;
   /** Inner weight slots and where their data comes from. */
   weights: { node: string; slot: string; source: WeightSource }[];
+  /**
+   * Inner nodes whose every slot passes through under the inner node's name: slot `kernel`
+   * (PyTorch `weight`) of inner `conv1` is the composite's slot `conv1.weight`. User blocks and
+   * repeats use this, since their inner slots are known only once the inner shapes are.
+   */
+  relativeWeights?: string[];
 }
 
 /**

@@ -4,13 +4,14 @@
  * names made deterministic, derived weights (BatchNorm folding) computed — or every problem found.
  */
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
-import { getLayerSpec, outputPortNames } from '../layers/catalog.js';
+import { catalogFor, type LayerCatalog } from '../blocks/document-catalog.js';
+import { outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import type { CompositeSpec, LayerSpec, TensorInfo, WeightSlot, WeightSource } from '../layers/types.js';
 import { INPUT_NODE_PORT, type NetworkDocument, type Params } from '../network/types.js';
 import type { ProgramOp, ProgramWeight, ProgramWeightData, TrtProgram, WeightRecipe } from '../program/types.js';
 import { PROGRAM_FORMAT_VERSION } from '../program/types.js';
-import { inferExpansion, inferShapes } from '../shapes/infer.js';
+import { inferExpansion, inferShapes, relativeSlotName } from '../shapes/infer.js';
 
 /** Looks up a loaded `.wts` tensor by name. */
 export type WeightLookup = (name: string) => Float32Array | undefined;
@@ -39,7 +40,11 @@ class Lowering {
   /** TensorRT layer name → the canvas node whose lowering took it. */
   private readonly layerNames = new Map<string, string>();
 
-  constructor(readonly doc: NetworkDocument) {}
+  readonly catalog: LayerCatalog;
+
+  constructor(readonly doc: NetworkDocument) {
+    this.catalog = catalogFor(doc);
+  }
 
   /** The program weight id for a resolved weight; identical recipes of the same shape share one id. */
   weightId(resolved: ResolvedWeight, shape: number[]): string {
@@ -152,7 +157,8 @@ class Lowering {
     resolve: SlotResolver,
   ): Record<string, string> | undefined {
     const full = completeParams(spec.params, params);
-    const { expansion, nodes: inner } = inferExpansion(spec, full, inputInfo);
+    const { expansion, nodes: inner } = inferExpansion(spec, full, inputInfo, this.catalog);
+    const relative = new Set(expansion.relativeWeights ?? []);
     // Check the composite's own slots once, so that a missing BatchNorm tensor is reported by its user-facing name.
     let slotsOk = true;
     for (const slot of slots) {
@@ -194,7 +200,7 @@ class Lowering {
         const wires = expansion.edges.filter((e) => e.to.node === n.id);
         if (!wires.every((w) => 'input' in w.from || done.has(w.from.node))) continue;
         done.add(n.id);
-        const innerSpec = getLayerSpec(n.type);
+        const innerSpec = this.catalog.spec(n.type);
         if (!innerSpec) throw new Error(`Composite '${spec.type}' expands to the unknown type '${n.type}'.`);
         const names: Record<string, string> = {};
         const infoIn: Record<string, TensorInfo> = {};
@@ -209,6 +215,10 @@ class Lowering {
         if (!shapes) return undefined;
         const sources = expansion.weights.filter((w) => w.node === n.id);
         const innerResolve: SlotResolver = (slot) => {
+          if (relative.has(n.id)) {
+            const innerSlot = shapes.weights.find((s) => s.name === slot);
+            return innerSlot ? resolve(relativeSlotName(n.name, innerSlot)) : undefined;
+          }
           const source = sources.find((s) => s.slot === slot)?.source;
           return source ? resolveSource(source, resolve) : undefined;
         };
@@ -276,7 +286,7 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
 
   for (const id of report.order) {
     const node = byId.get(id)!;
-    const spec = getLayerSpec(node.type)!;
+    const spec = lowering.catalog.nodeSpec(node)!;
     const names: Record<string, string> = {};
     const infos: Record<string, TensorInfo> = {};
     let ready = true;

@@ -9,10 +9,11 @@
  */
 import type { NetworkDocument } from './types.js';
 
-const DOCUMENT_KEYS = ['name', 'inputs', 'nodes', 'edges', 'outputs', 'bindings', 'ui'];
+const DOCUMENT_KEYS = ['name', 'inputs', 'nodes', 'edges', 'outputs', 'bindings', 'ui', 'blocks'];
 const INPUT_KEYS = ['id', 'name', 'dtype', 'dims', 'profile'];
 const PROFILE_KEYS = ['min', 'opt', 'max'];
-const NODE_KEYS = ['id', 'type', 'name', 'params'];
+const NODE_KEYS = ['id', 'type', 'name', 'params', 'repeat'];
+const REPEAT_KEYS = ['count', 'start', 'first', 'firstType'];
 const EDGE_KEYS = ['id', 'from', 'to'];
 const PORT_KEYS = ['node', 'port'];
 const OUTPUT_KEYS = ['name', 'from'];
@@ -39,7 +40,7 @@ export function unknownKeyProblem(doc: NetworkDocument): string | undefined {
     if (p) return p;
   }
   for (const [i, node] of doc.nodes.entries()) {
-    const p = strayKey(node, NODE_KEYS, `nodes[${i}]`);
+    const p = strayKey(node, NODE_KEYS, `nodes[${i}]`) ?? (node.repeat ? strayKey(node.repeat, REPEAT_KEYS, `nodes[${i}].repeat`) : undefined);
     if (p) return p;
   }
   for (const [i, edge] of doc.edges.entries()) {

@@ -3,7 +3,9 @@
  * mutated) or, for an edit that would make the document invalid, the Diagnostic that says why.
  */
 import { error, type Result } from '../diagnostics.js';
-import { findInputPort, findOutputPort, getLayerSpec, outputPortNames } from '../layers/catalog.js';
+import { catalogFor, specIn } from '../blocks/document-catalog.js';
+import { checkRepeat } from '../blocks/validate.js';
+import { findInputPort, findOutputPort, outputPortNames } from '../layers/catalog.js';
 import { LayerError, type Expansion } from '../layers/types.js';
 import { inferShapes } from '../shapes/infer.js';
 import { checkParam, completeParams, defaultParams } from '../layers/params.js';
@@ -33,6 +35,11 @@ function cloneParams(params: NetworkNode['params']): NetworkNode['params'] {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
 }
 
+/** A repeat copied for a new node, so the two never share a `first` object. */
+function copyRepeat(repeat: NonNullable<NetworkNode['repeat']>): NonNullable<NetworkNode['repeat']> {
+  return { ...repeat, ...(repeat.first ? { first: cloneParams(repeat.first) } : {}) };
+}
+
 function findNode(doc: NetworkDocument, id: string): NetworkNode | undefined {
   return doc.nodes.find((n) => n.id === id);
 }
@@ -51,7 +58,7 @@ export interface NewNode {
 
 /** Add a layer; its name defaults to a unique one derived from the type (`conv`, `conv_2`, ...). */
 export function addNode(doc: NetworkDocument, node: NewNode): EditResult<{ doc: NetworkDocument; nodeId: string }> {
-  const spec = getLayerSpec(node.type);
+  const spec = specIn(doc, node.type);
   if (!spec) return refuse('edit.type.unknown', `There is no layer type '${node.type}' in the catalog.`);
   const params = { ...defaultParams(spec.params), ...node.params };
   for (const p of spec.params) {
@@ -113,10 +120,10 @@ export function connectionProblem(doc: NetworkDocument, from: PortRef, to: PortR
   const sourceInput = doc.inputs.find((i) => i.id === from.node);
   if (!source && !sourceInput) return `there is no node '${from.node}'`;
   if (sourceInput && from.port !== INPUT_NODE_PORT) return `input '${sourceInput.name}' has only the port '${INPUT_NODE_PORT}'`;
-  if (source && !findOutputPort(getLayerSpec(source.type)!, from.port, source.params)) return `'${source.name}' has no output '${from.port}'`;
+  if (source && !findOutputPort(specIn(doc, source.type)!, from.port, source.params)) return `'${source.name}' has no output '${from.port}'`;
   const target = findNode(doc, to.node);
   if (!target) return doc.inputs.some((i) => i.id === to.node) ? `a network input takes no wires` : `there is no node '${to.node}'`;
-  if (!findInputPort(getLayerSpec(target.type)!, to.port)) return `'${target.name}' has no input '${to.port}'`;
+  if (!findInputPort(specIn(doc, target.type)!, to.port)) return `'${target.name}' has no input '${to.port}'`;
   if (doc.edges.some((e) => e.to.node === to.node && e.to.port === to.port))
     return `the input '${to.port}' of '${target.name}' already has a wire; an input takes one wire`;
   if (from.node === to.node || reaches(doc, to.node, from.node)) return `it would make a cycle through '${nodeLabel(doc, from.node)}' and '${target.name}'`;
@@ -148,7 +155,7 @@ export function disconnect(doc: NetworkDocument, edgeIds: readonly string[]): Ed
 export function setParam(doc: NetworkDocument, nodeId: string, name: string, value: ParamValue): EditResult {
   const node = findNode(doc, nodeId);
   if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
-  const spec = getLayerSpec(node.type)!;
+  const spec = specIn(doc, node.type)!;
   const pspec = spec.params.find((p) => p.name === name);
   if (!pspec) return refuse('edit.param.unknown', `${node.type} has no parameter '${name}'.`, nodeId, name);
   const why = checkParam(pspec, value);
@@ -189,7 +196,7 @@ export function duplicate(
   const copies: NetworkNode[] = originals.map((n) => {
     const id = freshId(taken, 'n');
     idMap[n!.id] = id;
-    return { id, type: n!.type, name: freshName(names, n!.name), params: cloneParams(n!.params) };
+    return { id, type: n!.type, name: freshName(names, n!.name), params: cloneParams(n!.params), ...(n!.repeat ? { repeat: copyRepeat(n!.repeat) } : {}) };
   });
   const edges = doc.edges
     .filter((e) => idMap[e.from.node] && idMap[e.to.node])
@@ -302,7 +309,7 @@ function connectionSourceProblem(doc: NetworkDocument, from: PortRef): string | 
   if (input) return from.port === INPUT_NODE_PORT ? undefined : `input '${input.name}' has only the port '${INPUT_NODE_PORT}'`;
   const node = findNode(doc, from.node);
   if (!node) return `there is no node '${from.node}'`;
-  return findOutputPort(getLayerSpec(node.type)!, from.port, node.params) ? undefined : `'${node.name}' has no output '${from.port}'`;
+  return findOutputPort(specIn(doc, node.type)!, from.port, node.params) ? undefined : `'${node.name}' has no output '${from.port}'`;
 }
 
 /** Move nodes on the canvas (a drag is one edit). */
@@ -317,7 +324,7 @@ export function moveNodes(doc: NetworkDocument, positions: Record<string, { x: n
 export function insertOnEdge(doc: NetworkDocument, edgeId: string, node: NewNode): EditResult<{ doc: NetworkDocument; nodeId: string }> {
   const edge = doc.edges.find((e) => e.id === edgeId);
   if (!edge) return refuse('edit.edge.unknown', `There is no wire '${edgeId}'.`);
-  const spec = getLayerSpec(node.type);
+  const spec = specIn(doc, node.type);
   if (!spec) return refuse('edit.type.unknown', `There is no layer type '${node.type}' in the catalog.`);
   const inPort = spec.inputs[0];
   const outPort = outputPortNames(spec, node.params ?? {})[0];
@@ -339,7 +346,7 @@ export function insertOnEdge(doc: NetworkDocument, edgeId: string, node: NewNode
 export function bypassNode(doc: NetworkDocument, nodeId: string): EditResult {
   const node = findNode(doc, nodeId);
   if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
-  const spec = getLayerSpec(node.type)!;
+  const spec = specIn(doc, node.type)!;
   const inPort = spec.inputs[0];
   const outPort = outputPortNames(spec, node.params)[0];
   if (!inPort || !outPort) return refuse('edit.bypass.ports', `Layer '${node.name}' has no input or no output to bypass.`, nodeId);
@@ -436,7 +443,7 @@ export function pasteFragment(
   for (const item of raw.nodes as unknown[]) {
     if (!isRecord(item) || typeof item.id !== 'string' || typeof item.type !== 'string' || typeof item.name !== 'string' || !isRecord(item.params))
       return refuse('edit.paste.node', `A pasted layer is malformed: ${JSON.stringify(item)?.slice(0, 80)}; expected {id, type, name, params}.`);
-    const spec = getLayerSpec(item.type);
+    const spec = specIn(doc, item.type);
     if (!spec) return refuse('edit.type.unknown', `Pasted layer '${item.name}' has the type '${item.type}', which is not in the catalog.`);
     const params = completeParams(spec.params, item.params as NetworkNode['params']);
     for (const p of spec.params) {
@@ -445,7 +452,19 @@ export function pasteFragment(
     }
     const id = freshId(taken, 'n');
     idMap[item.id] = id;
-    nodes.push({ id, type: spec.type, name: freshName(layerNames, item.name), params: cloneParams(params) });
+    let repeat: NetworkNode['repeat'];
+    if (item.repeat !== undefined) {
+      const problems: string[] = [];
+      repeat = checkRepeat(
+        item.repeat,
+        item.name,
+        spec,
+        (t) => specIn(doc, t),
+        (_code, message) => problems.push(message),
+      );
+      if (!repeat) return refuse('edit.paste.node', `Pasted layer '${item.name}': ${problems[0] ?? 'its repeat is invalid'}`);
+    }
+    nodes.push({ id, type: spec.type, name: freshName(layerNames, item.name), params: cloneParams(params), ...(repeat ? { repeat } : {}) });
   }
   let next: NetworkDocument = { ...doc, inputs: [...doc.inputs, ...inputs], nodes: [...doc.nodes, ...nodes] };
   for (const item of raw.edges as unknown[]) {
@@ -475,7 +494,7 @@ export function pasteFragment(
 export function expandComposite(doc: NetworkDocument, nodeId: string): EditResult<{ doc: NetworkDocument; nodeIds: string[] }> {
   const node = findNode(doc, nodeId);
   if (!node) return refuse('edit.node.unknown', `There is no layer '${nodeId}'.`);
-  const spec = getLayerSpec(node.type);
+  const spec = catalogFor(doc).nodeSpec(node);
   if (!spec || spec.kind !== 'composite')
     return refuse('edit.expand.primitive', `Layer '${node.name}' is a TensorRT primitive (${node.type}); only composite layers expand.`, nodeId);
   // An expansion may depend on the input tensors (a Split's slice sizes), so they are inferred first.
@@ -507,7 +526,7 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   const inner: NetworkNode[] = expansion.nodes.map((n) => {
     const id = freshId(taken, 'n');
     local[n.id] = id;
-    const innerSpec = getLayerSpec(n.type);
+    const innerSpec = specIn(doc, n.type);
     const params = innerSpec ? completeParams(innerSpec.params, n.params) : { ...n.params };
     return { id, type: n.type, name: freshName(names, `${node.name}.${n.name}`), params };
   });
@@ -536,6 +555,10 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
     const tensor = w.source.kind === 'slot' ? own[w.source.slot] : undefined;
     if (tensor) bindings[local[w.node]!] = { ...bindings[local[w.node]!], [w.slot]: tensor };
   }
+  for (const [slot, tensor] of Object.entries(own)) {
+    const target = relativeSlotTarget(doc, expansion, slot);
+    if (target) bindings[local[target.node]!] = { ...bindings[local[target.node]!], [target.slot]: tensor };
+  }
   const positions = Object.fromEntries(Object.entries(doc.ui.positions).filter(([id]) => id !== nodeId));
   inner.forEach((n, i) => (positions[n.id] = { x: base.x + i * 220, y: base.y }));
   const groups = doc.ui.groups.map((g) =>
@@ -543,4 +566,30 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   );
   const nodes = doc.nodes.flatMap((n) => (n.id === nodeId ? inner : [n]));
   return done({ doc: { ...doc, nodes, edges, outputs, bindings, ui: { ...doc.ui, positions, groups } }, nodeIds: inner.map((n) => n.id) });
+}
+
+/**
+ * Where a composite's relative slot (`conv1.weight`) lives after expanding: the inner node named by
+ * its longest matching prefix, and that node's slot whose PyTorch suffix is the rest (`kernel`).
+ */
+function relativeSlotTarget(doc: NetworkDocument, expansion: Expansion, slot: string): { node: string; slot: string } | undefined {
+  let best: { node: string; rest: string; type: string; params: NetworkNode['params']; name: string } | undefined;
+  for (const id of expansion.relativeWeights ?? []) {
+    const n = expansion.nodes.find((x) => x.id === id);
+    if (!n || (slot !== n.name && !slot.startsWith(`${n.name}.`))) continue;
+    if (!best || n.name.length > best.name.length) best = { node: id, rest: slot.slice(n.name.length + 1), type: n.type, params: n.params, name: n.name };
+  }
+  if (!best) return undefined;
+  const spec = specIn(doc, best.type);
+  if (spec?.kind === 'primitive' && spec.weights) {
+    let slots: { name: string; torchSuffix: string }[] = [];
+    try {
+      slots = spec.weights({ params: completeParams(spec.params, best.params), inputs: {} });
+    } catch {
+      // Slot names that need the input shape: the binding stays with the tensor name as the slot.
+    }
+    const match = slots.find((s) => s.torchSuffix === best.rest);
+    if (match) return { node: best.node, slot: match.name };
+  }
+  return { node: best.node, slot: best.rest };
 }

@@ -24,6 +24,12 @@ export const MAX_DIMS = 8;
 /** Most JSON values (numbers, strings, lists, objects...) in one payload; a 2,000-layer document has about 41,000. */
 export const MAX_VALUES = 2_000_000;
 
+/** Most block definitions in one project, and most exposed parameters and computed values of one block. */
+export const MAX_BLOCKS = 1000;
+export const MAX_BLOCK_PARAMS = 64;
+/** Most copies of one repeated block instance (ResNet-152's deepest stage has 36). */
+export const MAX_REPEAT = 1000;
+
 /** A request without a document (open a file, start a job) is small: large data goes by file. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /**

@@ -3,9 +3,12 @@
  * complete document or every problem found (with the node and field named) — never half a document.
  */
 import { error, type Diagnostic, type Result } from '../diagnostics.js';
-import { findInputPort, findOutputPort, getLayerSpec, outputPortNames } from '../layers/catalog.js';
+import { catalogFor } from '../blocks/document-catalog.js';
+import { checkBlocks, checkRepeat } from '../blocks/validate.js';
+import { findInputPort, findOutputPort, outputPortNames } from '../layers/catalog.js';
 import { checkParam, completeParams, isParamValue } from '../layers/params.js';
 import {
+  BLOCK_TYPE_PREFIX,
   DATA_TYPES,
   INPUT_NODE_PORT,
   type DataType,
@@ -191,6 +194,10 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     ids.add(id);
   };
 
+  // Blocks first: node types may name them. A refused block list still lets the nodes be checked against the built-in catalog.
+  const blocks = checkBlocks(net.blocks, (code, message) => c.fail(code, message));
+  const catalog = catalogFor({ blocks: blocks ?? [] });
+
   // Nodes and inputs that exist in the file but were rejected: what refers to them is not reported again.
   const rejected = new Set<string>();
 
@@ -261,8 +268,15 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       c.fail('project.name.duplicate', `Two layers are named '${raw.name}'; layer names must be unique.`, { ...extra, field: 'name' });
     nodeNames.add(raw.name);
     if (typeof raw.type !== 'string') return c.fail('project.node.type', `Node '${raw.name}' has no layer type.`, { ...extra, field: 'type' });
-    const spec = getLayerSpec(raw.type);
+    const spec = catalog.spec(raw.type);
+    // An instance of a refused block list: the blocks' own problems say what is wrong.
+    if (!spec && !blocks && raw.type.startsWith(BLOCK_TYPE_PREFIX)) return;
     if (!spec) return c.fail('project.node.type', `Node '${raw.name}' has the unknown layer type '${clip(raw.type)}'.`, { ...extra, field: 'type' });
+    let repeat: NetworkNode['repeat'];
+    if (raw.repeat !== undefined) {
+      repeat = checkRepeat(raw.repeat, raw.name, spec, catalog.spec, (code, message) => c.fail(code, message, { ...extra, field: 'repeat' }));
+      if (!repeat) return;
+    }
     const rawParams = raw.params ?? {};
     if (!isObject(rawParams)) return c.fail('project.param', `Node '${raw.name}' "params" must be an object.`, { ...extra, field: 'params' });
     const params: Params = {};
@@ -295,7 +309,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
     if (!paramsOk) return;
     // Parameters a file lacks (older files, hand-written ones) take their defaults.
     rejected.delete(raw.id);
-    nodes.push({ id: raw.id, type: raw.type, name: raw.name, params: completeParams(spec.params, params) });
+    nodes.push({ id: raw.id, type: raw.type, name: raw.name, params: completeParams(spec.params, params), ...(repeat ? { repeat } : {}) });
   });
 
   const inputById = new Map(inputs.map((x) => [x.id, x]));
@@ -323,7 +337,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       c.fail('project.edge.dangling', `${where} starts at the node '${ref.node}', which does not exist.`, extra);
       return undefined;
     }
-    const spec = getLayerSpec(node.type)!;
+    const spec = catalog.spec(node.type)!;
     // Without the parameters: a wire past a Split's last output loads, and shape inference reports it.
     if (!findOutputPort(spec, ref.port)) {
       c.fail(
@@ -354,7 +368,7 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
       const why = inputById.has(to.node) ? 'which is a network input and takes no wires' : 'which does not exist';
       return c.fail('project.edge.dangling', `${label} ends at the node '${to.node}', ${why}.`);
     }
-    const spec = getLayerSpec(target.type)!;
+    const spec = catalog.spec(target.type)!;
     if (!findInputPort(spec, to.port))
       return c.fail(
         'project.edge.port',
@@ -410,7 +424,8 @@ function checkNetwork(net: Record<string, Json>, c: Checker): NetworkDocument | 
   if (typeof net.name === 'string' && net.name.length > MAX_NAME_LENGTH)
     c.fail('project.network', `The network's name is ${net.name.length} characters long; the limit is ${MAX_NAME_LENGTH}.`, { field: 'name' });
   const name = typeof net.name === 'string' && net.name.length > 0 ? net.name : 'Untitled';
-  return ui ? { name, inputs, nodes, edges, outputs, bindings, ui } : undefined;
+  if (!ui || !blocks) return undefined;
+  return { name, inputs, nodes, edges, outputs, bindings, ui, ...(blocks.length > 0 ? { blocks } : {}) };
 }
 
 function checkProfile(raw: Json, dims: number[], where: string, c: Checker, extra: Partial<Diagnostic>): ShapeProfile | undefined {

@@ -39,6 +39,67 @@ export interface NetworkNode {
   /** Unique, user-visible name; for templates it is the PyTorch module name (`layer1.0.conv1`). */
   name: string;
   params: Params;
+  /** A block instance repeated in sequence (`layer1.0`, `layer1.1`, ...); see NodeRepeat. */
+  repeat?: NodeRepeat;
+}
+
+/**
+ * A block instance that stands for `count` copies chained output to input, named
+ * `<node name>.<start>`, `<node name>.<start + 1>`, ... like a PyTorch `nn.Sequential`. The first copy
+ * may override parameters (a stage's stride 2 and downsample); the others take the node's params.
+ */
+export interface NodeRepeat {
+  count: number;
+  /** Index of the first copy (default 0), for stages that continue a numbering: `features.4`, ... */
+  start?: number;
+  /** Parameters of the first copy that differ from the node's. */
+  first?: Params;
+  /**
+   * A different block (or composite) for the first copy, when the first differs in its layers and
+   * not only in values: a ResNet stage whose first block has a downsample branch. `first` then
+   * holds all of that copy's parameters.
+   */
+  firstType?: string;
+}
+
+/** An exposed parameter of a user-defined block; the inspector edits it like a catalog parameter. */
+export interface BlockParam {
+  name: string;
+  kind: 'int' | 'float' | 'bool' | 'enum';
+  default: number | boolean | string;
+  /** The choices of an enum parameter. */
+  values?: string[];
+  min?: number;
+  /** `channels`: the parameter is the input's channel count (set on a wire, checked against it). */
+  fromInput?: 'channels';
+  doc?: string;
+}
+
+/** A node inside a block: parameters may be expressions over the block's parameters (`out * 4`). */
+export interface BlockNode extends NetworkNode {
+  /** Parameter name → expression; overrides the literal in `params`. List parameters take `a, b`. */
+  exprs?: Record<string, string>;
+}
+
+/**
+ * A user-defined block: a named, parameterised subgraph stored in the project. An instance is a
+ * node of type `block:<name>`; its inner node `conv1` in an instance named `layer3.0` is the layer
+ * `layer3.0.conv1` and binds `layer3.0.conv1.weight`, the rule built-in composites follow.
+ */
+export interface BlockDefinition {
+  name: string;
+  doc?: string;
+  params: BlockParam[];
+  /** Values computed in order from the parameters and earlier values: `hidden = in * expand`. */
+  lets?: { name: string; expr: string }[];
+  /** The block's input ports: inner edges start at their ids, port `output`, like network inputs. */
+  inputs: { id: string; name: string }[];
+  nodes: BlockNode[];
+  edges: NetworkEdge[];
+  /** The block's output ports, each fed by an inner node's port. */
+  outputs: NetworkOutput[];
+  /** Where the inner nodes sit when the definition is opened on the canvas. */
+  positions?: Record<string, { x: number; y: number }>;
 }
 
 /** One end of a wire: a node (layer or input node) and one of its ports. */
@@ -83,7 +144,12 @@ export interface NetworkDocument {
   outputs: NetworkOutput[];
   bindings: WeightBindings;
   ui: UiState;
+  /** The project's block definitions; absent in files without blocks. */
+  blocks?: BlockDefinition[];
 }
+
+/** The node type of an instance of the block `name`. */
+export const BLOCK_TYPE_PREFIX = 'block:';
 
 /** The output port of an input node: inputs have exactly one, named `output`. */
 export const INPUT_NODE_PORT = 'output';

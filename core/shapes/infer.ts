@@ -7,7 +7,8 @@
  * unchanged node with unchanged input tensors reuses its previous result).
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import { getLayerSpec, outputPortNames } from '../layers/catalog.js';
+import { BUILTIN_CATALOG, catalogFor, type LayerCatalog } from '../blocks/document-catalog.js';
+import { outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import { formatDims } from './dims.js';
 import { fail, LayerError, type CompositeSpec, type Expansion, type LayerSpec, type TensorInfo, type WeightSlot } from '../layers/types.js';
@@ -39,6 +40,8 @@ interface Evaluated {
 const memo = new WeakMap<NetworkNode, MemoEntry>();
 
 interface MemoEntry {
+  /** The spec it was computed with: editing a block definition gives its instances new specs. */
+  spec: LayerSpec;
   inputs: Record<string, TensorInfo>;
   result: Evaluated;
   /** The report entry, shared between reports while nothing changes. */
@@ -160,6 +163,7 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
     nodes[input.id] = { outputs: { [INPUT_NODE_PORT]: t }, weights: [] };
   }
 
+  const catalog = catalogFor(doc);
   const { order, orderIndex, incoming, inCycle } = graphStructure(doc);
   if (inCycle.length > 0) {
     const cycleIds = new Set(inCycle);
@@ -172,7 +176,7 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
   for (const index of orderIndex) {
     const node = doc.nodes[index]!;
     const id = node.id;
-    const spec = getLayerSpec(node.type);
+    const spec = catalog.nodeSpec(node);
     if (!spec) {
       diagnostics.push(error('shape.type.unknown', `Layer '${node.name}' has the unknown type '${node.type}'.`, { nodeId: id }));
       continue;
@@ -205,16 +209,16 @@ export function inferShapes(doc: NetworkDocument): ShapeReport {
       );
     if (unconnected.length > 0 || upstreamMissing) {
       // Without all inputs there is nothing to infer; upstream problems are reported on their own nodes.
-      nodes[id] = { outputs: {}, weights: fallbackWeights(spec, completeParams(spec.params, node.params), inputs) };
+      nodes[id] = { outputs: {}, weights: fallbackWeights(spec, completeParams(spec.params, node.params), inputs, catalog) };
       continue;
     }
     let entry = memo.get(node);
-    if (!entry || !sameInputs(entry.inputs, inputs)) {
+    if (!entry || entry.spec !== spec || !sameInputs(entry.inputs, inputs)) {
       // A new node object (an edit) is compared with the one it replaced, so equal outputs keep their identity.
       const previous = entry ?? memoOf(lastNodeById.get(id));
       lastNodeById.set(id, node);
-      const result = reuseOutputs(evaluate(spec, completeParams(spec.params, node.params), inputs), previous?.result);
-      entry = { inputs, result, shapes: { outputs: result.outputs ?? {}, weights: result.weights } };
+      const result = reuseOutputs(evaluate(spec, completeParams(spec.params, node.params), inputs, catalog), previous?.result);
+      entry = { spec, inputs, result, shapes: { outputs: result.outputs ?? {}, weights: result.weights } };
       memo.set(node, entry);
     }
     nodes[id] = entry.shapes;
@@ -251,8 +255,8 @@ function safeWeights(spec: LayerSpec, params: Params, inputs: Record<string, Ten
   }
 }
 
-/** Infer one node: a primitive directly, a composite through its expansion. */
-export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): Evaluated {
+/** Infer one node: a primitive directly, a composite through its expansion (inner types looked up in `catalog`). */
+export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>, catalog: LayerCatalog = BUILTIN_CATALOG): Evaluated {
   try {
     checkInputDerived(spec, params, inputs);
     if (spec.kind === 'primitive') {
@@ -263,9 +267,9 @@ export function evaluate(spec: LayerSpec, params: Params, inputs: Record<string,
       });
       return { outputs, weights: safeWeights(spec, params, inputs), errors: [] };
     }
-    return evaluateComposite(spec, params, inputs);
+    return evaluateComposite(spec, params, inputs, catalog);
   } catch (e) {
-    if (e instanceof LayerError) return { outputs: undefined, weights: fallbackWeights(spec, params, inputs), errors: [e] };
+    if (e instanceof LayerError) return { outputs: undefined, weights: fallbackWeights(spec, params, inputs, catalog), errors: [e] };
     throw e;
   }
 }
@@ -290,10 +294,18 @@ function checkInputDerived(spec: LayerSpec, params: Params, inputs: Record<strin
  * Slots of a node whose inference failed: a composite that derives its slots still lists them (with
  * unknown counts), so the weights panel keeps showing what the node needs while the error is fixed.
  */
-export function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>): WeightSlot[] {
+export function fallbackWeights(spec: LayerSpec, params: Params, inputs: Record<string, TensorInfo>, catalog: LayerCatalog = BUILTIN_CATALOG): WeightSlot[] {
   if (spec.kind === 'primitive' || spec.weights) return safeWeights(spec, params, inputs);
   try {
-    return derivedCompositeSlots(spec.expand(params, inputs), {});
+    const expansion = spec.expand(params, inputs);
+    // Relative slots need the inner slots; without input shapes they are listed with unknown counts.
+    const inner: Record<string, NodeShapes> = {};
+    for (const id of expansion.relativeWeights ?? []) {
+      const n = expansion.nodes.find((x) => x.id === id);
+      const innerSpec = n && catalog.spec(n.type);
+      if (n && innerSpec) inner[id] = { outputs: {}, weights: fallbackWeights(innerSpec, completeParams(innerSpec.params, n.params), {}, catalog) };
+    }
+    return derivedCompositeSlots(expansion, inner);
   } catch {
     return [];
   }
@@ -307,7 +319,12 @@ export interface ExpansionShapes {
 }
 
 /** Expand a composite and infer its inner nodes in order; inner errors are named after the inner node. */
-export function inferExpansion(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>): ExpansionShapes {
+export function inferExpansion(
+  spec: CompositeSpec,
+  params: Params,
+  inputs: Record<string, TensorInfo>,
+  catalog: LayerCatalog = BUILTIN_CATALOG,
+): ExpansionShapes {
   const expansion = spec.expand(params, inputs);
   const inner: Record<string, NodeShapes> = {};
   const pending = new Set(expansion.nodes.map((n) => n.id));
@@ -321,14 +338,14 @@ export function inferExpansion(spec: CompositeSpec, params: Params, inputs: Reco
       if (!ready) continue;
       pending.delete(n.id);
       progressed = true;
-      const innerSpec = getLayerSpec(n.type);
+      const innerSpec = catalog.spec(n.type);
       if (!innerSpec) throw new Error(`Composite '${spec.type}' expands to the unknown type '${n.type}'.`);
       const innerInputs: Record<string, TensorInfo> = {};
       for (const w of wires) {
         const t = 'input' in w.from ? inputs[w.from.input] : inner[w.from.node]?.outputs[w.from.port];
         if (t) innerInputs[w.to.port] = t;
       }
-      const result = evaluate(innerSpec, completeParams(innerSpec.params, n.params), innerInputs);
+      const result = evaluate(innerSpec, completeParams(innerSpec.params, n.params), innerInputs, catalog);
       const firstError = result.errors[0];
       if (firstError) throw new LayerError(`in '${n.name}' (${innerSpec.type}): ${firstError.message}`, firstError.field);
       inner[n.id] = { outputs: result.outputs ?? {}, weights: result.weights };
@@ -338,8 +355,8 @@ export function inferExpansion(spec: CompositeSpec, params: Params, inputs: Reco
   return { expansion, nodes: inner };
 }
 
-function evaluateComposite(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>): Evaluated {
-  const { expansion, nodes: inner } = inferExpansion(spec, params, inputs);
+function evaluateComposite(spec: CompositeSpec, params: Params, inputs: Record<string, TensorInfo>, catalog: LayerCatalog): Evaluated {
+  const { expansion, nodes: inner } = inferExpansion(spec, params, inputs, catalog);
   const outputs: Record<string, TensorInfo> = {};
   for (const [port, from] of Object.entries(expansion.outputs)) {
     const t = 'input' in from ? inputs[from.input] : inner[from.node]?.outputs[from.port];
@@ -349,9 +366,22 @@ function evaluateComposite(spec: CompositeSpec, params: Params, inputs: Record<s
   return { outputs, weights, errors: [] };
 }
 
+/** The composite's slot name for inner slot `slot` of a relative inner node named `innerName`: `conv1` + `weight`. */
+export function relativeSlotName(innerName: string, slot: WeightSlot): string {
+  return slot.torchSuffix === '' ? innerName : `${innerName}.${slot.torchSuffix}`;
+}
+
 /** A composite without its own slot list exposes the inner slots its expansion passes through. */
 function derivedCompositeSlots(expansion: Expansion, inner: Record<string, NodeShapes>): WeightSlot[] {
   const slots = new Map<string, WeightSlot>();
+  for (const id of expansion.relativeWeights ?? []) {
+    const name = expansion.nodes.find((n) => n.id === id)?.name;
+    if (name === undefined) continue;
+    for (const s of inner[id]?.weights ?? []) {
+      const outer = relativeSlotName(name, s);
+      if (!slots.has(outer)) slots.set(outer, { ...s, name: outer, torchSuffix: outer });
+    }
+  }
   for (const w of expansion.weights) {
     const innerSlot = inner[w.node]?.weights.find((s) => s.name === w.slot);
     const count = innerSlot?.count;

@@ -10,7 +10,7 @@
  */
 import { count } from '../words.js';
 import { error, warning, type Diagnostic, type Result } from '../diagnostics.js';
-import { getLayerSpec } from '../layers/catalog.js';
+import { catalogFor } from '../blocks/document-catalog.js';
 import type { WeightSlot } from '../layers/types.js';
 import type { NetworkDocument, NetworkNode, WeightBindings } from '../network/types.js';
 import { inferShapes, type ShapeReport } from '../shapes/infer.js';
@@ -173,7 +173,7 @@ export function checkBindings(doc: NetworkDocument, tensors: readonly WeightTens
   const nodeById = new Map(doc.nodes.map((n) => [n.id, n]));
 
   for (const node of doc.nodes) {
-    const spec = getLayerSpec(node.type);
+    const spec = catalogFor(doc).nodeSpec(node);
     const label = `Layer '${node.name}' (${node.type})`;
     const nodeSlots = slotsOf(shapes, node);
     const bound = doc.bindings[node.id] ?? {};

@@ -8,7 +8,7 @@ import type { HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
 import { followWhileConnected } from '../host/jobs.js';
 import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
-import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { isDirty, projectDocument, type EditorStore } from '../editor/editor-store.js';
 import { reloadWeights, showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
 import { autosaveSucceeded, reportSaveProblem, sessionProjectPath } from './save-status.js';
@@ -74,7 +74,7 @@ async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> 
 /** Send unsaved work to the host's recovery file for this tab (it throttles the writes). */
 function autosave(host: HostApi, store: EditorStore): void {
   const s = store.getState();
-  void host.call('project.autosave', { document: s.doc, projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
+  void host.call('project.autosave', { document: projectDocument(s), projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
     if (!r.ok && r.diagnostics[0]?.code !== 'host.disconnected')
       reportSaveProblem({ kind: 'autosave', message: `Autosave was refused, so crash recovery is off: ${r.diagnostics.map((d) => d.message).join(' ')}` });
   });
@@ -94,7 +94,7 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
     if (host.kind === 'web')
       shareWorkWithCopies(() => {
         const s = store.getState();
-        return { path: s.filePath ?? null, document: s.doc, dirty: isDirty(s), weightsPath: s.weights?.set.path ?? null };
+        return { path: s.filePath ?? null, document: projectDocument(s), dirty: isDirty(s), weightsPath: s.weights?.set.path ?? null };
       });
     const offAutosaved = host.on('project.autosaved', (e) => {
       // The host sends a client only its own; this guards against a host that broadcasts.

@@ -168,6 +168,8 @@ export async function openPath(store: EditorStore, host: HostApi, path: string |
 
 /** "Download project": the document as a `.trtstudio` file through the browser, whatever the host. */
 export function downloadProject(store: EditorStore): void {
+  // An open block definition goes into the project first (or, refused, the download waits for it to be fixed).
+  if (!store.getState().closeDefinition()) return;
   const doc = store.getState().doc;
   const blob = new Blob([serializeProject(doc)], { type: 'application/json' });
   const link = document.createElement('a');
@@ -216,6 +218,8 @@ async function weightsFileFor(store: EditorStore, host: HostApi, projectPath: st
 
 /** Save (or save as); returns whether the project was written. */
 export async function saveProject(store: EditorStore, host: HostApi | undefined, dialogs: ProjectDialogs, saveAs: boolean): Promise<boolean> {
+  // An open block definition goes into the project first; refused, nothing is saved until it is fixed.
+  if (!store.getState().closeDefinition()) return false;
   const s = store.getState();
   const defaultName = `${s.doc.name.replace(/[^\w.-]+/g, '_') || 'network'}${PROJECT_EXTENSION}`;
   if (!host) {

@@ -17,6 +17,8 @@ import {
   type Node,
 } from '@xyflow/react';
 import { connect, connectionProblem } from '../../core/network/edit.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
+import { BLOCK_TYPE_PREFIX } from '../../core/network/types.js';
 import { getLayerSpec } from '../../core/layers/catalog.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { addLayerAt } from '../editor/commands.js';
@@ -30,6 +32,7 @@ import { FarWires } from './far-wires.js';
 import { NODE_HEIGHT, NODE_WIDTH, sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
+import { BlockBreadcrumb } from './BlockBreadcrumb.js';
 import { tensorMismatch } from '../editor/wire-check.js';
 import { warmUpLayout } from '../editor/layout/auto-layout.js';
 
@@ -47,8 +50,10 @@ const DEFAULT_EDGE_OPTIONS = { type: 'wire' };
 function minimapColor(node: Node): string {
   if (node.type === 'tensorInput') return CATEGORY_COLORS['Input / Output'];
   if (node.type === 'layer') {
-    const spec = getLayerSpec((node.data as { node: { type: string } }).node.type);
-    return spec ? CATEGORY_COLORS[spec.category] : '#777';
+    const type = (node.data as { node: { type: string } }).node.type;
+    // The project's blocks are not in the built-in catalog; they are drawn as blocks.
+    const category = type.startsWith(BLOCK_TYPE_PREFIX) ? 'Blocks' : getLayerSpec(type)?.category;
+    return category ? CATEGORY_COLORS[category] : '#777';
   }
   return '#555';
 }
@@ -59,7 +64,7 @@ function portRefs(c: Connection | Edge): { from: { node: string; port: string };
 
 /** What the dashed borders mean, shown while the canvas has any: a composite layer and a group's frame. */
 function Legend() {
-  const composites = useEditor((s) => s.doc.nodes.some((n) => getLayerSpec(n.type)?.kind === 'composite'));
+  const composites = useEditor((s) => s.doc.nodes.some((n) => specIn(s.doc, n.type)?.kind === 'composite'));
   const groups = useEditor((s) => s.doc.ui.groups.some((g) => !g.collapsed));
   if (!composites && !groups) return null;
   return (
@@ -366,6 +371,7 @@ export function Canvas() {
             <Minimap nodeColor={minimapColor} />
             <Controls showInteractive={false} />
             <Legend />
+            <BlockBreadcrumb />
           </ReactFlow>
         </WireLabelStoreContext.Provider>
       </DetailStoreContext.Provider>

@@ -3,8 +3,10 @@
  * with its shortcut, so the keyboard commands can be found without the help overlay.
  */
 import { useEffect } from 'react';
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
 import { disconnect } from '../../core/network/edit.js';
+import { definitionOf } from '../../core/blocks/block-edits.js';
+import { collapseSelection, collapsibleInto, editDefinition, makeBlockFromSelection } from '../editor/block-commands.js';
 import { useEditorStore } from '../react/editor-context.js';
 import { autoLayout, bypassSelection, deleteSelection, duplicateSelection, expandSelection, groupSelection, openRenameDialog } from '../editor/commands.js';
 
@@ -35,8 +37,11 @@ export function ContextMenu({ target, close }: { target: ContextTarget; close: (
     entries.push({ label: many ? `Duplicate ${s.selected.length} nodes` : 'Duplicate', keys: 'Ctrl+D', run: () => duplicateSelection(store) });
     if (node) entries.push({ label: many ? `Rename ${s.selected.length} nodes…` : 'Rename…', keys: 'F2', run: () => openRenameDialog(store) });
     if (node) entries.push({ label: 'Bypass (rewire around it)', keys: 'B', run: () => bypassSelection(store) });
-    if (node && getLayerSpec(node.type)?.kind === 'composite') entries.push({ label: 'Expand into primitives', keys: 'E', run: () => expandSelection(store) });
+    if (node && specIn(s.doc, node.type)?.kind === 'composite') entries.push({ label: 'Expand into primitives', keys: 'E', run: () => expandSelection(store) });
     if (many) entries.push({ label: 'Group into a block', keys: 'Ctrl+G', run: () => groupSelection(store) });
+    if (many) entries.push({ label: 'Make block (a reusable definition)', run: () => makeBlockFromSelection(store) });
+    if (node && definitionOf(s.doc, node.type)) entries.push({ label: 'Edit definition', run: () => editDefinition(store, node.id) });
+    for (const block of many ? collapsibleInto(store) : []) entries.push({ label: `Collapse into block ${block}`, run: () => collapseSelection(store, block) });
     if (many) entries.push({ label: 'Lay out the selection', keys: 'L', run: () => void autoLayout(store, 'LR', store.getState().selected) });
     entries.push({ label: many ? `Delete ${s.selected.length} nodes` : 'Delete', keys: 'Delete', run: () => deleteSelection(store) });
   } else if (target.kind === 'edge') {

@@ -7,7 +7,8 @@ import { memo, useState, type CSSProperties } from 'react';
 import { useShallow } from 'zustand/shallow';
 import { ok } from '../../core/diagnostics.js';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { getLayerSpec, outputPortNames } from '../../core/layers/catalog.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import { INPUT_NODE_PORT, type NetworkNode } from '../../core/network/types.js';
 import { formatDims, formatInputDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
@@ -47,7 +48,7 @@ function useLayerFace(id: string, fallback: NetworkNode) {
   return useEditor(
     useShallow((s) => {
       const node = s.nodeById.get(id) ?? fallback;
-      return [node, s.nodeProblems[id]?.severity, s.heat[id], variadicWireCounts(s.doc, id, getLayerSpec(node.type)?.inputs ?? [])] as const;
+      return [node, s.nodeProblems[id]?.severity, s.heat[id], variadicWireCounts(s.doc, id, catalogFor(s.doc).spec(node.type)?.inputs ?? [])] as const;
     }),
   );
 }
@@ -90,7 +91,9 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
   const [node, severity, heat, variadicCounts] = useLayerFace(id, data.node);
   const detailed = useDetailed(id);
   const { direction, inSide, outSide } = useSides();
-  const spec = getLayerSpec(node.type);
+  // The catalog object changes only when the project's blocks do, so this adds no re-renders.
+  const catalog = useEditor((s) => catalogFor(s.doc));
+  const spec = catalog.nodeSpec(node);
   const inputs = inputPortNames(spec?.inputs ?? [], variadicCounts);
   const outputs = spec ? outputPortNames(spec, node.params) : [];
   const summary = spec?.summary ? spec.summary(node.params) : '';
@@ -140,6 +143,11 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
       <div className="node-body">
         <div className="node-name" title={node.name}>
           {node.name}
+          {node.repeat && node.repeat.count > 1 && (
+            <span className="node-repeat" data-testid="node-repeat">
+              .{node.repeat.start ?? 0}…{(node.repeat.start ?? 0) + node.repeat.count - 1}
+            </span>
+          )}
         </div>
         {summary && <div className="node-summary">{summary}</div>}
         {outputs.map((port) => (

@@ -13,12 +13,13 @@ import {
   group,
   insertOnEdge,
   moveNodes,
-  pasteFragment,
   removeNodes,
   disconnect,
   ungroup,
 } from '../../core/network/edit.js';
-import { getLayerSpec, outputPortNames } from '../../core/layers/catalog.js';
+import { copyWithBlocks, pasteWithBlocks } from '../../core/blocks/clipboard.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import { paramsFromInput } from '../../core/layers/params.js';
 import type { Params, TensorInfo } from '../../core/layers/types.js';
 import type { NetworkDocument } from '../../core/network/types.js';
@@ -59,11 +60,14 @@ export function deleteSelection(store: EditorStore): void {
   });
 }
 
-/** The names of the layers among `ids` (inputs have names of their own and keep them), in the order of `ids`. */
-function layerNames(doc: NetworkDocument, ids: readonly string[]): { ids: string[]; names: string[] } {
-  const byId = new Map(doc.nodes.map((n) => [n.id, n.name]));
+/**
+ * The names of the layers among `ids` (inputs have names of their own and keep them), in the order
+ * of `ids`, and whether every one is a repeated block instance (its name is then a module prefix).
+ */
+function layerNames(doc: NetworkDocument, ids: readonly string[]): { ids: string[]; names: string[]; repeated: boolean } {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const layers = ids.filter((id) => byId.has(id));
-  return { ids: layers, names: layers.map((id) => byId.get(id)!) };
+  return { ids: layers, names: layers.map((id) => byId.get(id)!.name), repeated: layers.length > 0 && layers.every((id) => byId.get(id)!.repeat) };
 }
 
 /**
@@ -74,18 +78,21 @@ export function duplicateSelection(store: EditorStore): void {
   const s = store.getState();
   const ids = selectedNodes(store);
   if (ids.length === 0) return;
-  const { names } = layerNames(s.doc, ids);
-  const prefix = sharedPrefix(names);
+  const { names, repeated } = layerNames(s.doc, ids);
+  const prefix = sharedPrefix(names, repeated);
   const suggestion = prefix && suggestPrefix(s.doc, names, prefix);
   if (prefix && suggestion) s.openNaming({ kind: 'duplicate', ids, names, prefix, suggestion });
   else copyWithNames(store, { kind: 'duplicate', ids, names, prefix: '', suggestion: '' });
 }
 
-/** The selection as fragment text for the clipboard, or undefined when nothing is selected. */
+/**
+ * The selection as fragment text for the clipboard, with the definitions of the blocks it uses so
+ * that it pastes into another project; undefined when nothing is selected.
+ */
 export function copySelectionText(store: EditorStore): string | undefined {
   const ids = selectedNodes(store);
   if (ids.length === 0) return undefined;
-  return JSON.stringify(copyFragment(store.getState().doc, ids), null, 1);
+  return JSON.stringify(copyWithBlocks(store.getState().doc, ids), null, 1);
 }
 
 /** Paste clipboard text; a fragment whose layer names share a prefix that counts on opens the naming dialog first. */
@@ -93,7 +100,7 @@ export function pasteText(store: EditorStore, text: string): void {
   const s = store.getState();
   const layers = fragmentLayers(text);
   const names = layers?.map((n) => n.name);
-  const prefix = names && sharedPrefix(names);
+  const prefix = names && sharedPrefix(names, layers!.length > 0 && layers!.every((n) => n.repeat !== undefined));
   // Into a network where the names are new (another project), they are kept as they are.
   const clash = names && prefix && !prefixIsFree(s.doc, names, prefix, prefix);
   const suggestion = names && prefix && clash && suggestPrefix(s.doc, names, prefix);
@@ -101,13 +108,15 @@ export function pasteText(store: EditorStore, text: string): void {
   else copyWithNames(store, { kind: 'paste', text, names: names ?? [], prefix: '', suggestion: '' });
 }
 
-/** The layers' ids and names in fragment text, or undefined when it is not a fragment (pasting it then says why). */
-function fragmentLayers(text: string): { id: string; name: string }[] | undefined {
+/** The layers' ids, names and repeats in fragment text, or undefined when it is not a fragment (pasting it then says why). */
+function fragmentLayers(text: string): { id: string; name: string; repeat?: unknown }[] | undefined {
   try {
     const raw = JSON.parse(text) as { nodes?: unknown };
     if (!Array.isArray(raw.nodes)) return undefined;
-    const layers = raw.nodes as { id?: unknown; name?: unknown }[];
-    return layers.every((n) => typeof n?.id === 'string' && typeof n.name === 'string') ? (layers as { id: string; name: string }[]) : undefined;
+    const layers = raw.nodes as { id?: unknown; name?: unknown; repeat?: unknown }[];
+    return layers.every((n) => typeof n?.id === 'string' && typeof n.name === 'string')
+      ? (layers as { id: string; name: string; repeat?: unknown }[])
+      : undefined;
   } catch {
     return undefined;
   }
@@ -121,24 +130,28 @@ export function copyWithNames(store: EditorStore, request: Exclude<NamingRequest
   const s = store.getState();
   const offset = copyOffset(store, request.kind === 'paste' ? fragmentPositions(request.text) : copyFragment(s.doc, request.ids).positions);
   const result = s.apply((doc) => {
-    let copied: Result<{ doc: NetworkDocument; idMap: Record<string, string> }>;
-    if (request.kind === 'paste') copied = pasteFragment(doc, request.text, offset);
+    let copied: Result<{ doc: NetworkDocument; idMap: Record<string, string>; addedBlocks?: string[] }>;
+    if (request.kind === 'paste') copied = pasteWithBlocks(doc, request.text, offset);
     // Inputs are not layers: a selection with inputs is duplicated the way paste copies them.
-    else if (request.ids.some((id) => doc.inputs.some((i) => i.id === id))) copied = pasteFragment(doc, JSON.stringify(copyFragment(doc, request.ids)), offset);
+    else if (request.ids.some((id) => doc.inputs.some((i) => i.id === id)))
+      copied = pasteWithBlocks(doc, JSON.stringify(copyFragment(doc, request.ids)), offset);
     else copied = duplicate(doc, request.ids, offset);
     if (!copied.ok || to === undefined) return copied;
     // The copies in the order of their originals' names; idMap also maps inputs, which keep theirs.
     const originals = request.kind === 'paste' ? (fragmentLayers(request.text) ?? []).map((n) => n.id) : layerNames(doc, request.ids).ids;
     const copies = originals.map((id) => copied.value.idMap[id]!);
     const renamed = renameLayers(copied.value.doc, copies, withPrefix(request.names, request.prefix, to));
-    return renamed.ok ? ok({ doc: renamed.value, idMap: copied.value.idMap }) : renamed;
+    return renamed.ok ? ok({ ...copied.value, doc: renamed.value }) : renamed;
   });
   // A refused rename leaves the dialog open with the reason shown; anything else closes it.
   if (!result && to !== undefined) return;
   store.getState().openNaming(undefined);
   if (!result) return;
   store.getState().select(Object.values(result.idMap));
-  if (request.kind === 'paste') store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}.`);
+  if (request.kind !== 'paste') return;
+  const added = result.addedBlocks ?? [];
+  const blocks = added.length === 0 ? '' : ` and the ${added.length === 1 ? 'block' : 'blocks'} ${added.map((b) => `'${b}'`).join(', ')} it uses`;
+  store.getState().notify('info', `Pasted ${count(Object.keys(result.idMap).length, 'node')}${blocks}.`);
 }
 
 function fragmentPositions(text: string): Record<string, { x: number; y: number }> {
@@ -218,7 +231,7 @@ export function ungroupSelection(store: EditorStore): void {
  */
 export async function expandSelection(store: EditorStore): Promise<void> {
   const s = store.getState();
-  const ids = selectedNodes(store).filter((id) => getLayerSpec(s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
+  const ids = selectedNodes(store).filter((id) => specIn(s.doc, s.doc.nodes.find((n) => n.id === id)?.type ?? '')?.kind === 'composite');
   if (ids.length === 0) {
     s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, Bottleneck, ...) to expand.');
     return;
@@ -385,7 +398,7 @@ export function addLayerAt(store: EditorStore, type: string, wanted: { x: number
   const s = store.getState();
   const occupied = s.flowNodes.filter((n) => !n.hidden && n.type !== 'groupFrame').map(nodeRect);
   const position = menu?.edge ? wanted : clearSpot(wanted, { width: NODE_WIDTH, height: NODE_HEIGHT }, occupied);
-  const spec = getLayerSpec(type);
+  const spec = specIn(s.doc, type);
   const tensor = incomingTensor(store, menu);
   const params = { ...preset, ...(spec && tensor ? paramsFromInput(spec, tensor) : {}) };
   const result = s.apply((doc): Result<{ doc: NetworkDocument; nodeId: string }> => {

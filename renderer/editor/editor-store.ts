@@ -28,6 +28,9 @@ import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
+import { replaceBlock } from '../../core/blocks/block-edits.js';
+import { compositeDocument, definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
+import type { BlockParam } from '../../core/network/types.js';
 import type { NamingRequest } from './naming.js';
 
 /** The most undo steps kept; older ones are dropped. */
@@ -185,7 +188,24 @@ export interface WorkflowSlice {
   setHeat: (heat: Record<string, number>) => void;
 }
 
-export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice;
+/**
+ * A block definition open on the canvas: the canvas shows the definition as a document of its own,
+ * and the project (with its undo history) waits here until the user goes back.
+ */
+export interface BlockEditSlice {
+  blockEdit: { context: DefinitionContext; project: Pick<DocumentSlice, 'doc' | 'past' | 'future'> } | undefined;
+  openDefinition: (block: string) => void;
+  /** Open a built-in composite node to see its layers (read-only; Expand gives an editable copy). */
+  openComposite: (nodeId: string) => void;
+  /** Back to the project: the edited definition replaces the old one as one undo step. False when refused (the message is shown). */
+  closeDefinition: () => boolean;
+  /** In the open definition: an inner parameter's expression (empty text drops it, keeping the value). */
+  setBlockExpression: (nodeId: string, param: string, text: string) => void;
+  /** In the open definition: the block's exposed parameters. False when refused (the message is shown). */
+  setBlockParams: (params: BlockParam[]) => boolean;
+}
+
+export type EditorState = DocumentSlice & SelectionSlice & ViewSlice & DiagnosticsSlice & JobsSlice & WorkflowSlice & BlockEditSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 function summariseProblems(diagnostics: readonly Diagnostic[]): Record<string, NodeProblem> {
@@ -293,6 +313,70 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       engines: [],
       engineId: undefined,
       heat: {},
+      blockEdit: undefined,
+
+      openDefinition(block) {
+        if (!get().closeDefinition()) return;
+        const s = get();
+        const opened = definitionDocument(s.doc, block);
+        if (!opened) return s.notify('error', `The project has no block '${block}'.`);
+        set({ blockEdit: { context: opened.context, project: { doc: s.doc, past: s.past, future: s.future } }, selected: [], selectedEdges: [] });
+        setDoc(opened.doc, { past: [], future: [] });
+        get().requestFit(true);
+      },
+      openComposite(nodeId) {
+        if (!get().closeDefinition()) return;
+        const s = get();
+        const opened = compositeDocument(s.doc, nodeId);
+        if (!opened) return s.notify('error', 'Select a composite layer (ConvBnAct, BasicBlock, ...) to see its layers.');
+        set({ blockEdit: { context: opened.context, project: { doc: s.doc, past: s.past, future: s.future } }, selected: [], selectedEdges: [] });
+        setDoc(opened.doc, { past: [], future: [] });
+        get().requestFit(true);
+      },
+      closeDefinition() {
+        const s = get();
+        if (!s.blockEdit) return true;
+        const { context, project } = s.blockEdit;
+        const original = context.readOnly ? undefined : project.doc.blocks?.find((b) => b.name === context.block);
+        let next = project.doc;
+        if (original) {
+          const def = definitionFromDocument(s.doc, original, context);
+          if (JSON.stringify(def) !== JSON.stringify(original)) {
+            // Blocks made while the definition was open belong to the project too.
+            const replaced = replaceBlock({ ...project.doc, blocks: s.doc.blocks ?? project.doc.blocks }, def);
+            if (!replaced.ok) {
+              s.notify('error', `The definition of ${context.block} was not applied: ${replaced.diagnostics[0]!.message}`);
+              return false;
+            }
+            next = replaced.value;
+          }
+        }
+        set({ blockEdit: undefined, selected: [], selectedEdges: [] });
+        setDoc(next, next === project.doc ? project : { past: [...project.past, project.doc].slice(-HISTORY_LIMIT), future: [] });
+        get().requestFit();
+        return true;
+      },
+
+      setBlockExpression(nodeId, param, text) {
+        const s = get();
+        if (!s.blockEdit) return;
+        const r = withExpression(s.doc, s.blockEdit.context, nodeId, param, text);
+        if (!r.ok) return s.notify('error', r.diagnostics[0]!.message);
+        // The expressions live beside the canvas's document; the value they give is an ordinary (undoable) edit.
+        set({ blockEdit: { ...s.blockEdit, context: r.value.context } });
+        if (r.value.doc !== s.doc) setDoc(r.value.doc, { past: [...s.past, s.doc].slice(-HISTORY_LIMIT), future: [] });
+      },
+      setBlockParams(params) {
+        const s = get();
+        if (!s.blockEdit) return false;
+        const r = withParams(s.blockEdit.context, params);
+        if (!r.ok) {
+          s.notify('error', r.diagnostics[0]!.message);
+          return false;
+        }
+        set({ blockEdit: { ...s.blockEdit, context: r.value } });
+        return true;
+      },
 
       apply(edit) {
         const s = get();
@@ -303,6 +387,10 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         }
         const value = result.value;
         const doc = isDocument(value) ? value : value.doc;
+        if (s.blockEdit?.context.readOnly && doc !== s.doc) {
+          get().notify('info', `${s.blockEdit.context.block} is built in: its layers can be looked at, not changed. Expand the layer for an editable copy.`);
+          return undefined;
+        }
         // The edit boundary: a document the project format would refuse never enters the editor.
         const stray = doc !== s.doc ? unknownKeyProblem(doc) : undefined;
         if (stray) {
@@ -326,7 +414,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
       load(doc, filePath) {
         // A profile's heat belongs to the network it measured, not to the one opened now.
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, naming: undefined, heat: {} });
+        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, naming: undefined, heat: {}, blockEdit: undefined });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
@@ -441,6 +529,11 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       },
     };
   });
+}
+
+/** The project's document: while a block definition is open on the canvas, the project it came from. */
+export function projectDocument(state: Pick<EditorState, 'doc' | 'blockEdit'>): NetworkDocument {
+  return state.blockEdit?.project.doc ?? state.doc;
 }
 
 /** Whether the document differs from the last saved or opened one. */

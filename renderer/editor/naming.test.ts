@@ -34,6 +34,12 @@ describe('sharedPrefix', () => {
     expect(sharedPrefix(['layer10.conv', 'layer11.conv'])).toBeUndefined();
     expect(sharedPrefix([])).toBeUndefined();
   });
+
+  it("takes a repeated instance's own name, dot or not: `layer1` stands for `layer1.0` … `layer1.2`", () => {
+    expect(sharedPrefix(['layer1'], true)).toBe('layer1');
+    expect(sharedPrefix(['stage2.layers'], true)).toBeUndefined();
+    expect(sharedPrefix(['layer1'])).toBeUndefined();
+  });
 });
 
 describe('nextInSequence', () => {
@@ -55,6 +61,8 @@ describe('suggestPrefix', () => {
     expect(suggestPrefix(doc, ['layer2.0.conv1', 'layer2.0.bn1'], 'layer2.0.')).toBe('layer2.2.');
     expect(suggestPrefix(doc, ['layer1.0'], 'layer1.0')).toBe('layer1.2');
     expect(suggestPrefix(docWith(['inception3a.b1']), ['inception3a.b1'], 'inception3a.')).toBe('inception3b.');
+    // A repeated `layer1` next to `layer2.0.conv`: `layer2` is taken as a prefix, so `layer3`.
+    expect(suggestPrefix(docWith(['layer1', 'layer2.0.conv']), ['layer1'], 'layer1')).toBe('layer3');
   });
 });
 

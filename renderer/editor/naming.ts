@@ -11,10 +11,11 @@ import type { NetworkDocument } from '../../core/network/types.js';
  * The dotted prefix the names share and that can be counted on (`inception3a.`, `layer2.0.`), or
  * undefined. It is the longest run of whole name parts common to all (`layer2.0` for
  * `layer2.0.conv1` and `layer2.0.bn1`), with its trailing dot when every name goes on after it; a
- * single name is its own prefix (`layer1.0`). It must hold a dot and end in a number, or in a
- * number and one letter, so that `nextInSequence` can count it on.
+ * single name is its own prefix (`layer1.0`). It must end in a number, or in a number and one
+ * letter, so that `nextInSequence` can count it on, and hold a dot unless `repeated`: the names are
+ * then repeated block instances, each already a module path (`layer1` stands for `layer1.0` …).
  */
-export function sharedPrefix(names: readonly string[]): string | undefined {
+export function sharedPrefix(names: readonly string[], repeated = false): string | undefined {
   const first = names[0];
   if (first === undefined) return undefined;
   // Whole parts only: `layer1.0` and `layer1.1` share `layer1`, not `layer1.`+`0`/`1`'s first character.
@@ -29,7 +30,7 @@ export function sharedPrefix(names: readonly string[]): string | undefined {
   }
   if (stem === '' || nextInSequence(stem) === undefined) return undefined;
   const prefix = names.every((name) => name !== stem) ? `${stem}.` : stem;
-  return prefix.includes('.') ? prefix : undefined;
+  return prefix.includes('.') || repeated ? prefix : undefined;
 }
 
 /** The next name in a sequence: the last number counted up (`layer2.0` → `layer2.1`) or the letter after a number (`3a` → `3b`). */

@@ -4,7 +4,8 @@
  * edge and outputs on the right, one row each; top to bottom, inputs are on the top edge and outputs
  * on the bottom, spread around the middle.
  */
-import { getLayerSpec, outputPortNames } from '../../core/layers/catalog.js';
+import { specIn } from '../../core/blocks/document-catalog.js';
+import { outputPortNames } from '../../core/layers/catalog.js';
 import type { PortSpec } from '../../core/layers/types.js';
 import type { NetworkDocument, NetworkNode } from '../../core/network/types.js';
 
@@ -38,7 +39,7 @@ export function inputPortNames(ports: readonly PortSpec[], variadicCounts: strin
 
 /** A layer's input and output handle names, in the order the canvas draws them. */
 export function layerPorts(doc: NetworkDocument, node: NetworkNode): { inputs: string[]; outputs: string[] } {
-  const spec = getLayerSpec(node.type);
+  const spec = specIn(doc, node.type);
   return {
     inputs: inputPortNames(spec?.inputs ?? [], variadicWireCounts(doc, node.id, spec?.inputs ?? [])),
     // A variadic output (a Split's) has one port per output its parameters give.

@@ -3,8 +3,10 @@
  * int lists compact editors; a value is checked as typed (message inline) and committed on Enter
  * or blur as one undo step.
  */
-import { memo, useEffect, useState, type KeyboardEvent } from 'react';
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { memo } from 'react';
+import { TextField } from './TextField.js';
+import { DefinitionParams, ExpressionFields, InstanceFields, MakeBlockFields, ProjectBlocks } from './BlockFields.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { checkParam } from '../../core/layers/params.js';
 import type { ParamSpec } from '../../core/layers/types.js';
 import { markOutput, rename, setParam, unmarkOutput, updateInput } from '../../core/network/edit.js';
@@ -36,67 +38,6 @@ function parseValue(spec: ParamSpec, text: string): unknown {
     default:
       return t;
   }
-}
-
-/** One text-edited field with a draft, inline validation and commit on Enter/blur; Escape reverts. */
-function TextField({
-  label,
-  doc,
-  value,
-  check,
-  commit,
-  testId,
-}: {
-  label: string;
-  doc: string;
-  value: string;
-  check: (text: string) => string | undefined;
-  commit: (text: string) => void;
-  testId: string;
-}) {
-  const [draft, setDraft] = useState(value);
-  const [focused, setFocused] = useState(false);
-  // An invalid draft left by blur or Enter stays, with its error, until it is fixed or Escape
-  // drops it: reverting it silently would lose what was typed and hide why it was refused.
-  const [held, setHeld] = useState(false);
-  useEffect(() => {
-    if (!focused && !held) setDraft(value);
-  }, [value, focused, held]);
-  // The value changed elsewhere (undo, another edit): that value wins over a held draft.
-  useEffect(() => setHeld(false), [value]);
-  const problem = draft === value ? undefined : check(draft);
-  const finish = () => {
-    setFocused(false);
-    if (draft === value) setHeld(false);
-    else if (!check(draft)) {
-      setHeld(false);
-      commit(draft);
-    } else setHeld(true);
-  };
-  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-    if (e.key === 'Escape') {
-      setDraft(value);
-      setHeld(false);
-      setFocused(false);
-    }
-  };
-  return (
-    <label className="field" title={doc}>
-      <span className="field-label">{label}</span>
-      <input
-        className={problem ? 'invalid' : ''}
-        value={draft}
-        onFocus={() => setFocused(true)}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={finish}
-        onKeyDown={onKey}
-        data-testid={testId}
-        spellCheck={false}
-      />
-      {problem ? <span className="field-error">{problem}</span> : <span className="field-doc">{doc}</span>}
-    </label>
-  );
 }
 
 function ParamField({ node, spec }: { node: NetworkNode; spec: ParamSpec }) {
@@ -213,11 +154,12 @@ function NodeProblems({ nodeId }: { nodeId: string }) {
 
 function LayerInspector({ node }: { node: NetworkNode }) {
   const store = useEditorStore();
-  const spec = getLayerSpec(node.type);
+  const catalog = useEditor((s) => catalogFor(s.doc));
+  const spec = catalog.spec(node.type);
   if (!spec) return <div className="muted">Unknown layer type {node.type}.</div>;
   return (
     <div className="inspector-body" data-testid="inspector">
-      <div className="inspector-type">{spec.type}</div>
+      <div className="inspector-type">{spec.kind === 'composite' && spec.type.startsWith('block:') ? `Block ${spec.label}` : spec.type}</div>
       <div className="inspector-doc">{spec.doc}</div>
       <TextField
         label="name"
@@ -233,6 +175,8 @@ function LayerInspector({ node }: { node: NetworkNode }) {
         <ParamField key={p.name} node={node} spec={p} />
       ))}
       {spec.params.length === 0 && <div className="muted">No parameters.</div>}
+      <ExpressionFields node={node} spec={spec} />
+      <InstanceFields node={node} spec={spec} />
       <NodeOutputs nodeId={node.id} />
       <div className="inspector-actions">
         {spec.kind === 'composite' && (
@@ -303,6 +247,7 @@ export const Inspector = memo(function Inspector() {
   const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
   const input = useEditor((s) => (selectedId ? s.doc.inputs.find((i) => i.id === selectedId) : undefined));
   const docName = useEditor((s) => s.doc.name);
+  const definitionOpen = useEditor((s) => s.blockEdit !== undefined);
   const counts = useEditor(
     (s) =>
       `${count(s.doc.nodes.length, 'layer')}, ${count(s.doc.inputs.length, 'input')}, ${count(s.doc.edges.length, 'wire')}, ${count(s.doc.outputs.length, 'output')}`,
@@ -316,7 +261,9 @@ export const Inspector = memo(function Inspector() {
         <div className="inspector-body">
           <div className="inspector-type">{docName}</div>
           <div className="muted">{selectedCount > 1 ? `${selectedCount} nodes selected. Ctrl+G groups them.` : 'Select a layer to edit its parameters.'}</div>
+          {selectedCount > 1 && <MakeBlockFields />}
           <div className="muted">{counts}</div>
+          {selectedCount <= 1 && (definitionOpen ? <DefinitionParams /> : <ProjectBlocks />)}
         </div>
       )}
     </aside>

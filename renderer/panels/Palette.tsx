@@ -1,6 +1,8 @@
 /** The layer palette: every catalog entry grouped by category, searchable, each with its one-line doc; drag onto the canvas. */
 import { memo, useMemo, useState, type CSSProperties, type DragEvent } from 'react';
 import type { LayerSpec } from '../../core/layers/types.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
+import { useEditor } from '../react/editor-context.js';
 import { allLayerChoices, searchLayers, type LayerChoice } from '../editor/layer-search.js';
 import { CATEGORY_COLORS, LAYER_DRAG_TYPE, LAYER_PARAMS_DRAG_TYPE } from '../editor/layer-look.js';
 
@@ -12,7 +14,9 @@ function onDragStart(event: DragEvent, choice: LayerChoice): void {
 
 export const Palette = memo(function Palette() {
   const [query, setQuery] = useState('');
-  const choices = useMemo(() => allLayerChoices(), []);
+  // The project's blocks join the catalog: the list changes only when they do.
+  const catalog = useEditor((s) => catalogFor(s.doc));
+  const choices = useMemo(() => allLayerChoices(catalog.list()), [catalog]);
   const groups = useMemo(() => {
     const found = searchLayers(query, choices);
     const byCategory = new Map<string, typeof found>();

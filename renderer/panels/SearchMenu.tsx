@@ -2,8 +2,9 @@
  * The quick-add menu (double-click, Space or Tab, or a wire dropped on empty space): fuzzy search
  * over the catalog; for a dropped wire only the layers that accept that tensor are listed.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { LayerCatalog } from '../../core/blocks/document-catalog.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { defaultParams, paramsFromInput } from '../../core/layers/params.js';
 import type { TensorInfo } from '../../core/layers/types.js';
 import { evaluate } from '../../core/shapes/infer.js';
@@ -17,8 +18,8 @@ import { useEditor, useEditorStore } from '../react/editor-context.js';
  * Whether a choice accepts `tensor` on its first input, with the parameters it would be created
  * with: its defaults, its preset and what follows from the tensor (so Linear fits any flat size).
  */
-function accepts(choice: LayerChoice, tensor: TensorInfo): boolean {
-  const spec = getLayerSpec(choice.type);
+function accepts(catalog: LayerCatalog, choice: LayerChoice, tensor: TensorInfo): boolean {
+  const spec = catalog.spec(choice.type);
   const first = spec?.inputs[0];
   if (!spec || !first) return false;
   const required = spec.inputs.filter((p) => !p.optional);
@@ -26,16 +27,16 @@ function accepts(choice: LayerChoice, tensor: TensorInfo): boolean {
   try {
     const port = first.variadic ? `${first.name}.0` : first.name;
     const params = { ...defaultParams(spec.params), ...choice.params, ...paramsFromInput(spec, tensor) };
-    return evaluate(spec, params, { [port]: tensor }).errors.length === 0;
+    return evaluate(spec, params, { [port]: tensor }, catalog).errors.length === 0;
   } catch {
     return false;
   }
 }
 
 /** Whether a choice has the ports a menu needs. */
-function hasPorts(choice: LayerChoice, inputs: boolean, outputs: boolean): boolean {
+function hasPorts(catalog: LayerCatalog, choice: LayerChoice, inputs: boolean, outputs: boolean): boolean {
   if (choice.type === 'Input') return !inputs;
-  const spec = getLayerSpec(choice.type);
+  const spec = catalog.spec(choice.type);
   return !!spec && (!inputs || spec.inputs.length > 0) && (!outputs || spec.outputs.length > 0);
 }
 
@@ -45,22 +46,27 @@ export function SearchMenu() {
   const tensor = useEditor((s) =>
     s.searchMenu?.pending?.side === 'source' ? s.shapes.nodes[s.searchMenu.pending.node]?.outputs[s.searchMenu.pending.port] : undefined,
   );
+  const catalog = useEditor((s) => catalogFor(s.doc));
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  // Where the pointer was last seen. The menu opens under the pointer and its list changes as the
+  // user types, so an item can slide under a pointer that never moved; only a real move picks one.
+  const pointer = useRef<{ x: number; y: number } | undefined>(undefined);
   const candidates = useMemo<LayerChoice[]>(() => {
-    const choices = allLayerChoices();
+    const choices = allLayerChoices(catalog.list());
     if (!menu) return [];
-    if (menu.pending?.side === 'source') return choices.filter((c) => hasPorts(c, true, false) && (!tensor || accepts(c, tensor)));
-    if (menu.pending?.side === 'target') return choices.filter((c) => hasPorts(c, false, true));
-    if (menu.edge) return choices.filter((c) => hasPorts(c, true, true));
+    if (menu.pending?.side === 'source') return choices.filter((c) => hasPorts(catalog, c, true, false) && (!tensor || accepts(catalog, c, tensor)));
+    if (menu.pending?.side === 'target') return choices.filter((c) => hasPorts(catalog, c, false, true));
+    if (menu.edge) return choices.filter((c) => hasPorts(catalog, c, true, true));
     return choices;
-  }, [menu, tensor]);
+  }, [menu, tensor, catalog]);
   const found = useMemo(() => searchLayers(query, candidates).slice(0, 40), [query, candidates]);
   if (!menu) return null;
   const close = () => {
     store.getState().openSearch(undefined);
     setQuery('');
     setActive(0);
+    pointer.current = undefined;
   };
   const choose = (entry: LayerChoice | undefined) => {
     if (!entry) return;
@@ -108,7 +114,11 @@ export function SearchMenu() {
             <div
               key={s.key}
               className={`search-item${i === active ? ' active' : ''}`}
-              onMouseEnter={() => setActive(i)}
+              onMouseMove={(e) => {
+                const last = pointer.current;
+                pointer.current = { x: e.clientX, y: e.clientY };
+                if (last && (last.x !== e.clientX || last.y !== e.clientY)) setActive(i);
+              }}
               onMouseDown={(e) => {
                 e.preventDefault();
                 choose(s);

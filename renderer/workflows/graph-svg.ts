@@ -3,7 +3,7 @@
  * layer a box with its type, name and output dims, each wire a curve labelled with its tensor dims.
  * A PNG is this SVG rasterised by the browser (`svgToPngDataUrl`).
  */
-import { getLayerSpec } from '../../core/layers/catalog.js';
+import { catalogFor } from '../../core/blocks/document-catalog.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { formatDims } from '../../core/shapes/dims.js';
 import type { ShapeReport } from '../../core/shapes/infer.js';
@@ -49,7 +49,7 @@ export function networkToSvg(doc: NetworkDocument, shapes: ShapeReport, sizes: N
   doc.nodes.forEach((node, i) => {
     const p = doc.ui.positions[node.id] ?? { x: 240 * (i + 1), y: 0 };
     const size = sizes[node.id];
-    const spec = getLayerSpec(node.type);
+    const spec = catalogFor(doc).nodeSpec(node);
     const outs = Object.values(shapes.nodes[node.id]?.outputs ?? {});
     boxes.set(node.id, {
       x: p.x,
