@@ -198,6 +198,16 @@ export const METHODS = {
     'Auto-map tensors to weight slots by PyTorch names; Diagnostics explain mismatched counts.',
     MAX_DOCUMENT_BYTES,
   ),
+  'weights.save': method(
+    z.strictObject({ setId: IdSchema, path: PathSchema }),
+    z.object({ path: z.string() }),
+    'Write a weight set as it is held (every tensor, in order, under its name) to a .wts; an imported model’s set has no file until then.',
+  ),
+  'model.import': method(
+    z.strictObject({ path: PathSchema }),
+    JobStartedSchema,
+    'Import an .onnx model as a new network with its initializers as a bound weight set (job kind model.import).',
+  ),
   'network.check': method(
     z.strictObject({ document: NetworkDocumentSchema }),
     ShapeReportSchema,

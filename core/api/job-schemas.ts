@@ -8,6 +8,7 @@ import {
   Finite,
   IdSchema,
   NameSchema,
+  NetworkDocumentSchema,
   PathSchema,
   ShapeProfileSchema,
   TextSchema,
@@ -15,7 +16,7 @@ import {
 } from './schemas.js';
 import { WeightSetSchema } from './weight-schemas.js';
 
-export const JOB_KINDS = ['weights.import', 'build', 'run', 'profile', 'export'] as const;
+export const JOB_KINDS = ['weights.import', 'model.import', 'build', 'run', 'profile', 'export'] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
@@ -164,6 +165,18 @@ export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 export const ExportResultSchema = z.object({ format: ExportFormatSchema, path: z.string(), bytes: Count });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
 
+/**
+ * An imported ONNX model: the network (its initializers bound by name) and the weight set the host now
+ * holds them in. The set has no file of its own (`path` is ''): it lives in the host until saved.
+ */
+export const ModelImportResultSchema = z.object({
+  document: NetworkDocumentSchema,
+  weightSet: WeightSetSchema,
+  opset: Count,
+  producer: z.string(),
+});
+export type ModelImportResult = z.infer<typeof ModelImportResultSchema>;
+
 const jobFinishedBase = {
   jobId: IdSchema,
   status: z.enum(['succeeded', 'failed', 'cancelled']),
@@ -174,6 +187,7 @@ const jobFinishedBase = {
 /** The end of a job: its result is typed by its kind (present only when it succeeded). */
 export const JobFinishedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('weights.import'), result: WeightSetSchema.optional(), ...jobFinishedBase }),
+  z.object({ kind: z.literal('model.import'), result: ModelImportResultSchema.optional(), ...jobFinishedBase }),
   z.object({ kind: z.literal('build'), result: BuildResultSchema.optional(), ...jobFinishedBase }),
   z.object({ kind: z.literal('run'), result: RunResultSchema.optional(), ...jobFinishedBase }),
   z.object({ kind: z.literal('profile'), result: ProfileResultSchema.optional(), ...jobFinishedBase }),

@@ -29,6 +29,8 @@ export const METHOD_NAMES = [
   'weights.stats',
   'weights.unload',
   'weights.bind',
+  'weights.save',
+  'model.import',
   'network.check',
   'network.lower',
   'build.start',

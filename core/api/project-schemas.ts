@@ -55,12 +55,14 @@ export const FileRootSchema = z.object({ path: z.string(), label: z.string() });
 export type FileRoot = z.infer<typeof FileRootSchema>;
 
 /** What a file dialog or the file browser is for; sets the filters. */
-export const FilePurposeSchema = z.enum(['project', 'weights', 'images', 'folder', 'onnx', 'engine', 'export']);
+/** `openable`: what the editor's Open takes (a project, or an ONNX model imported as a new one). */
+export const FilePurposeSchema = z.enum(['project', 'openable', 'weights', 'images', 'folder', 'onnx', 'engine', 'export']);
 export type FilePurpose = z.infer<typeof FilePurposeSchema>;
 
 /** File extensions (lower case, with the dot) each purpose shows. */
 export const FILE_PURPOSE_EXTENSIONS: Record<FilePurpose, readonly string[]> = {
   project: ['.trtstudio'],
+  openable: ['.trtstudio', '.onnx'],
   weights: ['.wts', '.safetensors', '.npz'],
   // Test inputs: images, or a NumPy array used as the input tensor as it is.
   images: ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.gif', '.tif', '.tiff', '.npy'],

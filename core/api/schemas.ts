@@ -108,7 +108,17 @@ export const BlockDefinitionSchema: z.ZodType<BlockDefinition> = z.strictObject(
 export const NetworkDocumentSchema: z.ZodType<NetworkDocument> = z.strictObject({
   name: NameSchema,
   inputs: z
-    .array(z.strictObject({ id: NodeIdSchema, name: NameSchema, dtype: DataTypeSchema, dims: DimsSchema, profile: ShapeProfileSchema.optional() }))
+    .array(
+      z.strictObject({
+        id: NodeIdSchema,
+        name: NameSchema,
+        dtype: DataTypeSchema,
+        dims: DimsSchema,
+        profile: ShapeProfileSchema.optional(),
+        // The ONNX names of the dimensions ('' for a static or unnamed one), kept from an imported model.
+        dimNames: z.array(z.string().max(MAX_NAME_LENGTH)).max(MAX_DIMS).optional(),
+      }),
+    )
     .max(MAX_ITEMS),
   nodes: z.array(NodeSchema).max(MAX_ITEMS),
   edges: z.array(EdgeSchema).max(MAX_ITEMS),

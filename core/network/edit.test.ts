@@ -103,4 +103,12 @@ describe('edit operations', () => {
     const dynamic = must(updateInput(doc, input, { dims: [-1, 3, 8, 8], profile: { min: [1, 3, 8, 8], opt: [4, 3, 8, 8], max: [8, 3, 8, 8] } }));
     expect(dynamic.inputs[0]!.dims).toEqual([-1, 3, 8, 8]);
   });
+
+  it('keeps an imported input’s ONNX dim names while the rank stays, and drops them when it changes', () => {
+    const { doc, input } = chain();
+    const named: NetworkDocument = { ...doc, inputs: doc.inputs.map((i) => ({ ...i, dims: [-1, 3, 8, 8], dimNames: ['batch', '', '', ''] })) };
+    expect(must(updateInput(named, input, { dims: [-1, 3, 16, 16] })).inputs[0]!.dimNames).toEqual(['batch', '', '', '']);
+    const rank3 = must(updateInput(named, input, { dims: [3, 8, 8] })).inputs[0]!;
+    expect([rank3.dims, 'dimNames' in rank3]).toEqual([[3, 8, 8], false]);
+  });
 });

@@ -271,6 +271,8 @@ export function updateInput(doc: NetworkDocument, nodeId: string, change: Partia
   if (change.dtype && !(DATA_TYPES as readonly string[]).includes(change.dtype))
     return refuse('edit.input.dtype', `'${String(change.dtype)}' is not a TensorRT DataType.`, nodeId, 'dtype');
   const updated: NetworkInput = { ...input, ...change };
+  // The ONNX names of dynamic dimensions belong to those dimensions: a different rank drops them.
+  if (updated.dimNames && updated.dimNames.length !== updated.dims.length) delete updated.dimNames;
   if (updated.profile) {
     const p = updated.profile;
     const bad =

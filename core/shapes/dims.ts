@@ -13,6 +13,14 @@ export function formatDims(dims: readonly number[]): string {
   return `[${dims.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
 }
 
+/**
+ * An input's dims with the ONNX names of its dynamic dimensions in their place:
+ * `[batch, 3, 224, 224]`; a dynamic dimension without a name shows as `?`.
+ */
+export function formatInputDims(dims: readonly number[], dimNames?: readonly string[]): string {
+  return `[${dims.map((d, axis) => (d < 0 ? dimNames?.[axis] || '?' : String(d))).join(', ')}]`;
+}
+
 /** Apply `f` to a dimension unless it is dynamic. */
 export function mapDim(d: number, f: (d: number) => number): number {
   return d < 0 ? DYNAMIC : f(d);

@@ -42,7 +42,14 @@ interface JobRecord {
 /** Progress events are sent at most this often per job (the last one of a phase always goes out). */
 const PROGRESS_INTERVAL_MS = 50;
 
-const VERB: Record<JobKind, string> = { 'weights.import': 'weights import', build: 'build', run: 'run', profile: 'profile', export: 'export' };
+const VERB: Record<JobKind, string> = {
+  'weights.import': 'weights import',
+  'model.import': 'model import',
+  build: 'build',
+  run: 'run',
+  profile: 'profile',
+  export: 'export',
+};
 
 export class JobService {
   private readonly jobs = new Map<string, JobRecord>();

@@ -7,6 +7,7 @@ import { backendsModule } from './backends-service.js';
 import { filesModule } from './files-service.js';
 import { hostModule } from './host-info.js';
 import { imagesModule } from './images-service.js';
+import { importModule } from './import-service.js';
 import { jobsModule } from './jobs-service.js';
 import { networkModule } from './network.js';
 import { projectsModule } from './projects-service.js';
@@ -22,6 +23,8 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   jobsModule,
   // weights.import/list/tensors/stats/unload/bind over the weight store; provides weightLookup.
   weightsModule,
+  // model.import: an .onnx file as a new network, its initializers a weight set (through adoptWeights).
+  importModule,
   // images.preview.
   imagesModule,
   // build.start/history, run.start, profile.start, export.start over onnxruntime and tensorrt; provides backends.

@@ -5,6 +5,7 @@
 import type { HandlerParams, MethodResult } from '../../core/api/contract.js';
 import type { MethodName } from '../../core/api/names.js';
 import type { BackendInfo } from '../../core/api/schemas.js';
+import type { WeightSet } from '../../core/api/weight-schemas.js';
 import type { Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
 import type { EventBus } from './events.js';
@@ -37,6 +38,8 @@ export interface ProvidedServices {
   backends: BackendProbe[];
   /** The loaded tensors of one weight set, by tensor name; undefined for an unknown set id. */
   weightLookup?: (setId: string) => WeightLookup | undefined;
+  /** Keep tensors decoded elsewhere (an ONNX model's initializers) as a new weight set, announced like an imported file. */
+  adoptWeights?: (fileName: string, tensors: readonly { name: string; values: Float32Array }[]) => WeightSet;
   /** The file name a weight set was imported from (generated code reads it by default). */
   weightFileName?: (setId: string) => string | undefined;
 }

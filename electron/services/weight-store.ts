@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { WeightTensorInfo } from '../../core/weights/binding.js';
-import type { TensorStatistics } from '../../core/weights/statistics.js';
+import { tensorStatistics, type TensorStatistics } from '../../core/weights/statistics.js';
 import type { DecodeReply, DecodeRequest } from '../workers/weights-decode-protocol.js';
 
 /** What the renderer sees of one tensor: never the values. */
@@ -122,6 +122,34 @@ export class WeightStore {
       };
       worker.postMessage(request);
     });
+  }
+
+  /**
+   * Keep tensors that were decoded elsewhere (an ONNX model's initializers) as one more weight set,
+   * under `fileName`, with no file behind it (`path` ''). The arrays are kept as they are, not copied;
+   * statistics are computed here, once, as the worker does for a file.
+   */
+  adopt(fileName: string, tensors: readonly { name: string; values: Float32Array; shape?: readonly number[] }[]): WeightFileSummary {
+    const started = performance.now();
+    const summaries: TensorSummary[] = tensors.map((t) => ({
+      name: t.name,
+      count: t.values.length,
+      ...(t.shape ? { shape: [...t.shape] } : {}),
+      statistics: tensorStatistics(t.values),
+    }));
+    const id = `w${this.nextFile++}`;
+    const summary: WeightFileSummary = {
+      id,
+      path: '',
+      fileName,
+      bytes: tensors.reduce((sum, t) => sum + t.values.byteLength, 0),
+      valueCount: tensors.reduce((sum, t) => sum + t.values.length, 0),
+      decodeSeconds: 0,
+      statisticsSeconds: (performance.now() - started) / 1000,
+      tensors: summaries,
+    };
+    this.files.set(id, { summary, values: new Map(tensors.map((t) => [t.name, t.values])) });
+    return summary;
   }
 
   /** Forget a file and release its tensors; false when no file has this id. */

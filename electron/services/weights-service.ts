@@ -10,6 +10,8 @@ import type { BindResult, TensorStats, WeightSet } from '../../core/api/weight-s
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import { autoMapWeights } from '../../core/weights/binding.js';
 import { HISTOGRAM_BINS } from '../../core/weights/statistics.js';
+import { encodeWts } from '../../core/weights/wts-encoder.js';
+import { nodeFiles } from '../workflows/node-files.js';
 import { checkDocument } from './network.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 import { WeightStore, type WeightFileSummary } from './weight-store.js';
@@ -58,6 +60,13 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
         fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(setId)}; import the .wts file first.`));
 
       ctx.provided.weightLookup = (setId) => (store.summary(setId) ? (name: string) => store.tensor(setId, name) : undefined);
+      const files = nodeFiles((path, mode) => ctx.files.check(path, mode));
+      ctx.provided.adoptWeights = (fileName, tensors) => {
+        const file = store.adopt(fileName, tensors);
+        loadedAt.set(file.id, new Date().toISOString());
+        changed();
+        return toSet(file);
+      };
       ctx.provided.weightFileName = (setId) => store.summary(setId)?.fileName;
 
       return {
@@ -143,6 +152,15 @@ export function createWeightsModule(makeStore: () => WeightStore = () => new Wei
           for (const key of [...zeros.keys()]) if (key.startsWith(`${setId}\u0000`)) zeros.delete(key);
           changed();
           return ok({});
+        },
+
+        'weights.save': async ({ setId, path }) => {
+          const file = store.summary(setId);
+          if (!file) return unknownSet(setId);
+          const tensors = file.tensors.map((t) => ({ name: t.name, values: store.tensor(setId, t.name)! }));
+          // In chunks, through the checked file access (a 1 GB set is never one buffer).
+          const written = await files.write(path, encodeWts(tensors.length, tensors, 4 << 20));
+          return written.ok ? ok({ path: written.value }) : written;
         },
 
         'weights.bind': ({ setId, document }) => {

@@ -26,6 +26,7 @@ export interface SaveDialogSettings {
 
 const PURPOSE_NAMES: Record<FilePurpose, string> = {
   project: 'TRT Studio projects',
+  openable: 'Projects and ONNX models',
   weights: 'Weights (.wts, .safetensors, .npz)',
   images: 'Images',
   folder: 'Folders',
@@ -36,6 +37,7 @@ const PURPOSE_NAMES: Record<FilePurpose, string> = {
 
 const OPEN_TITLES: Record<FilePurpose, string> = {
   project: 'Open a project',
+  openable: 'Open a project or an ONNX model',
   weights: 'Import weights',
   images: 'Choose test images',
   folder: 'Choose a folder',

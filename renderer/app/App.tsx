@@ -1,5 +1,5 @@
 /** The editor window: toolbar, palette, canvas, inspector, problems, status bar and the overlays. */
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import type { HostApi } from '../../core/api/client.js';
 import { Canvas } from '../canvas/Canvas.js';
@@ -17,7 +17,18 @@ import { isDirty, type EditorStore } from '../editor/editor-store.js';
 import { SHORTCUTS } from '../editor/shortcuts.js';
 import { useShortcuts } from '../react/use-shortcuts.js';
 import { autoLayout, expandSelection, groupSelection, ungroupSelection } from '../editor/commands.js';
-import { downloadProject, listTemplates, newFromTemplate, newProject, openProject, saveProject, type ProjectDialogs, type TemplateChoice } from './project.js';
+import {
+  downloadProject,
+  listTemplates,
+  newFromTemplate,
+  newProject,
+  OPEN_TITLES,
+  openProject,
+  saveProject,
+  type ProjectDialogs,
+  type TemplateChoice,
+} from './project.js';
+import { ModelImport } from './ModelImport.js';
 import { useHostSession } from './host-session.js';
 import { HostStatus, OverwriteDialog } from './HostStatus.js';
 import { RecentProjects, RecoveryOffer } from './ProjectMenus.js';
@@ -211,6 +222,7 @@ function EditorShell() {
     [store, host, dialogs],
   );
   useShortcuts(store, actions);
+  const confirmReplace = useCallback(async () => !isDirty(store.getState()) || dialogs.confirmDiscard(store.getState().doc.name), [store, dialogs]);
 
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
@@ -256,6 +268,7 @@ function EditorShell() {
       <HelpOverlay />
       {modal?.kind === 'overwrite' && <OverwriteDialog path={modal.path} why={modal.why} answer={modal.resolve} close={() => setModal(undefined)} />}
       <RecoveryOffer dialogs={dialogs} />
+      <ModelImport confirmReplace={confirmReplace} />
       <Notices />
       {modal?.kind === 'confirm' && (
         <div className="modal-backdrop">
@@ -289,9 +302,9 @@ function EditorShell() {
         <FileBrowser
           host={host}
           request={{
-            purpose: 'project',
+            purpose: modal.mode === 'open' ? 'openable' : 'project',
             mode: modal.mode,
-            title: modal.mode === 'open' ? 'Open project' : 'Save project as',
+            title: OPEN_TITLES[modal.mode],
             defaultName: modal.defaultName,
             resolve: (paths) => modal.resolve(paths[0]),
           }}

@@ -17,6 +17,7 @@ import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
 import { count } from '../../core/words.js';
+import { importModel, isOnnxFile } from './ModelImport.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -38,7 +39,7 @@ async function okToReplace(store: EditorStore, dialogs: ProjectDialogs): Promise
 }
 
 /** Another network replaces the one shown: its weights, file version and save problems go with it. */
-function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
+export function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
   store.getState().setWeights(undefined);
   store.getState().load(doc, path);
   projectFileChanged(path ?? null, version);
@@ -151,8 +152,13 @@ async function loadWeights(store: EditorStore, host: HostApi, path: string): Pro
   );
 }
 
+/** Open a project file, or import an ONNX model as a new project. */
 export async function openPath(store: EditorStore, host: HostApi, path: string | undefined): Promise<void> {
   if (!path) return;
+  if (isOnnxFile(path)) {
+    await importModel(store, host, path);
+    return;
+  }
   const r = await host.call('project.open', { path });
   if (!r.ok) return report(store, r.diagnostics);
   replaceProject(store, r.value.document, r.value.path ?? undefined, r.value.version ?? null);
@@ -173,8 +179,11 @@ export function downloadProject(store: EditorStore): void {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
+/** The open and save dialogs' titles: Open takes a project or an ONNX model. */
+export const OPEN_TITLES = { open: 'Open a project or an ONNX model', save: 'Save project as' } as const;
+
 async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
-  const native = await nativePick(host, { purpose: 'project', mode, title: mode === 'open' ? 'Open project' : 'Save project as', defaultName });
+  const native = await nativePick(host, { purpose: mode === 'open' ? 'openable' : 'project', mode, title: OPEN_TITLES[mode], defaultName });
   return native ? native[0] : dialogs.pickPath(mode, defaultName);
 }
 
@@ -183,6 +192,28 @@ export function projectName(path: string, fallback: string): string {
   const base = path.split(/[\\/]/).pop() ?? '';
   const name = base.endsWith(PROJECT_EXTENSION) ? base.slice(0, -PROJECT_EXTENSION.length) : base.replace(/\.json$/, '');
   return name.trim() || fallback;
+}
+
+/**
+ * The weights file a saved project names. An imported model's weight set lives only in the host
+ * (its path is ''): it is written next to the project first (`model.trtstudio` → `model.wts`), and
+ * the set then belongs to that file. False when that write failed (the project is not saved then).
+ */
+async function weightsFileFor(store: EditorStore, host: HostApi, projectPath: string): Promise<string | null | false> {
+  const weights = store.getState().weights;
+  if (!weights) return null;
+  if (weights.set.path) return weights.set.path;
+  const dot = projectPath.lastIndexOf('.');
+  const wtsPath = `${dot > projectPath.search(/[^\\/]*$/) ? projectPath.slice(0, dot) : projectPath}.wts`;
+  const written = await host.call('weights.save', { setId: weights.set.id, path: wtsPath });
+  if (!written.ok) {
+    reportSaveProblem({ kind: 'save', message: `Not saved: ${written.diagnostics.map((d) => d.message).join(' ')}` });
+    report(store, written.diagnostics);
+    return false;
+  }
+  const fileName = written.value.path.split(/[\\/]/).pop() ?? written.value.path;
+  store.setState({ weights: { ...weights, set: { ...weights.set, path: written.value.path, fileName } } });
+  return written.value.path;
 }
 
 /** Save (or save as); returns whether the project was written. */
@@ -203,6 +234,8 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
   }
   const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
   if (!path) return false;
+  const weightsPath = await weightsFileFor(store, host, path);
+  if (weightsPath === false) return false;
   const current = store.getState().doc;
   // Saved under a new file name, the network takes that name: the title and every export's default file name follow it.
   const name = path === s.filePath ? current.name : projectName(path, current.name);
@@ -212,7 +245,7 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
     document: doc,
     // Only the file this page read carries a version to compare; a new path has nothing to lose but what the file browser showed.
     baseVersion: path === s.filePath ? saveStatus().version : null,
-    weightsPath: store.getState().weights?.set.path ?? null,
+    weightsPath,
   };
   let r = await host.call('project.save', request);
   if (!r.ok && r.diagnostics.some((d) => d.code === 'project.conflict')) {

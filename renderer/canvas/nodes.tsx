@@ -10,7 +10,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { catalogFor } from '../../core/blocks/document-catalog.js';
 import { outputPortNames } from '../../core/layers/catalog.js';
 import { INPUT_NODE_PORT, type NetworkNode } from '../../core/network/types.js';
-import { formatDims } from '../../core/shapes/dims.js';
+import { formatDims, formatInputDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
 import { heatColor } from '../editor/heat.js';
@@ -185,7 +185,9 @@ export const InputNode = memo(function InputNode({ id, data, selected }: NodePro
       <div className="node-body">
         <div className="node-name">{input.name}</div>
         <div className="node-summary">{input.dtype}</div>
-        <span className="node-dims">{formatDims(input.dims)}</span>
+        <span className="node-dims" data-testid="input-node-dims">
+          {formatInputDims(input.dims, input.dimNames)}
+        </span>
       </div>
       <Handle id={INPUT_NODE_PORT} type="source" position={outSide} style={handleStyle(direction, 0, 1)} className="port port-out" />
     </div>

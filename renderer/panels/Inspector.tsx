@@ -192,6 +192,8 @@ function LayerInspector({ node }: { node: NetworkNode }) {
 
 function InputInspector({ input }: { input: NetworkInput }) {
   const store = useEditorStore();
+  // Each dynamic dimension with the name the ONNX model gave it: `axis 0: -1 (batch)`.
+  const dynamicNames = input.dims.flatMap((d, axis) => (d < 0 && input.dimNames?.[axis] ? [`axis ${axis}: -1 (${input.dimNames[axis]})`] : []));
   const parseDims = (t: string) =>
     t
       .split(/[\s,×x]+/)
@@ -230,6 +232,11 @@ function InputInspector({ input }: { input: NetworkInput }) {
         commit={(t) => store.getState().apply((doc) => updateInput(doc, input.id, { dims: parseDims(t) }))}
         testId="param-dims"
       />
+      {dynamicNames.length > 0 && (
+        <div className="muted" title="The names the ONNX model gave its dynamic dimensions" data-testid="input-dim-names">
+          {dynamicNames.join(', ')}
+        </div>
+      )}
     </div>
   );
 }

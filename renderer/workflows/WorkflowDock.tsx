@@ -28,7 +28,14 @@ const TABS: { id: DockTab; label: string }[] = [
 ];
 
 /** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
-const JOB_TABS: Record<JobKind, DockTab | undefined> = { 'weights.import': 'weights', build: 'build', run: 'run', profile: 'profile', export: undefined };
+const JOB_TABS: Record<JobKind, DockTab | undefined> = {
+  'weights.import': 'weights',
+  'model.import': undefined,
+  build: 'build',
+  run: 'run',
+  profile: 'profile',
+  export: undefined,
+};
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
   const problems = useEditor((s) => (tab === 'problems' ? s.diagnostics.filter((d) => d.severity === 'error').length : 0));

@@ -155,6 +155,34 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     );
   });
 
+  test('Mul(x, Sigmoid(x)) in either order is one SiLU layer and HardSwish the Hardswish layer; a Sigmoid read elsewhere too stays a Sigmoid', async () => {
+    const imported = await expectParity(
+      {
+        opset: 14,
+        inputs: [{ name: 'x', dims: [1, 4, 3, 3] }],
+        outputs: [{ name: 'silu_a' }, { name: 'silu_b' }, { name: 'hs' }, { name: 'gated' }, { name: 'sig' }],
+        nodes: [
+          { op: 'Sigmoid', name: '/act1/Sigmoid', inputs: ['x'], outputs: ['s1'] },
+          { op: 'Mul', name: '/act1/Mul', inputs: ['x', 's1'], outputs: ['silu_a'] },
+          { op: 'Sigmoid', name: '/act2/Sigmoid', inputs: ['silu_a'], outputs: ['s2'] },
+          { op: 'Mul', name: '/act2/Mul', inputs: ['s2', 'silu_a'], outputs: ['silu_b'] },
+          { op: 'HardSwish', name: '/act3/HardSwish', inputs: ['silu_b'], outputs: ['hs'] },
+          // The gate's output is also a graph output: no SiLU, the Sigmoid and the Mul stay.
+          { op: 'Sigmoid', name: '/gate/Sigmoid', inputs: ['hs'], outputs: ['sig'] },
+          { op: 'Mul', name: '/gate/Mul', inputs: ['hs', 'sig'], outputs: ['gated'] },
+        ],
+      },
+      { x: [1, 4, 3, 3] },
+    );
+    expect(imported.doc.nodes.map((n) => [n.type, n.name])).toEqual([
+      ['SiLU', '/act1/Sigmoid'],
+      ['SiLU', '/act2/Sigmoid'],
+      ['Hardswish', '/act3/HardSwish'],
+      ['addActivation', '/gate/Sigmoid'],
+      ['addElementWise', '/gate/Mul'],
+    ]);
+  });
+
   test('layout: Split (input sizes), Slice with steps, Concat, Transpose, Squeeze, Unsqueeze, Expand, Tile, Pad', async () => {
     await expectParity(
       {

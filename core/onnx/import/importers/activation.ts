@@ -1,5 +1,6 @@
-// Activation and unary importers: ONNX activations as addActivation (the formulas TensorRT has) or composed from primitives (HardSwish, Mish).
+// Activation and unary importers: ONNX activations as addActivation (the formulas TensorRT has), as our composites (HardSwish, SiLU) or composed from primitives (Mish).
 import { importFail, type NodeContext, type OpImporter } from '../context.js';
+import { importSiLU } from './patterns.js';
 
 /** FLT_MAX: Clip without an upper bound (JSON has no Infinity). */
 const FLOAT_MAX = 3.4028234663852886e38;
@@ -28,7 +29,10 @@ function clipBound(ctx: NodeContext, index: number, attr: string, fallback: numb
 
 export const ACTIVATION_IMPORTERS: Record<string, OpImporter> = {
   Relu: simple('RELU'),
-  Sigmoid: simple('SIGMOID'),
+  // Mul(x, Sigmoid(x)) is SiLU; any other Sigmoid is the activation.
+  Sigmoid: (ctx) => {
+    if (!importSiLU(ctx)) activation(ctx, 'SIGMOID');
+  },
   Tanh: simple('TANH'),
   LeakyRelu: simple('LEAKY_RELU', ['alpha', 0.01]),
   Elu: simple('ELU', ['alpha', 1]),
@@ -44,12 +48,8 @@ export const ACTIVATION_IMPORTERS: Record<string, OpImporter> = {
     const slope = ctx.tensor(ctx.withRank(ctx.input(1), x.info.dims.length, 'slope'), 'slope');
     ctx.output(0, ctx.layer1('addParametricReLU', 'prelu', {}, { input: x, slope }));
   },
-  // x · HardSigmoid(x) with α = 1/6, β = 0.5, as onnx-tensorrt composes it.
-  HardSwish: (ctx) => {
-    const x = ctx.tensor(ctx.input(0));
-    const gate = ctx.layer1('addActivation', 'hard_sigmoid', { type: 'HARD_SIGMOID', alpha: 1 / 6, beta: 0.5 }, { input: x });
-    ctx.output(0, ctx.layer1('addElementWise', 'mul', { operation: 'PROD' }, { input1: x, input2: gate }));
-  },
+  // The Hardswish composite: x · HardSigmoid(x) with α = 1/6, β = 0.5, as onnx-tensorrt composes it.
+  HardSwish: (ctx) => ctx.output(0, ctx.layer1('Hardswish', 'hardswish', {}, { input: ctx.tensor(ctx.input(0)) })),
   // x · tanh(softplus(x)).
   Mish: (ctx) => {
     const x = ctx.tensor(ctx.input(0));

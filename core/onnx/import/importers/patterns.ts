@@ -1,4 +1,4 @@
-// Patterns imported as our composites so the canvas reads like the model: Conv + BatchNormalization (+ activation) as ConvBnAct, a per-channel Mul (+ Add) as a CHANNEL scale.
+// Patterns imported as our composites so the canvas reads like the model: Conv + BatchNormalization (+ activation) as ConvBnAct, Mul(x, Sigmoid(x)) as SiLU, a per-channel Mul (+ Add) as a CHANNEL scale.
 import { volume } from '../../../shapes/dims.js';
 import type { NodeContext } from '../context.js';
 import type { ConstTensor, OnnxNodeData } from '../onnx-file.js';
@@ -130,5 +130,22 @@ export function importChannelScale(ctx: NodeContext): boolean {
     ctx.absorb(add.name);
     ctx.outputOf(add.name, y);
   }
+  return true;
+}
+
+/**
+ * Sigmoid(x) read only by Mul(x, Sigmoid(x)) (either order) as one SiLU layer, named after the
+ * Sigmoid: how PyTorch's exporters write nn.SiLU. Returns false when the Sigmoid is anything else.
+ */
+export function importSiLU(ctx: NodeContext): boolean {
+  const x = ctx.optional(0);
+  const sigmoidOutput = ctx.node.outputs[0];
+  const mul = ctx.soleConsumer(0);
+  if (x?.kind !== 'tensor' || !mul || mul.opType !== 'Mul' || mul.inputs.length !== 2) return false;
+  const other = mul.inputs[0] === sigmoidOutput ? mul.inputs[1] : mul.inputs[0];
+  if (other !== ctx.node.inputs[0]) return false;
+  const y = ctx.layer1('SiLU', 'silu', {}, { input: x });
+  ctx.absorb(mul.name);
+  ctx.outputOf(mul.name, y);
   return true;
 }
