@@ -106,6 +106,40 @@ export function addBlockActivation(d: ExpansionDraft, id: string, name: string, 
   }
 }
 
+/** The module names of a convolution–BatchNorm–activation chain: torchvision's `0`/`1`/`2`, ultralytics' `conv`/`bn`/`act`. */
+export interface ConvBnActNames {
+  conv: string;
+  bn: string;
+  act: string;
+}
+
+/**
+ * A bias-free convolution, BatchNorm2d and activation from ConvBnAct-style parameters (outChannels,
+ * kernelSize, stride, dilation, groups, eps, activation), its modules named `names` and its padding
+ * already resolved by the caller's own default rule.
+ */
+export function expandConvBnAct(params: Params, names: ConvBnActNames, padding: number, negativeSlope: number): Expansion {
+  const d = draftExpansion();
+  const conv = addConv(
+    d,
+    'conv',
+    names.conv,
+    { input: 'input' },
+    {
+      outChannels: intParam(params, 'outChannels'),
+      kernel: intParam(params, 'kernelSize'),
+      stride: intParam(params, 'stride'),
+      padding,
+      dilation: intParam(params, 'dilation'),
+      groups: intParam(params, 'groups'),
+    },
+    `${names.conv}.weight`,
+  );
+  const bn = addBatchNorm(d, 'bn', names.bn, conv, names.bn, floatParam(params, 'eps'));
+  d.expansion.outputs.output = addBlockActivation(d, 'act', names.act, bn, enumParam(params, 'activation'), negativeSlope);
+  return d.expansion;
+}
+
 /** torchvision's Conv2dNormActivation: conv (no bias) `0`, BatchNorm2d `1`, activation. */
 export const ConvBnAct: CompositeSpec = {
   kind: 'composite',
@@ -139,28 +173,10 @@ export const ConvBnAct: CompositeSpec = {
   inputs: [{ name: 'input', doc: 'NCHW tensor; C must be static.' }],
   outputs: [{ name: 'output', doc: 'N × outChannels × H′ × W′.' }],
   expand: (params) => {
-    const d = draftExpansion();
     const kernel = intParam(params, 'kernelSize');
-    const dilation = intParam(params, 'dilation');
     const padding = intParam(params, 'padding');
-    const conv = addConv(
-      d,
-      'conv',
-      '0',
-      { input: 'input' },
-      {
-        outChannels: intParam(params, 'outChannels'),
-        kernel,
-        stride: intParam(params, 'stride'),
-        padding: padding < 0 ? Math.floor((kernel - 1) / 2) * dilation : padding,
-        dilation,
-        groups: intParam(params, 'groups'),
-      },
-      '0.weight',
-    );
-    const bn = addBatchNorm(d, 'bn', '1', conv, '1', floatParam(params, 'eps'));
-    d.expansion.outputs.output = addBlockActivation(d, 'act', '2', bn, enumParam(params, 'activation'), floatParam(params, 'negativeSlope'));
-    return d.expansion;
+    const resolved = padding < 0 ? Math.floor((kernel - 1) / 2) * intParam(params, 'dilation') : padding;
+    return expandConvBnAct(params, { conv: '0', bn: '1', act: '2' }, resolved, floatParam(params, 'negativeSlope'));
   },
   summary: (p) =>
     `${String(p.kernelSize)}×${String(p.kernelSize)}${p.stride === 1 ? '' : ` /${String(p.stride)}`} ${String(p.outChannels)} ${String(p.activation).toLowerCase()}`,

@@ -4,8 +4,8 @@
  * `model.2.m.0.cv2.bn.running_var`, … from a `.wts` that tensorrtx's gen_wts.py wrote. Each block is
  * defined only by its expansion; the weight slots follow from it.
  */
-import { addBatchNorm, addBlockActivation, addConv, BATCH_NORM_SLOTS, BLOCK_ACTIVATIONS, draftExpansion, type ExpansionDraft } from './blocks.js';
-import { channelsFromInput, enumParam, floatParam, intParam, boolParam } from './params.js';
+import { BATCH_NORM_SLOTS, BLOCK_ACTIVATIONS, draftExpansion, expandConvBnAct, type ExpansionDraft } from './blocks.js';
+import { channelsFromInput, floatParam, intParam, boolParam } from './params.js';
 import type { CompositeSpec, Expansion, ExpansionPort, Params } from './types.js';
 
 /** The slots of one YoloConv, relative to it: `conv.weight`, `bn.weight`, … */
@@ -44,28 +44,9 @@ export const YoloConv: CompositeSpec = {
   inputs: [{ name: 'input', doc: 'NCHW tensor; C must be static.' }],
   outputs: [{ name: 'output', doc: 'N × outChannels × H′ × W′.' }],
   expand: (params) => {
-    const d = draftExpansion();
-    const kernel = intParam(params, 'kernelSize');
-    const dilation = intParam(params, 'dilation');
     const padding = intParam(params, 'padding');
-    const conv = addConv(
-      d,
-      'conv',
-      'conv',
-      { input: 'input' },
-      {
-        outChannels: intParam(params, 'outChannels'),
-        kernel,
-        stride: intParam(params, 'stride'),
-        padding: padding < 0 ? autopad(kernel, dilation) : padding,
-        dilation,
-        groups: intParam(params, 'groups'),
-      },
-      'conv.weight',
-    );
-    const bn = addBatchNorm(d, 'bn', 'bn', conv, 'bn', floatParam(params, 'eps'));
-    d.expansion.outputs.output = addBlockActivation(d, 'act', 'act', bn, enumParam(params, 'activation'), 0.01);
-    return d.expansion;
+    const resolved = padding < 0 ? autopad(intParam(params, 'kernelSize'), intParam(params, 'dilation')) : padding;
+    return expandConvBnAct(params, { conv: 'conv', bn: 'bn', act: 'act' }, resolved, 0.01);
   },
   summary: (p) => `${String(p.kernelSize)}×${String(p.kernelSize)}${p.stride === 1 ? '' : ` /${String(p.stride)}`} ${String(p.outChannels)}`,
 };
