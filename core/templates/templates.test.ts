@@ -6,7 +6,7 @@ import { bindWeights } from '../weights/binding.js';
 import type { StateDictEntry } from '../weights/formula.js';
 import { buildTemplate, listTemplates } from './index.js';
 import { TORCHVISION_SOURCE_STATE_DICTS } from './torchvision-state-dicts.js';
-import { YOLO_SOURCE_STATE_DICTS } from './yolo-state-dicts.js';
+import { YOLO_SOURCE_STATE_DICTS, YOLOV8N_FROM_SOURCE } from './yolo-state-dicts.js';
 
 const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', import.meta.url), 'utf8')) as Record<
   string,
@@ -124,6 +124,10 @@ describe("binding each fixture model's state_dict onto its template", () => {
         'yolov5s',
       ].sort(),
     );
+  });
+
+  it("writes yolov8n's state_dict from ultralytics' constructors exactly as PyTorch listed it, so the yolov8s and yolov5s lists are written the same way", () => {
+    expect(YOLOV8N_FROM_SOURCE).toEqual(models.yolov8n!.state_dict);
   });
 
   for (const [name, stateDict] of STATE_DICTS) {

@@ -63,26 +63,35 @@ const detectV5 = (p: string, nc: number, ch: number[]): Entry[] => [
 
 const withDtype = (entries: Entry[]): StateDictEntry[] => entries.map(([name, shape]) => [name, shape, shape.length === 0 ? 'int64' : 'float32']);
 
-/** yolov8s: channels 32, 64, 128, 256, 512; C2f repeats 1, 2, 2, 1 in the backbone and 1 in the head. */
-const YOLOV8S = withDtype([
-  ...conv('model.0', 3, 32, 3),
-  ...conv('model.1', 32, 64, 3),
-  ...c2f('model.2', 64, 64, 1),
-  ...conv('model.3', 64, 128, 3),
-  ...c2f('model.4', 128, 128, 2),
-  ...conv('model.5', 128, 256, 3),
-  ...c2f('model.6', 256, 256, 2),
-  ...conv('model.7', 256, 512, 3),
-  ...c2f('model.8', 512, 512, 1),
-  ...sppf('model.9', 512, 512),
-  ...c2f('model.12', 512 + 256, 256, 1),
-  ...c2f('model.15', 256 + 128, 128, 1),
-  ...conv('model.16', 128, 128, 3),
-  ...c2f('model.18', 128 + 256, 256, 1),
-  ...conv('model.19', 256, 256, 3),
-  ...c2f('model.21', 256 + 512, 512, 1),
-  ...detectV8('model.22', 80, [128, 256, 512]),
-]);
+/**
+ * YOLOv8 with the widths [c1 … c5] of its five stages (yolov8s: 32, 64, 128, 256, 512); at depth 0.33
+ * the C2f repeats are 1, 2, 2, 1 in the backbone and 1 in the head.
+ */
+function yolov8([a, b, c, d, e]: [number, number, number, number, number]): StateDictEntry[] {
+  return withDtype([
+    ...conv('model.0', 3, a, 3),
+    ...conv('model.1', a, b, 3),
+    ...c2f('model.2', b, b, 1),
+    ...conv('model.3', b, c, 3),
+    ...c2f('model.4', c, c, 2),
+    ...conv('model.5', c, d, 3),
+    ...c2f('model.6', d, d, 2),
+    ...conv('model.7', d, e, 3),
+    ...c2f('model.8', e, e, 1),
+    ...sppf('model.9', e, e),
+    ...c2f('model.12', e + d, d, 1),
+    ...c2f('model.15', d + c, c, 1),
+    ...conv('model.16', c, c, 3),
+    ...c2f('model.18', c + d, d, 1),
+    ...conv('model.19', d, d, 3),
+    ...c2f('model.21', d + e, e, 1),
+    ...detectV8('model.22', 80, [c, d, e]),
+  ]);
+}
+
+/** yolov8n (16 … 256) written out the same way: checked against PyTorch's list in fixtures/models.json. */
+export const YOLOV8N_FROM_SOURCE = yolov8([16, 32, 64, 128, 256]);
+const YOLOV8S = yolov8([32, 64, 128, 256, 512]);
 
 /** yolov5s v6/v7: model.0 is a 6×6 stride-2 Conv; C3 repeats 1, 2, 3, 1 in the backbone and 1 in the head. */
 const YOLOV5S = withDtype([
