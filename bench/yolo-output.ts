@@ -1,6 +1,7 @@
 /**
  * Our ONNX Runtime output0 for a YOLO template on the formula weights (DFL kernel 0…15) and the
- * formula input [1, 3, 640, 640], as float32 little-endian, for bench/yolo_numpy_check.py:
+ * formula input [1, 3, 640, 640], as float32 little-endian, and the state_dict it was given (OUT.json),
+ * for bench/yolo_numpy_check.py:
  *   npx tsx bench/yolo-output.ts yolov8n /tmp/yolov8n.output0.f32
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -35,5 +36,6 @@ const session = await ort.InferenceSession.create(translated.value.bytes, sessio
 const outputs = await session.run({ data: new ort.Tensor('float32', formulaInput(INPUT_SHAPE), INPUT_SHAPE) });
 const output = outputs.output0!;
 writeFileSync(out, Buffer.from((output.data as Float32Array).buffer));
+writeFileSync(`${out}.json`, JSON.stringify({ model: name, dims: output.dims, state_dict: stateDict }));
 console.log(`${name}: output0 [${output.dims.join(', ')}] written to ${out}`);
 await session.release();

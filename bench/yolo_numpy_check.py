@@ -1,10 +1,10 @@
-"""A second, independent forward pass of yolov8n in numpy (float64), written from ultralytics'
-module code (Conv, C2f, SPPF, nearest upsample, Detect with DFL), on the formula weights (DFL
-kernel 0..15) and formula input, compared with our ONNX Runtime output0 while no PyTorch reference
-(bench/yolo_reference.py) is at hand:
+"""A second, independent forward pass of yolov8n/yolov8s and yolov5s in numpy (float64), written from
+ultralytics' module code (Conv, C2f, C3, SPPF, nearest upsample, Detect with DFL, YOLOv5's Detect),
+on the formula weights (DFL kernel 0..15) and formula input, compared with our ONNX Runtime output0
+while no PyTorch reference (bench/yolo_reference.py) is at hand:
 
     npx tsx bench/yolo-output.ts yolov8n /tmp/yolov8n.output0.f32
-    python3 bench/yolo_numpy_check.py /tmp/yolov8n.output0.f32
+    python3 bench/yolo_numpy_check.py /tmp/yolov8n.output0.f32   # reads the state_dict from OUT.f32.json
 
 Exits 1 when output0 differs by more than 1e-4 of its largest value or a tensor goes unused.
 Needs only numpy; the conv, BatchNorm and pooling helpers are bench/numpy_forward_check.py's.
@@ -75,7 +75,54 @@ def detect(xs, name, nc=80, strides=(8, 16, 32)):
     return np.concatenate((dbox, nf.sigmoid(cls)))
 
 
-def yolov8n(x):
+def c3(x, name, n, shortcut):
+    y = conv(x, name + ".cv1", 1)
+    for i in range(n):
+        t = conv(conv(y, f"{name}.m.{i}.cv1", 1), f"{name}.m.{i}.cv2", 3)
+        y = y + t if shortcut else t
+    return conv(np.concatenate((y, conv(x, name + ".cv2", 1))), name + ".cv3", 1)
+
+
+def detect_v5(xs, name, nc=80, strides=(8, 16, 32)):
+    no, rows = nc + 5, []
+    anchors = weight(name + ".anchors")
+    for i, (x, s) in enumerate(zip(xs, strides)):
+        _, h, w = x.shape
+        y = nf.sigmoid(nf.conv(x, f"{name}.m.{i}", bias=True)).reshape(3, no, h, w).transpose(0, 2, 3, 1)
+        gy, gx = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+        grid = np.stack((gx, gy), -1) - 0.5
+        xy = (y[..., :2] * 2 + grid) * s
+        wh = (y[..., 2:4] * 2) ** 2 * (anchors[i] * s)[:, None, None, :]
+        rows.append(np.concatenate((xy, wh, y[..., 4:]), -1).reshape(-1, no))
+    return np.concatenate(rows)
+
+
+def yolov5s(x):
+    x = conv_k(x, "model.0", 6, 2, 2)
+    x = conv(x, "model.1", 3, 2)
+    x = c3(x, "model.2", 1, True)
+    x = conv(x, "model.3", 3, 2)
+    p3 = c3(x, "model.4", 2, True)
+    x = conv(p3, "model.5", 3, 2)
+    p4 = c3(x, "model.6", 3, True)
+    x = conv(p4, "model.7", 3, 2)
+    x = c3(x, "model.8", 1, True)
+    x = sppf(x, "model.9")
+    h10 = conv(x, "model.10", 1)
+    x = c3(np.concatenate((up(h10), p4)), "model.13", 1, False)
+    h14 = conv(x, "model.14", 1)
+    o17 = c3(np.concatenate((up(h14), p3)), "model.17", 1, False)
+    o20 = c3(np.concatenate((conv(o17, "model.18", 3, 2), h14)), "model.20", 1, False)
+    o23 = c3(np.concatenate((conv(o20, "model.21", 3, 2), h10)), "model.23", 1, False)
+    return detect_v5([o17, o20, o23], "model.24")
+
+
+def conv_k(x, name, k, s, p):
+    """A Conv with explicit padding (yolov5's 6x6 stem, padding 2)."""
+    return nf.silu(nf.bn(nf.conv(x, name + ".conv", stride=s, pad=p), name + ".bn", eps=1e-3))
+
+
+def yolov8(x):
     x = conv(x, "model.0", 3, 2)
     x = conv(x, "model.1", 3, 2)
     x = c2f(x, "model.2", 1, True)
@@ -93,19 +140,23 @@ def yolov8n(x):
     return detect([o15, o18, o21], "model.22")
 
 
+FORWARD = {"yolov8n": yolov8, "yolov8s": yolov8, "yolov5s": yolov5s}
+
+
 def main():
-    ours = np.fromfile(sys.argv[1], dtype="<f4").astype(np.float64).reshape(84, 8400)
-    facts = json.load(open(os.path.join(nf.FIXTURES, "models.json")))["yolov8n"]
+    facts = json.load(open(sys.argv[1] + ".json"))
+    name = facts["model"]
+    ours = np.fromfile(sys.argv[1], dtype="<f4").astype(np.float64).reshape(facts["dims"][1:])
     nf.SHAPES.clear()
     nf.USED.clear()
     for n, shape, _ in facts["state_dict"]:
         nf.SHAPES[n] = shape
     x = nf.formula_u("input", 3 * 640 * 640).astype(np.float32).astype(np.float64).reshape(3, 640, 640)
-    y = yolov8n(x)
+    y = FORWARD[name](x)
     unused = [n for n, _, _ in facts["state_dict"] if n not in nf.USED and not n.endswith("num_batches_tracked")]
     worst, largest = float(np.abs(y - ours).max()), float(np.abs(y).max())
     ok = worst <= 1e-4 * largest and not unused
-    print(f"yolov8n: worst {worst:.3g} of largest {largest:.3g} ({worst / largest:.2g}), unused tensors {len(unused)}: {'ok' if ok else 'DIFFERENT'}")
+    print(f"{name}: worst {worst:.3g} of largest {largest:.3g} ({worst / largest:.2g}), unused tensors {len(unused)}: {'ok' if ok else 'DIFFERENT'}")
     sys.exit(0 if ok else 1)
 
 
