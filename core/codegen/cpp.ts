@@ -34,6 +34,8 @@ function weightStatement(weight: ProgramWeight): string {
       return `weights.add(${id}, weights.bnScale(${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
     case 'batchNormShift':
       return `weights.add(${id}, weights.bnShift(${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
+    case 'values':
+      return `weights.add(${id}, std::vector<float>{${r.values.map(floatLiteral).join(', ')}});`;
   }
 }
 

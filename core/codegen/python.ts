@@ -187,6 +187,8 @@ function weightExpression(weight: ProgramWeight): string {
       return `bn_scale(wts, ${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count})`;
     case 'batchNormShift':
       return `bn_shift(wts, ${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count})`;
+    case 'values':
+      return `np.array([${r.values.map(floatLiteral).join(', ')}], dtype=np.float32)`;
   }
 }
 

@@ -69,6 +69,8 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   C2f: { input: image(32) },
   C3: { input: image(32) },
   SPPF: { input: image(256) },
+  YoloV8Detect: { p3: tensor([1, 64, 8, 8]), p4: tensor([1, 128, 4, 4]), p5: tensor([1, 256, 2, 2]) },
+  YoloV5Detect: { p3: tensor([1, 64, 8, 8]), p4: tensor([1, 128, 4, 4]), p5: tensor([1, 256, 2, 2]) },
 };
 
 /** Every type the catalog must always offer, by its INetworkDefinition method (or composite name). */
@@ -133,6 +135,8 @@ const REQUIRED_TYPES = [
   'C2f',
   'C3',
   'SPPF',
+  'YoloV8Detect',
+  'YoloV5Detect',
 ];
 
 describe('the layer catalog', () => {

@@ -22,6 +22,7 @@ import { torchvisionBranchBlockLayers } from './torchvision-branch-blocks.js';
 import { typeLayers } from './type.js';
 import { unaryLayers } from './unary.js';
 import { yoloLayers } from './yolo.js';
+import { yoloHeadLayers } from './yolo-head.js';
 import { completeParams } from './params.js';
 import type { LayerSpec, Params, PortSpec } from './types.js';
 
@@ -46,6 +47,7 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   torchvisionBlockLayers,
   torchvisionBranchBlockLayers,
   yoloLayers,
+  yoloHeadLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {

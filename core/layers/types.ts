@@ -146,7 +146,9 @@ export type WeightSource =
   /** BatchNorm folded into a channel scale: gamma / sqrt(var + eps). */
   | { kind: 'batchNormScale'; gamma: string; var: string; eps: number }
   /** BatchNorm folded into a channel shift: beta - mean * gamma / sqrt(var + eps). */
-  | { kind: 'batchNormShift'; gamma: string; beta: string; mean: string; var: string; eps: number };
+  | { kind: 'batchNormShift'; gamma: string; beta: string; mean: string; var: string; eps: number }
+  /** Fixed values that follow from the parameters (a detector's anchor grid and strides): no `.wts` tensor. */
+  | { kind: 'values'; values: readonly number[] };
 
 /** One node of a composite's expansion, with a local id unique within that expansion. */
 export interface ExpansionNode {

@@ -239,12 +239,14 @@ class Lowering {
 }
 
 function describeRecipe(recipe: WeightRecipe): string {
+  if (recipe.kind === 'values') return `${recipe.values.length} fixed values`;
   return recipe.kind === 'tensor' ? `the .wts tensor '${recipe.tensor}'` : `the folded BatchNorm of '${recipe.gamma}'`;
 }
 
 /** A composite's inner slot: its own slot passed through, or BatchNorm folded from four plain tensors. */
 function resolveSource(source: WeightSource, outer: SlotResolver): ResolvedWeight | undefined | null {
   if (source.kind === 'slot') return outer(source.slot);
+  if (source.kind === 'values') return { recipe: { kind: 'values', values: [...source.values] }, data: Float32Array.from(source.values) };
   const slots = source.kind === 'batchNormScale' ? [source.gamma, source.var] : [source.gamma, source.var, source.beta, source.mean];
   if (slots.some((slot) => outer(slot) === null)) return null;
   const plain = (slot: string): { name: string; data: Float32Array } | undefined => {

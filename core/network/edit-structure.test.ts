@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addInput, addNode, bypassNode, connect, copyFragment, expandComposite, insertOnEdge, pasteFragment } from './edit.js';
 import { emptyDocument, type NetworkDocument } from './types.js';
 import { inferShapes } from '../shapes/infer.js';
+import { buildTemplate } from '../templates/index.js';
 
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; diagnostics: { message: string }[] }): T {
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
@@ -82,6 +83,14 @@ describe('expandComposite', () => {
     const a = unwrap(addNode(emptyDocument(), { type: 'BatchNorm2d' }));
     const r = expandComposite(a.doc, a.nodeId);
     expect(r.ok ? '' : r.diagnostics[0]!.code).toBe('edit.expand.derived');
+  });
+  it('refuses a detector head, whose anchor grid is fixed values, and says why', () => {
+    const doc = buildTemplate('yolov8n')!;
+    const head = doc.nodes.find((n) => n.name === 'model.22')!;
+    const r = expandComposite(doc, head.id);
+    expect(r.ok ? '' : r.diagnostics[0]!.message).toBe(
+      "Layer 'model.22' (YoloV8Detect) cannot be expanded in place: it holds fixed values (an anchor grid, strides) that follow from its inputs and no .wts tensor carries.",
+    );
   });
   it('expands a composite into its parts with the same output shape', () => {
     const { doc, input } = chain();

@@ -516,7 +516,9 @@ export function expandComposite(doc: NetworkDocument, nodeId: string): EditResul
   if (derived)
     return refuse(
       'edit.expand.derived',
-      `Layer '${node.name}' (${spec.type}) cannot be expanded in place: its weights are folded (${derived.source.kind}) when the network is lowered.`,
+      derived.source.kind === 'values'
+        ? `Layer '${node.name}' (${spec.type}) cannot be expanded in place: it holds fixed values (an anchor grid, strides) that follow from its inputs and no .wts tensor carries.`
+        : `Layer '${node.name}' (${spec.type}) cannot be expanded in place: its weights are folded (${derived.source.kind}) when the network is lowered.`,
       nodeId,
     );
   const taken = usedIds(doc);

@@ -26,7 +26,9 @@ export type WeightRecipe =
   /** BatchNorm folded: gamma / sqrt(var + eps). */
   | { kind: 'batchNormScale'; gamma: string; var: string; eps: number }
   /** BatchNorm folded: beta - mean * gamma / sqrt(var + eps). */
-  | { kind: 'batchNormShift'; gamma: string; beta: string; mean: string; var: string; eps: number };
+  | { kind: 'batchNormShift'; gamma: string; beta: string; mean: string; var: string; eps: number }
+  /** Fixed values written into the program (anchor grids, strides); the generated code spells them out. */
+  | { kind: 'values'; values: number[] };
 
 export interface ProgramWeight {
   /** Unique id within the program, e.g. `w3`; ops refer to weights by this id. */

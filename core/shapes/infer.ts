@@ -390,6 +390,7 @@ function derivedCompositeSlots(expansion: Expansion, inner: Record<string, NodeS
     };
     const src = w.source;
     if (src.kind === 'slot') add(src.slot, innerSlot?.shape, innerSlot?.optional ?? false);
+    else if (src.kind === 'values') continue;
     else {
       const shape = count === undefined ? undefined : [count];
       add(src.gamma, shape, false);

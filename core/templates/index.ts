@@ -1,8 +1,9 @@
 /**
  * The model templates, by torchvision's model names. Node names are PyTorch module names, so
  * auto-mapping a `.wts` written from the torchvision (or tensorrtx) model binds every tensor.
- * Conventions: the input is `data` (NCHW, batch 1); the output is `logits` for torchvision models
- * and `prob` for LeNet-5, whose last layer is a softmax as in tensorrtx.
+ * Conventions: the input is `data` (NCHW, batch 1); the output is `logits` for torchvision models,
+ * `prob` for LeNet-5, whose last layer is a softmax as in tensorrtx, and ultralytics' decoded
+ * `output0` for the YOLO detectors.
  */
 import type { NetworkDocument } from '../network/types.js';
 import { densenet121 } from './densenet.js';
@@ -16,6 +17,7 @@ import { resnet } from './resnet.js';
 import { shufflenet_v2_x1_0 } from './shufflenet.js';
 import { squeezenet1_1 } from './squeezenet.js';
 import { vgg } from './vgg.js';
+import { yolov5, yolov8 } from './yolo.js';
 
 export interface TemplateInfo {
   /** torchvision's model name, e.g. `resnet50`. */
@@ -45,6 +47,9 @@ const TEMPLATES: readonly TemplateInfo[] = [
   { name: 'googlenet', summary: 'GoogLeNet without aux classifiers or input transform, 224×224, 1000 logits.', build: googlenet },
   { name: 'mobilenet_v3_small', summary: 'MobileNetV3-Small, 224×224, 1000 logits.', build: mobilenet_v3_small },
   { name: 'regnet_x_400mf', summary: 'RegNetX-400MF (ResBottleneckBlock ×[1,2,7,12]), 224×224, 1000 logits.', build: regnet_x_400mf },
+  { name: 'yolov8n', summary: "Ultralytics YOLOv8n (width 0.25, depth 0.33), 640×640, decoded 'output0' [1, 84, 8400].", build: () => yolov8('n') },
+  { name: 'yolov8s', summary: "Ultralytics YOLOv8s (width 0.5, depth 0.33), 640×640, decoded 'output0' [1, 84, 8400].", build: () => yolov8('s') },
+  { name: 'yolov5s', summary: "YOLOv5s v6/v7 (width 0.5, depth 0.33), 640×640, decoded 'output0' [1, 25200, 85].", build: () => yolov5('s') },
 ];
 
 /** Every template, in the order lists show them. */

@@ -6,6 +6,7 @@ import { bindWeights } from '../weights/binding.js';
 import type { StateDictEntry } from '../weights/formula.js';
 import { buildTemplate, listTemplates } from './index.js';
 import { TORCHVISION_SOURCE_STATE_DICTS } from './torchvision-state-dicts.js';
+import { YOLO_SOURCE_STATE_DICTS, YOLOV8N_FROM_SOURCE } from './yolo-state-dicts.js';
 
 const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', import.meta.url), 'utf8')) as Record<
   string,
@@ -13,7 +14,14 @@ const models = JSON.parse(readFileSync(new URL('../../fixtures/models.json', imp
 >;
 const volume = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-const EXPECTED_OUTPUT: Record<string, { name: string; dims: number[] }> = { lenet5: { name: 'prob', dims: [1, 10] } };
+const EXPECTED_OUTPUT: Record<string, { name: string; dims: number[] }> = {
+  lenet5: { name: 'prob', dims: [1, 10] },
+  yolov8n: { name: 'output0', dims: [1, 84, 8400] },
+  yolov8s: { name: 'output0', dims: [1, 84, 8400] },
+  yolov5s: { name: 'output0', dims: [1, 25200, 85] },
+};
+const inputShape = (name: string) =>
+  models[name]?.input_shape ?? (name === 'lenet5' ? [1, 1, 32, 32] : name.startsWith('yolo') ? [1, 3, 640, 640] : [1, 3, 224, 224]);
 
 describe('templates', () => {
   it('has torchvision model names', () => {
@@ -37,6 +45,9 @@ describe('templates', () => {
       'googlenet',
       'mobilenet_v3_small',
       'regnet_x_400mf',
+      'yolov8n',
+      'yolov8s',
+      'yolov5s',
     ]);
     expect(buildTemplate('resnet-18')).toBeUndefined();
   });
@@ -46,7 +57,7 @@ describe('templates', () => {
       const doc = buildTemplate(name)!;
       const shapes = inferShapes(doc);
       expect(shapes.diagnostics).toEqual([]);
-      expect(doc.inputs.map((i) => [i.name, i.dims])).toEqual([['data', models[name]?.input_shape ?? (name === 'lenet5' ? [1, 1, 32, 32] : [1, 3, 224, 224])]]);
+      expect(doc.inputs.map((i) => [i.name, i.dims])).toEqual([['data', inputShape(name)]]);
       const expected = EXPECTED_OUTPUT[name] ?? { name: 'logits', dims: [1, 1000] };
       expect(doc.outputs.map((o) => [o.name, shapes.nodes[o.from.node]?.outputs[o.from.port]?.dims])).toEqual([[expected.name, expected.dims]]);
       // Laid out left to right: every wire goes rightwards.
@@ -65,6 +76,9 @@ const BLOCK_TEMPLATES: Record<string, number> = {
   googlenet: 18,
   mobilenet_v3_small: 18,
   regnet_x_400mf: 25,
+  yolov8n: 23,
+  yolov8s: 23,
+  yolov5s: 25,
 };
 
 describe('templates built from blocks', () => {
@@ -77,11 +91,13 @@ describe('templates built from blocks', () => {
 
 /**
  * Every model's state_dict: fixtures/models.json (written by PyTorch), and for the models it lacks
- * the lists written from torchvision's source in torchvision-state-dicts.ts.
+ * the lists written from torchvision's source in torchvision-state-dicts.ts and from ultralytics'
+ * module constructors in yolo-state-dicts.ts.
  */
 const STATE_DICTS: [string, StateDictEntry[]][] = [
   ...Object.entries(models).map(([name, facts]): [string, StateDictEntry[]] => [name, facts.state_dict]),
   ...Object.entries(TORCHVISION_SOURCE_STATE_DICTS),
+  ...Object.entries(YOLO_SOURCE_STATE_DICTS),
 ];
 
 describe("binding each fixture model's state_dict onto its template", () => {
@@ -103,8 +119,15 @@ describe("binding each fixture model's state_dict onto its template", () => {
         'shufflenet_v2_x1_0',
         'squeezenet1_1',
         'vgg11_bn',
+        'yolov8n',
+        'yolov8s',
+        'yolov5s',
       ].sort(),
     );
+  });
+
+  it("writes yolov8n's state_dict from ultralytics' constructors exactly as PyTorch listed it, so the yolov8s and yolov5s lists are written the same way", () => {
+    expect(YOLOV8N_FROM_SOURCE).toEqual(models.yolov8n!.state_dict);
   });
 
   for (const [name, stateDict] of STATE_DICTS) {

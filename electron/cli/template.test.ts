@@ -37,6 +37,9 @@ describe('trt-studio template', () => {
       'googlenet',
       'mobilenet_v3_small',
       'regnet_x_400mf',
+      'yolov8n',
+      'yolov8s',
+      'yolov5s',
     ]);
   });
 
@@ -54,7 +57,7 @@ describe('trt-studio template', () => {
     const unknown = await cli('template', 'resnet-50', '-o', '/tmp/x.trtstudio');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toBe(
-      "There is no template 'resnet-50'; expected one of lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11, vgg11_bn, vgg16, vgg16_bn, mobilenet_v2, squeezenet1_1, resnext50_32x4d, shufflenet_v2_x1_0, densenet121, efficientnet_b0, googlenet, mobilenet_v3_small, regnet_x_400mf.",
+      "There is no template 'resnet-50'; expected one of lenet5, resnet18, resnet34, resnet50, resnet101, resnet152, vgg11, vgg11_bn, vgg16, vgg16_bn, mobilenet_v2, squeezenet1_1, resnext50_32x4d, shufflenet_v2_x1_0, densenet121, efficientnet_b0, googlenet, mobilenet_v3_small, regnet_x_400mf, yolov8n, yolov8s, yolov5s.",
     );
     expect((await cli('template', 'lenet5')).code).toBe(2);
   });

@@ -7,7 +7,7 @@ import { EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './comman
 export const templateCommand: CliCommand = {
   name: 'template',
   summary:
-    'Write a model template (lenet5, resnet18…152, resnext50_32x4d, vgg11/16[_bn], mobilenet_v2/v3_small, squeezenet1_1, shufflenet_v2_x1_0, densenet121, efficientnet_b0, googlenet, regnet_x_400mf) as a project, or list them.',
+    'Write a model template (lenet5, resnet18…152, resnext50_32x4d, vgg11/16[_bn], mobilenet_v2/v3_small, squeezenet1_1, shufflenet_v2_x1_0, densenet121, efficientnet_b0, googlenet, regnet_x_400mf, yolov8n, yolov8s, yolov5s) as a project, or list them.',
   usage: 'template NAME -o OUT.trtstudio | template --list [--json]',
   async run(args, io) {
     const parsed = parseCommandArgs(this, args, { list: { type: 'boolean' }, json: { type: 'boolean' }, output: { type: 'string', short: 'o' } }, io);

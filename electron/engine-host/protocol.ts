@@ -53,6 +53,7 @@ const programSchema = z.object({
         z.object({ kind: z.literal('tensor'), tensor: z.string() }),
         z.object({ kind: z.literal('batchNormScale'), gamma: z.string(), var: z.string(), eps: z.number() }),
         z.object({ kind: z.literal('batchNormShift'), gamma: z.string(), beta: z.string(), mean: z.string(), var: z.string(), eps: z.number() }),
+        z.object({ kind: z.literal('values'), values: z.array(z.number()) }),
       ]),
       count: z.number().int(),
       shape: z.array(z.number().int()),

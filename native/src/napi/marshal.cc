@@ -132,6 +132,10 @@ Program readProgram(Napi::Value value) {
       if (recipe.Get(key).IsString()) *field = recipe.Get(key).As<Napi::String>().Utf8Value();
     }
     weight.recipe.eps = readNumber(recipe, "eps", what + ".recipe", 0);
+    if (recipe.Get("values").IsArray()) {
+      Napi::Array values = recipe.Get("values").As<Napi::Array>();
+      for (uint32_t j = 0; j < values.Length(); ++j) weight.recipe.values.push_back(values.Get(j).As<Napi::Number>().FloatValue());
+    }
     program.weights.push_back(std::move(weight));
   }
   return program;

@@ -31,13 +31,14 @@ struct ProgramInput {
 
 /** Where a weight's values come from (WeightRecipe). */
 struct WeightRecipe {
-  std::string kind;  // "tensor", "batchNormScale" or "batchNormShift"
+  std::string kind;  // "tensor", "batchNormScale", "batchNormShift" or "values"
   std::string tensor;
   std::string gamma;
   std::string beta;
   std::string mean;
   std::string var;
   double eps = 0;
+  std::vector<float> values;  // "values": fixed values that follow from the parameters (anchor grids, strides)
 };
 
 struct ProgramWeight {

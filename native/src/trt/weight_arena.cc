@@ -34,6 +34,8 @@ HostArray WeightArena::resolve(std::string const& weightId) {
   auto given = mValues.find(weightId);
   if (given != mValues.end()) {
     result = given->second;
+  } else if (weight->recipe.kind == "values") {
+    result = HostArray{weight->recipe.values.data(), weight->recipe.values.size()};
   } else if (weight->recipe.kind == "tensor") {
     result = tensor(weight->recipe.tensor, weightId);
   } else if (weight->recipe.kind == "batchNormScale" || weight->recipe.kind == "batchNormShift") {
