@@ -160,8 +160,9 @@ export function topK(ctx: TranslateContext): void {
  * but IoU is the same with x and y swapped, so TensorRT's (x1, y1, x2, y2) gives the same answer), CENTER_SIZES
  * is 1. Both suppress IoU > iou_threshold and keep score > score_threshold. selected_indices is INT64 [kept, 3]
  * of (batch, class, box), its row count known only at run time, as TensorRT's; numOutputBoxes is its row count.
- * TensorRT considers only the topKBoxLimit best boxes per image and ONNX all of them, so with more candidates
- * than that the two can differ.
+ * The same rows come out in another order: ONNX Runtime lists them class by class, TensorRT by score within
+ * each image. TensorRT considers only the topKBoxLimit best boxes per image and ONNX all of them, so with more
+ * candidates than that the two can differ.
  */
 export function nonMaxSuppression(ctx: TranslateContext): void {
   const p = ctx.op.params;
