@@ -198,7 +198,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       const top = v.top === undefined ? 5 : Number(v.top);
       if (!Number.isInteger(top) || top < 1) return usage(`--top must be a positive integer; got '${String(v.top)}'.`);
       if (v.preset !== undefined && !PRESET_NAMES.includes(v.preset as PresetName))
-        return usage(`--preset must be ${PRESET_NAMES.join(', ')}; got '${String(v.preset)}'.`);
+        return usage(`--preset must be one of ${PRESET_NAMES.join(', ')}; got '${String(v.preset)}'.`);
       const chosen = chooseBackend(v.backend, v.engine, v.weights);
       if (!chosen.ok) return usage(chosen.message);
       const backendName = chosen.name;
