@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boxToOriginal, letterboxGeometry, letterboxImage, pythonRound, resizeBilinear } from './letterbox.js';
 import { PREPROCESSING_PRESETS, presetSizedFor } from './preprocessing.js';
@@ -62,5 +63,40 @@ describe('the letterbox preset', () => {
   it('is RGB, x/255, no mean or std, resized by letterbox, and takes the input size', () => {
     expect(PREPROCESSING_PRESETS.letterbox).toMatchObject({ resize: 'letterbox', colorOrder: 'RGB', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] });
     expect(presetSizedFor([1, 3, 320, 320], 'letterbox')).toMatchObject({ preset: 'letterbox', width: 320, height: 320, resize: 'letterbox' });
+  });
+});
+
+interface Cv2Case {
+  width: number;
+  height: number;
+  channels: number;
+  data: number[];
+  resized: { width: number; height: number; data: number[] }[];
+  letterbox: { width: number; height: number; data: number[] };
+}
+
+// cv2.resize(INTER_LINEAR) and ultralytics' LetterBox on random images, written by bench/letterbox_reference.py (OpenCV 5.0).
+describe('against OpenCV', () => {
+  const { cases } = JSON.parse(readFileSync(new URL('letterbox-cv2.json', import.meta.url), 'utf8')) as { cases: Cv2Case[] };
+  it('resizes and letterboxes to within 1 of 255 of cv2, the geometry and padding exactly', () => {
+    let values = 0;
+    let differing = 0;
+    for (const c of cases) {
+      const image = { width: c.width, height: c.height, channels: c.channels, data: Uint8Array.from(c.data) };
+      const outputs = [
+        ...c.resized.map((r) => ({ expected: r, actual: resizeBilinear(image, r.width, r.height) })),
+        { expected: c.letterbox, actual: letterboxImage(image, c.letterbox.width, c.letterbox.height) },
+      ];
+      for (const { expected, actual } of outputs) {
+        expect(actual.data.length).toBe(expected.data.length);
+        expected.data.forEach((v, i) => {
+          expect(Math.abs(actual.data[i]! - v)).toBeLessThanOrEqual(1);
+          if (actual.data[i] !== v) differing++;
+        });
+        values += expected.data.length;
+      }
+    }
+    // OpenCV's 11-bit fixed-point weights round the other way on about one value in nine.
+    expect(differing / values).toBeLessThan(0.15);
   });
 });
