@@ -90,12 +90,13 @@ export const BuildResultSchema = z.object({
 export type BuildResult = z.infer<typeof BuildResultSchema>;
 
 export const PreprocessingSchema = z.strictObject({
-  preset: z.enum(['imagenet', 'mnist', 'custom']),
+  preset: z.enum(['imagenet', 'mnist', 'letterbox', 'custom']),
   width: z.number().int().min(1).max(16384),
   height: z.number().int().min(1).max(16384),
   channels: z.union([z.literal(1), z.literal(3)]),
   colorOrder: z.enum(['RGB', 'BGR']).default('RGB'),
-  resize: z.enum(['stretch', 'center-crop']).default('stretch'),
+  /** `letterbox`: keep the aspect ratio and pad with grey 114 as ultralytics does (core/run/letterbox.ts). */
+  resize: z.enum(['stretch', 'center-crop', 'letterbox']).default('stretch'),
   /** value = (pixel * scale - mean[c]) / std[c]; scale is 1/255 for the presets. */
   scale: Finite.default(1 / 255),
   mean: z.array(Finite).max(4),

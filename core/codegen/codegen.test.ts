@@ -215,6 +215,7 @@ const EXPECTED_CALLS: Record<string, { python: string; cpp: string }> = {
   addIdentity: { python: 'add_identity', cpp: 'addIdentity' },
   addLRN: { python: 'add_lrn', cpp: 'addLRN' },
   addMatrixMultiply: { python: 'add_matrix_multiply', cpp: 'addMatrixMultiply' },
+  addNMS: { python: 'add_nms', cpp: 'addNMS' },
   addNormalizationV2: { python: 'add_normalization_v2', cpp: 'addNormalizationV2' },
   addPaddingNd: { python: 'add_padding_nd', cpp: 'addPaddingNd' },
   addParametricReLU: { python: 'add_parametric_relu', cpp: 'addParametricReLU' },

@@ -47,6 +47,7 @@ export const CODEGEN_OPS: readonly string[] = [
   'addIdentity',
   'addLRN',
   'addMatrixMultiply',
+  'addNMS',
   'addNormalizationV2',
   'addPaddingNd',
   'addParametricReLU',
@@ -74,7 +75,8 @@ export const OP_MIN_VERSION: Readonly<Record<string, readonly [number, number]>>
 
 /** Output ports of each op, in `ILayer::getOutput` order. */
 export function outputPorts(op: string): string[] {
-  return op === 'addTopK' ? ['values', 'indices'] : ['output'];
+  if (op === 'addTopK') return ['values', 'indices'];
+  return op === 'addNMS' ? ['selectedIndices', 'numOutputBoxes'] : ['output'];
 }
 
 /** Every reason the generators cannot print this program, as Diagnostics naming the node. */

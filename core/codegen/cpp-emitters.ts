@@ -100,6 +100,30 @@ export const CPP_EMITTERS: Record<string, (c: CppOp) => string[]> = {
   addMatrixMultiply: (c) => [
     `auto* ${c.layer} = added(network.addMatrixMultiply(${c.input('input0')}, MatrixOperation::k${c.p.enumName('op0')}, ${c.input('input1')}, MatrixOperation::k${c.p.enumName('op1')}), ${stringLiteral(c.op.layerName)});`,
   ],
+  addNMS: (c) => {
+    // The box limit and thresholds are scalar tensors in TensorRT (inputs 2, 3 and 4); static arrays outlive the build.
+    const name = (suffix: string) => stringLiteral(`${c.op.layerName}.${suffix}`);
+    const call = (indices: string) =>
+      `auto* ${c.layer} = added(network.addNMS(${c.input('boxes')}, ${c.input('scores')}, *${c.layer}Max->getOutput(0)${indices}), ${stringLiteral(c.op.layerName)});`;
+    const type = c.p.enumName('indicesType');
+    const lines = [
+      `static int32_t const ${c.layer}MaxValue[] = {${c.p.int('maxOutputBoxesPerClass')}};`,
+      `static float const ${c.layer}Thresholds[] = {${floatLiteral(c.p.num('iouThreshold'))}f, ${floatLiteral(c.p.num('scoreThreshold'))}f};`,
+      `auto* ${c.layer}Max = added(network.addConstant(Dims{}, Weights{DataType::kINT32, ${c.layer}MaxValue, 1}), ${name('maxOutputBoxesPerClass')});`,
+      `auto* ${c.layer}Iou = added(network.addConstant(Dims{}, Weights{DataType::kFLOAT, &${c.layer}Thresholds[0], 1}), ${name('iouThreshold')});`,
+      `auto* ${c.layer}Score = added(network.addConstant(Dims{}, Weights{DataType::kFLOAT, &${c.layer}Thresholds[1], 1}), ${name('scoreThreshold')});`,
+    ];
+    // The overload without indicesType is deprecated from 10.14 on; before 10.14 it is the only one (INT32 indices).
+    if (type !== 'INT32') lines.push(call(`, DataType::k${type}`));
+    else lines.push('#if NV_TENSORRT_VERSION >= NV_TENSORRT_VERSION_INT(10, 14, 0)', call(', DataType::kINT32'), '#else', call(''), '#endif');
+    lines.push(
+      `${c.layer}->setBoundingBoxFormat(BoundingBoxFormat::k${c.p.enumName('boundingBoxFormat')});`,
+      `${c.layer}->setTopKBoxLimit(${c.p.int('topKBoxLimit')});`,
+      `${c.layer}->setInput(3, *${c.layer}Iou->getOutput(0));`,
+      `${c.layer}->setInput(4, *${c.layer}Score->getOutput(0));`,
+    );
+    return lines;
+  },
   addNormalizationV2: (c) => [
     `auto* ${c.layer} = added(network.addNormalizationV2(${c.input('input')}, ${c.input('scale')}, ${c.input('bias')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')}U), ${stringLiteral(c.op.layerName)});`,
     `${c.layer}->setEpsilon(${floatLiteral(c.p.num('epsilon'))}f);`,

@@ -73,7 +73,7 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
   for (const op of program.ops) {
     const v = OP_MIN_VERSION[op.op];
     if (v) needed.set(op.op, v);
-    if (op.op === 'addTopK' && op.params['indicesType'] !== 'INT32') needed.set('addTopK with INT64 indices', [10, 14]);
+    if ((op.op === 'addTopK' || op.op === 'addNMS') && op.params['indicesType'] !== 'INT32') needed.set(`${op.op} with INT64 indices`, [10, 14]);
   }
   for (const [what, [major, minor]] of [...needed].sort((a, b) => a[0].localeCompare(b[0]))) {
     emit(`#if NV_TENSORRT_VERSION < NV_TENSORRT_VERSION_INT(${major}, ${minor}, 0)`);

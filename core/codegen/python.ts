@@ -101,6 +101,21 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
   addMatrixMultiply: (c) => [
     `${c.layer} = network.add_matrix_multiply(${c.input('input0')}, trt.MatrixOperation.${c.p.enumName('op0')}, ${c.input('input1')}, trt.MatrixOperation.${c.p.enumName('op1')})`,
   ],
+  addNMS: (c) => {
+    // The box limit and thresholds are scalar tensors in TensorRT: inputs 2, 3 and 4 of the layer.
+    const type = c.p.enumName('indicesType');
+    const indices = type === 'INT32' ? '' : `, trt.DataType.${type}`;
+    return [
+      `${c.layer}_max = network.add_constant((), np.array([${c.p.int('maxOutputBoxesPerClass')}], dtype=np.int32)).get_output(0)`,
+      `${c.layer}_iou = network.add_constant((), np.array([${floatLiteral(c.p.num('iouThreshold'))}], dtype=np.float32)).get_output(0)`,
+      `${c.layer}_score = network.add_constant((), np.array([${floatLiteral(c.p.num('scoreThreshold'))}], dtype=np.float32)).get_output(0)`,
+      `${c.layer} = network.add_nms(${c.input('boxes')}, ${c.input('scores')}, ${c.layer}_max${indices})`,
+      `${c.layer}.bounding_box_format = trt.BoundingBoxFormat.${c.p.enumName('boundingBoxFormat')}`,
+      `${c.layer}.topk_box_limit = ${c.p.int('topKBoxLimit')}`,
+      `${c.layer}.set_input(3, ${c.layer}_iou)`,
+      `${c.layer}.set_input(4, ${c.layer}_score)`,
+    ];
+  },
   addNormalizationV2: (c) => [
     `${c.layer} = network.add_normalization_v2(${c.input('input')}, ${c.input('scale')}, ${c.input('bias')}, ${axesMask(c.op, c.p.ints('axes'), c.rank('input'), 'axes')})`,
     `${c.layer}.epsilon = ${floatLiteral(c.p.num('epsilon'))}`,
@@ -311,7 +326,7 @@ function printPython(program: TrtProgram, options: CodegenOptions): string {
 
   const minimum = program.ops.reduce<[number, number]>(
     (acc, op) => {
-      const v = op.op === 'addTopK' && op.params['indicesType'] !== 'INT32' ? ([10, 14] as const) : OP_MIN_VERSION[op.op];
+      const v = (op.op === 'addTopK' || op.op === 'addNMS') && op.params['indicesType'] !== 'INT32' ? ([10, 14] as const) : OP_MIN_VERSION[op.op];
       return v && (v[0] > acc[0] || (v[0] === acc[0] && v[1] > acc[1])) ? [v[0], v[1]] : acc;
     },
     [10, 0],

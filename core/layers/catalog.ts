@@ -7,6 +7,7 @@ import { activationCompositeLayers } from './activation-composites.js';
 import { blockLayers } from './blocks.js';
 import { constantLayers } from './constant.js';
 import { convolutionLayers } from './convolution.js';
+import { detectionLayers } from './detection.js';
 import { elementwiseLayers } from './elementwise.js';
 import { indexingLayers } from './indexing.js';
 import { matrixLayers } from './matrix.js';
@@ -48,6 +49,7 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   torchvisionBranchBlockLayers,
   yoloLayers,
   yoloHeadLayers,
+  detectionLayers,
 ];
 
 const CATALOG: ReadonlyMap<string, LayerSpec> = (() => {

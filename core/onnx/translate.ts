@@ -23,7 +23,7 @@ import {
   type OnnxTensor,
 } from './model.js';
 import { activation } from './translators/activation.js';
-import { elementwise, matrixMultiply, normalization, reduce, scale, topK, unary } from './translators/arithmetic.js';
+import { elementwise, matrixMultiply, nonMaxSuppression, normalization, reduce, scale, topK, unary } from './translators/arithmetic.js';
 import { attr, ints, num, str, variadic, type OpTranslator, type TranslateContext } from './translators/context.js';
 import { convolution, pooling } from './translators/convolution-pooling.js';
 import { concatenation, gather, padding, resize, shuffle, slice } from './translators/layout.js';
@@ -80,6 +80,7 @@ export const TRANSLATORS: Record<string, OpTranslator> = {
   addUnary: unary,
   addReduce: reduce,
   addTopK: topK,
+  addNMS: nonMaxSuppression,
   addResize: resize,
   addSlice: slice,
   addGatherV2: gather,

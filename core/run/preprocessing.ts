@@ -4,7 +4,10 @@
  */
 import type { Preprocessing } from '../api/job-schemas.js';
 
-export type PresetName = 'imagenet' | 'mnist';
+export type PresetName = 'imagenet' | 'mnist' | 'letterbox';
+
+/** The preset names, in the order the run panel and the CLI offer them. */
+export const PRESET_NAMES: readonly PresetName[] = ['imagenet', 'mnist', 'letterbox'];
 
 export const PREPROCESSING_PRESETS: Readonly<Record<PresetName, Preprocessing>> = {
   imagenet: {
@@ -20,6 +23,18 @@ export const PREPROCESSING_PRESETS: Readonly<Record<PresetName, Preprocessing>> 
   },
   // MNIST-style digits: grayscale, x/255, then (x − 0.5) / 0.5 as the LeNet-5 fixture was trained.
   mnist: { preset: 'mnist', width: 32, height: 32, channels: 1, colorOrder: 'RGB', resize: 'stretch', scale: 1 / 255, mean: [0.5], std: [0.5] },
+  // Ultralytics' YOLO input: aspect kept, padded with 114 to the input size (letterbox.ts), RGB, x/255, no mean or std.
+  letterbox: {
+    preset: 'letterbox',
+    width: 640,
+    height: 640,
+    channels: 3,
+    colorOrder: 'RGB',
+    resize: 'letterbox',
+    scale: 1 / 255,
+    mean: [0, 0, 0],
+    std: [1, 1, 1],
+  },
 };
 
 /**

@@ -215,6 +215,8 @@ describe('trt-studio run', () => {
     expect((await cli('run', lenetProject, '--weights', LENET_WTS)).code).toBe(2);
     const top = await cli('run', lenetProject, '--weights', LENET_WTS, 'x.png', '--top', '0');
     expect([top.code, top.err.split('\n')[0]]).toEqual([2, "--top must be a positive integer; got '0'."]);
+    const preset = await cli('run', lenetProject, '--weights', LENET_WTS, 'x.png', '--preset', 'coco');
+    expect([preset.code, preset.err.split('\n')[0]]).toEqual([2, "--preset must be one of imagenet, mnist, letterbox; got 'coco'."]);
     const missing = await cli('run', lenetProject, '--weights', LENET_WTS, tmp('none.png'));
     expect([missing.code, missing.err]).toEqual([2, `error [image.read] Cannot read the image ${tmp('none.png')}: it does not exist.`]);
     const notImage = tmp('notes.png');

@@ -13,7 +13,7 @@ import type { LoweredProgram } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { TrtProgram } from '../../core/program/types.js';
 import type { TopClass } from '../../core/run/classes.js';
-import { presetSizedFor, type PresetName } from '../../core/run/preprocessing.js';
+import { PRESET_NAMES, presetSizedFor, type PresetName } from '../../core/run/preprocessing.js';
 import type { Backend, BackendModel, BackendSession, NamedTensor } from '../backends/backend.js';
 import { loadImagenetLabels, parseLabels, summarizeTensor, type TensorSummary } from '../services/images.js';
 import { writeNpy } from '../services/npy.js';
@@ -179,7 +179,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
     name: 'run',
     summary: 'Run test images (or .npy inputs) through the network: top-k classes with probabilities and names, or output statistics.',
     usage:
-      'run PROJECT.trtstudio (--weights FILE.wts | --engine FILE.engine) (IMAGE... | --image IMG ... | --input [NAME=]FILE.npy ...) [--preset imagenet|mnist] ' +
+      'run PROJECT.trtstudio (--weights FILE.wts | --engine FILE.engine) (IMAGE... | --image IMG ... | --input [NAME=]FILE.npy ...) [--preset imagenet|mnist|letterbox] ' +
       '[--labels FILE.txt] [--top K] [--output-npy DIR] [--backend onnxruntime|tensorrt] [--json]',
     async run(args, io) {
       const parsed = parseCommandArgs(this, args, OPTIONS, io);
@@ -197,8 +197,8 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       if (images.length > 0 && npyInputs.length > 0) return usage('Give images or --input .npy files, not both.');
       const top = v.top === undefined ? 5 : Number(v.top);
       if (!Number.isInteger(top) || top < 1) return usage(`--top must be a positive integer; got '${String(v.top)}'.`);
-      if (v.preset !== undefined && v.preset !== 'imagenet' && v.preset !== 'mnist')
-        return usage(`--preset must be imagenet or mnist; got '${String(v.preset)}'.`);
+      if (v.preset !== undefined && !PRESET_NAMES.includes(v.preset as PresetName))
+        return usage(`--preset must be one of ${PRESET_NAMES.join(', ')}; got '${String(v.preset)}'.`);
       const chosen = chooseBackend(v.backend, v.engine, v.weights);
       if (!chosen.ok) return usage(chosen.message);
       const backendName = chosen.name;

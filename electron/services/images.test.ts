@@ -199,6 +199,14 @@ describe('preprocessing', () => {
     expect(stretch[0]).toBeLessThan(stretch[1]!);
   });
 
+  test('the letterbox preset keeps the aspect ratio, pads with 114 and divides by 255', async () => {
+    const wide: DecodedImage = { width: 2, height: 1, channels: 1, data: Uint8Array.from([0, 102]) };
+    const tensor = await imageToTensor(wide, { ...PREPROCESSING_PRESETS.letterbox, width: 4, height: 4 });
+    // Resized to 4×2 (0, 25.5, 76.5, 102 rounded), one grey row above and below; gray copied to R, G and B.
+    const plane = [114, 114, 114, 114, 0, 26, 77, 102, 0, 26, 77, 102, 114, 114, 114, 114].map((v) => v / 255);
+    expect(Array.from(tensor)).toEqual(Array.from(Float32Array.from([...plane, ...plane, ...plane])));
+  });
+
   test('several images make one batch', async () => {
     const p = custom({ width: 3, height: 2 });
     const batch = await imagesToBatch([image, image], p);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import sharp, { type Metadata } from 'sharp';
 import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Result } from '../../core/diagnostics.js';
+import { letterboxImage } from '../../core/run/letterbox.js';
 import { fileErrorReason } from './file-errors.js';
 
 /** Decoded 8-bit pixels, interleaved, top row first. */
@@ -200,9 +201,14 @@ function toRgb(image: DecodedImage): DecodedImage {
   return { width: image.width, height: image.height, channels: 3, data: out };
 }
 
-/** Resize to the target: `stretch` fills it exactly; `center-crop` scales the shorter side to fit, then crops the centre. */
+/**
+ * Resize to the target: `stretch` fills it exactly; `center-crop` scales the shorter side to fit, then crops the centre;
+ * `letterbox` fits the longer side and pads with 114.
+ */
 export async function resizeImage(image: DecodedImage, width: number, height: number, mode: Preprocessing['resize']): Promise<DecodedImage> {
   if (image.width === width && image.height === height) return image;
+  // Letterbox resizes with OpenCV's bilinear geometry in core, so boxes map back exactly as ultralytics maps them.
+  if (mode === 'letterbox') return { ...letterboxImage(image, width, height), channels: image.channels };
   const resized = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).resize(width, height, {
     fit: mode === 'stretch' ? 'fill' : 'cover',
     position: 'centre',

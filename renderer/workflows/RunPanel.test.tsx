@@ -264,4 +264,22 @@ describe('Run panel', () => {
     expect(screen.getByText('mean needs 3 numbers (one per channel), got "0.5, 0.5".')).toBeTruthy();
     expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true);
   });
+  it('offers the letterbox preset: 640×640, resize letterbox, no mean or std', () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={fakeHost({ 'build.history': () => ({ builds: [ENGINE] }) })}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    fireEvent.change(screen.getByTestId('run-preset'), { target: { value: 'letterbox' } });
+    expect((screen.getByTestId('run-preset') as HTMLSelectElement).value).toBe('letterbox');
+    expect(screen.getAllByDisplayValue('640')).toHaveLength(2);
+    expect(screen.getByDisplayValue('letterbox (pad 114)')).toBeTruthy();
+    expect(screen.getByDisplayValue('0, 0, 0')).toBeTruthy();
+    expect(screen.getByDisplayValue('1, 1, 1')).toBeTruthy();
+  });
 });

@@ -378,13 +378,15 @@ export const RunPanel = memo(function RunPanel() {
             value={pre.preset}
             onChange={(e) => {
               setPresetTouched(true);
-              if (e.target.value === 'imagenet' || e.target.value === 'mnist') choosePreset(PREPROCESSING_PRESETS[e.target.value]);
+              if (e.target.value === 'imagenet' || e.target.value === 'mnist' || e.target.value === 'letterbox')
+                choosePreset(PREPROCESSING_PRESETS[e.target.value]);
               else setPre((p) => ({ ...p, preset: 'custom' }));
             }}
             data-testid="run-preset"
           >
             <option value="imagenet">ImageNet</option>
             <option value="mnist">MNIST (digits)</option>
+            <option value="letterbox">Letterbox (YOLO)</option>
             <option value="custom">Custom</option>
           </select>
         </label>
@@ -411,9 +413,13 @@ export const RunPanel = memo(function RunPanel() {
         </label>
         <label>
           Resize
-          <select value={pre.resize} onChange={(e) => setField('resize', e.target.value === 'center-crop' ? 'center-crop' : 'stretch')}>
+          <select
+            value={pre.resize}
+            onChange={(e) => setField('resize', e.target.value === 'center-crop' || e.target.value === 'letterbox' ? e.target.value : 'stretch')}
+          >
             <option value="stretch">stretch</option>
             <option value="center-crop">centre crop</option>
+            <option value="letterbox">letterbox (pad 114)</option>
           </select>
         </label>
         <label>

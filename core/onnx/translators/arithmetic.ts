@@ -154,6 +154,42 @@ export function topK(ctx: TranslateContext): void {
   if (int32) ctx.node('Cast', [indices], [ctx.output('indices')], [attr.int('to', ONNX_INT32)]);
 }
 
+/**
+ * INMSLayer as ONNX NonMaxSuppression. ONNX wants scores as [batch, classes, boxes] (TensorRT: [batch, boxes,
+ * classes]), so they are transposed; CORNER_PAIRS is center_point_box 0 (ONNX names the corners (y1, x1, y2, x2),
+ * but IoU is the same with x and y swapped, so TensorRT's (x1, y1, x2, y2) gives the same answer), CENTER_SIZES
+ * is 1. Both suppress IoU > iou_threshold and keep score > score_threshold. selected_indices is INT64 [kept, 3]
+ * of (batch, class, box), its row count known only at run time, as TensorRT's; numOutputBoxes is its row count.
+ * The same rows come out in another order: ONNX Runtime lists them class by class, TensorRT by score within
+ * each image. TensorRT considers only the topKBoxLimit best boxes per image and ONNX all of them, so with more
+ * candidates than that the two can differ.
+ */
+export function nonMaxSuppression(ctx: TranslateContext): void {
+  const p = ctx.op.params;
+  const scores = ctx.temp('scores_bcn');
+  ctx.node('Transpose', [ctx.input('scores')], [scores], [attr.ints('perm', [0, 2, 1])]);
+  const int32 = str(p, 'indicesType') === 'INT32';
+  const selected = int32 ? ctx.temp('selected_int64') : ctx.output('selectedIndices');
+  ctx.node(
+    'NonMaxSuppression',
+    [
+      ctx.input('boxes'),
+      scores,
+      ctx.int64s('max_output_boxes_per_class', [num(p, 'maxOutputBoxesPerClass')], []),
+      ctx.floats('iou_threshold', [num(p, 'iouThreshold')], []),
+      ctx.floats('score_threshold', [num(p, 'scoreThreshold')], []),
+    ],
+    [selected],
+    [attr.int('center_point_box', str(p, 'boundingBoxFormat') === 'CENTER_SIZES' ? 1 : 0)],
+  );
+  if (int32) ctx.node('Cast', [selected], [ctx.output('selectedIndices')], [attr.int('to', ONNX_INT32)]);
+  const shape = ctx.temp('selected_shape');
+  const count = ctx.temp('count_int64');
+  ctx.node('Shape', [selected], [shape]);
+  ctx.node('Gather', [shape, ctx.int64s('row_axis', [0], [])], [count], [attr.int('axis', 0)]);
+  ctx.node('Cast', [count], [ctx.output('numOutputBoxes')], [attr.int('to', ONNX_INT32)]);
+}
+
 export function normalization(ctx: TranslateContext): void {
   const p = ctx.op.params;
   const input = ctx.inputInfo('input').dims;

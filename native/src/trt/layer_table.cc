@@ -96,6 +96,11 @@ constexpr EnumName<UnaryOperation> kUnaryOperations[] = {
 #endif
 };
 
+constexpr EnumName<BoundingBoxFormat> kBoundingBoxFormats[] = {
+    {"CORNER_PAIRS", BoundingBoxFormat::kCORNER_PAIRS},
+    {"CENTER_SIZES", BoundingBoxFormat::kCENTER_SIZES},
+};
+
 constexpr EnumName<ReduceOperation> kReduceOperations[] = {
     {"SUM", ReduceOperation::kSUM}, {"PROD", ReduceOperation::kPROD}, {"MAX", ReduceOperation::kMAX},
     {"MIN", ReduceOperation::kMIN}, {"AVG", ReduceOperation::kAVG},
@@ -370,6 +375,34 @@ ILayer* addTopK(LayerContext const& c) {
 #endif
 }
 
+/** A 0-D constant named `<layer>.<suffix>`: addNMS takes its box limit and thresholds as scalar tensors. */
+ITensor& scalarConstant(LayerContext const& c, Weights values, std::string const& suffix) {
+  IConstantLayer* constant = c.network().addConstant(Dims{}, values);
+  if (!constant) c.fail("TensorRT refused the " + suffix + " constant", suffix);
+  c.nameHelperLayer(*constant, suffix);
+  return *constant->getOutput(0);
+}
+
+ILayer* addNMS(LayerContext const& c) {
+  ITensor& boxes = c.input("boxes");
+  ITensor& scores = c.input("scores");
+  auto maxBoxes = static_cast<int32_t>(c.intParam("maxOutputBoxesPerClass"));
+  ITensor& maxOutputBoxesPerClass = scalarConstant(c, c.arena().int32Weights({maxBoxes}), "maxOutputBoxesPerClass");
+  DataType indicesType = dataTypeFromName(c.enumParam("indicesType"), c.op().nodeId, "indicesType");
+#if TRT_STUDIO_TRT_AT_LEAST(10, 14)
+  INMSLayer* layer = c.network().addNMS(boxes, scores, maxOutputBoxesPerClass, indicesType);
+#else
+  if (indicesType != DataType::kINT32) c.fail("INT64 NMS indices need TensorRT 10.14 or newer", "indicesType");
+  INMSLayer* layer = c.network().addNMS(boxes, scores, maxOutputBoxesPerClass);
+#endif
+  if (!layer) return nullptr;
+  layer->setBoundingBoxFormat(enumValue(c, "boundingBoxFormat", kBoundingBoxFormats));
+  layer->setTopKBoxLimit(static_cast<int32_t>(c.intParam("topKBoxLimit")));
+  layer->setInput(3, scalarConstant(c, c.arena().floatWeights({c.floatParam("iouThreshold")}), "iouThreshold"));
+  layer->setInput(4, scalarConstant(c, c.arena().floatWeights({c.floatParam("scoreThreshold")}), "scoreThreshold"));
+  return layer;
+}
+
 ILayer* addGatherV2(LayerContext const& c) {
   ITensor& data = c.input("data");
   IGatherLayer* layer = c.network().addGatherV2(data, c.input("indices"), enumValue(c, "mode", kGatherModes));
@@ -427,6 +460,7 @@ std::vector<LayerTableEntry> const& table() {
       {"addIdentity", addIdentity, {"output"}},
       {"addLRN", addLRN, {"output"}},
       {"addMatrixMultiply", addMatrixMultiply, {"output"}},
+      {"addNMS", addNMS, {"selectedIndices", "numOutputBoxes"}},
       {"addNormalizationV2", addNormalizationV2, {"output"}},
       {"addPaddingNd", addPaddingNd, {"output"}},
       {"addParametricReLU", addParametricReLU, {"output"}},

@@ -83,6 +83,11 @@ nvinfer1::Weights WeightArena::int64Weights(std::vector<int64_t> const& values) 
   return nvinfer1::Weights{nvinfer1::DataType::kINT64, out.data(), static_cast<int64_t>(out.size())};
 }
 
+nvinfer1::Weights WeightArena::int32Weights(std::vector<int32_t> const& values) {
+  std::vector<int32_t>& out = mInt32s.emplace_back(values);
+  return nvinfer1::Weights{nvinfer1::DataType::kINT32, out.data(), static_cast<int64_t>(out.size())};
+}
+
 nvinfer1::Weights WeightArena::floatWeights(std::vector<float> const& values) {
   std::vector<float>& out = mFloats.emplace_back(values);
   return nvinfer1::Weights{nvinfer1::DataType::kFLOAT, out.data(), static_cast<int64_t>(out.size())};

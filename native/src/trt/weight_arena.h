@@ -28,6 +28,9 @@ class WeightArena {
   /** An INT64 array owned by the arena, e.g. the axes of addSqueeze. */
   nvinfer1::Weights int64Weights(std::vector<int64_t> const& values);
 
+  /** An INT32 array owned by the arena, e.g. addNMS's box limit. */
+  nvinfer1::Weights int32Weights(std::vector<int32_t> const& values);
+
   /** A FLOAT array owned by the arena. */
   nvinfer1::Weights floatWeights(std::vector<float> const& values);
 
@@ -44,6 +47,7 @@ class WeightArena {
   std::deque<std::vector<float>> mFloats;
   std::deque<std::vector<uint16_t>> mHalves;
   std::deque<std::vector<int64_t>> mInt64s;
+  std::deque<std::vector<int32_t>> mInt32s;
 };
 
 /** IEEE binary16 bits of a float (round to nearest even). */
