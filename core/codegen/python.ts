@@ -105,10 +105,12 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
     // The box limit and thresholds are scalar tensors in TensorRT: inputs 2, 3 and 4 of the layer.
     const type = c.p.enumName('indicesType');
     const indices = type === 'INT32' ? '' : `, trt.DataType.${type}`;
+    const scalar = (what: string, dtype: string, value: string) =>
+      `scalar_constant(network, (np.${dtype}, ${value}), ${stringLiteral(`${c.op.layerName}.${what}`)}, ${stringLiteral(c.op.nodeId)})`;
     return [
-      `${c.layer}_max = network.add_constant((), np.array([${c.p.int('maxOutputBoxesPerClass')}], dtype=np.int32)).get_output(0)`,
-      `${c.layer}_iou = network.add_constant((), np.array([${floatLiteral(c.p.num('iouThreshold'))}], dtype=np.float32)).get_output(0)`,
-      `${c.layer}_score = network.add_constant((), np.array([${floatLiteral(c.p.num('scoreThreshold'))}], dtype=np.float32)).get_output(0)`,
+      `${c.layer}_max = ${scalar('max_output_boxes_per_class', 'int32', String(c.p.int('maxOutputBoxesPerClass')))}`,
+      `${c.layer}_iou = ${scalar('iou_threshold', 'float32', floatLiteral(c.p.num('iouThreshold')))}`,
+      `${c.layer}_score = ${scalar('score_threshold', 'float32', floatLiteral(c.p.num('scoreThreshold')))}`,
       `${c.layer} = network.add_nms(${c.input('boxes')}, ${c.input('scores')}, ${c.layer}_max${indices})`,
       `${c.layer}.bounding_box_format = trt.BoundingBoxFormat.${c.p.enumName('boundingBoxFormat')}`,
       `${c.layer}.topk_box_limit = ${c.p.int('topKBoxLimit')}`,
@@ -272,6 +274,13 @@ def axes_constant(network, axes, layer_name, node_id):
     """The 1-D INT64 axes input of squeeze/unsqueeze."""
     layer = network.add_constant((len(axes),), np.array(axes, dtype=np.int64))
     name_layer(layer, layer_name + ".axes", node_id)
+    return layer.get_output(0)
+
+
+def scalar_constant(network, value, layer_name, node_id):
+    """A 0-D constant input (NMS's box limit and thresholds), named after the layer it feeds."""
+    layer = network.add_constant((), np.array([value[1]], dtype=value[0]))
+    name_layer(layer, layer_name, node_id)
     return layer.get_output(0)
 
 

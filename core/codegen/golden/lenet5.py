@@ -74,6 +74,13 @@ def axes_constant(network, axes, layer_name, node_id):
     return layer.get_output(0)
 
 
+def scalar_constant(network, value, layer_name, node_id):
+    """A 0-D constant input (NMS's box limit and thresholds), named after the layer it feeds."""
+    layer = network.add_constant((), np.array([value[1]], dtype=value[0]))
+    name_layer(layer, layer_name, node_id)
+    return layer.get_output(0)
+
+
 def cast_input(network, tensor, dtype, node_id):
     """Reduced precision is strongly typed: FLOAT inputs are cast to the compute type."""
     if dtype == trt.DataType.FLOAT or tensor.dtype != trt.DataType.FLOAT:

@@ -29,7 +29,7 @@ class _Enum:
 for _name in [
     "ActivationType", "ElementWiseOperation", "GatherMode", "InterpolationMode", "MatrixOperation", "PaddingMode",
     "PoolingType", "ReduceOperation", "ResizeCoordinateTransformation", "ResizeRoundMode", "ResizeSelector",
-    "SampleMode", "ScaleMode", "TopKOperation", "UnaryOperation", "MemoryPoolType", "ProfilingVerbosity",
+    "SampleMode", "ScaleMode", "TopKOperation", "UnaryOperation", "MemoryPoolType", "ProfilingVerbosity", "BoundingBoxFormat",
 ]:
     globals()[_name] = _Enum(_name)
 DataType = _Enum("DataType")
@@ -52,7 +52,7 @@ LAYER_ATTRIBUTES = {
     "average_count_excludes_padding", "blend_factor", "alpha", "beta", "axes", "reshape_dims", "zero_is_placeholder",
     "first_transpose", "second_transpose", "axis", "num_elementwise_dims", "mode", "resize_mode",
     "coordinate_transformation", "nearest_rounding", "selector_for_single_pixel", "cubic_coeff", "exclude_outside",
-    "shape", "scales", "epsilon",
+    "shape", "scales", "epsilon", "bounding_box_format", "topk_box_limit", "indices_type",
 }
 
 # add_* methods with how many outputs they make.
@@ -62,7 +62,7 @@ ADD_METHODS = {
     "add_identity": 1, "add_lrn": 1, "add_matrix_multiply": 1, "add_normalization_v2": 1, "add_padding_nd": 1,
     "add_parametric_relu": 1, "add_pooling_nd": 1, "add_reduce": 1, "add_resize": 1, "add_scale_nd": 1,
     "add_select": 1, "add_shape": 1, "add_shuffle": 1, "add_slice": 1, "add_softmax": 1, "add_squeeze": 1,
-    "add_topk": 2, "add_unary": 1, "add_unsqueeze": 1,
+    "add_topk": 2, "add_unary": 1, "add_unsqueeze": 1, "add_nms": 2,
 }
 
 
@@ -129,7 +129,7 @@ class INetworkDefinition:
                 shape, values = args
                 if int(np.prod(shape)) != values.size:
                     raise ValueError(f"constant of shape {shape} given {values.size} values")
-                dtype = {"float32": "DataType.FLOAT", "float16": "DataType.HALF", "int64": "DataType.INT64"}[str(values.dtype)]
+                dtype = {"float32": "DataType.FLOAT", "float16": "DataType.HALF", "int32": "DataType.INT32", "int64": "DataType.INT64"}[str(values.dtype)]
             layer = ILayer(method, described, ADD_METHODS[method], dtype, self)
             self.layers.append(layer)
             return layer
