@@ -290,8 +290,11 @@ describe('the host killed while a job runs', () => {
     expect(await page.locator('[data-testid=run-start]').isDisabled()).toBe(true);
     // The weights went with it too: the page loads the project's file into the new host, bindings
     // unchanged, so a build works at once without importing again.
+    await expect
+      .poll(() => page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 })
+      .toContain('The new host has the weights again: slow.wts was loaded into it.');
     await page.click('[data-testid=dock-tab-weights]');
-    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 30_000 }).toMatch(/^slow\.wts · 8 tensors · .* · 8 bound$/);
+    expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^slow\.wts · 8 tensors · .* · 8 bound$/);
     await page.click('[data-testid=dock-tab-build]');
     await page.click('[data-testid=build-start]');
     await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });

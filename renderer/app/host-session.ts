@@ -116,8 +116,9 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
       // Built engines lived in the host's process: the list is the new host's, not the gone one's.
       void host.call('build.history', {}).then((r) => r.ok && store.getState().setEngines(r.value.builds));
       // So were the weights: the new host loads the same file again, or the page says why it cannot.
-      void reloadWeights(host, store).then((problems) => {
-        for (const d of problems) store.getState().notify('error', d.message);
+      void reloadWeights(host, store).then(({ reloaded, diagnostics }) => {
+        if (reloaded) store.getState().notify('info', `The new host has the weights again: ${reloaded} was loaded into it.`);
+        for (const d of diagnostics) store.getState().notify('error', d.message);
       });
       void host.call('project.resume', {}).then(() => {
         if (isDirty(store.getState())) autosave(host, store);

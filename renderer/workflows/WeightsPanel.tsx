@@ -89,14 +89,15 @@ export async function importWeights(
  * the same file again. The bindings stay exactly as they are (they name tensors of that same file);
  * no auto-map, so a slot the user left unbound stays unbound.
  */
-export async function reloadWeights(host: HostApi, store: EditorStore): Promise<Diagnostic[]> {
+export async function reloadWeights(host: HostApi, store: EditorStore): Promise<{ reloaded?: string; diagnostics: Diagnostic[] }> {
   const set = store.getState().weights?.set;
-  if (!set?.path) return [];
+  if (!set?.path) return { diagnostics: [] };
   const path = set.path;
   // The connection only blinked and the same host still holds the set: nothing to do.
-  if ((await host.call('weights.tensors', { setId: set.id })).ok) return [];
-  const loaded = await loadWeightSet(host, store, path, `Reload ${path.split(/[\\/]/).pop() ?? path} into the new host`, {});
-  return loaded.ok ? [] : loaded.diagnostics;
+  if ((await host.call('weights.tensors', { setId: set.id })).ok) return { diagnostics: [] };
+  const file = path.split(/[\\/]/).pop() ?? path;
+  const loaded = await loadWeightSet(host, store, path, `Reload ${file} into the new host`, {});
+  return loaded.ok ? { reloaded: file, diagnostics: [] } : { diagnostics: loaded.diagnostics };
 }
 
 /** Import a weights file as a job and show its set, unloading the set shown before. */
