@@ -10,35 +10,16 @@ resnet18 logits in fixtures/parity.json, then compares each model with our ONNX 
 Exits 1 when a model differs by more than 1e-4 of its largest logit or in its top-5. Needs only numpy.
 """
 import json
-import math
 import os
 import sys
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as swv
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from formula import formula_u, formula_values  # noqa: E402
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
-
-def fnv1a32(name):
-    h = 0x811C9DC5
-    for b in name.encode("utf-8"):
-        h ^= b
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def formula_u(name, n):
-    """core/weights/formula.ts formulaUniform for elements 0..n-1 of the tensor called `name`."""
-    m = np.uint64(0xFFFFFFFF)
-    i = np.arange(n, dtype=np.uint64)
-    x = (np.uint64(fnv1a32(name)) ^ ((i * np.uint64(0x9E3779B1)) & m)) & m
-    x ^= x >> np.uint64(16)
-    x = (x * np.uint64(0x85EBCA6B)) & m
-    x ^= x >> np.uint64(13)
-    x = (x * np.uint64(0xC2B2AE35)) & m
-    x ^= x >> np.uint64(16)
-    return ((x >> np.uint64(8)).astype(np.float64) / 2**24) * 2 - 1
-
 
 # The current model's state_dict shapes, and the tensors its forward pass has read.
 SHAPES = {}
@@ -49,21 +30,7 @@ def weight(name):
     """core/weights/formula.ts formulaTensor, as float32 values widened to float64."""
     USED.add(name)
     shape = SHAPES[name]
-    u = formula_u(name, int(np.prod(shape)) if shape else 1)
-    leaf = name.split(".")[-1]
-    if leaf == "running_var":
-        v = 1 + 0.25 * (u + 1)
-    elif leaf == "running_mean":
-        v = 0.1 * u
-    elif leaf == "weight" and len(shape) == 1:
-        v = 1 + 0.1 * u
-    elif leaf == "bias":
-        v = 0.05 * u
-    elif len(shape) >= 2:
-        v = math.sqrt(6 / np.prod(shape[1:])) * u
-    else:
-        v = 0.1 * u
-    return v.astype(np.float32).astype(np.float64).reshape(shape)
+    return formula_values(name, shape).astype(np.float64)
 
 
 def conv(x, name, stride=1, pad=0, groups=1, dilation=1, bias=False):

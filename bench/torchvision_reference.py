@@ -9,13 +9,16 @@ and their top-5. Models are built the way the templates are: no pretrained weigh
 GoogLeNet without aux classifiers and without transform_input.
 """
 import json
-import math
+import os
 import sys
 
 import numpy as np
 import torch
 import torchvision
 from torchvision import models
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from formula import formula_u, formula_values  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "torchvision-parity.json"
 INPUT_SHAPE = [1, 3, 224, 224]
@@ -31,47 +34,11 @@ BUILDERS = {
 }
 
 
-def fnv1a32(name):
-    h = 0x811C9DC5
-    for b in name.encode("utf-8"):
-        h ^= b
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def formula_u(name, n):
-    """core/weights/formula.ts formulaUniform for elements 0..n-1 of the tensor called `name`."""
-    m = np.uint64(0xFFFFFFFF)
-    i = np.arange(n, dtype=np.uint64)
-    x = (np.uint64(fnv1a32(name)) ^ ((i * np.uint64(0x9E3779B1)) & m)) & m
-    x ^= x >> np.uint64(16)
-    x = (x * np.uint64(0x85EBCA6B)) & m
-    x ^= x >> np.uint64(13)
-    x = (x * np.uint64(0xC2B2AE35)) & m
-    x ^= x >> np.uint64(16)
-    return ((x >> np.uint64(8)).astype(np.float64) / 2**24) * 2 - 1
-
-
 def formula_tensor(name, shape, dtype):
     """core/weights/formula.ts formulaTensor: integer tensors (num_batches_tracked) are 0."""
-    n = int(np.prod(shape)) if len(shape) else 1
     if not dtype.startswith("float"):
         return torch.zeros(shape, dtype=torch.int64)
-    u = formula_u(name, n)
-    leaf = name.split(".")[-1]
-    if leaf == "running_var":
-        v = 1 + 0.25 * (u + 1)
-    elif leaf == "running_mean":
-        v = 0.1 * u
-    elif leaf == "weight" and len(shape) == 1:
-        v = 1 + 0.1 * u
-    elif leaf == "bias":
-        v = 0.05 * u
-    elif len(shape) >= 2:
-        v = math.sqrt(6 / np.prod(shape[1:])) * u
-    else:
-        v = 0.1 * u
-    return torch.from_numpy(v.astype(np.float32).reshape(shape))
+    return torch.from_numpy(formula_values(name, shape))
 
 
 def main():
