@@ -218,6 +218,11 @@ interface LayerSpecBase {
   aliases?: readonly LayerAlias[];
   /** Parameters that follow from the first input's tensor. */
   fromInput?: readonly InputDerivedParam[];
+  /**
+   * Inputs a default instance is described with where no parameter fixes them (a detector head's
+   * three feature maps), so `layers --json` can list its weight slots with their sizes.
+   */
+  exampleInputs?: Readonly<Record<string, TensorInfo>>;
 }
 
 /** A TensorRT primitive: exactly one `INetworkDefinition` method. */

@@ -52,6 +52,11 @@ function levelShapes(type: string, inputs: Record<string, TensorInfo> | undefine
 
 const headInputs = LEVELS.map((name, i) => ({ name, doc: `Feature map P${i + 3} (stride ${8 * 2 ** i} for a 640 input), [1, C, H, W].` }));
 
+/** Feature maps P3, P4 and P5 of a 640×640 input with these channel counts. */
+function featureMaps(channels: readonly number[]): Record<string, TensorInfo> {
+  return Object.fromEntries(LEVELS.map((name, i) => [name, { dims: [1, channels[i]!, 80 / 2 ** i, 80 / 2 ** i], dtype: 'FLOAT' as const }]));
+}
+
 const stridesParam: FloatsParam = {
   name: 'strides',
   kind: 'floats',
@@ -70,6 +75,8 @@ export const YoloV8Detect: CompositeSpec = {
   doc: "Ultralytics' Detect head, decoded: per level cv2 (box, 4×16 DFL bins) and cv3 (classes); DFL softmax and 0…15 weighted sum, dist2bbox to cx, cy, w, h in input pixels, then sigmoid class scores: [1, 4 + nc, anchors].",
   params: [{ name: 'nc', kind: 'int', default: 80, min: 1, doc: 'Number of classes.' }, stridesParam],
   inputs: headInputs,
+  // YOLOv8n's P3–P5 (width 0.25) at a 640 input.
+  exampleInputs: featureMaps([64, 128, 256]),
   outputs: [{ name: 'output', doc: '[1, 4 + nc, anchors]: cx, cy, w, h in input pixels, then class scores in [0, 1].' }],
   expand: (params: Params, inputs?: Record<string, TensorInfo>) => {
     const nc = intParam(params, 'nc');
@@ -142,6 +149,8 @@ export const YoloV5Detect: CompositeSpec = {
   doc: "YOLOv5's Detect head, decoded: per level a 1×1 conv m.i to 3 × (5 + nc), sigmoid, xy = (2σ + grid − 0.5)·stride, wh = (2σ)²·anchor: [1, anchors, 5 + nc].",
   params: [{ name: 'nc', kind: 'int', default: 80, min: 1, doc: 'Number of classes.' }, stridesParam],
   inputs: headInputs,
+  // YOLOv5s's P3–P5 (width 0.5) at a 640 input.
+  exampleInputs: featureMaps([128, 256, 512]),
   outputs: [{ name: 'output', doc: '[1, 3·ΣHW, 5 + nc]: x, y, w, h in input pixels, objectness, class scores.' }],
   expand: (params: Params, inputs?: Record<string, TensorInfo>) => {
     const nc = intParam(params, 'nc');

@@ -93,6 +93,9 @@ describe('trt-studio layers --json weight slots', () => {
       'Flatten',
       'ChannelShuffle',
     ]);
+    // A detector head is described with YOLOv8n's feature maps: its slots come with their sizes.
+    const head = composites.find((l) => l.type === 'YoloV8Detect')!;
+    expect(head.weights.find((w) => w.pytorchName === 'dfl.conv.weight')).toMatchObject({ count: 16, shape: [1, 16, 1, 1] });
     const basic = composites.find((l) => l.type === 'BasicBlock')!;
     expect(basic.weights.map((w) => `${w.pytorchName} ${w.count}`)).toEqual([
       'conv1.weight 36864',

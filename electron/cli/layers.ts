@@ -47,7 +47,7 @@ export interface WeightSlotDescription {
  */
 export function describeWeightSlots(spec: LayerSpec): WeightSlotDescription[] {
   const params = completeParams(spec.params, {});
-  const inputs: Record<string, TensorInfo> = {};
+  const inputs: Record<string, TensorInfo> = { ...spec.exampleInputs };
   const first = spec.inputs[0];
   const derived = spec.fromInput?.[0];
   if (first && derived && typeof params[derived.param] === 'number') {
