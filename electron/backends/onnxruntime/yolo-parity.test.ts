@@ -8,14 +8,10 @@
  * Until a model is in that file its parity test is listed as a todo, so the report shows it pending.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, describe, expect, test } from 'vitest';
-import { lowerToProgram } from '../../../core/lower/lower.js';
-import { buildTemplate } from '../../../core/templates/index.js';
+import { describe, expect, test } from 'vitest';
 import { YOLO_SOURCE_STATE_DICTS } from '../../../core/templates/yolo-state-dicts.js';
-import { autoBindWeights } from '../../../core/weights/binding.js';
-import { formulaInput, formulaTensor, type StateDictEntry } from '../../../core/weights/formula.js';
-import type { BackendSession } from '../backend.js';
-import { onnxRuntimeBackend } from './backend.js';
+import { formulaTensor, type StateDictEntry } from '../../../core/weights/formula.js';
+import { runTemplate } from './template-run.testing.js';
 
 const FIXTURES = new URL('../../../fixtures/', import.meta.url);
 const REFERENCE_FILE = new URL('yolo-parity.json', FIXTURES);
@@ -45,26 +41,9 @@ function formulaValues(name: string, shape: number[], dtype: string): Float32Arr
   return name.endsWith('.dfl.conv.weight') ? Float32Array.from({ length: 16 }, (_, i) => i) : formulaTensor(name, shape, dtype);
 }
 
-const sessions: BackendSession[] = [];
-afterAll(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-});
-
 async function formulaOutput(template: string): Promise<{ dims: number[]; data: Float32Array }> {
   const tensors = new Map(stateDict(template).map(([name, shape, dtype]) => [name, formulaValues(name, shape, dtype)]));
-  const doc = autoBindWeights(
-    buildTemplate(template)!,
-    [...tensors].map(([name, values]) => ({ name, count: values.length })),
-  );
-  const lowered = lowerToProgram(doc, (name) => tensors.get(name));
-  if (!lowered.ok) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));
-  const built = await onnxRuntimeBackend.build(lowered.value);
-  if (!built.ok) throw new Error(built.diagnostics.map((d) => d.message).join('\n'));
-  sessions.push(built.value);
-  const result = await built.value.run([{ name: 'data', dtype: 'FLOAT', dims: INPUT_SHAPE, data: formulaInput(INPUT_SHAPE) }]);
-  if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
-  const output = result.value.find((o) => o.name === 'output0')!;
-  return { dims: output.dims, data: output.data as Float32Array };
+  return runTemplate(template, tensors, INPUT_SHAPE, 'output0');
 }
 
 const outputs = new Map<string, Promise<{ dims: number[]; data: Float32Array }>>();
