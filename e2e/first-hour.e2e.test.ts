@@ -289,15 +289,16 @@ describe('the host killed while a job runs', () => {
     await expect.poll(() => page.locator('[data-testid=run-engine]').textContent()).toBe('none built yet');
     expect(await page.locator('[data-testid=run-start]').isDisabled()).toBe(true);
     // The weights went with it too: the page loads the project's file into the new host, bindings
-    // unchanged, so a build works at once without importing again.
+    // unchanged. A user who clicks Build at once (before that reload has finished) gets a build that
+    // waits for it, not an error about a weight set the new host never had.
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
     await expect
       .poll(() => page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 })
       .toContain('The new host has the weights again: slow.wts was loaded into it.');
     await page.click('[data-testid=dock-tab-weights]');
     expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^slow\.wts · 8 tensors · .* · 8 bound$/);
-    await page.click('[data-testid=dock-tab-build]');
-    await page.click('[data-testid=build-start]');
-    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
     await page.click('[data-testid=dock-tab-run]');
     await expect.poll(() => page.locator('[data-testid=run-engine]').textContent()).not.toBe('none built yet');
     await screenshot(page, 'first-hour-07-reconnected');

@@ -13,6 +13,7 @@ import { useHost } from '../react/host-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
+import { afterWeightsReload } from './WeightsPanel.js';
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
 type Precision = (typeof PRECISIONS)[number];
@@ -36,7 +37,6 @@ export const BuildPanel = memo(function BuildPanel() {
   const store = useEditorStore();
   const backends = useEditor((s) => s.backends);
   const engines = useEditor((s) => s.engines);
-  const weightSetId = useEditor((s) => s.weights?.set.id ?? null);
   const inputs = useEditor((s) => s.doc.inputs);
   const dynamicInputs = useMemo(() => inputs.filter((i) => i.dims.includes(-1)), [inputs]);
   const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
@@ -103,7 +103,11 @@ export const BuildPanel = memo(function BuildPanel() {
       store,
       'build',
       `Build (${backendLabel(backend)})`,
-      () => host.call('build.start', { document: store.getState().doc, weightSetId, options }),
+      async () => {
+        // After a reconnect the new host is given the weights again; the set to build with is the reloaded one.
+        await afterWeightsReload();
+        return host.call('build.start', { document: store.getState().doc, weightSetId: store.getState().weights?.set.id ?? null, options });
+      },
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
         onProgress: (progress) => setJob((j) => (j ? { ...j, progress, now: Date.now() } : j)),

@@ -89,7 +89,24 @@ export async function importWeights(
  * the same file again. The bindings stay exactly as they are (they name tensors of that same file);
  * no auto-map, so a slot the user left unbound stays unbound.
  */
-export async function reloadWeights(host: HostApi, store: EditorStore): Promise<{ reloaded?: string; diagnostics: Diagnostic[] }> {
+export function reloadWeights(host: HostApi, store: EditorStore): Promise<{ reloaded?: string; diagnostics: Diagnostic[] }> {
+  const work = reloadInto(host, store);
+  pendingReload = work;
+  void work.finally(() => {
+    if (pendingReload === work) pendingReload = undefined;
+  });
+  return work;
+}
+
+/** The reload a reconnect started, while it runs; a build started meanwhile waits for it instead of naming the gone set. */
+let pendingReload: Promise<unknown> | undefined;
+
+/** Resolves once no weights reload is under way (at once when none is). */
+export async function afterWeightsReload(): Promise<void> {
+  while (pendingReload) await pendingReload.catch(() => undefined);
+}
+
+async function reloadInto(host: HostApi, store: EditorStore): Promise<{ reloaded?: string; diagnostics: Diagnostic[] }> {
   const set = store.getState().weights?.set;
   if (!set?.path) return { diagnostics: [] };
   const path = set.path;
