@@ -103,8 +103,8 @@ const KERNEL_STARTS: Readonly<Record<string, readonly string[]>> = {
   QuickGelu: ['Sigmoid'],
 };
 
-/** A kernel that may never stand for a layer, whatever it is named. */
-const isOrtInternal = (opName: string | undefined) => ORT_INTERNAL.slice(0, 3).some(([pattern]) => pattern.test(opName ?? ''));
+/** Kernel types that never stand for a layer, whatever they are named (a Transpose may be one of ours). */
+const NEVER_A_LAYER = /^(ReorderInput|ReorderOutput|Memcpy(FromHost|ToHost)?)$/;
 
 /**
  * Map ONNX Runtime's kernel times back to the program's layers. A kernel is first tied to one node
@@ -113,11 +113,14 @@ const isOrtInternal = (opName: string | undefined) => ORT_INTERNAL.slice(0, 3).s
  * - a tensor the kernel writes, with `_nchwc` appended (the NCHWc rewrite names a kernel after the
  *   output it had then: `conv1.relu:output_nchwc` once the BatchNorm and ReLU were fused in);
  * - the first node's name with a fusion's suffix (`fc.matmul/MatMul/MatMulAddFusion`, `x.mul/QuickGeluFusion/`).
- * Then every node that ran in no kernel of its own joins the kernel that consumed it: back from the
- * anchor while a node's outputs go only into that kernel (the convolution and BatchNorm before a
- * fused ReLU), then forward into the node that alone reads a kernel's output (a bias Add after a
- * MatMul, a residual Add and ReLU after a convolution: the first input's kernel wins). Kernels tied to
- * no node are ONNX Runtime's own work (layout reorders, copies) and say so.
+ * Then every node that ran in no kernel of its own joins a kernel next to it:
+ * - backwards, into a kernel of another type than its anchor (a Conv kernel named after a ReLU),
+ *   while the node's outputs go only into that kernel and until the kernel holds the node it began
+ *   with (`KERNEL_STARTS`): the convolution and BatchNorm before a fused ReLU;
+ * - forwards, into the one kernel whose outputs it reads (a hardswish after a convolution), or the
+ *   kernel whose output only it reads (a bias Add after a MatMul; a residual Add after a convolution,
+ *   the first input's kernel winning where two qualify).
+ * Kernels tied to no node are ONNX Runtime's own work (layout reorders, copies) and say so.
  */
 export function attributeOrtKernels(
   program: TrtProgram,
@@ -156,7 +159,7 @@ export function attributeOrtKernels(
       const found = byName.get(head) ?? producer.get(head);
       if (found !== undefined) return found;
     }
-    if (isOrtInternal(kernel.opName)) return undefined;
+    if (NEVER_A_LAYER.test(kernel.opName ?? '')) return undefined;
     // A name of a fusion not listed above still names the layer it came from.
     const contained = layersLongestFirst.find((layer) => name.includes(layer));
     return contained === undefined ? undefined : lastNodeOf.get(contained);
@@ -189,8 +192,12 @@ export function attributeOrtKernels(
     const producers = reads(i).flatMap((t) => (producer.has(t) ? [producer.get(t)!] : []));
     const groups = new Set(producers.map((p) => group[p]));
     const [only] = groups;
-    if (groups.size === 1 && only !== undefined) group[i] = only;
-    else group[i] = group[producers.find((p) => group[p] !== undefined && readers(p).every((r) => r === i)) ?? -1];
+    if (groups.size === 1 && only !== undefined) {
+      group[i] = only;
+      continue;
+    }
+    const soleReaderOf = producers.find((p) => group[p] !== undefined && readers(p).every((r) => r === i));
+    if (soleReaderOf !== undefined) group[i] = group[soleReaderOf];
   }
 
   const order = new Map(program.ops.map((op, i) => [op.layerName, i]));
