@@ -239,6 +239,11 @@ describe('trt-studio profile', () => {
     // ORT fuses conv1 with relu1: one row names both layers and both canvas nodes.
     expect(out).toMatch(/\n {2}conv1 \+ relu1 +conv1, relu1 +[\d.]+ +[\d.]+%\n/);
     expect(out).toContain("\n  A row that joins layers with ' + ' is one fused kernel that ran them all; its time is theirs together.");
+    // ONNX Runtime's layout conversions are its own work, explained under the table and charged to no node.
+    expect(out).toMatch(/\n {2}ReorderOutput( ×\d+)? +\(runtime\) +[\d.]+ +[\d.]+%\n/);
+    expect(out).toMatch(
+      /\n {2}The runtime's own work, part of no layer:\n {4}ReorderOutput( ×\d+)?: ONNX Runtime converting a tensor back from its blocked NCHWc layout to plain NCHW; the network has no such layer\.(\n|$)/,
+    );
     const json = await cli('profile', lenetProject, '--weights', LENET_WTS, '--iterations', '10', '--warmup', '0', '--json');
     const report = JSON.parse(json.out) as {
       latency: { iterations: number; warmup: number; minMs: number; p50Ms: number };
