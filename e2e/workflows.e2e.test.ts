@@ -156,15 +156,15 @@ describe('the whole story in the UI', () => {
     expect(await page.locator('[data-testid=profile-row]').count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('[data-testid=profile-chart] svg rect, [data-testid=profile-chart] svg path').count()).toBeGreaterThan(5);
     await expect.poll(() => page.locator('.layer-node.heat').count()).toBeGreaterThan(3);
-    // Sorting by time puts the slowest layer first; clicking it selects its node.
+    // Sorting by time puts the slowest kernel first; clicking it selects its nodes (all of a fused kernel's).
     const first = page.locator('[data-testid=profile-row].clickable').first();
-    const nodeName = (await first.locator('td').nth(1).textContent()) ?? '';
+    const nodeNames = ((await first.locator('td').nth(1).textContent()) ?? '').split(', ');
     await first.click();
     const doc = await documentOf(page);
     const selected = await page.evaluate(
       () => (window as unknown as { __trtStudio: { store: { getState(): { selected: string[] } } } }).__trtStudio.store.getState().selected,
     );
-    expect(selected.map((id) => doc.nodes.find((n) => n.id === id)?.name)).toEqual([nodeName]);
+    expect(selected.map((id) => doc.nodes.find((n) => n.id === id)?.name)).toEqual(nodeNames);
     await screenshot(page, 'workflow-04-profile');
     expect(pageErrors).toEqual([]);
   });

@@ -153,7 +153,20 @@ export const ProfileResultSchema = z.object({
   latencyMs: z.object({ min: z.number(), mean: z.number(), median: z.number(), p90: z.number(), p95: z.number(), p99: z.number(), max: z.number() }),
   throughputPerSecond: z.number(),
   layers: z.array(
-    z.object({ name: z.string(), nodeId: z.string().optional(), ms: z.number(), percent: z.number(), fusedFrom: z.array(z.string()).optional() }),
+    z.object({
+      /** A layer, a fused group (`conv1.conv + conv1.bn.scale + conv1.relu`, TensorRT's `conv1 + relu1`) or the runtime's own kernel. */
+      name: z.string(),
+      /** The canvas node of the (first) layer. */
+      nodeId: z.string().optional(),
+      ms: z.number(),
+      percent: z.number(),
+      /** The layers one fused kernel ran, in program order. */
+      fusedFrom: z.array(z.string()).optional(),
+      /** Every canvas node a fused kernel ran layers of, when more than one. */
+      nodeIds: z.array(z.string()).optional(),
+      /** The runtime's own work (a layout conversion, a reformatting copy) in plain words; such a row has no layer. */
+      internal: z.string().optional(),
+    }),
   ),
   /** TensorRT's engine inspector output (JSON text), when the backend has one. */
   engineInspector: z.string().optional(),

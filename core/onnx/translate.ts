@@ -114,12 +114,17 @@ export interface OnnxTranslation {
   bytes: Uint8Array;
   /** ONNX node name → the layer name it implements (several nodes may implement one layer). */
   nodeLayers: Record<string, string>;
+  /** The graph's nodes in order, with the tensors they read and write: how a profiler's fused kernels are traced back to layers. */
+  nodes: Pick<OnnxNode, 'name' | 'opType' | 'inputs' | 'outputs'>[];
 }
 
 /** Translate a program and its weights to an ONNX model, or say which layers cannot be translated. */
 export function translateProgram(program: TrtProgram, weights: ProgramWeightData): Result<OnnxTranslation> {
   const built = buildOnnxModel(program, weights);
-  return built.ok ? { ok: true, value: { bytes: encodeModel(built.value.model), nodeLayers: built.value.nodeLayers } } : built;
+  if (!built.ok) return built;
+  const { model, nodeLayers } = built.value;
+  const nodes = model.graph.nodes.map(({ name, opType, inputs, outputs }) => ({ name, opType, inputs, outputs }));
+  return { ok: true, value: { bytes: encodeModel(model), nodeLayers, nodes } };
 }
 
 /**

@@ -50,6 +50,7 @@ export interface LatencyStats {
 
 /** Time spent in one layer of the program, per inference. */
 export interface LayerTime {
+  /** The row's name: a layer, a fused group (`conv1.conv + conv1.bn.scale + conv1.relu`, or TensorRT's `conv1 + relu1`), or the runtime's kernel. */
   layerName: string;
   /** The canvas node the layer belongs to (the composite for expanded layers). */
   nodeId?: string;
@@ -57,8 +58,12 @@ export interface LayerTime {
   meanMs: number;
   /** Share of the summed layer time, 0 to 1. */
   share: number;
-  /** Layers the runtime fused into this one kernel (e.g. a convolution and its ReLU), in order. */
+  /** Layers the runtime fused into this one kernel (e.g. a convolution, its BatchNorm and its ReLU), in program order. */
   fusedFrom?: string[];
+  /** Every canvas node the kernel ran layers of, when more than one (`nodeId` is the first). */
+  nodeIds?: string[];
+  /** The runtime's own work (a layout conversion, a reformatting copy), in plain words; such a row has no layer. */
+  internal?: string;
 }
 
 export interface ProfileResult {

@@ -154,9 +154,10 @@ describe('trt-studio run/profile --engine over the TensorRT test double', () => 
     expect(out[0]).toBe('lenet5 on tensorrt: 4 timed runs after 2 warm-up, batch 1');
     expect(out[1]).toBe('  latency (ms)  min 1.000  p50 1.100  p90 1.300  p95 1.300  p99 1.300  max 1.300  mean 1.150');
     expect(out.slice(3)).toEqual([
-      '  layer          node   mean ms  share  fused',
-      '  conv1 + relu1  conv1    3.000  75.0%  conv1+relu1',
-      '  fc1.matmul     fc1      1.000  25.0%',
+      '  layer          node          mean ms  share',
+      '  conv1 + relu1  conv1, relu1    3.000  75.0%',
+      '  fc1.matmul     fc1             1.000  25.0%',
+      "  A row that joins layers with ' + ' is one fused kernel that ran them all; its time is theirs together.",
     ]);
   });
 });

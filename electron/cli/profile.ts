@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
-import type { BackendSession, NamedTensor, ProfileResult } from '../backends/backend.js';
+import type { BackendSession, LayerTime, NamedTensor, ProfileResult } from '../backends/backend.js';
 import { npyInput, profileEngine } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
 import { printDiagnostics } from './check-weights.js';
@@ -16,7 +16,17 @@ function ms(x: number): string {
   return x >= 100 ? x.toFixed(1) : x >= 1 ? x.toFixed(3) : x.toFixed(4);
 }
 
-/** The report as printed: the latency line, throughput, then one row per layer. */
+/** The canvas nodes a row covers, by name; a runtime-internal row has none. */
+function nodeNamesOf(t: LayerTime, nodeName: ReadonlyMap<string, string>): string[] {
+  const ids = t.nodeIds ?? (t.nodeId !== undefined ? [t.nodeId] : []);
+  return ids.map((id) => nodeName.get(id) ?? id);
+}
+
+/**
+ * The report as printed: the latency line, throughput, then one row per kernel. A fused kernel's row
+ * names every layer it ran (`conv1.conv + conv1.bn.scale + conv1.relu`) and every canvas node they
+ * belong to; the runtime's own kernels are listed after the table with what they do.
+ */
 export function formatProfile(name: string, backend: string, result: ProfileResult, doc: NetworkDocument, batch: number): string[] {
   const l = result.latency;
   const lines = [
@@ -27,15 +37,21 @@ export function formatProfile(name: string, backend: string, result: ProfileResu
   const nodeName = new Map(doc.nodes.map((n) => [n.id, n.name]));
   const rows = result.layers.map((t) => [
     t.layerName,
-    t.nodeId !== undefined ? (nodeName.get(t.nodeId) ?? t.nodeId) : '-',
+    t.internal !== undefined ? '(runtime)' : nodeNamesOf(t, nodeName).join(', ') || '-',
     ms(t.meanMs),
     `${(t.share * 100).toFixed(1)}%`,
-    t.fusedFrom ? t.fusedFrom.join('+') : '',
   ]);
-  const header = ['layer', 'node', 'mean ms', 'share', 'fused'];
+  const header = ['layer', 'node', 'mean ms', 'share'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])
     lines.push(`  ${r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  if (result.layers.some((t) => t.fusedFrom))
+    lines.push("  A row that joins layers with ' + ' is one fused kernel that ran them all; its time is theirs together.");
+  const internal = result.layers.filter((t) => t.internal !== undefined);
+  if (internal.length > 0) {
+    lines.push("  The runtime's own work, part of no layer:");
+    for (const t of internal) lines.push(`    ${t.layerName}: ${t.internal}.`);
+  }
   return lines;
 }
 
@@ -123,7 +139,11 @@ export function createProfileCommand(makeTensorRT: MakeTensorRT = defaultTensorR
                 ...(enginePath !== undefined ? { engine: enginePath } : {}),
                 batch,
                 latency: result.latency,
-                layers: result.layers.map((l) => ({ ...l, ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}) })),
+                layers: result.layers.map((l) => ({
+                  ...l,
+                  ...(l.nodeId !== undefined ? { nodeName: nodeName.get(l.nodeId) } : {}),
+                  ...(l.nodeIds ? { nodeNames: nodeNamesOf(l, nodeName) } : {}),
+                })),
                 diagnostics: prepared.value.notes,
               },
               null,

@@ -235,17 +235,25 @@ describe('trt-studio profile', () => {
     expect(lines[0]).toBe('lenet5 on onnxruntime: 20 timed runs after 2 warm-up, batch 1');
     expect(lines[1]).toMatch(/^ {2}latency \(ms\) {2}min [\d.]+ {2}p50 [\d.]+ {2}p90 [\d.]+ {2}p95 [\d.]+ {2}p99 [\d.]+ {2}max [\d.]+ {2}mean [\d.]+$/);
     expect(lines[2]).toMatch(/^ {2}throughput {4}[\d.]+ inferences\/s$/);
-    expect(lines[3]).toMatch(/^ {2}layer +node +mean ms +share +fused$/);
-    // ORT fuses conv1 with relu1; the kernel is charged to conv1 and says so.
-    expect(out).toMatch(/\n {2}conv1 +conv1 +[\d.]+ +[\d.]+% +conv1\+relu1\n/);
+    expect(lines[3]).toMatch(/^ {2}layer +node +mean ms +share$/);
+    // ORT fuses conv1 with relu1: one row names both layers and both canvas nodes.
+    expect(out).toMatch(/\n {2}conv1 \+ relu1 +conv1, relu1 +[\d.]+ +[\d.]+%\n/);
+    expect(out).toContain("\n  A row that joins layers with ' + ' is one fused kernel that ran them all; its time is theirs together.");
+    // ONNX Runtime's layout conversions are its own work, explained under the table and charged to no node.
+    expect(out).toMatch(/\n {2}ReorderOutput( ×\d+)? +\(runtime\) +[\d.]+ +[\d.]+%\n/);
+    expect(out).toMatch(
+      /\n {2}The runtime's own work, part of no layer:\n {4}ReorderOutput( ×\d+)?: ONNX Runtime converting a tensor back from its blocked NCHWc layout to plain NCHW; the network has no such layer\.(\n|$)/,
+    );
     const json = await cli('profile', lenetProject, '--weights', LENET_WTS, '--iterations', '10', '--warmup', '0', '--json');
     const report = JSON.parse(json.out) as {
       latency: { iterations: number; warmup: number; minMs: number; p50Ms: number };
-      layers: { layerName: string; nodeName?: string; share: number }[];
+      layers: { layerName: string; nodeName?: string; nodeNames?: string[]; share: number }[];
     };
     expect([report.latency.iterations, report.latency.warmup]).toEqual([10, 0]);
     expect(report.latency.minMs).toBeLessThanOrEqual(report.latency.p50Ms);
-    expect(report.layers.find((l) => l.layerName === 'fc1.matmul')?.nodeName).toBe('fc1');
+    // fc1's MatMul and bias Add ran in one Gemm kernel with relu3, a node of its own.
+    const fc1 = report.layers.find((l) => l.layerName.startsWith('fc1.matmul + fc1.add'));
+    expect([fc1?.layerName, fc1?.nodeName, fc1?.nodeNames]).toEqual(['fc1.matmul + fc1.add + relu3', 'fc1', ['fc1', 'relu3']]);
     expect(report.layers.reduce((s, l) => s + l.share, 0)).toBeCloseTo(1, 6);
     const bad = await cli('profile', lenetProject, '--weights', LENET_WTS, '--runs', 'many');
     expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, "--runs must be an integer of at least 1; got 'many'."]);

@@ -223,13 +223,16 @@ describe('build, run, profile and export with ONNX Runtime', () => {
     const l = result.latencyMs;
     expect(0 < l.min && l.min <= l.median && l.median <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max).toBe(true);
     expect(result.throughputPerSecond).toBeCloseTo(1000 / l.mean, 6);
-    const conv1 = result.layers.find((x) => x.name === 'conv1')!;
-    expect(conv1.nodeId).toBe(doc.nodes.find((n) => n.name === 'conv1')!.id);
+    // ONNX Runtime ran conv1 and relu1 in one kernel: the row names both, and both canvas nodes.
+    const conv1 = result.layers.find((x) => x.name === 'conv1 + relu1')!;
+    const nodeOf = (name: string) => doc.nodes.find((n) => n.name === name)!.id;
+    expect([conv1.nodeId, conv1.nodeIds, conv1.fusedFrom]).toEqual([nodeOf('conv1'), [nodeOf('conv1'), nodeOf('relu1')], ['conv1', 'relu1']]);
     expect(conv1.ms).toBeGreaterThan(0);
     expect(result.layers.reduce((sum, x) => sum + x.percent, 0)).toBeCloseTo(100, 6);
     // Every layer of the program maps to its canvas node; what does not is ONNX Runtime's own layout conversion.
     for (const layer of result.layers) {
-      if (layer.nodeId === undefined) expect(layer.name).toMatch(/^Reorder/);
+      if (layer.nodeId === undefined)
+        expect([layer.name, layer.internal]).toEqual([expect.stringMatching(/^Reorder/), expect.stringContaining('NCHWc layout')]);
       else
         expect(
           doc.nodes.some((n) => n.id === layer.nodeId),
@@ -486,7 +489,15 @@ describe('with TensorRT (an engine host stand-in)', () => {
 
       const profile = succeeded<ProfileResult>(await start('profile.start', { engineId: built.engineId, iterations: 10, warmupIterations: 1 }));
       const conv1 = doc.nodes.find((n) => n.name === 'conv1')!;
-      expect(profile.layers[0]).toEqual({ name: 'conv1 + relu1', nodeId: conv1.id, ms: 3, percent: 75, fusedFrom: ['conv1', 'relu1'] });
+      const relu1 = doc.nodes.find((n) => n.name === 'relu1')!;
+      expect(profile.layers[0]).toEqual({
+        name: 'conv1 + relu1',
+        nodeId: conv1.id,
+        ms: 3,
+        percent: 75,
+        fusedFrom: ['conv1', 'relu1'],
+        nodeIds: [conv1.id, relu1.id],
+      });
       expect(profile.engineInspector).toBe('{"Layers":["conv1 + relu1","fc1"]}');
       expect(profile.latencyMs.min).toBe(1);
 

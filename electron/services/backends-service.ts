@@ -382,6 +382,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                   ms: l.meanMs,
                   percent: l.share * 100,
                   ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+                  ...(l.nodeIds ? { nodeIds: l.nodeIds } : {}),
+                  ...(l.internal !== undefined ? { internal: l.internal } : {}),
                 })),
                 ...(engineInspector !== undefined ? { engineInspector } : {}),
               };

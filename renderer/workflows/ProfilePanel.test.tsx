@@ -24,6 +24,8 @@ const ENGINE: BuildResult = {
   options: { backend: 'onnxruntime', precision: 'fp32', workspaceMiB: 1024, optimizationLevel: 3, timingCachePath: null, profiles: {} },
 };
 
+const REORDER = 'ONNX Runtime converting a tensor back from its blocked NCHWc layout to plain NCHW; the network has no such layer';
+
 const PROFILE: ProfileResult = {
   engineId: 'engine-1',
   backend: 'onnxruntime',
@@ -31,16 +33,16 @@ const PROFILE: ProfileResult = {
   latencyMs: { min: 0.05, mean: 0.08, median: 0.07, p90: 0.1, p95: 0.12, p99: 0.2, max: 1.5 },
   throughputPerSecond: 12500,
   layers: [
-    { name: 'conv1', nodeId: 'n1', ms: 0.02, percent: 25 },
+    { name: 'conv1 + relu1', nodeId: 'n1', nodeIds: ['n1', 'n2'], ms: 0.02, percent: 25, fusedFrom: ['conv1', 'relu1'] },
     { name: 'fc1.matmul', nodeId: 'n7', ms: 0.01, percent: 12.5 },
     { name: 'fc1.bias', nodeId: 'n7', ms: 0.03, percent: 37.5 },
-    { name: 'ReorderOutput', ms: 0.02, percent: 25 },
+    { name: 'ReorderOutput', ms: 0.02, percent: 25, internal: REORDER },
   ],
 };
 
 describe('Profile panel', () => {
-  it('sums a node’s layers for the heat overlay, relative to the slowest node', () => {
-    expect(heatOf(PROFILE.layers)).toEqual({ n7: 1, n1: 0.5 });
+  it('sums a node’s kernels for the heat overlay, relative to the slowest node; a fused kernel’s time goes to each node it ran', () => {
+    expect(heatOf(PROFILE.layers)).toEqual({ n7: 1, n1: 0.5, n2: 0.5 });
   });
 
   it('shows latency statistics, a chart and a sortable table; a row centres its node; the canvas gets the heat', async () => {
@@ -64,16 +66,25 @@ describe('Profile panel', () => {
     expect(latency.textContent).toBe('min0.050 msmean0.080 msmedian0.070 msp900.100 msp950.120 msp990.200 msmax1.50 msthroughput12500/siterations100');
     expect(screen.getByTestId('profile-chart')).toBeTruthy();
     const names = () => screen.getAllByTestId('profile-row').map((r) => within(r).getAllByRole('cell')[0]!.textContent);
-    expect(names()).toEqual(['fc1.bias', 'conv1', 'ReorderOutput', 'fc1.matmul']);
+    expect(names()).toEqual(['fc1.bias', 'conv1 + relu1fused', `ReorderOutput${REORDER}.`, 'fc1.matmul']);
+    // The fused row names both layers and both canvas nodes; the runtime's own row says what it is.
+    const fused = within(screen.getAllByTestId('profile-row')[1]!).getAllByRole('cell');
+    expect(fused.map((c) => c.textContent)).toEqual(['conv1 + relu1fused', 'conv1, relu1', '0.020 ms', '25.0%']);
+    expect(screen.getAllByTestId('profile-row')[1]!.title).toBe(
+      'One kernel ran conv1 and relu1 together; the time is theirs together, and each of their nodes shows all of it on the canvas',
+    );
+    const internal = within(screen.getAllByTestId('profile-row')[2]!).getAllByRole('cell');
+    expect(internal.map((c) => c.textContent)).toEqual([`ReorderOutput${REORDER}.`, 'runtime', '0.020 ms', '25.0%']);
     fireEvent.click(screen.getByTestId('profile-sort-name'));
-    expect(names()).toEqual(['conv1', 'fc1.bias', 'fc1.matmul', 'ReorderOutput']);
+    expect(names()).toEqual(['conv1 + relu1fused', 'fc1.bias', 'fc1.matmul', `ReorderOutput${REORDER}.`]);
     fireEvent.click(screen.getByTestId('profile-sort-name'));
-    expect(names()).toEqual(['ReorderOutput', 'fc1.matmul', 'fc1.bias', 'conv1']);
+    expect(names()).toEqual([`ReorderOutput${REORDER}.`, 'fc1.matmul', 'fc1.bias', 'conv1 + relu1fused']);
 
+    // The fused row selects both nodes its kernel ran and centres the first.
     fireEvent.click(screen.getAllByTestId('profile-row')[3]!);
-    expect(store.getState().selected).toEqual(['n1']);
+    expect(store.getState().selected).toEqual(['n1', 'n2']);
     expect(store.getState().focusRequest?.nodeId).toBe('n1');
-    expect(store.getState().heat).toEqual({ n7: 1, n1: 0.5 });
+    expect(store.getState().heat).toEqual({ n7: 1, n1: 0.5, n2: 0.5 });
     fireEvent.click(screen.getByTestId('profile-heat'));
     expect(store.getState().heat).toEqual({});
   });

@@ -1,9 +1,11 @@
 /**
  * The profile panel: latency statistics and throughput, per-layer time as a chart and a sortable
- * table; a row or bar selects and centres its node; the canvas colours nodes by their share of the
- * slowest layer's time (the store's `heat`, which each node reads for itself).
+ * table; a row or bar selects and centres its node. A row is one runtime kernel: a fused one names
+ * every layer it ran and every node they belong to, and the runtime's own work (layout conversions,
+ * reformatting) says what it is. The canvas colours nodes by their kernels' time (`heatOf`, the
+ * store's `heat`, which each node reads for itself).
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { ProfileResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
@@ -17,10 +19,22 @@ import { LayerChart, type ChartLayer } from './LayerChart.js';
 
 type SortKey = 'name' | 'node' | 'ms' | 'percent';
 
-/** Per node: its layers' summed time relative to the slowest node (0..1), rounded so unchanged nodes keep equal values. */
-export function heatOf(layers: ProfileResult['layers']): Record<string, number> {
+type ProfileRow = ProfileResult['layers'][number];
+
+/** The canvas nodes a row's kernel ran layers of; a runtime-internal row has none. */
+export function nodesOf(row: ProfileRow): string[] {
+  return row.nodeIds ?? (row.nodeId ? [row.nodeId] : []);
+}
+
+/**
+ * Per node: the time of every kernel that ran any of its layers, relative to the slowest node (0..1),
+ * rounded so unchanged nodes keep equal values. A fused kernel cannot be split between the layers it
+ * ran, so each node it covers gets its whole time: a convolution, its BatchNorm and its ReLU on
+ * separate nodes show the same colour, the kernel's. Runtime-internal rows colour nothing.
+ */
+export function heatOf(layers: readonly ProfileRow[]): Record<string, number> {
   const perNode = new Map<string, number>();
-  for (const l of layers) if (l.nodeId) perNode.set(l.nodeId, (perNode.get(l.nodeId) ?? 0) + l.ms);
+  for (const l of layers) for (const id of nodesOf(l)) perNode.set(id, (perNode.get(id) ?? 0) + l.ms);
   const max = Math.max(0, ...perNode.values());
   const heat: Record<string, number> = {};
   if (max <= 0) return heat;
@@ -30,16 +44,12 @@ export function heatOf(layers: ProfileResult['layers']): Record<string, number> 
 
 const NO_NODES: readonly { id: string; name: string }[] = [];
 
-/**
- * What a profile row of no layer is: ONNX Runtime's own kernels (`ReorderInput…`, `ReorderOutput…`
- * convert tensors to and from its blocked NCHWc layout around convolutions; `Memcpy…` copies
- * between devices). Their time belongs to no single layer of the network.
- */
-export function internalNote(name: string): string | undefined {
-  if (/^Reorder(Input|Output)/i.test(name))
-    return "ONNX Runtime's layout conversion (to or from its blocked NCHWc layout around convolutions); it belongs to no single layer";
-  if (/^Memcpy/i.test(name)) return "ONNX Runtime's copy between devices; it belongs to no single layer";
-  return undefined;
+/** What a row's tooltip says: what the fused kernel ran, or what the runtime's own work is. */
+function rowTitle(l: ProfileRow): string | undefined {
+  if (l.internal) return l.internal;
+  if (!l.fusedFrom) return undefined;
+  const layers = l.fusedFrom;
+  return `One kernel ran ${layers.slice(0, -1).join(', ')} and ${layers[layers.length - 1]} together; the time is theirs together, and each of their nodes shows all of it on the canvas`;
 }
 
 export const ProfilePanel = memo(function ProfilePanel({ active = true }: { active?: boolean }) {
@@ -58,10 +68,16 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
 
   const names = useMemo(() => new Map(nodes.map((n) => [n.id, n.name])), [nodes]);
+  const nodeNames = useCallback(
+    (l: ProfileRow) =>
+      nodesOf(l)
+        .map((id) => names.get(id) ?? id)
+        .join(', '),
+    [names],
+  );
   const rows = useMemo(() => {
     const list = [...(result?.layers ?? [])];
-    const value = (l: ProfileResult['layers'][number]): string | number =>
-      sort.key === 'node' ? (l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : '') : l[sort.key];
+    const value = (l: ProfileRow): string | number => (sort.key === 'node' ? nodeNames(l) : l[sort.key]);
     list.sort((a, b) => {
       const x = value(a);
       const y = value(b);
@@ -69,11 +85,15 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
       return sort.descending ? -c : c;
     });
     return list;
-  }, [result, sort, names]);
+  }, [result, sort, nodeNames]);
   const maxMs = useMemo(() => Math.max(1e-9, ...(result?.layers ?? []).map((l) => l.ms)), [result]);
 
-  const pick = (layer: ChartLayer) => {
-    if (layer.nodeId && names.has(layer.nodeId)) store.getState().focusNode(layer.nodeId);
+  const pick = (layer: ChartLayer & Pick<ProfileRow, 'nodeIds'>) => {
+    const ids = (layer.nodeIds ?? (layer.nodeId ? [layer.nodeId] : [])).filter((id) => names.has(id));
+    if (ids[0] === undefined) return;
+    store.getState().focusNode(ids[0]);
+    // A fused kernel's row selects every node it ran.
+    if (ids.length > 1) store.getState().select(ids);
   };
 
   const profile = async () => {
@@ -193,15 +213,14 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
                       className={l.nodeId && names.has(l.nodeId) ? 'clickable' : ''}
                       onClick={() => pick(l)}
                       data-testid="profile-row"
-                      title={l.fusedFrom ? `One kernel ran ${l.fusedFrom.join(' and ')} together; its time is charged to the first` : internalNote(l.name)}
+                      title={rowTitle(l)}
                     >
                       <td className="mono">
                         {l.name}
-                        {l.fusedFrom && <span className="muted"> (fused: {l.fusedFrom.join(' + ')})</span>}
+                        {l.fusedFrom && <span className="wf-badge">fused</span>}
+                        {l.internal && <div className="wf-row-note">{l.internal}.</div>}
                       </td>
-                      <td className="mono">
-                        {l.nodeId ? (names.get(l.nodeId) ?? l.nodeId) : internalNote(l.name) ? <span className="muted">runtime internal</span> : '—'}
-                      </td>
+                      <td className="mono">{l.internal ? <span className="muted">runtime</span> : nodeNames(l) || '—'}</td>
                       <td className="num">
                         <span className="wf-heat-dot" style={{ background: heatColor(l.ms / maxMs) }} />
                         {formatMs(l.ms)}

@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { error, type Diagnostic, type Result } from '../../../core/diagnostics.js';
 import { translateProgram, type OnnxTranslation } from '../../../core/onnx/translate.js';
 import type { TrtProgram } from '../../../core/program/types.js';
-import type { Backend, BackendModel, BackendSession, LayerTime, NamedTensor, ProfileOptions, ProfileResult } from '../backend.js';
+import type { Backend, BackendModel, BackendSession, NamedTensor, ProfileOptions, ProfileResult } from '../backend.js';
+import { attributeOrtKernels } from '../profile-attribution.js';
 import { CANCELLED_MESSAGE as CANCELLED, type CreateReply, type ProfileReply, type WorkerCommand, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 /** Start the worker: the bundled `onnxruntime-worker.mjs` beside the bundle, or the TypeScript source through tsx's loader (tests, dev). */
@@ -72,62 +73,6 @@ class WorkerClient {
     this.worker.postMessage({ kind: 'close', id: this.nextId++ } satisfies WorkerRequest);
     await exited;
   }
-}
-
-/** Which layer an ORT node (possibly renamed by ORT's fusions) belongs to: exact name, else the longest layer name it contains. */
-export function layerOfNode(node: string, nodeLayers: Readonly<Record<string, string>>, layerNames: readonly string[]): string | undefined {
-  const exact = nodeLayers[node];
-  if (exact) return exact;
-  let best: string | undefined;
-  for (const name of layerNames) if (node.includes(name) && (!best || name.length > best.length)) best = name;
-  return best;
-}
-
-/**
- * Per-layer mean times from ORT's node times, slowest first, with the canvas node of each layer.
- * ORT names a fused kernel after its output tensor: a Conv/FusedConv/Gemm kernel found under an
- * activation layer is charged to the layer feeding that activation, with both in `fusedFrom`.
- */
-export function layerTimes(
-  program: TrtProgram,
-  translation: Pick<OnnxTranslation, 'nodeLayers'>,
-  reply: Pick<ProfileReply, 'nodeMicroseconds' | 'profiledRuns'>,
-): LayerTime[] {
-  const ops = new Map(program.ops.map((op) => [op.layerName, op]));
-  const producers = new Map<string, string>();
-  for (const op of program.ops) for (const tensor of Object.values(op.outputs)) producers.set(tensor, op.layerName);
-  const layerNames = program.ops.map((op) => op.layerName);
-  const totals = new Map<string, { microseconds: number; fusedFrom?: string[] }>();
-  for (const [node, microseconds, opName] of reply.nodeMicroseconds) {
-    let layer = layerOfNode(node, translation.nodeLayers, layerNames) ?? node;
-    let fusedFrom: string[] | undefined;
-    const op = ops.get(layer);
-    if (op && /Conv|Gemm|MatMul/.test(opName) && op.op === 'addActivation') {
-      const producer = producers.get(op.inputs.input ?? '');
-      if (producer) {
-        fusedFrom = [producer, layer];
-        layer = producer;
-      }
-    }
-    const entry = totals.get(layer) ?? { microseconds: 0 };
-    entry.microseconds += microseconds;
-    if (fusedFrom) entry.fusedFrom = fusedFrom;
-    totals.set(layer, entry);
-  }
-  const sum = [...totals.values()].reduce((a, b) => a + b.microseconds, 0);
-  const runs = Math.max(1, reply.profiledRuns);
-  return [...totals.entries()]
-    .map(([layerName, { microseconds, fusedFrom }]) => {
-      const nodeId = ops.get(layerName)?.nodeId;
-      return {
-        layerName,
-        ...(nodeId ? { nodeId } : {}),
-        meanMs: microseconds / 1000 / runs,
-        share: sum > 0 ? microseconds / sum : 0,
-        ...(fusedFrom ? { fusedFrom } : {}),
-      };
-    })
-    .sort((a, b) => b.meanMs - a.meanMs);
 }
 
 function batchOf(program: TrtProgram, inputs: readonly NamedTensor[]): number {
@@ -211,7 +156,8 @@ class OnnxRuntimeSession implements BackendSession {
     );
     if (!reply.ok) return failure(reply.message === CANCELLED ? 'profile.cancelled' : 'profile.onnxruntime', reply.message);
     const value = reply.value as ProfileReply;
-    return { ok: true, value: { latency: value.latency, layers: layerTimes(this.program, this.translation, value) } };
+    const kernels = value.nodeMicroseconds.map(([name, microseconds, opName]) => ({ name, totalMs: microseconds / 1000, opName }));
+    return { ok: true, value: { latency: value.latency, layers: attributeOrtKernels(this.program, this.translation, kernels, value.profiledRuns) } };
   }
 
   dispose(): Promise<void> {

@@ -113,9 +113,10 @@ describe('parity with PyTorch through ONNX Runtime', () => {
     expect(latency.p50Ms).toBeLessThanOrEqual(latency.p99Ms);
     expect(latency.throughput).toBeCloseTo(1000 / latency.meanMs, 6);
     const conv1 = doc.nodes.find((n) => n.name === 'conv1')!;
-    // ORT fuses conv1 with relu1 into one kernel; its time is charged to conv1 and says so.
-    const conv1Time = layers.find((l) => l.layerName === 'conv1');
+    // ORT fuses conv1 with relu1 into one kernel: one row names both, on both canvas nodes.
+    const conv1Time = layers.find((l) => l.layerName === 'conv1 + relu1');
     expect(conv1Time?.nodeId).toBe(conv1.id);
+    expect(conv1Time?.nodeIds).toEqual([conv1.id, doc.nodes.find((n) => n.name === 'relu1')!.id]);
     expect(conv1Time?.fusedFrom).toEqual(['conv1', 'relu1']);
     expect(conv1Time!.meanMs).toBeGreaterThan(0);
     expect(layers.reduce((sum, l) => sum + l.share, 0)).toBeCloseTo(1, 6);

@@ -15,7 +15,6 @@ import type {
   BackendModel,
   BackendSession,
   LatencyStats,
-  LayerTime,
   NamedTensor,
   ProfileOptions,
   ProfileResult,
@@ -23,6 +22,7 @@ import type {
 import type { NativeBuildEvent, NativeBuildOptions, NativeBuildResult, NativeInspectResult, NativeRunResult } from '../../../native/lib/types.js';
 import type { HostCapabilities } from './host-handlers.js';
 import { parseEngineInspection, type EngineInspection } from './inspector.js';
+import { attributeEngineLayers } from '../profile-attribution.js';
 
 export type { HostCapabilities } from './host-handlers.js';
 export type { NativeBuildEvent, NativeBuildOptions } from '../../../native/lib/types.js';
@@ -74,28 +74,6 @@ export function latencyFromRuns(timesMs: readonly number[], warmup: number, batc
     meanMs: mean,
     throughput: (batch * 1000) / mean,
   };
-}
-
-/**
- * Map engine layer times back to canvas nodes. Engine layers carry fused names (`conv1 + relu1`,
- * `Reformatting CopyNode for Input Tensor 0 to conv1`); the first program layer a name mentions wins.
- */
-export function layerTimesToNodes(program: TrtProgram, times: NativeRunResult['layerTimes'], runs: number): LayerTime[] {
-  const total = times.reduce((sum, t) => sum + t.totalMs, 0);
-  // Longest names first, so `layer1.0.conv1` is not taken for `layer1.0.conv`.
-  const layers = [...program.ops].sort((a, b) => b.layerName.length - a.layerName.length);
-  return times
-    .map((t) => {
-      const parts = t.name.split(/ \+ | \|\| /);
-      const op = parts.map((part) => layers.find((l) => part === l.layerName) ?? layers.find((l) => part.includes(l.layerName))).find((o) => o !== undefined);
-      const time: LayerTime = { layerName: t.name, meanMs: t.totalMs / Math.max(1, runs), share: total > 0 ? t.totalMs / total : 0 };
-      if (op) time.nodeId = op.nodeId;
-      // A kernel TensorRT fused from several program layers (`conv1 + relu1`) lists them, in order.
-      const fused = parts.filter((part) => layers.some((l) => l.layerName === part));
-      if (parts.length > 1 && fused.length > 1) time.fusedFrom = fused;
-      return time;
-    })
-    .sort((a, b) => b.meanMs - a.meanMs);
 }
 
 function toDataType(name: string): DataType {
@@ -154,7 +132,10 @@ export class TensorRTSession implements BackendSession {
     const value = result.value as NativeRunResult;
     const batch = Math.max(1, inputs[0]?.dims[0] ?? 1);
     const program = this.program ?? { formatVersion: 1, name: '', inputs: [], ops: [], outputs: [], weights: [] };
-    return ok({ latency: latencyFromRuns(value.latenciesMs, options.warmup, batch), layers: layerTimesToNodes(program, value.layerTimes, options.iterations) });
+    return ok({
+      latency: latencyFromRuns(value.latenciesMs, options.warmup, batch),
+      layers: attributeEngineLayers(program, value.layerTimes, options.iterations),
+    });
   }
 
   /** TensorRT's engine inspector output for this engine (IEngineInspector, JSON text). */

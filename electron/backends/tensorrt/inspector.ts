@@ -13,6 +13,7 @@ import { error, fail, ok, warning, type Diagnostic, type Result } from '../../..
 import type { DataType } from '../../../core/network/types.js';
 import type { TrtProgram } from '../../../core/program/types.js';
 import type { NativeInspectResult } from '../../../native/lib/types.js';
+import { layersOfEngineLayer } from '../profile-attribution.js';
 
 export interface EngineTensorInfo {
   name: string;
@@ -38,7 +39,7 @@ export interface EngineLayerInfo {
   tactic?: string;
   inputs: EngineTensorInfo[];
   outputs: EngineTensorInfo[];
-  /** Program layers fused into this engine layer, in the order the name lists them. */
+  /** Program layers fused into this engine layer, in program order. */
   fusedFrom: string[];
   /** Canvas nodes of those layers and of the metadata, without repeats. */
   nodeIds: string[];
@@ -112,26 +113,11 @@ function tensors(raw: unknown): EngineTensorInfo[] {
   return Array.isArray(raw) ? raw.map(tensorInfo).filter((t): t is EngineTensorInfo => t !== undefined) : [];
 }
 
-/** Program layers named in a fused engine layer name; the longest name wins where one contains another. */
+/** Program layers a fused engine layer name covers (`layersOfEngineLayer`), with their canvas nodes. */
 function fusedLayers(name: string, program: TrtProgram | undefined): ProgramLayerRef[] {
   if (!program) return [];
-  const index = new Map(program.ops.map((op, i) => [op.layerName, i]));
-  const found: ProgramLayerRef[] = [];
-  const add = (i: number) => found.push({ layerName: program.ops[i]!.layerName, nodeId: program.ops[i]!.nodeId });
-  for (const part of name.split(/ \+ | \|\| /)) {
-    const trimmed = part.replace(/^\{ForeignNode\[|\]\}$/g, '').trim();
-    const exact = index.get(trimmed);
-    if (exact !== undefined) {
-      add(exact);
-      continue;
-    }
-    // Myelin regions are named by their first and last layer: `{ForeignNode[fc1.flatten...softmax]}`.
-    const range = trimmed.split('...');
-    const first = range.length === 2 ? index.get(range[0]!) : undefined;
-    const last = range.length === 2 ? index.get(range[1]!) : undefined;
-    if (first !== undefined && last !== undefined && first <= last) for (let i = first; i <= last; i++) add(i);
-  }
-  return found;
+  const nodeOf = new Map(program.ops.map((op) => [op.layerName, op.nodeId]));
+  return layersOfEngineLayer(name, program).map((layerName) => ({ layerName, nodeId: nodeOf.get(layerName)! }));
 }
 
 interface ProgramLayerRef {
