@@ -89,6 +89,20 @@ describe('matching reference keys to layers', () => {
   });
 });
 
+describe('comparing two backends', () => {
+  it('leaves out layers whose output is not floating-point (a shape, indices)', () => {
+    const b = templateBuilder('mixed');
+    const x = b.input('data', [1, 3, 8, 8]);
+    b.output('y', b.chain('addActivation', 'act', { type: 'RELU' }, x));
+    b.output('s', b.chain('addShape', 'size', {}, x));
+    const result = lowerToProgram(b.finish(), () => undefined);
+    if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+    const tensors = new ProgramTensors(result.value);
+    expect(tensors.resolve('size', 'tensorrt')?.dtype).toMatch(/^INT/);
+    expect(canvasTargets(tensors, ['size', 'act'], 'tensorrt').map((t) => t.layer)).toEqual(['act']);
+  });
+});
+
 describe('exposeTensors', () => {
   it('marks each tensor once as an extra output under its own name, keeps the marked ones, and leaves the program as it was', () => {
     const { program } = lowered();
