@@ -5,6 +5,7 @@
  * (`client.ts`) gets its types and checks from the same tables.
  */
 import { z } from 'zod';
+import { CompareOptionsSchema, CompareTensorsSchema } from './compare-schemas.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { fail, ok } from '../diagnostics.js';
 import { MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_REQUEST_BYTES, quote } from '../network/limits.js';
@@ -268,6 +269,17 @@ export const METHODS = {
     JobStartedSchema,
     'Write an .engine (needs engineId), .onnx, .wts, Python or C++ file (job kind export).',
     MAX_DOCUMENT_BYTES,
+  ),
+  'compare.start': method(
+    CompareOptionsSchema,
+    JobStartedSchema,
+    'Compare every layer that has a reference (a PyTorch activation, or the same layer on a second backend) with a tolerance (job kind compare).',
+    MAX_DOCUMENT_BYTES,
+  ),
+  'compare.tensors': method(
+    z.strictObject({ jobId: IdSchema, layer: NameSchema }),
+    CompareTensorsSchema,
+    'The two tensors of one compared layer of a finished comparison: statistics, histogram and the worst elements (the host keeps recent comparisons).',
   ),
   'images.preview': method(
     z.strictObject({ path: PathSchema, preprocessing: PreprocessingSchema }),

@@ -1,4 +1,4 @@
-/** Jobs, and what the build, run, profile and export jobs take and produce. */
+/** Jobs, and what the build, run, profile and export jobs take and produce (the compare job's in compare-schemas.ts). */
 import { z } from 'zod';
 import {
   BackendIdSchema,
@@ -14,9 +14,10 @@ import {
   TextSchema,
   Timestamp,
 } from './schemas.js';
+import { CompareReportSchema } from './compare-schemas.js';
 import { WeightSetSchema } from './weight-schemas.js';
 
-export const JOB_KINDS = ['weights.import', 'model.import', 'build', 'run', 'profile', 'export'] as const;
+export const JOB_KINDS = ['weights.import', 'model.import', 'build', 'run', 'profile', 'export', 'compare'] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
@@ -206,6 +207,7 @@ export const JobFinishedSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run'), result: RunResultSchema.optional(), ...jobFinishedBase }),
   z.object({ kind: z.literal('profile'), result: ProfileResultSchema.optional(), ...jobFinishedBase }),
   z.object({ kind: z.literal('export'), result: ExportResultSchema.optional(), ...jobFinishedBase }),
+  z.object({ kind: z.literal('compare'), result: CompareReportSchema.optional(), ...jobFinishedBase }),
 ]);
 export type JobFinished = z.infer<typeof JobFinishedSchema>;
 /** The result type of each job kind. */

@@ -39,6 +39,8 @@ export const METHOD_NAMES = [
   'run.saveOutputs',
   'profile.start',
   'export.start',
+  'compare.start',
+  'compare.tensors',
   'images.preview',
   'jobs.list',
   'jobs.cancel',

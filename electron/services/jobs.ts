@@ -49,6 +49,7 @@ const VERB: Record<JobKind, string> = {
   run: 'run',
   profile: 'profile',
   export: 'export',
+  compare: 'comparison',
 };
 
 export class JobService {

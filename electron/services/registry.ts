@@ -4,6 +4,7 @@
  * of `ctx.provided` for the modules after it (weights before network, backends before build).
  */
 import { backendsModule } from './backends-service.js';
+import { compareModule } from './compare-service.js';
 import { filesModule } from './files-service.js';
 import { hostModule } from './host-info.js';
 import { imagesModule } from './images-service.js';
@@ -29,5 +30,7 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   imagesModule,
   // build.start/history, run.start, profile.start, export.start over onnxruntime and tensorrt; provides backends.
   backendsModule,
+  // compare.start/tensors: layer outputs against PyTorch references or a second backend.
+  compareModule,
   networkModule,
 ];

@@ -35,6 +35,7 @@ const JOB_TABS: Record<JobKind, DockTab | undefined> = {
   run: 'run',
   profile: 'profile',
   export: undefined,
+  compare: undefined,
 };
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
