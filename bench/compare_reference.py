@@ -34,13 +34,14 @@ def save_module_outputs(model, x, path):
     def hook(name):
         def save(module, args, output):
             if torch.is_tensor(output):
-                outputs[name] = output.detach().float().cpu().numpy()
+                # A copy: a later in-place op (ReLU(inplace=True), `+=`) would change the saved array otherwise.
+                outputs[name] = output.detach().float().cpu().numpy().copy()
 
         return save
 
     handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules() if n]
     with torch.no_grad():
-        outputs["output"] = model(x).detach().float().cpu().numpy()
+        outputs["output"] = model(x).detach().float().cpu().numpy().copy()
     for h in handles:
         h.remove()
     np.savez(path, **outputs)

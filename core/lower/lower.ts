@@ -20,6 +20,11 @@ export interface LoweredProgram {
   program: TrtProgram;
   /** Values of every program weight, by weight id. */
   weights: ProgramWeightData;
+  /**
+   * The output tensors of every composite instance by its layer name (`inception3a`, `conv1.bn`), by
+   * output port: what a composite produces is some inner layer's tensor, which the ops alone do not say.
+   */
+  compositeOutputs: Map<string, Record<string, string>>;
 }
 
 /** A weight slot's data at one level of expansion: a bound `.wts` tensor or a derived recipe. */
@@ -36,6 +41,7 @@ class Lowering {
   readonly programWeights: ProgramWeight[] = [];
   readonly data: ProgramWeightData = new Map();
   readonly diagnostics: Diagnostic[] = [];
+  readonly compositeOutputs = new Map<string, Record<string, string>>();
   private readonly weightIds = new Map<string, string>();
   /** TensorRT layer name → the canvas node whose lowering took it. */
   private readonly layerNames = new Map<string, string>();
@@ -234,6 +240,7 @@ class Lowering {
       const name = 'input' in from ? inputNames[from.input] : tensors.get(from.node)?.[from.port];
       if (name !== undefined) outputs[port] = name;
     }
+    this.compositeOutputs.set(layerName, outputs);
     return outputs;
   }
 }
@@ -371,5 +378,6 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
     outputs,
     weights: lowering.programWeights,
   };
-  return { ok: true, value: { program, weights: lowering.data } };
+  const compositeOutputs = new Map([...lowering.compositeOutputs].map(([layer, names]) => [layer, rename(names)]));
+  return { ok: true, value: { program, weights: lowering.data, compositeOutputs } };
 }

@@ -205,7 +205,7 @@ export class NpyStream {
   }
 
   /** The complete array, or a format error when it is cut short. */
-  finish(): { shape: number[]; values: Float32Array } {
+  finish(): { shape: number[]; values: Float32Array; descr: string } {
     if (!this.filler) this.fail('npz.npy.truncated', 'ends inside its .npy header.');
     const left = this.filler!.bytesLeft;
     if (left > 0) {
@@ -213,6 +213,6 @@ export class NpyStream {
       const need = this.filler!.count * ELEMENT_BYTES[h.type];
       this.fail('npz.npy.truncated', `is cut short: its shape ${formatShape(h.shape)} needs ${need} bytes of data, but ${need - left} follow the header.`);
     }
-    return { shape: this.header!.shape, values: this.filler!.values };
+    return { shape: this.header!.shape, values: this.filler!.values, descr: this.header!.descr };
   }
 }

@@ -74,8 +74,8 @@ describe('decoding .npz', () => {
       { name: 'fc.bias.npy', data: bias },
     ]);
     const expected = [
-      { name: 'fc.weight', shape: [2, 3], values: Float32Array.of(1, 2, 3, 4, 5, 6) },
-      { name: 'fc.bias', shape: [2], values: Float32Array.of(0.5, -0.25) },
+      { name: 'fc.weight', shape: [2, 3], values: Float32Array.of(1, 2, 3, 4, 5, 6), descr: '<f4' },
+      { name: 'fc.bias', shape: [2], values: Float32Array.of(0.5, -0.25), descr: '<f8' },
     ];
     for (const chunkBytes of [1, 5, 64, 1 << 20]) {
       const reads: number[] = [];

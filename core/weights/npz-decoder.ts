@@ -100,7 +100,7 @@ export async function decodeNpz(source: ByteSource, options: NpzDecodeOptions): 
         ` entry '${entry.name}' is damaged: its data has the CRC-32 ${crc.toString(16).padStart(8, '0')}, but the archive recorded ${entry.crc32.toString(16).padStart(8, '0')}.`,
       );
     const array = npy.finish();
-    tensors.push({ name: entry.name.slice(0, -'.npy'.length), shape: array.shape, values: array.values });
+    tensors.push({ name: entry.name.slice(0, -'.npy'.length), shape: array.shape, values: array.values, descr: array.descr });
   }
   return tensors;
 }

@@ -49,6 +49,8 @@ export interface ShapedTensor {
   name: string;
   shape: number[];
   values: Float32Array;
+  /** The dtype the file stored before the conversion, as a `.npy` header writes it (`<f4`, `<f8`); set by the `.npz` decoder. */
+  descr?: string;
 }
 
 export interface TensorFileOptions {

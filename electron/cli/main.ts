@@ -6,6 +6,7 @@
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { codegenCommand } from './codegen.js';
+import { compareCommand, referenceScriptCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -26,6 +27,8 @@ const COMMANDS: readonly CliCommand[] = [
   serveCommand,
   runCommand,
   profileCommand,
+  compareCommand,
+  referenceScriptCommand,
   exportCommand,
   doctorCommand,
   buildCommand,

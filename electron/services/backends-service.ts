@@ -149,13 +149,15 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
 
       // --- ids to things -------------------------------------------------------------------------
       const files = nodeFiles((path, mode) => ctx.files.check(path, mode));
+      const backendOf = async (id: BackendId): Promise<Result<Backend>> => {
+        const backend = id === 'onnxruntime' ? ort : tensorrt();
+        const available = await backend.available();
+        return available.ok ? ok(backend) : available;
+      };
+      ctx.provided.backend = backendOf;
       /** The workflows' view of a job. */
       const contextOf = (job: JobHandle): WorkflowContext => ({
-        async backend(id: BackendId) {
-          const backend = id === 'onnxruntime' ? ort : tensorrt();
-          const available = await backend.available();
-          return available.ok ? ok(backend) : available;
-        },
+        backend: backendOf,
         files,
         progress: (progress) => job.progress(progress),
         log: (severity, line) => job.log(severity, line),

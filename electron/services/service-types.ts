@@ -4,10 +4,11 @@
  */
 import type { HandlerParams, MethodResult } from '../../core/api/contract.js';
 import type { MethodName } from '../../core/api/names.js';
-import type { BackendInfo } from '../../core/api/schemas.js';
+import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
 import type { WeightSet } from '../../core/api/weight-schemas.js';
 import type { Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
+import type { Backend } from '../backends/backend.js';
 import type { EventBus } from './events.js';
 import type { FileAccess } from './files.js';
 import type { JobService } from './jobs.js';
@@ -42,6 +43,8 @@ export interface ProvidedServices {
   adoptWeights?: (fileName: string, tensors: readonly { name: string; values: Float32Array }[]) => WeightSet;
   /** The file name a weight set was imported from (generated code reads it by default). */
   weightFileName?: (setId: string) => string | undefined;
+  /** A backend checked to be available here (the one the build jobs use), or why not: for workflows of later modules. */
+  backend?: (id: BackendId) => Promise<Result<Backend>>;
 }
 
 /** What the command line asked to open at start (filled by the launcher, read by host.startup). */

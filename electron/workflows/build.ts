@@ -7,7 +7,7 @@ import type { BuildOptions } from '../../core/api/job-schemas.js';
 import { checkNetwork } from '../../core/check/check-network.js';
 import type { BackendId } from '../../core/api/schemas.js';
 import { error, fail, ok, warning, type Diagnostic, type Result } from '../../core/diagnostics.js';
-import { lowerToProgram, type WeightLookup } from '../../core/lower/lower.js';
+import { lowerToProgram, type LoweredProgram, type WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { BackendBuildOptions, BackendModel, BackendSession, BuildEvent } from '../backends/backend.js';
 import { cancelled, type WorkflowContext } from './context.js';
@@ -22,7 +22,7 @@ export interface NetworkSource {
 }
 
 /** The network lowered to the program backends consume, with the weight values it names. */
-export function lowerNetwork(ctx: WorkflowContext, source: NetworkSource): Result<BackendModel> {
+export function lowerNetwork(ctx: WorkflowContext, source: NetworkSource): Result<LoweredProgram> {
   // The preflight is the network check, so a build stops on exactly what `check` and the Problems panel report.
   const errors = checkNetwork(source.doc).diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return fail(...errors);

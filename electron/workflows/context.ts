@@ -30,6 +30,6 @@ export interface WorkflowContext {
 }
 
 /** The Diagnostic of a cancelled workflow, e.g. `The run was cancelled.` */
-export function cancelled<T>(what: 'build' | 'run' | 'profile' | 'export'): Result<T> {
-  return fail(error(`${what}.cancelled`, `The ${what} was cancelled.`));
+export function cancelled<T>(what: 'build' | 'run' | 'profile' | 'export' | 'compare'): Result<T> {
+  return fail(error(`${what}.cancelled`, `The ${what === 'compare' ? 'comparison' : what} was cancelled.`));
 }

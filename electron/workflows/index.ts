@@ -5,3 +5,4 @@ export { exportFiles, prepareExport, writeExport, type ExportFile, type ExportKi
 export { nodeFiles } from './node-files.js';
 export { profileEngine, syntheticInput, type ProfileOutcome, type ProfileRequest } from './profile.js';
 export { imagesInput, npyInput, runInputs, type RunOptions, type RunOutcome, type RunOutput } from './run.js';
+export { compareLayers, readReferences, type CompareOutcome, type CompareRequest } from './compare.js';
