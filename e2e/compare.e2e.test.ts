@@ -84,17 +84,18 @@ describe('comparing every layer with reference activations', () => {
     );
     await page.click('[data-testid=compare-choose-reference]');
     await pickInFileBrowser('lenet5-reference.npz');
-    await expect.poll(() => page.locator('[data-testid=compare-reference]').textContent()).toBe('lenet5-reference.npz');
+    await expect.poll(() => page.locator('[data-testid=compare-reference-path]').textContent()).toBe('lenet5-reference.npz');
     await page.click('[data-testid=compare-choose-input]');
     await pickInFileBrowser('lenet5-input.npy');
-    await expect.poll(() => page.locator('[data-testid=compare-input]').textContent()).toBe('lenet5-input.npy');
+    await expect.poll(() => page.locator('[data-testid=compare-input-path]').textContent()).toBe('lenet5-input.npy');
     expect(await page.locator('[data-testid=compare-tolerance]').inputValue()).toBe('1e-4');
+    await screenshot(page, 'compare-00-chosen');
     await page.click('[data-testid=compare-start]');
 
     const summary = page.locator('[data-testid=compare-summary]');
     await expect
       .poll(() => summary.textContent(), { timeout: 30_000 })
-      .toMatch(/^The first layer that fails is conv2 \(rel error [\d.e-]+ > 1\.00e-4: fails\); 1 of 12 compared layers fail\.$/);
+      .toMatch(/^The first layer that fails is conv2 \(rel error [\d.e-]+ > 1e-4: fails\); 1 of 12 compared layers fail\.$/);
     const rows = await page
       .locator('[data-testid=compare-row]')
       .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-layer'), tr.querySelector('[data-testid=compare-result]')!.textContent]));

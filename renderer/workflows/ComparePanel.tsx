@@ -159,15 +159,13 @@ export const ComparePanel = memo(function ComparePanel() {
       <div className="wf-form cmp-form">
         <label>
           Reference
-          <span className="wf-pair">
-            <button onClick={() => void chooseReference(false)} disabled={!host} data-testid="compare-choose-reference">
-              .npz…
-            </button>
-            <button onClick={() => void chooseReference(true)} disabled={!host} data-testid="compare-choose-reference-folder">
-              Folder of .npy…
-            </button>
-          </span>
-          <span className="mono cmp-path" data-testid="compare-reference" title={reference}>
+          <button onClick={() => void chooseReference(false)} disabled={!host} data-testid="compare-choose-reference">
+            .npz…
+          </button>
+          <button onClick={() => void chooseReference(true)} disabled={!host} data-testid="compare-choose-reference-folder">
+            Folder of .npy…
+          </button>
+          <span className="mono cmp-path" data-testid="compare-reference-path" title={reference}>
             {reference ? fileName(reference) : 'none'}
           </span>
         </label>
@@ -176,18 +174,9 @@ export const ComparePanel = memo(function ComparePanel() {
           <button onClick={() => void chooseInput()} disabled={!host} data-testid="compare-choose-input">
             .npy…
           </button>
-          <span className="mono cmp-path" data-testid="compare-input" title={input}>
+          <span className="mono cmp-path" data-testid="compare-input-path" title={input}>
             {input ? fileName(input) : 'none'}
           </span>
-        </label>
-        <label>
-          Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendId)} data-testid="compare-backend">
-            <option value="tensorrt" disabled={!tensorrt?.available}>
-              TensorRT{tensorrt?.available ? '' : ' (not available)'}
-            </option>
-            <option value="onnxruntime">Reference runtime (ONNX Runtime)</option>
-          </select>
         </label>
         <label title="A layer passes when its max abs error is at most this fraction of the reference tensor's largest absolute value">
           Tolerance
@@ -197,32 +186,7 @@ export const ComparePanel = memo(function ComparePanel() {
             className={tolerance.ok ? 'cmp-tolerance' : 'cmp-tolerance invalid'}
             data-testid="compare-tolerance"
           />
-          <span className="muted">× largest value</span>
         </label>
-      </div>
-      <div className="cmp-against" role="radiogroup" aria-label="Compare against" data-testid="compare-against">
-        <span className="muted">Against</span>
-        <label>
-          <input type="radio" checked={againstKind === 'reference'} onChange={() => setAgainstKind('reference')} data-testid="compare-against-reference" />
-          the reference file
-        </label>
-        <label className={backendsReason ? 'disabled' : ''} title={backendsReason ? tensorrt?.detail : undefined}>
-          <input
-            type="radio"
-            checked={againstKind === 'backend'}
-            disabled={backendsReason !== undefined}
-            onChange={() => setAgainstKind('backend')}
-            data-testid="compare-against-backend"
-          />
-          another backend: {backendLabel(otherBackend(backend))}
-        </label>
-        {backendsReason && (
-          <span className="muted cmp-reason" data-testid="compare-against-backend-reason">
-            {backendsReason}
-          </span>
-        )}
-      </div>
-      <div className="wf-toolbar">
         <button
           className="primary"
           onClick={() => void compare()}
@@ -243,6 +207,37 @@ export const ComparePanel = memo(function ComparePanel() {
         {reason && (
           <span className={inputProblem || !tolerance.ok ? 'wf-field-error' : 'muted'} data-testid="compare-reason">
             {reason}
+          </span>
+        )}
+      </div>
+      <div className="wf-form cmp-against" role="radiogroup" aria-label="Compare against" data-testid="compare-against">
+        <label>
+          Backend
+          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendId)} data-testid="compare-backend">
+            <option value="tensorrt" disabled={!tensorrt?.available}>
+              TensorRT{tensorrt?.available ? '' : ' (not available)'}
+            </option>
+            <option value="onnxruntime">Reference runtime (ONNX Runtime)</option>
+          </select>
+        </label>
+        <span className="muted">against</span>
+        <label>
+          <input type="radio" checked={againstKind === 'reference'} onChange={() => setAgainstKind('reference')} data-testid="compare-against-reference" />
+          the reference file
+        </label>
+        <label className={backendsReason ? 'disabled' : ''} title={backendsReason ? tensorrt?.detail : undefined}>
+          <input
+            type="radio"
+            checked={againstKind === 'backend'}
+            disabled={backendsReason !== undefined}
+            onChange={() => setAgainstKind('backend')}
+            data-testid="compare-against-backend"
+          />
+          another backend: {backendLabel(otherBackend(backend))}
+        </label>
+        {backendsReason && (
+          <span className="muted cmp-reason" data-testid="compare-against-backend-reason">
+            {backendsReason}
           </span>
         )}
       </div>

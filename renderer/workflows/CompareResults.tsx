@@ -8,11 +8,11 @@ import type { CompareLayer, CompareReport } from '../../core/api/compare-schemas
 import { count } from '../../core/words.js';
 import { errorHeat, heatColor } from '../editor/heat.js';
 import { formatDimsList, formatNumber } from './format.js';
-import { layerVerdict } from './compare-overlay.js';
+import { formatTolerance, layerVerdict } from './compare-overlay.js';
 
 /** The comparison in one sentence: the first failing layer and how many fail, or that all pass. */
 export function compareSummary(report: CompareReport): string {
-  const tolerance = formatNumber(report.tolerance);
+  const tolerance = formatTolerance(report.tolerance);
   if (report.layers.length === 0) return 'No layer was compared: no reference key names a layer of this network.';
   const failing = report.layers.filter((l) => !l.pass).length;
   const first = report.layers.find((l) => l.layer === report.firstFailing);
@@ -43,7 +43,6 @@ export const CompareResults = memo(function CompareResults({
               <th>#</th>
               <th>layer</th>
               <th>reference</th>
-              <th>dims</th>
               <th>max abs error</th>
               <th title="The max abs error divided by the reference's largest absolute value">rel error</th>
               <th>cosine</th>
@@ -58,12 +57,11 @@ export const CompareResults = memo(function CompareResults({
                 onClick={() => onPick(l)}
                 data-testid="compare-row"
                 data-layer={l.layer}
-                title={layerVerdict(l, report.tolerance)}
+                title={`${formatDimsList(l.dims)}: ${layerVerdict(l, report.tolerance)}`}
               >
                 <td className="num muted">{i + 1}</td>
                 <td className="mono">{l.layer}</td>
                 <td className="mono">{l.reference}</td>
-                <td className="mono muted">{formatDimsList(l.dims)}</td>
                 <td className="num">{formatNumber(l.maxAbsError)}</td>
                 <td className="num">
                   <span className="wf-heat-dot" style={{ background: heatColor(l.note ? 1 : errorHeat(l.relError, report.tolerance)) }} />

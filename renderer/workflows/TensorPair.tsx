@@ -8,7 +8,7 @@ import { formatDimsList, formatNumber } from './format.js';
 
 type Summary = CompareTensors['actual'];
 
-const HISTOGRAM_WIDTH = 240;
+const HISTOGRAM_WIDTH = 180;
 const HISTOGRAM_HEIGHT = 56;
 
 /** A histogram as bars; each bar's tooltip gives its range and count. */
@@ -28,7 +28,7 @@ const Histogram = memo(function Histogram({ histogram }: { histogram: Summary['h
           );
         })}
       </svg>
-      <div className="cmp-histogram-axis mono">
+      <div className="cmp-histogram-axis mono" style={{ width: HISTOGRAM_WIDTH }}>
         <span>{formatNumber(edges[0] ?? 0)}</span>
         <span>{formatNumber(edges.at(-1) ?? 0)}</span>
       </div>

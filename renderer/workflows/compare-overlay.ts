@@ -21,10 +21,15 @@ export function nodeOfLayer(layer: Pick<CompareLayer, 'layer' | 'nodeId'>, nodes
   return best?.id;
 }
 
+/** A tolerance as the user writes it: `1e-4`, `2.5e-3`. */
+export function formatTolerance(tolerance: number): string {
+  return Number(tolerance.toPrecision(3)).toExponential().replace('e+', 'e');
+}
+
 /** A layer's result in words: `rel error 3.20e-2 > 1e-4: fails`, or its note when it could not be compared as numbers. */
 export function layerVerdict(layer: CompareLayer, tolerance: number): string {
   if (layer.note) return `${layer.note}: fails`;
-  return `rel error ${formatNumber(layer.relError)} ${layer.pass ? '≤' : '>'} ${formatNumber(tolerance)}: ${layer.pass ? 'passes' : 'fails'}`;
+  return `rel error ${formatNumber(layer.relError)} ${layer.pass ? '≤' : '>'} ${formatTolerance(tolerance)}: ${layer.pass ? 'passes' : 'fails'}`;
 }
 
 /** Per node, the heat of the worst layer drawn as it, and the legend saying what the colours mean. */
