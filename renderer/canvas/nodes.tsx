@@ -120,6 +120,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         className={`${className} plain`}
         style={{ '--accent': color, minHeight, height, ...heatStyle } as CSSProperties}
         data-heat={heat}
+        title={heatTitle}
         data-testid="layer-node"
         data-name={node.name}
       >

@@ -54,12 +54,16 @@ export function errorHeat(relError: number, tolerance: number): number {
   return Math.round(Math.max(0, Math.min(1, f)) * 100) / 100;
 }
 
+/** A tolerance (or an error near one) as the user writes it: `1e-4`, `2.5e-3`. */
+export function formatTolerance(value: number): string {
+  return Number(value.toPrecision(3)).toExponential().replace('e+', 'e');
+}
+
 /** The comparison's legend stops for a tolerance: the scale's ends and the tolerance between them. */
 export function errorHeatStops(tolerance: number): HeatLegend['stops'] {
-  const short = (v: number) => v.toExponential(0).replace('e+', 'e');
   return [
-    { at: 0, label: `≤ ${short(tolerance / 10 ** DECADES_BELOW)}` },
-    { at: errorHeat(tolerance, tolerance), label: `tol ${short(tolerance)}` },
-    { at: 1, label: `≥ ${short(tolerance * 10 ** DECADES_ABOVE)}` },
+    { at: 0, label: `≤ ${formatTolerance(tolerance / 10 ** DECADES_BELOW)}` },
+    { at: errorHeat(tolerance, tolerance), label: `tol ${formatTolerance(tolerance)}` },
+    { at: 1, label: `≥ ${formatTolerance(tolerance * 10 ** DECADES_ABOVE)}` },
   ];
 }

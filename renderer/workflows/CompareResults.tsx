@@ -6,9 +6,9 @@
 import { memo } from 'react';
 import type { CompareLayer, CompareReport } from '../../core/api/compare-schemas.js';
 import { count } from '../../core/words.js';
-import { errorHeat, heatColor } from '../editor/heat.js';
+import { errorHeat, formatTolerance, heatColor } from '../editor/heat.js';
 import { formatDimsList, formatNumber } from './format.js';
-import { formatTolerance, layerVerdict } from './compare-overlay.js';
+import { layerVerdict } from './compare-overlay.js';
 
 /** The comparison in one sentence: the first failing layer and how many fail, or that all pass. */
 export function compareSummary(report: CompareReport): string {

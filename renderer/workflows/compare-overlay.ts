@@ -4,7 +4,7 @@
  */
 import type { CompareLayer, CompareReport } from '../../core/api/compare-schemas.js';
 import type { NetworkNode } from '../../core/network/types.js';
-import { errorHeat, errorHeatStops, type HeatLegend } from '../editor/heat.js';
+import { errorHeat, errorHeatStops, formatTolerance, type HeatLegend } from '../editor/heat.js';
 import { formatNumber } from './format.js';
 
 /**
@@ -19,11 +19,6 @@ export function nodeOfLayer(layer: Pick<CompareLayer, 'layer' | 'nodeId'>, nodes
     if (layer.layer.startsWith(`${n.name}.`) && (!best || n.name.length > best.name.length)) best = n;
   }
   return best?.id;
-}
-
-/** A tolerance as the user writes it: `1e-4`, `2.5e-3`. */
-export function formatTolerance(tolerance: number): string {
-  return Number(tolerance.toPrecision(3)).toExponential().replace('e+', 'e');
 }
 
 /** A layer's result in words: `rel error 3.20e-2 > 1e-4: fails`, or its note when it could not be compared as numbers. */
