@@ -14,6 +14,7 @@
  * Any other key is listed as unmatched.
  */
 import type { LoweredProgram } from '../lower/lower.js';
+import type { DataType } from '../network/types.js';
 import type { ProgramOp, TrtProgram } from '../program/types.js';
 
 /** One tensor to compare: a layer's (or a module's) output in the lowered program. */
@@ -25,6 +26,8 @@ export interface CompareTarget {
   /** The tensor in the lowered program. */
   tensor: string;
   dims: number[];
+  /** The tensor's element type as inferred (`FLOAT`, `INT32`…). */
+  dtype: DataType;
   /** The canvas node the tensor belongs to (the top-level node for layers inside a composite). */
   nodeId?: string;
   /** Index of the op producing the tensor: the topological order of the report. */
@@ -60,7 +63,7 @@ export class ProgramTensors {
     const made = this.producer.get(tensor);
     if (!made || this.inputs.has(tensor)) return undefined;
     const info = made.op.outputInfo[made.port];
-    return { layer, reference, tensor, dims: [...(info?.dims ?? [])], nodeId: made.op.nodeId, order: made.order };
+    return { layer, reference, tensor, dims: [...(info?.dims ?? [])], dtype: info?.dtype ?? 'FLOAT', nodeId: made.op.nodeId, order: made.order };
   }
 
   /** The tensor a name stands for (rules 1 and 2 above), or undefined. */
@@ -111,9 +114,12 @@ export function matchReferenceKeys(tensors: ProgramTensors, keys: readonly strin
   return { targets: sortTargets(targets), unmatched };
 }
 
-/** Every canvas layer (top-level node) with an output, for a comparison between two backends. */
+/** Element types whose values two backends can be compared on (integer and bool outputs, such as shapes or indices, are left out). */
+const FLOAT_TYPES: ReadonlySet<string> = new Set(['FLOAT', 'HALF', 'BF16']);
+
+/** Every canvas layer (top-level node) with a floating-point output, for a comparison between two backends. */
 export function canvasTargets(tensors: ProgramTensors, layerNames: readonly string[], reference: string): CompareTarget[] {
-  return sortTargets(layerNames.flatMap((name) => tensors.resolve(name, reference) ?? []));
+  return sortTargets(layerNames.flatMap((name) => tensors.resolve(name, reference) ?? []).filter((t) => FLOAT_TYPES.has(t.dtype)));
 }
 
 /**
