@@ -56,7 +56,8 @@ export type FileRoot = z.infer<typeof FileRootSchema>;
 
 /** What a file dialog or the file browser is for; sets the filters. */
 /** `openable`: what the editor's Open takes (a project, or an ONNX model imported as a new one). */
-export const FilePurposeSchema = z.enum(['project', 'openable', 'weights', 'images', 'folder', 'onnx', 'engine', 'export']);
+/** `arrays`: NumPy files, a comparison's reference activations and its input tensor. */
+export const FilePurposeSchema = z.enum(['project', 'openable', 'weights', 'images', 'arrays', 'folder', 'onnx', 'engine', 'export']);
 export type FilePurpose = z.infer<typeof FilePurposeSchema>;
 
 /** File extensions (lower case, with the dot) each purpose shows. */
@@ -66,6 +67,7 @@ export const FILE_PURPOSE_EXTENSIONS: Record<FilePurpose, readonly string[]> = {
   weights: ['.wts', '.safetensors', '.npz'],
   // Test inputs: images, or a NumPy array used as the input tensor as it is.
   images: ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.gif', '.tif', '.tiff', '.npy'],
+  arrays: ['.npz', '.npy'],
   folder: [],
   onnx: ['.onnx'],
   engine: ['.engine', '.plan'],

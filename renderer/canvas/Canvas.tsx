@@ -33,6 +33,7 @@ import { NODE_HEIGHT, NODE_WIDTH, sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
 import { ContextMenu, type ContextTarget } from './ContextMenu.js';
 import { BlockBreadcrumb } from './BlockBreadcrumb.js';
+import { HeatLegend } from './HeatLegend.js';
 import { tensorMismatch } from '../editor/wire-check.js';
 import { warmUpLayout } from '../editor/layout/auto-layout.js';
 
@@ -371,6 +372,7 @@ export function Canvas() {
             <Minimap nodeColor={minimapColor} />
             <Controls showInteractive={false} />
             <Legend />
+            <HeatLegend />
             <BlockBreadcrumb />
           </ReactFlow>
         </WireLabelStoreContext.Provider>

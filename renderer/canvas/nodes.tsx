@@ -13,7 +13,7 @@ import { INPUT_NODE_PORT, type NetworkNode } from '../../core/network/types.js';
 import { formatDims, formatInputDims } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { setGroupCollapsed } from '../../core/network/edit.js';
-import { heatColor } from '../editor/heat.js';
+import { heatColor, heatNote } from '../editor/heat.js';
 import type { FrameFlowNode, GroupFlowNode, InputFlowNode, LayerFlowNode } from '../editor/flow-model.js';
 import { useDetailed } from './detail.js';
 import { CATEGORY_COLORS } from '../editor/layer-look.js';
@@ -42,13 +42,20 @@ function ProblemBadge({ nodeId }: { nodeId: string }) {
 /**
  * What a layer node's outside shows, in one subscription (all 2,000 nodes of a big network stay
  * mounted, and each subscription runs on every store update, a drag step included): the layer, its
- * problem's severity, its heat, and its variadic inputs' wire counts.
+ * problem's severity, its heat with what it means, and its variadic inputs' wire counts.
  */
 function useLayerFace(id: string, fallback: NetworkNode) {
   return useEditor(
     useShallow((s) => {
       const node = s.nodeById.get(id) ?? fallback;
-      return [node, s.nodeProblems[id]?.severity, s.heat[id], variadicWireCounts(s.doc, id, catalogFor(s.doc).spec(node.type)?.inputs ?? [])] as const;
+      const heat = s.heat[id];
+      return [
+        node,
+        s.nodeProblems[id]?.severity,
+        heat,
+        heat === undefined ? undefined : heatNote(s.heatLegend, id, heat),
+        variadicWireCounts(s.doc, id, catalogFor(s.doc).spec(node.type)?.inputs ?? []),
+      ] as const;
     }),
   );
 }
@@ -87,8 +94,8 @@ const WeightChip = memo(function WeightChip({ nodeId }: { nodeId: string }) {
 });
 
 export const LayerNode = memo(function LayerNode({ id, data, selected, height }: NodeProps<LayerFlowNode>) {
-  // The heat overlay is this node's share of the slowest layer's time (the store rounds it, so it rarely changes).
-  const [node, severity, heat, variadicCounts] = useLayerFace(id, data.node);
+  // The heat overlay: this node's share of the slowest layer's time, or its error against a reference (the store rounds it, so it rarely changes).
+  const [node, severity, heat, heatTitle, variadicCounts] = useLayerFace(id, data.node);
   const detailed = useDetailed(id);
   const { direction, inSide, outSide } = useSides();
   // The catalog object changes only when the project's blocks do, so this adds no re-renders.
@@ -113,6 +120,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         className={`${className} plain`}
         style={{ '--accent': color, minHeight, height, ...heatStyle } as CSSProperties}
         data-heat={heat}
+        title={heatTitle}
         data-testid="layer-node"
         data-name={node.name}
       >
@@ -137,9 +145,7 @@ export const LayerNode = memo(function LayerNode({ id, data, selected, height }:
         <WeightChip nodeId={id} />
         <ProblemBadge nodeId={id} />
       </div>
-      {heatFill && (
-        <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={`${Math.round(heat! * 100)}% of the slowest layer's time`} />
-      )}
+      {heatFill && <div className="node-heat" style={{ width: `${Math.max(4, heat! * 100)}%` }} title={heatTitle} data-testid="node-heat" />}
       <div className="node-body">
         <div className="node-name" title={node.name}>
           {node.name}

@@ -28,6 +28,7 @@ import { checkBindings, type SlotStatus } from '../../core/weights/binding.js';
 import type { BuildResult, JobKind } from '../../core/api/job-schemas.js';
 import type { WeightSet, WeightTensor } from '../../core/api/weight-schemas.js';
 import { flowDirection, type FlowDirection } from './ports.js';
+import { PROFILE_HEAT_LEGEND, type HeatLegend } from './heat.js';
 import { replaceBlock } from '../../core/blocks/block-edits.js';
 import { compositeDocument, definitionDocument, definitionFromDocument, withExpression, withParams, type DefinitionContext } from './block-editing.js';
 import type { BlockParam } from '../../core/network/types.js';
@@ -174,8 +175,9 @@ export interface WorkflowSlice {
   engines: BuildResult[];
   /** The engine the run and profile panels use. */
   engineId: string | undefined;
-  /** Per node id, its layer time from the last profile relative to the slowest layer (0..1); nodes are coloured by it. */
+  /** The canvas heat overlay: per node id, 0..1 on the scale `heatLegend` describes (a profile's time, a comparison's error); nodes are coloured by it. */
   heat: Record<string, number>;
+  heatLegend: HeatLegend | undefined;
   /**
    * Per layer with weight slots, while weights are loaded: bound of all slots, `ok:2/2` (every required
    * slot bound; an optional bias may stay free) or `bad:0/2` (a slot missing, of the wrong count or bound
@@ -185,7 +187,8 @@ export interface WorkflowSlice {
   /** Setting weights re-checks the bindings: their Diagnostics join the Problems and the node badges. */
   setWeights: (weights: LoadedWeights | undefined) => void;
   setEngines: (engines: BuildResult[], engineId?: string) => void;
-  setHeat: (heat: Record<string, number>) => void;
+  /** Show a heat overlay (a profile's, unless `legend` says otherwise); an empty `heat` removes it. */
+  setHeat: (heat: Record<string, number>, legend?: HeatLegend) => void;
 }
 
 /**
@@ -313,6 +316,7 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
       engines: [],
       engineId: undefined,
       heat: {},
+      heatLegend: undefined,
       blockEdit: undefined,
 
       openDefinition(block) {
@@ -413,8 +417,18 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         setDoc(next, { past: [...s.past, s.doc], future: s.future.slice(1) });
       },
       load(doc, filePath) {
-        // A profile's heat belongs to the network it measured, not to the one opened now.
-        set({ savedDoc: doc, filePath, selected: [], selectedEdges: [], searchMenu: undefined, naming: undefined, heat: {}, blockEdit: undefined });
+        // A profile's or comparison's heat belongs to the network it measured, not to the one opened now.
+        set({
+          savedDoc: doc,
+          filePath,
+          selected: [],
+          selectedEdges: [],
+          searchMenu: undefined,
+          naming: undefined,
+          heat: {},
+          heatLegend: undefined,
+          blockEdit: undefined,
+        });
         setDoc(doc, { past: [], future: [] });
         get().requestFit();
       },
@@ -524,8 +538,8 @@ export function createEditorStore(initial: NetworkDocument = emptyDocument()): E
         const keep = get().engineId;
         set({ engines, engineId: engineId ?? (engines.some((e) => e.engineId === keep) ? keep : engines[0]?.engineId) });
       },
-      setHeat(heat) {
-        set({ heat });
+      setHeat(heat, legend = PROFILE_HEAT_LEGEND) {
+        set(Object.keys(heat).length > 0 ? { heat, heatLegend: legend } : { heat: {}, heatLegend: undefined });
       },
     };
   });

@@ -36,7 +36,9 @@ describe('the workflow slice of the editor store', () => {
     store.getState().setEngines([engine('e3')]);
     expect(store.getState().engineId).toBe('e3');
     store.getState().setHeat({ n1: 1 });
+    expect(store.getState().heatLegend?.source).toBe('profile');
     store.getState().load(buildTemplate('resnet18')!);
     expect(store.getState().heat).toEqual({});
+    expect(store.getState().heatLegend).toBeUndefined();
   });
 });

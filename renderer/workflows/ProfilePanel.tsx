@@ -59,7 +59,7 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
   const engines = useEditor((s) => s.engines);
   // Layer names follow edits only while the tab is shown.
   const nodes = useEditor((s) => (active ? s.doc.nodes : NO_NODES));
-  const heatShown = useEditor((s) => Object.keys(s.heat).length > 0);
+  const heatShown = useEditor((s) => s.heatLegend?.source === 'profile');
   const [iterations, setIterations] = useState(100);
   const [job, setJob] = useState<RunningJob | undefined>();
   const [result, setResult] = useState<ProfileResult | undefined>();

@@ -1,5 +1,5 @@
 /**
- * The bottom dock: Problems and the workflow panels (weights, build, run, profile) as tabs, with the
+ * The bottom dock: Problems and the workflow panels (weights, build, run, profile, compare) as tabs, with the
  * export menu. Every panel stays mounted when hidden, so a running job and its results survive a tab
  * switch. The dock owns the file browser the panels ask for files through (`usePickFiles`).
  */
@@ -10,6 +10,7 @@ import { nativePick, type PickFiles } from '../host/file-picking.js';
 import { useEditor } from '../react/editor-context.js';
 import { PickFilesProvider, useHost } from '../react/host-context.js';
 import { BuildPanel } from './BuildPanel.js';
+import { ComparePanel } from './ComparePanel.js';
 import { ExportMenu } from './ExportMenu.js';
 import { FileBrowser, type FileBrowserRequest } from './FileBrowser.js';
 import { ProfilePanel } from './ProfilePanel.js';
@@ -17,7 +18,7 @@ import { RunPanel } from './RunPanel.js';
 import { isWeightsFile, WeightsPanel } from './WeightsPanel.js';
 import './workflows.css';
 
-export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile';
+export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile' | 'compare';
 
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'problems', label: 'Problems' },
@@ -25,6 +26,7 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'build', label: 'Build' },
   { id: 'run', label: 'Run' },
   { id: 'profile', label: 'Profile' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 /** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
@@ -35,7 +37,7 @@ const JOB_TABS: Record<JobKind, DockTab | undefined> = {
   run: 'run',
   profile: 'profile',
   export: undefined,
-  compare: undefined,
+  compare: 'compare',
 };
 
 const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
@@ -114,6 +116,9 @@ export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems:
           </div>
           <div className="wf-tab-panel" hidden={tab !== 'profile'}>
             <ProfilePanel active={tab === 'profile'} />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'compare'}>
+            <ComparePanel />
           </div>
         </div>
         {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
