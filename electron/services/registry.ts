@@ -4,6 +4,7 @@
  * of `ctx.provided` for the modules after it (weights before network, backends before build).
  */
 import { backendsModule } from './backends-service.js';
+import { farmModule } from './farm-service.js';
 import { filesModule } from './files-service.js';
 import { hostModule } from './host-info.js';
 import { imagesModule } from './images-service.js';
@@ -30,4 +31,6 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   // build.start/history, run.start, profile.start, export.start over onnxruntime and tensorrt; provides backends.
   backendsModule,
   networkModule,
+  // farm.submit/status/cancel/results: the build matrix on the cluster's scheduler (Slurm).
+  farmModule,
 ];
