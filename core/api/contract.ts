@@ -22,6 +22,7 @@ import {
   JobStatusSchema,
   PreprocessingSchema,
 } from './job-schemas.js';
+import { FarmJobSchema, FarmRefusalSchema, FarmResultSchema, FarmSchedulerSchema, FarmSubmissionIdSchema, FarmTargetSchema } from './farm-schemas.js';
 import { isEventName, type EventName, type MethodName } from './names.js';
 import {
   FilePurposeSchema,
@@ -294,6 +295,30 @@ export const METHODS = {
   ),
   'settings.get': method(EmptySchema, SettingsSchema, 'The settings.'),
   'settings.update': method(z.strictObject({ patch: SettingsPatchSchema }), SettingsSchema, 'Change some settings; returns them all.'),
+  'farm.submit': method(
+    z.strictObject({
+      projectPath: PathSchema,
+      weightsPath: PathSchema.nullable(),
+      targets: z.array(FarmTargetSchema).min(1).max(100),
+      /** Images or `.npy` files each job runs (`trt-studio run`); none: the jobs profile (`trt-studio profile`). */
+      inputs: z.array(PathSchema).max(1000).default([]),
+      iterations: z.number().int().min(1).max(1_000_000).default(50),
+    }),
+    z.object({ submission: FarmSubmissionIdSchema, jobs: z.array(FarmJobSchema), refused: z.array(FarmRefusalSchema) }),
+    'Submit the build matrix (targets × precisions × batch profiles) to the cluster scheduler, one job each; refused cells say why.',
+    MAX_DOCUMENT_BYTES,
+  ),
+  'farm.status': method(
+    z.strictObject({ submission: FarmSubmissionIdSchema.optional() }),
+    z.object({ jobs: z.array(FarmJobSchema), scheduler: FarmSchedulerSchema }),
+    'The farm jobs (of one submission, or all) with their states and the scheduler’s reasons; whether a scheduler is reachable.',
+  ),
+  'farm.cancel': method(z.strictObject({ job: z.string().regex(/^[0-9]{1,20}$/, 'must be a scheduler job number') }), FarmJobSchema, 'Cancel one farm job.'),
+  'farm.results': method(
+    z.strictObject({ submission: FarmSubmissionIdSchema.optional() }),
+    z.object({ results: z.array(FarmResultSchema) }),
+    'What the finished farm jobs wrote (their summary.json): latency, per-layer times, engine size.',
+  ),
 } satisfies Record<MethodName, MethodSpec>;
 
 export const EVENTS = {

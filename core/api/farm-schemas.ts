@@ -73,3 +73,14 @@ export const FarmResultSchema = z.object({
   logPath: PathSchema,
 });
 export type FarmResult = z.infer<typeof FarmResultSchema>;
+
+/** The id of one submission of the matrix: its folder's name under the farm folder. */
+export const FarmSubmissionIdSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . -');
+
+/** A cell of the matrix the scheduler would not take, with its reason in the scheduler's words. */
+export const FarmRefusalSchema = z.object({ target: NameSchema, precision: PrecisionSchema, profile: NameSchema, reason: z.string().max(2000) });
+export type FarmRefusal = z.infer<typeof FarmRefusalSchema>;
+
+/** Whether the host can reach a scheduler, and why not. */
+export const FarmSchedulerSchema = z.object({ available: z.boolean(), reason: z.string().max(2000).optional() });
+export type FarmScheduler = z.infer<typeof FarmSchedulerSchema>;

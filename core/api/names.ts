@@ -46,6 +46,10 @@ export const METHOD_NAMES = [
   'jobs.cancel',
   'settings.get',
   'settings.update',
+  'farm.submit',
+  'farm.status',
+  'farm.cancel',
+  'farm.results',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -9,6 +9,7 @@ import { codegenCommand } from './codegen.js';
 import { compareCommand, referenceScriptCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
+import { farmCommand } from './farm.js';
 import { importCommand } from './import.js';
 import { layersCommand } from './layers.js';
 import { profileCommand } from './profile.js';
@@ -33,6 +34,7 @@ const COMMANDS: readonly CliCommand[] = [
   doctorCommand,
   buildCommand,
   codegenCommand,
+  farmCommand,
 ];
 
 function usage(): string {

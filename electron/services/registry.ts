@@ -5,6 +5,7 @@
  */
 import { backendsModule } from './backends-service.js';
 import { compareModule } from './compare-service.js';
+import { farmModule } from './farm-service.js';
 import { filesModule } from './files-service.js';
 import { hostModule } from './host-info.js';
 import { imagesModule } from './images-service.js';
@@ -33,4 +34,6 @@ export const SERVICE_MODULES: readonly ServiceModule[] = [
   // compare.start/tensors: layer outputs against PyTorch references or a second backend.
   compareModule,
   networkModule,
+  // farm.submit/status/cancel/results: the build matrix on the cluster's scheduler (Slurm).
+  farmModule,
 ];
