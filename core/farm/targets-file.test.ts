@@ -48,7 +48,7 @@ describe('targets files', () => {
   it.each(BAD)('names the file and the field: $message', ({ text, message }) => {
     const r = parseTargetsFile(text, 'targets.json');
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.map((d) => d.message)).toEqual([message]);
+    expect((r.diagnostics ?? []).map((d) => d.message)).toEqual([message]);
   });
 
   it('writes what it reads back unchanged', () => {
