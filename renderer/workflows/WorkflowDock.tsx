@@ -1,5 +1,5 @@
 /**
- * The bottom dock: Problems and the workflow panels (weights, build, run, profile) as tabs, with the
+ * The bottom dock: Problems and the workflow panels (weights, build, run, profile, farm) as tabs, with the
  * export menu. Every panel stays mounted when hidden, so a running job and its results survive a tab
  * switch. The dock owns the file browser the panels ask for files through (`usePickFiles`).
  */
@@ -11,13 +11,14 @@ import { useEditor } from '../react/editor-context.js';
 import { PickFilesProvider, useHost } from '../react/host-context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ExportMenu } from './ExportMenu.js';
+import { FarmPanel } from './FarmPanel.js';
 import { FileBrowser, type FileBrowserRequest } from './FileBrowser.js';
 import { ProfilePanel } from './ProfilePanel.js';
 import { RunPanel } from './RunPanel.js';
 import { isWeightsFile, WeightsPanel } from './WeightsPanel.js';
 import './workflows.css';
 
-export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile';
+export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile' | 'farm';
 
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'problems', label: 'Problems' },
@@ -25,6 +26,7 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'build', label: 'Build' },
   { id: 'run', label: 'Run' },
   { id: 'profile', label: 'Profile' },
+  { id: 'farm', label: 'Farm' },
 ];
 
 /** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
@@ -113,6 +115,9 @@ export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems:
           </div>
           <div className="wf-tab-panel" hidden={tab !== 'profile'}>
             <ProfilePanel active={tab === 'profile'} />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'farm'}>
+            <FarmPanel active={tab === 'farm'} />
           </div>
         </div>
         {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
