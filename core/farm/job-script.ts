@@ -123,7 +123,7 @@ export function jobScript(o: JobScriptOptions): string {
     );
   lines.push(
     `[ "$status" = 0 ] && { trt profile ${q(JOB_FILES.project)}${source} --backend ${backend} --iterations ${o.iterations} --json > ${q(JOB_FILES.profile)} 2>> "$log" || status=$?; }`,
-    `[ "$status" = 0 ] && { trt farm summarize . >> "$log" 2>&1 || status=$?; }`,
+    '[ "$status" = 0 ] && { trt farm summarize . --job "${SLURM_JOB_ID:-local}" >> "$log" 2>&1 || status=$?; }',
     'echo "exit status $status" >> "$log"',
     'exit "$status"',
     '',

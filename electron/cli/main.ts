@@ -8,6 +8,7 @@ import { checkCommand } from './check.js';
 import { codegenCommand } from './codegen.js';
 import { doctorCommand } from './doctor.js';
 import { exportCommand } from './export.js';
+import { farmCommand } from './farm.js';
 import { importCommand } from './import.js';
 import { layersCommand } from './layers.js';
 import { profileCommand } from './profile.js';
@@ -30,6 +31,7 @@ const COMMANDS: readonly CliCommand[] = [
   doctorCommand,
   buildCommand,
   codegenCommand,
+  farmCommand,
 ];
 
 function usage(): string {
