@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FarmTargetSchema } from '../../core/api/farm-schemas.js';
-import { formatProfiles, parseProfiles, previewMatrix, stateSummary } from './farm-model.js';
+import { cellLabel, formatProfiles, parseProfiles, previewMatrix, sortResults, stateSummary } from './farm-model.js';
 
 describe('the Farm tab’s model', () => {
   it('reads batch profiles as the table writes them, and says which part is wrong', () => {
@@ -42,5 +42,37 @@ describe('the Farm tab’s model', () => {
       submittedAt: '2026-01-01T00:00:00Z',
     });
     expect(stateSummary([j('done'), j('failed'), j('pending'), j('done')])).toBe('1 pending · 2 done · 1 failed');
+  });
+
+  it('orders results as the matrix lists its cells: targets, precisions, profiles in the targets’ order; unknown targets last', () => {
+    const targets = [
+      FarmTargetSchema.parse({
+        name: 'T4',
+        precisions: ['fp32', 'fp16'],
+        profiles: [
+          { name: 'b8', min: 1, opt: 8, max: 8 },
+          { name: 'b1', min: 1, opt: 1, max: 1 },
+        ],
+      }),
+      FarmTargetSchema.parse({ name: 'A100' }),
+    ];
+    const r = (target: string, precision: 'fp32' | 'fp16', profile: string) => ({
+      job: `${target}${precision}${profile}`,
+      target,
+      precision,
+      profile,
+      backend: 'tensorrt' as const,
+      latencyMs: { mean: 1, median: 1, p90: 1 },
+      layers: [],
+      logPath: '/l',
+    });
+    const results = [r('old', 'fp32', 'default'), r('A100', 'fp32', 'default'), r('T4', 'fp16', 'b1'), r('T4', 'fp32', 'b1'), r('T4', 'fp32', 'b8')];
+    expect(sortResults(results, targets).map(cellLabel)).toEqual([
+      'T4 · fp32 · b8',
+      'T4 · fp32 · b1',
+      'T4 · fp16 · b1',
+      'A100 · fp32 · default',
+      'old · fp32 · default',
+    ]);
   });
 });

@@ -79,16 +79,28 @@ export function fastest(values: readonly (number | undefined)[]): number {
   return best;
 }
 
-/** The results in matrix order: by target as the targets list them, then precision, then profile. */
+/** The results in matrix order (as the jobs table lists them): targets, then precisions, then profiles as the targets list them; others after, by name. */
 export function sortResults(results: readonly FarmResult[], targets: readonly FarmTarget[]): FarmResult[] {
-  const rank = new Map(targets.map((t, i) => [t.name, i]));
-  return [...results].sort(
-    (a, b) =>
-      (rank.get(a.target) ?? Infinity) - (rank.get(b.target) ?? Infinity) ||
+  const byName = new Map(targets.map((t, i) => [t.name, { rank: i, target: t }]));
+  const index = (list: readonly string[], value: string) => {
+    const i = list.indexOf(value);
+    return i < 0 ? Infinity : i;
+  };
+  const key = (r: FarmResult) => {
+    const t = byName.get(r.target);
+    return [t?.rank ?? Infinity, index(t?.target.precisions ?? [], r.precision), index(t?.target.profiles.map((p) => p.name) ?? [], r.profile)];
+  };
+  return [...results].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return (
+      x[0]! - y[0]! ||
       a.target.localeCompare(b.target) ||
+      x[1]! - y[1]! ||
       a.precision.localeCompare(b.precision) ||
-      a.profile.localeCompare(b.profile),
-  );
+      x[2]! - y[2]! ||
+      a.profile.localeCompare(b.profile)
+    );
+  });
 }
 
 /** The profiles as one line of text: `b1=1/1/1, b8=1/8/16`. */
