@@ -149,7 +149,7 @@ export const FarmPanel = memo(function FarmPanel({ active = true, pollMs = FARM_
           : undefined;
 
   return (
-    <div className="wf-panel" data-testid="farm-panel">
+    <div className="wf-panel wf-farm" data-testid="farm-panel">
       {scheduler && !scheduler.available && (
         <div className="wf-diagnostic wf-warning" data-testid="farm-scheduler">
           The build farm cannot submit from this host: {scheduler.reason ?? 'no scheduler was found'}.
