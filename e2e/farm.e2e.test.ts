@@ -133,6 +133,8 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
       expect(await page.locator('[data-testid=farm-refused]').textContent()).toBe(
         'Refused by the schedulerh100 · fp32 · default: Requested node configuration is not available',
       );
+      // What the tab showed first (the submission's answer): every state seen from here on is recorded.
+      const seen = (await states()).map((s) => [s]);
       const cells = await page.locator('[data-testid=farm-job-row] td:nth-child(2)').allTextContents();
       expect(cells).toEqual(['cpu-a · fp32 · default', 'cpu-a · fp16 · default', 'cpu-b · fp32 · default', 'cpu-b · fp16 · default']);
 
@@ -142,7 +144,6 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
       await expect.poll(() => last.locator('[data-testid=farm-job-state]').textContent()).toBe('cancelled');
 
       // Follow the states the tab shows until every job has ended: each seen sequence must end in done.
-      const seen: string[][] = [[], [], [], []];
       const deadline = Date.now() + 240_000;
       for (;;) {
         const now = await states();
@@ -178,6 +179,7 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
       const conv1 = page.locator('[data-testid=farm-layer-row]', { has: page.locator('td', { hasText: /^conv1$/ }) });
       expect(await conv1.locator('td.num').allTextContents()).toHaveLength(3);
       expect(await page.locator('[data-testid=farm-layer-row] td.wf-best').count()).toBeGreaterThan(0);
+      await page.locator('[data-testid=farm-layers]').scrollIntoViewIfNeeded();
       await screenshot(page, '61-farm-results');
       expect(pageErrors).toEqual([]);
     },
