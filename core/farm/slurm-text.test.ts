@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSlurmJob, farmState, parseJobComp, parseSbatchOutput, parseScontrolJob, parseSqueue, sbatchRefusal } from './slurm-text.js';
+import { describeSlurmJob, farmState, parseJobComp, parseSacct, parseSbatchOutput, parseScontrolJob, parseSqueue, sbatchRefusal } from './slurm-text.js';
 
 describe("reading Slurm's output", () => {
   it('maps Slurm states to the farm’s five', () => {
@@ -46,6 +46,15 @@ describe("reading Slurm's output", () => {
     expect([...parseJobComp(log).values()]).toEqual([
       { id: '2', slurmState: 'CANCELLED', exitCode: '0:15' },
       { id: '1', slurmState: 'COMPLETED', exitCode: '0:0' },
+    ]);
+  });
+
+  it('reads sacct’s jobs, leaving out their steps', () => {
+    const text = '31|COMPLETED|0:0\n31.batch|COMPLETED|0:0\n32|CANCELLED by 0|0:15\n33|FAILED|2:0\n33.batch|FAILED|2:0\n';
+    expect([...parseSacct(text).values()]).toEqual([
+      { id: '31', slurmState: 'COMPLETED', exitCode: '0:0' },
+      { id: '32', slurmState: 'CANCELLED by 0', exitCode: '0:15' },
+      { id: '33', slurmState: 'FAILED', exitCode: '2:0' },
     ]);
   });
 

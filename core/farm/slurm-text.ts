@@ -114,6 +114,20 @@ export function parseJobComp(text: string): Map<string, SlurmJobInfo> {
   return jobs;
 }
 
+/** The sacct columns the parser reads (`--parsable2`: `|`-separated, no trailing `|`). */
+export const SACCT_FORMAT = 'JobIDRaw,State,ExitCode';
+
+/** `sacct --noheader --parsable2 --format=JobIDRaw,State,ExitCode` lines by job id; job steps (`12.batch`) are left out. */
+export function parseSacct(stdout: string): Map<string, SlurmJobInfo> {
+  const jobs = new Map<string, SlurmJobInfo>();
+  for (const line of stdout.split('\n')) {
+    const [id, state, exitCode] = line.trim().split('|');
+    if (id === undefined || !/^[0-9]+$/.test(id) || state === undefined || state === '') continue;
+    jobs.set(id, { id, slurmState: state, ...(exitCode !== undefined && exitCode !== '' ? { exitCode } : {}) });
+  }
+  return jobs;
+}
+
 /** The sentence the farm shows for a job that is not simply running or done: Slurm's reason, its state and exit code. */
 export function describeSlurmJob(info: SlurmJobInfo): string | undefined {
   const state = farmState(info.slurmState);

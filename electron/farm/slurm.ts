@@ -1,5 +1,5 @@
 /**
- * The Slurm driver: sbatch, squeue, scontrol and scancel run with argument arrays (never a shell
+ * The Slurm driver: sbatch, squeue, scontrol, sacct and scancel run with argument arrays (never a shell
  * line), each with a time limit, their output read by core/farm/slurm-text. Clients find the cluster
  * as Slurm's own commands do (SLURM_CONF, the configless DNS record, /etc/slurm).
  */
@@ -9,8 +9,10 @@ import {
   farmState,
   parseJobComp,
   parseKeyValues,
+  parseSacct,
   parseSbatchOutput,
   parseSqueue,
+  SACCT_FORMAT,
   sbatchRefusal,
   SQUEUE_FORMAT,
   type SlurmJobInfo,
@@ -38,7 +40,7 @@ function runProgram(program: string, args: readonly string[], env: NodeJS.Proces
 export type SubmitAnswer = { ok: true; id: string } | { ok: false; reason: string };
 
 export class SlurmDriver {
-  private jobCompLog: Promise<string | null> | undefined;
+  private history: Promise<{ accounting: boolean; jobCompLog: string | null }> | undefined;
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -63,7 +65,7 @@ export class SlurmDriver {
     if (ran.code !== 0) throw new Error(`squeue failed: ${ran.stderr.trim()}`);
     const queue = parseSqueue(ran.stdout);
     const missing = ids.filter((id) => !queue.has(id));
-    const history = missing.length > 0 ? await this.completedJobs() : new Map<string, SlurmJobInfo>();
+    const history = missing.length > 0 ? await this.completedJobs(missing) : new Map<string, SlurmJobInfo>();
     for (const id of ids) {
       const info = queue.get(id) ?? history.get(id);
       if (info !== undefined) known.set(id, info);
@@ -84,16 +86,25 @@ export class SlurmDriver {
     return ran.code === 0 ? null : ran.stderr.trim().replace(/^scancel: error: /, '') || `scancel exited with ${ran.code}`;
   }
 
-  /** Finished jobs from the job-completion log, where the cluster writes one as text (JobCompType=jobcomp/filetxt). */
-  private async completedJobs(): Promise<Map<string, SlurmJobInfo>> {
-    this.jobCompLog ??= runProgram('scontrol', ['show', 'config'], this.env).then((ran) => {
+  /**
+   * Finished jobs the controller has forgotten: from accounting (sacct) where the cluster keeps it,
+   * else from the job-completion log where the cluster writes one as text (JobCompType=jobcomp/filetxt).
+   */
+  private async completedJobs(ids: readonly string[]): Promise<Map<string, SlurmJobInfo>> {
+    this.history ??= runProgram('scontrol', ['show', 'config'], this.env).then((ran) => {
       const config = parseKeyValues(ran.stdout.replace(/[ \t]+=[ \t]*/g, '='));
-      return config['JobCompType'] === 'jobcomp/filetxt' && config['JobCompLoc'] !== undefined ? config['JobCompLoc'] : null;
+      const log = config['JobCompType'] === 'jobcomp/filetxt' ? config['JobCompLoc'] : undefined;
+      const accounting = config['AccountingStorageType'] !== undefined && config['AccountingStorageType'] !== 'accounting_storage/none';
+      return { accounting, jobCompLog: log ?? null };
     });
-    const path = await this.jobCompLog;
-    if (path === null) return new Map();
+    const { accounting, jobCompLog } = await this.history;
+    if (accounting) {
+      const ran = await runProgram('sacct', ['--noheader', '--parsable2', `--jobs=${ids.join(',')}`, `--format=${SACCT_FORMAT}`], this.env);
+      if (ran.code === 0) return parseSacct(ran.stdout);
+    }
+    if (jobCompLog === null) return new Map();
     try {
-      return parseJobComp(await readFile(path, 'utf8'));
+      return parseJobComp(await readFile(jobCompLog, 'utf8'));
     } catch {
       return new Map();
     }

@@ -145,12 +145,23 @@ export class FarmStore {
 
     const id = newSubmissionId(this.now());
     const dir = join(dirname(projectPath), FARM_FOLDER, id);
-    await mkdir(dir, { recursive: true });
     const createdAt = this.now().toISOString();
+    // Every folder is written before the first sbatch, so a folder that cannot be written submits nothing.
+    try {
+      await mkdir(dir, { recursive: true });
+      for (const cell of cells) await this.writeJobFolder(join(dir, cell.name), cell, id, projects.get(cell)!, weightsPath, weightsName, request, cli.value);
+      await this.writeSubmission(dir, { id, projectPath, createdAt, jobs: [], refused });
+      const index = await this.readIndex();
+      index.submissions.push({ id, dir });
+      await mkdir(dirname(this.indexPath), { recursive: true });
+      await writeFileAtomic(this.indexPath, `${JSON.stringify(index, null, 2)}\n`);
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      return fail(error('farm.write', `Cannot write the submission folder ${dir}: ${(e as Error).message}. Nothing was submitted.`));
+    }
     const jobs: FarmJob[] = [];
     for (const cell of cells) {
       const jobDir = join(dir, cell.name);
-      await this.writeJobFolder(jobDir, cell, id, projects.get(cell)!, weightsPath, weightsName, request, cli.value);
       const answer = await this.driver.submit((sbatchArgs(cell, jobDir) as { ok: true; value: string[] }).value);
       if (!answer.ok) {
         refused.push({ target: cell.target.name, precision: cell.precision, profile: cell.profileName, reason: answer.reason });
@@ -169,10 +180,6 @@ export class FarmStore {
       });
     }
     await this.writeSubmission(dir, { id, projectPath, createdAt, jobs, refused });
-    const index = await this.readIndex();
-    index.submissions.push({ id, dir });
-    await mkdir(dirname(this.indexPath), { recursive: true });
-    await writeFileAtomic(this.indexPath, `${JSON.stringify(index, null, 2)}\n`);
     return ok({ submission: id, jobs, refused });
   }
 
@@ -214,7 +221,7 @@ export class FarmStore {
       return fail(error('farm.job.finished', `The farm job ${jobId} (${job.target} ${job.precision} ${job.profile}) has already ended: ${job.state}.`));
     const refused = await this.driver.cancel(jobId);
     if (refused !== null) return fail(error('farm.cancel.refused', `Slurm did not cancel job ${jobId}: ${refused}.`));
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < 60; attempt++) {
       const now = await this.status(job.submission);
       const fresh = now.ok ? now.value.find((j) => j.id === jobId) : undefined;
       if (fresh && isFinal(fresh)) return ok(fresh);
