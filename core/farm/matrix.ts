@@ -37,8 +37,14 @@ export function slug(name: string): string {
   return s === '' ? 'x' : s.slice(0, 60);
 }
 
-/** The matrix of the targets, in their order; refused cells carry the reason in `refused`. Names that collide are an error. */
-export function expandMatrix(targets: readonly FarmTarget[]): Result<{ cells: FarmCell[]; refused: FarmRefusal[] }> {
+/**
+ * The matrix of the targets, in their order; refused cells carry the reason in `refused`. Names that collide are an error.
+ * `scheduler` picks whose targets become cells (Slurm's for `farm submit`, Kubernetes' for the generated Job manifests).
+ */
+export function expandMatrix(
+  targets: readonly FarmTarget[],
+  scheduler: FarmTarget['scheduler'] = 'slurm',
+): Result<{ cells: FarmCell[]; refused: FarmRefusal[] }> {
   const cells: FarmCell[] = [];
   const refused: FarmRefusal[] = [];
   const seen = new Map<string, string>();
@@ -48,12 +54,12 @@ export function expandMatrix(targets: readonly FarmTarget[]): Result<{ cells: Fa
     for (const precision of target.precisions) {
       for (const profile of profiles) {
         const profileName = profile?.name ?? DEFAULT_PROFILE;
-        if (target.scheduler !== 'slurm') {
+        if (target.scheduler !== scheduler) {
           refused.push({
             target: target.name,
             precision,
             profile: profileName,
-            reason: `The target '${target.name}' is for ${target.scheduler}; only Slurm targets are submitted.`,
+            reason: `The target '${target.name}' is for ${target.scheduler}; ${scheduler === 'slurm' ? 'only Slurm targets are submitted' : 'only Kubernetes targets become Kubernetes Jobs'}.`,
           });
           continue;
         }

@@ -1,5 +1,5 @@
 /**
- * The bottom dock: Problems and the workflow panels (weights, build, run, profile, compare) as tabs, with the
+ * The bottom dock: Problems and the workflow panels (weights, build, run, profile, compare, farm) as tabs, with the
  * export menu. Every panel stays mounted when hidden, so a running job and its results survive a tab
  * switch. The dock owns the file browser the panels ask for files through (`usePickFiles`).
  */
@@ -12,13 +12,14 @@ import { PickFilesProvider, useHost } from '../react/host-context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ComparePanel } from './ComparePanel.js';
 import { ExportMenu } from './ExportMenu.js';
+import { FarmPanel } from './FarmPanel.js';
 import { FileBrowser, type FileBrowserRequest } from './FileBrowser.js';
 import { ProfilePanel } from './ProfilePanel.js';
 import { RunPanel } from './RunPanel.js';
 import { isWeightsFile, WeightsPanel } from './WeightsPanel.js';
 import './workflows.css';
 
-export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile' | 'compare';
+export type DockTab = 'problems' | 'weights' | 'build' | 'run' | 'profile' | 'compare' | 'farm';
 
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'problems', label: 'Problems' },
@@ -27,6 +28,7 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'run', label: 'Run' },
   { id: 'profile', label: 'Profile' },
   { id: 'compare', label: 'Compare' },
+  { id: 'farm', label: 'Farm' },
 ];
 
 /** The tab that shows a running job of each kind (an export has none: the export menu shows it). */
@@ -119,6 +121,9 @@ export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems:
           </div>
           <div className="wf-tab-panel" hidden={tab !== 'compare'}>
             <ComparePanel />
+          </div>
+          <div className="wf-tab-panel" hidden={tab !== 'farm'}>
+            <FarmPanel active={tab === 'farm'} />
           </div>
         </div>
         {request && host && <FileBrowser host={host} request={request} close={() => setRequest(undefined)} />}
