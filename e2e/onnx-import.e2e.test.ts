@@ -171,7 +171,9 @@ describe('an ONNX model opened in the editor', () => {
     await page.click('[data-testid=confirm-discard]');
     await expect
       .poll(() => page.locator('[data-testid=model-import-error]').allTextContents(), { timeout: 20_000 })
-      .toEqual(["The model (opset 17) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); If ×1 ('branch')."]);
+      .toEqual([
+        "The model (opset 17) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); If ×1 ('branch', control flow with subgraphs, which is not supported).",
+      ]);
     expect(await page.locator('[data-testid=model-import] .modal-title').textContent()).toBe('Cannot import branchy.onnx');
     await screenshot(page, 'onnx-import-03-unsupported');
     await page.click('[data-testid=model-import-close]');

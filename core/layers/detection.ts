@@ -7,7 +7,7 @@ import { enumParam } from './params.js';
 import { fail, type PrimitiveSpec } from './types.js';
 
 /** INMSLayer::setTopKBoxLimit's ceiling (2000 on SM 5.3 and 6.2 devices). */
-const NMS_TOPK_LIMIT = 5000;
+export const NMS_TOPK_LIMIT = 5000;
 
 export const addNMS: PrimitiveSpec = {
   kind: 'primitive',

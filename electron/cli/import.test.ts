@@ -115,7 +115,7 @@ describe('trt-studio import', () => {
     const { code, err } = await cli('import', bad, '-o', project);
     expect(code).toBe(1);
     expect(err).toBe(
-      "error [onnx.import.unsupported] The model (opset 13) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); Loop ×1 ('loop').",
+      "error [onnx.import.unsupported] The model (opset 13) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); Loop ×1 ('loop', control flow with subgraphs, which is not supported).",
     );
     await expect(readFile(project)).rejects.toThrow(/ENOENT/);
   });

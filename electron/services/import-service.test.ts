@@ -152,7 +152,8 @@ describe('model.import', () => {
       {
         severity: 'error',
         code: 'onnx.import.unsupported',
-        message: "The model (opset 17) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); If ×1 ('branch').",
+        message:
+          "The model (opset 17) uses 2 ops that cannot be imported, in 2 nodes: NonZero ×1 ('nz'); If ×1 ('branch', control flow with subgraphs, which is not supported).",
       },
     ]);
     const listed = await dispatch<{ sets: WeightSet[] }>('weights.list', {});

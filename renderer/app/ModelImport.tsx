@@ -21,7 +21,6 @@ import { uploadFile } from '../host/upload.js';
 import { useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { JobProgressBar, type RunningJob } from '../workflows/common.js';
-import { showWeightSet } from '../workflows/WeightsPanel.js';
 import { replaceProject } from './project.js';
 
 /** Whether a path names an ONNX model (`.onnx`, any case). */
@@ -96,13 +95,14 @@ export async function importModel(store: EditorStore, host: HostApi, path: strin
   if (!big) running({ progress: { phase: 'Laying out the network', fraction: 1 } });
   const doc = big ? document : await arrange(store, document);
   const previous = store.getState().weights?.set.id;
-  replaceProject(store, doc, undefined, null);
+  // The tensor list first, so the network is loaded, checked and drawn once, with its weights bound.
+  const tensors = await host.call('weights.tensors', { setId: weightSet.id });
+  replaceProject(store, doc, undefined, null, tensors.ok ? { set: weightSet, tensors: tensors.value.tensors } : undefined);
   // A new project that exists only here: marked unsaved, so Save asks for a path and closing asks first.
   store.setState({ savedDoc: emptyDocument() });
-  const problems = await showWeightSet(host, store, weightSet);
   if (previous && previous !== weightSet.id) void host.call('weights.unload', { setId: previous });
   show(undefined);
-  for (const d of problems) store.getState().notify('error', d.message);
+  if (!tensors.ok) for (const d of tensors.diagnostics) store.getState().notify('error', d.message);
   store.getState().notify('info', `Imported ${fileName}: ${count(document.nodes.length, 'layer')}, ${count(weightSet.tensorCount, 'weight tensor')}.`);
   // Started after the next paint, so the layout worker does not compete with the first render.
   // Its positions are not an edit (nothing to undo) and land only if nothing was edited meanwhile.

@@ -11,7 +11,7 @@ import type { OpenedProject } from '../../core/api/project-schemas.js';
 import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/network/project-file.js';
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
-import { isDirty, type EditorStore } from '../editor/editor-store.js';
+import { isDirty, type EditorStore, type LoadedWeights } from '../editor/editor-store.js';
 import { nativePick } from '../host/file-picking.js';
 import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
@@ -39,8 +39,19 @@ async function okToReplace(store: EditorStore, dialogs: ProjectDialogs): Promise
 }
 
 /** Another network replaces the one shown: its weights, file version and save problems go with it. */
-export function replaceProject(store: EditorStore, doc: ReturnType<typeof emptyDocument>, path: string | undefined, version: string | null): void {
-  store.getState().setWeights(undefined);
+/**
+ * Show `doc` in place of the open project. `weights`, when the new project comes with a loaded set,
+ * are set before the document, so a big network is checked and drawn once with its weights bound
+ * (set after, every node would be drawn again as its problems cleared).
+ */
+export function replaceProject(
+  store: EditorStore,
+  doc: ReturnType<typeof emptyDocument>,
+  path: string | undefined,
+  version: string | null,
+  weights?: LoadedWeights,
+): void {
+  store.getState().setWeights(weights);
   store.getState().load(doc, path);
   projectFileChanged(path ?? null, version);
 }

@@ -108,7 +108,9 @@ export function Canvas() {
   // A boolean, so the canvas re-renders only when the zoom crosses the threshold.
   const far = useWatchFarView();
   const [detailStore] = useState(createDetailStore);
-  useTrackDetailedNodes(detailStore, nodes, far, nodes.length > BIG_NETWORK);
+  const big = nodes.length > BIG_NETWORK;
+  useTrackDetailedNodes(detailStore, nodes, far, big);
+  const detailContext = useMemo(() => ({ store: detailStore, big }), [detailStore, big]);
   const detailed = useZustand(detailStore);
   // Zoomed out, the wires are drawn as a few paths (far-wires.tsx) instead of one React Flow edge each.
   // The same array while the same wires are drawn (a node dragged in view): React Flow then skips its pass over them.
@@ -334,7 +336,7 @@ export function Canvas() {
 
   return (
     <div className={far ? 'canvas far' : 'canvas'} ref={wrapper} onDoubleClick={onDoubleClick} data-testid="canvas">
-      <DetailStoreContext.Provider value={detailStore}>
+      <DetailStoreContext.Provider value={detailContext}>
         <WireLabelStoreContext.Provider value={wireLabelStore}>
           <ReactFlow
             nodes={nodes}

@@ -126,9 +126,17 @@ export function useTrackDetailedNodes(store: DetailStore, nodes: readonly Node[]
   }, [store, far, tracking, flowStore, publish]);
 }
 
-export const DetailStoreContext = createContext<DetailStore>(createDetailStore());
+/**
+ * The detail store, and whether the canvas holds a big network (its detailed area is tracked). `big`
+ * comes in the same render as the nodes, so the first render of a big network opened after a small
+ * one treats the small one's "every node" as stale: it mounts plain blocks, not 2,000 nodes in full
+ * detail that are drawn again as blocks once the area is published (seconds in Chromium).
+ */
+export const DetailStoreContext = createContext<{ store: DetailStore; big: boolean }>({ store: createDetailStore(), big: false });
 
 /** Whether this node draws its detail: its text, dims and badges. */
 export function useDetailed(id: string): boolean {
-  return useZustand(useContext(DetailStoreContext), (s) => s.all || s.ids.has(id));
+  const { store, big } = useContext(DetailStoreContext);
+  // A big network's area is tracked, so "every node" there can only be left from a small network.
+  return useZustand(store, (s) => (s.all && !big) || s.ids.has(id));
 }

@@ -89,6 +89,7 @@ export class ImportState {
 /** The interface one importer sees for one ONNX node. */
 export class NodeContext {
   private layers = 0;
+  private nameReserved = false;
 
   constructor(
     readonly state: ImportState,
@@ -172,9 +173,15 @@ export class NodeContext {
     if (name) this.state.values.set(name, value);
   }
 
+  /** Keep the node's name for a later layer, the one that is the node, added with the suffix ''. */
+  reserveNodeName(): void {
+    this.nameReserved = true;
+  }
+
   /**
-   * Add a catalog layer. The first layer of a node takes the node's name, later ones
-   * `<node>/<suffix>`; its outputs are inferred right away so a mismatch names this node.
+   * Add a catalog layer. The first layer of a node takes the node's name (or, after
+   * `reserveNodeName`, the one with the suffix ''), the others `<node>/<suffix>`; its outputs are
+   * inferred right away so a mismatch names this node.
    */
   layer(type: string, suffix: string, params: Params, wires: Record<string, GraphTensor>, weights: Record<string, string> = {}): GraphTensor[] {
     const spec = getLayerSpec(type)!;
@@ -192,7 +199,9 @@ export class NodeContext {
           .map((t) => formatDims(t.dims))
           .join(', ')})`,
       );
-    const name = this.state.uniqueName(this.layers++ === 0 ? this.node.name : `${this.node.name}/${suffix}`);
+    const ownName = this.nameReserved ? suffix === '' : this.layers === 0;
+    this.layers++;
+    const name = this.state.uniqueName(ownName ? this.node.name : `${this.node.name}/${suffix}`);
     const out = this.state.builder.layer(type, name, full, ports);
     if (Object.keys(weights).length > 0) this.state.bindings[out.node] = weights;
     return spec.outputs.map((p) => ({ kind: 'tensor', port: { node: out.node, port: p.name }, info: evaluated.outputs![p.name]! }));

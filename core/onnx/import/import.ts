@@ -12,6 +12,7 @@ import { inferShapes } from '../../shapes/infer.js';
 import { templateBuilder } from '../../templates/builder.js';
 import { ImportError, ImportState, NodeContext, type Value } from './context.js';
 import { foldNode } from './fold.js';
+import { CONTROL_FLOW_OPS } from './importers/detection.js';
 import { IMPORTERS } from './importers/index.js';
 import { onnxDataType, onnxTypeName, OnnxFileError, readOnnxModel, type ExternalDataReader, type OnnxModelData, type OnnxNodeData } from './onnx-file.js';
 
@@ -53,7 +54,8 @@ function unsupportedOps(model: OnnxModelData): Diagnostic[] {
   const list = [...missing.entries()].map(([op, names]) => {
     const shown = names.slice(0, 5).map((n) => `'${n}'`);
     const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
-    return `${op} ×${names.length} (${shown.join(', ')}${more})`;
+    const why = (CONTROL_FLOW_OPS as readonly string[]).includes(op) ? ', control flow with subgraphs, which is not supported' : '';
+    return `${op} ×${names.length} (${shown.join(', ')}${more}${why})`;
   });
   return [
     error(

@@ -7,7 +7,7 @@ import { utf8Encode } from '../../text-codec.js';
 
 const { onnx } = onnxProto;
 
-export type AttributeValue = number | string | number[] | { floats: number[] } | { tensor: OnnxSchema.ITensorProto };
+export type AttributeValue = number | string | number[] | { floats: number[] } | { tensor: OnnxSchema.ITensorProto } | { graph: OnnxSchema.IGraphProto };
 
 export interface NodeSpec {
   op: string;
@@ -21,7 +21,7 @@ export interface NodeSpec {
 export interface ModelSpec {
   opset?: number;
   inputs: { name: string; dims: (number | string)[]; elemType?: number }[];
-  outputs: { name: string; dims?: (number | string)[] }[];
+  outputs: { name: string; dims?: (number | string)[]; elemType?: number }[];
   nodes: NodeSpec[];
   initializers?: OnnxSchema.ITensorProto[];
 }
@@ -43,6 +43,7 @@ function attribute(name: string, v: AttributeValue): OnnxSchema.IAttributeProto 
   if (typeof v === 'number') return Number.isInteger(v) ? { name, type: T.INT, i: v } : { name, type: T.FLOAT, f: v };
   if (Array.isArray(v)) return { name, type: T.INTS, ints: v };
   if ('floats' in v) return { name, type: T.FLOATS, floats: v.floats };
+  if ('graph' in v) return { name, type: T.GRAPH, g: v.graph };
   return { name, type: T.TENSOR, t: v.tensor };
 }
 
@@ -76,7 +77,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
       })),
       initializer: spec.initializers ?? [],
       input: spec.inputs.map((i) => valueInfo(i.name, i.dims, i.elemType)),
-      output: spec.outputs.map((o) => valueInfo(o.name, o.dims)),
+      output: spec.outputs.map((o) => valueInfo(o.name, o.dims, o.elemType)),
     },
   });
   return onnx.ModelProto.encode(model).finish();

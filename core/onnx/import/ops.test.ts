@@ -419,6 +419,25 @@ describe('ONNX import matches ONNX Runtime on the original file', () => {
     ]);
     expect(imported.doc.bindings[imported.doc.nodes[0]!.id]).toEqual({ weight: 'proj.weight', bias: 'proj.bias' });
   });
+
+  test('Concat with a dynamic batch (DenseNet, GoogLeNet) keeps every input; only empty ones are dropped', async () => {
+    const imported = await expectParity(
+      {
+        inputs: [{ name: 'x', dims: ['batch', 2, 3] }],
+        outputs: [{ name: 'y' }],
+        initializers: [floatTensor('empty', [1, 0, 3], [])],
+        nodes: [
+          { op: 'Relu', name: 'relu', inputs: ['x'], outputs: ['r'] },
+          { op: 'Concat', name: 'cat', inputs: ['x', 'empty', 'r'], outputs: ['y'], attributes: { axis: 1 } },
+        ],
+      },
+      { x: [1, 2, 3] },
+    );
+    expect(imported.doc.nodes.map((n) => [n.name, n.type, n.params.axis])).toEqual([
+      ['relu', 'addActivation', undefined],
+      ['cat', 'addConcatenation', 1],
+    ]);
+  });
 });
 
 describe('what cannot be imported is said once, in full', () => {

@@ -8,7 +8,7 @@ import { inferShapes } from '../../shapes/infer.js';
 import { autoBindWeights, torchTensorName } from '../../weights/binding.js';
 import { formulaTensor } from '../../weights/formula.js';
 import { translateProgram } from '../translate.js';
-import { importOnnx, type OnnxImport } from './import.js';
+import { importOnnx, type ImportOptions, type OnnxImport } from './import.js';
 
 /** Every weight slot of `doc` bound to a formula tensor named like PyTorch's state_dict entry. */
 export function withFormulaWeights(doc: NetworkDocument): { doc: NetworkDocument; weights: Map<string, Float32Array> } {
@@ -38,8 +38,8 @@ export function exportOnnx(doc: NetworkDocument, weights: ReadonlyMap<string, Fl
 }
 
 /** Import ONNX bytes and export the result again: what the reference runtime runs for an imported model. */
-export function importAndExport(bytes: Uint8Array): { imported: OnnxImport; bytes: Uint8Array } {
-  const imported = importOnnx(bytes);
+export function importAndExport(bytes: Uint8Array, options: ImportOptions = {}): { imported: OnnxImport; bytes: Uint8Array } {
+  const imported = importOnnx(bytes, options);
   if (!imported.ok) throw new Error(imported.diagnostics.map((d) => d.message).join('\n'));
   return { imported: imported.value, bytes: exportOnnx(imported.value.doc, imported.value.weights) };
 }

@@ -1,6 +1,7 @@
 // Window and normalization importers: Conv, ConvTranspose, the pools, BatchNormalization and the other normalizations.
 import { volume } from '../../../shapes/dims.js';
 import { dimsOf, importFail, type GraphTensor, type NodeContext, type OpImporter } from '../context.js';
+import { binary } from './math.js';
 import { importConvBnAct } from './patterns.js';
 
 interface Window {
@@ -84,9 +85,10 @@ function pooling(ctx: NodeContext, type: 'MAX' | 'AVERAGE'): void {
  * ceil_mode drops a last window that would start in the end padding (PyTorch's rule, which ONNX
  * Runtime follows); TensorRT's EXPLICIT_ROUND_UP keeps it. Where they differ, the same output comes
  * from EXPLICIT_ROUND_DOWN with the end padding that reaches the last kept window, which is exact
- * when padding never counts (max, or an average that excludes it).
+ * when padding never counts (max, or an average that excludes it). `alwaysExplicit` asks for that form
+ * even where the two agree (LpPool: its sum must not depend on how TensorRT counts a window past the padding).
  */
-function ceilModeWindow(spatial: number[], w: Window, paddingIgnored: boolean): { postPadding: number[]; paddingMode: string } {
+function ceilModeWindow(spatial: number[], w: Window, paddingIgnored: boolean, alwaysExplicit = false): { postPadding: number[]; paddingMode: string } {
   let differs = false;
   const post = spatial.map((size, i) => {
     const [k, s, pre, end] = [w.kernel[i]!, w.stride[i]!, w.pre[i]!, w.post[i]!];
@@ -98,11 +100,38 @@ function ceilModeWindow(spatial: number[], w: Window, paddingIgnored: boolean): 
     }
     return Math.max(end, (out - 1) * s + k - size - pre);
   });
-  if (!differs) return { postPadding: w.post, paddingMode: 'EXPLICIT_ROUND_UP' };
+  if (!differs && !alwaysExplicit) return { postPadding: w.post, paddingMode: 'EXPLICIT_ROUND_UP' };
   if (!paddingIgnored)
     importFail('its ceil_mode drops a last window that starts in the padding while count_include_pad is 1, which TensorRT pooling cannot reproduce');
   if (spatial.some((d) => d < 0)) importFail('its ceil_mode output size depends on a dynamic spatial dimension');
   return { postPadding: post, paddingMode: 'EXPLICIT_ROUND_DOWN' };
+}
+
+/**
+ * LpPool: (Σ |x|^p)^(1/p) over each window, for p = 1 and 2, from primitives: |x| or x·x, an average
+ * pool that counts the padding (padding adds 0 to the sum) scaled back by the window's size, and for
+ * p = 2 a square root. Under ceil_mode the end padding is made explicit to reach the last window, as
+ * for the other pools (padding still adds nothing).
+ */
+function lpPool(ctx: NodeContext): void {
+  const p = ctx.int('p', 2);
+  if (p !== 1 && p !== 2) importFail(`its p is ${p}; LpPool is imported for p = 1 and 2`);
+  const x = ctx.tensor(ctx.input(0));
+  const window = windowOf(ctx, ctx.ints('kernel_shape') ?? importFail('it has no kernel_shape'));
+  if (window.dilation.some((d) => d !== 1)) importFail(`its dilations [${window.dilation.join(', ')}] are not 1; TensorRT pooling has no dilation`);
+  const { kernel: windowSize, stride, pre: prePadding } = window;
+  let { post: postPadding, paddingMode } = window;
+  if (paddingMode === 'EXPLICIT_ROUND_UP') ({ postPadding, paddingMode } = ceilModeWindow(x.info.dims.slice(2), window, true, true));
+  const powered = p === 1 ? ctx.layer1('addUnary', 'abs', { operation: 'ABS' }, { input: x }) : binary(ctx, 'PROD', x, x, 'square');
+  const averaged = ctx.layer1(
+    'addPoolingNd',
+    'pool',
+    { type: 'AVERAGE', windowSize, stride, prePadding, postPadding, paddingMode, averageCountExcludesPadding: false },
+    { input: powered },
+  );
+  const size = { kind: 'constant' as const, tensor: { dtype: 'FLOAT' as const, dims: [], data: Float32Array.of(volume(windowSize)) } };
+  const summed = binary(ctx, 'PROD', averaged, size, 'sum');
+  ctx.output(0, p === 1 ? summed : ctx.layer1('addUnary', 'sqrt', { operation: 'SQRT' }, { input: summed }));
 }
 
 /** Global pooling is a reduction over every spatial axis, kept as size 1 (onnx-tensorrt does the same). */
@@ -136,6 +165,7 @@ export const CONVOLUTION_IMPORTERS: Record<string, OpImporter> = {
   ConvTranspose: (ctx) => convolution(ctx, true),
   MaxPool: (ctx) => pooling(ctx, 'MAX'),
   AveragePool: (ctx) => pooling(ctx, 'AVERAGE'),
+  LpPool: lpPool,
   GlobalAveragePool: globalPool('AVG'),
   GlobalMaxPool: globalPool('MAX'),
   BatchNormalization: (ctx) => {

@@ -242,7 +242,8 @@ export const LAYOUT_IMPORTERS: Record<string, OpImporter> = {
     ctx.output(0, { kind: 'constant', tensor: { dtype: 'INT64', dims: [], data: [volume(dims)] } });
   },
   Concat: (ctx) => {
-    const inputs = ctx.node.inputs.map((_, i) => ctx.input(i)).filter((v) => volume(dimsOf(v)) > 0);
+    // Empty inputs (a 0 extent) add nothing and TensorRT refuses them; a dynamic extent (-1) is not empty.
+    const inputs = ctx.node.inputs.map((_, i) => ctx.input(i)).filter((v) => !dimsOf(v).includes(0));
     const rank = dimsOf(inputs[0]!).length;
     const wires = Object.fromEntries(inputs.map((v, i) => [`inputs.${i}`, ctx.tensor(v, `input${i}`)]));
     ctx.output(0, ctx.layer1('addConcatenation', 'concat', { axis: normalise(ctx.int('axis', 0), rank) }, wires));
