@@ -54,12 +54,12 @@ describe('selectDetections', () => {
 
 describe('boxToImage', () => {
   it('undoes a letterbox: 320×240 in 320×320 has 40 rows of padding above', () => {
-    expect(boxToImage([10, 50, 30, 90], 320, 240, { resize: 'letterbox', width: 320, height: 320 })).toEqual([10, 10, 30, 50]);
+    expect(boxToImage([10, 50, 30, 90], { resize: 'letterbox', width: 320, height: 320 }, 320, 240)).toEqual([10, 10, 30, 50]);
   });
   it('undoes a stretch by the two scales and clips to the image', () => {
-    expect(boxToImage([-5, 10, 32, 64], 64, 32, { resize: 'stretch', width: 32, height: 64 })).toEqual([0, 5, 64, 32]);
+    expect(boxToImage([-5, 10, 32, 64], { resize: 'stretch', width: 32, height: 64 }, 64, 32)).toEqual([0, 5, 64, 32]);
   });
   it('undoes a centre crop: 200×100 scaled to 100×50 then cropped to 50×50 from x = 25', () => {
-    expect(boxToImage([0, 0, 50, 50], 200, 100, { resize: 'center-crop', width: 50, height: 50 })).toEqual([50, 0, 150, 100]);
+    expect(boxToImage([0, 0, 50, 50], { resize: 'center-crop', width: 50, height: 50 }, 200, 100)).toEqual([50, 0, 150, 100]);
   });
 });

@@ -110,7 +110,7 @@ export function selectDetections(c: DetectionCandidates, t: Thresholds): Detecti
  * A box in network-input pixels mapped back onto the original image, undoing the preprocessing's resize:
  * letterbox exactly (letterbox.ts), stretch by the two scales, centre crop by its scale and the cropped margin.
  */
-export function boxToImage(box: readonly number[], imageWidth: number, imageHeight: number, p: Pick<Preprocessing, 'resize' | 'width' | 'height'>): Box {
+export function boxToImage(box: readonly number[], p: Pick<Preprocessing, 'resize' | 'width' | 'height'>, imageWidth: number, imageHeight: number): Box {
   if (p.resize === 'letterbox') return boxToOriginal(box, imageWidth, imageHeight, p.width, p.height);
   const clip = (v: number, max: number) => Math.min(max, Math.max(0, v));
   let sx = imageWidth / p.width;
