@@ -69,6 +69,13 @@ describe('edit operations', () => {
     expect(doc.nodes.find((n) => n.id === conv)!.params.kernelSize).toEqual([3, 3]);
   });
 
+  it('refuse a new layer with a parameter its type does not have, and change nothing', () => {
+    const { doc } = chain();
+    const r = addNode(doc, { type: 'addConvolutionNd', params: { nbOutputMap: 8 } });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics![0]).toMatchObject({ code: 'edit.param.unknown', field: 'nbOutputMap', message: "addConvolutionNd has no parameter 'nbOutputMap'." });
+  });
+
   it('keep names unique on rename and duplicate', () => {
     const { doc, conv, relu } = chain();
     expect(rename(doc, relu, 'convolution').diagnostics![0]!.message).toBe("A layer named 'convolution' already exists; layer names must be unique.");

@@ -60,6 +60,9 @@ export interface NewNode {
 export function addNode(doc: NetworkDocument, node: NewNode): EditResult<{ doc: NetworkDocument; nodeId: string }> {
   const spec = specIn(doc, node.type);
   if (!spec) return refuse('edit.type.unknown', `There is no layer type '${node.type}' in the catalog.`);
+  // A misspelt parameter would otherwise be kept silently and ignored by every backend.
+  const stray = Object.keys(node.params ?? {}).find((k) => !spec.params.some((p) => p.name === k));
+  if (stray !== undefined) return refuse('edit.param.unknown', `${spec.type} has no parameter '${stray}'.`, undefined, stray);
   const params = { ...defaultParams(spec.params), ...node.params };
   for (const p of spec.params) {
     const why = checkParam(p, params[p.name]);
