@@ -333,7 +333,7 @@ export const RunPanel = memo(function RunPanel() {
         <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
           Choose images…
         </button>
-        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0}>
+        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0} data-testid="run-clear">
           Clear
         </button>
         <label>
