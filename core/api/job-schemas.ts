@@ -130,8 +130,8 @@ export const OutputTensorSchema = z.object({
 /** Which output of a run is a detector head and how to read it (core/run/detection-candidates.ts). */
 export const DetectorHeadSchema = z.strictObject({
   output: NameSchema,
-  /** `v8`: [1, 4 + classes, anchors]; `v5`: [1, anchors, 5 + classes] with objectness. */
-  format: z.enum(['v8', 'v5']),
+  /** `v8`: [1, 4 + classes, anchors]; `v5`: [1, anchors, 5 + classes] with objectness; `rows`: [1, N, 6] after NMS in the network. */
+  format: z.enum(['v8', 'v5', 'rows']),
   /** Centre and size (ultralytics' decoded heads) or corners. */
   box: z.enum(['cxcywh', 'xyxy']),
 });

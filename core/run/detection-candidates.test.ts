@@ -34,6 +34,20 @@ describe('yoloCandidates', () => {
     expect([c.classes, c.scores, c.boxes]).toEqual([[0], [0.45], [8, 8, 12, 12]]);
   });
 
+  it('reads a detections output (NMS in the network) row by row: corners, score, class; zero rows left out', () => {
+    const rows = [10, 10, 20, 20, 0.4, 2, 0, 0, 30, 30, 0.9, 1, 0, 0, 0, 0, 0, 0];
+    expect(yoloCandidates(rows, [1, 3, 6], { ...HEAD, format: 'rows', box: 'xyxy' })).toEqual({
+      floor: 0.05,
+      classes: [1, 2],
+      scores: [0.9, 0.4],
+      boxes: [0, 0, 30, 30, 10, 10, 20, 20],
+      dropped: 0,
+    });
+    expect(() => yoloCandidates(rows, [1, 18], { ...HEAD, format: 'rows' })).toThrow(
+      'a detections output must be [1, maxDetections, 6] (x1, y1, x2, y2, score, class); got [1, 18]',
+    );
+  });
+
   it('refuses dims that do not fit the format, saying what was expected', () => {
     expect(() => yoloCandidates([1, 2], [1, 2], HEAD)).toThrow('a YOLO v8 output must be [1, 4 + classes, anchors] (v8: e.g. [1, 84, 8400]); got [1, 2]');
   });

@@ -5,23 +5,24 @@
  * panel picks the detections from them for any score threshold above the floor and any IoU
  * threshold, with the same selection as decodeYolo (detection.ts): score > conf, then class-aware NMS.
  */
-import type { Preprocessing } from '../api/job-schemas.js';
-import type { Detection, YoloFormat } from './detection.js';
+import type { DetectorHead, Preprocessing } from '../api/job-schemas.js';
+import type { Detection } from './detection.js';
 import { yoloLayout } from './detection.js';
 import { boxToOriginal, type Box } from './letterbox.js';
 import { batchedNms } from './nms.js';
 
 /** How a head writes a box: centre and size (ultralytics' decoded heads) or corners. */
-export type BoxFormat = 'cxcywh' | 'xyxy';
+export type BoxFormat = DetectorHead['box'];
 
-/** Which output is a detector head and how to read it. */
-export interface DetectorHead {
-  /** The output tensor's name. */
-  output: string;
-  /** `v8`: [1, 4 + C, anchors], box then class scores; `v5`: [1, anchors, 5 + C], box, objectness, class probabilities. */
-  format: YoloFormat;
-  box: BoxFormat;
-}
+/**
+ * How an output holds boxes: `v8` [1, 4 + C, anchors], box then class scores; `v5` [1, anchors, 5 + C], box,
+ * objectness, class probabilities; `rows` [1, N, 6] of box, score, class, NMS done in the network (the YOLO
+ * postprocess), zero rows after the last.
+ */
+export type DetectorFormat = DetectorHead['format'];
+
+/** Columns of a `rows` output: x1, y1, x2, y2, score, class. */
+export const DETECTION_ROW = 6;
 
 /** One image's candidates; box i is boxes[4i … 4i + 3], corners in network-input pixels. */
 export interface DetectionCandidates {
@@ -50,6 +51,7 @@ export function yoloCandidates(
   floor = CANDIDATE_FLOOR,
   limit = MAX_CANDIDATES,
 ): DetectionCandidates {
+  if (head.format === 'rows') return rowCandidates(data, dims, head.box, floor, limit);
   const layout = yoloLayout(head.format, dims);
   if (typeof layout === 'string') throw new Error(layout);
   const { anchors, classes } = layout;
@@ -80,6 +82,30 @@ export function yoloCandidates(
     else boxes.push(p - r / 2, q - s / 2, p + r / 2, q + s / 2);
   }
   return { floor, classes: kept.map((k) => k.cls), scores: kept.map((k) => k.score), boxes, dropped: found.length - kept.length };
+}
+
+/** The rows of a detections output scoring above `floor`: they are the network's detections, NMS already done. */
+function rowCandidates(data: ArrayLike<number>, dims: readonly number[], box: BoxFormat, floor: number, limit: number): DetectionCandidates {
+  if (dims.length !== 3 || dims[0] !== 1 || dims[2] !== DETECTION_ROW)
+    throw new Error(`a detections output must be [1, maxDetections, ${DETECTION_ROW}] (x1, y1, x2, y2, score, class); got [${dims.join(', ')}]`);
+  const rows: number[] = [];
+  for (let r = 0; r < dims[1]!; r++) if (data[r * DETECTION_ROW + 4]! > floor) rows.push(r);
+  // Highest first; the engine lists them so already, ONNX Runtime class by class.
+  rows.sort((a, b) => data[b * DETECTION_ROW + 4]! - data[a * DETECTION_ROW + 4]! || a - b);
+  const kept = rows.slice(0, limit);
+  const boxes: number[] = [];
+  for (const r of kept) {
+    const [p, q, s, t] = [0, 1, 2, 3].map((k) => data[r * DETECTION_ROW + k]!) as [number, number, number, number];
+    if (box === 'xyxy') boxes.push(p, q, s, t);
+    else boxes.push(p - s / 2, q - t / 2, p + s / 2, q + t / 2);
+  }
+  return {
+    floor,
+    classes: kept.map((r) => Math.round(data[r * DETECTION_ROW + 5]!)),
+    scores: kept.map((r) => data[r * DETECTION_ROW + 4]!),
+    boxes,
+    dropped: rows.length - kept.length,
+  };
 }
 
 export interface Thresholds {

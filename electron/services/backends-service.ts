@@ -308,7 +308,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             const outputCount = found.reduce((n, e) => n + e.session.outputs.length, 0);
             const perOutput = Math.max(16, Math.min(MAX_VALUES_PER_OUTPUT, Math.floor(VALUE_BUDGET / Math.max(1, images.length * outputCount))));
             const perEngine = found.map(() => ({ images: [] as RunResult['images'], data: [] as Float32Array[][], tops: [] as number[][] }));
-            const candidateLimit = Math.max(100, Math.min(MAX_CANDIDATES, Math.floor(VALUE_BUDGET / 6 / Math.max(1, images.length * found.length))));
+            const candidateLimit = Math.max(20, Math.min(MAX_CANDIDATES, Math.floor(VALUE_BUDGET / 6 / Math.max(1, images.length * found.length))));
             const detectorProblems = new Set<string>();
             const whole: RunOutput[] = [];
             const stems = new Map<string, number>();

@@ -98,6 +98,17 @@ describe('the detector settings', () => {
     expect(detectorInDocument(buildTemplate('lenet5')!)).toBeUndefined();
   });
 
+  it('recognises a YOLO postprocess output as detections after NMS, with the classes of the head that feeds it', () => {
+    const doc = buildTemplate('yolov8n')!;
+    const head = doc.outputs[0]!.from;
+    const withNms = {
+      nodes: [...doc.nodes, { id: 'post', type: 'YoloPostprocess', name: 'postprocess', params: {} }],
+      edges: [...doc.edges, { id: 'e-post', from: head, to: { node: 'post', port: 'input' } }],
+      outputs: [{ name: 'detections', from: { node: 'post', port: 'detections' } }],
+    };
+    expect(detectorInDocument(withNms)).toEqual({ head: { output: 'detections', format: 'rows', box: 'xyxy' }, classes: 80 });
+  });
+
   it("names classes from the user's list, else COCO's for 80 classes, and says when the count differs", () => {
     expect(parseClassNames('circle\r\n\n square \ntriangle\n')).toEqual(['circle', 'square', 'triangle']);
     expect(classNamesFor(80, []).names[2]).toBe('car');

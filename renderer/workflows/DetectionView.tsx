@@ -82,11 +82,16 @@ export const DetectorSettings = memo(function DetectorSettings({
       </label>
       {choice && (
         <>
-          <label title="v8: [1, 4 + classes, anchors]; v5: [1, anchors, 5 + classes] with objectness">
+          <label title="v8: [1, 4 + classes, anchors]; v5: [1, anchors, 5 + classes] with objectness; detections: x1, y1, x2, y2, score, class per row">
             Layout
-            <select value={choice.head.format} onChange={(e) => setHead({ format: e.target.value === 'v5' ? 'v5' : 'v8' })} data-testid="run-detector-format">
+            <select
+              value={choice.head.format}
+              onChange={(e) => setHead({ format: e.target.value === 'v5' || e.target.value === 'rows' ? e.target.value : 'v8' })}
+              data-testid="run-detector-format"
+            >
               <option value="v8">YOLOv8 [1, 4 + C, A]</option>
               <option value="v5">YOLOv5 [1, A, 5 + C]</option>
+              <option value="rows">Detections [1, N, 6], NMS in the network</option>
             </select>
           </label>
           <label>

@@ -12,17 +12,27 @@ export interface DetectorChoice {
   classes: number;
 }
 
-/** Head layers whose output the panel reads as detections, and the format of that output. */
-const HEAD_LAYERS: Record<string, DetectorHead['format']> = { YoloV8Detect: 'v8', YoloV5Detect: 'v5' };
+/** Layers whose output the panel reads as detections: the format of that output and the port it leaves by. */
+const HEAD_LAYERS: Record<string, { format: DetectorHead['format']; port: string; box: DetectorHead['box'] }> = {
+  YoloV8Detect: { format: 'v8', port: 'output', box: 'cxcywh' },
+  YoloV5Detect: { format: 'v5', port: 'output', box: 'cxcywh' },
+  // The YOLO postprocess: NMS inside the network, corners out.
+  YoloPostprocess: { format: 'rows', port: 'detections', box: 'xyxy' },
+};
 
-/** The first network output that comes straight from a YOLO head, read as ultralytics decodes it (centre and size). */
-export function detectorInDocument(doc: Pick<NetworkDocument, 'nodes' | 'outputs'>): DetectorChoice | undefined {
+/**
+ * The first network output that comes straight from a YOLO head (read as ultralytics decodes it) or a YOLO
+ * postprocess; a postprocess's classes are those of the head that feeds it.
+ */
+export function detectorInDocument(doc: Pick<NetworkDocument, 'nodes' | 'outputs' | 'edges'>): DetectorChoice | undefined {
   for (const out of doc.outputs) {
     const node = doc.nodes.find((n) => n.id === out.from.node);
-    const format = node && HEAD_LAYERS[node.type];
-    if (!node || !format) continue;
-    const nc = node.params['nc'];
-    return { head: { output: out.name, format, box: 'cxcywh' }, classes: typeof nc === 'number' ? nc : COCO_CLASSES.length };
+    const layer = node && HEAD_LAYERS[node.type];
+    if (!node || !layer || layer.port !== out.from.port) continue;
+    const feeding = layer.format === 'rows' ? doc.edges.find((e) => e.to.node === node.id) : undefined;
+    const head = feeding ? doc.nodes.find((n) => n.id === feeding.from.node) : node;
+    const nc = head?.params['nc'];
+    return { head: { output: out.name, format: layer.format, box: layer.box }, classes: typeof nc === 'number' ? nc : COCO_CLASSES.length };
   }
   return undefined;
 }
