@@ -189,8 +189,18 @@ describe('the run panel for a detector', () => {
     await waitFor(() => expect(host.calls.some((c) => c.method === 'run.start')).toBe(true));
     expect((host.calls.find((c) => c.method === 'run.start')?.params as { detector: unknown }).detector).toEqual({ output: 'prob', format: 'v8', box: 'xyxy' });
     await waitFor(() => expect((screen.getByTestId('run-progress-cancel') as HTMLButtonElement).disabled).toBe(false));
-    act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: resultWith(CANDIDATES), diagnostics: [], elapsedMs: 12 }));
+    // A .npy input among the images has no picture to draw boxes on: it keeps its usual result.
+    const withTensor = resultWith(CANDIDATES);
+    withTensor.images.push({
+      path: '/data/input.npy',
+      elapsedMs: 1,
+      top: [],
+      outputs: [{ name: 'prob', dims: [1, 10], min: 0, max: 1, mean: 0.1, values: [], truncated: true }],
+    });
+    act(() => host.emit('job.finished', { jobId: 'r1', kind: 'run', status: 'succeeded', result: withTensor, diagnostics: [], elapsedMs: 12 }));
     await screen.findByTestId('detection-results');
+    expect(screen.getAllByTestId('detection-image').map((e) => e.getAttribute('data-file'))).toEqual(['street.png']);
+    expect(screen.getAllByTestId('run-result').map((e) => e.getAttribute('data-file'))).toEqual(['input.npy']);
     slide('run-conf', 0.05);
     slide('run-iou', 0.8);
     expect(tableRows().map((r) => r[1])).toEqual(['person', 'person', 'class 2', 'class 16']);

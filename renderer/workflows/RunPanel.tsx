@@ -505,7 +505,15 @@ export const RunPanel = memo(function RunPanel() {
       )}
       <div className="wf-results">
         {result && result.images.some((image) => image.detections) ? (
-          <DetectionResults images={result.images} names={classNames?.names ?? []} />
+          <>
+            <DetectionResults images={result.images} names={classNames?.names ?? []} />
+            {/* Inputs without boxes (a .npy tensor has no picture to draw on) keep their usual result. */}
+            {result.images
+              .filter((image) => !image.detections)
+              .map((image) => (
+                <ImageResult key={image.path} image={image} preview={previews[image.path]} />
+              ))}
+          </>
         ) : result ? (
           result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
         ) : (
