@@ -61,7 +61,7 @@ describe.skipIf(missing !== undefined)(
         largest = Math.max(largest, Math.abs(reference[i]!));
         worst = Math.max(worst, Math.abs(Number(out.data[i]) - reference[i]!));
       }
-    expect(worst).toBeLessThanOrEqual(1e-4 * largest);
+      expect(worst).toBeLessThanOrEqual(1e-4 * largest);
     });
   },
 );
