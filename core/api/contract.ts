@@ -12,6 +12,7 @@ import { MAX_DOCUMENT_BYTES, MAX_ITEMS, MAX_REQUEST_BYTES, quote } from '../netw
 import {
   BuildOptionsSchema,
   BuildResultSchema,
+  DetectorHeadSchema,
   ExportFormatSchema,
   ImagePreviewSchema,
   JobFinishedSchema,
@@ -240,6 +241,8 @@ export const METHODS = {
       topK: z.number().int().min(1).max(100).default(5),
       /** When given, every output of every image is also written there as float32 `.npy` (see OutputTensor.npyPath). */
       outputNpyDir: PathSchema.nullable().default(null),
+      /** When given, each image's result carries the candidates of this detector head (RunImageResult.detections). */
+      detector: DetectorHeadSchema.nullable().default(null),
     }),
     JobStartedSchema,
     'Run test images (or .npy inputs) through one or more engines (job kind run); several engines are compared.',

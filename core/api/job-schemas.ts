@@ -16,6 +16,7 @@ import {
 } from './schemas.js';
 import { CompareReportSchema } from './compare-schemas.js';
 import { WeightSetSchema } from './weight-schemas.js';
+import { MAX_CANDIDATES } from '../run/detection-candidates.js';
 
 export const JOB_KINDS = ['weights.import', 'model.import', 'build', 'run', 'profile', 'export', 'compare'] as const;
 export const JobKindSchema = z.enum(JOB_KINDS);
@@ -127,11 +128,45 @@ export const OutputTensorSchema = z.object({
   npyPath: z.string().optional(),
 });
 
+/** Which output of a run is a detector head and how to read it (core/run/detection-candidates.ts). */
+export const DetectorHeadSchema = z.strictObject({
+  output: NameSchema,
+  /** `v8`: [1, 4 + classes, anchors]; `v5`: [1, anchors, 5 + classes] with objectness; `rows`: [1, N, 6] after NMS in the network. */
+  format: z.enum(['v8', 'v5', 'rows']),
+  /** Centre and size (ultralytics' decoded heads) or corners. */
+  box: z.enum(['cxcywh', 'xyxy']),
+});
+export type DetectorHead = z.infer<typeof DetectorHeadSchema>;
+
+/**
+ * One image's boxes scoring above `floor` (highest first, at most MAX_CANDIDATES), decoded by the host from the
+ * whole output, so the panel thresholds and suppresses them live. Box i is boxes[4i … 4i + 3], corners in
+ * network-input pixels; `image` and `input` say how to map them onto the original image.
+ */
+export const DetectionCandidatesSchema = z
+  .object({
+    output: z.string(),
+    image: z.object({ width: Count, height: Count }),
+    input: z.object({ width: Count, height: Count, resize: z.enum(['stretch', 'center-crop', 'letterbox']) }),
+    floor: z.number().min(0).max(1),
+    classes: z.array(Count).max(MAX_CANDIDATES),
+    scores: z.array(Finite).max(MAX_CANDIDATES),
+    boxes: z.array(Finite).max(4 * MAX_CANDIDATES),
+    /** Boxes above the floor left out beyond the limit (the lowest-scoring). */
+    dropped: Count,
+  })
+  .refine((c) => c.scores.length === c.classes.length && c.boxes.length === 4 * c.scores.length, {
+    message: 'detection candidates need one class and four box values per score',
+  });
+export type DetectionCandidatesResult = z.infer<typeof DetectionCandidatesSchema>;
+
 const RunImageResultSchema = z.object({
   path: z.string(),
   top: z.array(z.object({ index: Count, label: z.string().optional(), probability: z.number() })),
   outputs: z.array(OutputTensorSchema),
   elapsedMs: z.number().min(0),
+  /** For a detector run (run.start's `detector`) on an image: the candidates of its head. */
+  detections: DetectionCandidatesSchema.optional(),
 });
 
 export const RunResultSchema = z.object({

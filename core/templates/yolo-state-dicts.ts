@@ -64,10 +64,10 @@ const detectV5 = (p: string, nc: number, ch: number[]): Entry[] => [
 const withDtype = (entries: Entry[]): StateDictEntry[] => entries.map(([name, shape]) => [name, shape, shape.length === 0 ? 'int64' : 'float32']);
 
 /**
- * YOLOv8 with the widths [c1 … c5] of its five stages (yolov8s: 32, 64, 128, 256, 512); at depth 0.33
- * the C2f repeats are 1, 2, 2, 1 in the backbone and 1 in the head.
+ * YOLOv8 with the widths [c1 … c5] of its five stages (yolov8s: 32, 64, 128, 256, 512) and `nc` classes;
+ * at depth 0.33 the C2f repeats are 1, 2, 2, 1 in the backbone and 1 in the head.
  */
-function yolov8([a, b, c, d, e]: [number, number, number, number, number]): StateDictEntry[] {
+export function yolov8StateDict([a, b, c, d, e]: [number, number, number, number, number], nc = 80): StateDictEntry[] {
   return withDtype([
     ...conv('model.0', 3, a, 3),
     ...conv('model.1', a, b, 3),
@@ -85,13 +85,13 @@ function yolov8([a, b, c, d, e]: [number, number, number, number, number]): Stat
     ...c2f('model.18', c + d, d, 1),
     ...conv('model.19', d, d, 3),
     ...c2f('model.21', d + e, e, 1),
-    ...detectV8('model.22', 80, [c, d, e]),
+    ...detectV8('model.22', nc, [c, d, e]),
   ]);
 }
 
 /** yolov8n (16 … 256) written out the same way: checked against PyTorch's list in fixtures/models.json. */
-export const YOLOV8N_FROM_SOURCE = yolov8([16, 32, 64, 128, 256]);
-const YOLOV8S = yolov8([32, 64, 128, 256, 512]);
+export const YOLOV8N_FROM_SOURCE = yolov8StateDict([16, 32, 64, 128, 256]);
+const YOLOV8S = yolov8StateDict([32, 64, 128, 256, 512]);
 
 /** yolov5s v6/v7: model.0 is a 6×6 stride-2 Conv; C3 repeats 1, 2, 3, 1 in the backbone and 1 in the head. */
 const YOLOV5S = withDtype([

@@ -7,12 +7,20 @@
  */
 import { basename, extname } from 'node:path';
 import type { HandlerParams } from '../../core/api/contract.js';
-import type { BuildResult, ProfileResult as ProfileResultMessage, RunResult } from '../../core/api/job-schemas.js';
+import type {
+  BuildResult,
+  DetectionCandidatesResult,
+  DetectorHead,
+  Preprocessing,
+  ProfileResult as ProfileResultMessage,
+  RunResult,
+} from '../../core/api/job-schemas.js';
 import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
-import { error, fail, ok, type Result } from '../../core/diagnostics.js';
+import { error, fail, ok, warning, type Result } from '../../core/diagnostics.js';
 import type { WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { compareOutputs } from '../../core/run/compare.js';
+import { CANDIDATE_FLOOR, MAX_CANDIDATES, yoloCandidates } from '../../core/run/detection-candidates.js';
 import type { Backend, BackendModel, BackendSession } from '../backends/backend.js';
 import { onnxRuntimeBackend } from '../backends/onnxruntime/backend.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
@@ -69,6 +77,27 @@ function outputStats(data: Float32Array): { min: number; max: number; mean: numb
     sum += v;
   }
   return data.length === 0 ? { min: 0, max: 0, mean: 0 } : { min, max, mean: sum / data.length };
+}
+
+/**
+ * The detector head's candidates for one image (core/run/detection-candidates.ts), or a sentence saying why
+ * the chosen output cannot be read as that head.
+ */
+function detectionsOf(
+  outputs: readonly { name: string; dims: number[]; data: Float32Array }[],
+  head: DetectorHead,
+  image: { width: number; height: number },
+  p: Preprocessing,
+  limit: number,
+): DetectionCandidatesResult | string {
+  const out = outputs.find((o) => o.name === head.output);
+  if (!out) return `The network has no output '${head.output}' to read detections from; its outputs are ${outputs.map((o) => `'${o.name}'`).join(', ')}.`;
+  try {
+    const c = yoloCandidates(out.data, out.dims, head, CANDIDATE_FLOOR, limit);
+    return { output: out.name, image, input: { width: p.width, height: p.height, resize: p.resize }, ...c };
+  } catch (e) {
+    return `The output '${out.name}' cannot be read as a detector head: ${(e as Error).message}.`;
+  }
 }
 
 /** Each output of the result names the `.npy` file it went to (`saved` is in run order: image, engine, output). */
@@ -203,9 +232,13 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
         }
       };
 
-      /** The input tensor of one run entry: a `.npy` file as it is, or an image through its preprocessing. */
-      const inputFor = (wf: WorkflowContext, entry: HandlerParams<'run.start'>['images'][number], input: BackendSession['inputs'][number]) =>
-        extname(entry.path).toLowerCase() === '.npy' ? npyInput(wf, entry.path, input) : imagesInput(wf, [entry.path], input, entry.preprocessing);
+      /** The input tensor of one run entry: a `.npy` file as it is, or an image through its preprocessing (its size into `sizes`). */
+      const inputFor = (
+        wf: WorkflowContext,
+        entry: HandlerParams<'run.start'>['images'][number],
+        input: BackendSession['inputs'][number],
+        sizes: { width: number; height: number }[],
+      ) => (extname(entry.path).toLowerCase() === '.npy' ? npyInput(wf, entry.path, input) : imagesInput(wf, [entry.path], input, entry.preprocessing, sizes));
 
       // --- handlers -----------------------------------------------------------------------------
       return {
@@ -249,7 +282,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
 
         'build.history': () => ok({ builds: [...history] }),
 
-        'run.start': ({ engineIds, images, topK: k, outputNpyDir }) => {
+        'run.start': ({ engineIds, images, topK: k, outputNpyDir, detector }) => {
           const found: Engine[] = [];
           for (const id of engineIds) {
             const engine = engineOf(id);
@@ -277,6 +310,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             const outputCount = found.reduce((n, e) => n + e.session.outputs.length, 0);
             const perOutput = Math.max(16, Math.min(MAX_VALUES_PER_OUTPUT, Math.floor(VALUE_BUDGET / Math.max(1, images.length * outputCount))));
             const perEngine = found.map(() => ({ images: [] as RunResult['images'], data: [] as Float32Array[][], tops: [] as number[][] }));
+            const candidateLimit = Math.max(20, Math.min(MAX_CANDIDATES, Math.floor(VALUE_BUDGET / 6 / Math.max(1, images.length * found.length))));
+            const detectorProblems = new Set<string>();
             const whole: RunOutput[] = [];
             const stems = new Map<string, number>();
             for (let i = 0; i < images.length; i++) {
@@ -289,7 +324,8 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
               if (seen > 0) stem = `${stem}_${seen + 1}`;
               for (let e = 0; e < found.length; e++) {
                 const engine = found[e]!;
-                const input = await inputFor(wf, entry, engine.session.inputs[0]!);
+                const sizes: { width: number; height: number }[] = [];
+                const input = await inputFor(wf, entry, engine.session.inputs[0]!, sizes);
                 if (!input.ok) return input;
                 const ran = await runInputs(wf, engine.session, [input.value], { topK: k, imagenetLabels });
                 // Say which image a failed run was given (the backend's message names the input and dims).
@@ -302,7 +338,15 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                 }
                 // The classes of the first output's first sample, when it is a class output.
                 const top = ran.value.outputs[0]?.top?.[0] ?? [];
-                perEngine[e]!.images.push({ path: entry.path, top, outputs, elapsedMs: ran.value.elapsedMs });
+                const detections = detector && sizes[0] ? detectionsOf(ran.value.outputs, detector, sizes[0], entry.preprocessing, candidateLimit) : undefined;
+                if (typeof detections === 'string') detectorProblems.add(detections);
+                perEngine[e]!.images.push({
+                  path: entry.path,
+                  top,
+                  outputs,
+                  elapsedMs: ran.value.elapsedMs,
+                  ...(detections && typeof detections !== 'string' ? { detections } : {}),
+                });
                 perEngine[e]!.data.push(ran.value.outputs.map((o) => o.data));
                 perEngine[e]!.tops.push(top.map((t) => t.index));
               }
@@ -336,7 +380,10 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
                   }
                 : {}),
             };
-            return ok(result);
+            return ok(
+              result,
+              [...detectorProblems].map((message) => warning('run.detector', message)),
+            );
           });
           return ok({ jobId: job.id });
         },

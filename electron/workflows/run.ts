@@ -24,8 +24,17 @@ async function readFor(ctx: WorkflowContext, path: string, what: 'image' | 'npy'
   );
 }
 
-/** Test images as one batch for an input, through the preprocessing (dims [images, C, H, W]). */
-export async function imagesInput(ctx: WorkflowContext, paths: readonly string[], input: { name: string }, p: Preprocessing): Promise<Result<NamedTensor>> {
+/**
+ * Test images as one batch for an input, through the preprocessing (dims [images, C, H, W]); `sizes`, when
+ * given, receives each image's original width and height (to map boxes found in the input back onto it).
+ */
+export async function imagesInput(
+  ctx: WorkflowContext,
+  paths: readonly string[],
+  input: { name: string },
+  p: Preprocessing,
+  sizes?: { width: number; height: number }[],
+): Promise<Result<NamedTensor>> {
   const images: DecodedImage[] = [];
   for (const path of paths) {
     const bytes = await readFor(ctx, path, 'image');
@@ -33,6 +42,7 @@ export async function imagesInput(ctx: WorkflowContext, paths: readonly string[]
     const image = await decodeImage(bytes.value, basename(path));
     if (!image.ok) return image;
     images.push(image.value);
+    sizes?.push({ width: image.value.width, height: image.value.height });
   }
   try {
     const batch = await imagesToBatch(images, p);

@@ -2,7 +2,8 @@
  * The run panel: pick test images (file browser, upload or drop), set the preprocessing (ImageNet
  * and MNIST presets, every field editable) and see each image as the network will; run them through
  * the built engines and see the top-5 classes with probabilities per image, the agreement between
- * backends when more than one engine ran, and any output tensor.
+ * backends when more than one engine ran, and any output tensor. A detector's results are boxes on
+ * each image instead (DetectionView.tsx).
  */
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
@@ -18,6 +19,9 @@ import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './co
 import { formatDimsList, formatMs, formatNumber, formatPercent } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
+import { presetSizedFor } from '../../core/run/preprocessing.js';
+import { DetectionResults, DetectorSettings } from './DetectionView.js';
+import { classNamesFor, detectorInDocument, parseClassNames, type DetectorChoice } from './detector.js';
 import { uploadFile } from '../host/upload.js';
 
 /** Previews fetched at most for this many images (the rest run without one). */
@@ -154,6 +158,15 @@ export const RunPanel = memo(function RunPanel() {
   const engines = useEditor((s) => s.engines);
   const engineId = useEditor((s) => s.engineId);
   const inputDims = useEditor((s) => s.doc.inputs[0]?.dims);
+  // Narrow selections (strings), so edits elsewhere in the document do not re-render the panel.
+  const outputNames = useEditor((s) => s.doc.outputs.map((o) => o.name).join('\n'));
+  const recognisedKey = useEditor((s) => JSON.stringify(detectorInDocument(s.doc) ?? null));
+  const recognised = useMemo(() => (JSON.parse(recognisedKey) as DetectorChoice | null) ?? undefined, [recognisedKey]);
+  const [detectorTouched, setDetectorTouched] = useState(false);
+  const [chosenDetector, setChosenDetector] = useState<DetectorChoice | undefined>();
+  const detector = detectorTouched ? chosenDetector : recognised;
+  const [namesText, setNamesText] = useState('');
+  const classNames = useMemo(() => (detector ? classNamesFor(detector.classes, parseClassNames(namesText)) : undefined), [detector, namesText]);
   const [images, setImages] = useState<string[]>([]);
   const [pre, setPre] = useState<Preprocessing>(() => presetForInput(inputDims));
   const [presetTouched, setPresetTouched] = useState(false);
@@ -175,11 +188,16 @@ export const RunPanel = memo(function RunPanel() {
     setMeanText(p.mean.join(', '));
     setStdText(p.std.join(', '));
   };
-  // Until the user picks preprocessing, follow the network's input (1 channel: MNIST; 3: ImageNet).
+  // Until the user picks preprocessing, follow the network: a YOLO head gets the letterbox at the input's
+  // size; otherwise the input decides (1 channel: MNIST; 3: ImageNet).
   const inputKey = inputDims?.join(',');
+  const isDetector = recognised !== undefined;
   useEffect(() => {
-    if (!presetTouched) choosePreset(presetForInput(inputKey?.split(',').map(Number)));
-  }, [inputKey, presetTouched]);
+    if (presetTouched) return;
+    const dims = inputKey?.split(',').map(Number);
+    const letterbox = isDetector && dims ? presetSizedFor(dims, 'letterbox') : undefined;
+    choosePreset(letterbox && typeof letterbox !== 'string' ? letterbox : presetForInput(dims));
+  }, [inputKey, presetTouched, isDetector]);
 
   const meanParsed = parseChannelList(meanText, pre.channels, 'mean');
   const stdParsed = parseChannelList(stdText, pre.channels, 'std');
@@ -266,6 +284,7 @@ export const RunPanel = memo(function RunPanel() {
           images: request.images.map((path) => ({ path, preprocessing: request.preprocessing })),
           topK: 5,
           ...(npyDir ? { outputNpyDir: npyDir } : {}),
+          ...(detector ? { detector: detector.head } : {}),
         }),
       {
         onStarted: (jobId) => setJob((j) => (j ? { ...j, jobId } : j)),
@@ -314,7 +333,7 @@ export const RunPanel = memo(function RunPanel() {
         <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
           Choose images…
         </button>
-        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0}>
+        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0} data-testid="run-clear">
           Clear
         </button>
         <label>
@@ -439,6 +458,14 @@ export const RunPanel = memo(function RunPanel() {
           />
         </label>
       </div>
+      <DetectorSettings
+        outputs={outputNames ? outputNames.split('\n') : []}
+        choice={detector}
+        onChoice={(choice) => (setDetectorTouched(true), setChosenDetector(choice))}
+        namesText={namesText}
+        onNamesText={setNamesText}
+        namesProblem={classNames?.problem}
+      />
       {fieldProblems.map((m) => (
         <div key={m} className="wf-field-error">
           {m}
@@ -477,18 +504,30 @@ export const RunPanel = memo(function RunPanel() {
         </table>
       )}
       <div className="wf-results">
-        {result
-          ? result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
-          : images.map((path) => (
-              <div key={path} className="wf-image-pending" data-testid="run-image">
-                {previews[path] ? (
-                  <img src={previews[path]} alt={fileName(path)} className="wf-thumb" />
-                ) : (
-                  <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />
-                )}
-                <span className="mono">{fileName(path)}</span>
-              </div>
-            ))}
+        {result && result.images.some((image) => image.detections) ? (
+          <>
+            <DetectionResults images={result.images} names={classNames?.names ?? []} />
+            {/* Inputs without boxes (a .npy tensor has no picture to draw on) keep their usual result. */}
+            {result.images
+              .filter((image) => !image.detections)
+              .map((image) => (
+                <ImageResult key={image.path} image={image} preview={previews[image.path]} />
+              ))}
+          </>
+        ) : result ? (
+          result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
+        ) : (
+          images.map((path) => (
+            <div key={path} className="wf-image-pending" data-testid="run-image">
+              {previews[path] ? (
+                <img src={previews[path]} alt={fileName(path)} className="wf-thumb" />
+              ) : (
+                <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />
+              )}
+              <span className="mono">{fileName(path)}</span>
+            </div>
+          ))
+        )}
         {images.length === 0 && !result && (
           <div className="muted wf-hint">Choose test images, or drop them here. Each is shown as the network sees it after preprocessing.</div>
         )}
