@@ -1,0 +1,169 @@
+/**
+ * `trt-studio run` on a detector: a tiny YOLOv8 head whose weights are chosen so its output is known
+ * exactly (every conv zero, the box bins and class logits in the last convs' biases), run on ONNX Runtime
+ * with a 64×32 image letterboxed into its 32×32 input, so the printed boxes show the letterbox undone.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeProject } from '../../core/network/project-file.js';
+import type { NetworkDocument } from '../../core/network/types.js';
+import { classColor } from '../../core/run/annotate.js';
+import { inferShapes } from '../../core/shapes/infer.js';
+import { templateBuilder } from '../../core/templates/builder.js';
+import { torchTensorName } from '../../core/weights/binding.js';
+import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
+import { readNpy } from '../services/npy.js';
+import { encodePng } from '../services/png.js';
+import { runCli } from './main.js';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Input [1, 3, 32, 32] pooled to P3 4×4, P4 2×2 and P5 1×1, into a YOLOv8 head of two classes. */
+function tinyDetector(): NetworkDocument {
+  const b = templateBuilder('tiny-detector');
+  const data = b.input('data', [1, 3, 32, 32]);
+  const pool = (name: string, k: number) => b.chain('addPoolingNd', name, { type: 'AVERAGE', windowSize: [k, k], stride: [k, k] }, data);
+  const head = b.layer('YoloV8Detect', 'model.3', { nc: 2 }, { p3: pool('model.0', 8), p4: pool('model.1', 16), p5: pool('model.2', 32) });
+  b.output('output0', head);
+  return b.finish();
+}
+
+/**
+ * Every tensor the head binds, zero except: BatchNorm variances 1; DFL's 0…15; at each level the box
+ * bins' logit 100 at bin 1 (so every side is 1 grid cell) and the class logits: P3 both −10 (below conf),
+ * P4 class 0 at 0 (score 0.5), P5 class 1 at 0.
+ */
+function tinyWeights(doc: NetworkDocument): Uint8Array {
+  const shapes = inferShapes(doc);
+  const classLogits = [
+    [-10, -10],
+    [0, -10],
+    [-10, 0],
+  ];
+  const tensors = doc.nodes.flatMap((node) =>
+    (shapes.nodes[node.id]?.weights ?? []).map((slot) => {
+      const name = torchTensorName(node.name, slot);
+      const values = new Float32Array(slot.count!);
+      const level = /cv([23])\.(\d)\.2\.bias$/.exec(name);
+      if (name.endsWith('running_var')) values.fill(1);
+      else if (name.endsWith('dfl.conv.weight')) values.forEach((_, i) => (values[i] = i));
+      else if (level?.[1] === '2') for (let side = 0; side < 4; side++) values[side * 16 + 1] = 100;
+      else if (level?.[1] === '3') values.set(classLogits[Number(level[2])]!);
+      return { name, values };
+    }),
+  );
+  return encodeWtsBytes(tensors);
+}
+
+let dir = '';
+let project = '';
+let weights = '';
+let image = '';
+let names = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trt-cli-detect-'));
+  const doc = tinyDetector();
+  project = join(dir, 'tiny.trtstudio');
+  weights = join(dir, 'tiny.wts');
+  image = join(dir, 'wide.png');
+  names = join(dir, 'names.txt');
+  await writeFile(project, serializeProject(doc));
+  await writeFile(weights, tinyWeights(doc));
+  // A 64×32 mid-grey image: letterboxed into 32×32 it is scaled by 0.5 and padded 8 rows above and below.
+  await writeFile(image, encodePng({ width: 64, height: 32, data: new Uint8Array(64 * 32 * 4).fill(100) }));
+  await writeFile(names, 'circle\nsquare\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('trt-studio run on a detector', () => {
+  it('prints each image’s detections in its own pixels with the names file’s class names', async () => {
+    const { code, out, err } = await cli('run', project, '--weights', weights, image, '--names', names, '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { samples: unknown[]; outputs: { name: string; dims: number[] }[] };
+    // P4's four cells (stride 16, sides of 1 cell) give [-8, -8, 24, 24] … [8, 8, 40, 40] in the input; x is halved back
+    // and y loses the 8 padding rows before halving, clipped to 64×32. P5's one cell gives [-16, -16, 48, 48]: the whole image.
+    // Equal scores keep the anchors' order.
+    expect(result.samples).toEqual([
+      {
+        source: image,
+        outputs: [
+          {
+            name: 'output0',
+            detections: [
+              { class: 0, name: 'circle', score: 0.5, box: [0, 0, 48, 32] },
+              { class: 0, name: 'circle', score: 0.5, box: [16, 0, 64, 32] },
+              { class: 0, name: 'circle', score: 0.5, box: [0, 0, 48, 32] },
+              { class: 0, name: 'circle', score: 0.5, box: [16, 0, 64, 32] },
+              { class: 1, name: 'square', score: 0.5, box: [0, 0, 64, 32] },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(result.outputs[0]).toMatchObject({ name: 'output0', dims: [1, 6, 21] });
+  });
+
+  it('applies --conf and --iou, prints text lines with COCO names by default, and still writes the raw output0', async () => {
+    const npyDir = join(dir, 'npy');
+    const { code, out } = await cli('run', project, '--weights', weights, image, '--conf', '0.6', '--output-npy', npyDir);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe(`${image}: output0, 0 detections`);
+    const loose = await cli('run', project, '--weights', weights, image, '--iou', '0.1');
+    // IoU 0.1: P4's first box suppresses the three others of class 0 (IoU 1/3 and 1/7); class 1 ("bicycle" in COCO) stays.
+    expect(loose.out.split('\n').slice(0, 3)).toEqual([
+      `${image}: output0, 2 detections`,
+      '  person 0.5000 [0.0, 0.0, 48.0, 32.0]',
+      '  bicycle 0.5000 [0.0, 0.0, 64.0, 32.0]',
+    ]);
+    const raw = readNpy(new Uint8Array(await readFile(join(npyDir, 'output0.npy'))), 'output0.npy');
+    if (!raw.ok) throw new Error(raw.diagnostics[0]!.message);
+    expect(raw.value.shape).toEqual([1, 6, 21]);
+    // Anchor 16 (P4's first cell): cx, cy, w, h = 8, 8, 32, 32, then the two class scores.
+    expect([0, 1, 2, 3, 4, 5].map((row) => raw.value.data[row * 21 + 16])).toEqual([8, 8, 32, 32, 0.5, expect.closeTo(1 / (1 + Math.exp(10)), 7)]);
+  });
+
+  it('--annotate writes the image with its boxes drawn as PNG', async () => {
+    const annotateDir = join(dir, 'drawn');
+    const { code, out } = await cli('run', project, '--weights', weights, image, '--annotate', annotateDir, '--json');
+    expect(code).toBe(0);
+    const written = join(annotateDir, 'wide.png');
+    expect((JSON.parse(out) as { annotated: string[] }).annotated).toEqual([written]);
+    const { data, info } = await sharp(await readFile(written))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([64, 32, 4]);
+    const pixel = (x: number, y: number) => [...data.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 3)];
+    // Lines are 2 pixels wide: P5's box [0, 0, 64, 32] (class 1) has its right edge at x = 62, 63; P4's first box [0, 0, 48, 32]
+    // (class 0) at x = 46, 47; between them the image shows through.
+    expect(pixel(63, 20)).toEqual([...classColor(1)]);
+    expect(pixel(62, 20)).toEqual([...classColor(1)]);
+    expect(pixel(47, 20)).toEqual([...classColor(0)]);
+    expect(pixel(46, 20)).toEqual([...classColor(0)]);
+    expect(pixel(45, 20)).toEqual([100, 100, 100]);
+    expect(pixel(30, 20)).toEqual([100, 100, 100]);
+  });
+
+  it('refuses a names file with fewer names than classes, and a --conf outside 0…1', async () => {
+    const few = join(dir, 'one-name.txt');
+    await writeFile(few, 'circle\n');
+    const { code, out } = await cli('run', project, '--weights', weights, image, '--names', few, '--json');
+    expect(code).toBe(2);
+    expect((JSON.parse(out) as { diagnostics: { message: string }[] }).diagnostics.map((d) => d.message)).toEqual([
+      `${few} names 1 classes; the detector has 2. Give one class name per line.`,
+    ]);
+    const bad = await cli('run', project, '--weights', weights, image, '--conf', '2');
+    expect([bad.code, bad.err.split('\n')[0]]).toEqual([2, "--conf must be a number from 0 to 1; got '2'."]);
+  });
+});
