@@ -8,6 +8,14 @@ describe('detectorOutputs', () => {
     expect(detectorOutputs(buildTemplate('yolov5s')!)).toEqual([{ output: 'output0', format: 'v5', classes: 80 }]);
     expect(detectorOutputs(buildTemplate('lenet5')!)).toEqual([]);
   });
+  it('finds the YOLO postprocess appended to a head, with the head’s class count', () => {
+    const doc = buildTemplate('yolov8n')!;
+    const head = doc.outputs[0]!.from;
+    doc.nodes.push({ id: 'post', type: 'YoloPostprocess', name: 'post', params: {} });
+    doc.edges.push({ id: 'to-post', from: head, to: { node: 'post', port: 'input' } });
+    doc.outputs = [{ name: 'detections', from: { node: 'post', port: 'detections' } }];
+    expect(detectorOutputs(doc)).toEqual([{ output: 'detections', format: 'rows', classes: 80 }]);
+  });
 });
 
 describe('readDetections of a fixed-size detections output', () => {

@@ -22,8 +22,8 @@ export interface DetectorOutput {
   /** The network output's name (`output0`). */
   output: string;
   format: DetectorFormat;
-  /** The class count the head was built for. */
-  classes: number;
+  /** The class count the head was built for; unknown for a postprocess not fed straight by a head. */
+  classes?: number;
 }
 
 const HEAD_FORMATS: Record<string, { format: DetectorFormat; port: string }> = {
@@ -39,8 +39,11 @@ export function detectorOutputs(doc: NetworkDocument): DetectorOutput[] {
     const node = doc.nodes.find((n) => n.id === out.from.node);
     const head = node && HEAD_FORMATS[node.type];
     if (!node || !head || head.port !== out.from.port) continue;
-    const nc = node.params['nc'];
-    found.push({ output: out.name, format: head.format, classes: typeof nc === 'number' ? nc : COCO_CLASSES.length });
+    // A postprocess's classes are those of the head that feeds it.
+    const feeding = head.format === 'rows' ? doc.edges.find((e) => e.to.node === node.id && e.to.port === 'input') : undefined;
+    const source = feeding ? doc.nodes.find((n) => n.id === feeding.from.node) : node;
+    const nc = source?.params['nc'];
+    found.push({ output: out.name, format: head.format, ...(typeof nc === 'number' ? { classes: nc } : {}) });
   }
   return found;
 }

@@ -26,13 +26,18 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-/** Input [1, 3, 32, 32] pooled to P3 4×4, P4 2×2 and P5 1×1, into a YOLOv8 head of two classes. */
-function tinyDetector(): NetworkDocument {
+/** Input [1, 3, 32, 32] pooled to P3 4×4, P4 2×2 and P5 1×1, into a YOLOv8 head of two classes (and the YOLO postprocess). */
+function tinyDetector(postprocess = false): NetworkDocument {
   const b = templateBuilder('tiny-detector');
   const data = b.input('data', [1, 3, 32, 32]);
   const pool = (name: string, k: number) => b.chain('addPoolingNd', name, { type: 'AVERAGE', windowSize: [k, k], stride: [k, k] }, data);
   const head = b.layer('YoloV8Detect', 'model.3', { nc: 2 }, { p3: pool('model.0', 8), p4: pool('model.1', 16), p5: pool('model.2', 32) });
-  b.output('output0', head);
+  if (!postprocess) b.output('output0', head);
+  else {
+    const post = b.chain('YoloPostprocess', 'postprocess', { maxDetections: 8 }, head);
+    b.output('detections', { node: post.node, port: 'detections' });
+    b.output('count', { node: post.node, port: 'count' });
+  }
   return b.finish();
 }
 
@@ -113,6 +118,27 @@ describe('trt-studio run on a detector', () => {
       },
     ]);
     expect(result.outputs[0]).toMatchObject({ name: 'output0', dims: [1, 6, 21] });
+  });
+
+  it('reads the YOLO postprocess output: the same boxes, NMS done in the network', async () => {
+    const withNms = join(dir, 'tiny-nms.trtstudio');
+    await writeFile(withNms, serializeProject(tinyDetector(true)));
+    const { code, out } = await cli('run', withNms, '--weights', weights, image, '--names', names, '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { samples: { outputs: { name: string; detections?: { box: number[]; class: number }[]; summary?: unknown }[] }[] };
+    const [detections, count] = result.samples[0]!.outputs;
+    expect(detections!.name).toBe('detections');
+    // All five scores are 0.5, so the order among them is the NMS's; compare as sets.
+    expect(detections!.detections!.map((d) => [d.class, ...d.box]).sort()).toEqual(
+      [
+        [0, 0, 0, 48, 32],
+        [0, 16, 0, 64, 32],
+        [0, 0, 0, 48, 32],
+        [0, 16, 0, 64, 32],
+        [1, 0, 0, 64, 32],
+      ].sort(),
+    );
+    expect(count).toMatchObject({ name: 'count', summary: { min: 5, max: 5 } });
   });
 
   it('applies --conf and --iou, prints text lines with COCO names by default, and still writes the raw output0', async () => {

@@ -66,7 +66,7 @@ export async function loadClassNames(
   } catch (e) {
     return { ok: false, diagnostics: [error('names.read', `Cannot read the class names file ${settings.namesPath}: ${fileErrorReason(e)}.`)] };
   }
-  const classes = Math.max(0, ...detectors.map((d) => d.classes));
+  const classes = Math.max(0, ...detectors.map((d) => d.classes ?? 0));
   if (names.length < classes)
     return {
       ok: false,
