@@ -181,6 +181,16 @@ describe('trt-studio run on a detector', () => {
     expect(pixel(30, 20)).toEqual([100, 100, 100]);
   });
 
+  it('export --cpp writes a program whose -d --image prints the detector output’s detections', async () => {
+    const outDir = join(dir, 'cpp');
+    const { code } = await cli('export', project, '--weights', weights, '--cpp', outDir);
+    expect(code).toBe(0);
+    const cpp = await readFile(join(outDir, 'tiny_detector.cpp'), 'utf8');
+    expect(cpp).toContain('char const* const kDetectionOutput = "output0";');
+    expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kYoloV8;');
+    expect(cpp).toContain('printDetections(values, context->getTensorShape(name), options.conf, options.iou, geometry, image);');
+  });
+
   it('refuses a names file with fewer names than classes, and a --conf outside 0…1', async () => {
     const few = join(dir, 'one-name.txt');
     await writeFile(few, 'circle\n');

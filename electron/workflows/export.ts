@@ -7,6 +7,7 @@
 import { basename, dirname, join } from 'node:path';
 import { codegenFiles, mayReplace } from '../../core/codegen/index.js';
 import { error, fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
+import { detectorOutputs } from '../../core/run/detector.js';
 import { translateProgram } from '../../core/onnx/translate.js';
 import { encodeWts } from '../../core/weights/wts-encoder.js';
 import { weightsForWtsExport } from '../../core/weights/wts-export.js';
@@ -97,7 +98,13 @@ export async function prepareExport(ctx: WorkflowContext, format: ExportKind, pa
   }
   ctx.progress({ phase: format === 'python' ? 'Generating Python' : 'Generating C++', fraction: 0.5 });
   const program = model.value.program;
-  const options = { ...(source.weightsFileName ? { weightsPath: source.weightsFileName } : {}), enginePath: `${program.name}.engine` };
+  // A detector's C++ program prints the detections of an image (-d --image).
+  const detector = source.network ? detectorOutputs(source.network.doc)[0] : undefined;
+  const options = {
+    ...(source.weightsFileName ? { weightsPath: source.weightsFileName } : {}),
+    enginePath: `${program.name}.engine`,
+    ...(detector ? { detector } : {}),
+  };
   const files = codegenFiles(program, format, basename(path), options);
   if (!files.ok) return files;
   const encoder = new TextEncoder();
