@@ -8,13 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { getLayerSpec } from '../layers/catalog.js';
+import { completeParams } from '../layers/params.js';
 import { COCO_CLASSES } from '../run/coco.js';
 import { decodeYolo } from '../run/detection.js';
 import { detectionsInImage, detectorOutputs } from '../run/detector.js';
 import { letterboxImage } from '../run/letterbox.js';
 import { buildTemplate } from '../templates/index.js';
 import { detectionHelpers } from './cpp-detection.js';
-import { generateCpp, generatePython } from './index.js';
+import { generateCpp, generatePython, programForCodegen } from './index.js';
+import { expandValueRuns } from './value-runs.js';
 import { templateProgram } from './testing.js';
 
 const GOLDEN = join(__dirname, 'golden');
@@ -59,6 +62,64 @@ describe('yolov8n', () => {
 
   test.skipIf(!TRT_INCLUDE_DIR || !CUDA_INCLUDE)('the C++ compiles against TRT_INCLUDE_DIR (skipped when unset)', () => {
     execFileSync('g++', ['-c', '-o', '/dev/null', ...compileArgs(join(GOLDEN, 'yolov8n.cpp'))], { stdio: 'pipe' });
+  });
+});
+
+describe('yolov8n with the YOLO postprocess appended', () => {
+  const doc = buildTemplate('yolov8n')!;
+  doc.nodes.push({ id: 'post', type: 'YoloPostprocess', name: 'postprocess', params: completeParams(getLayerSpec('YoloPostprocess')!.params, {}) });
+  doc.edges.push({ id: 'to-post', from: doc.outputs[0]!.from, to: { node: 'post', port: 'input' } });
+  doc.outputs = [
+    { name: 'detections', from: { node: 'post', port: 'detections' } },
+    { name: 'count', from: { node: 'post', port: 'count' } },
+  ];
+  const program = programForCodegen(doc);
+  if (!program.ok) throw new Error(program.diagnostics.map((d) => d.message).join('\n'));
+  const detector = detectorOutputs(doc)[0]!;
+
+  test('the C++ reads the rows output and the Python script compiles', () => {
+    expect(detector).toEqual({ output: 'detections', format: 'rows', classes: 80 });
+    const cpp = unwrap(generateCpp(program.value, { detector }));
+    expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kRows;');
+    expect(cpp).toContain('auto* postprocess_nms = added(network.addNMS(');
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-post-'));
+    writeFileSync(join(dir, 'post.py'), unwrap(generatePython(program.value)));
+    execFileSync('python3', ['-m', 'py_compile', join(dir, 'post.py')], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir } });
+  });
+
+  test.skipIf(!TRT_INCLUDE_DIR || !CUDA_INCLUDE)('the C++ compiles against TRT_INCLUDE_DIR (skipped when unset)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-post-'));
+    writeFileSync(join(dir, 'post.cpp'), unwrap(generateCpp(program.value, { detector })));
+    execFileSync('g++', ['-c', '-o', '/dev/null', ...compileArgs(join(dir, 'post.cpp'))], { stdio: 'pipe' });
+  });
+});
+
+describe('value_runs in the generated Python', () => {
+  test('computes what the runs spell, interleaved pairs included (skipped without numpy)', () => {
+    const py = unwrap(generatePython(templateProgram('lenet5')));
+    const helper = /def value_runs[\s\S]*?\n\n\n/.exec(py)![0];
+    const runs = {
+      period: 2,
+      runs: [
+        { start: -4, step: 8, count: 3 },
+        { start: 4, step: 8, count: 3 },
+        { start: -4, step: 0, count: 3 },
+        { start: 4, step: 0, count: 3 },
+      ],
+    };
+    const call = `print(list(value_runs(12, 2, [${runs.runs.map((r) => `(${r.start}, ${r.step}, ${r.count})`).join(', ')}])))`;
+    let printed: string;
+    try {
+      printed = execFileSync('python3', ['-c', `import numpy as np\n${helper}${call}`], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      if (String((e as { stderr?: string }).stderr).includes("No module named 'numpy'")) return;
+      throw e;
+    }
+    expect(printed.trim().replace(/np\.float32\(([^)]*)\)/g, '$1')).toBe(
+      `[${expandValueRuns(12, runs)
+        .map((v) => v.toFixed(1))
+        .join(', ')}]`,
+    );
   });
 });
 

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeProject } from '../../core/network/project-file.js';
@@ -15,7 +16,7 @@ import { inferShapes } from '../../core/shapes/infer.js';
 import { templateBuilder } from '../../core/templates/builder.js';
 import { torchTensorName } from '../../core/weights/binding.js';
 import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
-import { readNpy } from '../services/npy.js';
+import { readNpy, writeNpy } from '../services/npy.js';
 import { encodePng } from '../services/png.js';
 import { runCli } from './main.js';
 
@@ -189,6 +190,23 @@ describe('trt-studio run on a detector', () => {
     expect(cpp).toContain('char const* const kDetectionOutput = "output0";');
     expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kYoloV8;');
     expect(cpp).toContain('printDetections(values, context->getTensorShape(name), options.conf, options.iou, geometry, image);');
+  });
+
+  it('export --onnx keeps the decoded head: the file’s output0 on ONNX Runtime is what run computed', async () => {
+    const onnxPath = join(dir, 'tiny.onnx');
+    expect((await cli('export', project, '--weights', weights, '--onnx', onnxPath)).code).toBe(0);
+    const npyDir = join(dir, 'npy-for-onnx');
+    const input = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => ((i * 7) % 11) / 11);
+    const inputPath = join(dir, 'input.npy');
+    await writeFile(inputPath, writeNpy([1, 3, 32, 32], input));
+    expect((await cli('run', project, '--weights', weights, '--input', inputPath, '--output-npy', npyDir)).code).toBe(0);
+    const ran = readNpy(new Uint8Array(await readFile(join(npyDir, 'output0.npy'))), 'output0.npy');
+    if (!ran.ok) throw new Error(ran.diagnostics[0]!.message);
+    const session = await ort.InferenceSession.create(onnxPath);
+    const out = await session.run({ data: new ort.Tensor('float32', input, [1, 3, 32, 32]) });
+    expect(session.outputNames).toEqual(['output0']);
+    expect(out['output0']!.dims).toEqual([1, 6, 21]);
+    expect(Array.from(out['output0']!.data as Float32Array)).toEqual(Array.from(ran.value.data));
   });
 
   it('refuses a names file with fewer names than classes, and a --conf outside 0…1', async () => {
