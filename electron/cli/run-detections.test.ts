@@ -190,6 +190,10 @@ describe('trt-studio run on a detector', () => {
     expect(cpp).toContain('char const* const kDetectionOutput = "output0";');
     expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kYoloV8;');
     expect(cpp).toContain('printDetections(values, context->getTensorShape(name), options.conf, options.iou, geometry, image);');
+    // `codegen` (no weights needed) writes the same program.
+    const codegenDir = join(dir, 'codegen/');
+    expect((await cli('codegen', project, '--lang', 'cpp', '-o', codegenDir)).code).toBe(0);
+    expect(await readFile(join(codegenDir, 'tiny_detector.cpp'), 'utf8')).toContain('char const* const kDetectionOutput = "output0";');
   });
 
   it('export --onnx keeps the decoded head: the file’s output0 on ONNX Runtime is what run computed', async () => {
