@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { BackendIdSchema, type BackendId } from '../../core/api/schemas.js';
 import { programForCodegen } from '../../core/codegen/index.js';
-import { error, type Diagnostic } from '../../core/diagnostics.js';
+import { error, warning, type Diagnostic } from '../../core/diagnostics.js';
 import type { LoweredProgram } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { TrtProgram } from '../../core/program/types.js';
@@ -350,7 +350,8 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
                 return { name: o.name, detections: sampleDetections(data, [1, ...o.dims.slice(1)], detector, detection, classNames.names, original) };
               } catch (e) {
                 // An output whose dims do not fit its head's layout is shown as numbers, with why.
-                if (i === 0) prepared.value.notes.push(error('run.detections', `The output '${o.name}' was not read as detections: ${(e as Error).message}.`));
+                if (i === 0)
+                  prepared.value.notes.push(warning('run.detections', `The output '${o.name}' was not read as detections: ${(e as Error).message}.`));
               }
             }
             if (perSample && o.top?.[i]) return { name: o.name, top: o.top[i] };
