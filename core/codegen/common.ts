@@ -6,6 +6,7 @@
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { ParamValue } from '../network/types.js';
 import type { ProgramOp, TrtProgram } from '../program/types.js';
+import type { DetectorOutput } from '../run/detector.js';
 
 export interface CodegenOptions {
   /** Default `.wts` path of the generated program's `--weights` option; `<network>.wts` when absent. */
@@ -14,6 +15,11 @@ export interface CodegenOptions {
   enginePath?: string;
   /** Default workspace limit in MiB (`--workspace`); 1024 when absent. */
   workspaceMiB?: number;
+  /**
+   * The output holding detections (core/run/detector.ts `detectorOutputs`): the C++ program's `-d --image`
+   * then prints the detections, with these default thresholds (0.25 and 0.45 when absent).
+   */
+  detector?: DetectorOutput & { conf?: number; iou?: number };
 }
 
 export interface ResolvedOptions {

@@ -3,12 +3,15 @@
 export const PRELUDE = `#include <NvInfer.h>
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <list>
@@ -191,6 +194,17 @@ class WeightStore {
   return result;
 }
 
+// Fixed values (anchor grids, strides) spelled as runs {start, step, count}, over \`period\` interleaved sequences.
+[[maybe_unused]] std::vector<float> valueRuns(size_t total, size_t period, std::initializer_list<std::array<double, 3>> runs) {
+  std::vector<float> values(total);
+  size_t const perPhase = total / period;
+  size_t at = 0;
+  for (auto const& run : runs)
+    for (size_t i = 0; i < static_cast<size_t>(run[2]); ++i, ++at)
+      values[(at % perPhase) * period + at / perPhase] = static_cast<float>(run[0] + run[1] * static_cast<double>(i));
+  return values;
+}
+
 // tensorrtx asserts; this says which layer TensorRT refused.
 template <typename Layer>
 Layer* added(Layer* layer, char const* name) {
@@ -258,13 +272,19 @@ int64_t volume(Dims const& shape) {
 }
 `;
 
-export const POSTLUDE = `struct Options {
+/** The engine builder, runner and main(); a detector's runner also takes \`--image FILE.ppm\` and prints detections (cpp-detection.ts). */
+export function postlude(detector: boolean): string {
+  const when = (text: string) => (detector ? text : '');
+  return `struct Options {
   bool build = false;
   bool run = false;
   bool fp16 = false;
   std::string weights;
   std::string engine;
-  size_t workspaceMiB = 0;
+  size_t workspaceMiB = 0;${when(`
+  std::string image;
+  float conf = kDefaultConf;
+  float iou = kDefaultIou;`)}
 };
 
 int buildEngine(Options const& options) {
@@ -305,8 +325,11 @@ int buildEngine(Options const& options) {
   return 0;
 }
 
-// Runs the engine once with every FLOAT input set to 1 and prints the first values of each FLOAT output.
-int runEngine(Options const& options) {
+// Runs the engine once with every FLOAT input set to 1${when(' (or to the letterboxed --image)')} and prints the first values of each FLOAT output${when(', then the detections')}.
+int runEngine(Options const& options) {${when(`
+  Image image;
+  Letterbox geometry;
+  if (!options.image.empty() && !readPpm(options.image, image)) return 1;`)}
   std::ifstream file(options.engine, std::ios::binary);
   if (!file) {
     std::cerr << "Could not read " << options.engine << "; build it first with -s." << std::endl;
@@ -338,7 +361,15 @@ int runEngine(Options const& options) {
     CHECK(cudaMalloc(&buffer, bytes));
     buffers.push_back(buffer);
     if (engine->getTensorIOMode(name) == TensorIOMode::kINPUT) {
-      if (type == DataType::kFLOAT) {
+      ${when(`if (type == DataType::kFLOAT && !options.image.empty()) {
+        Dims const shape = context->getTensorShape(name);
+        if (shape.nbDims != 4 || shape.d[0] != 1 || shape.d[1] != 3) {
+          std::cerr << "--image feeds an input of dims [1, 3, H, W]; the input '" << name << "' is not one." << std::endl;
+          return 1;
+        }
+        std::vector<float> const pixels = letterbox(image, static_cast<int32_t>(shape.d[3]), static_cast<int32_t>(shape.d[2]), geometry);
+        CHECK(cudaMemcpy(buffer, pixels.data(), bytes, cudaMemcpyHostToDevice));
+      } else `)}if (type == DataType::kFLOAT) {
         std::vector<float> ones(static_cast<size_t>(count), 1.0f);
         CHECK(cudaMemcpy(buffer, ones.data(), bytes, cudaMemcpyHostToDevice));
       } else {
@@ -359,7 +390,9 @@ int runEngine(Options const& options) {
     CHECK(cudaMemcpy(values.data(), buffers[static_cast<size_t>(i)], values.size() * sizeof(float), cudaMemcpyDeviceToHost));
     std::cout << name << ":";
     for (size_t j = 0; j < values.size() && j < 10; ++j) std::cout << " " << values[j];
-    std::cout << (values.size() > 10 ? " ..." : "") << std::endl;
+    std::cout << (values.size() > 10 ? " ..." : "") << std::endl;${when(`
+    if (!options.image.empty() && std::string(name) == kDetectionOutput)
+      printDetections(values, context->getTensorShape(name), options.conf, options.iou, geometry, image);`)}
   }
   for (void* buffer : buffers) CHECK(cudaFree(buffer));
   CHECK(cudaStreamDestroy(stream));
@@ -386,7 +419,13 @@ int main(int argc, char** argv) {
     } else if (arg == "--engine" && i + 1 < argc) {
       options.engine = argv[++i];
     } else if (arg == "--workspace" && i + 1 < argc) {
-      options.workspaceMiB = static_cast<size_t>(std::strtoull(argv[++i], nullptr, 10));
+      options.workspaceMiB = static_cast<size_t>(std::strtoull(argv[++i], nullptr, 10));${when(`
+    } else if (arg == "--image" && i + 1 < argc) {
+      options.image = argv[++i];
+    } else if (arg == "--conf" && i + 1 < argc) {
+      options.conf = std::strtof(argv[++i], nullptr);
+    } else if (arg == "--iou" && i + 1 < argc) {
+      options.iou = std::strtof(argv[++i], nullptr);`)}
     } else {
       std::cerr << "Unknown argument '" << arg << "'." << std::endl;
       options.build = options.run = false;
@@ -395,9 +434,14 @@ int main(int argc, char** argv) {
   }
   if (options.build == options.run) {
     std::cerr << "Usage: " << argv[0] << " -s [--weights FILE.wts] [--engine FILE.engine] [--fp16] [--workspace MiB]   build and save the engine\\n"
-              << "       " << argv[0] << " -d [--engine FILE.engine]   run it once and print the outputs" << std::endl;
+              << "       " << argv[0] << ${
+                detector
+                  ? `" -d [--engine FILE.engine] [--image FILE.ppm] [--conf X] [--iou X]   run it once (on the image) and print the outputs and detections"`
+                  : `" -d [--engine FILE.engine]   run it once and print the outputs"`
+              } << std::endl;
     return 2;
   }
   return options.build ? buildEngine(options) : runEngine(options);
 }
 `;
+}

@@ -22,7 +22,9 @@ import {
 } from './common.js';
 import { cppTargetName } from './cpp-cmake.js';
 import { CPP_EMITTERS, dims, type CppOp } from './cpp-emitters.js';
-import { POSTLUDE, PRELUDE } from './cpp-skeleton.js';
+import { detectionHelpers } from './cpp-detection.js';
+import { postlude, PRELUDE } from './cpp-skeleton.js';
+import { valueRuns } from './value-runs.js';
 
 function weightStatement(weight: ProgramWeight): string {
   const r = weight.recipe;
@@ -34,8 +36,14 @@ function weightStatement(weight: ProgramWeight): string {
       return `weights.add(${id}, weights.bnScale(${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
     case 'batchNormShift':
       return `weights.add(${id}, weights.bnShift(${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
-    case 'values':
+    case 'values': {
+      const runs = valueRuns(r.values);
+      if (runs) {
+        const list = runs.runs.map((run) => `{${floatLiteral(run.start)}, ${floatLiteral(run.step)}, ${run.count}}`).join(', ');
+        return `weights.add(${id}, valueRuns(${r.values.length}, ${runs.period}, {${list}}));`;
+      }
       return `weights.add(${id}, std::vector<float>{${r.values.map(floatLiteral).join(', ')}});`;
+    }
   }
 }
 
@@ -66,7 +74,11 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
   emit(
     `//   ./${target} -s [--weights ${commentText(o.weightsPath)}] [--engine ${commentText(o.enginePath)}] [--fp16] [--workspace MiB]   build and save the engine`,
   );
-  emit(`//   ./${target} -d [--engine ${commentText(o.enginePath)}]   run it once and print the outputs`);
+  if (options.detector)
+    emit(
+      `//   ./${target} -d [--engine ${commentText(o.enginePath)}] [--image FILE.ppm] [--conf X] [--iou X]   run it once (on the image) and print the detections`,
+    );
+  else emit(`//   ./${target} -d [--engine ${commentText(o.enginePath)}]   run it once and print the outputs`);
   emit(`// The weights are read from a tensorrtx .wts file at run time; BatchNorm folds are recomputed here.`);
   emit(...PRELUDE.split('\n'));
   const needed = new Map<string, readonly [number, number]>();
@@ -178,6 +190,7 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
   for (const input of dynamic) emit(`  context.setInputShape(${stringLiteral(input.name)}, ${dims(input.profile!.opt)});`);
   emit('}');
   emit('');
-  emit(...POSTLUDE.split('\n'));
+  if (options.detector) emit(...detectionHelpers(options.detector, options.detector.conf ?? 0.25, options.detector.iou ?? 0.45).split('\n'));
+  emit(...postlude(options.detector !== undefined).split('\n'));
   return out.join('\n').replace(/\n+$/, '\n');
 }

@@ -21,6 +21,7 @@ import {
   tensorRanks,
   type CodegenOptions,
 } from './common.js';
+import { valueRuns } from './value-runs.js';
 
 interface PyOp {
   /** The layer variable. */
@@ -204,8 +205,12 @@ function weightExpression(weight: ProgramWeight): string {
       return `bn_scale(wts, ${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count})`;
     case 'batchNormShift':
       return `bn_shift(wts, ${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count})`;
-    case 'values':
+    case 'values': {
+      const runs = valueRuns(r.values);
+      if (runs)
+        return `value_runs(${r.values.length}, ${runs.period}, [${runs.runs.map((run) => `(${floatLiteral(run.start)}, ${floatLiteral(run.step)}, ${run.count})`).join(', ')}])`;
       return `np.array([${r.values.map(floatLiteral).join(', ')}], dtype=np.float32)`;
+    }
   }
 }
 
@@ -255,6 +260,12 @@ def bn_shift(wts, gamma, beta, mean, var, eps, count):
     m = tensor(wts, mean, count).astype(np.float64)
     v = tensor(wts, var, count).astype(np.float64)
     return (b - m * g / np.sqrt(v + eps)).astype(np.float32)
+
+
+def value_runs(total, period, runs):
+    """Fixed values (anchor grids, strides) spelled as runs (start, step, count), over period interleaved sequences."""
+    sequence = np.concatenate([start + step * np.arange(count, dtype=np.float64) for start, step, count in runs])
+    return sequence.reshape(period, total // period).T.reshape(-1).astype(np.float32)
 
 
 def name_layer(layer, name, node_id):

@@ -71,6 +71,7 @@ const DEFAULT_INPUTS: Record<string, Record<string, TensorInfo>> = {
   C3: { input: image(32) },
   SPPF: { input: image(256) },
   YoloV8Detect: { p3: tensor([1, 64, 8, 8]), p4: tensor([1, 128, 4, 4]), p5: tensor([1, 256, 2, 2]) },
+  YoloPostprocess: { input: tensor([1, 84, 84]) },
   YoloV5Detect: { p3: tensor([1, 64, 8, 8]), p4: tensor([1, 128, 4, 4]), p5: tensor([1, 256, 2, 2]) },
 };
 
@@ -138,6 +139,7 @@ const REQUIRED_TYPES = [
   'C3',
   'SPPF',
   'YoloV8Detect',
+  'YoloPostprocess',
   'YoloV5Detect',
 ];
 

@@ -24,6 +24,7 @@ import { typeLayers } from './type.js';
 import { unaryLayers } from './unary.js';
 import { yoloLayers } from './yolo.js';
 import { yoloHeadLayers } from './yolo-head.js';
+import { yoloPostprocessLayers } from './yolo-postprocess.js';
 import { completeParams } from './params.js';
 import type { LayerSpec, Params, PortSpec } from './types.js';
 
@@ -49,6 +50,7 @@ const FAMILIES: readonly (readonly LayerSpec[])[] = [
   torchvisionBranchBlockLayers,
   yoloLayers,
   yoloHeadLayers,
+  yoloPostprocessLayers,
   detectionLayers,
 ];
 

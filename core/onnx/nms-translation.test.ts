@@ -35,12 +35,12 @@ async function runNms(params: Params, boxes = BOXES): Promise<{ selected: number
 describe('addNMS translated to ONNX NonMaxSuppression, run on ONNX Runtime', () => {
   test('keeps per class what batched NMS keeps, as (batch, class, box) rows, with their count', async () => {
     const { selected, count, type } = await runNms({ iouThreshold: 0.5, scoreThreshold: 0.25 });
-    // ONNX lists class by class (TensorRT lists by score): class 0 keeps boxes 0 and 2 (box 1 overlaps box 0 with IoU 0.68);
-    // class 1 keeps box 1 (box 3 overlaps it), and box 0's 0.1 is not above the score threshold.
+    // Class 0 keeps boxes 0 and 2 (box 1 overlaps box 0 with IoU 0.68); class 1 keeps box 1 (box 3 overlaps it), and box 0's
+    // 0.1 is not above the score threshold. Listed as TensorRT lists them, by score: 0.9, 0.85, 0.7.
     expect(selected).toEqual([
       [0, 0, 0],
-      [0, 0, 2],
       [0, 1, 1],
+      [0, 0, 2],
     ]);
     expect(count).toBe(3);
     expect(type).toBe('int32');
@@ -60,8 +60,8 @@ describe('addNMS translated to ONNX NonMaxSuppression, run on ONNX Runtime', () 
     const centred = [5, 5, 10, 10, 6, 6, 10, 10, 25, 25, 10, 10, 5, 5, 10, 10];
     expect((await runNms({ boundingBoxFormat: 'CENTER_SIZES', iouThreshold: 0.5, scoreThreshold: 0.25 }, centred)).selected).toEqual([
       [0, 0, 0],
-      [0, 0, 2],
       [0, 1, 1],
+      [0, 0, 2],
     ]);
     const capped = await runNms({ iouThreshold: 0.5, scoreThreshold: 0.25, maxOutputBoxesPerClass: 1, indicesType: 'INT64' });
     expect(capped.selected).toEqual([

@@ -80,7 +80,7 @@ describe('trt-studio layers --json weight slots', () => {
   it("lists every composite's slots with the PyTorch names a default instance binds", async () => {
     const layers = await catalog();
     const composites = layers.filter((l) => l.kind === 'composite');
-    // Only the weight-free composites (activations, pooling and reshaping built from primitives) list no slots.
+    // Only the weight-free composites (activations, pooling and reshaping built from primitives, the YOLO postprocess) list no slots.
     expect(composites.filter((l) => l.weights.length === 0).map((l) => l.type)).toEqual([
       'MaxPool2d',
       'AvgPool2d',
@@ -92,6 +92,7 @@ describe('trt-studio layers --json weight slots', () => {
       'Chunk',
       'Flatten',
       'ChannelShuffle',
+      'YoloPostprocess',
     ]);
     // A detector head is described with YOLOv8n's feature maps: its slots come with their sizes.
     const head = composites.find((l) => l.type === 'YoloV8Detect')!;

@@ -96,6 +96,7 @@ export const codegenCommand: CliCommand = {
     const ctx = cliWorkflowContext();
     const files = await prepareExport(ctx, lang, output, {
       model: { program: program.value, weights: new Map() },
+      doc: loaded.doc,
       ...(weightsPath ? { weightsFileName: weightsPath } : {}),
     });
     if (!files.ok) {

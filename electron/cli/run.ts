@@ -8,11 +8,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { BackendIdSchema, type BackendId } from '../../core/api/schemas.js';
 import { programForCodegen } from '../../core/codegen/index.js';
-import { error, type Diagnostic } from '../../core/diagnostics.js';
+import { error, warning, type Diagnostic } from '../../core/diagnostics.js';
 import type { LoweredProgram } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { TrtProgram } from '../../core/program/types.js';
 import type { TopClass } from '../../core/run/classes.js';
+import { detectorOutputs, type NamedDetection } from '../../core/run/detector.js';
+import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { PRESET_NAMES, presetSizedFor, type PresetName } from '../../core/run/preprocessing.js';
 import type { Backend, BackendModel, BackendSession, NamedTensor } from '../backends/backend.js';
 import { loadImagenetLabels, parseLabels, summarizeTensor, type TensorSummary } from '../services/images.js';
@@ -23,6 +25,7 @@ import { prepareLowered, printDiagnostics, type CliFailure } from './check-weigh
 import { loadProjectFile } from './project-io.js';
 import { fileErrorReason } from '../services/file-errors.js';
 import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
+import { DETECTION_OPTIONS, detectionLines, detectionSettings, loadClassNames, loadOriginals, sampleDetections, writeAnnotated } from './run-detections.js';
 
 export type { MakeTensorRT } from './workflow-context.js';
 
@@ -156,7 +159,7 @@ function concatBatches(parts: readonly RunOutput[]): { name: string; dims: numbe
 
 interface Sample {
   source: string;
-  outputs: { name: string; top?: TopClass[]; summary?: TensorSummary }[];
+  outputs: { name: string; top?: TopClass[]; summary?: TensorSummary; detections?: NamedDetection[] }[];
 }
 
 const OPTIONS = {
@@ -171,16 +174,18 @@ const OPTIONS = {
   backend: { type: 'string' },
   engine: { type: 'string' },
   json: { type: 'boolean' },
+  ...DETECTION_OPTIONS,
 } as const;
 
 /** The run command over a given TensorRT backend factory (tests pass one over the TensorRT test double). */
 export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): CliCommand {
   return {
     name: 'run',
-    summary: 'Run test images (or .npy inputs) through the network: top-k classes with probabilities and names, or output statistics.',
+    summary:
+      'Run test images (or .npy inputs) through the network: top-k classes with probabilities and names, detections of a YOLO detector, or output statistics.',
     usage:
       'run PROJECT.trtstudio (--weights FILE.wts | --engine FILE.engine) (IMAGE... | --image IMG ... | --input [NAME=]FILE.npy ...) [--preset imagenet|mnist|letterbox] ' +
-      '[--labels FILE.txt] [--top K] [--output-npy DIR] [--backend onnxruntime|tensorrt] [--json]',
+      '[--labels FILE.txt] [--top K] [--conf 0.25] [--iou 0.45] [--names FILE.txt] [--annotate DIR] [--output-npy DIR] [--backend onnxruntime|tensorrt] [--json]',
     async run(args, io) {
       const parsed = parseCommandArgs(this, args, OPTIONS, io);
       if (!parsed) return EXIT_USAGE;
@@ -199,6 +204,10 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       if (!Number.isInteger(top) || top < 1) return usage(`--top must be a positive integer; got '${String(v.top)}'.`);
       if (v.preset !== undefined && !PRESET_NAMES.includes(v.preset as PresetName))
         return usage(`--preset must be one of ${PRESET_NAMES.join(', ')}; got '${String(v.preset)}'.`);
+      const detection = detectionSettings(v);
+      if (typeof detection === 'string') return usage(detection);
+      if (detection.annotateDir !== undefined && images.length === 0)
+        return usage('--annotate draws boxes on test images; give images, not --input .npy files.');
       const chosen = chooseBackend(v.backend, v.engine, v.weights);
       if (!chosen.ok) return usage(chosen.message);
       const backendName = chosen.name;
@@ -224,12 +233,31 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       const prepared = await prepareRunModel(project, typeof v.weights === 'string' ? v.weights : undefined);
       if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);
       const { program, doc } = prepared.value;
+      const detectors = detectorOutputs(doc);
+      if (detection.annotateDir !== undefined && detectors.length === 0) {
+        await prepared.value.dispose();
+        return report(
+          [
+            error(
+              'run.annotate.detector',
+              'Only a detector has boxes to draw: no network output comes from a YOLO head (YoloV8Detect, YoloV5Detect) or a YOLO postprocess.',
+            ),
+          ],
+          EXIT_USAGE,
+        );
+      }
+      const classNames = await loadClassNames(detection, detectors);
+      if (!classNames.ok) {
+        await prepared.value.dispose();
+        return report(classNames.diagnostics, EXIT_USAGE);
+      }
       const ctx = cliWorkflowContext(makeTensorRT);
       let session: BackendSession | undefined;
       try {
         // Inputs: batches of images, or the .npy arrays.
         const batches: { sources: string[]; inputs: NamedTensor[] }[] = [];
         const programInputs = program.inputs;
+        let preprocessing: Preprocessing | undefined;
         if (images.length > 0) {
           if (programInputs.length !== 1)
             return report(
@@ -242,13 +270,15 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
               EXIT_USAGE,
             );
           const input = programInputs[0]!;
-          const p = presetSizedFor(input.dims, v.preset as PresetName | undefined);
+          // A detector's images are letterboxed as ultralytics does, unless --preset says otherwise.
+          const p = presetSizedFor(input.dims, (v.preset as PresetName | undefined) ?? (detectors.length > 0 ? 'letterbox' : undefined));
           if (typeof p === 'string')
             return report(
               [error('run.images.dims', `The input '${input.name}': ${p}; give the data as --input FILE.npy instead.`, { nodeId: input.nodeId })],
               EXIT_INVALID,
               doc,
             );
+          preprocessing = p;
           const batch = input.dims[0] === -1 ? images.length : input.dims[0]!;
           if (images.length % batch !== 0)
             return report(
@@ -302,6 +332,8 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
         }
         const outputs = [...perOutput.values()].map(concatBatches);
         const sources = batches.flatMap((b) => b.sources);
+        const originals = detectors.length > 0 && images.length > 0 ? await loadOriginals(images) : undefined;
+        if (originals && !originals.ok) return report(originals.diagnostics, exitCodeOf(originals.diagnostics));
 
         const samples: Sample[] = sources.map((source, i) => ({
           source,
@@ -310,6 +342,18 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
             const perSample = o.dims[0] === sources.length;
             const size = o.data.length / sources.length;
             const data = perSample ? o.data.subarray(i * size, (i + 1) * size) : o.data;
+            const detector = detectors.find((d) => d.output === o.name);
+            if (perSample && detector) {
+              const image = originals?.ok ? originals.images[i] : undefined;
+              const original = image && preprocessing ? { image, preprocessing } : undefined;
+              try {
+                return { name: o.name, detections: sampleDetections(data, [1, ...o.dims.slice(1)], detector, detection, classNames.names, original) };
+              } catch (e) {
+                // An output whose dims do not fit its head's layout is shown as numbers, with why.
+                if (i === 0)
+                  prepared.value.notes.push(warning('run.detections', `The output '${o.name}' was not read as detections: ${(e as Error).message}.`));
+              }
+            }
             if (perSample && o.top?.[i]) return { name: o.name, top: o.top[i] };
             return { name: o.name, summary: summarizeTensor(o.name, perSample ? [1, ...o.dims.slice(1)] : o.dims, data) };
           }),
@@ -329,6 +373,16 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
           }
         }
 
+        let annotated: string[] = [];
+        if (detection.annotateDir !== undefined && originals?.ok) {
+          const drawn = await writeAnnotated(
+            detection.annotateDir,
+            images.map((path, i) => ({ path, image: originals.images[i]!, detections: samples[i]!.outputs.find((o) => o.detections)?.detections ?? [] })),
+          );
+          if (!drawn.ok) return report(drawn.diagnostics, EXIT_USAGE);
+          annotated = drawn.paths;
+        }
+
         if (json) {
           io.out(
             JSON.stringify(
@@ -341,6 +395,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
                   ...summarizeTensor(o.name, o.dims, o.data),
                   ...(written.has(o.name) ? { npyPath: written.get(o.name) } : o.data.length <= 10_000 ? { values: Array.from(o.data) } : {}),
                 })),
+                ...(detection.annotateDir !== undefined ? { annotated } : {}),
                 diagnostics: prepared.value.notes,
               },
               null,
@@ -353,6 +408,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
             const o = outputs.find((x) => x.name === name)!;
             io.out(`Wrote ${path}: '${name}' [${o.dims.join(', ')}] float32.`);
           }
+          for (const path of annotated) io.out(`Wrote ${path}.`);
           printDiagnostics(io, prepared.value.notes, doc);
         }
         return EXIT_OK;
@@ -375,7 +431,8 @@ function short(x: number): string {
 function printSamples(io: CliIo, samples: readonly Sample[]): void {
   for (const s of samples) {
     for (const o of s.outputs) {
-      if (o.top) {
+      if (o.detections) for (const line of detectionLines(s.source, o.name, o.detections)) io.out(line);
+      else if (o.top) {
         io.out(`${s.source}: ${o.name}, top ${o.top.length}`);
         for (const c of o.top) io.out(`  ${String(c.index).padStart(5)}  ${c.probability.toFixed(6)}${c.label !== undefined ? `  ${c.label}` : ''}`);
       } else if (o.summary) {

@@ -470,7 +470,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
             const written = await exportFiles(contextOf(handle), format, path, {
               ...(network ? { network } : {}),
               ...(engine ? { session: engine.session, engineId: engine.result.engineId } : {}),
-              ...(engine && document === null ? { model: engine.model } : {}),
+              ...(engine && document === null ? { model: engine.model, doc: engine.document } : {}),
               ...(weightsFileName ? { weightsFileName } : {}),
             });
             if (!written.ok) return written;

@@ -6,12 +6,15 @@
 #include <NvInfer.h>
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <list>
@@ -192,6 +195,17 @@ class WeightStore {
   int32_t i = 0;
   for (int32_t value : order) result.order[i++] = value;
   return result;
+}
+
+// Fixed values (anchor grids, strides) spelled as runs {start, step, count}, over `period` interleaved sequences.
+[[maybe_unused]] std::vector<float> valueRuns(size_t total, size_t period, std::initializer_list<std::array<double, 3>> runs) {
+  std::vector<float> values(total);
+  size_t const perPhase = total / period;
+  size_t at = 0;
+  for (auto const& run : runs)
+    for (size_t i = 0; i < static_cast<size_t>(run[2]); ++i, ++at)
+      values[(at % perPhase) * period + at / perPhase] = static_cast<float>(run[0] + run[1] * static_cast<double>(i));
+  return values;
 }
 
 // tensorrtx asserts; this says which layer TensorRT refused.

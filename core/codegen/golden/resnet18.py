@@ -54,6 +54,12 @@ def bn_shift(wts, gamma, beta, mean, var, eps, count):
     return (b - m * g / np.sqrt(v + eps)).astype(np.float32)
 
 
+def value_runs(total, period, runs):
+    """Fixed values (anchor grids, strides) spelled as runs (start, step, count), over period interleaved sequences."""
+    sequence = np.concatenate([start + step * np.arange(count, dtype=np.float64) for start, step, count in runs])
+    return sequence.reshape(period, total // period).T.reshape(-1).astype(np.float32)
+
+
 def name_layer(layer, name, node_id):
     """Layer names and metadata map profiles and the engine inspector back to the canvas."""
     layer.name = name

@@ -164,12 +164,16 @@ export function topK(ctx: TranslateContext): void {
  * each image. TensorRT considers only the topKBoxLimit best boxes per image and ONNX all of them, so with more
  * candidates than that the two can differ.
  */
+/**
+ * INMSLayer as NonMaxSuppression. ONNX lists the kept boxes class by class; TensorRT lists them batch by batch
+ * and by decreasing score within a batch, so the rows are sorted that way here: by score, then by batch
+ * (TopK breaks ties by the lower index, so the second sort keeps the first's order within a batch).
+ */
 export function nonMaxSuppression(ctx: TranslateContext): void {
   const p = ctx.op.params;
   const scores = ctx.temp('scores_bcn');
   ctx.node('Transpose', [ctx.input('scores')], [scores], [attr.ints('perm', [0, 2, 1])]);
-  const int32 = str(p, 'indicesType') === 'INT32';
-  const selected = int32 ? ctx.temp('selected_int64') : ctx.output('selectedIndices');
+  const selected = ctx.temp('selected_by_class');
   ctx.node(
     'NonMaxSuppression',
     [
@@ -182,11 +186,27 @@ export function nonMaxSuppression(ctx: TranslateContext): void {
     [selected],
     [attr.int('center_point_box', str(p, 'boundingBoxFormat') === 'CENTER_SIZES' ? 1 : 0)],
   );
-  if (int32) ctx.node('Cast', [selected], [ctx.output('selectedIndices')], [attr.int('to', ONNX_INT32)]);
   const shape = ctx.temp('selected_shape');
-  const count = ctx.temp('count_int64');
+  const rows = ctx.temp('rows');
   ctx.node('Shape', [selected], [shape]);
-  ctx.node('Gather', [shape, ctx.int64s('row_axis', [0], [])], [count], [attr.int('axis', 0)]);
+  ctx.node('Gather', [shape, ctx.int64s('row_axis', [0])], [rows], [attr.int('axis', 0)]);
+  const keptScores = ctx.temp('kept_scores');
+  ctx.node('GatherND', [scores, selected], [keptScores]);
+  const sortBy = (name: string, keys: string, rowsIn: string, largest: boolean, out: string) => {
+    const [values, order] = [ctx.temp(`${name}_values`), ctx.temp(`${name}_order`)];
+    ctx.node('TopK', [keys, rows], [values, order], [attr.int('axis', 0), attr.int('largest', largest ? 1 : 0), attr.int('sorted', 1)]);
+    ctx.node('Gather', [rowsIn, order], [out], [attr.int('axis', 0)]);
+  };
+  const byScore = ctx.temp('selected_by_score');
+  sortBy('score', keptScores, selected, true, byScore);
+  const batches = ctx.temp('batch_indices');
+  ctx.node('Gather', [byScore, ctx.int64s('batch_column', [0], [])], [batches], [attr.int('axis', 1)]);
+  const int32 = str(p, 'indicesType') === 'INT32';
+  const sorted = int32 ? ctx.temp('selected_int64') : ctx.output('selectedIndices');
+  sortBy('batch', batches, byScore, false, sorted);
+  if (int32) ctx.node('Cast', [sorted], [ctx.output('selectedIndices')], [attr.int('to', ONNX_INT32)]);
+  const count = ctx.temp('count_int64');
+  ctx.node('Gather', [shape, ctx.int64s('count_axis', [0], [])], [count], [attr.int('axis', 0)]);
   ctx.node('Cast', [count], [ctx.output('numOutputBoxes')], [attr.int('to', ONNX_INT32)]);
 }
 
