@@ -52,12 +52,14 @@ export const importCommand: CliCommand = {
       inputs: value.doc.inputs.map((i) => ({ name: i.name, dtype: i.dtype, dims: i.dims })),
       outputs: value.doc.outputs.map((o) => o.name),
       dynamicDims: value.dynamicDims,
+      fixedDims: value.fixedDims,
     };
-    if (json) return report(EXIT_OK, [], summary);
+    if (json) return report(EXIT_OK, imported.diagnostics ?? [], summary);
     io.out(
       `Imported ${model} (opset ${value.opset}${value.producer ? `, ${value.producer}` : ''}): ${plural(summary.layers, 'layer')}, ${plural(summary.weightCount, 'weight')} (${plural(summary.valueCount, 'value')}).`,
     );
     io.out(`Wrote ${output} and ${weightsPath}.`);
+    for (const d of imported.diagnostics ?? []) io.err(formatDiagnostic(d));
     for (const d of value.dynamicDims)
       io.out(`Input '${d.input}' dimension ${d.axis}${d.name ? ` ('${d.name}')` : ''} is dynamic (-1): give the input a shape profile before building.`);
     return EXIT_OK;

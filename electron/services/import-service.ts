@@ -41,8 +41,9 @@ export const importModule: ServiceModule = {
             'info',
             `Imported ${doc.nodes.length} layers and ${weights.size} weight tensors (${valueCount} values) from ${fileName} (opset ${opset}).`,
           );
+          for (const d of imported.diagnostics ?? []) handle.log('warning', d.message);
           // The new project is named after the file, as a user names the model (exporters name graphs `main_graph`, `torch_jit`).
-          return ok({ document: { ...doc, name: basename(fileName, extname(fileName)) }, weightSet, opset, producer });
+          return ok({ document: { ...doc, name: basename(fileName, extname(fileName)) }, weightSet, opset, producer }, imported.diagnostics);
         });
         return ok({ jobId: job.id });
       },

@@ -59,7 +59,8 @@ export async function importModelFile(
   let valueCount = 0;
   for (const values of imported.value.weights.values()) valueCount += values.length;
   ctx.progress({ phase: 'Imported', fraction: 1 });
-  return ok({ ...imported.value, valueCount });
+  // Warnings (a dynamic dimension fixed at 1) travel with the result.
+  return ok({ ...imported.value, valueCount }, imported.diagnostics);
 }
 
 /** The `.wts` path a project gets when none is given: the project's path with `.wts`. */

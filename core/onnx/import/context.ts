@@ -30,6 +30,9 @@ export type Value = GraphTensor | ConstValue;
 /** A node that cannot be imported as it is; the message says why. */
 export class ImportError extends Error {}
 
+/** A node that needs every dimension of a tensor known (the import may retry with dynamic dims fixed at 1). */
+export class StaticDimsError extends ImportError {}
+
 export function importFail(message: string): never {
   throw new ImportError(message);
 }

@@ -5,12 +5,12 @@
  * imported or nothing is: unsupported ops are listed together before anything is built, and a
  * node that cannot be mapped fails the import with its name.
  */
-import { error, type Diagnostic, type Result } from '../../diagnostics.js';
+import { error, ok, warning, type Diagnostic, type Result } from '../../diagnostics.js';
 import type { DataType, NetworkDocument } from '../../network/types.js';
 import { validateDocument } from '../../network/project-file.js';
 import { inferShapes } from '../../shapes/infer.js';
 import { templateBuilder } from '../../templates/builder.js';
-import { ImportError, ImportState, NodeContext, type Value } from './context.js';
+import { ImportError, ImportState, NodeContext, StaticDimsError, type Value } from './context.js';
 import { foldNode } from './fold.js';
 import { CONTROL_FLOW_OPS } from './importers/detection.js';
 import { IMPORTERS } from './importers/index.js';
@@ -33,6 +33,11 @@ export interface OnnxImport {
   opset: number;
   producer: string;
   dynamicDims: DynamicDim[];
+  /**
+   * Dynamic dimensions fixed at 1 because a layer needs every dimension known (a Slice or Split of a
+   * tensor with a dynamic batch: TensorRT's slice takes a static size here); empty when none was.
+   */
+  fixedDims: DynamicDim[];
 }
 
 export interface ImportOptions {
@@ -113,6 +118,34 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Resu
 }
 
 export function importModel(model: OnnxModelData, options: ImportOptions = {}): Result<OnnxImport> {
+  const first = importGraph(model, options);
+  if (first.ok || !first.diagnostics.some((d) => d.code === STATIC_DIMS_NEEDED)) return first;
+  const dynamic = model.inputs.flatMap((input) =>
+    (input.dims ?? []).flatMap((d, axis) => (d < 0 ? [{ input: input.name, axis, name: input.dimNames[axis] ?? '' }] : [])),
+  );
+  if (dynamic.length === 0) return first;
+  // PyTorch exports a dynamic batch by default; a model that slices it imports at batch 1, as trtexec
+  // users fix it with --shapes, and says so. When that does not help either, the first answer stands.
+  const fixed = importGraph({ ...model, inputs: model.inputs.map((i) => ({ ...i, dims: i.dims?.map((d) => (d < 0 ? 1 : d)) })) }, options);
+  if (!fixed.ok) return first;
+  const nodes = first.diagnostics.filter((d) => d.code === STATIC_DIMS_NEEDED).map((d) => d.message.match(/^Node '([^']*)'/)?.[1] ?? '?');
+  const which = dynamic.map((d) => `'${d.input}' axis ${d.axis}${d.name ? ` ('${d.name}')` : ''}`).join(', ');
+  const note = warning(
+    'onnx.import.fixedDims',
+    `The dynamic dimension${dynamic.length > 1 ? 's' : ''} ${which} ${dynamic.length > 1 ? 'were' : 'was'} fixed at 1: ${nodes
+      .slice(0, 3)
+      .map((n) => `'${n}'`)
+      .join(
+        ', ',
+      )}${nodes.length > 3 ? ` and ${nodes.length - 3} more` : ''} slice a tensor whose every dimension must be known. Change the input's dims to import or build for another size.`,
+  );
+  return ok({ ...fixed.value, dynamicDims: [], fixedDims: dynamic }, [...(fixed.diagnostics ?? []), note]);
+}
+
+/** The code of a node that cannot be imported while a dimension it reads is dynamic. */
+const STATIC_DIMS_NEEDED = 'onnx.import.staticDims';
+
+function importGraph(model: OnnxModelData, options: ImportOptions): Result<OnnxImport> {
   if (model.opset < IMPORT_OPSETS.min || model.opset > IMPORT_OPSETS.max)
     return {
       ok: false,
@@ -177,7 +210,8 @@ export function importModel(model: OnnxModelData, options: ImportOptions = {}): 
       IMPORTERS[node.opType]!(ctx);
     } catch (e) {
       if (!(e instanceof ImportError)) throw e;
-      diagnostics.push(error('onnx.import.node', `Node '${node.name}' (${node.opType}) cannot be imported: ${e.message}.`));
+      const code = e instanceof StaticDimsError ? STATIC_DIMS_NEEDED : 'onnx.import.node';
+      diagnostics.push(error(code, `Node '${node.name}' (${node.opType}) cannot be imported: ${e.message}.`));
     }
   }
 
@@ -213,5 +247,5 @@ export function importModel(model: OnnxModelData, options: ImportOptions = {}): 
   const shapeErrors = inferShapes(doc).diagnostics.filter((d) => d.severity === 'error');
   if (shapeErrors.length > 0)
     return { ok: false, diagnostics: shapeErrors.map((d) => ({ ...d, code: 'onnx.import.shape', message: `The imported network is invalid: ${d.message}` })) };
-  return { ok: true, value: { doc, weights: state.weights, opset: model.opset, producer: model.producer, dynamicDims } };
+  return { ok: true, value: { doc, weights: state.weights, opset: model.opset, producer: model.producer, dynamicDims, fixedDims: [] } };
 }

@@ -1,6 +1,16 @@
 // Importers that move, select or resample elements, and the ones that only name values (Constant, Identity, Shape).
 import { formatDims, volume } from '../../../shapes/dims.js';
-import { DYNAMIC_DIM, dimsOf, dynamicDimAxis, importFail, intValues, type GraphTensor, type NodeContext, type OpImporter } from '../context.js';
+import {
+  DYNAMIC_DIM,
+  StaticDimsError,
+  dimsOf,
+  dynamicDimAxis,
+  importFail,
+  intValues,
+  type GraphTensor,
+  type NodeContext,
+  type OpImporter,
+} from '../context.js';
 import { reshapeTarget, sliceIndices, sliceSpec, unsqueezeDims } from '../fold.js';
 import type { ConstTensor } from '../onnx-file.js';
 
@@ -11,7 +21,8 @@ function normalise(axis: number, rank: number): number {
 }
 
 function requireStatic(x: GraphTensor, what: string): number[] {
-  if (x.info.dims.some((d) => d < 0)) importFail(`${what} a tensor with dynamic dimensions ${formatDims(x.info.dims)}, which needs static dimensions here`);
+  if (x.info.dims.some((d) => d < 0))
+    throw new StaticDimsError(`${what} a tensor with dynamic dimensions ${formatDims(x.info.dims)}, which needs static dimensions here`);
   return x.info.dims;
 }
 
