@@ -92,6 +92,7 @@ describe('trt-studio import', () => {
       inputs: [{ name: 'x', dtype: 'FLOAT', dims: [-1, 2, 4, 4] }],
       outputs: ['y'],
       dynamicDims: [{ input: 'x', axis: 0, name: 'batch' }],
+      fixedDims: [],
       diagnostics: [],
     });
     expect(projectWeightsFile(await readFile(project, 'utf8'))).toBe('sub/w.wts');
