@@ -176,7 +176,8 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
       }
       const header = await page.locator('[data-testid=farm-layer-table] th').allTextContents();
       expect(header).toEqual(['layer', 'cpu-a · fp32 · default', 'cpu-a · fp16 · default', 'cpu-b · fp32 · default']);
-      const conv1 = page.locator('[data-testid=farm-layer-row]', { has: page.locator('td', { hasText: /^conv1$/ }) });
+      // A fused kernel's row names every layer it ran (`conv1 + relu1`), as the profile does.
+      const conv1 = page.locator('[data-testid=farm-layer-row]', { has: page.locator('td', { hasText: /^conv1( \+ |$)/ }) });
       expect(await conv1.locator('td.num').allTextContents()).toHaveLength(3);
       expect(await page.locator('[data-testid=farm-layer-row] td.wf-best').count()).toBeGreaterThan(0);
       await page.locator('[data-testid=farm-layers]').scrollIntoViewIfNeeded();
