@@ -5,7 +5,8 @@
  *   node --expose-gc --import tsx bench/onnx-import.ts bench/data/resnet50.onnx --runs 5
  *   node --import tsx bench/onnx-import.ts --make-synthetic bench/data/synthetic2000.onnx 2000   # a 2,000-layer model
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { importOnnx } from '../core/onnx/import/import.js';
 import { exportOnnx, withFormulaWeights } from '../core/onnx/import/parity.testing.js';
 import { buildTemplate } from '../core/templates/index.js';
@@ -19,11 +20,13 @@ if (args[0] === '--make-synthetic') {
   const graph = syntheticGraph(Number(args[2] ?? 2000));
   graph.outputs.push({ name: 'output', from: { node: graph.nodes[graph.nodes.length - 1]!.id, port: 'output' } });
   const { doc, weights } = withFormulaWeights(graph);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, exportOnnx(doc, weights));
   console.log(`Wrote ${path}.`);
 } else if (args[0] === '--make') {
   const path = args[1] ?? 'bench/data/resnet50.onnx';
   const { doc, weights } = withFormulaWeights(buildTemplate(args[2] ?? 'resnet50')!);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, exportOnnx(doc, weights));
   console.log(`Wrote ${path}.`);
 } else {
