@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxToImage, selectDetections, yoloCandidates } from './detection-candidates.js';
+import { selectDetections, yoloCandidates } from './detection-candidates.js';
 
 // Three anchors, two classes, channel-major (v8): rows cx, cy, w, h, class 0, class 1.
 const V8 = [
@@ -63,17 +63,5 @@ describe('selectDetections', () => {
     ]);
     expect(selectDetections(c, { conf: 0.25, iou: 0.7 })).toHaveLength(3);
     expect(selectDetections(c, { conf: 0.85, iou: 0.7 })).toHaveLength(1);
-  });
-});
-
-describe('boxToImage', () => {
-  it('undoes a letterbox: 320×240 in 320×320 has 40 rows of padding above', () => {
-    expect(boxToImage([10, 50, 30, 90], { resize: 'letterbox', width: 320, height: 320 }, 320, 240)).toEqual([10, 10, 30, 50]);
-  });
-  it('undoes a stretch by the two scales and clips to the image', () => {
-    expect(boxToImage([-5, 10, 32, 64], { resize: 'stretch', width: 32, height: 64 }, 64, 32)).toEqual([0, 5, 64, 32]);
-  });
-  it('undoes a centre crop: 200×100 scaled to 100×50 then cropped to 50×50 from x = 25', () => {
-    expect(boxToImage([0, 0, 50, 50], { resize: 'center-crop', width: 50, height: 50 }, 200, 100)).toEqual([50, 0, 150, 100]);
   });
 });
