@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectDetections, yoloCandidates } from './detection-candidates.js';
+import { decodeYolo } from './detection.js';
+import { readDetections } from './detector.js';
 
 // Three anchors, two classes, channel-major (v8): rows cx, cy, w, h, class 0, class 1.
 const V8 = [
@@ -63,5 +65,16 @@ describe('selectDetections', () => {
     ]);
     expect(selectDetections(c, { conf: 0.25, iou: 0.7 })).toHaveLength(3);
     expect(selectDetections(c, { conf: 0.85, iou: 0.7 })).toHaveLength(1);
+  });
+});
+
+describe('readDetections (the CLI) over the same candidates and selection', () => {
+  it('picks what decodeYolo picks from a raw head: best class above conf, class-aware NMS, highest first', () => {
+    for (const iou of [0.45, 0.7]) {
+      const t = { conf: 0.25, iou };
+      expect(readDetections(V8, [1, 6, 3], 'v8', t)).toEqual(decodeYolo(V8, [1, 6, 3], { format: 'v8', ...t }));
+      expect(readDetections(V8, [1, 6, 3], 'v8', t)).toEqual(selectDetections(yoloCandidates(V8, [1, 6, 3], HEAD), t));
+    }
+    expect(readDetections(V8, [1, 6, 3], 'v8', { conf: 0.25, iou: 0.45 })).toHaveLength(2);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { buildTemplate } from '../templates/index.js';
-import { decodeYolo } from './detection.js';
 import { boxToImage, detectorOutputs, readDetections } from './detector.js';
 
 describe('detectorOutputs', () => {
@@ -51,20 +50,5 @@ describe('boxToImage, more cases', () => {
   });
   it('undoes a centre crop: 200×100 scaled to 100×50 then cropped to 50×50 from x = 25', () => {
     expect(boxToImage([0, 0, 50, 50], { resize: 'center-crop', width: 50, height: 50 }, 200, 100)).toEqual([50, 0, 150, 100]);
-  });
-});
-
-describe('readDetections of a raw head', () => {
-  it('picks what decodeYolo picks: best class above conf, class-aware NMS, highest first', () => {
-    // Three anchors, two classes (v8): anchors 0 and 1 overlap with IoU 81/119 ≈ 0.68.
-    const v8 = [5, 6, 50, 5, 6, 50, 10, 10, 20, 10, 10, 10, 0.9, 0.8, 0.1, 0.1, 0.2, 0.3];
-    for (const iou of [0.45, 0.7]) {
-      const t = { conf: 0.25, iou };
-      expect(readDetections(v8, [1, 6, 3], 'v8', t)).toEqual(decodeYolo(v8, [1, 6, 3], { format: 'v8', ...t }));
-    }
-    expect(readDetections(v8, [1, 6, 3], 'v8', { conf: 0.25, iou: 0.45 })).toEqual([
-      { class: 0, score: 0.9, box: [0, 0, 10, 10] },
-      { class: 1, score: 0.3, box: [40, 45, 60, 55] },
-    ]);
   });
 });
