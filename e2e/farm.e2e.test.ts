@@ -8,7 +8,6 @@
  * Without a cluster the file is skipped with the reason, except in CI (CI=true), where it fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,31 +15,9 @@ import type { Browser, Page } from 'playwright-core';
 import { serializeProject } from '../core/network/project-file.js';
 import { buildTemplate } from '../core/templates/index.js';
 import { dismissRecoveryOffers, editorState, launchBrowser, openEditor, screenshot, startWebHost, type WebHost } from './editor-page.js';
+import { localSlurm, stopLocalSlurm } from '../electron/farm/slurm-local.testing.js';
 
-const script = join(process.cwd(), 'scripts', 'slurm-local.sh');
-
-function sh(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((done) =>
-    execFile(script, args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-}
-
-/** The cluster .ci/run started, or one this file starts (and stops afterwards); SLURM_CONF is set for the host started below. */
-async function cluster(): Promise<{ ok: true; startedHere: boolean } | { ok: false; reason: string }> {
-  if ((await sh(['status'])).code === 0) {
-    process.env['SLURM_CONF'] = (await sh(['env'])).out.replace(/^export SLURM_CONF=/, '').trim();
-    return { ok: true, startedHere: false };
-  }
-  const started = await sh(['start']);
-  const conf = /export SLURM_CONF=(\S+)/.exec(started.out)?.[1];
-  if (started.code !== 0 || conf === undefined) return { ok: false, reason: started.out.trim() || `slurm-local.sh start exited with ${started.code}` };
-  process.env['SLURM_CONF'] = conf;
-  return { ok: true, startedHere: true };
-}
-
-const slurm = await cluster();
+const slurm = await localSlurm();
 const ci = process.env['CI'] === 'true';
 
 const TARGETS = {
@@ -80,7 +57,7 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
-    if (slurm.ok && slurm.startedHere) await sh(['stop']);
+    if (slurm.ok && slurm.startedHere) await stopLocalSlurm();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { boxToImage, selectDetections, yoloCandidates } from './detection-candidates.js';
+import { selectDetections, yoloCandidates } from './detection-candidates.js';
+import { decodeYolo } from './detection.js';
+import { readDetections } from './detector.js';
 
 // Three anchors, two classes, channel-major (v8): rows cx, cy, w, h, class 0, class 1.
 const V8 = [
@@ -66,14 +68,13 @@ describe('selectDetections', () => {
   });
 });
 
-describe('boxToImage', () => {
-  it('undoes a letterbox: 320×240 in 320×320 has 40 rows of padding above', () => {
-    expect(boxToImage([10, 50, 30, 90], { resize: 'letterbox', width: 320, height: 320 }, 320, 240)).toEqual([10, 10, 30, 50]);
-  });
-  it('undoes a stretch by the two scales and clips to the image', () => {
-    expect(boxToImage([-5, 10, 32, 64], { resize: 'stretch', width: 32, height: 64 }, 64, 32)).toEqual([0, 5, 64, 32]);
-  });
-  it('undoes a centre crop: 200×100 scaled to 100×50 then cropped to 50×50 from x = 25', () => {
-    expect(boxToImage([0, 0, 50, 50], { resize: 'center-crop', width: 50, height: 50 }, 200, 100)).toEqual([50, 0, 150, 100]);
+describe('readDetections (the CLI) over the same candidates and selection', () => {
+  it('picks what decodeYolo picks from a raw head: best class above conf, class-aware NMS, highest first', () => {
+    for (const iou of [0.45, 0.7]) {
+      const t = { conf: 0.25, iou };
+      expect(readDetections(V8, [1, 6, 3], 'v8', t)).toEqual(decodeYolo(V8, [1, 6, 3], { format: 'v8', ...t }));
+      expect(readDetections(V8, [1, 6, 3], 'v8', t)).toEqual(selectDetections(yoloCandidates(V8, [1, 6, 3], HEAD), t));
+    }
+    expect(readDetections(V8, [1, 6, 3], 'v8', { conf: 0.25, iou: 0.45 })).toHaveLength(2);
   });
 });

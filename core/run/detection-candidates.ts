@@ -3,12 +3,13 @@
  * detector's raw output once per image into candidates, the boxes whose score is above a low floor
  * (a YOLOv8n output holds 705,600 values; its candidates are a few hundred numbers), and the run
  * panel picks the detections from them for any score threshold above the floor and any IoU
- * threshold, with the same selection as decodeYolo (detection.ts): score > conf, then class-aware NMS.
+ * threshold: score > conf, then class-aware NMS. The CLI reads its detections through the same two
+ * steps with the floor at its --conf (detector.ts readDetections), so the two cannot pick differently.
  */
-import type { DetectorHead, Preprocessing } from '../api/job-schemas.js';
+import type { DetectorHead } from '../api/job-schemas.js';
 import type { Detection } from './detection.js';
 import { yoloLayout } from './detection.js';
-import { boxToOriginal, type Box } from './letterbox.js';
+import type { Box } from './letterbox.js';
 import { batchedNms } from './nms.js';
 
 /** How a head writes a box: centre and size (ultralytics' decoded heads) or corners. */
@@ -130,30 +131,4 @@ export function selectDetections(c: DetectionCandidates, t: Thresholds): Detecti
     t.iou,
   );
   return keep.slice(0, t.maxDetections ?? 300).map((k) => ({ class: c.classes[picked[k]!]!, score: c.scores[picked[k]!]!, box: boxes[k]! }));
-}
-
-/**
- * A box in network-input pixels mapped back onto the original image, undoing the preprocessing's resize:
- * letterbox exactly (letterbox.ts), stretch by the two scales, centre crop by its scale and the cropped margin.
- */
-export function boxToImage(box: readonly number[], p: Pick<Preprocessing, 'resize' | 'width' | 'height'>, imageWidth: number, imageHeight: number): Box {
-  if (p.resize === 'letterbox') return boxToOriginal(box, imageWidth, imageHeight, p.width, p.height);
-  const clip = (v: number, max: number) => Math.min(max, Math.max(0, v));
-  let sx = imageWidth / p.width;
-  let sy = imageHeight / p.height;
-  let ox = 0;
-  let oy = 0;
-  if (p.resize === 'center-crop') {
-    // The image was scaled by max(target / size) and its centre cut out.
-    const scale = Math.max(p.width / imageWidth, p.height / imageHeight);
-    sx = sy = 1 / scale;
-    ox = (imageWidth * scale - p.width) / 2;
-    oy = (imageHeight * scale - p.height) / 2;
-  }
-  return [
-    clip((box[0]! + ox) * sx, imageWidth),
-    clip((box[1]! + oy) * sy, imageHeight),
-    clip((box[2]! + ox) * sx, imageWidth),
-    clip((box[3]! + oy) * sy, imageHeight),
-  ];
 }

@@ -1,22 +1,15 @@
 /**
  * Detector outputs, one rule for the run panel and the CLI: which network outputs hold detections,
- * how to read one image's detections from them, and how to map boxes from the network input back
- * to the test image's pixels through the preprocessing that made the input.
+ * how to read one image's detections from them (through the same candidates and selection as the
+ * panel, detection-candidates.ts), how to map boxes from the network input back to the test image's
+ * pixels through the preprocessing that made the input, and what the classes are called.
  */
-import type { Preprocessing } from '../api/job-schemas.js';
+import type { DetectorHead, Preprocessing } from '../api/job-schemas.js';
 import type { NetworkDocument } from '../network/types.js';
 import { COCO_CLASSES } from './coco.js';
-import { decodeYolo, type Detection, type YoloFormat } from './detection.js';
+import { selectDetections, yoloCandidates, type BoxFormat, type DetectorFormat, type Thresholds } from './detection-candidates.js';
+import type { Detection } from './detection.js';
 import { boxToOriginal, type Box } from './letterbox.js';
-
-/** Columns of one row of the YOLO postprocess's `detections` output: x1, y1, x2, y2, score, class. */
-export const DETECTION_ROW = 6;
-
-/**
- * How an output holds detections: `v8` and `v5` are the raw decoded heads (host NMS follows);
- * `rows` is the YOLO postprocess's fixed-size [1, maxDetections, 6] output, NMS already done in the network.
- */
-export type DetectorFormat = YoloFormat | 'rows';
 
 export interface DetectorOutput {
   /** The network output's name (`output0`). */
@@ -26,51 +19,57 @@ export interface DetectorOutput {
   classes?: number;
 }
 
-const HEAD_FORMATS: Record<string, { format: DetectorFormat; port: string }> = {
-  YoloV8Detect: { format: 'v8', port: 'output' },
-  YoloV5Detect: { format: 'v5', port: 'output' },
-  YoloPostprocess: { format: 'rows', port: 'detections' },
+/** Layers whose output is read as detections: the format of that output, the port it leaves by and how it writes boxes. */
+const HEAD_LAYERS: Record<string, { format: DetectorFormat; port: string; box: BoxFormat }> = {
+  YoloV8Detect: { format: 'v8', port: 'output', box: 'cxcywh' },
+  YoloV5Detect: { format: 'v5', port: 'output', box: 'cxcywh' },
+  // The YOLO postprocess: NMS inside the network, corners out.
+  YoloPostprocess: { format: 'rows', port: 'detections', box: 'xyxy' },
 };
 
+/** How the recognised layers of a format write boxes: centre and size from a head, corners from the postprocess. */
+export function boxFormatOf(format: DetectorFormat): BoxFormat {
+  return format === 'rows' ? 'xyxy' : 'cxcywh';
+}
+
 /** The outputs of a document that come straight from a YOLO head or a YOLO postprocess, in output order. */
-export function detectorOutputs(doc: NetworkDocument): DetectorOutput[] {
+export function detectorOutputs(doc: Pick<NetworkDocument, 'nodes' | 'outputs' | 'edges'>): DetectorOutput[] {
   const found: DetectorOutput[] = [];
   for (const out of doc.outputs) {
     const node = doc.nodes.find((n) => n.id === out.from.node);
-    const head = node && HEAD_FORMATS[node.type];
-    if (!node || !head || head.port !== out.from.port) continue;
+    const layer = node && HEAD_LAYERS[node.type];
+    if (!node || !layer || layer.port !== out.from.port) continue;
     // A postprocess's classes are those of the head that feeds it.
-    const feeding = head.format === 'rows' ? doc.edges.find((e) => e.to.node === node.id && e.to.port === 'input') : undefined;
+    const feeding = layer.format === 'rows' ? doc.edges.find((e) => e.to.node === node.id && e.to.port === 'input') : undefined;
     const source = feeding ? doc.nodes.find((n) => n.id === feeding.from.node) : node;
     const nc = source?.params['nc'];
-    found.push({ output: out.name, format: head.format, ...(typeof nc === 'number' ? { classes: nc } : {}) });
+    found.push({ output: out.name, format: layer.format, ...(typeof nc === 'number' ? { classes: nc } : {}) });
   }
   return found;
 }
 
-export interface DetectionThresholds {
-  /** Keep detections whose score is greater than this (ultralytics' conf). */
-  conf: number;
-  /** NMS IoU threshold, for heads without NMS in the network. */
-  iou: number;
-  maxDetections?: number;
+/** The run panel's detector: which output to read and how, and the class count the head was built for. */
+export interface DetectorChoice {
+  head: DetectorHead;
+  /** The class count the head was built for (its `nc`). */
+  classes: number;
+}
+
+/** The first detector output of a document as the panel reads it; a head of unknown class count is taken as COCO's 80. */
+export function detectorInDocument(doc: Pick<NetworkDocument, 'nodes' | 'outputs' | 'edges'>): DetectorChoice | undefined {
+  const found = detectorOutputs(doc)[0];
+  if (!found) return undefined;
+  return { head: { output: found.output, format: found.format, box: boxFormatOf(found.format) }, classes: found.classes ?? COCO_CLASSES.length };
 }
 
 /**
- * One image's detections in network-input pixels, highest score first. `data` is that image's slice of
- * the output and `dims` its dims with batch 1. Rows of a `rows` output whose score is not above `conf`
- * (the zero padding among them) are left out.
+ * One image's detections in network-input pixels, highest score first, picked as the run panel picks them
+ * (selectDetections over the boxes scoring above `conf`). `data` is that image's slice of the output and
+ * `dims` its dims with batch 1.
  */
-export function readDetections(data: ArrayLike<number>, dims: readonly number[], format: DetectorFormat, t: DetectionThresholds): Detection[] {
-  if (format !== 'rows') return decodeYolo(data, dims, { format, conf: t.conf, iou: t.iou, ...(t.maxDetections ? { maxDetections: t.maxDetections } : {}) });
-  if (dims.at(-1) !== DETECTION_ROW) throw new Error(`a detections output must be [1, maxDetections, ${DETECTION_ROW}]; got [${dims.join(', ')}]`);
-  const found: Detection[] = [];
-  for (let at = 0; at + DETECTION_ROW <= data.length; at += DETECTION_ROW) {
-    const score = data[at + 4]!;
-    if (score > t.conf) found.push({ class: data[at + 5]!, score, box: [data[at]!, data[at + 1]!, data[at + 2]!, data[at + 3]!] });
-  }
-  // TensorRT lists kept boxes by score, ONNX Runtime class by class; a stable sort gives both the same order.
-  return found.sort((a, b) => b.score - a.score).slice(0, t.maxDetections ?? found.length);
+export function readDetections(data: ArrayLike<number>, dims: readonly number[], format: DetectorFormat, t: Thresholds): Detection[] {
+  const head = { output: '', format, box: boxFormatOf(format) };
+  return selectDetections(yoloCandidates(data, dims, head, t.conf, Infinity), t);
 }
 
 /**
@@ -103,6 +102,11 @@ export function className(names: readonly string[], index: number): string {
   return names[index] ?? `class ${index}`;
 }
 
+/** Detections with class names, their boxes left as they are. */
+export function namedDetections(detections: readonly Detection[], names: readonly string[]): NamedDetection[] {
+  return detections.map((d) => ({ class: d.class, name: className(names, d.class), score: d.score, box: d.box }));
+}
+
 /** Detections of one image in its own pixels, with class names. */
 export function detectionsInImage(
   detections: readonly Detection[],
@@ -110,5 +114,25 @@ export function detectionsInImage(
   image: { width: number; height: number },
   names: readonly string[] = COCO_CLASSES,
 ): NamedDetection[] {
-  return detections.map((d) => ({ class: d.class, name: className(names, d.class), score: d.score, box: boxToImage(d.box, p, image.width, image.height) }));
+  return namedDetections(detections, names).map((d) => ({ ...d, box: boxToImage(d.box, p, image.width, image.height) }));
+}
+
+/** Class names from a names file's text: one per line (darknet's `.names`, ultralytics' list), blank lines skipped. */
+export function parseClassNames(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/**
+ * The names the panel shows: the user's when given, else COCO's for an 80-class head; a sentence when the
+ * user's list does not have one name per class.
+ */
+export function classNamesFor(classes: number, given: readonly string[] | undefined): { names: readonly string[]; problem?: string } {
+  if (given && given.length > 0)
+    return given.length === classes
+      ? { names: given }
+      : { names: given, problem: `The names list has ${given.length} names but the head has ${classes} classes; classes without a name show as "class N".` };
+  return { names: classes === COCO_CLASSES.length ? COCO_CLASSES : [] };
 }

@@ -82,6 +82,15 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], 
   for (const d of diagnostics) (toErr ? io.err : io.out)(formatDiagnostic(d, (id) => names.get(id)));
 }
 
+/** How a command ends on Diagnostics: `{ ok: false, diagnostics }` on stdout with --json, else lines on stderr; gives back the exit code. */
+export function failureReporter(io: CliIo, json: boolean): (diagnostics: readonly Diagnostic[], exitCode: number, doc?: NetworkDocument) => number {
+  return (diagnostics, exitCode, doc) => {
+    if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
+    else printDiagnostics(io, diagnostics, doc);
+    return exitCode;
+  };
+}
+
 export interface PreparedModel {
   ok: true;
   doc: NetworkDocument;

@@ -16,14 +16,7 @@ import { encodeNpy, float32Bytes } from '../../core/weights/tensor-file-writers.
 import { REFERENCE_SCRIPT } from '../../core/compare/reference-script.js';
 import { writeNpy } from '../services/npy.js';
 import { formulaWeights, inputNpy, miniGoogLeNet, moduleOutputs, referenceNpz } from './compare-fixture.testing.js';
-import { runCli } from './main.js';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli } from './cli-run.testing.js';
 
 let dir = '';
 const tmp = (name: string) => join(dir, name);

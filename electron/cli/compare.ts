@@ -10,9 +10,8 @@ import type { CompareAgainst, CompareReport } from '../../core/api/compare-schem
 import { BackendIdSchema, type BackendId } from '../../core/api/schemas.js';
 import { SHAPES_DIFFER } from '../../core/compare/metrics.js';
 import { REFERENCE_SCRIPT } from '../../core/compare/reference-script.js';
-import type { Diagnostic } from '../../core/diagnostics.js';
 import { compareLayers } from '../workflows/index.js';
-import { prepareBound, printDiagnostics } from './check-weights.js';
+import { failureReporter, prepareBound } from './check-weights.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
 import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
 
@@ -131,11 +130,7 @@ export function createCompareCommand(makeTensorRT: MakeTensorRT = defaultTensorR
         against = { kind: 'backend', backend: other };
       }
       const json = v.json === true;
-      const report = (diagnostics: Diagnostic[], exitCode: number, doc?: Parameters<typeof printDiagnostics>[2]) => {
-        if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
-        else printDiagnostics(io, diagnostics, doc);
-        return exitCode;
-      };
+      const report = failureReporter(io, json);
 
       const prepared = await prepareBound(project, v.weights);
       if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);

@@ -3,12 +3,11 @@
  * timed runs after warm-up, and the time per layer (mapped back to canvas nodes), slowest first.
  * `--engine FILE.engine` profiles an engine built earlier on the tensorrt backend.
  */
-import type { Diagnostic } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import type { BackendSession, LayerTime, NamedTensor, ProfileResult } from '../backends/backend.js';
 import { npyInput, profileEngine } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand } from './command.js';
-import { printDiagnostics } from './check-weights.js';
+import { failureReporter, printDiagnostics } from './check-weights.js';
 import { chooseBackend, exitCodeOf, openRunSession, prepareRunModel } from './run.js';
 import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
 
@@ -98,11 +97,7 @@ export function createProfileCommand(makeTensorRT: MakeTensorRT = defaultTensorR
       const backendName = chosen.name;
       const enginePath = typeof v.engine === 'string' ? v.engine : undefined;
       const json = v.json === true;
-      const report = (diagnostics: Diagnostic[], exitCode: number, doc?: NetworkDocument) => {
-        if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
-        else printDiagnostics(io, diagnostics, doc);
-        return exitCode;
-      };
+      const report = failureReporter(io, json);
 
       const prepared = await prepareRunModel(project, typeof v.weights === 'string' ? v.weights : undefined);
       if (!prepared.ok) return report(prepared.diagnostics, prepared.exitCode, prepared.doc);

@@ -19,14 +19,7 @@ import { torchTensorName } from '../../core/weights/binding.js';
 import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
 import { readNpy, writeNpy } from '../services/npy.js';
 import { encodePng } from '../services/png.js';
-import { runCli } from './main.js';
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli } from './cli-run.testing.js';
 
 /** Input [1, 3, 32, 32] pooled to P3 4×4, P4 2×2 and P5 1×1, into a YOLOv8 head of two classes (and the YOLO postprocess). */
 function tinyDetector(postprocess = false): NetworkDocument {

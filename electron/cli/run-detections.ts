@@ -9,7 +9,7 @@ import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
 import { drawDetections, toRgba } from '../../core/run/annotate.js';
 import { COCO_CLASSES } from '../../core/run/coco.js';
-import { detectionsInImage, readDetections, type DetectorOutput, type NamedDetection } from '../../core/run/detector.js';
+import { detectionsInImage, namedDetections, readDetections, type DetectorOutput, type NamedDetection } from '../../core/run/detector.js';
 import { fileErrorReason } from '../services/file-errors.js';
 import { loadImage, parseLabels, type DecodedImage } from '../services/images.js';
 import { encodePng } from '../services/png.js';
@@ -100,7 +100,7 @@ export function sampleDetections(
 ): NamedDetection[] {
   const found = readDetections(data, dims, detector.format, { conf: settings.conf, iou: settings.iou });
   if (original) return detectionsInImage(found, original.preprocessing, original.image, names);
-  return found.map((d) => ({ class: d.class, name: names[d.class] ?? `class ${d.class}`, score: d.score, box: d.box }));
+  return namedDetections(found, names);
 }
 
 /** Text lines of one image's detections: `  person 0.8765 [x1, y1, x2, y2]`. */

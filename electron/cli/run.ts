@@ -21,7 +21,7 @@ import { loadImagenetLabels, parseLabels, summarizeTensor, type TensorSummary } 
 import { writeNpy } from '../services/npy.js';
 import { buildEngine, imagesInput, npyInput, runInputs, type RunOutput, type WorkflowContext } from '../workflows/index.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, type CliCommand, type CliIo } from './command.js';
-import { prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
+import { failureReporter, prepareLowered, printDiagnostics, type CliFailure } from './check-weights.js';
 import { loadProjectFile } from './project-io.js';
 import { fileErrorReason } from '../services/file-errors.js';
 import { cliWorkflowContext, defaultTensorRT, type MakeTensorRT } from './workflow-context.js';
@@ -215,11 +215,7 @@ export function createRunCommand(makeTensorRT: MakeTensorRT = defaultTensorRT): 
       const npyDir = typeof v['output-npy'] === 'string' ? v['output-npy'] : typeof v['save-npy'] === 'string' ? v['save-npy'] : undefined;
       const json = v.json === true;
 
-      const report = (diagnostics: Diagnostic[], exitCode: number, doc?: Parameters<typeof printDiagnostics>[2]) => {
-        if (json) io.out(JSON.stringify({ ok: false, diagnostics }, null, 2));
-        else printDiagnostics(io, diagnostics, doc);
-        return exitCode;
-      };
+      const report = failureReporter(io, json);
 
       let labels: string[] | undefined;
       if (typeof v.labels === 'string') {

@@ -7,7 +7,6 @@
  * that cannot start fails this file; elsewhere it is skipped with the reason.
  * The jobs run bin/trt-studio.mjs, so dist/ must be built (`npm run build`; `npm ci` does it).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,33 +21,12 @@ import { createHostServices, type HostServices } from '../services/host-services
 import { memoryLog } from '../services/log.js';
 import { SlurmDriver } from './slurm.js';
 import { FarmStore } from './store.js';
+import { localSlurm, stopLocalSlurm } from './slurm-local.testing.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const script = join(repo, 'scripts', 'slurm-local.sh');
 const call = { transport: 'web', clientId: 'test' } as const;
 
-function sh(program: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((done) =>
-    execFile(program, args, { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` }),
-    ),
-  );
-}
-
-/** The cluster .ci/run started, or one this file starts (and stops afterwards). */
-async function cluster(): Promise<{ ok: true; startedHere: boolean } | { ok: false; reason: string }> {
-  if ((await sh(script, ['status'])).code === 0) {
-    process.env['SLURM_CONF'] = (await sh(script, ['env'])).out.replace(/^export SLURM_CONF=/, '').trim();
-    return { ok: true, startedHere: false };
-  }
-  const started = await sh(script, ['start']);
-  const conf = /export SLURM_CONF=(\S+)/.exec(started.out)?.[1];
-  if (started.code !== 0 || conf === undefined) return { ok: false, reason: started.out.trim() || `slurm-local.sh start exited with ${started.code}` };
-  process.env['SLURM_CONF'] = conf;
-  return { ok: true, startedHere: true };
-}
-
-const slurm = await cluster();
+const slurm = await localSlurm();
 const ci = process.env['CI'] === 'true';
 
 let dir: string;
@@ -93,7 +71,7 @@ describe.skipIf(!slurm.ok && !ci)(`the build farm on a local Slurm${slurm.ok ? '
   afterAll(async () => {
     await host?.shutdown();
     if (dir) await rm(dir, { recursive: true, force: true });
-    if (slurm.ok && slurm.startedHere) await sh(script, ['stop']);
+    if (slurm.ok && slurm.startedHere) await stopLocalSlurm();
   });
 
   it.skipIf(!slurm.ok)(

@@ -22,6 +22,7 @@ import type { EngineHostTransport } from '../engine-host/spawn.js';
 import { TensorRTBackend } from '../backends/tensorrt/backend.js';
 import { createBackendsModule, ONNXRUNTIME_NOTE } from './backends-service.js';
 import { createHostServices, type HostServices } from './host-services.js';
+import { hostCalls, succeeded } from './host-calls.testing.js';
 import { SERVICE_MODULES } from './registry.js';
 import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
 import { imageToTensor, loadImage } from './images.js';
@@ -39,22 +40,7 @@ let doc: NetworkDocument;
 let setId: string;
 let engineId: string;
 
-async function value<T>(method: string, params: unknown): Promise<T> {
-  const r = (await host.dispatch(method, params, call)) as Result<T>;
-  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.value;
-}
-
-/** Start a job and wait for its job.finished. */
-async function job(method: string, params: unknown): Promise<JobFinished> {
-  const { jobId } = await value<{ jobId: string }>(method, params);
-  return host.context.jobs.finished(jobId)!;
-}
-
-function succeeded<T>(finished: JobFinished): T {
-  if (finished.status !== 'succeeded') throw new Error(`${finished.status}: ${finished.diagnostics.map((d) => d.message).join('\n')}`);
-  return finished.result as T;
-}
+const { value, job } = hostCalls(() => host);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trt-backends-service-'));

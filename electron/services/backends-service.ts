@@ -17,7 +17,6 @@ import type {
 } from '../../core/api/job-schemas.js';
 import type { BackendId, BackendInfo } from '../../core/api/schemas.js';
 import { error, fail, ok, warning, type Result } from '../../core/diagnostics.js';
-import type { WeightLookup } from '../../core/lower/lower.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { compareOutputs } from '../../core/run/compare.js';
 import { CANDIDATE_FLOOR, MAX_CANDIDATES, yoloCandidates } from '../../core/run/detection-candidates.js';
@@ -38,7 +37,7 @@ import {
 } from '../workflows/index.js';
 import { loadImagenetLabels } from './images.js';
 import type { JobHandle } from './jobs.js';
-import { checkDocument } from './network.js';
+import { checkDocument, weightsOf } from './network.js';
 import { KeptRunOutputs, safeName, writeRunOutputs, type RunOutput, type SavedOutput } from './run-outputs.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 
@@ -193,19 +192,11 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
         signal: job.signal,
       });
 
-      const lookupFor = (weightSetId: string | null): Result<WeightLookup> => {
-        if (weightSetId === null) return ok(() => undefined);
-        const found = ctx.provided.weightLookup?.(weightSetId);
-        if (!found)
-          return fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.`));
-        return ok(found);
-      };
-
       /** The document checked against the contract, with the weight set's values. */
       const sourceOf = (document: NetworkDocument, weightSetId: string | null): Result<NetworkSource> => {
         const checked = checkDocument(document);
         if (!checked.ok) return checked;
-        const weights = lookupFor(weightSetId);
+        const weights = weightsOf(ctx.provided, weightSetId);
         return weights.ok ? ok({ doc: checked.value, weights: weights.value }) : weights;
       };
 

@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareReport, CompareTensors } from '../../core/api/compare-schemas.js';
-import type { JobFinished } from '../../core/api/job-schemas.js';
 import type { Capabilities } from '../../core/api/schemas.js';
 import type { BindResult, WeightSet } from '../../core/api/weight-schemas.js';
-import type { Result } from '../../core/diagnostics.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
 import { formulaWeights, inputNpy, miniGoogLeNet, moduleOutputs, referenceNpz } from '../cli/compare-fixture.testing.js';
 import { createHostServices, type HostServices } from './host-services.js';
+import { hostCalls } from './host-calls.testing.js';
 import { memoryLog } from './log.js';
 
 const call = { transport: 'web', clientId: 'test' } as const;
@@ -27,16 +26,7 @@ let setId = '';
 let input = '';
 let reference = '';
 
-async function value<T>(method: string, params: unknown): Promise<T> {
-  const r = (await host.dispatch(method, params, call)) as Result<T>;
-  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.value;
-}
-
-async function job(method: string, params: unknown): Promise<JobFinished> {
-  const { jobId } = await value<{ jobId: string }>(method, params);
-  return host.context.jobs.finished(jobId)!;
-}
+const { value, job } = hostCalls(() => host);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trt-compare-service-'));

@@ -8,11 +8,10 @@ import { basename } from 'node:path';
 import { compareTensors } from '../../core/compare/metrics.js';
 import type { ComparedPair } from '../../core/compare/report.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
-import type { WeightLookup } from '../../core/lower/lower.js';
 import type { Backend } from '../backends/backend.js';
 import { compareLayers, nodeFiles, type WorkflowContext } from '../workflows/index.js';
 import type { JobHandle } from './jobs.js';
-import { checkDocument } from './network.js';
+import { checkDocument, weightsOf } from './network.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
 
 /** Comparisons whose tensors are kept for `compare.tensors`; an older one answers that it was released. */
@@ -49,13 +48,8 @@ export const compareModule: ServiceModule = {
         const { document, weightSetId, backend, against, inputPath, tolerance } = options;
         const checked = checkDocument(document);
         if (!checked.ok) return checked;
-        let weights: WeightLookup = () => undefined;
-        if (weightSetId !== null) {
-          const found = ctx.provided.weightLookup?.(weightSetId);
-          if (!found)
-            return fail(error('weights.unknownSet', `There is no loaded weight file with id ${JSON.stringify(weightSetId)}; import the .wts file first.`));
-          weights = found;
-        }
+        const weights = weightsOf(ctx.provided, weightSetId);
+        if (!weights.ok) return weights;
         const usesTrt = backend === 'tensorrt' || (against.kind === 'backend' && against.backend === 'tensorrt');
         const what = against.kind === 'reference' ? basename(against.path) : against.backend === 'tensorrt' ? 'TensorRT' : 'ONNX Runtime';
         const job = ctx.jobs.start(
@@ -66,7 +60,7 @@ export const compareModule: ServiceModule = {
               const allowed = await ctx.files.check(path, 'read');
               if (!allowed.ok) return allowed;
             }
-            const compared = await compareLayers(contextOf(handle), { doc: checked.value, weights }, { backend, against, inputPath, tolerance });
+            const compared = await compareLayers(contextOf(handle), { doc: checked.value, weights: weights.value }, { backend, against, inputPath, tolerance });
             if (!compared.ok) return compared;
             keep(handle.id, compared.value.pairs);
             return ok(compared.value.report, compared.diagnostics);

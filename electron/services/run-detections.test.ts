@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildResult, JobFinished, RunResult } from '../../core/api/job-schemas.js';
+import type { BuildResult, RunResult } from '../../core/api/job-schemas.js';
 import type { BindResult, WeightSet } from '../../core/api/weight-schemas.js';
-import type { Result } from '../../core/diagnostics.js';
 import { CANDIDATE_FLOOR, selectDetections } from '../../core/run/detection-candidates.js';
 import { decodeYolo } from '../../core/run/detection.js';
 import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
@@ -20,33 +19,19 @@ import { yolov8StateDict } from '../../core/templates/yolo-state-dicts.js';
 import { formulaTensor } from '../../core/weights/formula.js';
 import { encodeWtsBytes } from '../../core/weights/wts-encoder.js';
 import { createHostServices, type HostServices } from './host-services.js';
+import { hostCalls, succeeded } from './host-calls.testing.js';
 import { memoryLog } from './log.js';
 import { readNpy } from './npy.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const IMAGE = join(FIXTURES, 'digits', 'digit_00_label2.png');
 const LETTERBOX = { ...PREPROCESSING_PRESETS.letterbox, width: 64, height: 64 };
-const call = { transport: 'web', clientId: 'test' } as const;
 
 let dir: string;
 let host: HostServices;
 let engineId: string;
 
-async function value<T>(method: string, params: unknown): Promise<T> {
-  const r = (await host.dispatch(method, params, call)) as Result<T>;
-  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('\n'));
-  return r.value;
-}
-
-async function job(method: string, params: unknown): Promise<JobFinished> {
-  const { jobId } = await value<{ jobId: string }>(method, params);
-  return host.context.jobs.finished(jobId)!;
-}
-
-function succeeded<T>(finished: JobFinished): T {
-  if (finished.status !== 'succeeded') throw new Error(`${finished.status}: ${finished.diagnostics.map((d) => d.message).join('\n')}`);
-  return finished.result as T;
-}
+const { value, job } = hostCalls(() => host);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'trt-run-detections-'));

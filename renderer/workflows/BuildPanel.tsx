@@ -24,6 +24,41 @@ export function backendLabel(id: string): string {
   return id === 'tensorrt' ? 'TensorRT' : id === 'onnxruntime' ? 'Reference runtime (ONNX Runtime)' : id;
 }
 
+/**
+ * The backend a panel works on: TensorRT where this machine has it, else the reference runtime. The host
+ * reports its backends after the panel mounts, so TensorRT is taken once it is known to be there.
+ */
+export function useBackendChoice(tensorrt: { available: boolean } | undefined): [BackendId, (id: BackendId) => void] {
+  const [backend, setBackend] = useState<BackendId>(tensorrt?.available ? 'tensorrt' : 'onnxruntime');
+  useEffect(() => {
+    if (tensorrt?.available) setBackend('tensorrt');
+  }, [tensorrt?.available]);
+  return [backend, setBackend];
+}
+
+/** The backend picker; TensorRT is offered but disabled where this machine does not have it. */
+export const BackendSelect = memo(function BackendSelect({
+  value,
+  onChange,
+  tensorrt,
+  testId,
+}: {
+  value: BackendId;
+  onChange: (id: BackendId) => void;
+  tensorrt: { available: boolean } | undefined;
+  testId: string;
+}) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value as BackendId)} data-testid={testId}>
+      <option value="tensorrt" disabled={!tensorrt?.available}>
+        {backendLabel('tensorrt')}
+        {tensorrt?.available ? '' : ' (not available)'}
+      </option>
+      <option value="onnxruntime">{backendLabel('onnxruntime')}</option>
+    </select>
+  );
+});
+
 function parseDims(text: string): number[] | undefined {
   const parts = text
     .split(/[\s,×x]+/)
@@ -41,7 +76,7 @@ export const BuildPanel = memo(function BuildPanel() {
   const dynamicInputs = useMemo(() => inputs.filter((i) => i.dims.includes(-1)), [inputs]);
   const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
   const tensorrt = backends?.find((b) => b.name === 'tensorrt');
-  const [backend, setBackend] = useState<BackendId>(tensorrt?.available ? 'tensorrt' : 'onnxruntime');
+  const [backend, setBackend] = useBackendChoice(tensorrt);
   const [precision, setPrecision] = useState<Precision>('fp32');
   const [workspaceMiB, setWorkspace] = useState(1024);
   const [optimizationLevel, setLevel] = useState(3);
@@ -54,10 +89,6 @@ export const BuildPanel = memo(function BuildPanel() {
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [last, setLast] = useState<BuildResult | undefined>();
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
-
-  useEffect(() => {
-    if (tensorrt?.available) setBackend('tensorrt');
-  }, [tensorrt?.available]);
 
   const refreshHistory = useCallback(async () => {
     if (!host) return;
@@ -131,12 +162,7 @@ export const BuildPanel = memo(function BuildPanel() {
       <div className="wf-form">
         <label>
           Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendId)} data-testid="build-backend">
-            <option value="tensorrt" disabled={!tensorrt?.available}>
-              TensorRT{tensorrt?.available ? '' : ' (not available)'}
-            </option>
-            <option value="onnxruntime">Reference runtime (ONNX Runtime)</option>
-          </select>
+          <BackendSelect value={backend} onChange={setBackend} tensorrt={tensorrt} testId="build-backend" />
         </label>
         <label>
           Precision

@@ -4,14 +4,14 @@
  * tolerance. The result colours every compared layer on the canvas by its error, selects and centres
  * the first failing layer, and lists the layers in order; a row shows its two tensors side by side.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { CompareAgainst, CompareLayer, CompareReport, CompareTensors } from '../../core/api/compare-schemas.js';
 import type { BackendId } from '../../core/api/schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
-import { backendLabel } from './BuildPanel.js';
+import { BackendSelect, backendLabel, useBackendChoice } from './BuildPanel.js';
 import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { compareOverlay, nodeOfLayer } from './compare-overlay.js';
 import { CompareResults } from './CompareResults.js';
@@ -51,7 +51,7 @@ export const ComparePanel = memo(function ComparePanel() {
   const backends = useEditor((s) => s.backends);
   const weightSetId = useEditor((s) => s.weights?.set.id ?? null);
   const tensorrt = backends?.find((b) => b.name === 'tensorrt');
-  const [backend, setBackend] = useState<BackendId>(tensorrt?.available ? 'tensorrt' : 'onnxruntime');
+  const [backend, setBackend] = useBackendChoice(tensorrt);
   const [againstKind, setAgainstKind] = useState<CompareAgainst['kind']>('reference');
   const [reference, setReference] = useState<string | undefined>();
   const [input, setInput] = useState<string | undefined>();
@@ -63,10 +63,6 @@ export const ComparePanel = memo(function ComparePanel() {
   const pickedRef = useRef<string | undefined>(undefined);
   const [tensors, setTensors] = useState<CompareTensors | undefined>();
   const [tensorDiagnostics, setTensorDiagnostics] = useState<Diagnostic[]>([]);
-  // The host reports its backends after the panel mounts: check TensorRT's layers once it is there.
-  useEffect(() => {
-    if (tensorrt?.available) setBackend('tensorrt');
-  }, [tensorrt?.available]);
   useTicker(job !== undefined, () => setJob((j) => (j ? { ...j, now: Date.now() } : j)));
 
   const tolerance = parseTolerance(toleranceText);
@@ -213,12 +209,7 @@ export const ComparePanel = memo(function ComparePanel() {
       <div className="wf-form cmp-against" role="radiogroup" aria-label="Compare against" data-testid="compare-against">
         <label>
           Backend
-          <select value={backend} onChange={(e) => setBackend(e.target.value as BackendId)} data-testid="compare-backend">
-            <option value="tensorrt" disabled={!tensorrt?.available}>
-              TensorRT{tensorrt?.available ? '' : ' (not available)'}
-            </option>
-            <option value="onnxruntime">Reference runtime (ONNX Runtime)</option>
-          </select>
+          <BackendSelect value={backend} onChange={setBackend} tensorrt={tensorrt} testId="compare-backend" />
         </label>
         <span className="muted">against</span>
         <label>

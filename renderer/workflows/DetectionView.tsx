@@ -6,12 +6,12 @@
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { DetectorHead, Preprocessing, RunResult } from '../../core/api/job-schemas.js';
-import { boxToImage, selectDetections } from '../../core/run/detection-candidates.js';
+import { selectDetections } from '../../core/run/detection-candidates.js';
+import { boxToImage, className, parseClassNames, type DetectorChoice } from '../../core/run/detector.js';
 import { count } from '../../core/words.js';
 import { useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import { annotatedPng, boxLabel, classColour, labelSize } from './annotate-image.js';
-import { className, parseClassNames, type DetectorChoice } from './detector.js';
 import { formatBytes } from './format.js';
 
 type RunImage = RunResult['images'][number];

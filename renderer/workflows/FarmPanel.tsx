@@ -10,7 +10,7 @@ import type { FarmJob, FarmRefusal, FarmResult, FarmScheduler, FarmTarget } from
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
-import { DiagnosticList } from './common.js';
+import { DiagnosticList, IterationsField } from './common.js';
 import { cellLabel, isLive, previewMatrix, sortResults, stateSummary } from './farm-model.js';
 import { FarmResults } from './FarmResults.js';
 import { FarmTargets } from './FarmTargets.js';
@@ -161,16 +161,7 @@ export const FarmPanel = memo(function FarmPanel({ active = true, pollMs = FARM_
           {targets.length} target(s) × precisions × batch profiles = {preview.cells} cell(s)
           {preview.cells !== preview.jobs ? `, ${preview.jobs} job(s) to submit` : ''}
         </span>
-        <label>
-          Iterations
-          <input
-            type="number"
-            min={1}
-            value={iterations}
-            onChange={(e) => setIterations(Math.max(1, Math.round(Number(e.target.value) || 1)))}
-            data-testid="farm-iterations"
-          />
-        </label>
+        <IterationsField value={iterations} onChange={setIterations} testId="farm-iterations" />
         <button className="primary" onClick={() => void submit()} disabled={why !== undefined || submitting} title={why} data-testid="farm-submit">
           Submit matrix ({preview.jobs} job{preview.jobs === 1 ? '' : 's'})
         </button>

@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
-import { DiagnosticList, JobProgressBar, useTicker, type RunningJob } from './common.js';
+import { DiagnosticList, IterationsField, JobProgressBar, useTicker, type RunningJob } from './common.js';
 import { formatMs, formatNumber } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { heatColor } from '../editor/heat.js';
@@ -137,16 +137,7 @@ export const ProfilePanel = memo(function ProfilePanel({ active = true }: { acti
     <div className="wf-panel" data-testid="profile-panel">
       <div className="wf-toolbar">
         <span className="muted">{engine ? `${backendLabel(engine.backend)} · ${engine.engineId}` : 'no engine'}</span>
-        <label>
-          Iterations
-          <input
-            type="number"
-            min={1}
-            value={iterations}
-            onChange={(e) => setIterations(Math.max(1, Math.round(Number(e.target.value) || 1)))}
-            data-testid="profile-iterations"
-          />
-        </label>
+        <IterationsField value={iterations} onChange={setIterations} testId="profile-iterations" />
         <button
           className="primary"
           onClick={() => void profile()}

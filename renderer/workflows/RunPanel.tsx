@@ -21,7 +21,7 @@ import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
 import { presetSizedFor } from '../../core/run/preprocessing.js';
 import { DetectionResults, DetectorSettings } from './DetectionView.js';
-import { classNamesFor, detectorInDocument, parseClassNames, type DetectorChoice } from './detector.js';
+import { classNamesFor, detectorInDocument, parseClassNames, type DetectorChoice } from '../../core/run/detector.js';
 import { uploadFile } from '../host/upload.js';
 
 /** Previews fetched at most for this many images (the rest run without one). */

@@ -98,3 +98,13 @@ export function useTicker(active: boolean, tick: () => void): void {
     return () => clearInterval(timer);
   }, [active]);
 }
+
+/** The timed-iterations field of profiling: a whole number, at least 1 (a cleared or bad entry reads as 1). */
+export const IterationsField = memo(function IterationsField({ value, onChange, testId }: { value: number; onChange: (n: number) => void; testId: string }) {
+  return (
+    <label>
+      Iterations
+      <input type="number" min={1} value={value} onChange={(e) => onChange(Math.max(1, Math.round(Number(e.target.value) || 1)))} data-testid={testId} />
+    </label>
+  );
+});
