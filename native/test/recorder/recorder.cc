@@ -27,6 +27,13 @@ namespace {
 
 using namespace nvinfer1;
 
+/**
+ * Counts the calls that can change a layer's output dims or types (setters, setInput, a new layer). A
+ * layer's inference holds until the count moves: without that, every getDimensions re-ran the whole
+ * graph above it, which grows exponentially with the branches and joins of a network like YOLO.
+ */
+uint64_t gEdits = 1;
+
 /** Calls the recorder does not implement, reported by the next build (and to stderr at once). */
 std::vector<std::string> gNotRecorded;
 ILogger* gLogger = nullptr;
@@ -129,7 +136,10 @@ struct TensorImpl : apiv::RecVTensor {
   DataType getType() const noexcept override;
   bool isNetworkInput() const noexcept override { return input; }
   bool isNetworkOutput() const noexcept override { return output; }
-  void setDimensions(Dims const& value) noexcept override { dims = value; }
+  void setDimensions(Dims const& value) noexcept override {
+    dims = value;
+    ++gEdits;
+  }
   bool isShapeTensor() const noexcept override { return false; }
   bool isExecutionTensor() const noexcept override { return true; }
 };
@@ -156,18 +166,27 @@ struct Layer {
   /** Computes the output dims and types from the inputs and params; throws RuleBroken. */
   std::function<void(Layer&)> infer;
   bool inferring = false;
+  /** The gEdits count when the outputs were last inferred; 0 when they never were. */
+  uint64_t inferredAt = 0;
 
-  void set(std::string const& key, std::string json) { params[key] = std::move(json); }
-  void set(std::string const& key, int64_t value) { params[key] = std::to_string(value); }
+  void set(std::string const& key, std::string json) {
+    params[key] = std::move(json);
+    ++gEdits;
+  }
+  void set(std::string const& key, int64_t value) { set(key, std::to_string(value)); }
   void setReal(std::string const& key, double value) {
     std::ostringstream s;
     s.precision(9);
     s << value;
-    params[key] = s.str();
+    set(key, s.str());
   }
-  void set(std::string const& key, bool value) { params[key] = value ? "true" : "false"; }
-  void set(std::string const& key, Dims const& value) { params[key] = dimsText(value); }
-  void setName(std::string const& key, std::string const& value) { params[key] = quote(value); }
+  void set(std::string const& key, bool value) { set(key, std::string(value ? "true" : "false")); }
+  void set(std::string const& key, Dims const& value) { set(key, dimsText(value)); }
+  void setName(std::string const& key, std::string const& value) { set(key, quote(value)); }
+  void unset(std::string const& key) {
+    params.erase(key);
+    ++gEdits;
+  }
   bool has(std::string const& key) const { return params.count(key) != 0; }
   int64_t integer(std::string const& key, int64_t fallback) const { return has(key) ? std::stoll(params.at(key)) : fallback; }
   std::string text(std::string const& key, std::string const& fallback) const {
@@ -197,12 +216,18 @@ struct Layer {
   Dims const& inDims(size_t i) const { return in(i).impl.dims; }
   DataType inType(size_t i) const { return in(i).impl.type; }
   void run() {
-    if (inferring) return;
+    if (inferring || inferredAt == gEdits) return;
     inferring = true;
-    for (Tensor* input : inputs)
-      if (input) (void)input->impl.getDimensions();
-    infer(*this);
+    try {
+      for (Tensor* input : inputs)
+        if (input) (void)input->impl.getDimensions();
+      infer(*this);
+    } catch (...) {
+      inferring = false;
+      throw;
+    }
     inferring = false;
+    inferredAt = gEdits;
   }
 };
 
@@ -241,6 +266,7 @@ struct LayerImpl : apiv::RecVLayer {
     if (i < 0) return;
     if (static_cast<size_t>(i) >= layer.inputs.size()) layer.inputs.resize(static_cast<size_t>(i) + 1, nullptr);
     layer.inputs[static_cast<size_t>(i)] = static_cast<Tensor*>(&tensor);
+    ++gEdits;
   }
 };
 
@@ -351,7 +377,7 @@ struct ResizeImpl : apiv::RecVResizeLayer {
   explicit ResizeImpl(Layer& layer) : l(layer) {}
   void setOutputDimensions(Dims const& v) noexcept override {
     l.set("outputDimensions", v);
-    l.params.erase("scales");
+    l.unset("scales");
   }
   void setScales(float const* scales, int32_t count) noexcept override {
     std::ostringstream s;
@@ -360,7 +386,7 @@ struct ResizeImpl : apiv::RecVResizeLayer {
     for (int32_t i = 0; i < count; ++i) s << (i ? "," : "") << scales[i];
     s << "]";
     l.set("scales", s.str());
-    l.params.erase("outputDimensions");
+    l.unset("outputDimensions");
   }
   void setResizeMode(InterpolationMode v) noexcept override {
     l.setName("resizeMode", v == InterpolationMode::kNEAREST ? "NEAREST" : v == InterpolationMode::kLINEAR ? "LINEAR" : "CUBIC");
@@ -523,6 +549,7 @@ struct Network : INetworkDefinition {
       layer->outputs.push_back(std::move(out));
     }
     layer->infer = std::move(infer);
+    ++gEdits;
     auto object = std::make_unique<LayerObject<Interface, Typed>>(*layer);
     Interface* result = object.get();
     layers.push_back(std::move(layer));
@@ -894,6 +921,7 @@ INMSLayer* NetworkImpl::nms(ITensor& boxes, ITensor& scores, ITensor& maxOutputB
     Dims const& sc = l.inDims(1);
     if (b.nbDims != 3 || b.d[2] != 4) broken(l.name + ": NMS boxes must be [batch, boxes, 4]; got " + dimsText(b));
     if (sc.nbDims != 3 || sc.d[0] != b.d[0] || sc.d[1] != b.d[1]) broken(l.name + ": NMS scores must be [batch, boxes, classes] over the boxes " + dimsText(b) + "; got " + dimsText(sc));
+    if (l.inType(0) != DataType::kFLOAT && l.inType(0) != DataType::kHALF) broken(l.name + ": NMS boxes must be FLOAT or HALF; got " + typeName(l.inType(0)));
     if (l.inType(0) != l.inType(1)) broken(l.name + ": NMS boxes and scores must have one type");
     if (l.inDims(2).nbDims != 0 || l.inType(2) != DataType::kINT32) broken(l.name + ": maxOutputBoxesPerClass must be an INT32 scalar");
     for (size_t slot : {kNmsIouInput, kNmsScoreInput})

@@ -238,8 +238,10 @@ try {
         continue;
       }
       passed++;
+      // A postprocess shows how many detections it kept, so a replay compared on zero rows shows as such.
+      const count = actual.get('count')?.[0];
       process.stdout.write(
-        `ok   ${label}: ${recording.layers.length} layers, ${recording.calls} network calls recorded, replay within ${error.toExponential(1)} of the reference\n`,
+        `ok   ${label}: ${recording.layers.length} layers, ${recording.calls} network calls recorded, replay within ${error.toExponential(1)} of the reference${count === undefined ? '' : ` (${count} detections)`}\n`,
       );
     }
   }
