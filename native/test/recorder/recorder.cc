@@ -166,6 +166,8 @@ struct Layer {
   /** Computes the output dims and types from the inputs and params; throws RuleBroken. */
   std::function<void(Layer&)> infer;
   bool inferring = false;
+  /** Rule messages already logged while inferring. */
+  std::set<std::string> reported;
   /** The gEdits count when the outputs were last inferred; 0 when they never were. */
   uint64_t inferredAt = 0;
 
@@ -235,8 +237,10 @@ Dims TensorImpl::getDimensions() const noexcept {
   if (producer) {
     try {
       producer->run();
-    } catch (RuleBroken const&) {
-      // Reported again when the network is built.
+    } catch (RuleBroken const& e) {
+      // As TensorRT does when a layer's output cannot be computed: an error now (once per message),
+      // so a bridge that fails on the bad dims shows the cause; the build reports it again.
+      if (producer->reported.insert(e.message).second) logAs(ILogger::Severity::kERROR, e.message);
     }
   }
   return dims;
