@@ -27,6 +27,13 @@ namespace {
 
 using namespace nvinfer1;
 
+/**
+ * Counts the calls that can change a layer's output dims or types (setters, setInput, a new layer). A
+ * layer's inference holds until the count moves: without that, every getDimensions re-ran the whole
+ * graph above it, which grows exponentially with the branches and joins of a network like YOLO.
+ */
+uint64_t gEdits = 1;
+
 /** Calls the recorder does not implement, reported by the next build (and to stderr at once). */
 std::vector<std::string> gNotRecorded;
 ILogger* gLogger = nullptr;
@@ -129,7 +136,10 @@ struct TensorImpl : apiv::RecVTensor {
   DataType getType() const noexcept override;
   bool isNetworkInput() const noexcept override { return input; }
   bool isNetworkOutput() const noexcept override { return output; }
-  void setDimensions(Dims const& value) noexcept override { dims = value; }
+  void setDimensions(Dims const& value) noexcept override {
+    dims = value;
+    ++gEdits;
+  }
   bool isShapeTensor() const noexcept override { return false; }
   bool isExecutionTensor() const noexcept override { return true; }
 };
@@ -156,18 +166,29 @@ struct Layer {
   /** Computes the output dims and types from the inputs and params; throws RuleBroken. */
   std::function<void(Layer&)> infer;
   bool inferring = false;
+  /** Rule messages already logged while inferring. */
+  std::set<std::string> reported;
+  /** The gEdits count when the outputs were last inferred; 0 when they never were. */
+  uint64_t inferredAt = 0;
 
-  void set(std::string const& key, std::string json) { params[key] = std::move(json); }
-  void set(std::string const& key, int64_t value) { params[key] = std::to_string(value); }
+  void set(std::string const& key, std::string json) {
+    params[key] = std::move(json);
+    ++gEdits;
+  }
+  void set(std::string const& key, int64_t value) { set(key, std::to_string(value)); }
   void setReal(std::string const& key, double value) {
     std::ostringstream s;
     s.precision(9);
     s << value;
-    params[key] = s.str();
+    set(key, s.str());
   }
-  void set(std::string const& key, bool value) { params[key] = value ? "true" : "false"; }
-  void set(std::string const& key, Dims const& value) { params[key] = dimsText(value); }
-  void setName(std::string const& key, std::string const& value) { params[key] = quote(value); }
+  void set(std::string const& key, bool value) { set(key, std::string(value ? "true" : "false")); }
+  void set(std::string const& key, Dims const& value) { set(key, dimsText(value)); }
+  void setName(std::string const& key, std::string const& value) { set(key, quote(value)); }
+  void unset(std::string const& key) {
+    params.erase(key);
+    ++gEdits;
+  }
   bool has(std::string const& key) const { return params.count(key) != 0; }
   int64_t integer(std::string const& key, int64_t fallback) const { return has(key) ? std::stoll(params.at(key)) : fallback; }
   std::string text(std::string const& key, std::string const& fallback) const {
@@ -188,14 +209,27 @@ struct Layer {
     }
     return d;
   }
-  Dims const& inDims(size_t i) const { return inputs.at(i)->impl.dims; }
-  DataType inType(size_t i) const { return inputs.at(i)->impl.type; }
+  /** The input at `i`, or a RuleBroken naming the layer when that input was never given. */
+  Tensor& in(size_t i) const {
+    if (i >= inputs.size() || !inputs[i]) broken(name + ": input " + std::to_string(i) + " is not set");
+    return *inputs[i];
+  }
+  bool hasInput(size_t i) const { return i < inputs.size() && inputs[i]; }
+  Dims const& inDims(size_t i) const { return in(i).impl.dims; }
+  DataType inType(size_t i) const { return in(i).impl.type; }
   void run() {
-    if (inferring) return;
+    if (inferring || inferredAt == gEdits) return;
     inferring = true;
-    for (Tensor* input : inputs) (void)input->impl.getDimensions();
-    infer(*this);
+    try {
+      for (Tensor* input : inputs)
+        if (input) (void)input->impl.getDimensions();
+      infer(*this);
+    } catch (...) {
+      inferring = false;
+      throw;
+    }
     inferring = false;
+    inferredAt = gEdits;
   }
 };
 
@@ -203,8 +237,10 @@ Dims TensorImpl::getDimensions() const noexcept {
   if (producer) {
     try {
       producer->run();
-    } catch (RuleBroken const&) {
-      // Reported again when the network is built.
+    } catch (RuleBroken const& e) {
+      // As TensorRT does when a layer's output cannot be computed: an error now (once per message),
+      // so a bridge that fails on the bad dims shows the cause; the build reports it again.
+      if (producer->reported.insert(e.message).second) logAs(ILogger::Severity::kERROR, e.message);
     }
   }
   return dims;
@@ -229,6 +265,13 @@ struct LayerImpl : apiv::RecVLayer {
   void setMetadata(char const* value) noexcept override { layer.metadata = value ? value : ""; }
   char const* getMetadata() const noexcept override { return layer.metadata.c_str(); }
   DataType getOutputType(int32_t i) const noexcept override { return getOutput(i) ? getOutput(i)->getType() : DataType::kFLOAT; }
+  /** Replaces or adds input `i` (slice's fill value, NMS's thresholds); indices skipped stay unset. */
+  void setInput(int32_t i, ITensor& tensor) noexcept override {
+    if (i < 0) return;
+    if (static_cast<size_t>(i) >= layer.inputs.size()) layer.inputs.resize(static_cast<size_t>(i) + 1, nullptr);
+    layer.inputs[static_cast<size_t>(i)] = static_cast<Tensor*>(&tensor);
+    ++gEdits;
+  }
 };
 
 /** An ILayer subclass `Interface` whose typed part is `Typed` (a RecV*Layer override set over a Layer). */
@@ -316,6 +359,72 @@ struct ShuffleImpl : apiv::RecVShuffleLayer {
   void setSecondTranspose(Permutation const& v) noexcept override { l.set("secondTranspose", order(v)); }
   void setReshapeDimensions(Dims const& v) noexcept override { l.set("reshapeDimensions", v); }
   void setZeroIsPlaceholder(bool v) noexcept override { l.set("zeroIsPlaceholder", v); }
+};
+
+struct SliceImpl : apiv::RecVSliceLayer {
+  Layer& l;
+  explicit SliceImpl(Layer& layer) : l(layer) {}
+  void setStart(Dims const& v) noexcept override { l.set("start", v); }
+  void setSize(Dims const& v) noexcept override { l.set("size", v); }
+  void setStride(Dims const& v) noexcept override { l.set("stride", v); }
+  void setMode(SampleMode v) noexcept override {
+    l.setName("mode", v == SampleMode::kSTRICT_BOUNDS ? "STRICT_BOUNDS"
+                      : v == SampleMode::kWRAP        ? "WRAP"
+                      : v == SampleMode::kCLAMP       ? "CLAMP"
+                      : v == SampleMode::kFILL        ? "FILL"
+                                                      : "REFLECT");
+  }
+};
+
+struct ResizeImpl : apiv::RecVResizeLayer {
+  Layer& l;
+  explicit ResizeImpl(Layer& layer) : l(layer) {}
+  void setOutputDimensions(Dims const& v) noexcept override {
+    l.set("outputDimensions", v);
+    l.unset("scales");
+  }
+  void setScales(float const* scales, int32_t count) noexcept override {
+    std::ostringstream s;
+    s.precision(9);
+    s << "[";
+    for (int32_t i = 0; i < count; ++i) s << (i ? "," : "") << scales[i];
+    s << "]";
+    l.set("scales", s.str());
+    l.unset("outputDimensions");
+  }
+  void setResizeMode(InterpolationMode v) noexcept override {
+    l.setName("resizeMode", v == InterpolationMode::kNEAREST ? "NEAREST" : v == InterpolationMode::kLINEAR ? "LINEAR" : "CUBIC");
+  }
+  void setCoordinateTransformation(ResizeCoordinateTransformation v) noexcept override {
+    l.setName("coordinateTransformation", v == ResizeCoordinateTransformation::kALIGN_CORNERS ? "ALIGN_CORNERS"
+                                          : v == ResizeCoordinateTransformation::kASYMMETRIC  ? "ASYMMETRIC"
+                                                                                              : "HALF_PIXEL");
+  }
+  void setSelectorForSinglePixel(ResizeSelector v) noexcept override { l.setName("selectorForSinglePixel", v == ResizeSelector::kFORMULA ? "FORMULA" : "UPPER"); }
+  void setNearestRounding(ResizeRoundMode v) noexcept override {
+    l.setName("nearestRounding", v == ResizeRoundMode::kHALF_UP     ? "HALF_UP"
+                                 : v == ResizeRoundMode::kHALF_DOWN ? "HALF_DOWN"
+                                 : v == ResizeRoundMode::kFLOOR     ? "FLOOR"
+                                                                    : "CEIL");
+  }
+  void setCubicCoeff(float v) noexcept override { l.setReal("cubicCoeff", v); }
+  void setExcludeOutside(bool v) noexcept override { l.set("excludeOutside", v); }
+};
+
+struct GatherImpl : apiv::RecVGatherLayer {
+  Layer& l;
+  explicit GatherImpl(Layer& layer) : l(layer) {}
+  void setGatherAxis(int32_t v) noexcept override { l.set("axis", static_cast<int64_t>(v)); }
+  void setNbElementWiseDims(int32_t v) noexcept override { l.set("nbElementWiseDims", static_cast<int64_t>(v)); }
+};
+
+struct NMSImpl : apiv::RecVNMSLayer {
+  Layer& l;
+  explicit NMSImpl(Layer& layer) : l(layer) {}
+  void setBoundingBoxFormat(BoundingBoxFormat v) noexcept override {
+    l.setName("boundingBoxFormat", v == BoundingBoxFormat::kCORNER_PAIRS ? "CORNER_PAIRS" : "CENTER_SIZES");
+  }
+  void setTopKBoxLimit(int32_t v) noexcept override { l.set("topKBoxLimit", static_cast<int64_t>(v)); }
 };
 
 struct CastImpl : apiv::RecVCastLayer {
@@ -408,6 +517,14 @@ struct NetworkImpl : apiv::RecVNetworkDefinition {
   IConcatenationLayer* addConcatenation(ITensor* const* inputs, int32_t n) noexcept override;
   ICastLayer* addCast(ITensor& input, DataType type) noexcept override;
   IIdentityLayer* addIdentity(ITensor& input) noexcept override;
+  ISliceLayer* addSlice(ITensor& input, Dims const& start, Dims const& size, Dims const& stride) noexcept override;
+  IResizeLayer* addResize(ITensor& input) noexcept override;
+  IGatherLayer* addGatherV2(ITensor& data, ITensor& indices, GatherMode mode) noexcept override;
+  INMSLayer* addNMS(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass) noexcept override;
+#if NV_TENSORRT_MAJOR > 10 || NV_TENSORRT_MINOR >= 14
+  INMSLayer* addNMSV2(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass, DataType indicesType) noexcept override;
+#endif
+  INMSLayer* nms(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass, DataType indicesType);
 };
 
 struct Network : INetworkDefinition {
@@ -436,6 +553,7 @@ struct Network : INetworkDefinition {
       layer->outputs.push_back(std::move(out));
     }
     layer->infer = std::move(infer);
+    ++gEdits;
     auto object = std::make_unique<LayerObject<Interface, Typed>>(*layer);
     Interface* result = object.get();
     layers.push_back(std::move(layer));
@@ -517,19 +635,26 @@ IElementWiseLayer* NetworkImpl::addElementWise(ITensor& a, ITensor& b, ElementWi
       broken(l.name + ": ElementWise inputs must have the same rank; got " + dimsText(x) + " and " + dimsText(y) + " (broadcast only along size-1 dims)");
     Dims out = x;
     for (int32_t i = 0; i < x.nbDims; ++i) {
-      if (x.d[i] != y.d[i] && x.d[i] != 1 && y.d[i] != 1)
+      if (x.d[i] != y.d[i] && x.d[i] != 1 && y.d[i] != 1 && x.d[i] >= 0 && y.d[i] >= 0)
         broken(l.name + ": dimensions " + dimsText(x) + " and " + dimsText(y) + " are not broadcast-compatible");
       out.d[i] = x.d[i] == 1 ? y.d[i] : x.d[i];
     }
     if (strong && l.inType(0) != l.inType(1))
       broken(l.name + ": in a strongly typed network both ElementWise inputs must have one type; got " + typeName(l.inType(0)) + " and " +
              typeName(l.inType(1)));
+    std::string op = l.text("operation", "");
+    bool logical = op == "AND" || op == "OR" || op == "XOR";
+    if (logical && l.inType(0) != DataType::kBOOL) broken(l.name + ": ElementWise " + op + " needs BOOL inputs; got " + typeName(l.inType(0)));
+    // Comparisons and logical operations give BOOL.
     l.outputs[0]->impl.dims = out;
-    l.outputs[0]->impl.type = l.inType(0);
+    l.outputs[0]->impl.type = logical || op == "EQUAL" || op == "GREATER" || op == "LESS" ? DataType::kBOOL : l.inType(0);
   });
   static std::map<ElementWiseOperation, std::string> const kNames = {
       {ElementWiseOperation::kSUM, "SUM"}, {ElementWiseOperation::kPROD, "PROD"}, {ElementWiseOperation::kMAX, "MAX"},
       {ElementWiseOperation::kMIN, "MIN"}, {ElementWiseOperation::kSUB, "SUB"},   {ElementWiseOperation::kDIV, "DIV"},
+      {ElementWiseOperation::kPOW, "POW"}, {ElementWiseOperation::kFLOOR_DIV, "FLOOR_DIV"}, {ElementWiseOperation::kAND, "AND"},
+      {ElementWiseOperation::kOR, "OR"},   {ElementWiseOperation::kXOR, "XOR"},   {ElementWiseOperation::kEQUAL, "EQUAL"},
+      {ElementWiseOperation::kGREATER, "GREATER"}, {ElementWiseOperation::kLESS, "LESS"},
   };
   auto it = kNames.find(op);
   n.layers.back()->setName("operation", it == kNames.end() ? "UNRECORDED" : it->second);
@@ -674,7 +799,8 @@ IConcatenationLayer* NetworkImpl::addConcatenation(ITensor* const* inputs, int32
       for (int32_t j = 0; j < d.nbDims; ++j)
         if (j != axis && d.d[j] != l.inDims(0).d[j]) broken(l.name + ": concatenation inputs differ outside the axis: " + dimsText(d) + " vs " + dimsText(l.inDims(0)));
       if (strong && l.inType(i) != l.inType(0)) broken(l.name + ": in a strongly typed network all concatenation inputs must have one type");
-      out.d[axis] += d.d[axis];
+      // A data-dependent extent (-1, an NMS result) makes the concatenated extent data-dependent too.
+      out.d[axis] = out.d[axis] < 0 || d.d[axis] < 0 ? -1 : out.d[axis] + d.d[axis];
     }
     l.outputs[0]->impl.dims = out;
     l.outputs[0]->impl.type = l.inType(0);
@@ -694,6 +820,139 @@ ICastLayer* NetworkImpl::addCast(ITensor& input, DataType type) noexcept {
 IIdentityLayer* NetworkImpl::addIdentity(ITensor& input) noexcept {
   return n.add<IIdentityLayer, NoSetters<apiv::RecVIdentityLayer>>("addIdentity", {&input}, 1, sameAsInput);
 }
+
+/** Slice input slots (ISliceLayer::setInput): 1 to 3 replace start, size and stride; 4 is the fill value. */
+constexpr size_t kSliceFillInput = 4;
+
+ISliceLayer* NetworkImpl::addSlice(ITensor& input, Dims const& start, Dims const& size, Dims const& stride) noexcept {
+  auto* layer = n.add<ISliceLayer, SliceImpl>("addSlice", {&input}, 1, [](Layer& l) {
+    for (size_t slot = 1; slot < kSliceFillInput; ++slot)
+      if (l.hasInput(slot)) broken(l.name + ": the recorder does not model a slice whose start, size or stride is a tensor (input " + std::to_string(slot) + ")");
+    Dims const& in = l.inDims(0);
+    Dims start = l.dims("start", 0, 0), size = l.dims("size", 0, 0), stride = l.dims("stride", 0, 0);
+    if (start.nbDims != in.nbDims || size.nbDims != in.nbDims || stride.nbDims != in.nbDims)
+      broken(l.name + ": slice start " + dimsText(start) + ", size " + dimsText(size) + " and stride " + dimsText(stride) + " must each have the input's rank " +
+             std::to_string(in.nbDims));
+    std::string mode = l.text("mode", "STRICT_BOUNDS");
+    bool fill = l.hasInput(kSliceFillInput);
+    if (fill && mode != "FILL") broken(l.name + ": a slice fill value (input 4) needs SampleMode::kFILL; the mode is " + mode);
+    if (fill && l.inType(kSliceFillInput) != l.inType(0)) broken(l.name + ": the slice fill value must have the input's type " + typeName(l.inType(0)));
+    if (fill && l.inDims(kSliceFillInput).nbDims != 0) broken(l.name + ": the slice fill value must be a scalar (0-D); got " + dimsText(l.inDims(kSliceFillInput)));
+    for (int32_t i = 0; i < in.nbDims; ++i) {
+      if (size.d[i] < 0) broken(l.name + ": slice size " + dimsText(size) + " has a negative extent");
+      if (mode != "STRICT_BOUNDS" || size.d[i] == 0 || in.d[i] < 0) continue;
+      int64_t last = start.d[i] + (size.d[i] - 1) * stride.d[i];
+      if (start.d[i] < 0 || start.d[i] >= in.d[i] || last < 0 || last >= in.d[i])
+        broken(l.name + ": slice of " + dimsText(in) + " from " + dimsText(start) + " by " + dimsText(stride) + " for " + dimsText(size) +
+               " reads outside axis " + std::to_string(i) + " (SampleMode::kSTRICT_BOUNDS)");
+    }
+    l.outputs[0]->impl.dims = size;
+    l.outputs[0]->impl.type = l.inType(0);
+  });
+  Layer& l = *n.layers.back();
+  l.set("start", start);
+  l.set("size", size);
+  l.set("stride", stride);
+  l.setName("mode", "STRICT_BOUNDS");
+  return layer;
+}
+
+IResizeLayer* NetworkImpl::addResize(ITensor& input) noexcept {
+  return n.add<IResizeLayer, ResizeImpl>("addResize", {&input}, 1, [](Layer& l) {
+    Dims const& in = l.inDims(0);
+    Dims out = in;
+    if (l.has("outputDimensions")) {
+      out = l.dims("outputDimensions", 0, 0);
+      if (out.nbDims != in.nbDims) broken(l.name + ": resize output dimensions " + dimsText(out) + " must have the input's rank " + std::to_string(in.nbDims));
+    } else if (l.has("scales")) {
+      std::string const& text = l.params.at("scales");
+      std::vector<double> scales;
+      for (size_t pos = 1; pos < text.size() && text[pos] != ']';) {
+        size_t end = text.find_first_of(",]", pos);
+        scales.push_back(std::stod(text.substr(pos, end - pos)));
+        pos = text[end] == ',' ? end + 1 : end;
+      }
+      if (static_cast<int32_t>(scales.size()) != in.nbDims)
+        broken(l.name + ": resize has " + std::to_string(scales.size()) + " scales for an input of rank " + std::to_string(in.nbDims));
+      for (int32_t i = 0; i < in.nbDims; ++i) out.d[i] = static_cast<int64_t>(std::floor(static_cast<double>(in.d[i]) * scales[static_cast<size_t>(i)]));
+    } else {
+      broken(l.name + ": a resize needs its output dimensions or its scales");
+    }
+    l.outputs[0]->impl.dims = out;
+    l.outputs[0]->impl.type = l.inType(0);
+  });
+}
+
+IGatherLayer* NetworkImpl::addGatherV2(ITensor& data, ITensor& indices, GatherMode mode) noexcept {
+  auto* layer = n.add<IGatherLayer, GatherImpl>("addGatherV2", {&data, &indices}, 1, [](Layer& l) {
+    Dims const& d = l.inDims(0);
+    Dims const& ix = l.inDims(1);
+    if (l.inType(1) != DataType::kINT32 && l.inType(1) != DataType::kINT64) broken(l.name + ": gather indices must be INT32 or INT64; got " + typeName(l.inType(1)));
+    std::string mode = l.text("mode", "DEFAULT");
+    int64_t axis = l.integer("axis", 0);
+    int64_t batch = l.integer("nbElementWiseDims", 0);
+    Dims out{};
+    if (mode == "DEFAULT") {
+      if (axis < 0 || axis >= d.nbDims) broken(l.name + ": gather axis " + std::to_string(axis) + " is outside the data's rank " + std::to_string(d.nbDims));
+      if (batch != 0) broken(l.name + ": the recorder models DEFAULT gathers with nbElementWiseDims 0 only");
+      for (int32_t i = 0; i < axis; ++i) out.d[out.nbDims++] = d.d[i];
+      for (int32_t i = 0; i < ix.nbDims; ++i) out.d[out.nbDims++] = ix.d[i];
+      for (int32_t i = static_cast<int32_t>(axis) + 1; i < d.nbDims; ++i) out.d[out.nbDims++] = d.d[i];
+    } else if (mode == "ND") {
+      int64_t q = ix.nbDims ? ix.d[ix.nbDims - 1] : -1;
+      if (batch != 0) broken(l.name + ": the recorder models ND gathers with nbElementWiseDims 0 only");
+      if (q < 1 || q > d.nbDims) broken(l.name + ": the last dimension of ND gather indices " + dimsText(ix) + " must be 1 to the data's rank " + std::to_string(d.nbDims));
+      for (int32_t i = 0; i + 1 < ix.nbDims; ++i) out.d[out.nbDims++] = ix.d[i];
+      for (int32_t i = static_cast<int32_t>(q); i < d.nbDims; ++i) out.d[out.nbDims++] = d.d[i];
+    } else {
+      if (ix.nbDims != d.nbDims) broken(l.name + ": ELEMENT gather indices must have the data's rank");
+      out = ix;
+    }
+    l.outputs[0]->impl.dims = out;
+    l.outputs[0]->impl.type = l.inType(0);
+  });
+  n.layers.back()->setName("mode", mode == GatherMode::kDEFAULT ? "DEFAULT" : mode == GatherMode::kND ? "ND" : "ELEMENT");
+  return layer;
+}
+
+/** NMS input slots: boxes, scores, maxOutputBoxesPerClass, then (setInput) the IoU and score thresholds. */
+constexpr size_t kNmsIouInput = 3;
+constexpr size_t kNmsScoreInput = 4;
+
+INMSLayer* NetworkImpl::nms(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass, DataType indicesType) {
+  auto* layer = n.add<INMSLayer, NMSImpl>("addNMS", {&boxes, &scores, &maxOutputBoxesPerClass}, 2, [](Layer& l) {
+    Dims const& b = l.inDims(0);
+    Dims const& sc = l.inDims(1);
+    if (b.nbDims != 3 || b.d[2] != 4) broken(l.name + ": NMS boxes must be [batch, boxes, 4]; got " + dimsText(b));
+    if (sc.nbDims != 3 || sc.d[0] != b.d[0] || sc.d[1] != b.d[1]) broken(l.name + ": NMS scores must be [batch, boxes, classes] over the boxes " + dimsText(b) + "; got " + dimsText(sc));
+    if (l.inType(0) != DataType::kFLOAT && l.inType(0) != DataType::kHALF) broken(l.name + ": NMS boxes must be FLOAT or HALF; got " + typeName(l.inType(0)));
+    if (l.inType(0) != l.inType(1)) broken(l.name + ": NMS boxes and scores must have one type");
+    if (l.inDims(2).nbDims != 0 || l.inType(2) != DataType::kINT32) broken(l.name + ": maxOutputBoxesPerClass must be an INT32 scalar");
+    for (size_t slot : {kNmsIouInput, kNmsScoreInput})
+      if (l.hasInput(slot) && (l.inDims(slot).nbDims != 0 || l.inType(slot) != DataType::kFLOAT))
+        broken(l.name + ": NMS input " + std::to_string(slot) + " (a threshold) must be a FLOAT scalar");
+    std::string type = l.text("indicesType", "INT32");
+    DataType indices = type == "INT64" ? DataType::kINT64 : DataType::kINT32;
+    // selectedIndices is [selected, 3] (batch, class, box), its length known only at run time.
+    l.outputs[0]->impl.dims = Dims{2, {-1, 3}};
+    l.outputs[0]->impl.type = indices;
+    l.outputs[1]->impl.dims = Dims{0, {}};
+    l.outputs[1]->impl.type = DataType::kINT32;
+  });
+  Layer& l = *n.layers.back();
+  l.setName("indicesType", typeName(indicesType));
+  l.setName("boundingBoxFormat", "CORNER_PAIRS");
+  return layer;
+}
+
+INMSLayer* NetworkImpl::addNMS(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass) noexcept {
+  return nms(boxes, scores, maxOutputBoxesPerClass, DataType::kINT32);
+}
+#if NV_TENSORRT_MAJOR > 10 || NV_TENSORRT_MINOR >= 14
+INMSLayer* NetworkImpl::addNMSV2(ITensor& boxes, ITensor& scores, ITensor& maxOutputBoxesPerClass, DataType indicesType) noexcept {
+  return nms(boxes, scores, maxOutputBoxesPerClass, indicesType);
+}
+#endif
 
 // --- Builder configuration, profiles, timing cache, host memory --------------------------------
 
@@ -838,7 +1097,8 @@ std::string record(Network& network, ConfigImpl const& config) {
   for (size_t i = 0; i < network.layers.size(); ++i) {
     Layer const& l = *network.layers[i];
     s << (i ? "," : "") << "{\"kind\":" << quote(l.kind) << ",\"name\":" << quote(l.name) << ",\"metadata\":" << quote(l.metadata) << ",\"inputs\":[";
-    for (size_t j = 0; j < l.inputs.size(); ++j) s << (j ? "," : "") << quote(l.inputs[j]->impl.name);
+    // An input slot left unset (before a later setInput) is written as "".
+    for (size_t j = 0; j < l.inputs.size(); ++j) s << (j ? "," : "") << quote(l.inputs[j] ? l.inputs[j]->impl.name : "");
     s << "],\"outputs\":[";
     for (size_t j = 0; j < l.outputs.size(); ++j) s << (j ? "," : "") << tensorJson(l.outputs[j]->impl);
     s << "],\"params\":{";

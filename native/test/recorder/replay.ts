@@ -5,7 +5,7 @@
  * computes in FP32: casts to HALF/BF16 become casts to FLOAT and reduced-precision weights are
  * widened, so a replay checks the network the bridge described, not the precision it would run in.
  */
-import type { ParamValue } from '../../../core/network/types.js';
+import type { DataType, ParamValue } from '../../../core/network/types.js';
 import type { ProgramOp, ProgramWeightData, TrtProgram } from '../../../core/program/types.js';
 
 export interface RecordedTensor {
@@ -118,14 +118,41 @@ function programParams(layer: RecordedLayer, rankOf: (tensor: string) => number)
     case 'addCast':
       // The replay computes in FP32 (see the file comment).
       return { toType: p.toType === 'HALF' || p.toType === 'BF16' ? 'FLOAT' : p.toType! };
+    case 'addResize':
+      // The bridge sets either the output dimensions or the scales; the program carries both, one empty.
+      return { outputDimensions: [], scales: [], ...p };
     default:
       return { ...p };
   }
 }
 
-/** Input port names of a recorded layer, in the order TensorRT received them. */
+/** NMS inputs 2 to 4: scalar constants in TensorRT, parameters in the program. */
+const NMS_SCALARS = ['maxOutputBoxesPerClass', 'iouThreshold', 'scoreThreshold'];
+
+/** Output port names of a recorded layer, in TensorRT's output order. */
+function outputPorts(layer: RecordedLayer): string[] {
+  switch (layer.kind) {
+    case 'addNMS':
+      return ['selectedIndices', 'numOutputBoxes'];
+    case 'addTopK':
+      return ['values', 'indices'];
+    default:
+      return ['output'];
+  }
+}
+
+/** The program's type for a recorded one: the replay computes in FP32 (see the file comment). */
+const replayType = (type: string) => (type === 'HALF' || type === 'BF16' ? 'FLOAT' : type) as DataType;
+
+/** Input port names of a recorded layer by TensorRT input index (an index set with setInput keeps its slot). */
 function inputPorts(layer: RecordedLayer): string[] {
   switch (layer.kind) {
+    case 'addSlice':
+      return ['input', 'start', 'size', 'stride', 'fillValue'];
+    case 'addGatherV2':
+      return ['data', 'indices'];
+    case 'addNMS':
+      return ['boxes', 'scores', ...NMS_SCALARS];
     case 'addElementWise':
       return ['input1', 'input2'];
     case 'addMatrixMultiply':
@@ -161,16 +188,40 @@ export function replayProgram(recording: Recording): { program: TrtProgram; weig
     outputs: recording.outputs.map((name) => ({ name, tensor: name })),
     weights: [],
   };
+  // The scalar constants the bridge makes for NMS become the NMS op's parameters again.
+  const constants = new Map(recording.layers.filter((l) => l.kind === 'addConstant').map((l) => [l.outputs[0]!.name, l]));
+  const folded = new Set<RecordedLayer>();
+  const scalarParams = (layer: RecordedLayer): Record<string, number> => {
+    if (layer.kind !== 'addNMS') return {};
+    return Object.fromEntries(
+      NMS_SCALARS.map((param, i) => {
+        const constant = constants.get(layer.inputs[i + 2] ?? '');
+        const values = constant?.weights['weights'];
+        if (!constant || !values || values.count !== 1) throw new Error(`NMS layer ${layer.name} has no scalar constant for its ${param} (input ${i + 2}).`);
+        folded.add(constant);
+        return [param, decodeWeights(values)[0]!];
+      }),
+    );
+  };
+  const nmsParams = new Map(recording.layers.map((layer) => [layer, scalarParams(layer)]));
   for (const layer of recording.layers) {
+    if (folded.has(layer)) continue;
     const ports = inputPorts(layer);
+    const outs = outputPorts(layer);
     const op: ProgramOp = {
       op: layer.kind,
       layerName: layer.name,
       nodeId: layer.metadata || layer.name,
-      params: programParams(layer, (tensor) => dims.get(tensor)?.length ?? 0),
-      inputs: Object.fromEntries(layer.inputs.map((tensor, i) => [ports[i]!, tensor])),
-      outputs: { output: layer.outputs[0]!.name },
-      outputInfo: { output: { dims: layer.outputs[0]!.dims, dtype: 'FLOAT' } },
+      params: { ...programParams(layer, (tensor) => dims.get(tensor)?.length ?? 0), ...nmsParams.get(layer) },
+      inputs: Object.fromEntries(
+        layer.inputs.flatMap((tensor, i) => {
+          if (tensor === '' || (layer.kind === 'addNMS' && i >= 2)) return [];
+          if (ports[i] === undefined) throw new Error(`The replay has no port for input ${i} of ${layer.kind} layer ${layer.name}.`);
+          return [[ports[i], tensor]];
+        }),
+      ),
+      outputs: Object.fromEntries(layer.outputs.map((t, i) => [outs[i]!, t.name])),
+      outputInfo: Object.fromEntries(layer.outputs.map((t, i) => [outs[i]!, { dims: t.dims, dtype: replayType(t.type) }])),
       weights: {},
     };
     for (const [slot, recorded] of Object.entries(layer.weights)) {
