@@ -261,8 +261,12 @@ def main():
         model.load_state_dict({k: formula_tensor(k, shape, dtype) for k, shape, dtype in entries})
         with torch.no_grad():
             y = model(x).float().contiguous()
-        y.numpy().astype("<f4").tofile(os.path.join(out_dir, "yolo", f"{name}.output0.f32"))
+        # Fixtures stay under 4 MB: a larger output keeps every 3rd value (the test compares those in place).
+        stride = 3 if y.numel() * 4 > 4_000_000 else 1
+        y.numpy().reshape(-1)[::stride].astype("<f4").tofile(os.path.join(out_dir, "yolo", f"{name}.output0.f32"))
         result["models"][name] = {"input_shape": INPUT_SHAPE, "output_dims": list(y.shape), "state_dict": entries}
+        if stride > 1:
+            result["models"][name]["sample_stride"] = stride
         print(f"{name}: {len(entries)} tensors, output0 {list(y.shape)}, max |y| {y.abs().max().item():.6g}")
     with open(os.path.join(out_dir, "yolo-parity.json"), "w") as f:
         json.dump(result, f)

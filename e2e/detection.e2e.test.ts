@@ -25,7 +25,7 @@ const workDir = inject('workDir');
 
 const DETECTOR = 'fixtures/detector';
 /** The trained detector's files; the second part runs only when all are there. */
-const SHAPES_FILES = ['shapes.trtstudio', 'shapes.wts', 'shapes.names', 'shapes.json'].map((f) => join(DETECTOR, f));
+const SHAPES_FILES = ['shapes.trtstudio', 'shapes.safetensors', 'shapes.names', 'shapes.json'].map((f) => join(DETECTOR, f));
 const missingShapes = SHAPES_FILES.find((f) => !existsSync(f));
 
 interface ShapesFacts {
@@ -208,7 +208,9 @@ describe.skipIf(missingShapes !== undefined)(`the trained shapes detector${missi
     await page.click('[data-testid=file-browser-entry][data-name="shapes.trtstudio"]');
     await expect.poll(async () => (await documentOf(page)).name).toBe('shapes');
     await page.click('[data-testid=dock-tab-weights]');
-    await expect.poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 60_000 }).toMatch(/^shapes\.wts · \d+ tensors · .* bound$/);
+    await expect
+      .poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 60_000 })
+      .toMatch(/^shapes\.safetensors · \d+ tensors · .* bound$/);
     await buildWithReferenceRuntime();
     await page.click('[data-testid=dock-tab-run]');
     // Images of the run before (when the first part ran) go.

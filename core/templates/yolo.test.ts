@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseProject, serializeProject } from '../network/project-file.js';
 import { inferShapes } from '../shapes/infer.js';
 import { bindWeights } from '../weights/binding.js';
+import { decodeSafetensors } from '../weights/safetensors-decoder.js';
+import { memorySource } from '../weights/tensor-file.js';
 import { buildTemplate } from './index.js';
 import { yolov5, yolov8 } from './yolo.js';
 import { yolov8StateDict } from './yolo-state-dicts.js';
@@ -50,8 +52,8 @@ describe('YOLO templates with custom settings', () => {
 describe('the shapes detector project (fixtures/detector/shapes.trtstudio)', () => {
   const text = readFileSync(new URL('shapes.trtstudio', DETECTOR), 'utf8');
 
-  it('is the yolov8 template with the training script’s settings, naming shapes.wts', () => {
-    expect(text).toBe(serializeProject(yolov8(SHAPES_SETTINGS), 'shapes.wts'));
+  it('is the yolov8 template with the training script’s settings, naming shapes.safetensors', () => {
+    expect(text).toBe(serializeProject(yolov8(SHAPES_SETTINGS), 'shapes.safetensors'));
     const loaded = parseProject(text, 'shapes.trtstudio');
     expect(loaded.ok).toBe(true);
     if (loaded.ok) expect(outputDims(loaded.value)).toEqual([1, 7, 2100]);
@@ -69,11 +71,14 @@ describe('the shapes detector project (fixtures/detector/shapes.trtstudio)', () 
     expect(report.shapes['model.22.cv3.0.2.weight']).toEqual([3, 32, 1, 1]);
   });
 
-  it.skipIf(!existsSync(new URL('shapes.wts', DETECTOR)))('binds the trained shapes.wts: the same names and element counts as that state_dict', () => {
-    const lines = readFileSync(new URL('shapes.wts', DETECTOR), 'utf8').split('\n');
-    const written = lines.slice(1, 1 + Number(lines[0])).map((line) => line.split(' ', 2));
-    expect(written).toEqual(SHAPES_STATE_DICT.map(([name, shape]) => [name, String(shape.reduce((a, b) => a * b, 1))]));
-  });
+  it.skipIf(!existsSync(new URL('shapes.safetensors', DETECTOR)))(
+    'binds the trained shapes.safetensors: the same names and shapes as that state_dict',
+    async () => {
+      const bytes = new Uint8Array(readFileSync(new URL('shapes.safetensors', DETECTOR)));
+      const written = await decodeSafetensors(memorySource(bytes), { fileName: 'shapes.safetensors' });
+      expect(written.map((t) => [t.name, t.shape])).toEqual(SHAPES_STATE_DICT.map(([name, shape]) => [name, shape]));
+    },
+  );
 
   it.skipIf(!existsSync(new URL('shapes.json', DETECTOR)))('was trained with these settings (shapes.json)', () => {
     const facts = JSON.parse(readFileSync(new URL('shapes.json', DETECTOR), 'utf8')) as { classes: string[]; model: Record<string, unknown> };

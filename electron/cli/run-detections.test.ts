@@ -232,13 +232,13 @@ interface ShapesImage {
   detections: { class: number; name: string; score: number; box: number[] }[];
 }
 
-describe.skipIf(!existsSync(SHAPES_PROJECT) || !existsSync(join(SHAPES_DIR, 'shapes.wts')))('trt-studio run on the trained shapes detector', () => {
+describe.skipIf(!existsSync(SHAPES_PROJECT) || !existsSync(join(SHAPES_DIR, 'shapes.safetensors')))('trt-studio run on the trained shapes detector', () => {
   it('prints PyTorch’s detections for each test image', async () => {
     const shapes = JSON.parse(await readFile(join(SHAPES_DIR, 'shapes.json'), 'utf8')) as { classes: string[]; images: ShapesImage[] };
     const names = join(dir, 'shapes.names');
     await writeFile(names, `${shapes.classes.join('\n')}\n`);
     const images = shapes.images.map((i) => join(SHAPES_DIR, i.file));
-    const { code, out } = await cli('run', SHAPES_PROJECT, '--weights', join(SHAPES_DIR, 'shapes.wts'), ...images, '--names', names, '--json');
+    const { code, out } = await cli('run', SHAPES_PROJECT, '--weights', join(SHAPES_DIR, 'shapes.safetensors'), ...images, '--names', names, '--json');
     expect(code).toBe(0);
     const samples = (JSON.parse(out) as { samples: { source: string; outputs: { detections?: ShapesImage['detections'] }[] }[] }).samples;
     expect(samples.map((s) => s.source)).toEqual(images);

@@ -10,13 +10,14 @@ import { lowerToProgram } from '../../../core/lower/lower.js';
 import { parseProject } from '../../../core/network/project-file.js';
 import { PREPROCESSING_PRESETS } from '../../../core/run/preprocessing.js';
 import { autoBindWeights } from '../../../core/weights/binding.js';
-import { decodeWts } from '../../../core/weights/wts-decoder.js';
+import { decodeSafetensors } from '../../../core/weights/safetensors-decoder.js';
+import { memorySource } from '../../../core/weights/tensor-file.js';
 import type { BackendSession } from '../backend.js';
 import { imageToTensor, loadImage } from '../../services/images.js';
 import { onnxRuntimeBackend } from './backend.js';
 
 const DETECTOR = new URL('../../../fixtures/detector/', import.meta.url);
-const FILES = ['shapes.trtstudio', 'shapes.wts', 'images/shape-0.png', 'shape-0.output0.f32'];
+const FILES = ['shapes.trtstudio', 'shapes.safetensors', 'images/shape-0.png', 'shape-0.output0.f32'];
 const missing = FILES.find((f) => !existsSync(new URL(f, DETECTOR)));
 
 const sessions: BackendSession[] = [];
@@ -30,12 +31,13 @@ describe.skipIf(missing !== undefined)(
     it("gives PyTorch's output0 for the first letterboxed test image, within 1e-4 of the largest value", { timeout: 120_000 }, async () => {
       const project = parseProject(readFileSync(new URL('shapes.trtstudio', DETECTOR), 'utf8'), 'shapes.trtstudio');
       if (!project.ok) throw new Error(project.diagnostics.map((d) => d.message).join('\n'));
-      const decoded = decodeWts(readFileSync(new URL('shapes.wts', DETECTOR)), { fileName: 'shapes.wts' });
-      if (!decoded.ok) throw new Error(decoded.diagnostic.message);
-      const tensors = new Map(decoded.tensors.map((t) => [t.name, t.values]));
+      const decoded = await decodeSafetensors(memorySource(new Uint8Array(readFileSync(new URL('shapes.safetensors', DETECTOR)))), {
+        fileName: 'shapes.safetensors',
+      });
+      const tensors = new Map(decoded.map((t) => [t.name, t.values]));
       const doc = autoBindWeights(
         project.value,
-        decoded.tensors.map((t) => ({ name: t.name, count: t.count })),
+        decoded.map((t) => ({ name: t.name, count: t.values.length })),
       );
       const lowered = lowerToProgram(doc, (name) => tensors.get(name));
       if (!lowered.ok) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));

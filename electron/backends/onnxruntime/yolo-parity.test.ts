@@ -21,6 +21,8 @@ const MODELS = JSON.parse(readFileSync(new URL('models.json', FIXTURES), 'utf8')
 interface YoloReference {
   input_shape: number[];
   output_dims: number[];
+  /** Present when the .f32 keeps only every n-th value of output0 (files stay under 4 MB). */
+  sample_stride?: number;
   state_dict: StateDictEntry[];
 }
 const REFERENCES: Record<string, YoloReference> = existsSync(REFERENCE_FILE)
@@ -87,12 +89,14 @@ describe('YOLO templates match PyTorch (fixtures/yolo-parity.json)', () => {
       const expected = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
       const { dims, data } = await outputOf(template);
       expect(dims).toEqual(reference.output_dims);
-      expect(data.length).toBe(expected.length);
+      // A reference over 4 MB keeps every `sample_stride`-th value (yolov5s: 1 in 3, 2.9 MB), compared in place.
+      const stride = reference.sample_stride ?? 1;
+      expect(expected.length).toBe(Math.ceil(data.length / stride));
       let largest = 0;
       let worst = 0;
       for (let i = 0; i < expected.length; i++) {
         largest = Math.max(largest, Math.abs(expected[i]!));
-        worst = Math.max(worst, Math.abs(expected[i]! - data[i]!));
+        worst = Math.max(worst, Math.abs(expected[i]! - data[i * stride]!));
       }
       expect(worst).toBeLessThanOrEqual(1e-4 * largest);
     });
