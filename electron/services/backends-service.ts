@@ -27,6 +27,7 @@ import {
   buildEngine,
   exportFiles,
   imagesInput,
+  jobWorkflowContext,
   lowerNetwork,
   nodeFiles,
   npyInput,
@@ -184,13 +185,7 @@ export function createBackendsModule(options: BackendsModuleOptions = {}): Servi
       };
       ctx.provided.backend = backendOf;
       /** The workflows' view of a job. */
-      const contextOf = (job: JobHandle): WorkflowContext => ({
-        backend: backendOf,
-        files,
-        progress: (progress) => job.progress(progress),
-        log: (severity, line) => job.log(severity, line),
-        signal: job.signal,
-      });
+      const contextOf = (job: JobHandle): WorkflowContext => jobWorkflowContext(job, backendOf, files);
 
       /** The document checked against the contract, with the weight set's values. */
       const sourceOf = (document: NetworkDocument, weightSetId: string | null): Result<NetworkSource> => {

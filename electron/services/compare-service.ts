@@ -9,7 +9,7 @@ import { compareTensors } from '../../core/compare/metrics.js';
 import type { ComparedPair } from '../../core/compare/report.js';
 import { error, fail, ok, type Result } from '../../core/diagnostics.js';
 import type { Backend } from '../backends/backend.js';
-import { compareLayers, nodeFiles, type WorkflowContext } from '../workflows/index.js';
+import { compareLayers, jobWorkflowContext, nodeFiles, type WorkflowContext } from '../workflows/index.js';
 import type { JobHandle } from './jobs.js';
 import { checkDocument, weightsOf } from './network.js';
 import type { ServiceContext, ServiceModule } from './service-types.js';
@@ -35,13 +35,7 @@ export const compareModule: ServiceModule = {
       ctx.provided.backend
         ? ctx.provided.backend(id)
         : Promise.resolve(fail(error('compare.backends', 'The comparison cannot run: no backends are available in this host.')));
-    const contextOf = (job: JobHandle): WorkflowContext => ({
-      backend: backendOf,
-      files,
-      progress: (progress) => job.progress(progress),
-      log: (severity, line) => job.log(severity, line),
-      signal: job.signal,
-    });
+    const contextOf = (job: JobHandle): WorkflowContext => jobWorkflowContext(job, backendOf, files);
 
     return {
       'compare.start': (options) => {

@@ -29,6 +29,21 @@ export interface WorkflowContext {
   signal?: AbortSignal;
 }
 
+/** A workflow's context for a host job: its progress, log and cancel signal, with the host's backends and files. */
+export function jobWorkflowContext(
+  job: { progress(progress: JobProgress): void; log(severity: LogSeverity, line: string): void; signal: AbortSignal },
+  backend: WorkflowContext['backend'],
+  files: WorkflowFiles,
+): WorkflowContext {
+  return {
+    backend,
+    files,
+    progress: (progress) => job.progress(progress),
+    log: (severity, line) => job.log(severity, line),
+    signal: job.signal,
+  };
+}
+
 /** The Diagnostic of a cancelled workflow, e.g. `The run was cancelled.` */
 export function cancelled<T>(what: 'build' | 'run' | 'profile' | 'export' | 'compare'): Result<T> {
   return fail(error(`${what}.cancelled`, `The ${what === 'compare' ? 'comparison' : what} was cancelled.`));
