@@ -80,7 +80,8 @@ beforeAll(async () => {
   await writeFile(weights, tinyWeights(doc));
   // A 64×32 mid-grey image: letterboxed into 32×32 it is scaled by 0.5 and padded 8 rows above and below.
   await writeFile(image, encodePng({ width: 64, height: 32, data: new Uint8Array(64 * 32 * 4).fill(100) }));
-  await writeFile(names, 'circle\nsquare\n');
+  // Written on Windows with a blank line in it: read as the run panel reads it (blank lines skipped).
+  await writeFile(names, 'circle\r\n\r\n square \r\n');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

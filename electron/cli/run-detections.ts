@@ -9,9 +9,9 @@ import type { Preprocessing } from '../../core/api/job-schemas.js';
 import { error, type Diagnostic } from '../../core/diagnostics.js';
 import { drawDetections, toRgba } from '../../core/run/annotate.js';
 import { COCO_CLASSES } from '../../core/run/coco.js';
-import { detectionsInImage, namedDetections, readDetections, type DetectorOutput, type NamedDetection } from '../../core/run/detector.js';
+import { detectionsInImage, namedDetections, parseClassNames, readDetections, type DetectorOutput, type NamedDetection } from '../../core/run/detector.js';
 import { fileErrorReason } from '../services/file-errors.js';
-import { loadImage, parseLabels, type DecodedImage } from '../services/images.js';
+import { loadImage, type DecodedImage } from '../services/images.js';
 import { encodePng } from '../services/png.js';
 
 /** The command-line options of detection, as `run` declares them. */
@@ -54,7 +54,7 @@ export function detectionSettings(v: Record<string, unknown>): DetectionSettings
   };
 }
 
-/** The class names of `--names` (one a line), or COCO's; a file with fewer names than the head's classes is refused. */
+/** The class names of `--names` (one a line, blank lines skipped, as the run panel reads them), or COCO's; a file with fewer names than the head's classes is refused. */
 export async function loadClassNames(
   settings: DetectionSettings,
   detectors: readonly DetectorOutput[],
@@ -62,7 +62,7 @@ export async function loadClassNames(
   if (settings.namesPath === undefined) return { ok: true, names: COCO_CLASSES };
   let names: string[];
   try {
-    names = parseLabels(await readFile(settings.namesPath, 'utf8'));
+    names = parseClassNames(await readFile(settings.namesPath, 'utf8'));
   } catch (e) {
     return { ok: false, diagnostics: [error('names.read', `Cannot read the class names file ${settings.namesPath}: ${fileErrorReason(e)}.`)] };
   }
