@@ -7,7 +7,7 @@
  * importer's whole message and leaves the canvas as it was; a dynamic batch shows its ONNX name.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { Browser, Page } from 'playwright-core';
@@ -221,6 +221,38 @@ describe('an ONNX model opened in the editor', () => {
       .poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 20_000 })
       .toMatch(/^lenet5-imported\.wts · 10 tensors · 556 KB · 10 bound$/);
     expect(await editorState(page)).toMatchObject({ dirty: false, filePath: projectPath });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('every dialog starts where the user works: the project’s folder, then the folder the model came from', async () => {
+    const models = join(workDir, 'my-models');
+    mkdirSync(models, { recursive: true });
+    copyFileSync(join(workDir, 'lenet5.onnx'), join(models, 'lenet5.onnx'));
+    const shownFolder = () => page.locator('[data-testid=file-browser-path]').textContent();
+    // Open starts in the open project's folder (not the host's first folder), where the model's folder is.
+    await page.click('button[title="Open (Ctrl+O)"]');
+    await expect.poll(shownFolder).toBe(workDir);
+    await page.click('[data-testid=file-browser-entry][data-name="my-models"]');
+    await expect.poll(shownFolder).toBe(models);
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5.onnx"]');
+    await page.waitForSelector('[data-testid=model-import]', { state: 'detached', timeout: 30_000 });
+    await expect.poll(async () => (await documentOf(page)).name).toBe('lenet5');
+
+    // Ctrl+S on the new, unsaved project offers the model's folder and name; Enter saves there.
+    await page.keyboard.press('Control+s');
+    await expect.poll(shownFolder).toBe(models);
+    expect(await page.locator('[data-testid=file-browser-name]').inputValue()).toBe('lenet5.trtstudio');
+    await page.locator('[data-testid=file-browser-name]').press('Enter');
+    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: join(models, 'lenet5.trtstudio'), past: 0 });
+    expect(readFileSync(join(models, 'lenet5.wts'), 'utf8').split('\n')[0]).toBe('10');
+
+    // The panels' dialogs start beside the project too.
+    await page.click('[data-testid=dock-tab-run]');
+    await page.click('[data-testid=run-choose]');
+    await expect.poll(shownFolder).toBe(models);
+    await screenshot(page, 'onnx-import-05-dialog-in-model-folder');
+    await page.locator('[data-testid=file-browser] button', { hasText: 'Cancel' }).click();
+    await page.waitForSelector('[data-testid=file-browser]', { state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -276,15 +276,15 @@ async function openFiles(paths: readonly string[], source: 'menu' | 'drop' | 'se
 const dialogModule: ServiceModule = {
   name: 'native dialogs',
   handlers: (ctx) => ({
-    'dialog.open': async ({ purpose, multiple, title }) => {
-      const settings = openDialogSettings(purpose, multiple, title);
+    'dialog.open': async ({ purpose, multiple, title, folder }) => {
+      const settings = openDialogSettings(purpose, multiple, title, folder);
       const chosen = window ? await dialog.showOpenDialog(window, settings) : await dialog.showOpenDialog(settings);
       if (chosen.canceled) return ok({ paths: [] });
       for (const path of chosen.filePaths) await (purpose === 'folder' ? ctx.files.addRoot(path) : ctx.files.addFolderOf(path));
       return ok({ paths: chosen.filePaths });
     },
-    'dialog.save': async ({ purpose, defaultName, title }) => {
-      const settings = saveDialogSettings(purpose, defaultName, title);
+    'dialog.save': async ({ purpose, defaultName, title, folder }) => {
+      const settings = saveDialogSettings(purpose, defaultName, title, folder);
       const chosen = window ? await dialog.showSaveDialog(window, settings) : await dialog.showSaveDialog(settings);
       if (chosen.canceled || !chosen.filePath) return ok({ path: null });
       const path = withDefaultExtension(chosen.filePath, purpose);

@@ -168,14 +168,14 @@ export const METHODS = {
     MAX_DOCUMENT_BYTES,
   ),
   'dialog.open': method(
-    z.strictObject({ purpose: FilePurposeSchema, multiple: z.boolean().default(false), title: NameSchema.optional() }),
+    z.strictObject({ purpose: FilePurposeSchema, multiple: z.boolean().default(false), title: NameSchema.optional(), folder: PathSchema.optional() }),
     z.object({ paths: z.array(z.string()) }),
-    'Native open dialog (Electron only); no paths when cancelled. The chosen folder becomes browsable.',
+    'Native open dialog (Electron only), starting in `folder` when given; no paths when cancelled. The chosen folder becomes browsable.',
   ),
   'dialog.save': method(
-    z.strictObject({ purpose: FilePurposeSchema, defaultName: NameSchema.optional(), title: NameSchema.optional() }),
+    z.strictObject({ purpose: FilePurposeSchema, defaultName: NameSchema.optional(), title: NameSchema.optional(), folder: PathSchema.optional() }),
     z.object({ path: z.string().nullable() }),
-    'Native save dialog (Electron only); null when cancelled.',
+    'Native save dialog (Electron only), starting in `folder` when given; null when cancelled.',
   ),
   'weights.import': method(
     z.strictObject({ path: PathSchema }),

@@ -51,7 +51,8 @@ export const FolderListingSchema = z.object({
 });
 export type FolderListing = z.infer<typeof FolderListingSchema>;
 
-export const FileRootSchema = z.object({ path: z.string(), label: z.string() });
+/** `temporary`: deleted when the host stops (the uploads folder); files are read from it, never saved there. */
+export const FileRootSchema = z.object({ path: z.string(), label: z.string(), temporary: z.boolean().optional() });
 export type FileRoot = z.infer<typeof FileRootSchema>;
 
 /** What a file dialog or the file browser is for; sets the filters. */

@@ -78,7 +78,7 @@ export class FileAccess {
   }
 
   listRoots(): FileRoot[] {
-    return [...this.roots].map(([path, label]) => ({ path, label }));
+    return [...this.roots].map(([path, label]) => (this.temporary.has(path) ? { path, label, temporary: true } : { path, label }));
   }
 
   /**

@@ -29,6 +29,14 @@ describe('native dialog settings', () => {
     expect(saveDialogSettings('export')).toEqual({ title: 'Export', filters: [{ name: 'All files', extensions: ['*'] }] });
   });
 
+  it('start in the folder they are given', () => {
+    expect(saveDialogSettings('project', 'googlenet.trtstudio', undefined, '/home/ana/models').defaultPath).toBe('/home/ana/models/googlenet.trtstudio');
+    expect(saveDialogSettings('export', undefined, undefined, '/home/ana/models').defaultPath).toBe('/home/ana/models');
+    expect(openDialogSettings('openable', false, undefined, '/home/ana/models').defaultPath).toBe('/home/ana/models');
+    expect(openDialogSettings('folder', false, undefined, '/home/ana').defaultPath).toBe('/home/ana');
+    expect(openDialogSettings('weights', false)).not.toHaveProperty('defaultPath');
+  });
+
   it('add the project extension when the user typed none', () => {
     expect(withDefaultExtension('/home/u/lenet', 'project')).toBe('/home/u/lenet.trtstudio');
     expect(withDefaultExtension('/home/u/lenet.trtstudio', 'project')).toBe('/home/u/lenet.trtstudio');

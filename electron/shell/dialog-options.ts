@@ -2,6 +2,7 @@
  * The native open and save dialogs' options for each purpose of the contract (`dialog.open`,
  * `dialog.save`), as plain data the shell hands to Electron's dialog module.
  */
+import { join } from 'node:path';
 import { FILE_PURPOSE_EXTENSIONS, type FilePurpose } from '../../core/api/project-schemas.js';
 
 export interface FileFilter {
@@ -16,6 +17,7 @@ export interface OpenDialogSettings {
   title: string;
   filters: FileFilter[];
   properties: OpenProperty[];
+  defaultPath?: string;
 }
 
 export interface SaveDialogSettings {
@@ -56,16 +58,23 @@ function purposeFilters(purpose: FilePurpose): FileFilter[] {
   return extensions.length > 0 ? [{ name: PURPOSE_NAMES[purpose], extensions }, ALL_FILES] : [ALL_FILES];
 }
 
-export function openDialogSettings(purpose: FilePurpose, multiple: boolean, title?: string): OpenDialogSettings {
-  if (purpose === 'folder') return { title: title ?? OPEN_TITLES.folder, filters: [], properties: ['openDirectory'] };
-  return { title: title ?? OPEN_TITLES[purpose], filters: purposeFilters(purpose), properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'] };
+/** An open dialog, starting in `folder` when given (the project's folder or the last one used). */
+export function openDialogSettings(purpose: FilePurpose, multiple: boolean, title?: string, folder?: string): OpenDialogSettings {
+  const start = folder ? { defaultPath: folder } : {};
+  if (purpose === 'folder') return { title: title ?? OPEN_TITLES.folder, filters: [], properties: ['openDirectory'], ...start };
+  return {
+    title: title ?? OPEN_TITLES[purpose],
+    filters: purposeFilters(purpose),
+    properties: multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+    ...start,
+  };
 }
 
 /**
- * A save dialog. For exports the suggested name's extension sets the filter (`resnet18.onnx` offers
- * ONNX models), since one purpose covers several formats.
+ * A save dialog, suggesting `defaultName` in `folder`. For exports the suggested name's extension sets
+ * the filter (`resnet18.onnx` offers ONNX models), since one purpose covers several formats.
  */
-export function saveDialogSettings(purpose: FilePurpose, defaultName?: string, title?: string): SaveDialogSettings {
+export function saveDialogSettings(purpose: FilePurpose, defaultName?: string, title?: string, folder?: string): SaveDialogSettings {
   const dot = defaultName ? defaultName.lastIndexOf('.') : -1;
   const extension = defaultName && dot > 0 ? defaultName.slice(dot + 1).toLowerCase() : '';
   const filters =
@@ -77,7 +86,7 @@ export function saveDialogSettings(purpose: FilePurpose, defaultName?: string, t
   return {
     title: title ?? (purpose === 'project' ? 'Save the project' : purpose === 'export' ? 'Export' : 'Save'),
     filters,
-    ...(defaultName ? { defaultPath: defaultName } : {}),
+    ...(defaultName || folder ? { defaultPath: folder ? join(folder, defaultName ?? '') : defaultName } : {}),
   };
 }
 

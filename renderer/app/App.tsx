@@ -36,7 +36,7 @@ import { count } from '../../core/words.js';
 
 type Modal =
   | { kind: 'confirm'; name: string; resolve: (ok: boolean) => void }
-  | { kind: 'path'; mode: 'open' | 'save'; defaultName: string; resolve: (path: string | undefined) => void }
+  | { kind: 'path'; mode: 'open' | 'save'; defaultName: string; folder: string | undefined; resolve: (path: string | undefined) => void }
   | { kind: 'templates'; templates: TemplateChoice[] }
   | { kind: 'overwrite'; path: string; why: string; resolve: (ok: boolean) => void };
 
@@ -208,7 +208,7 @@ function EditorShell() {
   const dialogs = useMemo<ProjectDialogs>(
     () => ({
       confirmDiscard: (name) => new Promise((resolve) => setModal({ kind: 'confirm', name, resolve })),
-      pickPath: (mode, defaultName) => new Promise((resolve) => setModal({ kind: 'path', mode, defaultName, resolve })),
+      pickPath: (mode, defaultName, folder) => new Promise((resolve) => setModal({ kind: 'path', mode, defaultName, folder, resolve })),
       confirmOverwrite: (path, why) => new Promise((resolve) => setModal({ kind: 'overwrite', path, why, resolve })),
     }),
     [],
@@ -306,6 +306,7 @@ function EditorShell() {
             mode: modal.mode,
             title: OPEN_TITLES[modal.mode],
             defaultName: modal.defaultName,
+            ...(modal.folder ? { folder: modal.folder } : {}),
             resolve: (paths) => modal.resolve(paths[0]),
           }}
           close={() => setModal(undefined)}

@@ -12,7 +12,7 @@ import { parseProject, serializeProject, PROJECT_EXTENSION } from '../../core/ne
 import { emptyDocument } from '../../core/network/types.js';
 import { buildTemplate, listTemplates as coreTemplates } from '../../core/templates/index.js';
 import { isDirty, type EditorStore, type LoadedWeights } from '../editor/editor-store.js';
-import { nativePick } from '../host/file-picking.js';
+import { nativePick, startFolder } from '../host/file-picking.js';
 import { importWeights } from '../workflows/WeightsPanel.js';
 import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
@@ -23,8 +23,8 @@ import { importModel, isOnnxFile } from './ModelImport.js';
 export interface ProjectDialogs {
   /** Ask whether to discard unsaved changes; true to go on. */
   confirmDiscard(name: string): Promise<boolean>;
-  /** A path to open or save (the web host's file browser); undefined when cancelled. */
-  pickPath(mode: 'open' | 'save', defaultName: string): Promise<string | undefined>;
+  /** A path to open or save (the web host's file browser, starting in `folder` when the host allows it); undefined when cancelled. */
+  pickPath(mode: 'open' | 'save', defaultName: string, folder?: string): Promise<string | undefined>;
   /** The file changed on disk since it was opened: overwrite it? `why` is the host's sentence. */
   confirmOverwrite(path: string, why: string): Promise<boolean>;
 }
@@ -123,7 +123,7 @@ export async function openProject(store: EditorStore, host: HostApi | undefined,
     replaceProject(store, parsed.value, picked.name, null);
     return;
   }
-  await openPath(store, host, await pickPath(host, dialogs, 'open', ''));
+  await openPath(store, host, await pickPath(store, host, dialogs, 'open', ''));
 }
 
 /** Open a recent project, asking first about unsaved changes; a missing file leaves the list. */
@@ -193,9 +193,17 @@ export function downloadProject(store: EditorStore): void {
 /** The open and save dialogs' titles: Open takes a project or an ONNX model. */
 export const OPEN_TITLES = { open: 'Open a project or an ONNX model', save: 'Save project as' } as const;
 
-async function pickPath(host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
-  const native = await nativePick(host, { purpose: mode === 'open' ? 'openable' : 'project', mode, title: OPEN_TITLES[mode], defaultName });
-  return native ? native[0] : dialogs.pickPath(mode, defaultName);
+/** A path from the native dialog or the file browser, starting in the project's folder (or the one last used). */
+async function pickPath(store: EditorStore, host: HostApi, dialogs: ProjectDialogs, mode: 'open' | 'save', defaultName: string): Promise<string | undefined> {
+  const folder = startFolder({}, store.getState().filePath);
+  const native = await nativePick(host, {
+    purpose: mode === 'open' ? 'openable' : 'project',
+    mode,
+    title: OPEN_TITLES[mode],
+    defaultName,
+    ...(folder ? { folder } : {}),
+  });
+  return native ? native[0] : dialogs.pickPath(mode, defaultName, folder);
 }
 
 /** The network name a project file gives: its file name without the folder and extension (`~/nets/my-lenet.trtstudio` → `my-lenet`). */
@@ -243,7 +251,7 @@ export async function saveProject(store: EditorStore, host: HostApi | undefined,
     s.markSaved(link.download);
     return true;
   }
-  const path = !saveAs && s.filePath ? s.filePath : await pickPath(host, dialogs, 'save', defaultName);
+  const path = !saveAs && s.filePath ? s.filePath : await pickPath(store, host, dialogs, 'save', defaultName);
   if (!path) return false;
   const weightsPath = await weightsFileFor(store, host, path);
   if (weightsPath === false) return false;

@@ -9,12 +9,18 @@ import type { HostApi } from '../../core/api/client.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { DiagnosticList } from './common.js';
 import { formatBytes } from './format.js';
-import type { FileRequest } from '../host/file-picking.js';
+import { rememberChosen, type FileRequest } from '../host/file-picking.js';
 import { uploadFile } from '../host/upload.js';
 
 /** A request for files, with where the answer goes. */
 export interface FileBrowserRequest extends FileRequest {
   resolve: (paths: string[]) => void;
+}
+
+/** Whether `path` is `folder` or inside it (host paths, `/` or `\\` separated). */
+function isInside(folder: string, path: string): boolean {
+  const base = folder.replace(/[\\/]+$/, '');
+  return path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}\\`);
 }
 
 export const FileBrowser = memo(function FileBrowser({ host, request, close }: { host: HostApi; request: FileBrowserRequest; close: () => void }) {
@@ -25,28 +31,36 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
   const [name, setName] = useState(request.defaultName ?? '');
   const [uploading, setUploading] = useState<string | undefined>();
 
-  const load = useCallback(
-    async (path?: string) => {
-      let target = path;
-      if (!target) {
-        const r = await host.call('files.roots', {});
-        if (!r.ok) return setDiagnostics(r.diagnostics);
-        setRoots(r.value.roots);
-        target = r.value.roots[0]?.path;
-        if (!target)
-          return setDiagnostics([{ severity: 'error', code: 'files.noRoots', message: 'The host offers no folder to browse; start it with --root FOLDER.' }]);
-      }
-      const r = await host.call('files.list', { path: target, purpose: request.purpose });
+  const list = useCallback(
+    async (path: string): Promise<boolean> => {
+      const r = await host.call('files.list', { path, purpose: request.purpose });
       if (r.ok) {
         setListing(r.value);
         setDiagnostics([]);
       } else setDiagnostics(r.diagnostics);
+      return r.ok;
     },
     [host, request.purpose],
   );
-  useEffect(() => void load(), [load]);
+  /** The roots' buttons, and the first folder: the request's when a root holds it, else the first root. */
+  const start = useCallback(async () => {
+    const r = await host.call('files.roots', {});
+    if (!r.ok) return setDiagnostics(r.diagnostics);
+    setRoots(r.value.roots);
+    const first = r.value.roots[0]?.path;
+    if (!first)
+      return setDiagnostics([{ severity: 'error', code: 'files.noRoots', message: 'The host offers no folder to browse; start it with --root FOLDER.' }]);
+    const wanted = request.folder;
+    // Nothing is ever saved into the uploads folder (it is deleted when the host stops), so a save never starts there.
+    const root = wanted && r.value.roots.find((root) => isInside(root.path, wanted) && !(request.mode === 'save' && root.temporary));
+    // A folder that is gone (or no longer allowed) falls back to the first root without an error shown.
+    if (!root || !(await list(wanted))) await list(first);
+  }, [host, list, request.folder, request.mode]);
+  useEffect(() => void start(), [start]);
+  const load = (path: string) => void list(path);
 
-  const finish = (paths: string[]) => {
+  const finish = (paths: string[], uploaded = false) => {
+    if (!uploaded) rememberChosen(request.purpose, paths);
     request.resolve(paths);
     close();
   };
@@ -67,7 +81,7 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
       paths.push(r.value.path);
     }
     setUploading(undefined);
-    finish(paths);
+    finish(paths, true);
   };
   const join = (folder: string, file: string) => `${folder.replace(/\/$/, '')}/${file}`;
   const files = listing?.entries.filter((e) => e.kind === 'file') ?? [];
@@ -79,7 +93,7 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
         {roots.length > 1 && (
           <div className="wf-roots">
             {roots.map((r) => (
-              <button key={r.path} className="small" onClick={() => void load(r.path)} title={r.path}>
+              <button key={r.path} className="small" onClick={() => load(r.path)} title={r.path}>
                 {r.label}
               </button>
             ))}
@@ -90,7 +104,7 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
         </div>
         <div className="file-list">
           {listing?.parent && (
-            <div className="file-entry dir" onClick={() => void load(listing.parent ?? undefined)}>
+            <div className="file-entry dir" onClick={() => listing.parent && load(listing.parent)}>
               ↑ ..
             </div>
           )}
@@ -98,7 +112,7 @@ export const FileBrowser = memo(function FileBrowser({ host, request, close }: {
             <div
               key={e.path}
               className={`file-entry ${e.kind === 'directory' ? 'dir' : ''}${chosen.includes(e.path) ? ' chosen' : ''}`}
-              onClick={() => (e.kind === 'directory' ? void load(e.path) : request.mode === 'open' ? toggle(e.path) : setName(e.name))}
+              onClick={() => (e.kind === 'directory' ? load(e.path) : request.mode === 'open' ? toggle(e.path) : setName(e.name))}
               data-testid="file-browser-entry"
               data-name={e.name}
             >

@@ -6,8 +6,8 @@
 import { memo, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
 import { type JobKind } from '../../core/api/job-schemas.js';
-import { nativePick, type PickFiles } from '../host/file-picking.js';
-import { useEditor } from '../react/editor-context.js';
+import { nativePick, startFolder, type PickFiles } from '../host/file-picking.js';
+import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { PickFilesProvider, useHost } from '../react/host-context.js';
 import { BuildPanel } from './BuildPanel.js';
 import { ComparePanel } from './ComparePanel.js';
@@ -52,17 +52,20 @@ const TabBadge = memo(function TabBadge({ tab }: { tab: DockTab }) {
 
 export const WorkflowDock = memo(function WorkflowDock({ problems }: { problems: ReactNode }) {
   const host = useHost();
+  const store = useEditorStore();
   const [tab, setTab] = useState<DockTab>('problems');
   const [request, setRequest] = useState<FileBrowserRequest | undefined>();
 
   const pickFiles = useCallback<PickFiles>(
     async (req) => {
       if (!host) return [];
-      const native = await nativePick(host, req);
+      const folder = startFolder(req, store.getState().filePath);
+      const request = folder ? { ...req, folder } : req;
+      const native = await nativePick(host, request);
       if (native) return native;
-      return new Promise((resolve) => setRequest({ ...req, resolve }));
+      return new Promise((resolve) => setRequest({ ...request, resolve }));
     },
-    [host],
+    [host, store],
   );
 
   useEffect(() => {
