@@ -77,6 +77,37 @@ describe('Build panel', () => {
     expect(params.weightSetId).toBeNull();
   });
 
+  /** The panel with LeNet-5's input made dynamic in its batch, as PyTorch exports it. */
+  function setupDynamic() {
+    const setUp = setup({ available: true, detail: '10.13.0, NVIDIA H100' });
+    const doc = setUp.store.getState().doc;
+    act(() => setUp.store.getState().load({ ...doc, inputs: doc.inputs.map((i) => ({ ...i, dims: [-1, ...i.dims.slice(1)] })) }, undefined));
+    return setUp;
+  }
+  const startedProfiles = async (host: FakeHost) => {
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'build.start')).toBe(true));
+    return (host.calls.find((c) => c.method === 'build.start')!.params as { options: { profiles: unknown } }).options.profiles;
+  };
+
+  it('builds a dynamic batch at the shapes its untouched fields show (every dynamic dim 1)', async () => {
+    const { host } = setupDynamic();
+    expect(['min', 'opt', 'max'].map((k) => (screen.getByTestId(`build-profile-${k}`) as HTMLInputElement).value)).toEqual([
+      '1, 1, 32, 32',
+      '1, 1, 32, 32',
+      '1, 1, 32, 32',
+    ]);
+    fireEvent.click(screen.getByTestId('build-start'));
+    expect(await startedProfiles(host)).toEqual({ data: { min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [1, 1, 32, 32] } });
+    expect(screen.queryByText(/give its min, opt and max shapes/)).toBeNull();
+  });
+
+  it('keeps the shown min and opt when only max is edited', async () => {
+    const { host } = setupDynamic();
+    fireEvent.change(screen.getByTestId('build-profile-max'), { target: { value: '8, 1, 32, 32' } });
+    fireEvent.click(screen.getByTestId('build-start'));
+    expect(await startedProfiles(host)).toEqual({ data: { min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [8, 1, 32, 32] } });
+  });
+
   it('shows live progress and log lines, then the result and the history; the engine becomes the one to run', async () => {
     const { store, host, history } = setup({ available: false, detail: 'no libnvinfer' });
     fireEvent.click(screen.getByTestId('build-start'));

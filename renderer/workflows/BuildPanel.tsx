@@ -67,6 +67,13 @@ function parseDims(text: string): number[] | undefined {
   return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
 }
 
+/** The text of a dynamic input's min, opt and max shape fields. */
+interface ProfileFields {
+  min: string;
+  opt: string;
+  max: string;
+}
+
 export const BuildPanel = memo(function BuildPanel() {
   const host = useHost();
   const store = useEditorStore();
@@ -83,7 +90,12 @@ export const BuildPanel = memo(function BuildPanel() {
   // Off by default: an FP32 build then computes in FP32 (TensorRT's own default would allow TF32).
   const [tf32, setTf32] = useState(false);
   const [timingCache, setTimingCache] = useState('');
-  const [profiles, setProfiles] = useState<Record<string, { min: string; opt: string; max: string }>>({});
+  const [profiles, setProfiles] = useState<Record<string, ProfileFields>>({});
+  /** What a dynamic input's min/opt/max fields hold: the user's text, else its dims with every dynamic one at 1 (trtexec's default), which a build uses as shown. */
+  const profileFields = (input: { name: string; dims: readonly number[] }): ProfileFields => {
+    const shown = input.dims.map((d) => (d === -1 ? 1 : d)).join(', ');
+    return profiles[input.name] ?? { min: shown, opt: shown, max: shown };
+  };
   const [job, setJob] = useState<RunningJob | undefined>();
   const [log, setLog] = useState<{ line: string; severity: string }[]>([]);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
@@ -101,10 +113,10 @@ export const BuildPanel = memo(function BuildPanel() {
     if (!host) return;
     const shapeProfiles: BuildOptions['profiles'] = {};
     for (const input of dynamicInputs) {
-      const p = profiles[input.name];
-      const min = p && parseDims(p.min);
-      const opt = p && parseDims(p.opt);
-      const max = p && parseDims(p.max);
+      const p = profileFields(input);
+      const min = parseDims(p.min);
+      const opt = parseDims(p.opt);
+      const max = parseDims(p.max);
       if (!min || !opt || !max) {
         return setDiagnostics([
           {
@@ -237,8 +249,9 @@ export const BuildPanel = memo(function BuildPanel() {
                 <label key={k}>
                   {k}
                   <input
-                    value={profiles[input.name]?.[k] ?? input.dims.map((d) => (d === -1 ? 1 : d)).join(', ')}
-                    onChange={(e) => setProfiles((p) => ({ ...p, [input.name]: { min: '', opt: '', max: '', ...p[input.name], [k]: e.target.value } }))}
+                    value={profileFields(input)[k]}
+                    onChange={(e) => setProfiles((p) => ({ ...p, [input.name]: { ...(p[input.name] ?? profileFields(input)), [k]: e.target.value } }))}
+                    data-testid={`build-profile-${k}`}
                   />
                 </label>
               ))}
