@@ -163,4 +163,22 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
     },
     360_000,
   );
+
+  it.skipIf(!slurm.ok)('after a reload the tab still has the targets as edited, and the submission’s jobs', async () => {
+    await page.click('[data-testid=farm-targets-add]');
+    await page.fill('[data-testid=farm-target-name-3]', 'lab-a100');
+    // Saved a moment after the last edit; then the page is reloaded as a user presses F5.
+    await page.waitForTimeout(1_000);
+    await page.reload();
+    await page.waitForSelector('[data-testid=canvas]');
+    await dismissRecoveryOffers(page);
+    await page.click('[data-testid=dock-tab-farm]');
+    await expect.poll(() => page.locator('[data-testid=farm-target-row]').count()).toBe(4);
+    const names = await page
+      .locator('[data-testid=farm-target-row] input[data-testid^=farm-target-name-]')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(names).toEqual(['cpu-a', 'cpu-b', 'h100', 'lab-a100']);
+    await expect.poll(() => states()).toEqual(['done', 'done', 'done', 'cancelled']);
+    await screenshot(page, '62-farm-after-reload');
+  });
 });

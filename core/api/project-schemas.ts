@@ -1,5 +1,6 @@
 /** What the project, file and settings methods carry. */
 import { z } from 'zod';
+import { FarmTargetSchema } from './farm-schemas.js';
 import { BackendIdSchema, Count, IdSchema, NetworkDocumentSchema, PathSchema, Timestamp } from './schemas.js';
 
 export const OpenedProjectSchema = z.object({
@@ -89,8 +90,8 @@ export const SettingsSchema = z.object({
   uploadLimitMiB: z.number().int().min(1).max(65536).default(4096),
   theme: ThemeSchema.default('system'),
   defaultBackend: BackendIdSchema.nullable().default(null),
-  /** The folder the file browser opened last. */
-  lastFolder: PathSchema.nullable().default(null),
+  /** The Farm tab's targets as last edited (the same rows a targets.json holds), so a reload or a new launch keeps them. */
+  farmTargets: z.array(FarmTargetSchema).max(100).default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -101,6 +102,6 @@ export const SettingsPatchSchema = z.strictObject({
   uploadLimitMiB: z.number().int().min(1).max(65536).optional(),
   theme: ThemeSchema.optional(),
   defaultBackend: BackendIdSchema.nullable().optional(),
-  lastFolder: PathSchema.nullable().optional(),
+  farmTargets: z.array(FarmTargetSchema).max(100).optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import { folderOf, rememberChosen, startFolder } from './file-picking.js';
 
@@ -8,14 +9,14 @@ describe('where a file dialog starts', () => {
     expect(folderOf('C:\\Users\\ana\\net.trtstudio')).toBe('C:\\Users\\ana');
   });
 
-  it('prefers the request’s folder, then the project’s, then the last folder chosen in this tab', () => {
+  it('prefers the request’s folder, then the project’s, then the last folder chosen in this tab (kept across a reload)', () => {
     expect(startFolder({}, undefined)).toBeUndefined();
     rememberChosen('openable', ['/home/ana/models/googlenet.onnx']);
     expect(startFolder({}, undefined)).toBe('/home/ana/models');
+    expect(sessionStorage.getItem('trt-studio.recentFolder')).toBe('/home/ana/models');
     expect(startFolder({}, '/home/ana/nets/lenet.trtstudio')).toBe('/home/ana/nets');
     expect(startFolder({ folder: '/data' }, '/home/ana/nets/lenet.trtstudio')).toBe('/data');
     rememberChosen('folder', ['/home/ana/outputs']);
-    expect(startFolder({}, undefined)).toBe('/home/ana/outputs');
     rememberChosen('images', []);
     expect(startFolder({}, undefined)).toBe('/home/ana/outputs');
   });

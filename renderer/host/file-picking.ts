@@ -23,8 +23,17 @@ export type PickFiles = (request: FileRequest) => Promise<string[]>;
 /**
  * The folder of the last file chosen in a dialog of this tab (opened, saved or exported), so that
  * the next dialog starts where the user was, not in the host's start folder. Uploads never count.
+ * Kept in the tab's session storage, so a reload keeps it; a new launch starts in the host's folders.
  */
-let recentFolder: string | undefined;
+const RECENT_FOLDER_KEY = 'trt-studio.recentFolder';
+
+function recentFolder(): string | undefined {
+  try {
+    return sessionStorage.getItem(RECENT_FOLDER_KEY) ?? undefined;
+  } catch {
+    return undefined; // no storage (a test environment, or storage disabled): dialogs start in the host's folders
+  }
+}
 
 /** The folder a path lives in (`/a/b/c.onnx` → `/a/b`; `/c.onnx` → `/`). */
 export function folderOf(path: string): string {
@@ -35,7 +44,12 @@ export function folderOf(path: string): string {
 /** Remember where the user chose files: the folder itself for a folder, else the first file's folder. */
 export function rememberChosen(purpose: FilePurpose, paths: readonly string[]): void {
   const [first] = paths;
-  if (first) recentFolder = purpose === 'folder' ? first : folderOf(first);
+  if (!first) return;
+  try {
+    sessionStorage.setItem(RECENT_FOLDER_KEY, purpose === 'folder' ? first : folderOf(first));
+  } catch {
+    // Without storage the next dialog starts in the host's folders; nothing else depends on it.
+  }
 }
 
 /**
@@ -43,7 +57,7 @@ export function rememberChosen(purpose: FilePurpose, paths: readonly string[]): 
  * weights usually live beside it), else the folder last chosen in this tab (an imported model's).
  */
 export function startFolder(request: Pick<FileRequest, 'folder'>, projectPath: string | undefined): string | undefined {
-  return request.folder ?? (projectPath ? folderOf(projectPath) : recentFolder);
+  return request.folder ?? (projectPath ? folderOf(projectPath) : recentFolder());
 }
 
 /** Ask Electron's native dialog when the host has one; undefined means "use the in-page browser". */

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { FarmJob, FarmResult } from '../../core/api/farm-schemas.js';
+import { SettingsSchema } from '../../core/api/project-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
 import { fakeHost, type FakeHandlers } from '../host/fake-host.js';
@@ -111,6 +112,23 @@ describe('Farm tab', () => {
       ),
     );
     expect(screen.getAllByTestId('farm-target-row')).toHaveLength(3);
+  });
+
+  it('keeps the targets in the host’s settings: shown again on the next launch, each edit saved', async () => {
+    const saved = [{ name: 'cpu-a', scheduler: 'slurm' as const, setup: [], backend: 'onnxruntime' as const, precisions: ['fp32' as const], profiles: [] }];
+    const { host } = setup({
+      'farm.status': () => AVAILABLE,
+      'settings.get': () => SettingsSchema.parse({ farmTargets: saved }),
+      'settings.update': ({ patch }) => SettingsSchema.parse(patch),
+    });
+    await waitFor(() => expect(screen.getAllByTestId('farm-target-row')).toHaveLength(1));
+    expect((screen.getByTestId('farm-target-name-0') as HTMLInputElement).value).toBe('cpu-a');
+    // Showing them is not an edit: nothing is written back.
+    expect(host.calls.some((c) => c.method === 'settings.update')).toBe(false);
+    fireEvent.click(screen.getByTestId('farm-targets-add'));
+    await waitFor(() => expect(host.calls.some((c) => c.method === 'settings.update')).toBe(true));
+    const written = host.calls.filter((c) => c.method === 'settings.update').map((c) => (c.params as { patch: { farmTargets: { name: string }[] } }).patch);
+    expect(written.map((p) => p.farmTargets.map((t) => t.name))).toEqual([['cpu-a', 'target-2']]);
   });
 
   it('counts the matrix before submitting: targets × precisions × profiles, Kubernetes cells refused with the reason', async () => {

@@ -60,6 +60,9 @@ const JobsTable = memo(function JobsTable({ jobs, onCancel }: { jobs: readonly F
   );
 });
 
+/** How long after the last edit of the targets they are written to the settings. */
+const TARGETS_SAVE_DELAY_MS = 300;
+
 export const FarmPanel = memo(function FarmPanel({ active = true, pollMs = FARM_POLL_MS }: { active?: boolean; pollMs?: number }) {
   const host = useHost();
   const projectPath = useEditor((s) => s.filePath);
@@ -89,13 +92,31 @@ export const FarmPanel = memo(function FarmPanel({ active = true, pollMs = FARM_
     setJobs(r.value.jobs);
   }, [host]);
 
-  // Ask once when the tab is first shown: whether a scheduler is there, and the jobs it already has.
+  // Ask once when the tab is first shown: whether a scheduler is there, the jobs it already has, and
+  // the targets as last edited (kept in the host's settings, so a reload or a new launch has them).
   const asked = useRef(false);
+  const saved = useRef<readonly FarmTarget[] | undefined>(undefined);
   useEffect(() => {
-    if (!active || asked.current) return;
+    if (!active || asked.current || !host) return;
     asked.current = true;
     void refresh();
-  }, [active, refresh]);
+    void host.call('settings.get', {}).then((r) => {
+      if (!r.ok) return;
+      saved.current = r.value.farmTargets;
+      setTargets((current) => (current.length === 0 ? r.value.farmTargets : current));
+    });
+  }, [active, host, refresh]);
+  // Each edit is saved to the settings a moment after the last keystroke.
+  useEffect(() => {
+    if (!host || saved.current === undefined || targets === saved.current) return;
+    const timer = setTimeout(() => {
+      saved.current = targets;
+      void host.call('settings.update', { patch: { farmTargets: targets } }).then((r) => {
+        if (!r.ok) setDiagnostics(r.diagnostics);
+      });
+    }, TARGETS_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [host, targets]);
 
   const live = jobs.some(isLive);
   useEffect(() => {
