@@ -29,8 +29,9 @@ nvinfer1::Dims toDims(std::vector<int64_t> const& values, ProgramOp const* op, s
 }  // namespace
 
 LayerContext::LayerContext(nvinfer1::INetworkDefinition& network, ProgramOp const& op, WeightArena& arena,
-                           std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType)
-    : mNetwork(network), mOp(op), mArena(arena), mTensors(tensors), mWeightType(weightType) {}
+                           std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType,
+                           nvinfer1::DataType computeType)
+    : mNetwork(network), mOp(op), mArena(arena), mTensors(tensors), mWeightType(weightType), mComputeType(computeType) {}
 
 void LayerContext::fail(std::string const& message, std::string const& field) const {
   throw BridgeError("bridge.layer", "Layer '" + mOp.layerName + "' (" + mOp.op + "): " + message, mOp.nodeId, field);
@@ -222,7 +223,7 @@ void defineNetwork(nvinfer1::INetworkDefinition& network, Program const& program
     if (!entry)
       throw BridgeError("bridge.op.unknown",
                         "Layer '" + op.layerName + "' uses '" + op.op + "', which this TensorRT bridge does not implement.", op.nodeId);
-    LayerContext context(network, op, arena, tensors, options.weightType);
+    LayerContext context(network, op, arena, tensors, options.weightType, options.computeType);
     nvinfer1::ILayer* layer = entry->add(context);
     if (!layer) context.fail("TensorRT returned no layer; the TensorRT log above says why");
     layer->setName(op.layerName.c_str());
