@@ -82,8 +82,15 @@ describe('yolov8n with the YOLO postprocess appended', () => {
     const cpp = unwrap(generateCpp(program.value, { detector }));
     expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kRows;');
     expect(cpp).toContain('auto* postprocess_nms = added(network.addNMS(');
+    // Casts to FLOAT follow the compute type (HALF under --fp16) as in the bridge; casts to indices do not.
+    expect(cpp).toMatch(/auto\* postprocess_is_best = added\(network\.addCast\(\*\w+, type\), "postprocess\.is_best"\);/);
+    expect(cpp).toMatch(/auto\* postprocess_kept_classes = added\(network\.addCast\(\*\w+, type\), "postprocess\.kept_classes"\);/);
+    expect(cpp).toMatch(/auto\* postprocess_row_indices = added\(network\.addCast\(\*\w+, DataType::kINT32\), "postprocess\.row_indices"\);/);
     const dir = mkdtempSync(join(tmpdir(), 'codegen-post-'));
-    writeFileSync(join(dir, 'post.py'), unwrap(generatePython(program.value)));
+    const py = unwrap(generatePython(program.value));
+    expect(py).toMatch(/\n {4}postprocess_is_best = network\.add_cast\(\w+, dtype\)\n/);
+    expect(py).toMatch(/\n {4}postprocess_row_indices = network\.add_cast\(\w+, trt\.DataType\.INT32\)\n/);
+    writeFileSync(join(dir, 'post.py'), py);
     execFileSync('python3', ['-m', 'py_compile', join(dir, 'post.py')], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir } });
   });
 

@@ -89,6 +89,54 @@ describe.skipIf(!HAS_NUMPY)('generated Python against the TensorRT test double (
     expect(recorded.outputs).toEqual([{ name: 'prob', dtype: 'DataType.FLOAT' }]);
   });
 
+  test('--fp16: a cast to FLOAT (a mask made real numbers) casts to HALF, so the product after it has one type; a cast to INT32 stays', () => {
+    const op = (layerName: string, kind: string, params: TrtProgram['ops'][number]['params'], inputs: Record<string, string>) => ({
+      op: kind,
+      layerName,
+      nodeId: 'mask',
+      params,
+      inputs,
+      outputs: { output: layerName },
+      outputInfo: { output: { dims: [1, 4], dtype: 'FLOAT' as const } },
+      weights: {},
+    });
+    const masked: TrtProgram = {
+      formatVersion: 1,
+      name: 'masked',
+      inputs: [{ name: 'x', dtype: 'FLOAT', dims: [1, 4], nodeId: 'x' }],
+      ops: [
+        op('equal', 'addElementWise', { operation: 'EQUAL' }, { input1: 'x', input2: 'x' }),
+        op('mask', 'addCast', { toType: 'FLOAT' }, { input: 'equal' }),
+        op('masked', 'addElementWise', { operation: 'PROD' }, { input1: 'x', input2: 'mask' }),
+        op('index', 'addCast', { toType: 'INT32' }, { input: 'masked' }),
+      ],
+      outputs: [
+        { name: 'masked', tensor: 'masked' },
+        { name: 'index', tensor: 'index' },
+      ],
+      weights: [],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-run-'));
+    const wts = join(dir, 'none.wts');
+    writeFileSync(wts, encodeWtsBytes([]));
+    const casts = (recorded: Recorded) => recorded.layers.filter((l) => l.method === 'add_cast').map((l) => [l.attributes['name'], l.args[1]]);
+    const half = runScript(masked, ['--weights', wts, '--fp16']).recorded;
+    expect(casts(half)).toEqual([
+      ['x.cast', 'DataType.HALF'],
+      ['mask', 'DataType.HALF'],
+      ['index', 'DataType.INT32'],
+      ['masked.cast', 'DataType.FLOAT'],
+    ]);
+    expect(half.outputs).toEqual([
+      { name: 'masked', dtype: 'DataType.FLOAT' },
+      { name: 'index', dtype: 'DataType.INT32' },
+    ]);
+    expect(casts(runScript(masked, ['--weights', wts]).recorded)).toEqual([
+      ['mask', 'DataType.FLOAT'],
+      ['index', 'DataType.INT32'],
+    ]);
+  });
+
   test('a .wts that does not fit stops the script with the tensor named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'codegen-run-'));
     const wts = join(dir, 'bad.wts');

@@ -68,7 +68,11 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
     `${c.layer}.alpha = ${floatLiteral(c.p.num('alpha'))}`,
     `${c.layer}.beta = ${floatLiteral(c.p.num('beta'))}`,
   ],
-  addCast: (c) => [`${c.layer} = network.add_cast(${c.input('input')}, trt.DataType.${c.p.enumName('toType')})`],
+  // A cast to FLOAT feeds layers computing in the network's type (`dtype`, HALF under --fp16), as in the bridge.
+  addCast: (c) => {
+    const toType = c.p.enumName('toType');
+    return [`${c.layer} = network.add_cast(${c.input('input')}, ${toType === 'FLOAT' ? 'dtype' : `trt.DataType.${toType}`})`];
+  },
   addConcatenation: (c) => [
     `${c.layer} = network.add_concatenation(${c.variadic('inputs')})`,
     `${c.layer}.axis = ${normaliseAxis(c.op, c.p.int('axis'), c.rank('inputs.0'), 'axis')}`,
@@ -104,6 +108,7 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
   ],
   addNMS: (c) => {
     // The box limit and thresholds are scalar tensors in TensorRT: inputs 2, 3 and 4 of the layer.
+    // Boxes and scores go in as they are: FLOAT or HALF here (the bridge casts a BF16 network's to FLOAT).
     const type = c.p.enumName('indicesType');
     const indices = type === 'INT32' ? '' : `, trt.DataType.${type}`;
     const scalar = (what: string, dtype: string, value: string) =>
