@@ -5,6 +5,7 @@
  * `build_serialized_network` and the engine written to a file.
  */
 import { fail, ok, type Result } from '../diagnostics.js';
+import { integerConstantWeights } from '../program/integer-constants.js';
 import type { ProgramOp, ProgramWeight, TrtProgram } from '../program/types.js';
 import {
   axesMask,
@@ -368,7 +369,14 @@ function printPython(program: TrtProgram, options: CodegenOptions): string {
   for (const weight of program.weights) emit(`        ${stringLiteral(weight.id)}: ${weightExpression(weight)},  # shape [${weight.shape.join(', ')}]`);
   emit('    }');
   emit('    # The arrays must stay alive until build_serialized_network returns: TensorRT keeps pointers to them.');
-  emit('    return {key: np.ascontiguousarray(value.astype(np_type)) for key, value in weights.items()}');
+  const integerIds = integerConstantWeights(program);
+  const integer = program.weights.filter((w) => integerIds.has(w.id)).map((w) => stringLiteral(w.id));
+  if (integer.length === 0) emit('    return {key: np.ascontiguousarray(value.astype(np_type)) for key, value in weights.items()}');
+  else {
+    emit('    # Integer constants (indices a cast reads) stay float32 at any precision: float16 is exact only up to 2048.');
+    emit(`    integer = {${integer.join(', ')}}`);
+    emit('    return {key: np.ascontiguousarray(value.astype(np.float32 if key in integer else np_type)) for key, value in weights.items()}');
+  }
   emit('');
   emit('');
   emit('def populate_network(network, W, dtype):');
