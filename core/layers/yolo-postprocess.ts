@@ -136,9 +136,9 @@ export const YoloPostprocess: CompositeSpec = {
     );
     // A fixed number of rows: the kept rows followed by maxDetections zero rows, of which the first maxDetections are taken.
     const firstRows = Array.from({ length: maxDetections }, (_, i) => i);
-    // In INT32: a reduced-precision build keeps constants that only an integer cast reads as FLOAT, where the
-    // row numbers are exact (BF16 would round 257).
     const rowIndices = addIndices(d, 'row_indices', [maxDetections], firstRows);
+    // An INT32 product, so that only an integer cast reads the row table: a reduced-precision build then keeps it
+    // FLOAT, where the row numbers are exact (BF16 would round 257 to 256).
     const zeroIndices = op(d, 'zero_indices', 'PROD', rowIndices, addIndices(d, 'zero', [1], [0]));
     const zeros = gather(d, 'zero_rows', addValues(d, 'zero_row', [1, 6], [0, 0, 0, 0, 0, 0]), zeroIndices, 'DEFAULT');
     const padded = d.add('padded', 'addConcatenation', 'padded', { axis: 0 }, { 'inputs.0': kept, 'inputs.1': zeros });

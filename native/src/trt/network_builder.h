@@ -101,9 +101,9 @@ nvinfer1::DataType dataTypeFromName(std::string const& name, std::string const& 
 std::string dataTypeName(nvinfer1::DataType type);
 
 struct NetworkOptions {
-  /** The type weights are handed to TensorRT in (FLOAT, or HALF/BF16 for a strongly typed reduced-precision build). */
+  /** The type weights are handed to TensorRT in (FLOAT, or HALF/BF16 for a strongly typed reduced-precision build; integer constants stay FLOAT). */
   nvinfer1::DataType weightType = nvinfer1::DataType::kFLOAT;
-  /** Cast FLOAT inputs to this type after addInput and outputs back to FLOAT (strongly typed reduced precision). */
+  /** Cast FLOAT inputs to this type after addInput, casts to FLOAT go to it, and outputs back to FLOAT (strongly typed reduced precision). */
   nvinfer1::DataType computeType = nvinfer1::DataType::kFLOAT;
 };
 
