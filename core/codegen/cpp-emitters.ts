@@ -52,7 +52,13 @@ export const CPP_EMITTERS: Record<string, (c: CppOp) => string[]> = {
     `${c.layer}->setAlpha(${floatLiteral(c.p.num('alpha'))}f);`,
     `${c.layer}->setBeta(${floatLiteral(c.p.num('beta'))}f);`,
   ],
-  addCast: (c) => [`auto* ${c.layer} = added(network.addCast(${c.input('input')}, DataType::k${c.p.enumName('toType')}), ${stringLiteral(c.op.layerName)});`],
+  // A cast to FLOAT feeds layers computing in the network's type (`type`, HALF under --fp16), as in the bridge.
+  addCast: (c) => {
+    const toType = c.p.enumName('toType');
+    return [
+      `auto* ${c.layer} = added(network.addCast(${c.input('input')}, ${toType === 'FLOAT' ? 'type' : `DataType::k${toType}`}), ${stringLiteral(c.op.layerName)});`,
+    ];
+  },
   addConcatenation: (c) => {
     const v = variadicArray(c, 'inputs');
     return [
@@ -102,6 +108,7 @@ export const CPP_EMITTERS: Record<string, (c: CppOp) => string[]> = {
   ],
   addNMS: (c) => {
     // The box limit and thresholds are scalar tensors in TensorRT (inputs 2, 3 and 4); static arrays outlive the build.
+    // Boxes and scores go in as they are: FLOAT or HALF here (the bridge casts a BF16 network's to FLOAT).
     const name = (suffix: string) => stringLiteral(`${c.op.layerName}.${suffix}`);
     const call = (indices: string) =>
       `auto* ${c.layer} = added(network.addNMS(${c.input('boxes')}, ${c.input('scores')}, *${c.layer}Max->getOutput(0)${indices}), ${stringLiteral(c.op.layerName)});`;

@@ -6,6 +6,7 @@
  * the CMakeLists.txt that builds it from cpp-cmake.ts.
  */
 import { fail, ok, type Result } from '../diagnostics.js';
+import { integerConstantWeights } from '../program/integer-constants.js';
 import type { ProgramWeight, TrtProgram } from '../program/types.js';
 import {
   checkProgram,
@@ -26,23 +27,24 @@ import { detectionHelpers } from './cpp-detection.js';
 import { postlude, PRELUDE } from './cpp-skeleton.js';
 import { valueRuns } from './value-runs.js';
 
-function weightStatement(weight: ProgramWeight): string {
+/** The statement that stores a weight: `add` (in the compute type), or `addInteger` (FLOAT) for an integer constant. */
+function weightStatement(weight: ProgramWeight, integer: boolean): string {
   const r = weight.recipe;
-  const id = stringLiteral(weight.id);
+  const add = `weights.${integer ? 'addInteger' : 'add'}(${stringLiteral(weight.id)}, `;
   switch (r.kind) {
     case 'tensor':
-      return `weights.add(${id}, weights.tensor(${stringLiteral(r.tensor)}, ${weight.count}));`;
+      return `${add}weights.tensor(${stringLiteral(r.tensor)}, ${weight.count}));`;
     case 'batchNormScale':
-      return `weights.add(${id}, weights.bnScale(${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
+      return `${add}weights.bnScale(${stringLiteral(r.gamma)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
     case 'batchNormShift':
-      return `weights.add(${id}, weights.bnShift(${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
+      return `${add}weights.bnShift(${stringLiteral(r.gamma)}, ${stringLiteral(r.beta)}, ${stringLiteral(r.mean)}, ${stringLiteral(r.var)}, ${floatLiteral(r.eps)}, ${weight.count}));`;
     case 'values': {
       const runs = valueRuns(r.values);
       if (runs) {
         const list = runs.runs.map((run) => `{${floatLiteral(run.start)}, ${floatLiteral(run.step)}, ${run.count}}`).join(', ');
-        return `weights.add(${id}, valueRuns(${r.values.length}, ${runs.period}, {${list}}));`;
+        return `${add}valueRuns(${r.values.length}, ${runs.period}, {${list}}));`;
       }
-      return `weights.add(${id}, std::vector<float>{${r.values.map(floatLiteral).join(', ')}});`;
+      return `${add}std::vector<float>{${r.values.map(floatLiteral).join(', ')}});`;
     }
   }
 }
@@ -98,7 +100,8 @@ function printCpp(program: TrtProgram, options: CodegenOptions): string {
   emit(`size_t const kDefaultWorkspaceMiB = ${Math.max(1, Math.floor(o.workspaceMiB))};`);
   emit('');
   emit('void loadProgramWeights(WeightStore& weights) {');
-  for (const weight of program.weights) emit(`  ${weightStatement(weight)}  // shape [${weight.shape.join(', ')}]`);
+  const integer = integerConstantWeights(program);
+  for (const weight of program.weights) emit(`  ${weightStatement(weight, integer.has(weight.id))}  // shape [${weight.shape.join(', ')}]`);
   emit('}');
   emit('');
   emit('void populateNetwork(INetworkDefinition& network, WeightStore& weights, DataType type) {');

@@ -82,8 +82,22 @@ describe('yolov8n with the YOLO postprocess appended', () => {
     const cpp = unwrap(generateCpp(program.value, { detector }));
     expect(cpp).toContain('DetectionFormat const kDetectionFormat = DetectionFormat::kRows;');
     expect(cpp).toContain('auto* postprocess_nms = added(network.addNMS(');
+    // Casts to FLOAT follow the compute type (HALF under --fp16) as in the bridge; casts to indices do not.
+    expect(cpp).toMatch(/auto\* postprocess_is_best = added\(network\.addCast\(\*\w+, type\), "postprocess\.is_best"\);/);
+    expect(cpp).toMatch(/auto\* postprocess_kept_classes = added\(network\.addCast\(\*\w+, type\), "postprocess\.kept_classes"\);/);
+    expect(cpp).toMatch(/auto\* postprocess_row_indices = added\(network\.addCast\(\*\w+, DataType::kINT32\), "postprocess\.row_indices"\);/);
+    // Its index tables stay FLOAT under --fp16 (HALF is exact only up to 2048); the half factor follows the precision.
+    expect(cpp).toMatch(/weights\.addInteger\("w\d+", valueRuns\(300, 1, \{\{0\.0, 1\.0, 300\}\}\)\);/);
+    expect(cpp).toMatch(/weights\.addInteger\("w\d+", std::vector<float>\{300\.0\}\);/);
+    expect(cpp).toMatch(/weights\.add\("w\d+", std::vector<float>\{0\.5\}\);/);
     const dir = mkdtempSync(join(tmpdir(), 'codegen-post-'));
-    writeFileSync(join(dir, 'post.py'), unwrap(generatePython(program.value)));
+    const py = unwrap(generatePython(program.value));
+    expect(py).toMatch(/\n {4}postprocess_is_best = network\.add_cast\(\w+, dtype\)\n/);
+    expect(py).toMatch(/\n {4}postprocess_row_indices = network\.add_cast\(\w+, trt\.DataType\.INT32\)\n/);
+    const tables = ['box_column', 'box_class_columns', 'class_column', 'row_indices', 'zero', 'max_detections'];
+    const tableIds = tables.map((t) => program.value.ops.find((o) => o.layerName === `postprocess.${t}.values`)!.weights['weights']!);
+    expect(py).toContain(`    integer = {${tableIds.map((id) => `"${id}"`).join(', ')}}\n`);
+    writeFileSync(join(dir, 'post.py'), py);
     execFileSync('python3', ['-m', 'py_compile', join(dir, 'post.py')], { env: { ...process.env, PYTHONPYCACHEPREFIX: dir } });
   });
 

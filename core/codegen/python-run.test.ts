@@ -89,6 +89,101 @@ describe.skipIf(!HAS_NUMPY)('generated Python against the TensorRT test double (
     expect(recorded.outputs).toEqual([{ name: 'prob', dtype: 'DataType.FLOAT' }]);
   });
 
+  test('--fp16: a cast to FLOAT (a mask made real numbers) casts to HALF, so the product after it has one type; a cast to INT32 stays', () => {
+    const op = (layerName: string, kind: string, params: TrtProgram['ops'][number]['params'], inputs: Record<string, string>) => ({
+      op: kind,
+      layerName,
+      nodeId: 'mask',
+      params,
+      inputs,
+      outputs: { output: layerName },
+      outputInfo: { output: { dims: [1, 4], dtype: 'FLOAT' as const } },
+      weights: {},
+    });
+    const masked: TrtProgram = {
+      formatVersion: 1,
+      name: 'masked',
+      inputs: [{ name: 'x', dtype: 'FLOAT', dims: [1, 4], nodeId: 'x' }],
+      ops: [
+        op('equal', 'addElementWise', { operation: 'EQUAL' }, { input1: 'x', input2: 'x' }),
+        op('mask', 'addCast', { toType: 'FLOAT' }, { input: 'equal' }),
+        op('masked', 'addElementWise', { operation: 'PROD' }, { input1: 'x', input2: 'mask' }),
+        op('index', 'addCast', { toType: 'INT32' }, { input: 'masked' }),
+      ],
+      outputs: [
+        { name: 'masked', tensor: 'masked' },
+        { name: 'index', tensor: 'index' },
+      ],
+      weights: [],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-run-'));
+    const wts = join(dir, 'none.wts');
+    writeFileSync(wts, encodeWtsBytes([]));
+    const casts = (recorded: Recorded) => recorded.layers.filter((l) => l.method === 'add_cast').map((l) => [l.attributes['name'], l.args[1]]);
+    const half = runScript(masked, ['--weights', wts, '--fp16']).recorded;
+    expect(casts(half)).toEqual([
+      ['x.cast', 'DataType.HALF'],
+      ['mask', 'DataType.HALF'],
+      ['index', 'DataType.INT32'],
+      ['masked.cast', 'DataType.FLOAT'],
+    ]);
+    expect(half.outputs).toEqual([
+      { name: 'masked', dtype: 'DataType.FLOAT' },
+      { name: 'index', dtype: 'DataType.INT32' },
+    ]);
+    expect(casts(runScript(masked, ['--weights', wts]).recorded)).toEqual([
+      ['mask', 'DataType.FLOAT'],
+      ['index', 'DataType.INT32'],
+    ]);
+  });
+
+  test('--fp16: a constant only an integer cast reads goes in as float32, one a product reads as float16', () => {
+    const op = (layerName: string, kind: string, params: TrtProgram['ops'][number]['params'], inputs: Record<string, string>, weights = {}) => ({
+      op: kind,
+      layerName,
+      nodeId: layerName,
+      params,
+      inputs,
+      outputs: { output: layerName },
+      outputInfo: { output: { dims: [1, 2], dtype: 'FLOAT' as const } },
+      weights,
+    });
+    const tables: TrtProgram = {
+      formatVersion: 1,
+      name: 'tables',
+      inputs: [{ name: 'x', dtype: 'FLOAT', dims: [1, 2], nodeId: 'x' }],
+      ops: [
+        op('rows', 'addConstant', { dimensions: [2] }, {}, { weights: 'w_rows' }),
+        op('rows_int', 'addCast', { toType: 'INT32' }, { input: 'rows' }),
+        op('scale', 'addConstant', { dimensions: [1, 1] }, {}, { weights: 'w_scale' }),
+        op('scaled', 'addElementWise', { operation: 'PROD' }, { input1: 'x', input2: 'scale' }),
+      ],
+      outputs: [
+        { name: 'rows_int', tensor: 'rows_int' },
+        { name: 'scaled', tensor: 'scaled' },
+      ],
+      weights: [
+        { id: 'w_rows', recipe: { kind: 'values', values: [257, 2049] }, count: 2, shape: [2] },
+        { id: 'w_scale', recipe: { kind: 'values', values: [0.5] }, count: 1, shape: [1, 1] },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-run-'));
+    const wts = join(dir, 'none.wts');
+    writeFileSync(wts, encodeWtsBytes([]));
+    const constants = (args: string[]) =>
+      runScript(tables, ['--weights', wts, ...args])
+        .recorded.layers.filter((l) => l.method === 'add_constant')
+        .map((l) => [l.attributes['name'], l.args[1]]);
+    expect(constants(['--fp16'])).toEqual([
+      ['rows', { weights: 'float32', count: 2 }],
+      ['scale', { weights: 'float16', count: 1 }],
+    ]);
+    expect(constants([])).toEqual([
+      ['rows', { weights: 'float32', count: 2 }],
+      ['scale', { weights: 'float32', count: 1 }],
+    ]);
+  });
+
   test('a .wts that does not fit stops the script with the tensor named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'codegen-run-'));
     const wts = join(dir, 'bad.wts');

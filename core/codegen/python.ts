@@ -5,6 +5,7 @@
  * `build_serialized_network` and the engine written to a file.
  */
 import { fail, ok, type Result } from '../diagnostics.js';
+import { integerConstantWeights } from '../program/integer-constants.js';
 import type { ProgramOp, ProgramWeight, TrtProgram } from '../program/types.js';
 import {
   axesMask,
@@ -68,7 +69,11 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
     `${c.layer}.alpha = ${floatLiteral(c.p.num('alpha'))}`,
     `${c.layer}.beta = ${floatLiteral(c.p.num('beta'))}`,
   ],
-  addCast: (c) => [`${c.layer} = network.add_cast(${c.input('input')}, trt.DataType.${c.p.enumName('toType')})`],
+  // A cast to FLOAT feeds layers computing in the network's type (`dtype`, HALF under --fp16), as in the bridge.
+  addCast: (c) => {
+    const toType = c.p.enumName('toType');
+    return [`${c.layer} = network.add_cast(${c.input('input')}, ${toType === 'FLOAT' ? 'dtype' : `trt.DataType.${toType}`})`];
+  },
   addConcatenation: (c) => [
     `${c.layer} = network.add_concatenation(${c.variadic('inputs')})`,
     `${c.layer}.axis = ${normaliseAxis(c.op, c.p.int('axis'), c.rank('inputs.0'), 'axis')}`,
@@ -104,6 +109,7 @@ export const PYTHON_EMITTERS: Record<string, (c: PyOp) => string[]> = {
   ],
   addNMS: (c) => {
     // The box limit and thresholds are scalar tensors in TensorRT: inputs 2, 3 and 4 of the layer.
+    // Boxes and scores go in as they are: FLOAT or HALF here (the bridge casts a BF16 network's to FLOAT).
     const type = c.p.enumName('indicesType');
     const indices = type === 'INT32' ? '' : `, trt.DataType.${type}`;
     const scalar = (what: string, dtype: string, value: string) =>
@@ -363,7 +369,14 @@ function printPython(program: TrtProgram, options: CodegenOptions): string {
   for (const weight of program.weights) emit(`        ${stringLiteral(weight.id)}: ${weightExpression(weight)},  # shape [${weight.shape.join(', ')}]`);
   emit('    }');
   emit('    # The arrays must stay alive until build_serialized_network returns: TensorRT keeps pointers to them.');
-  emit('    return {key: np.ascontiguousarray(value.astype(np_type)) for key, value in weights.items()}');
+  const integerIds = integerConstantWeights(program);
+  const integer = program.weights.filter((w) => integerIds.has(w.id)).map((w) => stringLiteral(w.id));
+  if (integer.length === 0) emit('    return {key: np.ascontiguousarray(value.astype(np_type)) for key, value in weights.items()}');
+  else {
+    emit('    # Integer constants (indices a cast reads) stay float32 at any precision: float16 is exact only up to 2048.');
+    emit(`    integer = {${integer.join(', ')}}`);
+    emit('    return {key: np.ascontiguousarray(value.astype(np.float32 if key in integer else np_type)) for key, value in weights.items()}');
+  }
   emit('');
   emit('');
   emit('def populate_network(network, W, dtype):');

@@ -26,7 +26,7 @@ function addValues(d: ExpansionDraft, id: string, dims: number[], values: number
   return out;
 }
 
-/** A constant of INT32 indices (constants are FLOAT; the cast makes them indices). */
+/** A constant of INT32 indices (constants are FLOAT; the cast makes them indices, and keeps them exact at any precision). */
 function addIndices(d: ExpansionDraft, id: string, dims: number[], values: number[]): ExpansionPort {
   return d.add(id, 'addCast', id, { toType: 'INT32' }, { input: addValues(d, `${id}.values`, dims, values) });
 }
@@ -137,15 +137,9 @@ export const YoloPostprocess: CompositeSpec = {
     // A fixed number of rows: the kept rows followed by maxDetections zero rows, of which the first maxDetections are taken.
     const firstRows = Array.from({ length: maxDetections }, (_, i) => i);
     const rowIndices = addIndices(d, 'row_indices', [maxDetections], firstRows);
-    const zeroIndices = d.add(
-      'zero_indices',
-      'addCast',
-      'zero_indices',
-      { toType: 'INT32' },
-      {
-        input: op(d, 'zero_indices.values', 'PROD', { node: 'row_indices.values', port: 'output' }, addValues(d, 'zero', [1], [0])),
-      },
-    );
+    // An INT32 product, so that only an integer cast reads the row table: a reduced-precision build then keeps it
+    // FLOAT, where the row numbers are exact (BF16 would round 257 to 256).
+    const zeroIndices = op(d, 'zero_indices', 'PROD', rowIndices, addIndices(d, 'zero', [1], [0]));
     const zeros = gather(d, 'zero_rows', addValues(d, 'zero_row', [1, 6], [0, 0, 0, 0, 0, 0]), zeroIndices, 'DEFAULT');
     const padded = d.add('padded', 'addConcatenation', 'padded', { axis: 0 }, { 'inputs.0': kept, 'inputs.1': zeros });
     const fixed = gather(d, 'fixed', padded, rowIndices, 'DEFAULT');

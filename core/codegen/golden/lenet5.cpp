@@ -157,7 +157,12 @@ class WeightStore {
     }
   }
 
+  // An integer constant (indices a cast reads) stays FLOAT at any precision: HALF is exact only up to 2048.
+  void addInteger(std::string const& id, std::vector<float> values) { mInteger[id] = std::move(values); }
+
   Weights get(std::string const& id) const {
+    auto integer = mInteger.find(id);
+    if (integer != mInteger.end()) return Weights{DataType::kFLOAT, integer->second.data(), static_cast<int64_t>(integer->second.size())};
     if (mType == DataType::kHALF) {
       auto const& values = mHalf.at(id);
       return Weights{mType, values.data(), static_cast<int64_t>(values.size())};
@@ -178,6 +183,7 @@ class WeightStore {
   DataType mType;
   std::map<std::string, std::vector<float>> mFloat;
   std::map<std::string, std::vector<uint16_t>> mHalf;
+  std::map<std::string, std::vector<float>> mInteger;
   std::list<std::vector<int64_t>> mInt64;
 };
 

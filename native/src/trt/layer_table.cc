@@ -299,7 +299,11 @@ ILayer* addConstant(LayerContext const& c) { return c.network().addConstant(dims
 ILayer* addIdentity(LayerContext const& c) { return c.network().addIdentity(c.input("input")); }
 
 ILayer* addCast(LayerContext const& c) {
-  return c.network().addCast(c.input("input"), dataTypeFromName(c.enumParam("toType"), c.op().nodeId, "toType"));
+  DataType toType = dataTypeFromName(c.enumParam("toType"), c.op().nodeId, "toType");
+  // A cast to FLOAT makes real numbers (a mask, class indices) for the layers after it, which compute in the
+  // network's type: in a strongly typed HALF or BF16 network a FLOAT tensor could not meet theirs.
+  if (toType == DataType::kFLOAT) toType = c.computeType();
+  return c.network().addCast(c.input("input"), toType);
 }
 
 ILayer* addSelect(LayerContext const& c) {
@@ -383,9 +387,22 @@ ITensor& scalarConstant(LayerContext const& c, Weights values, std::string const
   return *constant->getOutput(0);
 }
 
+/**
+ * INMSLayer takes FLOAT or HALF boxes and scores of the boxes' type: a BF16 network's are cast to FLOAT
+ * (exact) for it, as `<layer>.<port>.cast`. Its outputs are indices and a count, so nothing is cast back.
+ */
+ITensor& nmsInput(LayerContext const& c, std::string const& port) {
+  ITensor& tensor = c.input(port);
+  if (tensor.getType() != DataType::kBF16) return tensor;
+  ICastLayer* cast = c.network().addCast(tensor, DataType::kFLOAT);
+  if (!cast || !cast->getOutput(0)) c.fail("TensorRT refused the cast of the BF16 " + port + " to FLOAT", port);
+  c.nameHelperLayer(*cast, port + ".cast");
+  return *cast->getOutput(0);
+}
+
 ILayer* addNMS(LayerContext const& c) {
-  ITensor& boxes = c.input("boxes");
-  ITensor& scores = c.input("scores");
+  ITensor& boxes = nmsInput(c, "boxes");
+  ITensor& scores = nmsInput(c, "scores");
   auto maxBoxes = static_cast<int32_t>(c.intParam("maxOutputBoxesPerClass"));
   ITensor& maxOutputBoxesPerClass = scalarConstant(c, c.arena().int32Weights({maxBoxes}), "maxOutputBoxesPerClass");
   DataType indicesType = dataTypeFromName(c.enumParam("indicesType"), c.op().nodeId, "indicesType");

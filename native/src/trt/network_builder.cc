@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "trt/version.h"
 
@@ -26,11 +27,50 @@ nvinfer1::Dims toDims(std::vector<int64_t> const& values, ProgramOp const* op, s
   return dims;
 }
 
+/**
+ * The weights of constants read only by casts to an integer type (or BOOL), and by nothing else: a program's
+ * constants are FLOAT, so these are its integer constants (indices, a row count). They are handed over as FLOAT
+ * whatever the precision: as HALF integers are exact only up to 2048, as BF16 only up to 256. The same rule as
+ * core/program/integer-constants.ts, which the generated code and the recorder's reference follow.
+ */
+std::set<std::string> integerConstantWeights(Program const& program) {
+  static std::set<std::string> const kIntegerTypes = {"INT4", "INT8", "INT32", "INT64", "UINT8", "BOOL"};
+  std::map<std::string, bool> onlyIntegerCasts;  // tensor → read, and only by integer casts
+  for (auto const& op : program.ops) {
+    bool integerCast = false;
+    if (op.op == "addCast") {
+      auto toType = op.params.find("toType");
+      auto const* name = toType == op.params.end() ? nullptr : std::get_if<std::string>(&toType->second);
+      integerCast = name && kIntegerTypes.count(*name) != 0;
+    }
+    for (auto const& [port, tensor] : op.inputs) {
+      auto [it, first] = onlyIntegerCasts.emplace(tensor, integerCast);
+      if (!first) it->second = it->second && integerCast;
+    }
+  }
+  for (auto const& output : program.outputs) onlyIntegerCasts[output.tensor] = false;
+
+  std::set<std::string> integer;
+  std::set<std::string> real;  // a weight shared with any other use is a real number somewhere
+  for (auto const& op : program.ops) {
+    auto output = op.outputs.find("output");
+    bool isInteger = false;
+    if (op.op == "addConstant" && output != op.outputs.end()) {
+      auto read = onlyIntegerCasts.find(output->second);
+      isInteger = read != onlyIntegerCasts.end() && read->second;
+    }
+    for (auto const& [slot, id] : op.weights) (isInteger ? integer : real).insert(id);
+  }
+  for (auto const& id : real) integer.erase(id);
+  return integer;
+}
+
 }  // namespace
 
 LayerContext::LayerContext(nvinfer1::INetworkDefinition& network, ProgramOp const& op, WeightArena& arena,
-                           std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType)
-    : mNetwork(network), mOp(op), mArena(arena), mTensors(tensors), mWeightType(weightType) {}
+                           std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType,
+                           nvinfer1::DataType computeType)
+    : mNetwork(network), mOp(op), mArena(arena), mTensors(tensors), mWeightType(weightType), mComputeType(computeType) {}
 
 void LayerContext::fail(std::string const& message, std::string const& field) const {
   throw BridgeError("bridge.layer", "Layer '" + mOp.layerName + "' (" + mOp.op + "): " + message, mOp.nodeId, field);
@@ -217,12 +257,15 @@ void defineNetwork(nvinfer1::INetworkDefinition& network, Program const& program
     tensors[input.name] = tensor;
   }
 
+  std::set<std::string> const integerWeights = integerConstantWeights(program);
   for (auto const& op : program.ops) {
     LayerTableEntry const* entry = findLayer(op.op);
     if (!entry)
       throw BridgeError("bridge.op.unknown",
                         "Layer '" + op.layerName + "' uses '" + op.op + "', which this TensorRT bridge does not implement.", op.nodeId);
-    LayerContext context(network, op, arena, tensors, options.weightType);
+    auto weights = op.weights.find("weights");
+    bool integerConstant = op.op == "addConstant" && weights != op.weights.end() && integerWeights.count(weights->second) != 0;
+    LayerContext context(network, op, arena, tensors, integerConstant ? nvinfer1::DataType::kFLOAT : options.weightType, options.computeType);
     nvinfer1::ILayer* layer = entry->add(context);
     if (!layer) context.fail("TensorRT returned no layer; the TensorRT log above says why");
     layer->setName(op.layerName.c_str());

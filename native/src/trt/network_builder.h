@@ -33,11 +33,16 @@ class BridgeError : public std::runtime_error {
 class LayerContext {
  public:
   LayerContext(nvinfer1::INetworkDefinition& network, ProgramOp const& op, WeightArena& arena,
-               std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType);
+               std::map<std::string, nvinfer1::ITensor*> const& tensors, nvinfer1::DataType weightType, nvinfer1::DataType computeType);
 
   nvinfer1::INetworkDefinition& network() const { return mNetwork; }
   ProgramOp const& op() const { return mOp; }
   WeightArena& arena() const { return mArena; }
+  /**
+   * The type the network computes real numbers in: FLOAT, or HALF/BF16 in a strongly typed reduced-precision
+   * build. The program writes real numbers as FLOAT (inputs, weights, casts); the bridge builds them in this type.
+   */
+  nvinfer1::DataType computeType() const { return mComputeType; }
 
   nvinfer1::ITensor& input(std::string const& port) const;
   nvinfer1::ITensor* optionalInput(std::string const& port) const;
@@ -73,6 +78,7 @@ class LayerContext {
   WeightArena& mArena;
   std::map<std::string, nvinfer1::ITensor*> const& mTensors;
   nvinfer1::DataType mWeightType;
+  nvinfer1::DataType mComputeType;
 };
 
 /** One catalog primitive: adds its layer and returns it. */
@@ -95,9 +101,9 @@ nvinfer1::DataType dataTypeFromName(std::string const& name, std::string const& 
 std::string dataTypeName(nvinfer1::DataType type);
 
 struct NetworkOptions {
-  /** The type weights are handed to TensorRT in (FLOAT, or HALF/BF16 for a strongly typed reduced-precision build). */
+  /** The type weights are handed to TensorRT in (FLOAT, or HALF/BF16 for a strongly typed reduced-precision build; integer constants stay FLOAT). */
   nvinfer1::DataType weightType = nvinfer1::DataType::kFLOAT;
-  /** Cast FLOAT inputs to this type after addInput and outputs back to FLOAT (strongly typed reduced precision). */
+  /** Cast FLOAT inputs to this type after addInput, casts to FLOAT go to it, and outputs back to FLOAT (strongly typed reduced precision). */
   nvinfer1::DataType computeType = nvinfer1::DataType::kFLOAT;
 };
 

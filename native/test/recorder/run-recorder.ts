@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { lowerToProgram } from '../../../core/lower/lower.js';
+import { integerConstantWeights } from '../../../core/program/integer-constants.js';
 import type { ProgramWeightData, TrtProgram } from '../../../core/program/types.js';
 import { getLayerSpec } from '../../../core/layers/catalog.js';
 import { completeParams } from '../../../core/layers/params.js';
@@ -82,11 +83,12 @@ function roundToBf16(x: number): number {
   return new Float32Array(new Uint32Array([rounded >>> 0]).buffer)[0]!;
 }
 
-/** The weights as a reduced-precision build hands them to TensorRT, widened again. */
-function roundedWeights(weights: ProgramWeightData, precision: Precision): ProgramWeightData {
+/** The weights as a reduced-precision build hands them to TensorRT, widened again; integer constants stay FLOAT. */
+function roundedWeights(program: TrtProgram, weights: ProgramWeightData, precision: Precision): ProgramWeightData {
   if (precision === 'FP32') return weights;
   const round = precision === 'FP16' ? roundToHalf : roundToBf16;
-  return new Map([...weights].map(([id, values]) => [id, values.map(round)]));
+  const integer = integerConstantWeights(program);
+  return new Map([...weights].map(([id, values]) => [id, integer.has(id) ? values : values.map(round)]));
 }
 
 /** The largest difference relative to the largest expected magnitude (a loop: a spread of 700k values overflows the stack). */
@@ -229,7 +231,7 @@ try {
       const replay = replayProgram(recording);
       const [actual, expected] = await Promise.all([
         runAll(replay, input),
-        runAll({ program: lowered.value.program, weights: roundedWeights(lowered.value.weights, precision) }, input),
+        runAll({ program: lowered.value.program, weights: roundedWeights(lowered.value.program, lowered.value.weights, precision) }, input),
       ]);
       const error = worstError(actual, expected);
       if (!(error <= TOLERANCE)) problems.push(`the replay differs from the reference by ${error.toExponential(2)} (relative)`);
