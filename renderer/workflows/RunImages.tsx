@@ -34,6 +34,9 @@ export interface ImagePreview {
   problem?: Diagnostic;
 }
 
+/** The host's code for a file uploaded to a host that has stopped since (electron/services/files.ts). */
+const UPLOAD_GONE = 'files.uploadGone';
+
 /** The images that get a preview: pictures, the first MAX_PREVIEWS of them. */
 function previewed(images: readonly string[]): string[] {
   return images.filter((p) => !isNpy(p)).slice(0, MAX_PREVIEWS);
@@ -72,7 +75,7 @@ export function useHostComebacks(): number {
 
 /**
  * Previews of `images` under `preprocessing`, asked for when either changes and again whenever the
- * connection to the host comes back. `noteProblems` marks the images a run's diagnostics name.
+ * connection to the host comes back. `noteProblems` marks the uploads a run found gone (past the previewed ones).
  */
 export function useImagePreviews(images: readonly string[], preprocessing: Preprocessing | undefined) {
   const host = useHost();
@@ -103,7 +106,8 @@ export function useImagePreviews(images: readonly string[], preprocessing: Prepr
 
   const noteProblems = useCallback(
     (diagnostics: readonly Diagnostic[]) => {
-      const named = diagnostics.filter((d) => d.detail !== undefined && images.includes(d.detail));
+      // Only an upload that went with its host is sure to stay unusable; other reasons a run gives may be fixed on disk.
+      const named = diagnostics.filter((d) => d.code === UPLOAD_GONE && d.detail !== undefined && images.includes(d.detail));
       if (named.length > 0) setPreviews((p) => ({ ...p, ...Object.fromEntries(named.map((d) => [d.detail!, { ...p[d.detail!], problem: d }])) }));
     },
     [images],

@@ -373,4 +373,27 @@ describe('Run panel', () => {
     expect(screen.getAllByTestId('run-image')).toHaveLength(24);
     expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(false);
   });
+
+  it('marks an input the run found gone with its host (one without a preview), and waits for it to be added again', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const GONE = '/tmp/trt-studio-1234-aB3dE6/uploads/input.npy';
+    const message = `input.npy was uploaded to a host that has stopped since, and its uploads went with it (${GONE}). Upload it again from this computer.`;
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'run.start': () => ({ ok: false, diagnostics: [{ severity: 'error', code: 'files.uploadGone', message, detail: GONE }] }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    act(() => host.emit('host.openFiles', { paths: [GONE], source: 'menu' }));
+    fireEvent.click(await screen.findByTestId('run-start'));
+    expect((await screen.findByTestId('run-image-problem')).textContent).toBe(message);
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).title).toBe('input.npy cannot be used (marked ✕): remove or add again first.');
+  });
 });
