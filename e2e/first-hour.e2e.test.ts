@@ -3,7 +3,7 @@
  * weights; two tabs on one host whose host is killed; a host killed while a run is under way; a
  * duplicated tab that must not share the original's recovery file. Each test runs
  * hosts of its own (`dist/cli.mjs serve`) with their own config folder, and kills them as a crash
- * would (SIGKILL).
+ * would (SIGKILL); test images chosen and uploaded before such a crash.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { documentOf, dragFromPalette, dragWireToEmpty, editorState, launchBrowse
 interface Served {
   url: string;
   port: number;
+  pid: number;
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<string>;
 }
 
@@ -43,6 +44,7 @@ function serve(options: { configDir: string; root: string; port?: number }): Pro
       resolve({
         url: m[1]!,
         port: Number(m[2]),
+        pid: child.pid!,
         stop: async (signal = 'SIGTERM') => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
@@ -368,5 +370,103 @@ describe('a duplicated tab', () => {
     expect((await editorState(original.page)).dirty).toBe(true);
     expect((await editorState(copy)).dirty).toBe(true);
     expect([...original.pageErrors, ...copyErrors].filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
+  });
+});
+
+/** The brightest channel value of each test image's thumbnail as the page draws it, by file name; an image shown without a picture is left out. */
+function thumbnailPeaks(page: Page): Promise<Record<string, number>> {
+  return page.locator('[data-testid=run-image]').evaluateAll(async (items) => {
+    const peaks: Record<string, number> = {};
+    for (const item of items) {
+      const img = item.querySelector('img');
+      if (!img) continue;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(img, 0, 0);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let peak = 0;
+      for (let i = 0; i < pixels.length; i += 4) peak = Math.max(peak, pixels[i]!, pixels[i + 1]!, pixels[i + 2]!);
+      peaks[item.querySelector('.mono')?.textContent ?? '?'] = peak;
+    }
+    return peaks;
+  });
+}
+
+describe('test images when the host dies and comes back', () => {
+  it('shows every thumbnail again, says which upload went with the old host, and runs once it is uploaded again', async () => {
+    const { host, configDir, root } = await freshHost();
+    copyFileSync('fixtures/lenet5_digits.wts', join(root, 'lenet5_digits.wts'));
+    const FROM_FOLDER = ['digit_05_label7.png', 'digit_09_label5.png', 'digit_17_label0.png'];
+    const UPLOADED = 'digit_06_label1.png';
+    for (const file of FROM_FOLDER) copyFileSync(join('fixtures/digits', file), join(root, file));
+    const { page, pageErrors } = await openEditor(browser, host.url);
+    await page.click('[data-testid=btn-templates]');
+    await page.click('[data-testid=template-lenet5]');
+    await expect.poll(async () => (await documentOf(page)).nodes.length).toBe(12);
+    await page.click('[data-testid=dock-tab-weights]');
+    await page.click('[data-testid=weights-import]');
+    await page.click('[data-testid=file-browser-entry][data-name="lenet5_digits.wts"]');
+    await expect.poll(() => page.locator('[data-testid=weights-summary]').textContent(), { timeout: 20_000 }).toMatch(/^10 of 10 tensors bound/);
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+
+    // One digit uploaded from this computer: its thumbnail arrives.
+    await page.click('[data-testid=dock-tab-run]');
+    await page.click('[data-testid=run-choose]');
+    await page.setInputFiles('[data-testid=file-browser-upload]', join('fixtures/digits', UPLOADED));
+    await expect.poll(() => thumbnailPeaks(page), { timeout: 20_000 }).toEqual({ [UPLOADED]: 255 });
+    // Three more from the host's folder; the host hangs before their previews come, and is killed.
+    await page.click('[data-testid=run-choose]');
+    for (const file of FROM_FOLDER) await page.click(`[data-testid=file-browser-entry][data-name="${file}"]`);
+    process.kill(host.pid, 'SIGSTOP');
+    await page.click('[data-testid=file-browser-ok]');
+    await expect.poll(() => page.locator('[data-testid=run-image]').count()).toBe(4);
+    await host.stop('SIGKILL');
+    await page.waitForSelector('[data-testid=host-status]', { timeout: 2_000 });
+    // Meanwhile each says it waits for its preview: no black square that looks like a black picture.
+    expect(await page.locator('[data-testid=run-image] .wf-thumb-empty').allTextContents()).toEqual(['…', '…', '…']);
+    await screenshot(page, 'first-hour-09-images-host-gone');
+
+    // A host answers at the same address again: the previews the old one never sent come from the new one.
+    const again = await serve({ configDir, root, port: host.port });
+    running.push(again);
+    await expect.poll(() => page.locator('[data-testid=host-status]').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => thumbnailPeaks(page), { timeout: 20_000 }).toEqual(Object.fromEntries([UPLOADED, ...FROM_FOLDER].map((f) => [f, 255])));
+    // The upload went with the old host: its picture stays, and it says so and what to do.
+    const gone = page.locator(`[data-testid=run-image]:has-text("${UPLOADED}") [data-testid=run-image-problem]`);
+    await expect
+      .poll(() => gone.textContent())
+      .toMatch(
+        new RegExp(
+          `^${UPLOADED.replace('.', '\\.')} was uploaded to a host that has stopped since, and its uploads went with it \\(${tmpdir()}/trt-studio-${host.pid}-\\w{6}/uploads/${UPLOADED.replace('.', '\\.')}\\)\\. Upload it again from this computer\\.$`,
+        ),
+      );
+    await screenshot(page, 'first-hour-10-images-reconnected');
+    // Run waits for it, and says why (once an engine is built on the new host).
+    await page.click('[data-testid=dock-tab-build]');
+    await page.click('[data-testid=build-start]');
+    await page.waitForSelector('[data-testid=build-result]', { timeout: 60_000 });
+    await page.click('[data-testid=dock-tab-run]');
+    await expect
+      .poll(() => page.locator('[data-testid=run-start]').getAttribute('title'))
+      .toBe(`${UPLOADED} cannot be used (marked ✕): remove or add again first.`);
+    expect(await page.locator('[data-testid=run-start]').isDisabled()).toBe(true);
+
+    // Uploaded again: it takes its old place, and the four run.
+    await page.click('[data-testid=run-choose]');
+    await page.setInputFiles('[data-testid=file-browser-upload]', join('fixtures/digits', UPLOADED));
+    await expect.poll(() => page.locator('[data-testid=run-image-problem]').count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.locator('[data-testid=run-image] .mono').allTextContents()).toEqual([UPLOADED, ...FROM_FOLDER]);
+    await expect.poll(() => thumbnailPeaks(page), { timeout: 20_000 }).toEqual(Object.fromEntries([UPLOADED, ...FROM_FOLDER].map((f) => [f, 255])));
+    await page.click('[data-testid=run-start]');
+    await expect.poll(() => page.locator('[data-testid=run-result]').count(), { timeout: 60_000 }).toBe(4);
+    expect(await page.locator(`[data-testid=run-result][data-file="${UPLOADED}"] [data-testid=run-top1] .wf-top-label`).textContent()).toMatch(/^(class )?1$/);
+    await screenshot(page, 'first-hour-11-images-run-again');
+    expect(await page.locator('[data-testid=workflow-diagnostics]').count()).toBe(0);
+    expect(pageErrors.filter((e) => !e.includes('WebSocket') && !e.includes('net::ERR_CONNECTION_'))).toEqual([]);
   });
 });

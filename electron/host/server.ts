@@ -21,6 +21,7 @@ import type { UploadResult } from '../../core/api/project-schemas.js';
 import { MAX_MESSAGE_BYTES } from '../../core/network/limits.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { HostServices } from '../services/host-services.js';
+import { UPLOADS_FOLDER } from '../services/temp-folders.js';
 import { contentSecurityPolicy, rendererMissingPage, resolveStaticFile } from './static-files.js';
 import { OneTimeTickets } from './tickets.js';
 
@@ -143,7 +144,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { services } = options;
   const { log } = services.context;
   const token = options.token ?? createToken();
-  const uploadDir = join(services.context.tempDir, 'uploads');
+  const uploadDir = join(services.context.tempDir, UPLOADS_FOLDER);
   await mkdir(uploadDir, { recursive: true });
   // Uploads are copies of the user's files: readable, never a place to save work into.
   await services.context.files.addRoot(uploadDir, 'Uploads (temporary)', { temporary: true });

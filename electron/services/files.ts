@@ -13,6 +13,7 @@ import { FILE_PURPOSE_EXTENSIONS, type FileEntry, type FilePurpose, type FileRoo
 import { fail, ok, type Diagnostic, type Result } from '../../core/diagnostics.js';
 import { TEMP_SUFFIX } from './atomic-write.js';
 import { fileErrorReason } from './file-errors.js';
+import { isLaunchUpload } from './temp-folders.js';
 
 /** Most entries one listing returns; a folder with more is cut with a warning. */
 const MAX_LISTING = 5000;
@@ -31,6 +32,19 @@ function denied(path: string, roots: readonly string[]): Diagnostic {
     severity: 'error',
     code: 'files.outsideRoots',
     message: `The path ${JSON.stringify(path)} is outside the folders TRT Studio may access; expected a path inside ${where}. Start the host with --root FOLDER or add the folder to allowedRoots in the settings file.`,
+  };
+}
+
+/**
+ * A file uploaded to another launch of the web host (one that stopped, with its upload folder): said
+ * as such, so the user uploads it again instead of reading about allowed folders.
+ */
+function uploadGone(path: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'files.uploadGone',
+    message: `${basename(path)} was uploaded to a host that has stopped since, and its uploads went with it (${path}). Upload it again from this computer.`,
+    detail: path,
   };
 }
 
@@ -95,7 +109,9 @@ export class FileAccess {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // Outside the roots, a missing path gets the same answer as an existing one: no probing for files.
-      if (!this.allows(await realAncestorPath(path))) return fail(denied(path, [...this.roots.keys()]));
+      if (!this.allows(await realAncestorPath(path))) return fail(this.refusal(path));
+      // A root that holds old launches' folders (`--root /tmp`) still lets an upload that went with its launch be named so.
+      if (code === 'ENOENT' && this.isEarlierUpload(path)) return fail(uploadGone(path));
       if (mode === 'read' || code !== 'ENOENT') return fail(this.missing(path, e));
       try {
         real = join(await realpath(dirname(path)), basename(path));
@@ -113,7 +129,18 @@ export class FileAccess {
       });
     }
     if (this.allows(real)) return ok(real);
-    return fail(denied(path, [...this.roots.keys()]));
+    return fail(this.refusal(path));
+  }
+
+  /** Why a path outside the roots is refused. */
+  private refusal(path: string): Diagnostic {
+    return this.isEarlierUpload(path) ? uploadGone(path) : denied(path, [...this.roots.keys()]);
+  }
+
+  /** A file in the upload folder of a launch other than this one (compared by the launch folder's name, which links do not change). */
+  private isEarlierUpload(path: string): boolean {
+    const launch = basename(dirname(dirname(path)));
+    return isLaunchUpload(path) && ![...this.temporary].some((root) => basename(dirname(root)) === launch);
   }
 
   private allows(real: string): boolean {

@@ -7,12 +7,24 @@
 import { rmSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** The prefix before the process id. */
 export const TEMP_FOLDER_PREFIX = 'trt-studio-';
 /** `trt-studio-` + the owner's process id + `-` + mkdtemp's 6 characters. */
 const FOLDER_PATTERN = /^trt-studio-([1-9][0-9]{0,9})-[A-Za-z0-9]{6}$/;
+
+/** The folder inside a launch temp folder where the web host stores uploads. */
+export const UPLOADS_FOLDER = 'uploads';
+
+/**
+ * Whether `path` names a file uploaded to some launch of the web host (`trt-studio-PID-XXXXXX/uploads/NAME`):
+ * such a file lives only as long as the launch that received it.
+ */
+export function isLaunchUpload(path: string): boolean {
+  const folder = dirname(path);
+  return basename(folder) === UPLOADS_FOLDER && FOLDER_PATTERN.test(basename(dirname(folder)));
+}
 
 /** Temp folders of this process still to remove; the exit handler removes them synchronously. */
 const live = new Set<string>();

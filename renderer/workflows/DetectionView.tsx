@@ -13,16 +13,13 @@ import { useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import { annotatedPng, boxLabel, classColour, labelSize } from './annotate-image.js';
 import { formatBytes } from './format.js';
+import { fileName, useHostComebacks } from './RunImages.js';
 
 type RunImage = RunResult['images'][number];
 type Candidates = NonNullable<RunImage['detections']>;
 
 /** Ultralytics' predict defaults for the score threshold; the IoU default is tensorrtx's (and YOLOv5's) 0.45. */
 export const DEFAULT_THRESHOLDS = { conf: 0.25, iou: 0.45 };
-
-function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** One detection as the table lists it: corners in original-image pixels. */
 export interface ShownDetection {
@@ -150,6 +147,8 @@ export const DetectorSettings = memo(function DetectorSettings({
 function useOriginalImage(path: string, width: number, height: number): string | undefined {
   const host = useHost();
   const [url, setUrl] = useState<string | undefined>();
+  // Asked again when a host is back after the connection was lost; a picture already shown is kept.
+  const comebacks = useHostComebacks();
   useEffect(() => {
     if (!host) return;
     let live = true;
@@ -168,7 +167,7 @@ function useOriginalImage(path: string, width: number, height: number): string |
     return () => {
       live = false;
     };
-  }, [host, path, width, height]);
+  }, [host, path, width, height, comebacks]);
   return url;
 }
 

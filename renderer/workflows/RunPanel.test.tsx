@@ -282,4 +282,118 @@ describe('Run panel', () => {
     expect(screen.getByDisplayValue('0, 0, 0')).toBeTruthy();
     expect(screen.getByDisplayValue('1, 1, 1')).toBeTruthy();
   });
+
+  it('marks an image the host cannot read any more, keeps its picture, and runs only once it is removed or added again', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const OLD = '/tmp/trt-studio-1234-aB3dE6/uploads/digit_06_label1.png';
+    const NEW = '/tmp/trt-studio-5678-fG7hI8/uploads/digit_06_label1.png';
+    const gone = {
+      severity: 'error' as const,
+      code: 'files.uploadGone',
+      message: `digit_06_label1.png was uploaded to a host that has stopped since, and its uploads went with it (${OLD}). Upload it again from this computer.`,
+      detail: OLD,
+    };
+    let hostStopped = false;
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'images.preview': ({ path }) =>
+        hostStopped && path === OLD
+          ? { ok: false, diagnostics: [gone] }
+          : { path, width: 32, height: 32, previewDataUrl: `data:image/png;base64,${btoa(path)}` },
+      'run.start': () => ({ jobId: 'r1' }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    act(() => host.emit('host.openFiles', { paths: [OLD, '/data/digit_05_label7.png'], source: 'menu' }));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('run-image').map((e) => e.querySelector('img')?.getAttribute('src'))).toEqual([
+        `data:image/png;base64,${btoa(OLD)}`,
+        `data:image/png;base64,${btoa('/data/digit_05_label7.png')}`,
+      ]),
+    );
+
+    // Asked again (here: a new size) after its host went away: the picture stays, with the reason beside it.
+    hostStopped = true;
+    fireEvent.change(screen.getAllByDisplayValue('32')[0]!, { target: { value: '28' } });
+    expect((await screen.findByTestId('run-image-problem')).textContent).toBe(gone.message);
+    const [marked] = screen.getAllByTestId('run-image');
+    expect(marked!.className).toBe('wf-image-pending unusable');
+    expect(marked!.querySelector('img')?.getAttribute('src')).toBe(`data:image/png;base64,${btoa(OLD)}`);
+    const run = screen.getByTestId('run-start') as HTMLButtonElement;
+    expect(run.disabled).toBe(true);
+    expect(run.title).toBe('digit_06_label1.png cannot be used (marked ✕): remove or add again first.');
+
+    // Added again: the new copy takes its place and the run can start.
+    act(() => host.emit('host.openFiles', { paths: [NEW], source: 'menu' }));
+    await waitFor(() => expect(screen.queryByTestId('run-image-problem')).toBeNull());
+    expect(screen.getAllByTestId('run-image').map((e) => e.getAttribute('data-file'))).toEqual(['digit_06_label1.png', 'digit_05_label7.png']);
+    expect(run.disabled).toBe(false);
+    fireEvent.click(run);
+    await waitFor(() =>
+      expect((host.calls.find((c) => c.method === 'run.start')?.params as { images: { path: string }[] }).images.map((i) => i.path)).toEqual([
+        NEW,
+        '/data/digit_05_label7.png',
+      ]),
+    );
+  });
+
+  it('removes an image the host cannot read, and shows an image past the previewed ones as such, not as a black square', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const paths = Array.from({ length: 25 }, (_, i) => `/data/digit_${String(i).padStart(2, '0')}.png`);
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'images.preview': ({ path }) =>
+        path === paths[0]
+          ? { ok: false, diagnostics: [{ severity: 'error', code: 'image.read', message: `Cannot read the image ${path}: it does not exist.`, detail: path }] }
+          : { path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' },
+    });
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    act(() => host.emit('host.openFiles', { paths, source: 'menu' }));
+    expect((await screen.findByTestId('run-image-problem')).textContent).toBe('Cannot read the image /data/digit_00.png: it does not exist.');
+    const last = screen.getAllByTestId('run-image').at(-1)!;
+    expect(last.querySelector('.wf-thumb')?.textContent).toBe('no preview');
+    expect(last.querySelector('.wf-thumb')?.getAttribute('title')).toBe('Previews are made for the first 24 images; this one runs all the same.');
+    expect(screen.getAllByTestId('run-image')[0]!.querySelector('.wf-thumb')?.textContent).toBe('✕');
+    fireEvent.click(screen.getByTestId('run-image-remove'));
+    expect(screen.getAllByTestId('run-image')).toHaveLength(24);
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('marks an input the run found gone with its host (one without a preview), and waits for it to be added again', async () => {
+    const store = createEditorStore(buildTemplate('lenet5')!);
+    store.getState().setEngines([ENGINE]);
+    const GONE = '/tmp/trt-studio-1234-aB3dE6/uploads/input.npy';
+    const message = `input.npy was uploaded to a host that has stopped since, and its uploads went with it (${GONE}). Upload it again from this computer.`;
+    const host = fakeHost({
+      'build.history': () => ({ builds: [ENGINE] }),
+      'run.start': () => ({ ok: false, diagnostics: [{ severity: 'error', code: 'files.uploadGone', message, detail: GONE }] }),
+    });
+    render(
+      <EditorProvider store={store}>
+        <HostProvider host={host}>
+          <WorkflowDock problems={null} />
+        </HostProvider>
+      </EditorProvider>,
+    );
+    fireEvent.click(screen.getByTestId('dock-tab-run'));
+    act(() => host.emit('host.openFiles', { paths: [GONE], source: 'menu' }));
+    fireEvent.click(await screen.findByTestId('run-start'));
+    expect((await screen.findByTestId('run-image-problem')).textContent).toBe(message);
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).title).toBe('input.npy cannot be used (marked ✕): remove or add again first.');
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * The run panel: pick test images (file browser, upload or drop), set the preprocessing (ImageNet
- * and MNIST presets, every field editable) and see each image as the network will; run them through
- * the built engines and see the top-5 classes with probabilities per image, the agreement between
- * backends when more than one engine ran, and any output tensor. A detector's results are boxes on
- * each image instead (DetectionView.tsx).
+ * and MNIST presets, every field editable) and see each image as the network will (RunImages.tsx);
+ * run them through the built engines and see the top-5 classes with probabilities per image, the
+ * agreement between backends when more than one engine ran, and any output tensor. A detector's
+ * results are boxes on each image instead (DetectionView.tsx).
  */
 import { memo, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { FILE_PURPOSE_EXTENSIONS } from '../../core/api/project-schemas.js';
@@ -23,18 +23,7 @@ import { presetSizedFor } from '../../core/run/preprocessing.js';
 import { DetectionResults, DetectorSettings } from './DetectionView.js';
 import { classNamesFor, detectorInDocument, parseClassNames, type DetectorChoice } from '../../core/run/detector.js';
 import { uploadFile } from '../host/upload.js';
-
-/** Previews fetched at most for this many images (the rest run without one). */
-const MAX_PREVIEWS = 24;
-
-/** A NumPy input is fed as it is: no preprocessing, no picture to preview. */
-function isNpy(path: string): boolean {
-  return path.toLowerCase().endsWith('.npy');
-}
-
-function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
+import { fileName, PendingImages, useImagePreviews, withAddedImages } from './RunImages.js';
 
 type RunImage = RunResult['images'][number];
 
@@ -173,7 +162,6 @@ export const RunPanel = memo(function RunPanel() {
   const [meanText, setMeanText] = useState(pre.mean.join(', '));
   const [stdText, setStdText] = useState(pre.std.join(', '));
   const [compare, setCompare] = useState<string[]>([]);
-  const [previews, setPreviews] = useState<Record<string, string>>({});
   const [job, setJob] = useState<RunningJob | undefined>();
   const [result, setResult] = useState<RunResult | undefined>();
   // The run whose result is on screen: "Save outputs…" saves its outputs, whatever was chosen since.
@@ -212,29 +200,12 @@ export const RunPanel = memo(function RunPanel() {
     setPre((p) => ({ ...p, preset: 'custom', [key]: value }));
   };
 
-  // The images as the network will see them, refreshed when the preprocessing changes.
-  const previewKey = effective ? JSON.stringify(effective) : '';
-  useEffect(() => {
-    if (!host || !effective) return;
-    let live = true;
-    const timer = setTimeout(() => {
-      for (const path of images.filter((p) => !isNpy(p)).slice(0, MAX_PREVIEWS)) {
-        void host.call('images.preview', { path, preprocessing: effective }).then((r) => {
-          if (!live) return;
-          if (r.ok) setPreviews((p) => ({ ...p, [path]: r.value.previewDataUrl }));
-          else setDiagnostics((d) => [...d.filter((x) => x.detail !== path), ...r.diagnostics.map((x) => ({ ...x, detail: path }))]);
-        });
-      }
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [host, images, previewKey]);
+  // The images as the network will see them, refreshed when the preprocessing changes or the host is back.
+  const { previews, noteProblems, clearPreviews } = useImagePreviews(images, effective);
 
   const addImages = (paths: string[]) => {
     if (paths.length === 0) return;
-    setImages((list) => [...list, ...paths.filter((p) => !list.includes(p))]);
+    setImages((list) => withAddedImages(list, paths, previews));
     setResult(undefined);
   };
   // Images opened from the menu, dropped on the Electron window or given on a second launch.
@@ -242,12 +213,9 @@ export const RunPanel = memo(function RunPanel() {
     if (!host) return;
     return host.on('host.openFiles', ({ paths }) => {
       const pictures = paths.filter((p) => FILE_PURPOSE_EXTENSIONS.images.some((ext) => p.toLowerCase().endsWith(ext)));
-      if (pictures.length > 0) {
-        setImages((list) => [...list, ...pictures.filter((p) => !list.includes(p))]);
-        setResult(undefined);
-      }
+      if (pictures.length > 0) addImages(pictures);
     });
-  }, [host]);
+  }, [host, previews]);
   const choose = async () => addImages(await pickFiles({ purpose: 'images', title: 'Test images', mode: 'open', multiple: true }));
   const onDrop = async (e: DragEvent) => {
     // In Electron the window hands dropped files to the host, which sends them back as host.openFiles.
@@ -292,9 +260,9 @@ export const RunPanel = memo(function RunPanel() {
       },
     );
     setJob(undefined);
-    if (!outcome.started) return setDiagnostics(outcome.diagnostics);
+    if (!outcome.started) return (noteProblems(outcome.diagnostics), setDiagnostics(outcome.diagnostics));
     const { finished } = outcome;
-    if (finished.status !== 'succeeded' || !finished.result) return setDiagnostics(describeEnd('The run', finished));
+    if (finished.status !== 'succeeded' || !finished.result) return (noteProblems(finished.diagnostics), setDiagnostics(describeEnd('The run', finished)));
     setResult(finished.result);
     setShownJobId(finished.jobId);
     setDiagnostics(finished.diagnostics);
@@ -312,15 +280,18 @@ export const RunPanel = memo(function RunPanel() {
     store.getState().notify('info', `Saved ${count(saved.value.files.length, 'output')} of the run shown as .npy in ${dir}.`);
   };
 
+  const unusable = images.filter((path) => previews[path]?.problem);
   const reason = !host
     ? 'Runs need the host.'
     : engines.length === 0
       ? 'Build an engine first (Build tab).'
       : images.length === 0
         ? 'Choose test images first.'
-        : !effective
-          ? 'Fix the preprocessing first.'
-          : undefined;
+        : unusable.length > 0
+          ? `${unusable.length === 1 ? fileName(unusable[0]!) : `${unusable.length} images`} cannot be used (marked ✕): remove or add again first.`
+          : !effective
+            ? 'Fix the preprocessing first.'
+            : undefined;
 
   return (
     <div
@@ -333,7 +304,7 @@ export const RunPanel = memo(function RunPanel() {
         <button onClick={() => void choose()} disabled={!host} data-testid="run-choose">
           Choose images…
         </button>
-        <button onClick={() => (setImages([]), setResult(undefined), setPreviews({}))} disabled={images.length === 0} data-testid="run-clear">
+        <button onClick={() => (setImages([]), setResult(undefined), clearPreviews())} disabled={images.length === 0} data-testid="run-clear">
           Clear
         </button>
         <label>
@@ -511,22 +482,13 @@ export const RunPanel = memo(function RunPanel() {
             {result.images
               .filter((image) => !image.detections)
               .map((image) => (
-                <ImageResult key={image.path} image={image} preview={previews[image.path]} />
+                <ImageResult key={image.path} image={image} preview={previews[image.path]?.url} />
               ))}
           </>
         ) : result ? (
-          result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]} />)
+          result.images.map((image) => <ImageResult key={image.path} image={image} preview={previews[image.path]?.url} />)
         ) : (
-          images.map((path) => (
-            <div key={path} className="wf-image-pending" data-testid="run-image">
-              {previews[path] ? (
-                <img src={previews[path]} alt={fileName(path)} className="wf-thumb" />
-              ) : (
-                <div className="wf-thumb" title={isNpy(path) ? 'A NumPy tensor, fed to the input as it is (preprocessing does not apply)' : undefined} />
-              )}
-              <span className="mono">{fileName(path)}</span>
-            </div>
-          ))
+          <PendingImages images={images} previews={previews} onRemove={(path) => setImages((list) => list.filter((p) => p !== path))} />
         )}
         {images.length === 0 && !result && (
           <div className="muted wf-hint">Choose test images, or drop them here. Each is shown as the network sees it after preprocessing.</div>
