@@ -8,7 +8,7 @@ import { catalogFor, type LayerCatalog } from '../blocks/document-catalog.js';
 import { outputPortNames } from '../layers/catalog.js';
 import { completeParams } from '../layers/params.js';
 import type { CompositeSpec, LayerSpec, TensorInfo, WeightSlot, WeightSource } from '../layers/types.js';
-import { INPUT_NODE_PORT, type NetworkDocument, type Params } from '../network/types.js';
+import { defaultProfile, INPUT_NODE_PORT, type NetworkDocument, type Params } from '../network/types.js';
 import type { ProgramOp, ProgramWeight, ProgramWeightData, TrtProgram, WeightRecipe } from '../program/types.js';
 import { PROGRAM_FORMAT_VERSION } from '../program/types.js';
 import { inferExpansion, inferShapes, relativeSlotName } from '../shapes/infer.js';
@@ -373,7 +373,10 @@ export function lowerToProgram(doc: NetworkDocument, lookup: WeightLookup): Resu
   const program: TrtProgram = {
     formatVersion: PROGRAM_FORMAT_VERSION,
     name: doc.name,
-    inputs: doc.inputs.map((i) => ({ name: i.name, dtype: i.dtype, dims: [...i.dims], nodeId: i.id, ...(i.profile ? { profile: i.profile } : {}) })),
+    inputs: doc.inputs.map((i) => {
+      const profile = i.profile ?? (i.dims.includes(-1) ? defaultProfile(i.dims) : undefined);
+      return { name: i.name, dtype: i.dtype, dims: [...i.dims], nodeId: i.id, ...(profile ? { profile } : {}) };
+    }),
     ops,
     outputs,
     weights: lowering.programWeights,

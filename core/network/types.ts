@@ -18,6 +18,16 @@ export interface ShapeProfile {
   max: number[];
 }
 
+/**
+ * The profile a dynamic input is built for when it has none of its own: every dynamic dimension at 1,
+ * min = opt = max (what trtexec does when no shapes are given). Builds, the generated code and the
+ * Build tab's fields start from it, so an imported PyTorch model with a dynamic batch builds as it is.
+ */
+export function defaultProfile(dims: readonly number[]): ShapeProfile {
+  const shape = dims.map((d) => (d === -1 ? 1 : d));
+  return { min: shape, opt: [...shape], max: [...shape] };
+}
+
 /** A network input (`INetworkDefinition::addInput`). `-1` in `dims` marks a dynamic dimension. */
 export interface NetworkInput {
   /** Canvas node id of the input node. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('trt-studio import', () => {
       [
         `Imported ${model} (opset 17, import-test): 2 layers, 2 weights (9 values).`,
         `Wrote ${project} and ${join(folder, 'small.wts')}.`,
-        "Input 'x' dimension 0 ('batch') is dynamic (-1): give the input a shape profile before building.",
+        "Input 'x' dimension 0 ('batch') is dynamic (-1): builds and generated code use 1 for it (min = opt = max, as trtexec does) unless the input is given a shape profile.",
       ].join('\n'),
     );
     const text = await readFile(project, 'utf8');
@@ -62,6 +62,18 @@ describe('trt-studio import', () => {
       ['conv.weight', [1, 2, 3, 4, 5, 6]],
       ['conv.bias', [0.5, -0.5, 0]],
     ]);
+  });
+
+  it('generates Python and C++ for the dynamic batch at 1, as the import said', async () => {
+    const project = join(folder, 'dynamic.trtstudio');
+    expect((await cli('import', model, '-o', project)).code).toBe(0);
+    const py = await cli('codegen', project, '--lang', 'python', '-o', join(folder, 'dynamic.py'));
+    expect([py.code, py.err]).toEqual([0, '']);
+    expect(await readFile(join(folder, 'dynamic.py'), 'utf8')).toContain('profile.set_shape("x", (1, 2, 4, 4), (1, 2, 4, 4), (1, 2, 4, 4))');
+    const cpp = await cli('codegen', project, '--lang', 'cpp', '-o', join(folder, 'dynamic-cpp/'));
+    expect([cpp.code, cpp.err]).toEqual([0, '']);
+    const source = (await readdir(join(folder, 'dynamic-cpp'))).find((f) => f.endsWith('.cpp'))!;
+    expect(await readFile(join(folder, 'dynamic-cpp', source), 'utf8')).toContain('profile->setDimensions("x", OptProfileSelector::kMAX, dims({1, 2, 4, 4}));');
   });
 
   it('export --wts writes the imported weights back in tensorrtx format, byte for byte', async () => {

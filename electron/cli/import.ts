@@ -61,7 +61,9 @@ export const importCommand: CliCommand = {
     io.out(`Wrote ${output} and ${weightsPath}.`);
     for (const d of imported.diagnostics ?? []) io.err(formatDiagnostic(d));
     for (const d of value.dynamicDims)
-      io.out(`Input '${d.input}' dimension ${d.axis}${d.name ? ` ('${d.name}')` : ''} is dynamic (-1): give the input a shape profile before building.`);
+      io.out(
+        `Input '${d.input}' dimension ${d.axis}${d.name ? ` ('${d.name}')` : ''} is dynamic (-1): builds and generated code use 1 for it (min = opt = max, as trtexec does) unless the input is given a shape profile.`,
+      );
     return EXIT_OK;
   },
 };

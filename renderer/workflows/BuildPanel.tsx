@@ -8,6 +8,7 @@ import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BackendId } from '../../core/api/schemas.js';
 import type { BuildOptions, BuildResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
+import { defaultProfile, type NetworkInput } from '../../core/network/types.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
@@ -91,10 +92,10 @@ export const BuildPanel = memo(function BuildPanel() {
   const [tf32, setTf32] = useState(false);
   const [timingCache, setTimingCache] = useState('');
   const [profiles, setProfiles] = useState<Record<string, ProfileFields>>({});
-  /** What a dynamic input's min/opt/max fields hold: the user's text, else its dims with every dynamic one at 1 (trtexec's default), which a build uses as shown. */
-  const profileFields = (input: { name: string; dims: readonly number[] }): ProfileFields => {
-    const shown = input.dims.map((d) => (d === -1 ? 1 : d)).join(', ');
-    return profiles[input.name] ?? { min: shown, opt: shown, max: shown };
+  /** What a dynamic input's min/opt/max fields hold, and a build uses: the user's text, else the input's own profile or the default one (every dynamic dim at 1). */
+  const profileFields = (input: NetworkInput): ProfileFields => {
+    const p = input.profile ?? defaultProfile(input.dims);
+    return profiles[input.name] ?? { min: p.min.join(', '), opt: p.opt.join(', '), max: p.max.join(', ') };
   };
   const [job, setJob] = useState<RunningJob | undefined>();
   const [log, setLog] = useState<{ line: string; severity: string }[]>([]);
