@@ -30,7 +30,7 @@ import type { Params } from '../../core/layers/types.js';
 import { EDGE_TYPES, WireLabelStoreContext, createWireLabelStore, useTrackWireLabels } from './wire.js';
 import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
 import { edgesToDraw, type FlowRect } from '../editor/view-geometry.js';
-import { fitViewport, MIN_ZOOM, type PaneRect } from '../editor/fit-view.js';
+import { fitViewport, MIN_ZOOM, panToShow, type PaneRect } from '../editor/fit-view.js';
 import { FarWires } from './far-wires.js';
 import { NODE_HEIGHT, NODE_WIDTH, sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
@@ -164,8 +164,8 @@ export function Canvas() {
   }, [focusRequest, flow]);
 
   const droppedLayer = useRef(false);
-  // A layer just added (search menu, wire drop, paste) that landed out of view or under the minimap
-  // or the zoom buttons: pan just enough to show it, keeping the zoom.
+  // A layer just added (search menu, wire drop, paste) that landed out of view or under an overlay
+  // (the minimap, the zoom buttons, a legend): pan just enough to show it, keeping the zoom.
   useEffect(() => {
     let known = new Set(store.getState().doc.nodes.map((n) => n.id));
     return store.subscribe((state, previous) => {
@@ -182,9 +182,9 @@ export function Canvas() {
     });
 
     function showNodes(ids: readonly string[]) {
-      const box = wrapper.current?.getBoundingClientRect();
-      if (!box) return;
-      const zoom = flow.getZoom();
+      const canvas = wrapper.current;
+      if (!canvas) return;
+      const box = canvas.getBoundingClientRect();
       const rects = ids.map((id) => flow.getInternalNode(id)).filter((n) => n !== undefined);
       if (rects.length === 0) return;
       const left = Math.min(...rects.map((n) => n.internals.positionAbsolute.x));
@@ -193,15 +193,11 @@ export function Canvas() {
       const bottom = Math.max(...rects.map((n) => n.internals.positionAbsolute.y + (n.measured.height ?? NODE_HEIGHT)));
       const a = flow.flowToScreenPosition({ x: left, y: top });
       const b = flow.flowToScreenPosition({ x: right, y: bottom });
-      // Inside the canvas, clear of the zoom buttons (left) and, when it would sit under it, of the minimap (bottom right).
-      const minimap = wrapper.current?.querySelector('.minimap')?.getBoundingClientRect();
-      const underMinimap = minimap !== undefined && b.x > minimap.left && a.y < minimap.bottom && b.y > minimap.top && a.x < minimap.right;
-      const safe = { left: box.left + 60, top: box.top + 16, right: box.right - 16, bottom: (underMinimap ? minimap.top : box.bottom) - 16 };
-      const dx = a.x < safe.left ? safe.left - a.x : b.x > safe.right ? Math.max(safe.left - a.x, safe.right - b.x) : 0;
-      const dy = a.y < safe.top ? safe.top - a.y : b.y > safe.bottom ? Math.max(safe.top - a.y, safe.bottom - b.y) : 0;
+      const target = { left: a.x - box.left, top: a.y - box.top, right: b.x - box.left, bottom: b.y - box.top };
+      const { dx, dy } = panToShow(target, { width: box.width, height: box.height }, overlaysOn(canvas));
       if (dx === 0 && dy === 0) return;
       const v = flow.getViewport();
-      void flow.setViewport({ x: v.x + dx, y: v.y + dy, zoom }, { duration: 200 });
+      void flow.setViewport({ x: v.x + dx, y: v.y + dy, zoom: v.zoom }, { duration: 200 });
     }
   }, [store, flow]);
 

@@ -1,6 +1,6 @@
 /** Where a fit puts the view: the network clear of the minimap, the zoom buttons and the legends. */
 import { describe, expect, it } from 'vitest';
-import { fitViewport, nearestFree, READABLE_ZOOM, type FitRequest, type PaneRect, type Viewport } from './fit-view.js';
+import { fitViewport, nearestFree, panToShow, READABLE_ZOOM, type FitRequest, type PaneRect, type Viewport } from './fit-view.js';
 import type { FlowRect } from './view-geometry.js';
 
 const PANE = { width: 1000, height: 600 };
@@ -130,6 +130,14 @@ describe('fitViewport', () => {
     expect(covered(request, v)).toEqual([]);
   });
 
+  it('shows a 2,000-layer network three rows wide from its start, readable, as before', () => {
+    const nodes = Array.from({ length: 2000 }, (_, i) => box(Math.floor(i / 3) * 280, (i % 3) * 130));
+    const request: FitRequest = { pane: PANE, overlays: [MINIMAP, CONTROLS, LEGEND], nodes, direction: 'LR', whole: false };
+    const v = fit(request);
+    expect(v).toEqual({ x: 24, y: (600 - 334 * READABLE_ZOOM) / 2, zoom: READABLE_ZOOM });
+    expect(covered(request, v)).toEqual([]);
+  });
+
   it('has nothing to fit on an empty canvas', () => {
     expect(fitViewport({ pane: PANE, overlays: [MINIMAP], nodes: [], direction: 'LR', whole: true })).toBeUndefined();
   });
@@ -147,5 +155,26 @@ describe('nearestFree', () => {
       ]),
     ).toBeUndefined();
     expect(nearestFree(150, 0, 100, [])).toBe(100);
+  });
+});
+
+describe('panToShow', () => {
+  const overlays = [MINIMAP, CONTROLS, LEGEND];
+
+  it('leaves a new layer in view and clear where it is', () => {
+    expect(panToShow({ left: 300, top: 200, right: 405, bottom: 240 }, PANE, overlays)).toEqual({ dx: 0, dy: 0 });
+  });
+
+  it('moves a layer out from under the minimap the shorter way: up, 12 pixels clear of it', () => {
+    expect(panToShow({ left: 850, top: 500, right: 955, bottom: 540 }, PANE, overlays)).toEqual({ dx: 0, dy: 473 - 12 - 540 });
+  });
+
+  it('brings a layer beyond the right edge into view, inside the margin', () => {
+    expect(panToShow({ left: 1100, top: 100, right: 1205, bottom: 140 }, PANE, overlays)).toEqual({ dx: 976 - 1205, dy: 0 });
+  });
+
+  it('brings a layer beyond the bottom-right corner into view and then above the minimap', () => {
+    // Into the margins first (29 left, 24 up), where it would sit under the minimap; then up past it.
+    expect(panToShow({ left: 900, top: 560, right: 1005, bottom: 600 }, PANE, overlays)).toEqual({ dx: -29, dy: -24 + (473 - 12 - 576) });
   });
 });

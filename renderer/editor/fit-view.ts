@@ -3,7 +3,8 @@
  * over it (the minimap, the zoom buttons, the legends, a block's breadcrumb). React Flow's own fit
  * knows only the pane's rectangle, so a node could land under the minimap and be neither seen nor
  * clicked. Every fit the editor does (the Fit button, F, after a layout, after opening a network)
- * comes here with the overlays as they are measured on screen.
+ * comes here with the overlays as they are measured on screen, and so does the pan that brings a
+ * new layer into view.
  */
 import type { FlowRect } from './view-geometry.js';
 
@@ -176,4 +177,48 @@ export function nearestFree(wanted: number, lowest: number, highest: number, blo
   const candidates = [Math.min(Math.max(wanted, lowest), highest), lowest, highest, ...blocked.flat()].filter(free);
   if (candidates.length === 0) return undefined;
   return candidates.reduce((p, q) => (Math.abs(q - wanted) < Math.abs(p - wanted) ? q : p));
+}
+
+/**
+ * How far to pan, in pixels, so that `target` (new layers' box on screen) lies inside the pane's
+ * margins and clear of every overlay, moving it as little as possible: nothing when it already does.
+ * Where no place is clear (a box bigger than the free pane), it is only brought into the pane.
+ */
+export function panToShow(target: PaneRect, pane: { width: number; height: number }, overlays: readonly PaneRect[]): { dx: number; dy: number } {
+  const into = (low: number, high: number, size: number) =>
+    low < EDGE_MARGIN ? EDGE_MARGIN - low : high > size - EDGE_MARGIN ? Math.max(EDGE_MARGIN - low, size - EDGE_MARGIN - high) : 0;
+  const base = { dx: into(target.left, target.right, pane.width), dy: into(target.top, target.bottom, pane.height) };
+  const moved = (d: { dx: number; dy: number }): PaneRect => ({
+    left: target.left + d.dx,
+    right: target.right + d.dx,
+    top: target.top + d.dy,
+    bottom: target.bottom + d.dy,
+  });
+  const clear = (d: { dx: number; dy: number }) => {
+    const r = moved(d);
+    const inPane =
+      r.left >= EDGE_MARGIN - 1e-9 && r.top >= EDGE_MARGIN - 1e-9 && r.right <= pane.width - EDGE_MARGIN + 1e-9 && r.bottom <= pane.height - EDGE_MARGIN + 1e-9;
+    return (
+      inPane &&
+      overlays.every(
+        (o) => r.right + OVERLAY_GAP <= o.left || r.left - OVERLAY_GAP >= o.right || r.bottom + OVERLAY_GAP <= o.top || r.top - OVERLAY_GAP >= o.bottom,
+      )
+    );
+  };
+  // Past one side of an overlay, or of two (a box between the minimap and the legend).
+  const steps = (from: { dx: number; dy: number }) =>
+    overlays.flatMap((o) => {
+      const r = moved(from);
+      return [
+        { dx: from.dx + o.left - OVERLAY_GAP - r.right, dy: from.dy },
+        { dx: from.dx + o.right + OVERLAY_GAP - r.left, dy: from.dy },
+        { dx: from.dx, dy: from.dy + o.top - OVERLAY_GAP - r.bottom },
+        { dx: from.dx, dy: from.dy + o.bottom + OVERLAY_GAP - r.top },
+      ];
+    });
+  const once = steps(base);
+  const candidates = [base, ...once, ...once.flatMap(steps)].filter(clear);
+  if (candidates.length === 0) return base;
+  const cost = (d: { dx: number; dy: number }) => Math.abs(d.dx) + Math.abs(d.dy);
+  return candidates.reduce((p, q) => (cost(q) < cost(p) ? q : p));
 }
