@@ -1,7 +1,7 @@
 /** Small things a user meets on the canvas: where new nodes land, Shift+click, counted words. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { documentOf, dragFromPalette, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
+import { documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 let browser: Browser;
 const url = inject('editorUrl');
@@ -14,6 +14,25 @@ afterAll(async () => {
 });
 
 describe('the canvas', () => {
+  it('greets a fresh start with what to do first, not an error', async () => {
+    const { page, pageErrors } = await openEditor(browser, url);
+    await expect(page.locator('[data-testid=problem] .problem-message').allInnerTexts()).resolves.toEqual([
+      "Network 'Untitled' has no layers yet: drag a layer from the palette onto the canvas, or start from a model template.",
+    ]);
+    await expect(page.locator('[data-testid=problem]').getAttribute('class')).resolves.toBe('problem problem-info');
+    await expect(page.locator('[data-testid=problems] .count.error').innerText()).resolves.toBe('0');
+    await expect(page.locator('[data-testid=status-bar]').innerText()).resolves.toContain('0 errors');
+    await screenshot(page, 'canvas-00-fresh-start');
+    // A layer without an output is an error again, as build and run say.
+    await dragFromPalette(page, 'Input', { x: 180, y: 220 });
+    await dragFromPalette(page, 'addActivation', { x: 520, y: 220 });
+    await dragWire(page, { node: 'data', port: 'output' }, { node: 'activation', port: 'input' });
+    await expect.poll(() => page.locator('[data-testid=problem] .problem-code').allInnerTexts()).toEqual(['lower.output.none']);
+    await expect(page.locator('[data-testid=status-bar]').innerText()).resolves.toContain('1 error');
+    await screenshot(page, 'canvas-01-layer-without-output');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('adds to the selection with Shift+click and says so in the help', async () => {
     const { page } = await openEditor(browser, url);
     await dragFromPalette(page, 'Input', { x: 180, y: 220 });

@@ -1,4 +1,4 @@
-/** Auto-layout as a user sees it: a template opens as a straight line, L and Shift+L keep it straight. */
+/** Auto-layout as a user sees it: a template opens as a straight line, L and Shift+L keep it straight, and no fit hides a node under an overlay. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
@@ -26,6 +26,39 @@ async function handleSides(page: Page): Promise<string[]> {
   return page
     .locator('[data-testid=layer-node] .react-flow__handle')
     .evaluateAll((hs) => [...new Set(hs.map((h) => ['left', 'right', 'top', 'bottom'].find((s) => h.classList.contains(`react-flow__handle-${s}`))!))].sort());
+}
+
+/** The nodes on screen that meet an overlay of the canvas (minimap, zoom buttons, legend), as 'overlay: node'. */
+async function coveredNodes(page: Page): Promise<string[]> {
+  return page.locator('[data-testid=canvas]').evaluate((canvas) => {
+    const meets = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const overlays = [...canvas.querySelectorAll('.react-flow__panel')].map((p) => ({
+      name: p.getAttribute('data-testid') ?? p.className,
+      box: p.getBoundingClientRect(),
+    }));
+    const nodes = [...canvas.querySelectorAll('.react-flow__node')].map((n) => ({
+      name: n.querySelector('[data-name]')?.getAttribute('data-name') ?? n.id,
+      box: n.getBoundingClientRect(),
+    }));
+    return overlays.flatMap((o) => nodes.filter((n) => meets(o.box, n.box)).map((n) => `${o.name}: ${n.name}`));
+  });
+}
+
+/** Waits until the view has stopped moving (a fit animates for 200 ms). */
+async function viewSettled(page: Page): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').evaluate((v) => (v as HTMLElement).style.transform);
+  let last = '';
+  await expect
+    .poll(
+      async () => {
+        const now = await transform();
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { interval: 300 },
+    )
+    .toBe(true);
 }
 
 describe('auto-layout', () => {
@@ -64,6 +97,47 @@ describe('auto-layout', () => {
     await expect.poll(async () => shape(await documentOf(page), 'TB').forward, { timeout: 10_000 }).toBe(true);
     await page.waitForTimeout(600);
     await screenshot(page, 'layout-04-resnet18-expanded-TB');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps every node clear of the minimap, the zoom buttons and the legend after Layout ↓, Layout → and Fit', async () => {
+    const { page, pageErrors } = await openEditor(browser, url);
+    // A window 1,200 pixels wide: YOLOv8n laid out top to bottom turns right near the bottom of its first screen.
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.locator('[data-testid=btn-templates]').click();
+    await page.locator('[data-testid=template-yolov8n]').click();
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 15_000 }).toBe(23);
+    await viewSettled(page);
+    const overlays = await page
+      .locator('[data-testid=canvas] .react-flow__panel')
+      .evaluateAll((ps) => ps.map((p) => p.getAttribute('data-testid') ?? p.className));
+    expect(overlays).toEqual(['minimap', 'rf__controls', 'canvas-legend']);
+    expect(await coveredNodes(page)).toEqual([]);
+
+    await page.locator('[data-testid=btn-layout-tb]').click();
+    await expect.poll(() => handleSides(page)).toEqual(['bottom', 'top']);
+    await viewSettled(page);
+    await screenshot(page, 'layout-05-yolov8n-layout-TB');
+    expect(await coveredNodes(page)).toEqual([]);
+    // The start of the network, readable: the input at the top.
+    expect((await page.locator('[data-testid=input-node]').boundingBox())!.width).toBeGreaterThan(90);
+
+    await page.locator('[data-testid=btn-fit]').click();
+    await viewSettled(page);
+    await screenshot(page, 'layout-06-yolov8n-fit-TB');
+    expect(await coveredNodes(page)).toEqual([]);
+
+    await page.locator('[data-testid=btn-layout-lr]').click();
+    await expect.poll(() => handleSides(page)).toEqual(['left', 'right']);
+    await viewSettled(page);
+    await screenshot(page, 'layout-07-yolov8n-layout-LR');
+    expect(await coveredNodes(page)).toEqual([]);
+
+    // The zoom buttons' own fit button fits as the toolbar's does.
+    await page.locator('[data-testid=controls-fit]').click();
+    await viewSettled(page);
+    await screenshot(page, 'layout-08-yolov8n-fit-LR');
+    expect(await coveredNodes(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

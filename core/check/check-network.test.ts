@@ -6,6 +6,8 @@ import { buildOnnxModel, translateProgram } from '../onnx/translate.js';
 import { inferShapes } from '../shapes/infer.js';
 import { buildTemplate, listTemplates } from '../templates/index.js';
 import { checkNetwork } from './check-network.js';
+import { emptyDocument } from '../network/types.js';
+import { addInput } from '../network/edit.js';
 import { NAME_CLASH_MESSAGE, nameClash, ROUND_UP_MESSAGE, roundUpPooling } from './testing.js';
 
 /**
@@ -106,6 +108,27 @@ describe('the network check', () => {
     expect(outcomes.filter((o) => o.name.startsWith('template ') && o.runs)).toHaveLength(listTemplates().length);
     expect(outcomes.filter((o) => o.runs).length).toBeGreaterThan(20);
     expect(outcomes.filter((o) => !o.runs).length).toBeGreaterThan(10);
+  });
+
+  it('finds no error in a network with no layers yet, only what to do first; lowering still refuses it', () => {
+    const firstStep = {
+      severity: 'info',
+      code: 'network.empty',
+      message: "Network 'Untitled' has no layers yet: drag a layer from the palette onto the canvas, or start from a model template.",
+    };
+    expect(checkNetwork(emptyDocument()).diagnostics).toEqual([firstStep]);
+    const withInput = addInput(emptyDocument(), { dims: [1, 3, 32, 32] });
+    if (!withInput.ok) throw new Error('addInput failed');
+    expect(checkNetwork(withInput.value.doc).diagnostics).toEqual([firstStep]);
+    const lowered = lowerToProgram(emptyDocument(), () => undefined);
+    expect(lowered.ok ? [] : lowered.diagnostics.map((d) => d.code)).toEqual(['lower.output.none']);
+  });
+
+  it('reports a network with layers and no output as an error, as build and run do', () => {
+    const lenet = buildTemplate('lenet5')!;
+    expect(checkNetwork({ ...lenet, outputs: [] }).diagnostics).toEqual([
+      { severity: 'error', code: 'lower.output.none', message: "Network 'lenet5' marks no output; mark at least one layer output as a network output." },
+    ]);
   });
 
   it('does not report the weights a project leaves unbound: a .wts file fills them at run time', () => {

@@ -9,6 +9,10 @@
  * so every slot that run would fill (each required slot, and each optional slot the project binds)
  * gets zeros of the count the layer expects. Whether a `.wts` file has those tensors is the binding
  * check's question (core/weights/binding.ts), asked separately when a file is loaded.
+ *
+ * A network with no layers yet is where every project starts, not a mistake: it gets no error, only
+ * an info that names the first step. Lowering still refuses it (`lower.output.none`), so build, run
+ * and export stop on it as on any network that marks no output.
  */
 import { type Diagnostic } from '../diagnostics.js';
 import { lowerToProgram } from '../lower/lower.js';
@@ -21,6 +25,15 @@ export interface NetworkCheck {
   shapes: ShapeReport;
   /** Shape Diagnostics first, then what lowering and the ONNX translation found; an error names its node. */
   diagnostics: Diagnostic[];
+}
+
+/** What the check says of a network with no layers: what to do first. */
+export function noLayersYet(doc: NetworkDocument): Diagnostic {
+  return {
+    severity: 'info',
+    code: 'network.empty',
+    message: `Network '${doc.name}' has no layers yet: drag a layer from the palette onto the canvas, or start from a model template.`,
+  };
 }
 
 /**
@@ -39,6 +52,7 @@ function placeholder(count: number): Float32Array {
 export function checkNetwork(doc: NetworkDocument, shapes: ShapeReport = inferShapes(doc)): NetworkCheck {
   const diagnostics = [...shapes.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) return { shapes, diagnostics };
+  if (doc.nodes.length === 0) return { shapes, diagnostics: [...diagnostics, noLayersYet(doc)] };
   const counts = new Map<string, number>();
   const bindings: WeightBindings = {};
   for (const node of doc.nodes) {

@@ -171,10 +171,14 @@ function Toolbar({
         >
           Layout →
         </button>
-        <button onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])} title="Auto-layout top to bottom (Shift+L)">
+        <button
+          onClick={() => void autoLayout(store, 'TB', s().selected.length > 1 ? s().selected : [])}
+          title="Auto-layout top to bottom (Shift+L)"
+          data-testid="btn-layout-tb"
+        >
           Layout ↓
         </button>
-        <button onClick={() => s().requestFit(true)} title="Fit view (F)">
+        <button onClick={() => s().requestFit(true)} title="Fit view (F)" data-testid="btn-fit">
           Fit
         </button>
         <button onClick={() => groupSelection(store)} title="Group the selection (Ctrl+G)" data-testid="btn-group">

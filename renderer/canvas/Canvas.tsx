@@ -4,6 +4,7 @@ import { useStore as useZustand } from 'zustand';
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   Panel,
   ReactFlow,
@@ -15,6 +16,7 @@ import {
   type FinalConnectionState,
   type IsValidConnection,
   type Node,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { connect, connectionProblem } from '../../core/network/edit.js';
 import { specIn } from '../../core/blocks/document-catalog.js';
@@ -27,7 +29,8 @@ import { CATEGORY_COLORS, LAYER_DRAG_TYPE, LAYER_PARAMS_DRAG_TYPE } from '../edi
 import type { Params } from '../../core/layers/types.js';
 import { EDGE_TYPES, WireLabelStoreContext, createWireLabelStore, useTrackWireLabels } from './wire.js';
 import { DetailStoreContext, createDetailStore, useTrackDetailedNodes, useWatchFarView } from './detail.js';
-import { edgesToDraw } from '../editor/view-geometry.js';
+import { edgesToDraw, type FlowRect } from '../editor/view-geometry.js';
+import { fitViewport, MIN_ZOOM, panToShow, type PaneRect } from '../editor/fit-view.js';
 import { FarWires } from './far-wires.js';
 import { NODE_HEIGHT, NODE_WIDTH, sameItems } from '../editor/flow-model.js';
 import { Minimap } from './Minimap.js';
@@ -86,8 +89,35 @@ function Legend() {
   );
 }
 
-/** The smallest zoom a fit goes to: below it, layer names and wire labels cannot be read. */
-const READABLE_ZOOM = 0.55;
+/** What floats over the canvas (minimap, zoom buttons, legends, breadcrumb: React Flow panels), in pane pixels. */
+function overlaysOn(canvas: HTMLElement): PaneRect[] {
+  const box = canvas.getBoundingClientRect();
+  return [...canvas.querySelectorAll('.react-flow__panel')]
+    .map((el) => el.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.height > 0)
+    .map((r) => ({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top }));
+}
+
+/** The boxes of the nodes on the canvas, as measured, in flow coordinates. */
+function shownNodeRects(flow: ReactFlowInstance): FlowRect[] {
+  const rects: FlowRect[] = [];
+  for (const n of flow.getNodes()) {
+    const internal = n.hidden ? undefined : flow.getInternalNode(n.id);
+    if (!internal) continue;
+    const p = internal.internals.positionAbsolute;
+    rects.push({ x: p.x, y: p.y, width: internal.measured.width ?? NODE_WIDTH, height: internal.measured.height ?? NODE_HEIGHT });
+  }
+  return rects;
+}
+
+/** React Flow's fit-view icon (four corners), which it does not export. */
+function FitIcon() {
+  return (
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30">
+      <path d="M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5.17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z" />
+    </svg>
+  );
+}
 
 export function Canvas() {
   const store = useEditorStore();
@@ -134,8 +164,8 @@ export function Canvas() {
   }, [focusRequest, flow]);
 
   const droppedLayer = useRef(false);
-  // A layer just added (search menu, wire drop, paste) that landed out of view or under the minimap
-  // or the zoom buttons: pan just enough to show it, keeping the zoom.
+  // A layer just added (search menu, wire drop, paste) that landed out of view or under an overlay
+  // (the minimap, the zoom buttons, a legend): pan just enough to show it, keeping the zoom.
   useEffect(() => {
     let known = new Set(store.getState().doc.nodes.map((n) => n.id));
     return store.subscribe((state, previous) => {
@@ -152,9 +182,9 @@ export function Canvas() {
     });
 
     function showNodes(ids: readonly string[]) {
-      const box = wrapper.current?.getBoundingClientRect();
-      if (!box) return;
-      const zoom = flow.getZoom();
+      const canvas = wrapper.current;
+      if (!canvas) return;
+      const box = canvas.getBoundingClientRect();
       const rects = ids.map((id) => flow.getInternalNode(id)).filter((n) => n !== undefined);
       if (rects.length === 0) return;
       const left = Math.min(...rects.map((n) => n.internals.positionAbsolute.x));
@@ -163,15 +193,11 @@ export function Canvas() {
       const bottom = Math.max(...rects.map((n) => n.internals.positionAbsolute.y + (n.measured.height ?? NODE_HEIGHT)));
       const a = flow.flowToScreenPosition({ x: left, y: top });
       const b = flow.flowToScreenPosition({ x: right, y: bottom });
-      // Inside the canvas, clear of the zoom buttons (left) and, when it would sit under it, of the minimap (bottom right).
-      const minimap = wrapper.current?.querySelector('.minimap')?.getBoundingClientRect();
-      const underMinimap = minimap !== undefined && b.x > minimap.left && a.y < minimap.bottom && b.y > minimap.top && a.x < minimap.right;
-      const safe = { left: box.left + 60, top: box.top + 16, right: box.right - 16, bottom: (underMinimap ? minimap.top : box.bottom) - 16 };
-      const dx = a.x < safe.left ? safe.left - a.x : b.x > safe.right ? Math.max(safe.left - a.x, safe.right - b.x) : 0;
-      const dy = a.y < safe.top ? safe.top - a.y : b.y > safe.bottom ? Math.max(safe.top - a.y, safe.bottom - b.y) : 0;
+      const target = { left: a.x - box.left, top: a.y - box.top, right: b.x - box.left, bottom: b.y - box.top };
+      const { dx, dy } = panToShow(target, { width: box.width, height: box.height }, overlaysOn(canvas));
       if (dx === 0 && dy === 0) return;
       const v = flow.getViewport();
-      void flow.setViewport({ x: v.x + dx, y: v.y + dy, zoom }, { duration: 200 });
+      void flow.setViewport({ x: v.x + dx, y: v.y + dy, zoom: v.zoom }, { duration: 200 });
     }
   }, [store, flow]);
 
@@ -188,22 +214,19 @@ export function Canvas() {
     if (fitSerial === fittedSerial.current || !nodesMeasured) return;
     const id = requestAnimationFrame(() => {
       fittedSerial.current = fitSerial;
-      // Room for the zoom controls (left) and the minimap (bottom right).
+      const canvas = wrapper.current;
+      if (!canvas) return;
+      const s = store.getState();
+      const box = canvas.getBoundingClientRect();
+      const viewport = fitViewport({
+        pane: { width: box.width, height: box.height },
+        overlays: overlaysOn(canvas),
+        nodes: shownNodeRects(flow),
+        direction: s.direction,
+        whole: s.fitWhole,
+      });
       // No animation for big networks: every frame of it would draw all their nodes.
-      const duration = store.getState().doc.nodes.length > BIG_NETWORK ? 0 : 200;
-      const bounds = flow.getNodesBounds(flow.getNodes().filter((n) => !n.hidden));
-      const box = wrapper.current?.getBoundingClientRect();
-      const zoomToFit = box && bounds.width > 0 ? Math.min((box.width - 80) / bounds.width, (box.height - 154) / bounds.height) : 1;
-      const lr = store.getState().direction === 'LR';
-      const fitsAcross = box && (lr ? bounds.height * READABLE_ZOOM < box.height - 154 : bounds.width * READABLE_ZOOM < box.width - 80);
-      if (box && fitsAcross && zoomToFit < READABLE_ZOOM && !store.getState().fitWhole) {
-        // A long, thin network (a chain laid out in a line) fitted whole is too small to read: show
-        // its start at a readable size, as Netron does, centred across the flow; the rest is a
-        // scroll away. A network that is big both ways is fitted whole, for an overview.
-        const x = lr ? 56 - bounds.x * READABLE_ZOOM : box.width / 2 - (bounds.x + bounds.width / 2) * READABLE_ZOOM;
-        const y = lr ? 24 + (box.height - 154) / 2 - (bounds.y + bounds.height / 2) * READABLE_ZOOM : 24 - bounds.y * READABLE_ZOOM;
-        void flow.setViewport({ x, y, zoom: READABLE_ZOOM }, { duration });
-      } else void flow.fitView({ padding: { top: '24px', right: '24px', bottom: '130px', left: '56px' }, duration, maxZoom: 1.2 });
+      if (viewport) void flow.setViewport(viewport, { duration: s.doc.nodes.length > BIG_NETWORK ? 0 : 200 });
     });
     return () => cancelAnimationFrame(id);
   }, [fitSerial, nodesMeasured, flow, store]);
@@ -360,7 +383,7 @@ export function Canvas() {
             selectionKeyCode="Shift"
             multiSelectionKeyCode={MULTI_SELECTION_KEYS}
             zoomOnDoubleClick={false}
-            minZoom={0.05}
+            minZoom={MIN_ZOOM}
             maxZoom={2.5}
             colorMode="dark"
             // Every node stays mounted; detail.ts decides which draw their detail. React Flow's culling
@@ -372,7 +395,12 @@ export function Canvas() {
             {far && <FarWires />}
             <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#2c323c" />
             <Minimap nodeColor={minimapColor} />
-            <Controls showInteractive={false} />
+            {/* React Flow's own fit button knows nothing of the overlays; this one fits as F does. */}
+            <Controls showInteractive={false} showFitView={false}>
+              <ControlButton onClick={() => store.getState().requestFit(true)} title="Fit view (F)" aria-label="Fit view" data-testid="controls-fit">
+                <FitIcon />
+              </ControlButton>
+            </Controls>
             <Legend />
             <HeatLegend />
             <BlockBreadcrumb />

@@ -5,6 +5,16 @@ import { setParam } from '../../core/network/edit.js';
 import { createEditorStore } from './editor-store.js';
 
 describe('editor diagnostics', () => {
+  it('show no error on a fresh, empty canvas, only what to do first', () => {
+    expect(createEditorStore().getState().diagnostics).toEqual([
+      {
+        severity: 'info',
+        code: 'network.empty',
+        message: "Network 'Untitled' has no layers yet: drag a layer from the palette onto the canvas, or start from a model template.",
+      },
+    ]);
+  });
+
   it('show a user layer named like a layer inside a composite, on that layer', () => {
     const doc = nameClash();
     const user = doc.nodes.find((n) => n.name === 'layer1.0.conv1')!;
