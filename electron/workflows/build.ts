@@ -23,8 +23,10 @@ export interface NetworkSource {
 
 /** The network lowered to the program backends consume, with the weight values it names. */
 export function lowerNetwork(ctx: WorkflowContext, source: NetworkSource): Result<LoweredProgram> {
-  // The preflight is the network check, so a build stops on exactly what `check` and the Problems panel report.
-  const errors = checkNetwork(source.doc).diagnostics.filter((d) => d.severity === 'error');
+  // The preflight is the network check, so a build stops on exactly what `check` and the Problems panel report;
+  // their note on a network without layers (not an error while the canvas is still empty) stops it too.
+  const check = checkNetwork(source.doc).diagnostics;
+  const errors = check.filter((d) => d.severity === 'error' || d.code === 'network.empty').map((d) => ({ ...d, severity: 'error' as const }));
   if (errors.length > 0) return fail(...errors);
   const lowered = lowerToProgram(source.doc, source.weights);
   if (!lowered.ok) return lowered;

@@ -1,6 +1,7 @@
 /** Build and export start with the network check, so they stop on exactly what `check` and the Problems panel report. */
 import { describe, expect, it } from 'vitest';
 import { NAME_CLASH_MESSAGE, nameClash, ROUND_UP_MESSAGE, roundUpPooling } from '../../core/check/testing.js';
+import { emptyDocument } from '../../core/network/types.js';
 import { nodeFiles } from './node-files.js';
 import { lowerNetwork, type WorkflowContext } from './index.js';
 
@@ -26,6 +27,20 @@ describe('the build preflight', () => {
     const lowered = lowerNetwork(ctx, { doc: nameClash(), weights: () => undefined });
     expect(lowered.ok ? [] : lowered.diagnostics.map((d) => d.message)).toEqual([NAME_CLASH_MESSAGE]);
     expect(logged).toEqual([]);
+  });
+
+  it('stops a network without layers with the check’s own sentence', () => {
+    const lowered = lowerNetwork(ctx, { doc: emptyDocument('blank'), weights: () => undefined });
+    expect(lowered).toEqual({
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'network.empty',
+          message: "Network 'blank' has no layers yet: drag a layer from the palette onto the canvas, or start from a model template.",
+        },
+      ],
+    });
   });
 
   it('lowers a network that passes the check', () => {
