@@ -7,6 +7,7 @@ export default defineConfig({
     // workers), which take seconds on a loaded 2-core CI machine; a hang still fails.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    setupFiles: ['renderer/test-setup.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/unit.json' },
   },

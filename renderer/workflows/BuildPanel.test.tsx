@@ -1,13 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { BuildResult } from '../../core/api/job-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
-import { EditorProvider } from '../react/editor-context.js';
-import { HostProvider } from '../react/host-context.js';
 import { fakeHost, type FakeHost } from '../host/fake-host.js';
-import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 
@@ -33,13 +31,7 @@ function setup(tensorrt: { available: boolean; detail: string }) {
     'build.history': () => ({ builds: [...history] }),
     'jobs.cancel': () => ({ status: 'running' }),
   });
-  render(
-    <EditorProvider store={store}>
-      <HostProvider host={host}>
-        <WorkflowDock problems={null} />
-      </HostProvider>
-    </EditorProvider>,
-  );
+  renderDock(store, host);
   fireEvent.click(screen.getByTestId('dock-tab-build'));
   return { store, host, history };
 }

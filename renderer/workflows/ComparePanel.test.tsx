@@ -1,13 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { CompareReport, CompareTensors } from '../../core/api/compare-schemas.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
-import { EditorProvider } from '../react/editor-context.js';
-import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
-import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 import { compareOverlay, nodeOfLayer } from './compare-overlay.js';
 import { errorHeat } from '../editor/heat.js';
 
@@ -72,13 +70,7 @@ function setup(tensorrt: { available: boolean; detail: string }) {
     'compare.tensors': ({ layer }) =>
       TENSORS[layer] ?? { ok: false, diagnostics: [{ severity: 'error', code: 'compare.noLayer', message: `No layer '${layer}'.` }] },
   });
-  render(
-    <EditorProvider store={store}>
-      <HostProvider host={host}>
-        <WorkflowDock problems={null} />
-      </HostProvider>
-    </EditorProvider>,
-  );
+  renderDock(store, host);
   fireEvent.click(screen.getByTestId('dock-tab-compare'));
   const idOf = (name: string) => store.getState().doc.nodes.find((n) => n.name === name)!.id;
   return { store, host, idOf };

@@ -1,16 +1,14 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { BuildResult, RunResult } from '../../core/api/job-schemas.js';
 import { PREPROCESSING_PRESETS } from '../../core/run/preprocessing.js';
 import { buildTemplate } from '../../core/templates/index.js';
 import type { NetworkDocument } from '../../core/network/types.js';
 import { createEditorStore } from '../editor/editor-store.js';
-import { EditorProvider } from '../react/editor-context.js';
-import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
 import { classNamesFor, detectorInDocument, parseClassNames } from '../../core/run/detector.js';
-import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 
@@ -67,13 +65,7 @@ async function runPanelWithImage(doc: NetworkDocument) {
     'images.preview': ({ path }) => ({ path, width: 320, height: 240, previewDataUrl: 'data:image/png;base64,AAAA' }),
     'run.start': () => ({ jobId: 'r1' }),
   });
-  render(
-    <EditorProvider store={store}>
-      <HostProvider host={host}>
-        <WorkflowDock problems={null} />
-      </HostProvider>
-    </EditorProvider>,
-  );
+  renderDock(store, host);
   fireEvent.click(screen.getByTestId('dock-tab-run'));
   fireEvent.click(screen.getByTestId('run-choose'));
   fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);

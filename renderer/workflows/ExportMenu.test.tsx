@@ -1,12 +1,10 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { buildTemplate } from '../../core/templates/index.js';
 import { createEditorStore } from '../editor/editor-store.js';
-import { EditorProvider } from '../react/editor-context.js';
-import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
-import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 
@@ -19,13 +17,7 @@ function setup() {
     'files.write': ({ path, data }) => ({ path, bytes: data.length }),
     'export.start': () => ({ jobId: 'x1' }),
   });
-  render(
-    <EditorProvider store={store}>
-      <HostProvider host={host}>
-        <WorkflowDock problems={null} />
-      </HostProvider>
-    </EditorProvider>,
-  );
+  renderDock(store, host);
   fireEvent.click(screen.getByTestId('export-menu'));
   return { store, host };
 }

@@ -9,6 +9,7 @@ import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
 import { heatOf } from './ProfilePanel.js';
 import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 // jsdom has no 2D canvas; ECharts measures label text with one (the chart itself is SVG).
@@ -49,13 +50,7 @@ describe('Profile panel', () => {
     const store = createEditorStore(buildTemplate('lenet5')!);
     store.getState().setEngines([ENGINE]);
     const host = fakeHost({ 'build.history': () => ({ builds: [ENGINE] }), 'profile.start': () => ({ jobId: 'p1' }) });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-profile'));
     fireEvent.click(screen.getByTestId('profile-start'));
     await waitFor(() => expect((screen.getByTestId('profile-progress-cancel') as HTMLButtonElement).disabled).toBe(false));

@@ -9,6 +9,7 @@ import { HostProvider } from '../react/host-context.js';
 import { fakeHost } from '../host/fake-host.js';
 import { PREPROCESSING_PRESETS, parseChannelList, presetForInput } from './preprocessing.js';
 import { WorkflowDock } from './WorkflowDock.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 
@@ -68,13 +69,7 @@ describe('Run panel', () => {
       'images.preview': ({ path }) => ({ path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' }),
       'run.start': () => ({ jobId: 'r1' }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     expect((screen.getByTestId('run-preset') as HTMLSelectElement).value).toBe('mnist');
     fireEvent.click(screen.getByTestId('run-choose'));
@@ -125,13 +120,7 @@ describe('Run panel', () => {
       'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'input.npy', path: '/data/input.npy', kind: 'file', size: 4224, modifiedAt: '' }] }),
       'run.start': () => ({ jobId: 'r1' }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     fireEvent.click(screen.getByTestId('run-choose'));
     fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);
@@ -158,13 +147,7 @@ describe('Run panel', () => {
       }),
       'run.start': () => ({ jobId: 'r1' }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     fireEvent.click(screen.getByTestId('run-save-outputs'));
     await waitFor(() => expect((screen.getByTestId('file-browser-folder') as HTMLButtonElement).disabled).toBe(false));
@@ -217,13 +200,7 @@ describe('Run panel', () => {
         files: [{ engineId: 'engine-1', image: '/data/digit_05_label7.png', output: 'prob', npyPath: `${dir}/digit_05_label7.prob.npy` }],
       }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     fireEvent.click(screen.getByTestId('run-choose'));
     fireEvent.click((await screen.findAllByTestId('file-browser-entry'))[0]!);
@@ -303,13 +280,7 @@ describe('Run panel', () => {
           : { path, width: 32, height: 32, previewDataUrl: `data:image/png;base64,${btoa(path)}` },
       'run.start': () => ({ jobId: 'r1' }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     act(() => host.emit('host.openFiles', { paths: [OLD, '/data/digit_05_label7.png'], source: 'menu' }));
     await waitFor(() =>
@@ -355,13 +326,7 @@ describe('Run panel', () => {
           ? { ok: false, diagnostics: [{ severity: 'error', code: 'image.read', message: `Cannot read the image ${path}: it does not exist.`, detail: path }] }
           : { path, width: 32, height: 32, previewDataUrl: 'data:image/png;base64,AAAA' },
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     act(() => host.emit('host.openFiles', { paths, source: 'menu' }));
     expect((await screen.findByTestId('run-image-problem')).textContent).toBe('Cannot read the image /data/digit_00.png: it does not exist.');
@@ -383,13 +348,7 @@ describe('Run panel', () => {
       'build.history': () => ({ builds: [ENGINE] }),
       'run.start': () => ({ ok: false, diagnostics: [{ severity: 'error', code: 'files.uploadGone', message, detail: GONE }] }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-run'));
     act(() => host.emit('host.openFiles', { paths: [GONE], source: 'menu' }));
     fireEvent.click(await screen.findByTestId('run-start'));

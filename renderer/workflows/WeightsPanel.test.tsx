@@ -10,6 +10,7 @@ import { fakeHost, type FakeHost } from '../host/fake-host.js';
 import { slotForTensor, TENSOR_DRAG_TYPE } from './tensor-drop.js';
 import { WorkflowDock } from './WorkflowDock.js';
 import { inferShapes } from '../../core/shapes/infer.js';
+import { renderDock } from './dock.testing.js';
 
 afterEach(cleanup);
 
@@ -158,13 +159,7 @@ describe('Weights panel', () => {
       'files.roots': () => ({ roots: [{ path: '/data', label: 'Work' }] }),
       'files.list': ({ path }) => ({ path, parent: null, entries: [{ name: 'a.wts', path: '/data/a.wts', kind: 'file', size: 10, modifiedAt: '' }] }),
     });
-    render(
-      <EditorProvider store={store}>
-        <HostProvider host={host}>
-          <WorkflowDock problems={null} />
-        </HostProvider>
-      </EditorProvider>,
-    );
+    renderDock(store, host);
     fireEvent.click(screen.getByTestId('dock-tab-weights'));
     fireEvent.click(screen.getByTestId('weights-import'));
     fireEvent.click(await screen.findByText('a.wts'));
@@ -203,13 +198,7 @@ describe('files opened by the Electron window', () => {
     it(`imports a dropped ${file} (host.openFiles) and shows the weights tab`, async () => {
       const store = createEditorStore(buildTemplate('lenet5')!);
       const host = fakeHost({ 'weights.list': () => ({ sets: [] }), 'weights.import': () => ({ jobId: 'job-9' }) }, 'electron');
-      render(
-        <EditorProvider store={store}>
-          <HostProvider host={host}>
-            <WorkflowDock problems={null} />
-          </HostProvider>
-        </EditorProvider>,
-      );
+      renderDock(store, host);
       act(() => host.emit('host.openFiles', { paths: ['/home/me/cat.png', `/home/me/${file}`], source: 'drop' }));
       await waitFor(() => expect(host.calls.find((c) => c.method === 'weights.import')?.params).toEqual({ path: `/home/me/${file}` }));
       expect(screen.getByTestId('dock-tab-weights').getAttribute('aria-selected')).toBe('true');
