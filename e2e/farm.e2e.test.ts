@@ -86,6 +86,8 @@ describe.skipIf(!slurm.ok && !ci)(`the Farm tab on a local Slurm${slurm.ok ? '' 
           },
         )
         .toBe(join(dir, 'lenet5.wts'));
+      // The file names its weights but no bindings: binding them by name is part of opening it, not an edit.
+      await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: join(dir, 'lenet5.trtstudio'), past: 0 });
 
       await page.click('[data-testid=dock-tab-farm]');
       await page.waitForSelector('[data-testid=farm-panel]');

@@ -174,7 +174,13 @@ export async function openPath(store: EditorStore, host: HostApi, path: string |
   if (!r.ok) return report(store, r.diagnostics);
   replaceProject(store, r.value.document, r.value.path ?? undefined, r.value.version ?? null);
   for (const d of r.diagnostics ?? []) store.getState().notify(d.severity === 'error' ? 'error' : 'info', d.message);
-  if (r.value.weightsPath) await loadWeights(store, host, r.value.weightsPath);
+  if (!r.value.weightsPath) return;
+  const opened = store.getState().doc;
+  await loadWeights(store, host, r.value.weightsPath);
+  // Binding the project's own weights file by name is part of opening it, as the next open will do
+  // again: no undo step, and the project is still saved. Any edit of the user's meanwhile keeps it unsaved.
+  const s = store.getState();
+  if (s.savedDoc === opened && s.past.length === 1 && s.past[0] === opened) store.setState({ savedDoc: s.doc, past: [] });
 }
 
 /** "Download project": the document as a `.trtstudio` file through the browser, whatever the host. */
