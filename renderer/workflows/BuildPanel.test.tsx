@@ -81,23 +81,61 @@ describe('Build panel', () => {
     return (host.calls.find((c) => c.method === 'build.start')!.params as { options: { profiles: unknown } }).options.profiles;
   };
 
-  it('builds a dynamic batch at the shapes its untouched fields show (every dynamic dim 1)', async () => {
-    const { host } = setupDynamic();
+  it('builds a dynamic batch at the default profile its untouched fields show (every dynamic dim 1)', async () => {
+    const { store, host } = setupDynamic();
     expect(['min', 'opt', 'max'].map((k) => (screen.getByTestId(`build-profile-${k}`) as HTMLInputElement).value)).toEqual([
       '1, 1, 32, 32',
       '1, 1, 32, 32',
       '1, 1, 32, 32',
     ]);
+    const before = store.getState().doc;
     fireEvent.click(screen.getByTestId('build-start'));
-    expect(await startedProfiles(host)).toEqual({ data: { min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [1, 1, 32, 32] } });
-    expect(screen.queryByText(/give its min, opt and max shapes/)).toBeNull();
+    // The lowering gives an input without a profile the same default, so the build needs none of its own.
+    expect(await startedProfiles(host)).toEqual({});
+    expect(store.getState().doc).toBe(before);
   });
 
-  it('keeps the shown min and opt when only max is edited', async () => {
-    const { host } = setupDynamic();
-    fireEvent.change(screen.getByTestId('build-profile-max'), { target: { value: '8, 1, 32, 32' } });
+  it('an edited field is the input’s profile in the project: one undo step, and the build takes it', async () => {
+    const { store, host } = setupDynamic();
+    const max = screen.getByTestId('build-profile-max');
+    fireEvent.change(max, { target: { value: '8, 1, 32, 32' } });
+    fireEvent.blur(max);
+    expect(store.getState().doc.inputs[0]!.profile).toEqual({ min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [8, 1, 32, 32] });
+    expect(store.getState().past).toHaveLength(1);
     fireEvent.click(screen.getByTestId('build-start'));
-    expect(await startedProfiles(host)).toEqual({ data: { min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [8, 1, 32, 32] } });
+    await startedProfiles(host);
+    const sent = host.calls.find((c) => c.method === 'build.start')!.params as { document: { inputs: { profile?: unknown }[] } };
+    expect(sent.document.inputs[0]!.profile).toEqual({ min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [8, 1, 32, 32] });
+    act(() => store.getState().undo());
+    expect(store.getState().doc.inputs[0]!.profile).toBeUndefined();
+    expect((screen.getByTestId('build-profile-max') as HTMLInputElement).value).toBe('1, 1, 32, 32');
+  });
+
+  it('says what is wrong with a shape, changes nothing, and does not build until it is fixed', async () => {
+    const { store, host } = setupDynamic();
+    const before = store.getState().doc;
+    const opt = screen.getByTestId('build-profile-opt');
+    fireEvent.change(opt, { target: { value: '4, one, 32, 32' } });
+    fireEvent.keyDown(opt, { key: 'Enter' });
+    expect(screen.getByTestId('build-profile-problem').textContent).toBe(
+      "The opt shape of input 'data' is '4, one, 32, 32'; give positive integers, one per dimension, e.g. 1, 1, 32, 32.",
+    );
+    expect(store.getState().doc).toBe(before);
+    fireEvent.click(screen.getByTestId('build-start'));
+    expect(host.calls.some((c) => c.method === 'build.start')).toBe(false);
+    // min ≤ opt ≤ max is the network's rule: refused with its message, nothing changed.
+    fireEvent.change(opt, { target: { value: '4, 1, 32, 32' } });
+    fireEvent.blur(opt);
+    expect(screen.getByTestId('build-profile-problem').textContent).toBe(
+      "Input 'data' profile must have one value per dimension with min ≤ opt ≤ max, and keep static dimensions fixed.",
+    );
+    expect(store.getState().doc).toBe(before);
+    fireEvent.change(screen.getByTestId('build-profile-max'), { target: { value: '4, 1, 32, 32' } });
+    fireEvent.blur(screen.getByTestId('build-profile-max'));
+    expect(screen.queryByTestId('build-profile-problem')).toBeNull();
+    expect(store.getState().doc.inputs[0]!.profile).toEqual({ min: [1, 1, 32, 32], opt: [4, 1, 32, 32], max: [4, 1, 32, 32] });
+    fireEvent.click(screen.getByTestId('build-start'));
+    expect(await startedProfiles(host)).toEqual({});
   });
 
   it('shows live progress and log lines, then the result and the history; the engine becomes the one to run', async () => {

@@ -4,17 +4,17 @@
  * dynamic inputs; live progress with phases, steps, elapsed time and log lines; cancel; the result
  * and the history of this session's builds with their settings.
  */
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import type { BackendId } from '../../core/api/schemas.js';
 import type { BuildOptions, BuildResult } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
-import { defaultProfile, type NetworkInput } from '../../core/network/types.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { DiagnosticList, JobLog, JobProgressBar, useTicker, type RunningJob } from './common.js';
-import { formatBytes, formatDimsList, formatMs, shortReason } from './format.js';
+import { formatBytes, formatMs, shortReason } from './format.js';
 import { cancelJob, describeEnd, runJob } from '../host/jobs.js';
 import { afterWeightsReload } from './WeightsPanel.js';
+import { InputProfiles } from './InputProfiles.js';
 
 const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8'] as const;
 type Precision = (typeof PRECISIONS)[number];
@@ -60,28 +60,11 @@ export const BackendSelect = memo(function BackendSelect({
   );
 });
 
-function parseDims(text: string): number[] | undefined {
-  const parts = text
-    .split(/[\s,×x]+/)
-    .filter(Boolean)
-    .map(Number);
-  return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
-}
-
-/** The text of a dynamic input's min, opt and max shape fields. */
-interface ProfileFields {
-  min: string;
-  opt: string;
-  max: string;
-}
-
 export const BuildPanel = memo(function BuildPanel() {
   const host = useHost();
   const store = useEditorStore();
   const backends = useEditor((s) => s.backends);
   const engines = useEditor((s) => s.engines);
-  const inputs = useEditor((s) => s.doc.inputs);
-  const dynamicInputs = useMemo(() => inputs.filter((i) => i.dims.includes(-1)), [inputs]);
   const errors = useEditor((s) => s.diagnostics.filter((d) => d.severity === 'error').length);
   const tensorrt = backends?.find((b) => b.name === 'tensorrt');
   const [backend, setBackend] = useBackendChoice(tensorrt);
@@ -91,12 +74,8 @@ export const BuildPanel = memo(function BuildPanel() {
   // Off by default: an FP32 build then computes in FP32 (TensorRT's own default would allow TF32).
   const [tf32, setTf32] = useState(false);
   const [timingCache, setTimingCache] = useState('');
-  const [profiles, setProfiles] = useState<Record<string, ProfileFields>>({});
-  /** What a dynamic input's min/opt/max fields hold, and a build uses: the user's text, else the input's own profile or the default one (every dynamic dim at 1). */
-  const profileFields = (input: NetworkInput): ProfileFields => {
-    const p = input.profile ?? defaultProfile(input.dims);
-    return profiles[input.name] ?? { min: p.min.join(', '), opt: p.opt.join(', '), max: p.max.join(', ') };
-  };
+  // A shape profile field whose text is wrong: the build waits until it is fixed (the project keeps the last good profile).
+  const [profileProblem, setProfileProblem] = useState<Diagnostic | undefined>();
   const [job, setJob] = useState<RunningJob | undefined>();
   const [log, setLog] = useState<{ line: string; severity: string }[]>([]);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
@@ -112,23 +91,7 @@ export const BuildPanel = memo(function BuildPanel() {
 
   const build = async () => {
     if (!host) return;
-    const shapeProfiles: BuildOptions['profiles'] = {};
-    for (const input of dynamicInputs) {
-      const p = profileFields(input);
-      const min = parseDims(p.min);
-      const opt = parseDims(p.opt);
-      const max = parseDims(p.max);
-      if (!min || !opt || !max) {
-        return setDiagnostics([
-          {
-            severity: 'error',
-            code: 'build.profile',
-            message: `The input '${input.name}' has dynamic dims ${formatDimsList(input.dims)}; give its min, opt and max shapes as lists of positive integers, e.g. 1, 3, 224, 224.`,
-          },
-        ]);
-      }
-      shapeProfiles[input.name] = { min, opt, max };
-    }
+    if (profileProblem) return setDiagnostics([profileProblem]);
     const options: BuildOptions = {
       backend,
       precision,
@@ -136,7 +99,8 @@ export const BuildPanel = memo(function BuildPanel() {
       optimizationLevel,
       tf32,
       timingCachePath: timingCache.trim() || null,
-      profiles: shapeProfiles,
+      // The inputs' own profiles (or the default one) come with the document.
+      profiles: {},
     };
     setDiagnostics([]);
     setLog([]);
@@ -239,27 +203,7 @@ export const BuildPanel = memo(function BuildPanel() {
             ? `TensorRT ${tensorrt.detail}.${strongTyped ? ' TensorRT 11 networks are strongly typed: precision comes from tensor types, not a builder flag.' : ''}`
             : `TensorRT is not available here (${shortReason(tensorrt?.detail ?? 'not found')}). Builds use the reference runtime: the network as ONNX, run by ONNX Runtime on the CPU, so results are checked without a GPU. Precision, workspace and optimisation level apply to TensorRT only.`}
       </div>
-      {dynamicInputs.length > 0 && (
-        <div className="wf-profiles">
-          {dynamicInputs.map((input) => (
-            <div key={input.id} className="wf-row">
-              <span className="mono">
-                {input.name} {formatDimsList(input.dims)}
-              </span>
-              {(['min', 'opt', 'max'] as const).map((k) => (
-                <label key={k}>
-                  {k}
-                  <input
-                    value={profileFields(input)[k]}
-                    onChange={(e) => setProfiles((p) => ({ ...p, [input.name]: { ...(p[input.name] ?? profileFields(input)), [k]: e.target.value } }))}
-                    data-testid={`build-profile-${k}`}
-                  />
-                </label>
-              ))}
-            </div>
-          ))}
-        </div>
-      )}
+      <InputProfiles onProblem={setProfileProblem} />
       {job && (
         <JobProgressBar
           job={job}
