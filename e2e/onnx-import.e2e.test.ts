@@ -196,6 +196,12 @@ describe('an ONNX model opened in the editor', () => {
     expect(await page.locator('[data-testid=param-dims]').inputValue()).toBe('-1, 1, 32, 32');
     expect(await page.locator('[data-testid=input-dim-names]').textContent()).toBe('axis 0: -1 (batch)');
     await screenshot(page, 'onnx-import-04-dynamic-batch');
+    // The Build tab shows the batch at 1; a max typed there becomes the input's profile, built and saved with the project.
+    await page.click('[data-testid=dock-tab-build]');
+    expect(await page.locator('[data-testid=build-profile-opt]').inputValue()).toBe('1, 1, 32, 32');
+    await page.locator('[data-testid=build-profile-max]').fill('4, 1, 32, 32');
+    await page.locator('[data-testid=build-profile-max]').press('Enter');
+    await expect.poll(async () => (await documentOf(page)).inputs[0]!.profile).toEqual({ min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [4, 1, 32, 32] });
   });
 
   it('Save writes the imported weights next to the project, and reopening binds them again', async () => {
@@ -204,9 +210,11 @@ describe('an ONNX model opened in the editor', () => {
     await page.locator('[data-testid=file-browser-name]').fill('lenet5-imported.trtstudio');
     await page.locator('[data-testid=file-browser-ok]').click();
     const projectPath = join(workDir, 'lenet5-imported.trtstudio');
-    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: projectPath, past: 0 });
-    const file = JSON.parse(readFileSync(projectPath, 'utf8')) as { weights?: string; network: { nodes: unknown[] } };
+    // Saved with the profile edited in the Build tab (one undo step).
+    await expect.poll(() => editorState(page)).toEqual({ dirty: false, filePath: projectPath, past: 1 });
+    const file = JSON.parse(readFileSync(projectPath, 'utf8')) as { weights?: string; network: { nodes: unknown[]; inputs: { profile?: unknown }[] } };
     expect([file.weights, file.network.nodes.length]).toEqual(['lenet5-imported.wts', 15]);
+    expect(file.network.inputs[0]!.profile).toEqual({ min: [1, 1, 32, 32], opt: [1, 1, 32, 32], max: [4, 1, 32, 32] });
     expect(readFileSync(join(workDir, 'lenet5-imported.wts'), 'utf8').split('\n')[0]).toBe('10');
     await page.click('[data-testid=dock-tab-weights]');
     expect(await page.locator('[data-testid=weights-file]').textContent()).toMatch(/^lenet5-imported\.wts · 10 tensors · 247 KB · 10 bound$/);

@@ -10,7 +10,7 @@
 import type { NetworkDocument } from './types.js';
 
 const DOCUMENT_KEYS = ['name', 'inputs', 'nodes', 'edges', 'outputs', 'bindings', 'ui', 'blocks'];
-const INPUT_KEYS = ['id', 'name', 'dtype', 'dims', 'profile'];
+const INPUT_KEYS = ['id', 'name', 'dtype', 'dims', 'profile', 'dimNames'];
 const PROFILE_KEYS = ['min', 'opt', 'max'];
 const NODE_KEYS = ['id', 'type', 'name', 'params', 'repeat'];
 const REPEAT_KEYS = ['count', 'start', 'first', 'firstType'];
