@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formulaInput } from '../core/weights/formula.js';
-import { canvasCentre, dismissRecoveryOffers, documentOf, launchBrowser, nodeCentre, nodeLocator, openEditor, screenshot } from './editor-page.js';
+import {
+  browseToRoot,
+  canvasCentre,
+  dismissRecoveryOffers,
+  documentOf,
+  launchBrowser,
+  nodeCentre,
+  nodeLocator,
+  openEditor,
+  screenshot,
+} from './editor-page.js';
 import { npyOf, npzOf, templateActivations } from './reference-activations.js';
 
 const url = inject('editorUrl');
@@ -45,10 +55,7 @@ afterAll(async () => {
 
 /** In the file browser (it opens in the work folder, or lists the host's uploads first), pick `name`. */
 async function pickInFileBrowser(name: string): Promise<void> {
-  await page.waitForSelector('[data-testid=file-browser]');
-  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-  if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await browseToRoot(page, workDir);
   await page.click(`[data-testid=file-browser-entry][data-name="${name}"]`);
 }
 

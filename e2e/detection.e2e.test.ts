@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { boxIou } from '../core/run/nms.js';
 import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWtsBytes } from '../core/weights/wts-encoder.js';
-import { ARTIFACTS, dismissRecoveryOffers, documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
+import { ARTIFACTS, browseToRoot, dismissRecoveryOffers, documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -85,10 +85,7 @@ afterAll(async () => {
 
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
 async function browseWorkDir(): Promise<void> {
-  await page.waitForSelector('[data-testid=file-browser]');
-  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-  if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await browseToRoot(page, workDir);
 }
 
 /** A new page of work: answer "discard" when the editor asks about the one before. */

@@ -199,3 +199,16 @@ export async function dragNode(page: Page, name: string, to: { x: number; y: num
   await page.mouse.move(to.x, to.y - box.height / 2 + 12, { steps: 8 });
   await page.mouse.up();
 }
+
+/** In the open file browser, go to one of the folders the host offers (its button in the roots row) and wait until it is listed. */
+export async function browseToRoot(page: Page, folder: string): Promise<void> {
+  await page.waitForSelector('[data-testid=file-browser]');
+  const root = page.locator(`.wf-roots button[title="${folder}"]`);
+  if ((await root.count()) > 0) await root.click();
+  // Playwright's own wait: this module is also used by benchmarks, outside the test runner.
+  await page
+    .waitForFunction((f) => document.querySelector('[data-testid=file-browser-path]')?.textContent === f, folder, { timeout: 5_000 })
+    .catch(async () => {
+      throw new Error(`The file browser shows ${JSON.stringify(await page.locator('[data-testid=file-browser-path]').textContent())}, not ${folder}.`);
+    });
+}

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serializeProject } from '../core/network/project-file.js';
 import { buildModel } from '../core/onnx/import/onnx-builder.testing.js';
 import { buildTemplate } from '../core/templates/index.js';
-import { dismissRecoveryOffers, documentOf, editorState, launchBrowser, nodesOverlap, openEditor, screenshot } from './editor-page.js';
+import { browseToRoot, dismissRecoveryOffers, documentOf, editorState, launchBrowser, nodesOverlap, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -54,10 +54,7 @@ afterAll(async () => {
 
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
 async function browseWorkDir(): Promise<void> {
-  await page.waitForSelector('[data-testid=file-browser]');
-  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-  if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await browseToRoot(page, workDir);
 }
 
 /** Open a file of the work folder with the toolbar's Open, discarding unsaved work when asked. */

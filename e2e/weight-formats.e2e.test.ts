@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StateDictEntry } from '../core/weights/formula.js';
 import { encodeNpy, encodeSafetensors, encodeZip, formulaSafetensors } from '../core/weights/tensor-file-writers.testing.js';
-import { dismissRecoveryOffers, documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
+import { browseToRoot, dismissRecoveryOffers, documentOf, launchBrowser, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -75,10 +75,7 @@ describe('weights from .safetensors and .npz in the weights panel', () => {
 
   it('an .npz opened through the file browser replaces it, auto-mapped the same way', async () => {
     await page.click('[data-testid=weights-import]');
-    await page.waitForSelector('[data-testid=file-browser]');
-    const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-    if ((await root.count()) > 0) await root.click();
-    await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+    await browseToRoot(page, workDir);
     await page.click('[data-testid=file-browser-entry][data-name="lenet5-numpy.npz"]');
     await expect
       .poll(() => page.locator('[data-testid=weights-file]').textContent(), { timeout: 20_000 })

@@ -14,7 +14,18 @@ import sharp from 'sharp';
 import { formulaInput, formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWts } from '../core/weights/wts-encoder.js';
 import { readNpy, writeNpy } from '../electron/services/npy.js';
-import { dismissRecoveryOffers, documentOf, dragFromPalette, dragWire, launchBrowser, nodeLocator, openEditor, screenshot, setField } from './editor-page.js';
+import {
+  browseToRoot,
+  dismissRecoveryOffers,
+  documentOf,
+  dragFromPalette,
+  dragWire,
+  launchBrowser,
+  nodeLocator,
+  openEditor,
+  screenshot,
+  setField,
+} from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -43,10 +54,7 @@ afterAll(async () => {
 });
 
 async function browseWorkDir(): Promise<void> {
-  await page.waitForSelector('[data-testid=file-browser]');
-  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-  if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await browseToRoot(page, workDir);
 }
 
 /** The run panel's test inputs: a .npy sent from "this computer" through the file browser's upload. */

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { formulaTensor, type StateDictEntry } from '../core/weights/formula.js';
 import { encodeWts } from '../core/weights/wts-encoder.js';
-import { dismissRecoveryOffers, documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
+import { browseToRoot, dismissRecoveryOffers, documentOf, launchBrowser, nodeLocator, openEditor, screenshot } from './editor-page.js';
 
 const url = inject('editorUrl');
 const workDir = inject('workDir');
@@ -53,10 +53,7 @@ async function newFromTemplate(id: string): Promise<void> {
 
 /** In the file browser, go to the e2e work folder (the host may list its uploads folder first). */
 async function browseWorkDir(): Promise<void> {
-  await page.waitForSelector('[data-testid=file-browser]');
-  const root = page.locator(`.wf-roots button[title="${workDir}"]`);
-  if ((await root.count()) > 0) await root.click();
-  await expect.poll(() => page.locator('[data-testid=file-browser-path]').textContent()).toBe(workDir);
+  await browseToRoot(page, workDir);
 }
 
 // Steps run in order on one page: each continues the story of the one before.
