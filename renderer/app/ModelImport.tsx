@@ -22,6 +22,7 @@ import { useEditorStore } from '../react/editor-context.js';
 import { useHost } from '../react/host-context.js';
 import { JobProgressBar, type RunningJob } from '../workflows/common.js';
 import { replaceProject } from './project.js';
+import { fileName as fileNameOf } from '../host/host-paths.js';
 
 /** Whether a path names an ONNX model (`.onnx`, any case). */
 export function isOnnxFile(path: string): boolean {
@@ -52,10 +53,6 @@ function arrange(store: EditorStore, doc: NetworkDocument): Promise<NetworkDocum
     store.getState().notify('error', `The imported network could not be laid out: ${(e as Error).message}`);
     return doc;
   });
-}
-
-function fileNameOf(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }
 
 /**

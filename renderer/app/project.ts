@@ -18,6 +18,7 @@ import { laidOut } from '../editor/commands.js';
 import { projectFileChanged, reportSaveProblem, saveStatus } from './save-status.js';
 import { count } from '../../core/words.js';
 import { importModel, isOnnxFile } from './ModelImport.js';
+import { fileName } from '../host/host-paths.js';
 
 /** The dialogs project commands need from the UI. */
 export interface ProjectDialogs {
@@ -214,7 +215,7 @@ async function pickPath(store: EditorStore, host: HostApi, dialogs: ProjectDialo
 
 /** The network name a project file gives: its file name without the folder and extension (`~/nets/my-lenet.trtstudio` → `my-lenet`). */
 export function projectName(path: string, fallback: string): string {
-  const base = path.split(/[\\/]/).pop() ?? '';
+  const base = fileName(path);
   const name = base.endsWith(PROJECT_EXTENSION) ? base.slice(0, -PROJECT_EXTENSION.length) : base.replace(/\.json$/, '');
   return name.trim() || fallback;
 }
@@ -236,8 +237,7 @@ async function weightsFileFor(store: EditorStore, host: HostApi, projectPath: st
     report(store, written.diagnostics);
     return false;
   }
-  const fileName = written.value.path.split(/[\\/]/).pop() ?? written.value.path;
-  store.setState({ weights: { ...weights, set: { ...weights.set, path: written.value.path, fileName } } });
+  store.setState({ weights: { ...weights, set: { ...weights.set, path: written.value.path, fileName: fileName(written.value.path) } } });
   return written.value.path;
 }
 

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { folderOf, rememberChosen, startFolder } from './file-picking.js';
+import { rememberChosen, startFolder } from './file-picking.js';
+import { folderOf } from './host-paths.js';
 
 describe('where a file dialog starts', () => {
   it('takes the folder of a path on either kind of host', () => {

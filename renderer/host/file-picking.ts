@@ -4,6 +4,7 @@
  */
 import type { FilePurpose } from '../../core/api/project-schemas.js';
 import type { HostApi } from '../../core/api/client.js';
+import { folderOf } from './host-paths.js';
 
 /** What a panel asks for when it needs files. */
 export interface FileRequest {
@@ -33,12 +34,6 @@ function recentFolder(): string | undefined {
   } catch {
     return undefined; // no storage (a test environment, or storage disabled): dialogs start in the host's folders
   }
-}
-
-/** The folder a path lives in (`/a/b/c.onnx` → `/a/b`; `/c.onnx` → `/`). */
-export function folderOf(path: string): string {
-  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return slash > 0 ? path.slice(0, slash) : path.slice(0, slash + 1);
 }
 
 /** Remember where the user chose files: the folder itself for a folder, else the first file's folder. */

@@ -18,12 +18,9 @@ import { CompareResults } from './CompareResults.js';
 import { shortReason } from './format.js';
 import { TensorPair } from './TensorPair.js';
 import './compare.css';
+import { fileName } from '../host/host-paths.js';
 
 const DEFAULT_TOLERANCE = '1e-4';
-
-function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** The tolerance field's number, or the sentence saying what is wrong with it. */
 export function parseTolerance(text: string): { ok: true; value: number } | { ok: false; message: string } {

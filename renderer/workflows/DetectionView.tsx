@@ -13,7 +13,8 @@ import { useEditorStore } from '../react/editor-context.js';
 import { useHost, usePickFiles } from '../react/host-context.js';
 import { annotatedPng, boxLabel, classColour, labelSize } from './annotate-image.js';
 import { formatBytes } from './format.js';
-import { fileName, useHostComebacks } from './RunImages.js';
+import { fileName } from '../host/host-paths.js';
+import { useHostComebacks } from './RunImages.js';
 
 type RunImage = RunResult['images'][number];
 type Candidates = NonNullable<RunImage['detections']>;

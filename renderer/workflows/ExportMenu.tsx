@@ -12,6 +12,7 @@ import type { EditorStore } from '../editor/editor-store.js';
 import { formatBytes, shortReason } from './format.js';
 import { describeEnd, runJob } from '../host/jobs.js';
 import { networkToSvg, svgToPngDataUrl, type NodeSizes } from './graph-svg.js';
+import { fileName } from '../host/host-paths.js';
 
 interface ExportItem {
   id: ExportFormat | 'svg' | 'png';
@@ -29,10 +30,6 @@ function measuredSizes(store: EditorStore): NodeSizes {
   const sizes: NodeSizes = {};
   for (const n of store.getState().flowNodes) if (n.measured?.width && n.measured.height) sizes[n.id] = { width: n.measured.width, height: n.measured.height };
   return sizes;
-}
-
-function fileNameOf(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }
 
 function download(name: string, href: string): void {
@@ -158,12 +155,12 @@ export const ExportMenu = memo(function ExportMenu() {
           href="#"
           onClick={(e) => {
             e.preventDefault();
-            void downloadFromHost(written, fileNameOf(written)).then((failed) => failed && store.getState().notify('error', failed));
+            void downloadFromHost(written, fileName(written)).then((failed) => failed && store.getState().notify('error', failed));
           }}
           title={`Download ${written} from the host to this computer`}
           data-testid="export-download"
         >
-          ⤓ Download {fileNameOf(written)}
+          ⤓ Download {fileName(written)}
         </a>
       )}
       {open && (

@@ -10,12 +10,9 @@ import { useHost } from '../react/host-context.js';
 import { backendLabel } from './BuildPanel.js';
 import { cellLabel, compareLayers, fastest } from './farm-model.js';
 import { formatBytes, formatMs } from './format.js';
+import { fileName } from '../host/host-paths.js';
 
 const STATS = ['mean', 'median', 'p90'] as const;
-
-function fileNameOf(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** The name a downloaded engine gets: which cell it is, so copies of several targets do not collide. */
 export function engineDownloadName(r: FarmResult): string {
@@ -55,7 +52,7 @@ export const FarmResults = memo(function FarmResults({ results, onMessage }: { r
           onClick={() =>
             void navigator.clipboard
               ?.writeText(r.enginePath!)
-              .then(() => onMessage(`Copied the path of ${fileNameOf(r.enginePath!)}: ${r.enginePath}`))
+              .then(() => onMessage(`Copied the path of ${fileName(r.enginePath!)}: ${r.enginePath}`))
               .catch(() => onMessage(`The engine is at ${r.enginePath}`))
           }
           data-testid="farm-result-copy-path"

@@ -13,6 +13,7 @@ import type { Preprocessing } from '../../core/api/job-schemas.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { hostConnection } from '../host/host-connection.js';
 import { useHost } from '../react/host-context.js';
+import { fileName } from '../host/host-paths.js';
 
 /** Previews fetched at most for this many images (the rest run without one). */
 export const MAX_PREVIEWS = 24;
@@ -20,10 +21,6 @@ export const MAX_PREVIEWS = 24;
 /** A NumPy input is fed as it is: no preprocessing, no picture to preview. */
 export function isNpy(path: string): boolean {
   return path.toLowerCase().endsWith('.npy');
-}
-
-export function fileName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
 }
 
 /** What the panel knows of one image from the host. */

@@ -23,7 +23,8 @@ import { presetSizedFor } from '../../core/run/preprocessing.js';
 import { DetectionResults, DetectorSettings } from './DetectionView.js';
 import { classNamesFor, detectorInDocument, parseClassNames, type DetectorChoice } from '../../core/run/detector.js';
 import { uploadFile } from '../host/upload.js';
-import { fileName, PendingImages, useImagePreviews, withAddedImages } from './RunImages.js';
+import { fileName } from '../host/host-paths.js';
+import { PendingImages, useImagePreviews, withAddedImages } from './RunImages.js';
 
 type RunImage = RunResult['images'][number];
 

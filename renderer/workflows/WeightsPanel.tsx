@@ -20,6 +20,7 @@ import { cancelJob, describeEnd, runJob, type JobCallbacks } from '../host/jobs.
 import { TENSOR_DRAG_TYPE, useTensorDropOnNodes } from './tensor-drop.js';
 import { uploadFile } from '../host/upload.js';
 import type { WeightBindings } from '../../core/network/types.js';
+import { fileName } from '../host/host-paths.js';
 
 /** Bins of the small histogram in each row. */
 const HISTOGRAM_BINS = 16;
@@ -78,7 +79,7 @@ export async function importWeights(
   path: string,
   callbacks: JobCallbacks = {},
 ): Promise<{ summary?: string; diagnostics: Diagnostic[] }> {
-  const loaded = await loadWeightSet(host, store, path, `Import ${path.split(/[\\/]/).pop() ?? path}`, callbacks);
+  const loaded = await loadWeightSet(host, store, path, `Import ${fileName(path)}`, callbacks);
   if (!loaded.ok) return { diagnostics: loaded.diagnostics };
   const mapped = autoMapWeights(store);
   return { ...mapped, diagnostics: [...loaded.diagnostics, ...mapped.diagnostics] };
@@ -112,7 +113,7 @@ async function reloadInto(host: HostApi, store: EditorStore): Promise<{ reloaded
   const path = set.path;
   // The connection only blinked and the same host still holds the set: nothing to do.
   if ((await host.call('weights.tensors', { setId: set.id })).ok) return { diagnostics: [] };
-  const file = path.split(/[\\/]/).pop() ?? path;
+  const file = fileName(path);
   const loaded = await loadWeightSet(host, store, path, `Reload ${file} into the new host`, {});
   return loaded.ok ? { reloaded: file, diagnostics: [] } : { diagnostics: loaded.diagnostics };
 }
