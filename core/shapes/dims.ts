@@ -13,6 +13,14 @@ export function formatDims(dims: readonly number[]): string {
   return `[${dims.map((d) => (d < 0 ? '?' : String(d))).join(', ')}]`;
 }
 
+/** Dims as a person types them: numbers separated by commas, spaces or ×; the caller checks the values (NaN for a word). */
+export function parseDimsText(text: string): number[] {
+  return text
+    .split(/[\s,×x]+/)
+    .filter(Boolean)
+    .map(Number);
+}
+
 /**
  * An input's dims with the ONNX names of its dynamic dimensions in their place:
  * `[batch, 3, 224, 224]`; a dynamic dimension without a name shows as `?`.

@@ -11,7 +11,7 @@ import { checkParam } from '../../core/layers/params.js';
 import type { ParamSpec } from '../../core/layers/types.js';
 import { markOutput, rename, setParam, unmarkOutput, updateInput } from '../../core/network/edit.js';
 import { DATA_TYPES, type DataType, type NetworkInput, type NetworkNode, type ParamValue } from '../../core/network/types.js';
-import { formatDims } from '../../core/shapes/dims.js';
+import { formatDims, parseDimsText } from '../../core/shapes/dims.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { bypassSelection, expandSelection } from '../editor/commands.js';
 import { count } from '../../core/words.js';
@@ -194,11 +194,7 @@ function InputInspector({ input }: { input: NetworkInput }) {
   const store = useEditorStore();
   // Each dynamic dimension with the name the ONNX model gave it: `axis 0: -1 (batch)`.
   const dynamicNames = input.dims.flatMap((d, axis) => (d < 0 && input.dimNames?.[axis] ? [`axis ${axis}: -1 (${input.dimNames[axis]})`] : []));
-  const parseDims = (t: string) =>
-    t
-      .split(/[\s,×x]+/)
-      .filter(Boolean)
-      .map(Number);
+  const parseDims = parseDimsText;
   const dimsProblem = (t: string) => {
     const dims = parseDims(t);
     if (dims.length === 0 || dims.length > 8) return 'an input has 1 to 8 dimensions';

@@ -11,16 +11,14 @@ import { updateInput } from '../../core/network/edit.js';
 import { defaultProfile, type NetworkInput, type ShapeProfile } from '../../core/network/types.js';
 import { useEditor, useEditorStore } from '../react/editor-context.js';
 import { formatDimsList } from './format.js';
+import { parseDimsText } from '../../core/shapes/dims.js';
 
 const BOUNDS = ['min', 'opt', 'max'] as const;
 type Bound = (typeof BOUNDS)[number];
 
 /** A shape as typed: positive integers separated by commas, spaces or ×. */
 function parseShape(text: string): number[] | undefined {
-  const parts = text
-    .split(/[\s,×x]+/)
-    .filter(Boolean)
-    .map(Number);
+  const parts = parseDimsText(text);
   return parts.length > 0 && parts.every((n) => Number.isInteger(n) && n >= 1) ? parts : undefined;
 }
 
