@@ -260,4 +260,20 @@ describe('an ONNX model opened in the editor', () => {
     await page.waitForSelector('[data-testid=file-browser]', { state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
+
+  it('an imported model not saved yet is autosaved, and a reload brings it back', async () => {
+    await openFromToolbar('lenet5.onnx');
+    await page.waitForSelector('[data-testid=model-import]', { state: 'detached', timeout: 30_000 });
+    await expect.poll(async () => (await editorState(page)).filePath).toBeUndefined();
+    // The tab's autosave names no weights file (the set lives in the host until the first save) and is not refused.
+    await page.waitForTimeout(1_000);
+    expect(await page.locator('[data-testid=save-problem]').count()).toBe(0);
+    await page.reload();
+    await page.waitForSelector('[data-testid=canvas]');
+    await expect.poll(async () => (await documentOf(page)).nodes.length, { timeout: 20_000 }).toBe(15);
+    expect((await documentOf(page)).name).toBe('lenet5');
+    expect(await editorState(page)).toMatchObject({ dirty: true, filePath: undefined });
+    await screenshot(page, 'onnx-import-06-back-after-reload');
+    expect(pageErrors).toEqual([]);
+  });
 });

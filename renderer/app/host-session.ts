@@ -8,7 +8,7 @@ import type { HostApi } from '../../core/api/client.js';
 import { clientId, hostConnection } from '../host/host-connection.js';
 import { followWhileConnected } from '../host/jobs.js';
 import { shareWorkWithCopies, tabIdentity } from '../host/tab-identity.js';
-import { isDirty, projectDocument, type EditorStore } from '../editor/editor-store.js';
+import { isDirty, projectDocument, type EditorState, type EditorStore } from '../editor/editor-store.js';
 import { reloadWeights, showWeightSet } from '../workflows/WeightsPanel.js';
 import { openPath, showUnsavedWork } from './project.js';
 import { autosaveSucceeded, reportSaveProblem, sessionProjectPath } from './save-status.js';
@@ -71,10 +71,18 @@ async function restoreAtStart(host: HostApi, store: EditorStore): Promise<void> 
   }
 }
 
+/**
+ * The weights file recovered work names, so it comes back with its weights: none for a set that lives
+ * only in the host (an imported model's, written next to the project at its first save).
+ */
+function recoverableWeights(s: EditorState): string | null {
+  return s.weights?.set.path || null;
+}
+
 /** Send unsaved work to the host's recovery file for this tab (it throttles the writes). */
 function autosave(host: HostApi, store: EditorStore): void {
   const s = store.getState();
-  void host.call('project.autosave', { document: projectDocument(s), projectPath: s.filePath ?? null, weightsPath: s.weights?.set.path ?? null }).then((r) => {
+  void host.call('project.autosave', { document: projectDocument(s), projectPath: s.filePath ?? null, weightsPath: recoverableWeights(s) }).then((r) => {
     if (!r.ok && r.diagnostics[0]?.code !== 'host.disconnected')
       reportSaveProblem({ kind: 'autosave', message: `Autosave was refused, so crash recovery is off: ${r.diagnostics.map((d) => d.message).join(' ')}` });
   });
@@ -94,7 +102,7 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
     if (host.kind === 'web')
       shareWorkWithCopies(() => {
         const s = store.getState();
-        return { path: s.filePath ?? null, document: projectDocument(s), dirty: isDirty(s), weightsPath: s.weights?.set.path ?? null };
+        return { path: s.filePath ?? null, document: projectDocument(s), dirty: isDirty(s), weightsPath: recoverableWeights(s) };
       });
     const offAutosaved = host.on('project.autosaved', (e) => {
       // The host sends a client only its own; this guards against a host that broadcasts.
@@ -104,7 +112,8 @@ export function useHostSession(host: HostApi | undefined, store: EditorStore): v
       else reportSaveProblem({ kind: 'autosave', message: e.diagnostics.map((d) => d.message).join(' ') });
     });
     const offEdits = store.subscribe((s, prev) => {
-      if (s.doc !== prev.doc && isDirty(s)) autosave(host, store);
+      // An edit, or work that becomes unsaved without one (an imported model, restored work: marked unsaved after loading).
+      if (isDirty(s) && (s.doc !== prev.doc || !isDirty(prev))) autosave(host, store);
       // Saved, discarded or replaced: nothing is left to recover.
       else if (isDirty(prev) && !isDirty(s)) void host.call('project.discardAutosave', {});
     });
